@@ -1,0 +1,55 @@
+# Two commands do all set-up on a fresh Debian/Ubuntu machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+QT_DEBS := libgl1 libegl1 libxkbcommon0 libfontconfig1 libglib2.0-0 libdbus-1-3 fonts-wqy-microhei
+
+.PHONY: help venv sysdeps test demo run bench package wheelhouse clean
+
+help:
+	@echo "make demo   - two-party pipeline end to end on bundled data"
+	@echo "make test   - the test suite (offscreen Qt)"
+	@echo "make run    - start the desktop app"
+	@echo "make bench  - benchmarks with their reference figures"
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+# Qt's runtime libraries and a CJK font: installed when missing and we are root, else one hint.
+sysdeps:
+	@missing=$$(for p in $(QT_DEBS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing system libraries for Qt: $$missing"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null) \
+	      || { echo "apt-get failed; install: $$missing" >&2; exit 1; }; \
+	  else echo "please run: sudo apt-get install -y $$missing"; fi; \
+	fi
+
+test: $(STAMP) sysdeps
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -m 'not slow'
+
+demo: $(STAMP)
+	$(PY) -m app demo --out demo-out
+
+run: $(STAMP) sysdeps
+	$(PY) -m app
+
+bench: $(STAMP)
+	$(PY) -m benchmarks
+
+package: $(STAMP) sysdeps
+	$(PY) -m pip install --quiet -e '.[package]'
+	$(PY) packaging/build.py
+
+wheelhouse: $(STAMP)
+	$(PY) -m pip download --dest wheelhouse -e '.'
+
+clean:
+	rm -rf $(VENV) build dist demo-out wheelhouse

@@ -1,0 +1,70 @@
+"""Shared CLI plumbing: workspace/user options, opening a session, printing progress."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+
+from app.errors import UserFacingError
+from app.store.workspace import Workspace
+from app.workflows.session import Session, login
+from app.workflows.tasks import Task
+
+PASSWORD_ENV = "LIANMO_PASSWORD"
+
+
+def add_workspace_args(parser: argparse.ArgumentParser, user: bool = True) -> None:
+    parser.add_argument("--workspace", "--path", dest="workspace", required=True,
+                        help="workspace folder")
+    parser.add_argument("--passphrase-env", metavar="VAR",
+                        help="read the workspace passphrase from this environment variable "
+                             "(for machines without an OS keyring)")
+    if user:
+        parser.add_argument("--user", help="act as this user (default: the first administrator); "
+                                           f"password from ${PASSWORD_ENV} or a prompt")
+
+
+def passphrase_from(args) -> str | None:
+    var = getattr(args, "passphrase_env", None)
+    if not var:
+        return None
+    value = os.environ.get(var)
+    if not value:
+        raise UserFacingError(f"The environment variable {var} is empty or not set.")
+    return value
+
+
+def read_password(prompt: str = "Password: ") -> str:
+    value = os.environ.get(PASSWORD_ENV)
+    if value:
+        return value
+    if not sys.stdin.isatty():
+        raise UserFacingError(f"No password: set {PASSWORD_ENV} or run in a terminal.")
+    return getpass.getpass(prompt)
+
+
+def open_workspace(args) -> Workspace:
+    return Workspace.open(args.workspace, passphrase=passphrase_from(args))
+
+
+def open_session(args) -> Session:
+    ws = open_workspace(args)
+    try:
+        name = args.user or ws.meta("default_admin")
+        return login(ws, name, read_password(f"Password for {name}: "))
+    except BaseException:
+        ws.close()
+        raise
+
+
+def console_task(label: str) -> Task:
+    """Progress on stderr, one rewritten line, only when attached to a terminal."""
+    def show(done, total, message, eta):
+        if sys.stderr.isatty() and total:
+            left = f", {eta:.0f} s left" if eta else ""
+            sys.stderr.write(f"\r{label}: {done}/{total} {message}{left}   ")
+            if done >= total:
+                sys.stderr.write("\n")
+    return Task(show)

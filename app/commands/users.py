@@ -1,0 +1,68 @@
+"""``users add|list|disable|enable|reset-password``."""
+
+from __future__ import annotations
+
+import os
+
+from app.commands._common import add_workspace_args, open_session
+from app.errors import UserFacingError
+from app.workflows import users
+from app.workflows.permissions import ROLES
+
+NEW_PASSWORD_ENV = "LIANMO_NEW_PASSWORD"
+
+
+def register(sub) -> None:
+    parser = sub.add_parser("users", help="manage users and roles (administrators)")
+    actions = parser.add_subparsers(dest="action", required=True)
+    add = actions.add_parser("add", help=f"add a user; password from ${NEW_PASSWORD_ENV}")
+    add_workspace_args(add)
+    add.add_argument("name")
+    add.add_argument("--role", choices=ROLES, required=True)
+    add.add_argument("--branch", help="branch code (branch managers only)")
+    add.set_defaults(handler=_add)
+    lst = actions.add_parser("list")
+    add_workspace_args(lst)
+    lst.set_defaults(handler=_list)
+    for name, disabled in (("disable", True), ("enable", False)):
+        p = actions.add_parser(name)
+        add_workspace_args(p)
+        p.add_argument("name")
+        p.set_defaults(handler=lambda a, d=disabled: _with(a, users.set_disabled, a.name, d))
+    reset = actions.add_parser("reset-password", help=f"new password from ${NEW_PASSWORD_ENV}")
+    add_workspace_args(reset)
+    reset.add_argument("name")
+    reset.set_defaults(handler=lambda a: _with(a, users.reset_password, a.name, _new_password()))
+
+
+def _new_password() -> str:
+    value = os.environ.get(NEW_PASSWORD_ENV)
+    if not value:
+        raise UserFacingError(f"Set {NEW_PASSWORD_ENV} to the new user's password.")
+    return value
+
+
+def _with(args, fn, *params) -> int:
+    session = open_session(args)
+    try:
+        fn(session, *params)
+    finally:
+        session.workspace.close()
+    print("Done.")
+    return 0
+
+
+def _add(args) -> int:
+    return _with(args, users.add_user, args.name, args.role, _new_password(), args.branch)
+
+
+def _list(args) -> int:
+    session = open_session(args)
+    try:
+        for user in users.list_users(session):
+            state = " (disabled)" if user.disabled else ""
+            branch = f" branch={user.branch}" if user.branch else ""
+            print(f"{user.name}\t{user.role}{branch}{state}")
+    finally:
+        session.workspace.close()
+    return 0

@@ -1,0 +1,87 @@
+"""``workspace init|info|verify|destroy``."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from app.commands._common import (add_workspace_args, console_task, open_session, passphrase_from,
+                                  read_password)
+from app.errors import UserFacingError
+from app.workflows import workspace_admin
+
+
+def register(sub) -> None:
+    parser = sub.add_parser("workspace", help="create, inspect, verify or destroy a workspace")
+    actions = parser.add_subparsers(dest="action", required=True)
+
+    init = actions.add_parser("init", help="create a workspace and its first administrator")
+    add_workspace_args(init, user=False)
+    init.add_argument("--party-name", required=True)
+    init.add_argument("--role", choices=["label", "feature"], required=True,
+                      help="label = holds the labels (bank); feature = features only (partner)")
+    init.add_argument("--admin", default="admin", help="first administrator's user name")
+    init.set_defaults(handler=_init)
+
+    info = actions.add_parser("info", help="party, role, schema version")
+    add_workspace_args(info)
+    info.set_defaults(handler=_info)
+
+    verify = actions.add_parser("verify", help="file integrity and audit chain")
+    add_workspace_args(verify)
+    verify.set_defaults(handler=_verify)
+
+    destroy = actions.add_parser("destroy", help="export the audit, shred the key, delete the files")
+    add_workspace_args(destroy)
+    destroy.add_argument("--audit-out", required=True, help="where to write the final audit export")
+    destroy.add_argument("--confirm", help="the party name, to confirm (asked when omitted)")
+    destroy.set_defaults(handler=_destroy)
+
+
+def _init(args) -> int:
+    password = read_password(f"New password for {args.admin}: ")
+    session = workspace_admin.init_workspace(args.workspace, args.party_name, args.role, args.admin,
+                                             password, passphrase=passphrase_from(args))
+    info = session.workspace.info
+    session.workspace.close()
+    print(f"Created workspace {info['uuid']} for {info['party_name']} ({info['role']} party), "
+          f"key in {'the OS keyring' if info['key_mode'] == 'keyring' else 'a passphrase'}.")
+    return 0
+
+
+def _info(args) -> int:
+    session = open_session(args)
+    try:
+        print(json.dumps(session.workspace.info, indent=2, ensure_ascii=False))
+    finally:
+        session.workspace.close()
+    return 0
+
+
+def _verify(args) -> int:
+    session = open_session(args)
+    try:
+        result = workspace_admin.verify_workspace(session, console_task("audit chain"))
+    finally:
+        session.workspace.close()
+    print(f"integrity_check: {'ok' if result['integrity_check'] else result['integrity_errors']}")
+    print(f"cipher_integrity_check: {'ok' if result['cipher_integrity_check'] else result['cipher_errors']}")
+    print(result["audit_report"])
+    return 0 if result["ok"] else 1
+
+
+def _destroy(args) -> int:
+    session = open_session(args)
+    try:
+        confirm = args.confirm
+        if confirm is None:
+            if not sys.stdin.isatty():
+                raise UserFacingError("Give --confirm PARTY_NAME to destroy without a terminal.")
+            confirm = input(f"Type the party name ({session.workspace.party_name}) to destroy "
+                            "this workspace for good: ")
+        out = workspace_admin.destroy_workspace(session, args.audit_out, confirm)
+    except BaseException:
+        session.workspace.close()
+        raise
+    print(f"Audit exported to {out}; key shredded and workspace deleted.")
+    return 0

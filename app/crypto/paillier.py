@@ -1,0 +1,423 @@
+"""Paillier for SecureBoost: keys, fixed-point, (g, h) packing, batched encrypt/decrypt, wire format.
+
+Keys are phe's ``PaillierPublicKey``/``PaillierPrivateKey`` (so ciphertexts interoperate with phe:
+g = n + 1, ``c = (1 + n*m) * r^n mod n^2``), but the arithmetic uses raw gmpy2 ``mpz`` values and a
+process pool. Ciphertexts are plain ``mpz`` integers with no exponent or other metadata attached:
+every message type uses one constant fixed-point scale, so nothing on the wire depends on values.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+import gmpy2
+import numpy as np
+from gmpy2 import mpz
+from phe import paillier as phe_paillier
+
+from app.crypto import obfuscation, pool
+from app.errors import LocalProtocolError, RemoteProtocolError
+
+DEFAULT_KEY_BITS = 2048
+MAX_KEY_BITS = 8192  # refuse absurd peer keys before doing arithmetic with them
+SMALL_PRIME_LIMIT = 1 << 16
+
+PublicKey = phe_paillier.PaillierPublicKey
+PrivateKey = phe_paillier.PaillierPrivateKey
+
+
+# ---------------------------------------------------------------- keys
+
+
+def generate_keypair(bits: int = DEFAULT_KEY_BITS) -> tuple[PublicKey, PrivateKey]:
+    """A fresh key pair for one job. Kept in memory only; never serialise the private key."""
+    if bits < 1024 or bits % 8:
+        raise LocalProtocolError("Paillier keys must be at least 1024 bits and a whole number of bytes.")
+    return phe_paillier.generate_paillier_keypair(n_length=bits)
+
+
+_SMALL_PRIMES_PRODUCT: mpz | None = None
+
+
+def _small_primes_product() -> mpz:
+    global _SMALL_PRIMES_PRODUCT
+    if _SMALL_PRIMES_PRODUCT is None:
+        product, prime = mpz(1), mpz(2)
+        while prime < SMALL_PRIME_LIMIT:
+            product *= prime
+            prime = gmpy2.next_prime(prime)
+        _SMALL_PRIMES_PRODUCT = product
+    return _SMALL_PRIMES_PRODUCT
+
+
+def validate_public_key(n: int, min_bits: int = DEFAULT_KEY_BITS) -> PublicKey:
+    """Check a peer's modulus (bit length, odd, no prime factor below 2^16, not prime, not a square).
+
+    Raises RemoteProtocolError; returns the phe public key on success.
+    """
+    if isinstance(n, bool) or not isinstance(n, (int, type(mpz(0)))):
+        raise RemoteProtocolError("The peer's Paillier key is not an integer.")
+    n = int(n)
+    if n.bit_length() < min_bits:
+        raise RemoteProtocolError(f"The peer's Paillier key is shorter than {min_bits} bits.")
+    if n.bit_length() > MAX_KEY_BITS:
+        raise RemoteProtocolError(f"The peer's Paillier key is longer than {MAX_KEY_BITS} bits.")
+    if n % 2 == 0:
+        raise RemoteProtocolError("The peer's Paillier key is even.")
+    if gmpy2.gcd(n, _small_primes_product()) != 1:
+        raise RemoteProtocolError("The peer's Paillier key has a small prime factor.")
+    if gmpy2.is_square(n) or gmpy2.is_prime(n):
+        raise RemoteProtocolError("The peer's Paillier key is not a product of two distinct primes.")
+    return PublicKey(n)
+
+
+@dataclass(frozen=True)
+class _Key:
+    n: mpz
+    nsq: mpz
+    n_bits: int
+    ct_bytes: int  # fixed wire width of one ciphertext: 2 * ceil(n_bits / 8)
+
+
+_KEYS: dict[int, _Key] = {}
+
+
+def _key(pub: PublicKey) -> _Key:
+    found = _KEYS.get(pub.n)
+    if found is None:
+        n = mpz(pub.n)
+        n_bits = int(n.bit_length())
+        found = _Key(n, n * n, n_bits, 2 * ((n_bits + 7) // 8))
+        if len(_KEYS) >= 8:
+            _KEYS.pop(next(iter(_KEYS)))
+        _KEYS[pub.n] = found
+    return found
+
+
+# ---------------------------------------------------------------- fixed point
+
+
+class FixedPoint:
+    """``round(x * 2^scale_bits)`` as int64; one constant scale per message type, no exponents."""
+
+    def __init__(self, scale_bits: int, bound: float = 1.0) -> None:
+        if not 0 <= scale_bits <= 60 or not 0 < bound or bound * 2.0**scale_bits >= 2.0**62:
+            raise LocalProtocolError("Fixed-point scale and bound do not fit in 62 bits.")
+        self.scale_bits = scale_bits
+        self.bound = float(bound)
+        self.scale = float(2**scale_bits)
+
+    def encode(self, x: np.ndarray) -> np.ndarray:
+        x = np.asarray(x, dtype=np.float64)
+        if not np.all(np.isfinite(x)) or np.any(np.abs(x) > self.bound):
+            raise LocalProtocolError("A value to encode is not finite or exceeds the fixed-point bound.")
+        return np.rint(x * self.scale).astype(np.int64)
+
+    def decode(self, ints: np.ndarray | Sequence[int]) -> np.ndarray:
+        return np.array([int(v) / self.scale for v in ints], dtype=np.float64)
+
+    @staticmethod
+    def to_plaintexts(ints: np.ndarray, pub: PublicKey) -> list[int]:
+        """Signed ints to Paillier plaintexts in [0, n): negatives wrap to n - |v| (phe's layout)."""
+        n = pub.n
+        return [v % n for v in np.asarray(ints, dtype=np.int64).tolist()]
+
+    @staticmethod
+    def from_plaintexts(plains: Iterable[int], pub: PublicKey) -> list[int]:
+        """Inverse of to_plaintexts: values above n/2 are negative."""
+        n, half = pub.n, pub.n // 2
+        return [int(m) - n if m > half else int(m) for m in plains]
+
+
+# ---------------------------------------------------------------- (g, h) packing
+
+
+class GHPacker:
+    """One sample's (g, h) in one plaintext; slot widths so sums over ``n_rows_max`` never carry.
+
+    Layout of a packed value (most significant first): ``[g + g_off | h (| count)]`` where each
+    slot is an unsigned integer of ``g_bits`` / ``h_bits`` (/ ``count_bits``). ``g`` is shifted by
+    ``g_off = ceil(g_bound * 2^s)`` so it is non-negative; a sum over ``count`` samples is corrected
+    by ``count * g_off`` at unpack. ``h`` must lie in [0, h_bound] (true for the usual losses).
+    With ``count_slot=True`` every sample also adds 1 to a count slot, so the label party learns
+    per-bin counts from the decrypted sums instead of a separate plaintext message.
+    """
+
+    def __init__(self, n_rows_max: int, scale_bits: int = 32, g_bound: float = 1.0,
+                 h_bound: float = 1.0, count_slot: bool = False) -> None:
+        if n_rows_max < 1 or not 1 <= scale_bits <= 52 or g_bound <= 0 or h_bound <= 0:
+            raise LocalProtocolError("Packing parameters are out of range.")
+        self.n_rows_max, self.scale_bits = int(n_rows_max), int(scale_bits)
+        self.g_bound, self.h_bound = float(g_bound), float(h_bound)
+        self.scale = float(2**scale_bits)
+        self.g_off = math.ceil(self.g_bound * self.scale)
+        self.h_max = math.ceil(self.h_bound * self.scale)
+        if 2 * self.g_off >= 2**62 or self.h_max >= 2**62:
+            raise LocalProtocolError("Packing bounds do not fit in 62 bits at this scale.")
+        self.g_bits = (2 * self.g_off * self.n_rows_max).bit_length()
+        self.h_bits = (self.h_max * self.n_rows_max).bit_length()
+        self.count_bits = self.n_rows_max.bit_length() if count_slot else 0
+        self.pair_bits = self.g_bits + self.h_bits + self.count_bits
+
+    @property
+    def count_slot(self) -> bool:
+        return self.count_bits > 0
+
+    def pack(self, g: np.ndarray, h: np.ndarray) -> list[int]:
+        g = np.asarray(g, dtype=np.float64)
+        h = np.asarray(h, dtype=np.float64)
+        if g.ndim != 1 or g.shape != h.shape:
+            raise LocalProtocolError("Gradients and hessians must be 1-D arrays of equal length.")
+        if not (np.all(np.isfinite(g)) and np.all(np.isfinite(h))):
+            raise LocalProtocolError("Gradients or hessians contain NaN or infinity.")
+        if np.any(np.abs(g) > self.g_bound) or np.any(h < 0) or np.any(h > self.h_bound):
+            raise LocalProtocolError("A gradient or hessian lies outside the packing bounds.")
+        gi = (np.rint(g * self.scale).astype(np.int64) + self.g_off).tolist()
+        hi = np.rint(h * self.scale).astype(np.int64).tolist()
+        shift_g = self.h_bits + self.count_bits
+        if self.count_bits:
+            shift_h = self.count_bits
+            return [(a << shift_g) | (b << shift_h) | 1 for a, b in zip(gi, hi)]
+        return [(a << shift_g) | b for a, b in zip(gi, hi)]
+
+    def _slots(self, plain: int) -> tuple[int, int, int]:
+        plain = int(plain)
+        if plain < 0 or plain >> self.pair_bits:
+            raise RemoteProtocolError("A decrypted histogram value is out of range.")
+        c = plain & ((1 << self.count_bits) - 1)
+        h = (plain >> self.count_bits) & ((1 << self.h_bits) - 1)
+        g = plain >> (self.count_bits + self.h_bits)
+        return g, h, c
+
+    def _decode(self, g: int, h: int, count: int) -> tuple[float, float]:
+        if not (0 <= count <= self.n_rows_max and g <= 2 * self.g_off * count
+                and h <= self.h_max * count):
+            raise RemoteProtocolError("A decrypted histogram value does not match its sample count.")
+        return (g - count * self.g_off) / self.scale, h / self.scale
+
+    def unpack_sums(self, plain: int, count: int | None = None) -> tuple[float, float]:
+        """(G, H) from a decrypted sum of ``count`` packed samples (count read from its slot if None)."""
+        g, h, c = self._slots(plain)
+        if count is None:
+            if not self.count_bits:
+                raise LocalProtocolError("This packer has no count slot; pass the sample count.")
+            count = c
+        return self._decode(g, h, int(count))
+
+    def unpack(self, plain: int) -> tuple[float, float, int]:
+        """(G, H, count) from a decrypted sum; needs ``count_slot=True``."""
+        if not self.count_bits:
+            raise LocalProtocolError("This packer has no count slot.")
+        g, h, c = self._slots(plain)
+        return (*self._decode(g, h, c), c)
+
+    # ---- return trip: several (G, H) sums per ciphertext
+
+    def bins_per_ciphertext(self, pub: PublicKey) -> int:
+        """How many packed sums fit below n (every value < 2^(n_bits-1) is < n)."""
+        k = (_key(pub).n_bits - 1) // self.pair_bits
+        if k < 1:
+            raise LocalProtocolError("The key is too short for this packing.")
+        return k
+
+    def pack_ciphertexts(self, pub: PublicKey, cts: Sequence[mpz]) -> list[mpz]:
+        """Fold groups of ``bins_per_ciphertext`` sums into one ciphertext: ``acc^(2^pair_bits) * ct``.
+
+        The first ciphertext of a group lands in the most significant slot. Re-randomise the
+        result before it leaves the process.
+        """
+        key, k = _key(pub), self.bins_per_ciphertext(pub)
+        shift = mpz(1) << self.pair_bits
+        out = []
+        for start in range(0, len(cts), k):
+            group = cts[start:start + k]
+            acc = mpz(group[0])
+            for ct in group[1:]:
+                acc = gmpy2.powmod(acc, shift, key.nsq) * ct % key.nsq
+            out.append(acc)
+        return out
+
+    def unpack_plaintexts(self, pub: PublicKey, plains: Sequence[int], total: int) -> list[int]:
+        """The ``total`` slot values (still packed (G, H) sums) from decrypted folded plaintexts."""
+        k = self.bins_per_ciphertext(pub)
+        if len(plains) != -(-total // k):
+            raise RemoteProtocolError("The number of packed histogram values is wrong.")
+        mask = (1 << self.pair_bits) - 1
+        values: list[int] = []
+        for i, plain in enumerate(plains):
+            width = min(k, total - i * k)
+            plain = int(plain)
+            if plain >> (width * self.pair_bits):
+                raise RemoteProtocolError("A packed histogram value is out of range.")
+            values.extend((plain >> (self.pair_bits * (width - 1 - j))) & mask for j in range(width))
+        return values
+
+
+# ---------------------------------------------------------------- wire format
+
+
+def _to_blob(cts: Iterable[mpz], width: int) -> bytes:
+    return b"".join(mpz(ct).to_bytes(width, "big") for ct in cts)
+
+
+def _from_blob(blob: bytes, width: int) -> list[mpz]:
+    """Trusted blobs only (our own workers); peer bytes go through cts_from_bytes."""
+    frm = mpz.from_bytes
+    return [frm(blob[i:i + width], "big") for i in range(0, len(blob), width)]
+
+
+def ct_to_bytes(pub: PublicKey, ct: mpz) -> bytes:
+    """Fixed-width big-endian encoding, 2 * n_bytes long whatever the value."""
+    return mpz(ct).to_bytes(_key(pub).ct_bytes, "big")
+
+
+def ct_from_bytes(pub: PublicKey, data: bytes) -> mpz:
+    """Parse one peer ciphertext: exact width, 0 < ct < n^2, gcd(ct, n) = 1 else RemoteProtocolError."""
+    key = _key(pub)
+    ct = _parse_one(key, data)
+    if gmpy2.gcd(ct, key.n) != 1:
+        raise RemoteProtocolError("The peer sent a ciphertext that is not invertible.")
+    return ct
+
+
+def _parse_one(key: _Key, data: bytes) -> mpz:
+    if not isinstance(data, (bytes, bytearray, memoryview)) or len(data) != key.ct_bytes:
+        raise RemoteProtocolError("The peer sent a ciphertext of the wrong size.")
+    ct = mpz.from_bytes(bytes(data), "big")
+    if ct == 0 or ct >= key.nsq:
+        raise RemoteProtocolError("The peer sent a ciphertext outside the valid range.")
+    return ct
+
+
+def cts_to_bytes(pub: PublicKey, cts: Sequence[mpz]) -> bytes:
+    """Many ciphertexts as one fixed-width blob (len = count * 2 * n_bytes)."""
+    return _to_blob(cts, _key(pub).ct_bytes)
+
+
+def cts_from_bytes(pub: PublicKey, blob: bytes) -> list[mpz]:
+    """Parse a peer blob; one gcd for the whole batch (the product mod n is a unit iff each is)."""
+    key = _key(pub)
+    if not isinstance(blob, (bytes, bytearray, memoryview)) or len(blob) % key.ct_bytes:
+        raise RemoteProtocolError("The peer sent a ciphertext block of the wrong size.")
+    view, w = memoryview(blob), key.ct_bytes
+    cts = [_parse_one(key, view[i:i + w]) for i in range(0, len(view), w)]
+    product = mpz(1)
+    for ct in cts:
+        product = product * ct % key.n
+    if gmpy2.gcd(product, key.n) != 1:
+        raise RemoteProtocolError("The peer sent a ciphertext that is not invertible.")
+    return cts
+
+
+# ---------------------------------------------------------------- batched operations
+
+
+def _exp_bits(key: _Key, exponent_bits: int | None) -> int:
+    return exponent_bits or obfuscation.default_exponent_bits(key.n_bits)
+
+
+def encrypt_batch(pub: PublicKey, plaintexts: Sequence[int], *, exponent_bits: int | None = None,
+                  priv: PrivateKey | None = None) -> list[mpz]:
+    """Encrypt plaintexts in [0, n) with fresh DJN obfuscators, across the process pool.
+
+    Passing the key owner's ``priv`` computes the very same obfuscators via CRT (faster).
+    """
+    key = _key(pub)
+    n = pub.n
+    for m in plaintexts:
+        if isinstance(m, bool) or not isinstance(m, (int, type(key.n))) or not 0 <= m < n:
+            raise LocalProtocolError("A plaintext is not an integer in [0, n).")
+    p, q = (int(priv.p), int(priv.q)) if priv is not None else (0, 0)
+    extra = (n, obfuscation.base_for(n), _exp_bits(key, exponent_bits), p, q)
+    plain_ints = [int(m) for m in plaintexts]
+    blobs = pool.map_chunks("app.crypto.paillier:task_encrypt", plain_ints, extra)
+    return [ct for blob in blobs for ct in _from_blob(blob, key.ct_bytes)]
+
+
+def rerandomise_batch(pub: PublicKey, cts: Sequence[mpz], *,
+                      exponent_bits: int | None = None) -> list[mpz]:
+    """Multiply each ciphertext by a fresh obfuscator (same plaintext, unlinkable ciphertext)."""
+    key = _key(pub)
+    extra = (pub.n, obfuscation.base_for(pub.n), _exp_bits(key, exponent_bits), key.ct_bytes)
+    blobs = pool.map_chunks("app.crypto.paillier:task_rerandomise", _to_blob(cts, key.ct_bytes),
+                            extra, min_parallel=8 * key.ct_bytes)
+    return [ct for blob in blobs for ct in _from_blob(blob, key.ct_bytes)]
+
+
+def decrypt_batch(priv: PrivateKey, cts: Sequence[mpz]) -> list[int]:
+    """Decrypt with CRT (mod p^2 and q^2) across the process pool."""
+    key = _key(priv.public_key)
+    blob = _to_blob(cts, key.ct_bytes)
+    parts = pool.map_chunks("app.crypto.paillier:task_decrypt", _BlobChunks(blob, key.ct_bytes),
+                            (int(priv.p), int(priv.q)), min_parallel=4)
+    return [m for part in parts for m in part]
+
+
+def add(pub: PublicKey, a: mpz, b: mpz) -> mpz:
+    """Homomorphic addition: one multiplication mod n^2."""
+    return a * b % _key(pub).nsq
+
+
+# ---------------------------------------------------------------- worker tasks
+
+
+class _BlobChunks(bytes):
+    """A ciphertext blob that splits on ciphertext boundaries (pool.split_evenly slices it)."""
+
+    def __new__(cls, blob: bytes, width: int):
+        obj = super().__new__(cls, blob)
+        obj.width = width
+        return obj
+
+    def __len__(self) -> int:
+        return bytes.__len__(self) // self.width
+
+    def __getitem__(self, item):
+        if isinstance(item, slice):
+            return bytes(self)[item.start * self.width:item.stop * self.width]
+        raise TypeError("index ciphertext blobs by slice")
+
+
+def _chunk_bytes(chunk, width: int) -> bytes:
+    return bytes(chunk)
+
+
+def task_encrypt(plaintexts: list[int], n: int, h_s: int, exp_bits: int, p: int, q: int) -> bytes:
+    obf = obfuscation.get_obfuscator(n, h_s, exp_bits, p, q)
+    n = mpz(n)
+    nsq, width = n * n, 2 * ((int(n.bit_length()) + 7) // 8)
+    return b"".join(((1 + n * m) * obf.draw() % nsq).to_bytes(width, "big") for m in plaintexts)
+
+
+def task_rerandomise(blob: bytes, n: int, h_s: int, exp_bits: int, width: int) -> bytes:
+    obf = obfuscation.get_obfuscator(n, h_s, exp_bits)
+    nsq = mpz(n) ** 2
+    return b"".join((ct * obf.draw() % nsq).to_bytes(width, "big") for ct in _from_blob(blob, width))
+
+
+_CRT: dict[tuple[int, int], tuple] = {}
+
+
+def _crt_constants(p: int, q: int) -> tuple:
+    found = _CRT.get((p, q))
+    if found is None:
+        mp, mq = mpz(p), mpz(q)
+        g = mp * mq + 1
+        hp = gmpy2.invert((gmpy2.powmod(g, mp - 1, mp * mp) - 1) // mp, mp)
+        hq = gmpy2.invert((gmpy2.powmod(g, mq - 1, mq * mq) - 1) // mq, mq)
+        found = (mp, mq, mp * mp, mq * mq, hp, hq, gmpy2.invert(mp, mq), 2 * (((mp * mq).bit_length() + 7) // 8))
+        _CRT.clear()
+        _CRT[(p, q)] = found
+    return found
+
+
+def task_decrypt(blob: bytes, p: int, q: int) -> list[int]:
+    mp, mq, p2, q2, hp, hq, p_inv, width = _crt_constants(p, q)
+    out = []
+    for ct in _from_blob(blob, width):
+        xp = (gmpy2.powmod(ct, mp - 1, p2) - 1) // mp * hp % mp
+        xq = (gmpy2.powmod(ct, mq - 1, q2) - 1) // mq * hq % mq
+        out.append(int(xp + mp * ((xq - xp) * p_inv % mq)))
+    return out

@@ -1,0 +1,199 @@
+"""Read a campaign-outcomes file (CSV or XLSX) for the standalone evaluation.
+
+Small on purpose: only the named columns are kept, as Python lists of strings, then turned into
+numpy arrays by dictionary factorisation (faster than sorting strings). Rows are numbered as a
+spreadsheet shows them: the header is row 1, the first customer row 2. Error messages name the
+file, row and column but never the offending value (it may be customer data).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from app.errors import ValidationError
+
+ENCODINGS = ("utf-8-sig", "utf-8", "gb18030")  # gb18030 is a strict superset of GBK
+TRUE_WORDS = frozenset({"1", "yes", "true", "是"})
+FALSE_WORDS = frozenset({"0", "no", "false", "否"})
+
+
+@dataclass
+class Columns:
+    """The wanted columns of one file: ``values[name]`` is a list of strings, one per data row."""
+
+    name: str
+    values: dict[str, list[str]]
+    blank_rows: list[int]  # spreadsheet rows skipped because they were empty
+
+    def row_of(self, index: int) -> int:
+        """Spreadsheet row number of the index-th kept data row."""
+        row = index + 2
+        for blank in self.blank_rows:
+            if blank <= row:
+                row += 1
+        return row
+
+
+def read_columns(path: str | Path, columns: list[str], delimiter: str = ",") -> Columns:
+    """The given columns of a CSV (UTF-8, UTF-8 with BOM or GBK) or XLSX file."""
+    path = Path(path)
+    if not path.is_file():
+        raise ValidationError(f"The file {path.name} does not exist.")
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        rows = _xlsx_rows(path)
+    else:
+        rows = csv.reader(io.StringIO(_decode(path), newline=""), delimiter=delimiter, strict=True)
+    return _collect(path.name, rows, list(dict.fromkeys(columns)))
+
+
+def _decode(path: Path) -> str:
+    data = path.read_bytes()
+    for encoding in ENCODINGS:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ValidationError(f"The file {path.name} is neither UTF-8 nor GBK text.")
+
+
+def _xlsx_rows(path: Path):
+    from openpyxl import load_workbook  # only here: CSV-only runs do not pay for it
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a damaged file
+        raise ValidationError(f"The file {path.name} is not a readable Excel workbook.") from exc
+    try:
+        for row in book.worksheets[0].iter_rows(values_only=True):
+            yield [_cell_text(v) for v in row]
+    finally:
+        book.close()
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _collect(name: str, rows, wanted: list[str]) -> Columns:
+    try:
+        header = [h.strip() for h in next(iter(rows), [])]
+        missing = [c for c in wanted if c not in header]
+        if missing:
+            raise ValidationError(f"The file {name} has no column {', '.join(missing)}; "
+                                  f"its columns are: {', '.join(h for h in header if h)}.")
+        index = [header.index(c) for c in wanted]
+        width = len(header)
+        lists: list[list[str]] = [[] for _ in wanted]
+        blank: list[int] = []
+        row_no = 1
+        for row in rows:
+            row_no += 1
+            if len(row) != width:
+                if not any(cell.strip() for cell in row):
+                    blank.append(row_no)
+                    continue
+                raise ValidationError(f"The file {name}, row {row_no}, has {len(row)} fields; "
+                                      f"the header has {width}.")
+            for out, i in zip(lists, index):
+                out.append(row[i])
+    except csv.Error as exc:
+        raise ValidationError(f"The file {name} is not valid CSV near row {row_no + 1}.") from exc
+    return Columns(name, dict(zip(wanted, lists)), blank)
+
+
+def factorize(values: list[str]) -> tuple[np.ndarray, list[str]]:
+    """(codes, labels) with labels in first-seen order; values are stripped, "" stays a label."""
+    seen: dict[str, int] = {}
+    codes = [seen.setdefault(v.strip(), len(seen)) for v in values]
+    return np.array(codes, dtype=np.int32), list(seen)
+
+
+def parse_outcomes(cols: Columns, column: str) -> np.ndarray:
+    """0/1 per row from 0/1, yes/no, y/n, true/false (any case) or 是/否; else a ValidationError."""
+    codes, labels = factorize(cols.values[column])
+    mapping = np.empty(len(labels), dtype=np.int8)
+    for j, label in enumerate(labels):
+        word = label.lower()
+        if word in TRUE_WORDS or word in FALSE_WORDS:
+            mapping[j] = 1 if word in TRUE_WORDS else 0
+        else:
+            bad = int(np.flatnonzero(codes == j)[0])
+            raise ValidationError(
+                f"The file {cols.name}, row {cols.row_of(bad)}, column {column}: the outcome is not "
+                "one of 0/1, yes/no, true/false, 是/否.")
+    return mapping[codes]
+
+
+def parse_scores(cols: Columns, column: str) -> np.ndarray:
+    """Float per row; an empty cell is a missing score (NaN), anything non-numeric an error."""
+    values = cols.values[column]
+    try:
+        out = np.array([float(v) if v.strip() else math.nan for v in values], dtype=np.float64)
+        suspects = np.flatnonzero(~np.isfinite(out))  # empty cells, and "nan"/"inf" spelled out
+        bad = [int(i) for i in suspects if values[i].strip()]
+    except ValueError:
+        bad = [i for i, v in enumerate(values) if v.strip() and not _is_number(v)]
+    if bad:
+        raise ValidationError(f"The file {cols.name}, row {cols.row_of(bad[0])}, column {column}: "
+                              "the score is not a finite number.")
+    return out
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+@dataclass
+class CampaignData:
+    """Aligned per-customer arrays ready for ``evaluate_campaign``."""
+
+    arm: np.ndarray
+    outcome: np.ndarray
+    by: dict[str, tuple[np.ndarray, list[str]]]
+    score: np.ndarray | None
+
+
+def load_campaign(path: str | Path, *, group_column: str, treatment: list[str], control: str,
+                  outcome_column: str, by: list[str] = (), score_column: str | None = None,
+                  delimiter: str = ",") -> CampaignData:
+    """Read an outcomes file and map its group column to arms (rows of other groups: -1)."""
+    wanted = [group_column, outcome_column, *by] + ([score_column] if score_column else [])
+    cols = read_columns(path, wanted, delimiter)
+    codes, labels = factorize(cols.values[group_column])
+    arm = arms_from_groups(codes, labels, treatment, control, f"column {group_column} of {cols.name}")
+    outcome = parse_outcomes(cols, outcome_column)
+    breakdown = {c: factorize(cols.values[c]) for c in by}
+    score = parse_scores(cols, score_column) if score_column else None
+    return CampaignData(arm, outcome, breakdown, score)
+
+
+def arms_from_groups(codes: np.ndarray, labels: list[str], treatment: list[str], control: str,
+                     where: str) -> np.ndarray:
+    """1 for treatment labels, 0 for the control label, -1 for any other group."""
+    treatment = [t.strip() for t in treatment]
+    control = control.strip()
+    if control in treatment:
+        raise ValidationError("The control value is also listed as a treatment value.")
+    for value in (*treatment, control):
+        if value not in labels:
+            raise ValidationError(f"No row has the group value '{value}' in {where}.")
+    mapping = np.full(len(labels), -1, dtype=np.int8)
+    mapping[[labels.index(t) for t in treatment]] = 1
+    mapping[labels.index(control)] = 0
+    return mapping[codes]

@@ -1,0 +1,92 @@
+"""Sans-IO length-prefixed frames: a 4-byte big-endian length, then that many payload bytes.
+
+The length is checked against the cap as soon as its 4 bytes arrive, *before* any buffer for the
+payload is reserved, so a peer announcing 2**32-1 bytes costs us nothing (frame parsers without a
+cap are a classic remote memory exhaustion). The decoder never touches sockets (the h11 model):
+feed it bytes, get whole payloads back; tell it about EOF with :meth:`FrameDecoder.close`.
+"""
+
+from __future__ import annotations
+
+import struct
+
+from app.errors import LocalProtocolError, RemoteProtocolError
+
+HEADER = struct.Struct(">I")
+DEFAULT_MAX_FRAME = 64 * 1024 * 1024
+
+
+def encode_frame(payload: bytes, max_frame: int = DEFAULT_MAX_FRAME) -> bytes:
+    """Header + payload; refusing what the peer's decoder would refuse anyway."""
+    if not payload:
+        raise LocalProtocolError("Refusing to send an empty frame.")
+    if len(payload) > max_frame:
+        raise LocalProtocolError(
+            f"Refusing to send a frame of {len(payload)} bytes (limit {max_frame}).")
+    return HEADER.pack(len(payload)) + payload
+
+
+class FrameDecoder:
+    """Turns a byte stream into frames; one instance per connection direction.
+
+    After any error the decoder stays broken: a stream that lost framing cannot be trusted again.
+    """
+
+    def __init__(self, max_frame: int = DEFAULT_MAX_FRAME) -> None:
+        if not 0 < max_frame < 2 ** 32:
+            raise LocalProtocolError("The frame size limit must be between 1 and 2**32-1.")
+        self.max_frame = max_frame
+        self._buffer = bytearray()
+        self._error: RemoteProtocolError | None = None
+        self._closed = False
+
+    @property
+    def pending(self) -> int:
+        """Bytes buffered towards an incomplete frame (0 between frames)."""
+        return len(self._buffer)
+
+    def feed(self, data: bytes) -> list[bytes]:
+        """Add received bytes; return every frame they completed, in order."""
+        self._check_usable()
+        if self._closed:
+            raise LocalProtocolError("Bytes fed to a frame decoder after end of stream.")
+        self._buffer += data
+        frames: list[bytes] = []
+        while True:
+            frame = self._next_frame()
+            if frame is None:
+                return frames
+            frames.append(frame)
+
+    def close(self) -> None:
+        """End of stream: fine between frames, RemoteProtocolError inside one."""
+        self._check_usable()
+        self._closed = True
+        if self._buffer:
+            self._fail("The connection ended in the middle of a message (a truncated frame).")
+
+    def _next_frame(self) -> bytes | None:
+        if len(self._buffer) < HEADER.size:
+            return None
+        (length,) = HEADER.unpack_from(self._buffer)
+        if length == 0:
+            self._fail("The peer sent an empty frame (length 0).")
+        if length > self.max_frame:
+            self._fail(f"The peer announced a frame of {length} bytes, over the limit of "
+                       f"{self.max_frame} bytes.")
+        end = HEADER.size + length
+        if len(self._buffer) < end:
+            return None
+        with memoryview(self._buffer) as view:
+            frame = bytes(view[HEADER.size:end])
+        del self._buffer[:end]
+        return frame
+
+    def _fail(self, message: str) -> None:
+        self._error = RemoteProtocolError(message)
+        self._buffer.clear()
+        raise self._error
+
+    def _check_usable(self) -> None:
+        if self._error is not None:
+            raise RemoteProtocolError(str(self._error))

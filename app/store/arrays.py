@@ -1,0 +1,55 @@
+"""Numeric arrays stored as encrypted BLOB chunks, so millions of rows load straight into numpy.
+
+Only plain numeric dtypes are accepted: an object array would need pickle, which we never use.
+Call these inside ``Database.run``/``transaction`` (they take the connection).
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+
+from app.errors import StoreError
+
+CHUNK_BYTES = 8 * 1024 * 1024
+_ALLOWED_KINDS = set("biuf")  # bool, signed, unsigned, float
+
+
+def save_array(conn, name: str, array: np.ndarray) -> None:
+    """Replace the array stored under ``name`` (row-chunked; C order)."""
+    array = np.ascontiguousarray(array)
+    if array.dtype.kind not in _ALLOWED_KINDS or array.ndim not in (1, 2):
+        raise StoreError(f"Array {name!r} must be a 1-D or 2-D numeric array.")
+    delete_array(conn, name)
+    row_bytes = max(1, array.itemsize * (array.shape[1] if array.ndim == 2 else 1))
+    rows_per_chunk = max(1, CHUNK_BYTES // row_bytes)
+    dtype = array.dtype.str
+    shape = json.dumps(list(array.shape))
+    n_rows = array.shape[0]
+    starts = range(0, n_rows, rows_per_chunk) if n_rows else [0]
+    conn.executemany(
+        "INSERT INTO arrays (name, chunk, dtype, shape, data) VALUES (?, ?, ?, ?, ?)",
+        ((name, i, dtype, shape, array[start:start + rows_per_chunk].tobytes())
+         for i, start in enumerate(starts)))
+
+
+def load_array(conn, name: str) -> np.ndarray:
+    rows = conn.execute("SELECT dtype, shape, data FROM arrays WHERE name = ? ORDER BY chunk",
+                        (name,)).fetchall()
+    if not rows:
+        raise StoreError(f"No stored array named {name!r}.")
+    dtype = np.dtype(rows[0][0])
+    if dtype.kind not in _ALLOWED_KINDS:
+        raise StoreError(f"Stored array {name!r} has a disallowed type.")
+    shape = tuple(json.loads(rows[0][1]))
+    flat = np.frombuffer(b"".join(r[2] for r in rows), dtype=dtype)
+    return flat.reshape(shape).copy()
+
+
+def delete_array(conn, name: str) -> None:
+    conn.execute("DELETE FROM arrays WHERE name = ?", (name,))
+
+
+def array_exists(conn, name: str) -> bool:
+    return conn.execute("SELECT 1 FROM arrays WHERE name = ? LIMIT 1", (name,)).fetchone() is not None

@@ -1,0 +1,61 @@
+"""Numbered schema migrations: ``migrations/NNNN_name.sql``, applied in order, each in one transaction.
+
+A released file is never edited; a change is a new file. Tests open a database saved by the first
+version and migrate it (``tests/fixtures/workspace_v1``).
+"""
+
+from __future__ import annotations
+
+import re
+from importlib import resources
+
+_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+
+
+def available() -> list[tuple[int, str, str]]:
+    """All migrations shipped with the app as (number, file name, SQL), in order."""
+    found = []
+    for entry in resources.files("app.store").joinpath("migrations").iterdir():
+        match = _NAME.match(entry.name)
+        if match:
+            found.append((int(match.group(1)), entry.name, entry.read_text(encoding="utf-8")))
+    found.sort()
+    numbers = [n for n, _, _ in found]
+    if numbers != list(range(1, len(numbers) + 1)):
+        raise RuntimeError(f"migration numbers must be 1..N without gaps, found {numbers}")
+    return found
+
+
+def current_version(conn) -> int:
+    conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, "
+                 "name TEXT NOT NULL, applied_at TEXT NOT NULL DEFAULT (datetime('now')))")
+    row = conn.execute("SELECT max(version) FROM schema_version").fetchone()
+    return row[0] or 0
+
+
+def migrate(conn, up_to: int | None = None) -> int:
+    """Apply every pending migration (up to ``up_to``); returns the resulting version."""
+    version = current_version(conn)
+    for number, name, sql in available():
+        if number <= version or (up_to is not None and number > up_to):
+            continue
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in _statements(sql):
+                conn.execute(statement)
+            conn.execute("INSERT INTO schema_version (version, name) VALUES (?, ?)", (number, name))
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+        version = number
+    return version
+
+
+def _statements(sql: str) -> list[str]:
+    """Split a migration file into statements (no triggers with inner semicolons are used)."""
+    return [s.strip() for s in sql.split(";") if s.strip() and not _only_comments(s)]
+
+
+def _only_comments(chunk: str) -> bool:
+    return all(not line.strip() or line.strip().startswith("--") for line in chunk.splitlines())

@@ -1,0 +1,86 @@
+"""A signed-in user on an open workspace; every workflow function takes one and checks it first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from app.crypto.passwords import check_password
+from app.errors import AuthenticationFailed, PermissionDenied
+from app.store.workspace import Workspace
+from app.workflows.permissions import ROLE_LABELS, allowed
+
+MAX_FAILED_LOGINS = 10
+
+
+@dataclass(frozen=True)
+class User:
+    name: str
+    role: str
+    branch: str | None = None
+    disabled: bool = False
+
+
+class Session:
+    def __init__(self, workspace: Workspace, user: User):
+        self.workspace = workspace
+        self.user = user
+
+    def can(self, permission: str) -> bool:
+        return allowed(self.user.role, permission)
+
+    def require(self, permission: str) -> None:
+        if not self.can(permission):
+            raise PermissionDenied(
+                f"{ROLE_LABELS.get(self.user.role, self.user.role)} '{self.user.name}' may not do "
+                f"this ({permission}).")
+
+    def audit(self, action: str, objects: dict | None = None, params: dict | None = None) -> dict:
+        return self.workspace.audit.append(self.user.name, action, objects, params)
+
+    def audited(self, action: str, objects: dict, params: dict,
+                fn: Callable[..., Any], *args: Any) -> Any:
+        """Run ``fn(conn, *args)`` and record the action in the same transaction: both or neither."""
+        def body(conn):
+            result = fn(conn, *args)
+            self.workspace.audit.append_in(conn, self.user.name, action, objects, params)
+            return result
+        return self.workspace.db.transaction(body)
+
+
+def load_user(workspace: Workspace, name: str) -> User | None:
+    rows = workspace.db.query("SELECT name, role, branch, disabled FROM users WHERE name = ?", (name,))
+    if not rows:
+        return None
+    name, role, branch, disabled = rows[0]
+    return User(name, role, branch, bool(disabled))
+
+
+def login(workspace: Workspace, name: str, password: str) -> Session:
+    """Check the password; the same message for unknown users and wrong passwords."""
+    rows = workspace.db.query(
+        "SELECT password_salt, password_hash, kdf_params, disabled, failed_logins "
+        "FROM users WHERE name = ?", (name,))
+    failure = AuthenticationFailed("Wrong user name or password.")
+    if not rows:
+        raise failure
+    salt, expected, params, disabled, failed = rows[0]
+    if disabled:
+        raise AuthenticationFailed("This account is disabled; ask an administrator.")
+    if failed >= MAX_FAILED_LOGINS:
+        raise AuthenticationFailed("This account is locked after too many failed sign-ins; "
+                                   "ask an administrator to reset its password.")
+    if not check_password(password, salt, expected, params):
+        workspace.db.transaction(_record_failure, workspace, name)
+        raise failure
+    if failed:
+        workspace.db.execute("UPDATE users SET failed_logins = 0 WHERE name = ?", (name,))
+    user = load_user(workspace, name)
+    session = Session(workspace, user)
+    session.audit("session.login")
+    return session
+
+
+def _record_failure(conn, workspace: Workspace, name: str) -> None:
+    conn.execute("UPDATE users SET failed_logins = failed_logins + 1 WHERE name = ?", (name,))
+    workspace.audit.append_in(conn, name, "session.login_failed", {}, {})

@@ -1,0 +1,99 @@
+"""User management: administrators add, disable and reset users; everyone changes their own password."""
+
+from __future__ import annotations
+
+import re
+
+from app.crypto.passwords import hash_password
+from app.errors import UserFacingError
+from app.store.workspace import now_iso
+from app.workflows.permissions import ROLES
+from app.workflows.session import Session, User
+
+MIN_PASSWORD = 8
+_NAME = re.compile(r"^[\w.\-@]{1,64}$")
+_BRANCH = re.compile(r"^[\w\-]{1,32}$")
+
+
+def validate_new_user(name: str, role: str, password: str, branch: str | None) -> None:
+    if not _NAME.match(name or ""):
+        raise UserFacingError("User names are 1-64 letters, digits, '.', '-', '_' or '@'.")
+    if role not in ROLES:
+        raise UserFacingError(f"Role must be one of: {', '.join(ROLES)}.")
+    if role == "branch_manager" and not (branch and _BRANCH.match(branch)):
+        raise UserFacingError("A branch manager needs a branch code (letters, digits, '-', '_').")
+    if role != "branch_manager" and branch:
+        raise UserFacingError("Only branch managers are bound to a branch.")
+    check_password_policy(password)
+
+
+def check_password_policy(password: str) -> None:
+    if len(password or "") < MIN_PASSWORD:
+        raise UserFacingError(f"Passwords need at least {MIN_PASSWORD} characters.")
+
+
+def insert_user(conn, name: str, role: str, password: str, branch: str | None) -> None:
+    """Low-level insert used by workspace init (no session exists yet) and by add_user."""
+    validate_new_user(name, role, password, branch)
+    if conn.execute("SELECT 1 FROM users WHERE name = ?", (name,)).fetchone():
+        raise UserFacingError(f"A user named '{name}' already exists.")
+    salt, digest, params = hash_password(password)
+    conn.execute("INSERT INTO users (name, role, branch, password_salt, password_hash, kdf_params,"
+                 " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                 (name, role, branch or None, salt, digest, params, now_iso()))
+
+
+def add_user(session: Session, name: str, role: str, password: str, branch: str | None = None) -> User:
+    session.require("users.manage")
+    session.audited("users.add", {"user": name}, {"role": role, "branch": branch},
+                    insert_user, name, role, password, branch)
+    return User(name, role, branch or None)
+
+
+def list_users(session: Session) -> list[User]:
+    session.require("users.manage")
+    rows = session.workspace.db.query("SELECT name, role, branch, disabled FROM users ORDER BY name")
+    return [User(n, r, b, bool(d)) for n, r, b, d in rows]
+
+
+def set_disabled(session: Session, name: str, disabled: bool) -> None:
+    session.require("users.manage")
+    if name == session.user.name and disabled:
+        raise UserFacingError("You cannot disable your own account.")
+
+    def change(conn):
+        _require_exists(conn, name)
+        if disabled and _is_last_active_admin(conn, name):
+            raise UserFacingError("At least one active administrator must remain.")
+        conn.execute("UPDATE users SET disabled = ? WHERE name = ?", (int(disabled), name))
+    session.audited("users.disable" if disabled else "users.enable", {"user": name}, {}, change)
+
+
+def reset_password(session: Session, name: str, new_password: str) -> None:
+    session.require("users.manage")
+    _set_password(session, name, new_password, "users.reset_password")
+
+
+def change_own_password(session: Session, new_password: str) -> None:
+    _set_password(session, session.user.name, new_password, "users.change_password")
+
+
+def _set_password(session: Session, name: str, password: str, action: str) -> None:
+    check_password_policy(password)
+    salt, digest, params = hash_password(password)
+
+    def change(conn):
+        _require_exists(conn, name)
+        conn.execute("UPDATE users SET password_salt = ?, password_hash = ?, kdf_params = ?, "
+                     "failed_logins = 0 WHERE name = ?", (salt, digest, params, name))
+    session.audited(action, {"user": name}, {}, change)
+
+
+def _require_exists(conn, name: str) -> None:
+    if not conn.execute("SELECT 1 FROM users WHERE name = ?", (name,)).fetchone():
+        raise UserFacingError(f"There is no user named '{name}'.")
+
+
+def _is_last_active_admin(conn, name: str) -> bool:
+    rows = conn.execute("SELECT name FROM users WHERE role = 'administrator' AND disabled = 0").fetchall()
+    return [r[0] for r in rows] == [name]

@@ -1,0 +1,55 @@
+"""Test-wide set-up: offscreen Qt and an in-memory OS keyring (no desktop keyring in CI)."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import keyring  # noqa: E402
+import pytest  # noqa: E402
+from keyring.backend import KeyringBackend  # noqa: E402
+
+from app.crypto import passwords  # noqa: E402
+
+# Tests create many users; the production cost (2**15) is kept by the unit test of passwords.py.
+passwords.DEFAULT_PARAMS = {"n": 2 ** 10, "r": 8, "p": 1, "dklen": 32}
+
+
+class MemoryKeyring(KeyringBackend):
+    """A keyring that lives in this process only."""
+
+    priority = 1
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entries: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service, username):
+        return self.entries.get((service, username))
+
+    def set_password(self, service, username, password):
+        self.entries[(service, username)] = password
+
+    def delete_password(self, service, username):
+        from keyring.errors import PasswordDeleteError
+        if self.entries.pop((service, username), None) is None:
+            raise PasswordDeleteError("not found")
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring():
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def admin_session(tmp_path):
+    """A fresh label-party workspace with administrator 'admin' (password 'correct horse')."""
+    from app.workflows.workspace_admin import init_workspace
+    session = init_workspace(tmp_path / "ws", "Demo Bank", "label", "admin", "correct horse")
+    yield session
+    session.workspace.close()
