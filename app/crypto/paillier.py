@@ -268,6 +268,16 @@ def _from_blob(blob: bytes, width: int) -> list[mpz]:
     return [frm(blob[i:i + width], "big") for i in range(0, len(blob), width)]
 
 
+def ct_width(pub: PublicKey) -> int:
+    """Wire width of one ciphertext in bytes (2 * ceil(n_bits / 8))."""
+    return _key(pub).ct_bytes
+
+
+def cts_from_trusted_bytes(blob: bytes, width: int) -> list[mpz]:
+    """Our own workers' blobs (no validation); peer bytes must use cts_from_bytes."""
+    return _from_blob(blob, width)
+
+
 def ct_to_bytes(pub: PublicKey, ct: mpz) -> bytes:
     """Fixed-width big-endian encoding, 2 * n_bytes long whatever the value."""
     return mpz(ct).to_bytes(_key(pub).ct_bytes, "big")
@@ -336,23 +346,34 @@ def encrypt_batch(pub: PublicKey, plaintexts: Sequence[int], *, exponent_bits: i
     return [ct for blob in blobs for ct in _from_blob(blob, key.ct_bytes)]
 
 
+def _blob_chunks(cts: Sequence[mpz], width: int, min_parallel: int) -> list[bytes]:
+    """Ciphertexts as one fixed-width blob per worker (bytes cross the pipe cheaply)."""
+    bounds = pool.split_evenly(range(len(cts)), pool.parallel_parts(len(cts), min_parallel))
+    return [_to_blob(cts[r.start:r.stop], width) for r in bounds] or [b""]
+
+
 def rerandomise_batch(pub: PublicKey, cts: Sequence[mpz], *,
                       exponent_bits: int | None = None) -> list[mpz]:
     """Multiply each ciphertext by a fresh obfuscator (same plaintext, unlinkable ciphertext)."""
     key = _key(pub)
     extra = (pub.n, obfuscation.base_for(pub.n), _exp_bits(key, exponent_bits), key.ct_bytes)
-    blobs = pool.map_chunks("app.crypto.paillier:task_rerandomise", _to_blob(cts, key.ct_bytes),
-                            extra, min_parallel=8 * key.ct_bytes)
+    chunks = _blob_chunks(cts, key.ct_bytes, min_parallel=8)
+    blobs = pool.run_chunks("app.crypto.paillier:task_rerandomise", chunks, extra)
     return [ct for blob in blobs for ct in _from_blob(blob, key.ct_bytes)]
 
 
 def decrypt_batch(priv: PrivateKey, cts: Sequence[mpz]) -> list[int]:
     """Decrypt with CRT (mod p^2 and q^2) across the process pool."""
     key = _key(priv.public_key)
-    blob = _to_blob(cts, key.ct_bytes)
-    parts = pool.map_chunks("app.crypto.paillier:task_decrypt", _BlobChunks(blob, key.ct_bytes),
-                            (int(priv.p), int(priv.q)), min_parallel=4)
+    chunks = _blob_chunks(cts, key.ct_bytes, min_parallel=4)
+    parts = pool.run_chunks("app.crypto.paillier:task_decrypt", chunks, (int(priv.p), int(priv.q)))
     return [m for part in parts for m in part]
+
+
+def raw_encrypt(pub: PublicKey, m: int, obfuscator: mpz) -> mpz:
+    """``(1 + n*m) * obfuscator mod n^2`` for a given obfuscator (known-answer tests, kernels)."""
+    key = _key(pub)
+    return (1 + key.n * m) * obfuscator % key.nsq
 
 
 def add(pub: PublicKey, a: mpz, b: mpz) -> mpz:
@@ -361,27 +382,6 @@ def add(pub: PublicKey, a: mpz, b: mpz) -> mpz:
 
 
 # ---------------------------------------------------------------- worker tasks
-
-
-class _BlobChunks(bytes):
-    """A ciphertext blob that splits on ciphertext boundaries (pool.split_evenly slices it)."""
-
-    def __new__(cls, blob: bytes, width: int):
-        obj = super().__new__(cls, blob)
-        obj.width = width
-        return obj
-
-    def __len__(self) -> int:
-        return bytes.__len__(self) // self.width
-
-    def __getitem__(self, item):
-        if isinstance(item, slice):
-            return bytes(self)[item.start * self.width:item.stop * self.width]
-        raise TypeError("index ciphertext blobs by slice")
-
-
-def _chunk_bytes(chunk, width: int) -> bytes:
-    return bytes(chunk)
 
 
 def task_encrypt(plaintexts: list[int], n: int, h_s: int, exp_bits: int, p: int, q: int) -> bytes:

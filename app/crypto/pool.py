@@ -16,7 +16,10 @@ import atexit
 import importlib
 import multiprocessing
 import os
+import sys
 import threading
+import types
+from contextlib import contextmanager
 from typing import Any, Callable, Sequence
 
 from app.errors import LocalProtocolError
@@ -41,6 +44,22 @@ def resolve_task(name: str) -> Callable[..., Any]:
     if not module_name.startswith(_ALLOWED_PREFIX) or not func_name.startswith("task_"):
         raise LocalProtocolError("A worker was asked to run a function that is not a crypto task.")
     return getattr(importlib.import_module(module_name), func_name)
+
+
+@contextmanager
+def _bare_main():
+    """Start workers without re-importing the caller's ``__main__`` (a GUI script, a benchmark).
+
+    ``spawn`` normally re-runs the main module in every child; our workers need none of it, and
+    re-running it would import Qt there or, in an unguarded script, start pools recursively.
+    """
+    saved = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        if saved is not None:
+            sys.modules["__main__"] = saved
 
 
 def _worker_main(conn) -> None:
@@ -71,13 +90,14 @@ class WorkerPool:
         if self._workers:
             return
         ctx = multiprocessing.get_context("spawn")
-        for _ in range(self.size):
-            parent_conn, child_conn = ctx.Pipe(duplex=True)
-            proc = ctx.Process(target=_worker_main, args=(child_conn,), daemon=True,
-                               name="lianmo-crypto-worker")
-            proc.start()
-            child_conn.close()
-            self._workers.append((proc, parent_conn))
+        with _bare_main():
+            for _ in range(self.size):
+                parent_conn, child_conn = ctx.Pipe(duplex=True)
+                proc = ctx.Process(target=_worker_main, args=(child_conn,), daemon=True,
+                                   name="lianmo-crypto-worker")
+                proc.start()
+                child_conn.close()
+                self._workers.append((proc, parent_conn))
 
     def run_each(self, task: str, per_worker_args: Sequence[tuple]) -> list[Any]:
         """Run ``task(*args_i)`` on worker i for each i, in parallel; results in order."""
@@ -133,17 +153,26 @@ def split_evenly(items: Sequence[Any], parts: int) -> list[Sequence[Any]]:
     return chunks
 
 
-def map_chunks(task: str, items: Sequence[Any], extra: tuple = (), min_parallel: int = 8) -> list[Any]:
-    """``task(chunk, *extra)`` over even chunks of ``items``; returns the per-chunk results in order.
+def parallel_parts(n_items: int, min_parallel: int = 8) -> int:
+    """How many chunks to cut: one per worker, or 1 for small inputs / one-core machines.
 
-    Small inputs (or a one-core machine) run in this process as a single chunk: a pipe round trip
-    costs more than a handful of modular exponentiations.
+    Small inputs run in this process: a pipe round trip costs more than a few exponentiations.
     """
-    pool = get_pool()
-    if pool.size == 1 or len(items) < max(min_parallel, 2):
-        return [resolve_task(task)(items, *extra)]
-    chunks = split_evenly(items, pool.size)
-    return pool.run_each(task, [(chunk, *extra) for chunk in chunks])
+    size = get_pool().size
+    return size if size > 1 and n_items >= max(min_parallel, 2) else 1
+
+
+def run_chunks(task: str, chunks: Sequence[Any], extra: tuple = ()) -> list[Any]:
+    """``task(chunk, *extra)`` for each chunk (at most one per worker); results in order."""
+    if len(chunks) <= 1:
+        return [resolve_task(task)(chunk, *extra) for chunk in chunks]
+    return get_pool().run_each(task, [(chunk, *extra) for chunk in chunks])
+
+
+def map_chunks(task: str, items: Sequence[Any], extra: tuple = (), min_parallel: int = 8) -> list[Any]:
+    """``task(chunk, *extra)`` over even chunks of ``items``; the per-chunk results in order."""
+    parts = parallel_parts(len(items), min_parallel)
+    return run_chunks(task, split_evenly(items, parts) or [items], extra)
 
 
 _POOL: WorkerPool | None = None

@@ -14,24 +14,21 @@ decoded strictly.
 from __future__ import annotations
 
 import codecs
+import os
 import re
 
 from app.errors import ValidationError
 
 ENCODINGS = ("auto", "utf-8", "utf-8-sig", "gbk", "gb18030")
 BLOCK = 8 * 1024 * 1024
-_NON_ASCII_LINE = re.compile(rb"[^\n]*[\x80-\xff][^\n]*")
+_NON_ASCII = re.compile(rb"[\x80-\xff]")
 _REFUSED_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
-
-
-def _label(name: str) -> str:
-    return name
 
 
 def detect_encoding(path: str, label: str | None = None) -> str:
     """Return the codec to use for ``path`` under the ``auto`` rules (see module docstring)."""
-    label = label or _label(path)
-    with open(path, "rb") as fh:
+    label = label or os.path.basename(path)
+    with open_binary(path) as fh:
         head = fh.read(4)
         if head.startswith(codecs.BOM_UTF8):
             return "utf-8-sig"
@@ -42,23 +39,49 @@ def detect_encoding(path: str, label: str | None = None) -> str:
         line_base = 0
         for block in iter_blocks(fh):
             if not block.isascii():
-                for match in _NON_ASCII_LINE.finditer(block):
-                    try:
-                        match.group().decode("utf-8")
-                        kind_utf8 = True
-                    except UnicodeDecodeError:
-                        kind_utf8 = False
-                    line = line_base + block.count(b"\n", 0, match.start()) + 1
-                    if kind_utf8 and first_utf8 is None:
-                        first_utf8 = line
-                    if not kind_utf8 and first_other is None:
-                        first_other = line
+                try:
+                    block.decode("utf-8")
+                    if first_utf8 is None:
+                        first_utf8 = line_base + block.count(b"\n", 0, _NON_ASCII.search(block).start()) + 1
+                except UnicodeDecodeError:
+                    first_utf8, first_other = _scan_lines(block, line_base, first_utf8, first_other)
                 if first_utf8 is not None and first_other is not None:
                     raise ValidationError(
                         f"{label}: the file mixes encodings (line {first_utf8} is UTF-8, line "
                         f"{first_other} is not); re-export it in one encoding or choose one explicitly.")
             line_base += block.count(b"\n")
     return "gb18030" if first_other is not None else "utf-8"
+
+
+def _scan_lines(block: bytes, line_base: int, first_utf8, first_other):
+    """Classify each line holding non-ASCII bytes as valid UTF-8 or not; keep the first of each."""
+    pos = 0
+    while first_utf8 is None or first_other is None:
+        match = _NON_ASCII.search(block, pos)
+        if match is None:
+            break
+        start = block.rfind(b"\n", 0, match.start()) + 1
+        end = block.find(b"\n", match.start())
+        end = len(block) if end < 0 else end
+        try:
+            block[start:end].decode("utf-8")
+            is_utf8 = True
+        except UnicodeDecodeError:
+            is_utf8 = False
+        if (first_utf8 if is_utf8 else first_other) is None:
+            line = line_base + block.count(b"\n", 0, start) + 1
+            first_utf8, first_other = (line, first_other) if is_utf8 else (first_utf8, line)
+        pos = end + 1
+    return first_utf8, first_other
+
+
+def open_binary(path: str):
+    """Open for reading bytes; ``.gz`` files are decompressed on the fly (the demo data is gzipped)."""
+    if path.lower().endswith(".gz"):
+        import gzip
+
+        return gzip.open(path, "rb")
+    return open(path, "rb")
 
 
 def iter_blocks(fh, size: int = BLOCK):

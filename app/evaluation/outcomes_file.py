@@ -12,12 +12,16 @@ import csv
 import io
 import math
 from dataclasses import dataclass
+from itertools import islice
+from operator import itemgetter
 from pathlib import Path
 
 import numpy as np
 
 from app.errors import ValidationError
 
+CHUNK_ROWS = 65536
+BLANK_LABEL = "(blank)"  # breakdown label of an empty cell
 ENCODINGS = ("utf-8-sig", "utf-8", "gb18030")  # gb18030 is a strict superset of GBK
 TRUE_WORDS = frozenset({"1", "yes", "true", "是"})
 FALSE_WORDS = frozenset({"0", "no", "false", "否"})
@@ -70,8 +74,16 @@ def _xlsx_rows(path: Path):
     except Exception as exc:  # openpyxl raises many types for a damaged file
         raise ValidationError(f"The file {path.name} is not a readable Excel workbook.") from exc
     try:
+        width = None
         for row in book.worksheets[0].iter_rows(values_only=True):
-            yield [_cell_text(v) for v in row]
+            cells = [_cell_text(v) for v in row]
+            while cells and not cells[-1].strip():  # Excel often reports trailing empty cells
+                cells.pop()
+            if width is None:
+                width = len(cells)
+            elif 0 < len(cells) < width:
+                cells += [""] * (width - len(cells))
+            yield cells
     finally:
         book.close()
 
@@ -87,37 +99,55 @@ def _cell_text(value) -> str:
 
 
 def _collect(name: str, rows, wanted: list[str]) -> Columns:
+    """Keep the wanted columns; chunks of rows are checked and split with C-level map/zip."""
+    rows = iter(rows)
     try:
-        header = [h.strip() for h in next(iter(rows), [])]
+        header = [h.strip() for h in next(rows, [])]
         missing = [c for c in wanted if c not in header]
         if missing:
             raise ValidationError(f"The file {name} has no column {', '.join(missing)}; "
                                   f"its columns are: {', '.join(h for h in header if h)}.")
-        index = [header.index(c) for c in wanted]
+        pick = itemgetter(*[header.index(c) for c in wanted])
         width = len(header)
         lists: list[list[str]] = [[] for _ in wanted]
         blank: list[int] = []
-        row_no = 1
-        for row in rows:
-            row_no += 1
-            if len(row) != width:
-                if not any(cell.strip() for cell in row):
-                    blank.append(row_no)
-                    continue
-                raise ValidationError(f"The file {name}, row {row_no}, has {len(row)} fields; "
-                                      f"the header has {width}.")
-            for out, i in zip(lists, index):
-                out.append(row[i])
+        first_row = 2
+        while chunk := list(islice(rows, CHUNK_ROWS)):
+            if set(map(len, chunk)) != {width}:
+                chunk = _drop_blank_rows(name, chunk, width, first_row, blank)
+            first_row += CHUNK_ROWS
+            if chunk:
+                picked = map(pick, chunk) if len(wanted) > 1 else ((v,) for v in map(pick, chunk))
+                for out, values in zip(lists, zip(*picked)):
+                    out.extend(values)
     except csv.Error as exc:
-        raise ValidationError(f"The file {name} is not valid CSV near row {row_no + 1}.") from exc
+        line = getattr(rows, "line_num", None)
+        raise ValidationError(f"The file {name} is not valid CSV near line {line}.") from exc
     return Columns(name, dict(zip(wanted, lists)), blank)
 
 
+def _drop_blank_rows(name: str, chunk: list, width: int, first_row: int, blank: list[int]) -> list:
+    kept = []
+    for row_no, row in enumerate(chunk, first_row):
+        if len(row) == width:
+            kept.append(row)
+        elif not any(cell.strip() for cell in row):
+            blank.append(row_no)
+        else:
+            raise ValidationError(f"The file {name}, row {row_no}, has {len(row)} fields; "
+                                  f"the header has {width}.")
+    return kept
+
+
 def factorize(values: list[str]) -> tuple[np.ndarray, list[str]]:
-    """(codes, labels) with labels in first-seen order; values are stripped, "" stays a label."""
-    seen: dict[str, int] = {}
-    codes = [seen.setdefault(v.strip(), len(seen)) for v in values]
-    return np.array(codes, dtype=np.int32), list(seen)
+    """(codes, labels): labels are the stripped distinct values in first-seen order ("" included).
+
+    Distinct raw strings are found with a C-level dict build, so the per-row work is one lookup.
+    """
+    labels: dict[str, int] = {}
+    code_of = {raw: labels.setdefault(raw.strip(), len(labels)) for raw in dict.fromkeys(values)}
+    codes = np.fromiter(map(code_of.__getitem__, values), dtype=np.int32, count=len(values))
+    return codes, list(labels)
 
 
 def parse_outcomes(cols: Columns, column: str) -> np.ndarray:
@@ -139,13 +169,12 @@ def parse_outcomes(cols: Columns, column: str) -> np.ndarray:
 def parse_scores(cols: Columns, column: str) -> np.ndarray:
     """Float per row; an empty cell is a missing score (NaN), anything non-numeric an error."""
     values = cols.values[column]
-    try:
-        out = np.array([float(v) if v.strip() else math.nan for v in values], dtype=np.float64)
-        suspects = np.flatnonzero(~np.isfinite(out))  # empty cells, and "nan"/"inf" spelled out
-        bad = [int(i) for i in suspects if values[i].strip()]
+    try:  # fast path: every cell is a number
+        out = np.fromiter(map(float, values), dtype=np.float64, count=len(values))
     except ValueError:
-        bad = [i for i, v in enumerate(values) if v.strip() and not _is_number(v)]
-    if bad:
+        out = np.array([float(v) if v.strip() and _is_number(v) else math.nan for v in values])
+    bad = [int(i) for i in np.flatnonzero(~np.isfinite(out)) if values[i].strip()]
+    if bad:  # text, or "nan"/"inf" spelled out
         raise ValidationError(f"The file {cols.name}, row {cols.row_of(bad[0])}, column {column}: "
                               "the score is not a finite number.")
     return out
@@ -178,9 +207,14 @@ def load_campaign(path: str | Path, *, group_column: str, treatment: list[str], 
     codes, labels = factorize(cols.values[group_column])
     arm = arms_from_groups(codes, labels, treatment, control, f"column {group_column} of {cols.name}")
     outcome = parse_outcomes(cols, outcome_column)
-    breakdown = {c: factorize(cols.values[c]) for c in by}
+    breakdown = {c: _blank_labelled(factorize(cols.values[c])) for c in by}
     score = parse_scores(cols, score_column) if score_column else None
     return CampaignData(arm, outcome, breakdown, score)
+
+
+def _blank_labelled(factorized: tuple[np.ndarray, list[str]]) -> tuple[np.ndarray, list[str]]:
+    codes, labels = factorized
+    return codes, [label if label else BLANK_LABEL for label in labels]
 
 
 def arms_from_groups(codes: np.ndarray, labels: list[str], treatment: list[str], control: str,

@@ -83,9 +83,11 @@ def _check(outcome: np.ndarray, arm: np.ndarray, score: np.ndarray | None) -> No
         raise ValidationError("Outcomes and groups must be one value per customer, of equal length.")
     if score is not None and score.shape != outcome.shape:
         raise ValidationError("Scores must be one value per customer, of the same length as the outcomes.")
-    if not np.isin(outcome, (0, 1)).all():
+    if score is not None and np.isinf(score).any():
+        raise ValidationError("Scores must be finite numbers (a missing score is NaN).")
+    if not ((outcome == 0) | (outcome == 1)).all():
         raise ValidationError("Outcomes must be 0 or 1 for every customer.")
-    if not np.isin(arm, (U.TREATMENT, U.CONTROL, U.EXCLUDED)).all():
+    if not ((arm == U.TREATMENT) | (arm == U.CONTROL) | (arm == U.EXCLUDED)).all():
         raise ValidationError("Groups must be 1 (treatment), 0 (control) or -1 (neither).")
     if not (arm == U.CONTROL).any():
         raise ValidationError("The control group is empty: no customer matched the control value, "
@@ -103,10 +105,10 @@ def evaluate_campaign(outcome, arm, *, by: Mapping[str, tuple[np.ndarray, Sequen
     when unscored; ``reference_scores``: scores of a reference population for PSI. Raises
     ValidationError when either arm is empty overall (an empty arm inside a cell is a null + note).
     """
-    outcome = np.asarray(outcome).astype(np.int8, copy=False)
-    arm = np.asarray(arm).astype(np.int8, copy=False)
+    outcome, arm = np.asarray(outcome), np.asarray(arm)
     score = None if score is None else np.asarray(score, dtype=np.float64)
-    _check(outcome, arm, score)
+    _check(outcome, arm, score)  # before narrowing, so 2 or 256 cannot wrap into a valid value
+    outcome, arm = outcome.astype(np.int8, copy=False), arm.astype(np.int8, copy=False)
     in_arm = arm >= 0
     report = {
         "format": FORMAT, "method": METHOD, "parameters": dict(parameters or {}),
@@ -116,7 +118,10 @@ def evaluate_campaign(outcome, arm, *, by: Mapping[str, tuple[np.ndarray, Sequen
         "by": {},
     }
     for column, (codes, labels) in (by or {}).items():
-        counts = U.arm_counts(arm, outcome, np.asarray(codes), len(labels))
+        codes = np.asarray(codes)
+        if codes.shape != arm.shape or (codes.size and (codes.min() < 0 or codes.max() >= len(labels))):
+            raise ValidationError(f"The breakdown {column} must give one label number per customer.")
+        counts = U.arm_counts(arm, outcome, codes, len(labels))
         report["by"][column] = {str(label): cell for label, cell, n in
                                 zip(labels, _cells(counts), counts.n_t + counts.n_c) if n > 0}
     if score is not None:

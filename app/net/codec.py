@@ -337,13 +337,14 @@ class _Limits:
         self.map_len = 0
 
     def include(self, spec: Spec, type_name_len: int) -> None:
-        caps = spec.caps()
+        # Twice the schema's sizes (+16): something slightly too big gets through msgpack and is
+        # then named by the schema check; something hugely too big is refused by msgpack before
+        # any allocation (its message says which limit, not which field).
+        caps = {key: 2 * value + 16 for key, value in spec.caps().items()}
         self.str_len = max(self.str_len, caps["str"], type_name_len)
         self.bin_len = max(self.bin_len, caps["bin"])
         self.array_len = max(self.array_len, caps["array"])
-        # Slack on maps so that a few unknown fields get named by the schema check, not refused
-        # anonymously by msgpack; still a hard bound before allocation.
-        self.map_len = max(self.map_len, caps["map"] + 16)
+        self.map_len = max(self.map_len, caps["map"])
 
 
 def _limit_hint(exc: Exception) -> str:

@@ -118,12 +118,18 @@ def check_certificate(cert: bytes | x509.Certificate,
     The client side of a link verifies by pin, not by OpenSSL chain validation, so the validity
     window, the key type, the self-signature and the end-entity constraints are checked here.
     """
-    parsed = cert if isinstance(cert, x509.Certificate) else load_certificate(cert)
+    parsed = check_structure(cert)
     now = now or dt.datetime.now(dt.timezone.utc)
     if now < parsed.not_valid_before_utc:
         raise PeerError("The peer's certificate is not valid yet; check both computers' clocks.")
     if now > parsed.not_valid_after_utc:
-        raise PeerError("The peer's certificate has expired; the peer must renew it and re-pair.")
+        raise PeerError("The peer's certificate has expired; the peer must renew it.")
+    return parsed
+
+
+def check_structure(cert: bytes | x509.Certificate) -> x509.Certificate:
+    """A self-signed P-256 end-entity certificate (no CA powers), whatever the date."""
+    parsed = cert if isinstance(cert, x509.Certificate) else load_certificate(cert)
     public = parsed.public_key()
     if not (isinstance(public, ec.EllipticCurvePublicKey) and public.curve.name == "secp256r1"):
         raise PeerError("The peer's certificate does not use an ECDSA P-256 key.")
@@ -132,10 +138,11 @@ def check_certificate(cert: bytes | x509.Certificate,
     except (ValueError, TypeError, InvalidSignature) as exc:
         raise PeerError("The peer's certificate is not correctly self-signed.") from exc
     try:
-        if parsed.extensions.get_extension_for_class(x509.BasicConstraints).value.ca:
-            raise PeerError("The peer's certificate claims to be a certificate authority.")
-    except x509.ExtensionNotFound as exc:
+        constraints = parsed.extensions.get_extension_for_class(x509.BasicConstraints).value
+    except (x509.ExtensionNotFound, ValueError) as exc:
         raise PeerError("The peer's certificate lacks basic constraints.") from exc
+    if constraints.ca:
+        raise PeerError("The peer's certificate claims to be a certificate authority.")
     return parsed
 
 

@@ -53,9 +53,9 @@ def migrate(conn, up_to: int | None = None) -> int:
 
 
 def _statements(sql: str) -> list[str]:
-    """Split a migration file into statements (no triggers with inner semicolons are used)."""
-    return [s.strip() for s in sql.split(";") if s.strip() and not _only_comments(s)]
+    """Split a migration file into statements: whole-line ``--`` comments are dropped first.
 
-
-def _only_comments(chunk: str) -> bool:
-    return all(not line.strip() or line.strip().startswith("--") for line in chunk.splitlines())
+    Migration files must not contain semicolons inside string literals or trigger bodies.
+    """
+    code = "\n".join(line for line in sql.splitlines() if not line.strip().startswith("--"))
+    return [s.strip() for s in code.split(";") if s.strip()]

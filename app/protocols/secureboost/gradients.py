@@ -14,7 +14,7 @@ from app.errors import LocalProtocolError
 
 DEFAULT_SCALE_BITS = 24
 G_BOUND = 1.0   # |p - y| <= 1
-H_BOUND = 1.0   # p (1 - p) <= 1/4; the packer reserves room for 1
+H_BOUND = 0.25  # p (1 - p) <= 1/4
 
 
 def sigmoid(margin: np.ndarray) -> np.ndarray:

@@ -160,13 +160,16 @@ class PartnerDecisions:
     """The partner's decision bits as received: ref -> row -> goes left."""
 
     def __init__(self, refs: np.ndarray, packed: np.ndarray, n_rows: int) -> None:
-        self._index = {int(r): i for i, r in enumerate(refs)}
+        refs = np.asarray(refs, dtype=np.int64)
+        self._map = np.full(int(refs.max()) + 1 if len(refs) else 0, -1, dtype=np.int64)
+        self._map[refs] = np.arange(len(refs))
         self._bits = np.unpackbits(packed, axis=1, count=n_rows).astype(bool) if len(refs) \
             else np.zeros((0, n_rows), dtype=bool)
 
     def lookup(self, refs: np.ndarray, rows: np.ndarray) -> np.ndarray:
-        try:
-            idx = np.fromiter((self._index[int(r)] for r in refs), dtype=np.int64, count=len(refs))
-        except KeyError:
-            raise ValidationError("The partner's decisions do not cover every split of the model.") from None
+        refs = np.asarray(refs, dtype=np.int64)
+        ok = (refs >= 0) & (refs < len(self._map))
+        idx = np.where(ok, self._map[np.where(ok, refs, 0)] if len(self._map) else -1, -1)
+        if (idx < 0).any():
+            raise ValidationError("The partner's decisions do not cover every split of the model.")
         return self._bits[idx, rows]

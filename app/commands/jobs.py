@@ -1,0 +1,89 @@
+"""``jobs list|show|approve|reject|cancel|policy``, ``killswitch on|off|status``."""
+
+from __future__ import annotations
+
+import json
+
+from app.commands._common import add_workspace_args, open_session
+from app.workflows import jobs
+
+
+def register(sub) -> None:
+    parser = sub.add_parser("jobs", help="cross-party jobs: inbox, decisions, history")
+    actions = parser.add_subparsers(dest="action", required=True)
+    lst = actions.add_parser("list")
+    add_workspace_args(lst)
+    lst.set_defaults(handler=_list)
+    for name in ("show", "approve", "reject", "cancel"):
+        p = actions.add_parser(name)
+        add_workspace_args(p)
+        p.add_argument("id")
+        if name in ("reject", "cancel"):
+            p.add_argument("--reason", default="")
+        p.set_defaults(handler=globals()[f"_{name}"])
+    policy = actions.add_parser("policy", help="auto-approve a job type (administrators; audited)")
+    add_workspace_args(policy)
+    policy.add_argument("job_type", choices=jobs.JOB_TYPES)
+    policy.add_argument("--auto-approve", choices=["on", "off"], required=True)
+    policy.set_defaults(handler=_policy)
+
+    kill = sub.add_parser("killswitch", help="pause or resume all cross-party work (administrators)")
+    kill.add_argument("state", choices=["on", "off", "status"])
+    add_workspace_args(kill)
+    kill.set_defaults(handler=_killswitch)
+
+
+def _with_session(args, fn):
+    session = open_session(args)
+    try:
+        return fn(session)
+    finally:
+        session.workspace.close()
+
+
+def _line(job: jobs.Job) -> str:
+    progress = f" {job.progress_done}/{job.progress_total}" if job.progress_total else ""
+    return f"{job.id}\t{job.type}\t{job.peer}\t{job.proposer}\t{job.state}{progress}\t{job.created_at}"
+
+
+def _list(args) -> int:
+    for job in _with_session(args, jobs.list_jobs):
+        print(_line(job))
+    return 0
+
+
+def _show(args) -> int:
+    job = _with_session(args, lambda s: jobs.show(s, args.id))
+    print(json.dumps({k: getattr(job, k) for k in jobs.COLUMNS}, indent=2, ensure_ascii=False))
+    return 0
+
+
+def _approve(args) -> int:
+    print(_line(_with_session(args, lambda s: jobs.decide(s, args.id, True))))
+    return 0
+
+
+def _reject(args) -> int:
+    print(_line(_with_session(args, lambda s: jobs.decide(s, args.id, False, args.reason))))
+    return 0
+
+
+def _cancel(args) -> int:
+    print(_line(_with_session(args, lambda s: jobs.cancel(s, args.id, args.reason))))
+    return 0
+
+
+def _policy(args) -> int:
+    _with_session(args, lambda s: jobs.set_policy(s, args.job_type, args.auto_approve == "on"))
+    print(f"Auto-approve for {args.job_type}: {args.auto_approve}.")
+    return 0
+
+
+def _killswitch(args) -> int:
+    if args.state == "status":
+        state = _with_session(args, jobs.paused)
+    else:
+        _with_session(args, lambda s: jobs.set_paused(s, args.state == "on"))
+        state = args.state == "on"
+    print("Cross-party work is PAUSED." if state else "Cross-party work is allowed.")
+    return 0

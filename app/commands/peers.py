@@ -1,0 +1,92 @@
+"""``identity show``, ``peer add|list|remove``: pinning peers by fingerprint."""
+
+from __future__ import annotations
+
+from app.commands._common import add_workspace_args, open_session
+from app.workflows import peers
+
+
+def register(sub) -> None:
+    ident = sub.add_parser("identity", help="this workspace's TLS identity")
+    ident_actions = ident.add_subparsers(dest="action", required=True)
+    show = ident_actions.add_parser("show", help="print the fingerprint to give to the peer")
+    add_workspace_args(show)
+    show.set_defaults(handler=_show)
+
+    peer = sub.add_parser("peer", help="pin, list or remove peers")
+    actions = peer.add_subparsers(dest="action", required=True)
+    add = actions.add_parser("add", help="pin a peer by the fingerprint obtained out of band")
+    add_workspace_args(add)
+    add.add_argument("--name", required=True)
+    add.add_argument("--address", required=True, help="HOST:PORT")
+    add.add_argument("--fingerprint", required=True, help="hex, spaces and colons allowed")
+    add.set_defaults(handler=_add)
+    lst = actions.add_parser("list")
+    add_workspace_args(lst)
+    lst.set_defaults(handler=_list)
+    remove = actions.add_parser("remove")
+    add_workspace_args(remove)
+    remove.add_argument("--name", required=True)
+    remove.set_defaults(handler=_remove)
+    check = actions.add_parser("check", help="connect, ping, print version, RTT and party name")
+    add_workspace_args(check)
+    check.add_argument("--name", required=True)
+    check.set_defaults(handler=_check)
+
+
+def _show(args) -> int:
+    session = open_session(args)
+    try:
+        info = peers.describe_identity(session.workspace)
+    finally:
+        session.workspace.close()
+    print(f"Party:       {info['party_name']}")
+    print(f"Fingerprint: {info['fingerprint']}")
+    print(f"Read aloud:  {info['short_code']}")
+    return 0
+
+
+def _add(args) -> int:
+    session = open_session(args)
+    try:
+        peer = peers.add_peer(session, args.name, args.address, args.fingerprint)
+    finally:
+        session.workspace.close()
+    print(f"Pinned {peer['name']} at {peer['address']} ({peer['short_code']}).")
+    return 0
+
+
+def _list(args) -> int:
+    session = open_session(args)
+    try:
+        for p in peers.list_peers(session):
+            seen = p["last_seen"] or "never"
+            print(f"{p['name']}\t{p['address']}\t{p['party_name'] or '?'}\tlast seen {seen}\t"
+                  f"{p['fingerprint']}")
+    finally:
+        session.workspace.close()
+    return 0
+
+
+def _check(args) -> int:
+    from app.workflows.link import PeerService
+    session = open_session(args)
+    try:
+        result = PeerService(session).check(args.name)
+    finally:
+        session.workspace.close()
+    print(f"Peer {result['peer']} ({result['party_name']}): protocol v{result['protocol_version']}, "
+          f"round trip {result['rtt_ms']} ms, session {result['session_id'][:16]}...")
+    for warning in result["warnings"]:
+        print(f"WARNING: {warning}")
+    return 0
+
+
+def _remove(args) -> int:
+    session = open_session(args)
+    try:
+        peers.remove_peer(session, args.name)
+    finally:
+        session.workspace.close()
+    print(f"Removed {args.name}.")
+    return 0

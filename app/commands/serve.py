@@ -1,0 +1,36 @@
+"""``serve``: the listener that lets pinned peers reach this workspace (jobs, checks)."""
+
+from __future__ import annotations
+
+import signal
+import threading
+
+from app.commands._common import add_workspace_args, open_session
+from app.workflows import link, peers
+
+
+def register(sub) -> None:
+    parser = sub.add_parser("serve", help="listen for pinned peers (runs until interrupted)")
+    add_workspace_args(parser)
+    parser.add_argument("--listen", default="127.0.0.1:0", help="HOST:PORT (port 0 = any free)")
+    parser.set_defaults(handler=_serve)
+
+
+def _serve(args) -> int:
+    host, port = peers.parse_address(args.listen, allow_any_port=True)
+    session = open_session(args)
+    service = link.PeerService(session, host=host, port=port)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        bound = service.start()
+        print(f"Listening on {host}:{bound} as {session.workspace.party_name}. Ctrl-C stops.",
+              flush=True)
+        stop.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        service.stop()
+        session.workspace.close()
+    return 0
+

@@ -1,0 +1,199 @@
+"""Encrypted gradient histograms for SecureBoost (the feature party's hot loop).
+
+For one tree the feature party holds N encrypted packed (g, h) ciphertexts and its own bin matrix
+(N x F uint8). Each node asks for: per feature, per bin, the product of the ciphertexts of the
+node's rows in that bin (= the encrypted sum of their packed (g, h)).
+
+Parallel design, measured against "features across workers": rows are sharded across workers
+(row i lives on worker i % W) once per tree, with their bins. Each worker builds partial histograms
+for all features over its share of the node's rows; the parent multiplies the W partials
+(F * n_bins extra multiplications per node, negligible). Compared with giving each worker whole
+features, every ciphertext crosses a pipe once per tree instead of once per worker, each worker
+holds N / W ciphertexts instead of N, and load stays balanced for any node.
+
+Bins with no rows hold the identity ``1`` (an encryption of 0 with trivial randomness): fine for
+further homomorphic arithmetic, but every histogram ciphertext must go through
+``rerandomise_batch`` (after packing) before it leaves the process: products of the label
+party's own ciphertexts would otherwise let it test which rows went into which bin.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from typing import Sequence
+
+import gmpy2
+import numpy as np
+from gmpy2 import mpz
+
+from app.crypto import paillier, pool
+from app.errors import LocalProtocolError
+
+_ONE = mpz(1)
+PARALLEL_MIN_ROWS = 4096  # below this, shipping shards costs more than it saves
+
+
+def _kernel(cts: Sequence[mpz], bins: np.ndarray, rows: np.ndarray, n_bins: int,
+            nsq: mpz) -> list[mpz]:
+    """Flat F * n_bins list of bin products over ``rows`` (indices into cts/bins)."""
+    sub = bins[rows]
+    out: list[mpz] = []
+    for f in range(bins.shape[1]):
+        col = sub[:, f]
+        sorted_rows = rows[np.argsort(col, kind="stable")].tolist()
+        pos = 0
+        for count in np.bincount(col, minlength=n_bins).tolist():
+            if count == 0:
+                out.append(_ONE)
+                continue
+            segment = sorted_rows[pos:pos + count]
+            pos += count
+            acc = cts[segment[0]]
+            for i in segment[1:]:
+                acc = acc * cts[i] % nsq
+            out.append(acc)
+    return out
+
+
+def _check_bins(bins: np.ndarray, n_rows: int) -> np.ndarray:
+    bins = np.ascontiguousarray(bins)
+    if bins.dtype != np.uint8 or bins.ndim != 2 or bins.shape[0] != n_rows:
+        raise LocalProtocolError("Bins must be a uint8 matrix with one row per ciphertext.")
+    return bins
+
+
+class HistogramSession:
+    """Ciphertexts and bins shipped to the workers once; many node histograms computed from them."""
+
+    def __init__(self, pub, cts: Sequence[mpz], bins: np.ndarray, parallel: bool | None = None):
+        self.pub = pub
+        self.nsq = mpz(pub.nsquare)
+        self.n_rows = len(cts)
+        self.bins = _check_bins(bins, self.n_rows)
+        self.n_features = self.bins.shape[1]
+        self.max_bin = int(self.bins.max()) if self.bins.size else 0
+        self._source = (cts, bins)  # identity check for the histogram() cache
+        if parallel is None:
+            parallel = self.n_rows >= PARALLEL_MIN_ROWS
+        self.parts = pool.parallel_parts(self.n_rows, 2) if parallel else 1
+        self.token = secrets.token_hex(16)
+        if self.parts == 1:
+            self._cts = [mpz(c) for c in cts]
+            return
+        width = paillier.ct_width(pub)
+        args = []
+        for w in range(self.parts):
+            blob = paillier.cts_to_bytes(pub, cts[w::self.parts])
+            shard = np.ascontiguousarray(self.bins[w::self.parts])
+            args.append((self.token, int(pub.n), blob, width, shard.tobytes(), shard.shape))
+        pool.get_pool().run_each("app.crypto.histogram:task_load", args)
+
+    def histogram(self, rows: np.ndarray, n_bins: int) -> list[list[mpz]]:
+        """Per feature, per bin: product of the ciphertexts of ``rows`` falling in that bin."""
+        rows = np.asarray(rows)
+        if rows.ndim != 1 or (rows.size and (rows.dtype.kind not in "iu" or rows.min() < 0
+                                            or rows.max() >= self.n_rows)):
+            raise LocalProtocolError("Node rows must be valid row indices.")
+        if not 1 <= n_bins <= 256 or self.max_bin >= n_bins:
+            raise LocalProtocolError("A bin index is not below the number of bins.")
+        rows = rows.astype(np.int64)
+        if self.parts == 1:
+            flat = _kernel(self._cts, self.bins, rows, n_bins, self.nsq)
+        else:
+            flat = self._parallel(rows, n_bins)
+        return [flat[f * n_bins:(f + 1) * n_bins] for f in range(self.n_features)]
+
+    def _parallel(self, rows: np.ndarray, n_bins: int) -> list[mpz]:
+        shard = rows % self.parts
+        args = [(self.token, (rows[shard == w] // self.parts).tobytes(), n_bins)
+                for w in range(self.parts)]
+        blobs = pool.get_pool().run_each("app.crypto.histogram:task_histogram", args)
+        width, nsq = paillier.ct_width(self.pub), self.nsq
+        partials = [paillier.cts_from_trusted_bytes(b, width) for b in blobs]
+        flat = partials[0]
+        for other in partials[1:]:
+            flat = [a * b % nsq if b != 1 else a for a, b in zip(flat, other)]
+        return flat
+
+    def matches(self, pub, cts, bins) -> bool:
+        return pub.n == self.pub.n and cts is self._source[0] and bins is self._source[1] \
+            and len(cts) == self.n_rows
+
+    def close(self) -> None:
+        """Free the worker shards (call when the tree is done)."""
+        if self.parts > 1:
+            pool.get_pool().run_each("app.crypto.histogram:task_release",
+                                     [(self.token,)] * self.parts)
+            self.parts = 0
+        self._cts = []
+
+    def __enter__(self) -> "HistogramSession":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+_CACHE_LOCK = threading.Lock()
+_CACHED: HistogramSession | None = None
+
+
+def histogram(pub, cts: Sequence[mpz], bins: np.ndarray, rows: np.ndarray,
+              n_bins: int) -> list[list[mpz]]:
+    """Node histogram. Reuses the shipped shards while called with the *same* ``cts`` list and
+    ``bins`` array objects (do not mutate them in place); call ``release()`` after each tree."""
+    global _CACHED
+    with _CACHE_LOCK:
+        session = _CACHED
+        if session is None or not session.matches(pub, cts, bins):
+            if session is not None:
+                session.close()
+            session = _CACHED = HistogramSession(pub, cts, bins)
+        return session.histogram(rows, n_bins)
+
+
+def release() -> None:
+    """Drop the cached session and its worker shards."""
+    global _CACHED
+    with _CACHE_LOCK:
+        session, _CACHED = _CACHED, None
+    if session is not None:
+        session.close()
+
+
+def subtract(pub, parent_hist: list[list[mpz]], child_hist: list[list[mpz]]) -> list[list[mpz]]:
+    """Sibling histogram: parent * child^-1 mod n^2, bin by bin."""
+    if len(parent_hist) != len(child_hist) or any(
+            len(a) != len(b) for a, b in zip(parent_hist, child_hist)):
+        raise LocalProtocolError("Parent and child histograms have different shapes.")
+    nsq = mpz(pub.nsquare)
+    return [[p if c == 1 else p * gmpy2.invert(c, nsq) % nsq for p, c in zip(pf, cf)]
+            for pf, cf in zip(parent_hist, child_hist)]
+
+
+# ---------------------------------------------------------------- worker tasks
+
+_SHARDS: dict[str, tuple] = {}
+_MAX_SHARDS = 2  # current tree (and at most one not yet released)
+
+
+def task_load(token: str, n: int, blob: bytes, width: int, bins_bytes: bytes,
+              shape: tuple[int, int]) -> int:
+    while len(_SHARDS) >= _MAX_SHARDS:
+        _SHARDS.pop(next(iter(_SHARDS)))
+    bins = np.frombuffer(bins_bytes, dtype=np.uint8).reshape(shape)
+    _SHARDS[token] = (mpz(n) ** 2, paillier.cts_from_trusted_bytes(blob, width), bins, width)
+    return len(_SHARDS[token][1])
+
+
+def task_histogram(token: str, rows_bytes: bytes, n_bins: int) -> bytes:
+    if token not in _SHARDS:
+        raise LocalProtocolError("The histogram shard for this tree is gone.")
+    nsq, cts, bins, width = _SHARDS[token]
+    rows = np.frombuffer(rows_bytes, dtype=np.int64)
+    return b"".join(c.to_bytes(width, "big") for c in _kernel(cts, bins, rows, n_bins, nsq))
+
+
+def task_release(token: str) -> None:
+    _SHARDS.pop(token, None)

@@ -1,0 +1,135 @@
+"""Import profiles: which column is what (documented in docs/data-import.md).
+
+A profile is user-written JSON, so it is validated field by field with an allow-list of keys;
+column names in it are matched against the file's header as plain strings and never reach SQL.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+
+from app.data.ids import ID_TYPES
+from app.errors import ValidationError
+
+FORMAT = "lianmo-import-profile"
+FEATURE_TYPES = ("numeric", "categorical", "date")
+CONTACT_FLAGS = ("app_active_30d", "branch_visit_recent", "already_bound", "opted_out")
+CONSENT_FIELDS = ("customer_id", "purpose", "granted_at", "expires_at", "revoked_at")
+PURPOSE = "joint-marketing-model"
+_TOP_KEYS = {"format", "version", "dataset", "side", "encoding", "delimiter", "identifier",
+             "features", "label", "branch", "contact", "consent", "description"}
+_SAFE_NAME = set("abcdefghijklmnopqrstuvwxyz0123456789_")
+
+
+@dataclass(frozen=True)
+class Feature:
+    column: str
+    type: str
+
+
+@dataclass(frozen=True)
+class Profile:
+    dataset: str
+    side: str                      # "bank" (has label) or "partner"
+    id_column: str
+    id_type: str
+    features: tuple[Feature, ...]
+    label: str | None = None
+    branch: str | None = None
+    contact: dict[str, str] = field(default_factory=dict)   # flag name -> column
+    consent: dict[str, str] = field(default_factory=dict)   # consent field -> column
+    encoding: str = "auto"
+    delimiter: str = ","
+
+    def to_json(self) -> dict:
+        return {"format": FORMAT, "version": 1, "dataset": self.dataset, "side": self.side,
+                "encoding": self.encoding, "delimiter": self.delimiter,
+                "identifier": {"column": self.id_column, "type": self.id_type},
+                "features": [{"column": f.column, "type": f.type} for f in self.features],
+                **({"label": {"column": self.label}} if self.label else {}),
+                **({"branch": {"column": self.branch}} if self.branch else {}),
+                **({"contact": dict(self.contact)} if self.contact else {}),
+                "consent": dict(self.consent)}
+
+
+def _err(label: str, what: str):
+    raise ValidationError(f"{label}: {what}")
+
+
+def _column(label: str, obj, where: str) -> str:
+    if not isinstance(obj, dict) or set(obj) - {"column", "type"} or not isinstance(obj.get("column"), str) \
+            or not obj["column"].strip() or len(obj["column"]) > 256:
+        _err(label, f"'{where}' must be an object with a non-empty 'column' name.")
+    return obj["column"].strip()
+
+
+def parse_profile(doc, label: str = "profile") -> Profile:
+    """Validate a decoded JSON document and build a :class:`Profile`."""
+    if not isinstance(doc, dict):
+        _err(label, "the profile must be a JSON object.")
+    unknown = set(doc) - _TOP_KEYS
+    if unknown:
+        _err(label, f"unknown key(s): {', '.join(sorted(unknown))}.")
+    if doc.get("format") != FORMAT or doc.get("version") != 1:
+        _err(label, f"not a version 1 '{FORMAT}' document.")
+    dataset = doc.get("dataset")
+    if not isinstance(dataset, str) or not dataset or set(dataset) - _SAFE_NAME or len(dataset) > 40:
+        _err(label, "'dataset' must be 1-40 characters of a-z, 0-9 and _.")
+    side = doc.get("side")
+    if side not in ("bank", "partner"):
+        _err(label, "'side' must be 'bank' or 'partner'.")
+    ident = doc.get("identifier")
+    id_column = _column(label, ident, "identifier")
+    if ident.get("type") not in ID_TYPES:
+        _err(label, f"identifier 'type' must be one of: {', '.join(ID_TYPES)}.")
+    feats = doc.get("features")
+    if not isinstance(feats, list) or not feats:
+        _err(label, "'features' must be a non-empty list.")
+    features = []
+    for i, f in enumerate(feats):
+        col = _column(label, f, f"features[{i}]")
+        if f.get("type") not in FEATURE_TYPES:
+            _err(label, f"features[{i}] 'type' must be one of: {', '.join(FEATURE_TYPES)}.")
+        features.append(Feature(col, f["type"]))
+    label_col = _column(label, doc["label"], "label") if "label" in doc else None
+    if side == "bank" and label_col is None:
+        _err(label, "the bank side needs a 'label' column.")
+    if side == "partner" and label_col is not None:
+        _err(label, "the partner side must not have a 'label' column.")
+    branch = _column(label, doc["branch"], "branch") if "branch" in doc else None
+    contact = _mapping(label, doc.get("contact", {}), CONTACT_FLAGS, "contact", {})
+    consent = _mapping(label, doc.get("consent", {}), CONSENT_FIELDS, "consent",
+                       {k: k for k in CONSENT_FIELDS})
+    encoding = doc.get("encoding", "auto")
+    delimiter = doc.get("delimiter", ",")
+    if not isinstance(encoding, str) or not isinstance(delimiter, str) or len(delimiter) != 1:
+        _err(label, "'encoding' must be a string and 'delimiter' one character.")
+    used = [id_column] + [f.column for f in features] + [c for c in (label_col, branch) if c] \
+        + list(contact.values())
+    dupes = {c for c in used if used.count(c) > 1}
+    if dupes:
+        _err(label, f"column(s) mapped twice: {', '.join(sorted(dupes))}.")
+    return Profile(dataset, side, id_column, ident["type"], tuple(features), label_col, branch,
+                   contact, consent, encoding, delimiter)
+
+
+def _mapping(label: str, obj, allowed, where: str, defaults: dict) -> dict[str, str]:
+    if not isinstance(obj, dict) or set(obj) - set(allowed) \
+            or not all(isinstance(v, str) and v.strip() for v in obj.values()):
+        _err(label, f"'{where}' must map only {', '.join(allowed)} to column names.")
+    return {**defaults, **{k: v.strip() for k, v in obj.items()}}
+
+
+def load_profile(path: str) -> Profile:
+    label = os.path.basename(path)
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read(1024 * 1024 + 1)
+        if len(raw) > 1024 * 1024:
+            _err(label, "the profile is larger than 1 MiB.")
+        doc = json.loads(raw.decode("utf-8-sig"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        raise ValidationError(f"{label}: not a readable UTF-8 JSON profile.") from None
+    return parse_profile(doc, label)

@@ -1,0 +1,365 @@
+"""Peer sessions: the hello handshake on top of TLS, the listener, connecting and reconnecting.
+
+Session handshake (both sides at once, right after TLS and the pin check):
+
+1. each side sends ``lianmo.hello`` {versions it supports, party name, 32-byte random nonce};
+2. each side picks the highest version both support (none in common: refused, with both lists);
+3. each side computes ``session_id = SHA-256(label, client fp, server fp, client hello, server
+   hello)`` over length-prefixed *canonical* encodings of the two hellos (client's first: the roles
+   give the canonical order; the nonces are inside the hellos) and sends ``lianmo.confirm``
+   {session_id, version};
+4. each side checks the peer's confirm equals its own; otherwise the session is refused.
+
+Why the transcript is bound: if anything between the two programs (a tampered build, a buggy proxy,
+a future relay; TLS already stops a network attacker) removed the newer versions from one hello,
+both sides would still agree on an older version by themselves, but they would hash *different*
+hellos, so the confirms differ and the downgrade is detected. The fresh nonces make every session
+id unique, and the fingerprints tie it to the two pinned keys; protocols and audit records can cite
+it (as the transcript hash of this session).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import random
+import secrets
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+from app.errors import LianmoError, PeerError, RemoteProtocolError
+from app.net.channel import Channel, PeerClosed, ReceiveTimeout, memory_transport_pair
+from app.net.codec import DEFAULT_CODEC, Bytes, Codec, Int, List, Str
+from app.net.framing import DEFAULT_MAX_FRAME
+from cryptography.hazmat.primitives import serialization
+
+from app.net.identity import Identity, certificate_fingerprint, check_structure, format_fingerprint
+from app.net.tls import (
+    CertificateRefused, PinMismatch, TlsRefused, TlsTransport, client_context, server_context,
+)
+from app.net.tls import verify_pinned
+
+log = logging.getLogger(__name__)
+
+PROTOCOL_VERSIONS = (1,)
+HELLO, CONFIRM = "lianmo.hello", "lianmo.confirm"
+_LABEL = b"lianmo/session/v1"
+DEFAULT_CODEC.register(HELLO, 1, {"versions": List(Int(1, 65535), max_len=32, min_len=1),
+                                  "party": Str(max_len=128, min_len=1),
+                                  "nonce": Bytes(size=32)})
+DEFAULT_CODEC.register(CONFIRM, 1, {"session_id": Bytes(size=32), "version": Int(1, 65535)})
+
+
+@dataclass(frozen=True)
+class ChannelOptions:
+    """How channels behave once connected (the same on both sides)."""
+    codec: Codec = DEFAULT_CODEC
+    max_frame: int = DEFAULT_MAX_FRAME
+    heartbeat_interval: float | None = 5.0
+    dead_after: float | None = None
+    io_timeout: float = 30.0  # a send blocked this long (peer not reading) fails
+
+
+def negotiate(mine: Iterable[int], theirs: Iterable[int]) -> int:
+    common = set(mine) & set(theirs)
+    if not common:
+        raise PeerError(f"No common protocol version: we support {sorted(set(mine))}, the peer "
+                        f"supports {sorted(set(theirs))}. One side must update Lianmo.")
+    return max(common)
+
+
+def derive_session_id(client_fp: bytes, server_fp: bytes, client_hello: bytes,
+                      server_hello: bytes) -> bytes:
+    digest = hashlib.sha256(_LABEL)
+    for part in (client_fp, server_fp, client_hello, server_hello):
+        digest.update(len(part).to_bytes(4, "big"))
+        digest.update(part)
+    return digest.digest()
+
+
+def run_handshake(channel: Channel, *, is_client: bool, party_name: str,
+                  versions: Iterable[int] = PROTOCOL_VERSIONS, timeout: float = 10.0) -> None:
+    """Exchange hellos and confirms; sets channel.session_id, .version and .peer_name."""
+    deadline = time.monotonic() + timeout
+    codec = channel.codec
+    hello = {"versions": sorted(set(versions)), "party": party_name,
+             "nonce": secrets.token_bytes(32)}
+    channel.send(HELLO, hello)
+    peer_hello = _expect(channel, HELLO, deadline)
+    version = negotiate(hello["versions"], peer_hello["versions"])
+    ours, theirs = codec.canonical(HELLO, hello), codec.canonical(HELLO, peer_hello)
+    if is_client:
+        session_id = derive_session_id(channel.local_fingerprint, channel.peer_fingerprint,
+                                       ours, theirs)
+    else:
+        session_id = derive_session_id(channel.peer_fingerprint, channel.local_fingerprint,
+                                       theirs, ours)
+    channel.send(CONFIRM, {"session_id": session_id, "version": version})
+    confirm = _expect(channel, CONFIRM, deadline)
+    if not hmac.compare_digest(confirm["session_id"], session_id) or confirm["version"] != version:
+        raise RemoteProtocolError("The session handshake did not match on both sides (a tampered "
+                                  "or downgraded negotiation); the connection was refused.")
+    channel.session_id, channel.version, channel.peer_name = session_id, version, peer_hello["party"]
+
+
+def _expect(channel: Channel, msg_type: str, deadline: float) -> dict:
+    try:
+        got, body = channel.recv(timeout=max(0.0, deadline - time.monotonic()))
+    except ReceiveTimeout as exc:
+        raise PeerError("The peer did not complete the session handshake in time.") from exc
+    if got != msg_type:
+        raise RemoteProtocolError(f"The peer sent {got!r} where {msg_type!r} was expected.")
+    return body
+
+
+def connect(host: str, port: int, identity: Identity, pinned_fingerprint: bytes, *,
+            party_name: str, versions: Iterable[int] = PROTOCOL_VERSIONS, timeout: float = 10.0,
+            options: ChannelOptions = ChannelOptions()) -> Channel:
+    """Open a verified session to a pinned peer; every failure is a PeerError sentence."""
+    try:
+        sock = socket.create_connection((host, port), timeout=timeout)
+    except OSError as exc:
+        raise PeerError(f"Could not reach the peer at {host}:{port} "
+                        f"({exc.strerror or 'timed out'}).") from exc
+    transport = TlsTransport(sock, client_context(identity.cert_pem, identity.key_pem),
+                             server_side=False, io_timeout=options.io_timeout)
+    try:
+        transport.handshake(timeout)
+        peer_fp = verify_pinned(transport.peer_certificate(), [pinned_fingerprint])
+        channel = _channel(transport, options, peer_fp, identity.fingerprint)
+        run_handshake(channel, is_client=True, party_name=party_name, versions=versions,
+                      timeout=timeout)
+        return channel
+    except TimeoutError as exc:
+        transport.close()
+        raise PeerError(f"The peer at {host}:{port} did not complete the secure handshake in "
+                        f"{timeout:g} seconds.") from exc
+    except CertificateRefused as exc:
+        transport.close()
+        raise CertificateRefused(f"{exc} Our fingerprint is "
+                                 f"{format_fingerprint(identity.fingerprint)}.") from exc
+    except BaseException:
+        transport.close()
+        raise
+
+
+@dataclass(frozen=True)
+class Backoff:
+    """Exponential back-off with jitter: initial, initial*factor, ... capped at ``maximum``."""
+    initial: float = 0.5
+    factor: float = 2.0
+    maximum: float = 30.0
+    jitter: float = 0.25  # each delay is scaled by a random factor in [1 - jitter, 1]
+
+    def delays(self) -> Iterator[float]:
+        delay = self.initial
+        while True:
+            yield delay * random.uniform(1 - self.jitter, 1)
+            delay = min(delay * self.factor, self.maximum)
+
+
+def connect_with_retry(host: str, port: int, identity: Identity, pinned_fingerprint: bytes, *,
+                       attempts: int = 5, backoff: Backoff = Backoff(),
+                       sleep: Callable[[float], None] = time.sleep, task: object = None,
+                       **kwargs: object) -> Channel:
+    """``connect`` again after transient failures (unreachable, cut off, timeout).
+
+    A wrong fingerprint, a refused certificate or a protocol error is not transient and is raised
+    at once: retrying would only hide it.
+    """
+    delays = backoff.delays()
+    for attempt in range(1, attempts + 1):
+        if task is not None:
+            task.check_cancelled()
+        try:
+            return connect(host, port, identity, pinned_fingerprint, **kwargs)
+        except (PinMismatch, TlsRefused, RemoteProtocolError):
+            raise
+        except PeerError as exc:
+            if attempt == attempts:
+                raise
+            delay = next(delays)
+            log.info("peer not reachable (attempt %d of %d): %s; retrying in %.1f s",
+                     attempt, attempts, exc, delay)
+            sleep(delay)
+    raise PeerError("Could not reach the peer.")  # attempts < 1
+
+
+class Listener:
+    """Accepts pinned peers in background threads; ``on_session(channel)`` owns each channel."""
+
+    MAX_PENDING = 16  # concurrent handshakes: a connection flood cannot exhaust threads
+
+    def __init__(self, sock: socket.socket, identity: Identity, trusted_certs: Iterable[bytes],
+                 on_session: Callable[[Channel], None], party_name: str, versions: Iterable[int],
+                 handshake_timeout: float, options: ChannelOptions,
+                 on_error: Callable[[LianmoError], None] | None) -> None:
+        trusted = list(trusted_certs)
+        self._ctx = server_context(identity.cert_pem, identity.key_pem, trusted)
+        self._pins = {certificate_fingerprint(cert) for cert in trusted}
+        self._sock, self._identity = sock, identity
+        self._on_session, self._on_error = on_session, on_error
+        self._party, self._versions = party_name, tuple(versions)
+        self._timeout, self._options = handshake_timeout, options
+        self._stop = threading.Event()
+        self._slots = threading.BoundedSemaphore(self.MAX_PENDING)
+        self._lock = threading.Lock()
+        self._channels: set[Channel] = set()
+        self._workers: set[threading.Thread] = set()
+        self.errors: list[LianmoError] = []  # refused connections, newest last (for diagnostics)
+        self.host, self.port = sock.getsockname()[:2]
+        self._thread = threading.Thread(target=self._accept_loop, name="lianmo-listener",
+                                        daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Stop accepting, close every channel still open, wait for the threads."""
+        self._stop.set()
+        self._thread.join(timeout)
+        self._sock.close()
+        with self._lock:
+            channels, workers = list(self._channels), list(self._workers)
+        for channel in channels:
+            channel.close()
+        for worker in workers:
+            worker.join(timeout)
+
+    def trust(self, cert_pem: bytes) -> None:
+        """Trust one more pinned peer's certificate for new connections (added by the lead)."""
+        cert = check_structure(cert_pem)
+        pem = cert.public_bytes(serialization.Encoding.PEM).decode("ascii")
+        with self._lock:
+            self._ctx.load_verify_locations(cadata=pem)
+            self._pins = self._pins | {certificate_fingerprint(cert_pem)}
+
+    def __enter__(self) -> Listener:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    def _accept_loop(self) -> None:
+        self._sock.settimeout(0.2)  # poll the stop flag
+        while not self._stop.is_set():
+            try:
+                conn, _addr = self._sock.accept()
+            except (socket.timeout, BlockingIOError):
+                continue
+            except OSError:
+                return
+            if not self._slots.acquire(blocking=False):
+                conn.close()
+                self._report(PeerError("Too many connections at once; one was dropped."))
+                continue
+            worker = threading.Thread(target=self._serve_one, args=(conn,), daemon=True,
+                                      name="lianmo-peer")
+            with self._lock:
+                self._workers = {w for w in self._workers if w.is_alive()} | {worker}
+            worker.start()
+
+    def _serve_one(self, conn: socket.socket) -> None:
+        channel = None
+        try:
+            channel = self._establish(conn)
+        except LianmoError as exc:
+            self._report(exc)
+        finally:
+            self._slots.release()
+        if channel is None:
+            return
+        with self._lock:
+            self._channels = {c for c in self._channels if not c.closed} | {channel}
+        try:
+            self._on_session(channel)
+        except Exception:  # the handler's bug must not kill the listener
+            log.exception("session handler failed")
+            channel.close()
+
+    def _establish(self, conn: socket.socket) -> Channel:
+        transport = TlsTransport(conn, self._ctx, server_side=True,
+                                 io_timeout=self._options.io_timeout)
+        try:
+            transport.handshake(self._timeout)
+            peer_fp = verify_pinned(transport.peer_certificate(), self._pins)
+            channel = _channel(transport, self._options, peer_fp, self._identity.fingerprint)
+            run_handshake(channel, is_client=False, party_name=self._party,
+                          versions=self._versions, timeout=self._timeout)
+            return channel
+        except TimeoutError as exc:
+            transport.close()
+            raise TlsRefused("A computer connected but did not complete the secure handshake in "
+                             "time and was dropped.") from exc
+        except PeerClosed as exc:
+            transport.close()
+            raise PeerError("A connecting computer hung up during the handshake; it may not "
+                            "have accepted our certificate (check its pin for us).") from exc
+        except BaseException:
+            transport.close()
+            raise
+
+    def _report(self, exc: LianmoError) -> None:
+        log.warning("incoming peer connection refused: %s", exc)
+        with self._lock:
+            self.errors = (self.errors + [exc])[-100:]
+        if self._on_error is not None:
+            self._on_error(exc)
+
+
+def serve(host: str, port: int, identity: Identity, trusted_certs: Iterable[bytes],
+          on_session: Callable[[Channel], None], *, party_name: str,
+          versions: Iterable[int] = PROTOCOL_VERSIONS, handshake_timeout: float = 10.0,
+          options: ChannelOptions = ChannelOptions(),
+          on_error: Callable[[LianmoError], None] | None = None) -> Listener:
+    """Listen on host:port (0 = any free port; read ``listener.port``) for pinned peers."""
+    sock = socket.create_server((host, port), reuse_port=False)
+    try:
+        return Listener(sock, identity, trusted_certs, on_session, party_name, versions,
+                        handshake_timeout, options, on_error)
+    except BaseException:
+        sock.close()
+        raise
+
+
+def memory_channel_pair(*, party_names: tuple[str, str] = ("A", "B"),
+                        versions: tuple[Iterable[int], Iterable[int]] = (PROTOCOL_VERSIONS,
+                                                                         PROTOCOL_VERSIONS),
+                        options: ChannelOptions = ChannelOptions(heartbeat_interval=None),
+                        handshake: bool = True) -> tuple[Channel, Channel]:
+    """Two connected channels in memory (first = client role) for protocol unit tests."""
+    ends = memory_transport_pair()
+    fps = [hashlib.sha256(f"memory-peer-{name}".encode()).digest() for name in party_names]
+    a = _channel(ends[0], options, fps[1], fps[0])
+    b = _channel(ends[1], options, fps[0], fps[1])
+    if handshake:
+        errors: list[BaseException] = []
+
+        def server_side() -> None:
+            try:
+                run_handshake(b, is_client=False, party_name=party_names[1], versions=versions[1])
+            except BaseException as exc:  # re-raised below, in the caller's thread
+                errors.append(exc)
+        thread = threading.Thread(target=server_side, daemon=True)
+        thread.start()
+        try:
+            run_handshake(a, is_client=True, party_name=party_names[0], versions=versions[0])
+        finally:
+            thread.join(timeout=15)
+        if errors:
+            raise errors[0]
+    return a, b
+
+
+def _channel(transport: object, options: ChannelOptions, peer_fp: bytes,
+             local_fp: bytes) -> Channel:
+    return Channel(transport, codec=options.codec, max_frame=options.max_frame,
+                   heartbeat_interval=options.heartbeat_interval, dead_after=options.dead_after,
+                   peer_fingerprint=peer_fp, local_fingerprint=local_fp)
+
+
+__all__ = ["Backoff", "ChannelOptions", "Listener", "PROTOCOL_VERSIONS", "connect",
+           "connect_with_retry", "derive_session_id", "memory_channel_pair",
+           "negotiate", "run_handshake", "serve"]

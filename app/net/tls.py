@@ -1,0 +1,279 @@
+"""TLS 1.3 with mutual certificates and SPKI pinning, on a socket we drive ourselves.
+
+How a link is verified (there is no CA; peers pin each other's SHA-256 SPKI fingerprint):
+
+* **Server side** (the listener): ``CERT_REQUIRED`` with the *pinned peers' certificates* loaded as
+  the only trust anchors (in memory, ``cadata``), plus ``VERIFY_X509_STRICT``. OpenSSL itself
+  therefore refuses a client with no certificate, an unknown certificate or an expired one, during
+  the handshake. We considered ``CERT_OPTIONAL`` + checking afterwards, but OpenSSL aborts on *any*
+  verification failure once it asks for a certificate, and Python offers no verify callback, so a
+  self-signed client cert can only be accepted by trusting it. Hence the listener needs the peers'
+  certificates (public "identity cards" exchanged at pairing), not just their fingerprints. After the
+  handshake the client's fingerprint must also be in the pinned set (defence in depth).
+* **Client side** (``connect``): we pin only a fingerprint, so OpenSSL chain checks are off
+  (``CERT_NONE``, no hostname check) and *we* check after the handshake, before sending anything:
+  the certificate exists, is structurally sound and within its validity period, and its SPKI
+  SHA-256 equals the pin. This is sound because TLS 1.3 always verifies the server's
+  CertificateVerify signature over the handshake transcript, whatever the verify mode: the server
+  proved it holds the pinned key.
+* Session tickets are off (``num_tickets = 0``): a resumed TLS 1.3 session would skip certificates.
+* The private key never touches disk in plaintext. Python's ``load_cert_chain`` only reads files,
+  so the key is re-encrypted under a random one-time password and written to an anonymous memory
+  file (``memfd_create``, Linux); elsewhere to a 0600 file in a private temporary directory deleted
+  right after loading. Either way only ciphertext under a key that exists for milliseconds is
+  ever in a file.
+
+TLS runs on an ``SSLObject`` over memory BIOs: one lock around OpenSSL, socket reads and writes
+done here with explicit deadlines, so a heartbeat thread may send while another thread receives.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import selectors
+import shutil
+import socket
+import ssl
+import tempfile
+import threading
+import time
+from collections.abc import Iterable
+
+from cryptography.hazmat.primitives import serialization
+
+from app.errors import PeerError
+from app.net.identity import (
+    certificate_fingerprint, check_certificate, check_structure, format_fingerprint,
+)
+
+READ_SIZE = 256 * 1024
+
+
+class PinMismatch(PeerError):
+    """The peer's key is not the one we pinned: possibly someone else is answering."""
+
+
+class TlsRefused(PeerError):
+    """The TLS handshake failed or the peer refused us; the message says which side and why."""
+
+
+class CertificateRefused(TlsRefused):
+    """The peer's listener does not accept our certificate (not pinned there, or expired)."""
+
+
+def server_context(cert_pem: bytes, key_pem: bytes, trusted_certs: Iterable[bytes]) -> ssl.SSLContext:
+    """Listener context: TLS 1.3, client certificate required and trusted only if pinned."""
+    ctx = _base_context(ssl.PROTOCOL_TLS_SERVER, cert_pem, key_pem)
+    ctx.verify_mode = ssl.CERT_REQUIRED
+    ctx.verify_flags |= ssl.VERIFY_X509_STRICT
+    ctx.num_tickets = 0
+    anchors = [check_structure(cert) for cert in trusted_certs]
+    if anchors:
+        pem = b"".join(a.public_bytes(serialization.Encoding.PEM) for a in anchors)
+        ctx.load_verify_locations(cadata=pem.decode("ascii"))
+    return ctx
+
+
+def client_context(cert_pem: bytes, key_pem: bytes) -> ssl.SSLContext:
+    """Connector context: TLS 1.3, presents our certificate; the server is checked by pin."""
+    ctx = _base_context(ssl.PROTOCOL_TLS_CLIENT, cert_pem, key_pem)
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE  # replaced by verify_pinned() right after the handshake
+    return ctx
+
+
+def _base_context(protocol: int, cert_pem: bytes, key_pem: bytes) -> ssl.SSLContext:
+    ctx = ssl.SSLContext(protocol)
+    ctx.minimum_version = ssl.TLSVersion.TLSv1_3
+    ctx.options &= ~ssl.OP_IGNORE_UNEXPECTED_EOF  # a cut connection must not look like a clean end
+    _load_identity(ctx, cert_pem, key_pem)
+    return ctx
+
+
+def _load_identity(ctx: ssl.SSLContext, cert_pem: bytes, key_pem: bytes) -> None:
+    password = secrets.token_hex(32).encode()
+    key = serialization.load_pem_private_key(key_pem, password=None)
+    sealed = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                               serialization.BestAvailableEncryption(password))
+    blob = cert_pem.rstrip() + b"\n" + sealed
+    if hasattr(os, "memfd_create") and os.path.isdir("/proc/self/fd"):
+        fd = os.memfd_create("lianmo-identity", os.MFD_CLOEXEC)
+        try:
+            os.write(fd, blob)
+            ctx.load_cert_chain(f"/proc/self/fd/{fd}", password=password)
+        finally:
+            os.close(fd)
+        return
+    folder = tempfile.mkdtemp(prefix="lianmo-")  # 0700
+    path = os.path.join(folder, "identity.pem")
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(blob)
+        ctx.load_cert_chain(path, password=password)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def verify_pinned(cert_der: bytes | None, pinned: Iterable[bytes]) -> bytes:
+    """Check the peer's certificate and return its fingerprint if it is one of the pins."""
+    if not cert_der:
+        raise TlsRefused("The peer did not present a certificate.")
+    fingerprint = certificate_fingerprint(check_certificate(cert_der))
+    pins = set(pinned)
+    if fingerprint in pins:
+        return fingerprint
+    if len(pins) == 1:
+        raise PinMismatch(
+            f"The peer's certificate fingerprint is {format_fingerprint(fingerprint)}, but the "
+            f"pinned fingerprint is {format_fingerprint(next(iter(pins)))}. This is not the "
+            "computer you paired with; the connection was closed.")
+    raise PinMismatch(f"The peer's certificate fingerprint {format_fingerprint(fingerprint)} is "
+                      "not one of the pinned peers; the connection was closed.")
+
+
+class TlsTransport:
+    """A byte pipe over TLS: ``send`` from any thread, ``recv_some`` from one reader thread."""
+
+    def __init__(self, sock: socket.socket, ctx: ssl.SSLContext, server_side: bool,
+                 io_timeout: float = 30.0) -> None:
+        self._sock = sock
+        self._sock.settimeout(io_timeout)  # bounds sendall() when the peer stops reading
+        self._incoming, self._outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+        self._tls = ctx.wrap_bio(self._incoming, self._outgoing, server_side=server_side)
+        self._server_side = server_side
+        self._tls_lock = threading.Lock()   # OpenSSL state
+        self._send_lock = threading.Lock()  # keeps TLS records in order on the socket
+        self._selector = selectors.DefaultSelector()
+        self._selector.register(sock, selectors.EVENT_READ)
+        self._closed = False
+        self.peer_fingerprint = b""
+
+    def handshake(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                with self._tls_lock:
+                    try:
+                        self._tls.do_handshake()
+                        done = True
+                    except ssl.SSLWantReadError:
+                        done = False
+            except ssl.SSLError as exc:
+                self._flush()  # send our alert so the other side learns why
+                raise _explain(exc, self._server_side) from exc
+            self._flush()
+            if done:
+                return
+            self._feed(self._read_socket(deadline))
+
+    def peer_certificate(self) -> bytes | None:
+        return self._tls.getpeercert(binary_form=True)
+
+    def send(self, data: bytes) -> None:
+        with self._send_lock:
+            with self._tls_lock:
+                self._tls.write(data)
+            self._flush_locked()
+
+    def recv_some(self, timeout: float | None) -> bytes:
+        """Plaintext bytes; ``b""`` when the peer closed cleanly; TimeoutError when nothing came."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            try:
+                with self._tls_lock:
+                    return self._tls.read(READ_SIZE)
+            except ssl.SSLWantReadError:
+                pass
+            except ssl.SSLZeroReturnError:
+                return b""
+            except ssl.SSLEOFError as exc:
+                raise PeerError("The connection to the peer was cut off.") from exc
+            except ssl.SSLError as exc:
+                raise _explain(exc, self._server_side) from exc
+            self._feed(self._read_socket(deadline))
+
+    def close(self) -> None:
+        """Send close_notify (best effort, briefly) and close the socket; idempotent."""
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            self._sock.settimeout(0.5)
+            with self._send_lock:
+                with self._tls_lock:
+                    try:
+                        self._tls.unwrap()
+                    except ssl.SSLError:
+                        pass
+                self._flush_locked()
+        except (OSError, PeerError):
+            pass
+        finally:
+            self._selector.close()
+            self._sock.close()
+
+    def _feed(self, data: bytes) -> None:
+        with self._tls_lock:
+            if data:
+                self._incoming.write(data)
+            else:
+                self._incoming.write_eof()
+
+    def _read_socket(self, deadline: float | None) -> bytes:
+        if self._closed:
+            raise PeerError("The connection is closed.")
+        remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
+        try:
+            if not self._selector.select(remaining):
+                raise TimeoutError("no data from the peer in time")
+            return self._sock.recv(READ_SIZE)
+        except (OSError, ValueError) as exc:  # ValueError: closed by another thread meanwhile
+            if isinstance(exc, TimeoutError):
+                raise
+            raise PeerError("The connection to the peer was cut off.") from exc
+
+    def _flush(self) -> None:
+        with self._send_lock:
+            self._flush_locked()
+
+    def _flush_locked(self) -> None:
+        with self._tls_lock:
+            data = self._outgoing.read()
+        if not data:
+            return
+        try:
+            self._sock.sendall(data)
+        except socket.timeout as exc:
+            raise PeerError("The peer stopped reading; the connection timed out.") from exc
+        except OSError as exc:
+            raise PeerError("The connection to the peer was cut off.") from exc
+
+
+def _explain(exc: ssl.SSLError, server_side: bool) -> PeerError:
+    """One sentence for a person, from OpenSSL's reason code."""
+    if isinstance(exc, ssl.SSLEOFError):
+        return TlsRefused("The other side closed the connection during the secure handshake.")
+    reason = (exc.reason or "").upper()
+    verify = getattr(exc, "verify_message", "") or ""
+    if reason == "PEER_DID_NOT_RETURN_A_CERTIFICATE":
+        return TlsRefused("A computer connected without a client certificate and was refused.")
+    if reason == "CERTIFICATE_VERIFY_FAILED":
+        if "expired" in verify:
+            return TlsRefused("A computer presented an expired certificate and was refused.")
+        return TlsRefused("A computer presented a certificate that is not pinned here and was "
+                          "refused.")
+    if "CERTIFICATE_EXPIRED" in reason:
+        return CertificateRefused("The peer refused our certificate because it has expired; "
+                                  "renew it.")
+    if "ALERT" in reason and ("CERTIFICATE" in reason or "UNKNOWN_CA" in reason):
+        return CertificateRefused("The peer refused our certificate; ask them to pin our "
+                                  "fingerprint.")
+    if "PROTOCOL_VERSION" in reason or "UNSUPPORTED_PROTOCOL" in reason:
+        side = "The other computer" if server_side else "The peer"
+        return TlsRefused(f"{side} does not support TLS 1.3; the connection was refused.")
+    if reason in {"WRONG_VERSION_NUMBER", "HTTP_REQUEST", "HTTPS_PROXY_REQUEST",
+                  "PACKET_LENGTH_TOO_LONG", "RECORD_LAYER_FAILURE", "UNEXPECTED_MESSAGE"}:
+        return TlsRefused("The other side did not speak TLS; the connection was refused.")
+    return TlsRefused(f"The secure connection failed ({reason.lower() or 'TLS error'}).")

@@ -1,0 +1,67 @@
+"""Job hyper-parameters both parties approve; the setup message carries only their digest.
+
+Each party is constructed with the parameters of the approved job and refuses a peer whose digest
+differs, so nobody can steer the other's row sampling or tree depth mid-protocol.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+
+from app.errors import ValidationError
+
+MAX_DEPTH = 10
+MAX_TREES = 1000
+
+
+@dataclass(frozen=True)
+class TrainParams:
+    n_trees: int = 100
+    max_depth: int = 5
+    learning_rate: float = 0.3
+    reg_lambda: float = 1.0
+    min_child_weight: float = 1.0
+    min_leaf_size: int = 20            # label protection: no leaf isolates a handful of customers
+    n_bins: int = 32
+    valid_fraction: float = 0.2
+    early_stopping_rounds: int = 10    # 0: off
+    row_subsample: float = 1.0
+    col_subsample: float = 1.0
+    first_tree_label_only: bool = True  # label protection (FATE complete_secure)
+    key_bits: int = 2048
+    scale_bits: int = 24
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        checks = [
+            (1 <= self.n_trees <= MAX_TREES, f"The number of trees must be between 1 and {MAX_TREES}."),
+            (1 <= self.max_depth <= MAX_DEPTH, f"The tree depth must be between 1 and {MAX_DEPTH}."),
+            (0.0 < self.learning_rate <= 1.0, "The learning rate must be in (0, 1]."),
+            (0.0 <= self.reg_lambda <= 1e6, "The L2 regularisation must be between 0 and 1e6."),
+            (0.0 <= self.min_child_weight <= 1e9, "The minimum child weight must not be negative."),
+            (1 <= self.min_leaf_size <= 10**9, "The minimum leaf size must be at least 1."),
+            (2 <= self.n_bins <= 254, "The number of bins must be between 2 and 254."),
+            (0.0 <= self.valid_fraction < 0.9, "The validation share must be in [0, 0.9)."),
+            (0 <= self.early_stopping_rounds <= MAX_TREES, "Early stopping rounds are out of range."),
+            (0.0 < self.row_subsample <= 1.0, "The row subsample rate must be in (0, 1]."),
+            (0.0 < self.col_subsample <= 1.0, "The feature subsample rate must be in (0, 1]."),
+            (self.key_bits in (1024, 2048, 3072, 4096), "The key size must be 2048 or 3072 bits."),
+            (16 <= self.scale_bits <= 40, "The fixed-point scale must be 16 to 40 bits."),
+            (0 <= self.seed < 2**63, "The seed must be a non-negative 63-bit integer."),
+        ]
+        for ok, message in checks:
+            if not ok:
+                raise ValidationError(message)
+
+    def digest(self) -> bytes:
+        """SHA-256 of the canonical JSON form; equal digests mean equal jobs."""
+        return hashlib.sha256(json.dumps(asdict(self), sort_keys=True).encode()).digest()
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "TrainParams":
+        return cls(**d)

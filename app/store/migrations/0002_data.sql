@@ -1,0 +1,1 @@
+-- Reserved for the consent-gated data import; replaced by its schema.

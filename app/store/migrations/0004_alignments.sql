@@ -1,0 +1,1 @@
+-- Reserved for alignments (PSI results); replaced by its schema.

@@ -1,0 +1,1 @@
+-- Reserved for models; replaced by its schema.

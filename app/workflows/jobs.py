@@ -1,0 +1,265 @@
+"""Cross-party jobs: proposed by one party, run only after every party approved, audited throughout.
+
+All state changes go through ``TRANSITIONS`` (one table, as in h11), so no code path can move a job
+from, say, proposed straight to running. Each party keeps its own copy of the job; the peer link
+carries proposals and decisions between them.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+
+from app.errors import JobRefused, LocalProtocolError, UserFacingError
+from app.store.audit import digest
+from app.store.workspace import now_iso
+from app.workflows.session import Session
+
+JOB_TYPES = ("alignment", "training", "scoring", "evaluation_share")
+
+# state -> states it may move to
+TRANSITIONS: dict[str, frozenset[str]] = {
+    "proposed": frozenset({"approved", "rejected", "cancelled"}),
+    "approved": frozenset({"running", "cancelled"}),
+    "running": frozenset({"finished", "failed", "cancelled", "paused"}),
+    "paused": frozenset({"running", "cancelled", "failed"}),
+    "finished": frozenset(),
+    "failed": frozenset({"running"}),  # resume from the last checkpoint
+    "rejected": frozenset(),
+    "cancelled": frozenset(),
+}
+TERMINAL = frozenset({"finished", "rejected", "cancelled"})
+
+COLUMNS = ("id", "type", "peer", "proposer", "params", "state", "local_decision", "remote_decision",
+           "decided_by", "reason", "created_at", "updated_at", "progress_done", "progress_total",
+           "progress_message", "transcript_hash", "result", "error")
+
+
+@dataclass(frozen=True)
+class Job:
+    id: str
+    type: str
+    peer: str
+    proposer: str
+    params: dict
+    state: str
+    local_decision: str | None
+    remote_decision: str | None
+    decided_by: str | None
+    reason: str | None
+    created_at: str
+    updated_at: str
+    progress_done: int
+    progress_total: int
+    progress_message: str
+    transcript_hash: str | None
+    result: dict | None
+    error: str | None
+
+    @classmethod
+    def from_row(cls, row: tuple) -> "Job":
+        values = dict(zip(COLUMNS, row))
+        values["params"] = json.loads(values["params"])
+        values["result"] = json.loads(values["result"]) if values["result"] else None
+        return cls(**values)
+
+    @property
+    def params_digest(self) -> str:
+        return digest(self.params)
+
+
+def _load(conn, job_id: str) -> Job:
+    row = conn.execute(f"SELECT {', '.join(COLUMNS)} FROM jobs WHERE id = ?", (job_id,)).fetchone()
+    if row is None:
+        raise UserFacingError(f"There is no job {job_id}.")
+    return Job.from_row(row)
+
+
+def _move(conn, job: Job, state: str, **fields) -> None:
+    if state not in TRANSITIONS[job.state]:
+        raise LocalProtocolError(f"Job {job.id} cannot go from {job.state} to {state}.")
+    sets = {"state": state, "updated_at": now_iso(), **fields}
+    conn.execute(f"UPDATE jobs SET {', '.join(k + ' = ?' for k in sets)} WHERE id = ?",
+                 (*sets.values(), job.id))
+
+
+# -- kill switch --------------------------------------------------------------------------------
+def is_paused(conn) -> bool:
+    row = conn.execute("SELECT value FROM meta WHERE key = 'cross_party_paused'").fetchone()
+    return bool(row and row[0] == "1")
+
+
+def set_paused(session: Session, paused: bool) -> None:
+    """The kill switch: refuse new proposals and stop running jobs at their next checkpoint."""
+    session.require("killswitch")
+    session.audited("killswitch.pause" if paused else "killswitch.resume", {}, {},
+                    lambda conn: session.workspace.set_meta_in(conn, "cross_party_paused",
+                                                               "1" if paused else "0"))
+
+
+def paused(session_or_ws) -> bool:
+    ws = getattr(session_or_ws, "workspace", session_or_ws)
+    return ws.db.run(is_paused)
+
+
+def _refuse_if_paused(conn) -> None:
+    if is_paused(conn):
+        raise JobRefused("Cross-party work is paused by an administrator (kill switch).")
+
+
+# -- proposals and decisions ---------------------------------------------------------------------
+def propose(session: Session, job_type: str, peer: str, params: dict) -> Job:
+    """Record our own proposal; we approve it by proposing it."""
+    session.require("jobs.propose")
+    if job_type not in JOB_TYPES:
+        raise UserFacingError(f"Unknown job type {job_type!r}.")
+    job_id = str(uuid.uuid4())
+
+    def insert(conn):
+        _refuse_if_paused(conn)
+        if not conn.execute("SELECT 1 FROM peers WHERE name = ?", (peer,)).fetchone():
+            raise UserFacingError(f"There is no pinned peer named '{peer}'.")
+        now = now_iso()
+        conn.execute("INSERT INTO jobs (id, type, peer, proposer, params, state, local_decision, "
+                     "decided_by, created_at, updated_at) VALUES (?, ?, ?, 'local', ?, 'proposed', "
+                     "'approved', ?, ?, ?)",
+                     (job_id, job_type, peer, json.dumps(params, sort_keys=True), session.user.name,
+                      now, now))
+        return _load(conn, job_id)
+    return session.audited("job.propose", {"job": job_id, "peer": peer, "type": job_type}, params,
+                           insert)
+
+
+def receive_proposal(workspace, peer: str, job_id: str, job_type: str, params: dict) -> Job:
+    """The peer proposed a job: store it for our users to decide, or auto-approve by policy."""
+    if job_type not in JOB_TYPES:
+        raise JobRefused(f"Unknown job type {job_type!r}.")
+
+    def insert(conn):
+        _refuse_if_paused(conn)
+        if conn.execute("SELECT 1 FROM jobs WHERE id = ?", (job_id,)).fetchone():
+            return _load(conn, job_id)  # a re-sent proposal after a reconnect
+        now = now_iso()
+        conn.execute("INSERT INTO jobs (id, type, peer, proposer, params, state, remote_decision, "
+                     "created_at, updated_at) VALUES (?, ?, ?, 'remote', ?, 'proposed', 'approved', "
+                     "?, ?)", (job_id, job_type, peer, json.dumps(params, sort_keys=True), now, now))
+        workspace.audit.append_in(conn, f"peer:{peer}", "job.proposal_received",
+                                  {"job": job_id, "type": job_type}, params)
+        policy = conn.execute("SELECT auto_approve FROM job_policies WHERE job_type = ?",
+                              (job_type,)).fetchone()
+        if policy and policy[0]:
+            job = _load(conn, job_id)
+            _move(conn, job, "approved", local_decision="approved", decided_by="policy")
+            workspace.audit.append_in(conn, "policy", "job.auto_approve", {"job": job_id}, {})
+        return _load(conn, job_id)
+    return workspace.db.transaction(insert)
+
+
+def decide(session: Session, job_id: str, approve: bool, reason: str = "") -> Job:
+    """Our user's decision on a peer's proposal."""
+    session.require("jobs.approve")
+
+    def change(conn):
+        job = _load(conn, job_id)
+        if job.proposer != "remote" or job.local_decision is not None:
+            raise UserFacingError(f"Job {job_id} is not waiting for our decision.")
+        if approve:
+            _refuse_if_paused(conn)
+        _move(conn, job, "approved" if approve else "rejected",
+              local_decision="approved" if approve else "rejected", decided_by=session.user.name,
+              reason=reason or None)
+        return _load(conn, job_id)
+    return session.audited("job.approve" if approve else "job.reject", {"job": job_id},
+                           {"reason": reason}, change)
+
+
+def record_remote_decision(workspace, job_id: str, approved: bool, reason: str = "") -> Job:
+    def change(conn):
+        job = _load(conn, job_id)
+        if job.proposer != "local" or job.state != "proposed":
+            return job
+        _move(conn, job, "approved" if approved else "rejected",
+              remote_decision="approved" if approved else "rejected", reason=reason or None)
+        workspace.audit.append_in(conn, f"peer:{job.peer}",
+                                  "job.peer_approved" if approved else "job.peer_rejected",
+                                  {"job": job_id}, {"reason": reason})
+        return _load(conn, job_id)
+    return workspace.db.transaction(change)
+
+
+def cancel(session: Session, job_id: str, reason: str = "") -> Job:
+    _require_any(session, "jobs.propose", "jobs.approve")
+
+    def change(conn):
+        job = _load(conn, job_id)
+        _move(conn, job, "cancelled", reason=reason or "cancelled by a user")
+        return _load(conn, job_id)
+    return session.audited("job.cancel", {"job": job_id}, {"reason": reason}, change)
+
+
+def set_policy(session: Session, job_type: str, auto_approve: bool) -> None:
+    session.require("jobs.policy")
+    if job_type not in JOB_TYPES:
+        raise UserFacingError(f"Unknown job type {job_type!r}.")
+    session.audited("job.policy", {"type": job_type}, {"auto_approve": auto_approve},
+                    lambda conn: conn.execute(
+                        "INSERT INTO job_policies VALUES (?, ?, ?, ?) ON CONFLICT(job_type) DO "
+                        "UPDATE SET auto_approve = excluded.auto_approve, set_by = excluded.set_by, "
+                        "set_at = excluded.set_at",
+                        (job_type, int(auto_approve), session.user.name, now_iso())))
+
+
+# -- running -------------------------------------------------------------------------------------
+def transition(workspace, job_id: str, state: str, actor: str = "system", **fields) -> Job:
+    """Move a job (start, finish, fail, pause); audited with the transcript hash when given."""
+    def change(conn):
+        job = _load(conn, job_id)
+        if state == "running":
+            _refuse_if_paused(conn)
+        if "result" in fields and fields["result"] is not None:
+            fields["result"] = json.dumps(fields["result"], sort_keys=True)
+        _move(conn, job, state, **fields)
+        objects = {"job": job_id}
+        if fields.get("transcript_hash"):
+            objects["transcript_hash"] = fields["transcript_hash"]
+        workspace.audit.append_in(conn, actor, f"job.{state}", objects,
+                                  {k: v for k, v in fields.items() if k != "result"})
+        return _load(conn, job_id)
+    return workspace.db.transaction(change)
+
+
+def report_progress(workspace, job_id: str, done: int, total: int, message: str = "") -> None:
+    workspace.db.execute("UPDATE jobs SET progress_done = ?, progress_total = ?, progress_message = ?,"
+                         " updated_at = ? WHERE id = ?", (done, total, message, now_iso(), job_id))
+
+
+def _require_any(session: Session, *permissions: str) -> None:
+    if not any(session.can(p) for p in permissions):
+        session.require(permissions[0])
+
+
+def get(session_or_ws, job_id: str) -> Job:
+    ws = getattr(session_or_ws, "workspace", session_or_ws)
+    return ws.db.run(_load, job_id)
+
+
+def show(session: Session, job_id: str) -> Job:
+    _require_any(session, "jobs.propose", "jobs.approve")
+    return get(session, job_id)
+
+
+def list_jobs(session: Session, states: tuple[str, ...] | None = None) -> list[Job]:
+    _require_any(session, "jobs.propose", "jobs.approve")
+    rows = session.workspace.db.query(f"SELECT {', '.join(COLUMNS)} FROM jobs ORDER BY created_at DESC")
+    jobs = [Job.from_row(r) for r in rows]
+    return [j for j in jobs if states is None or j.state in states]
+
+
+def require_runnable(workspace, job_id: str) -> Job:
+    job = get(workspace, job_id)
+    if job.state not in ("approved", "failed", "paused", "running"):
+        raise JobRefused(f"Job {job_id} is {job.state}; it needs every party's approval first.")
+    if paused(workspace):
+        raise JobRefused("Cross-party work is paused by an administrator (kill switch).")
+    return job

@@ -1,0 +1,205 @@
+"""The input of a campaign plan: everyone eligible, scored, as aligned numpy arrays.
+
+Scoring is not this module's job. It defines what a plan needs (``ScoredPopulation``), a checked
+constructor from plain arrays (``build_population``) and the store layout the scoring step writes
+and ``load_population`` reads (table ``scores`` + arrays ``scores/<model_id>/<column>``, see
+docs/plans.md), so the scoring code and the plan code only meet here.
+
+Customers in the alignment carry the federated model's score (``model_source`` 0); eligible bank
+customers the partner does not know carry the label-only model's score (1): nobody is dropped for
+lack of partner data, and every score says which model produced it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from app.data.ids import ID_TYPES
+from app.errors import ValidationError
+from app.store.arrays import array_exists, load_array, save_array
+
+FEDERATED, LABEL_ONLY = 0, 1
+MODEL_SOURCES = ("federated", "label_only")
+FLAGS = ("already_bound", "opted_out", "app_active_30d", "branch_visit_recent", "consent_ok")
+BUILTIN_COLUMNS = ("score", "model_source", "branch", "last_contacted_day", *FLAGS)
+_NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+_MODEL_ID = re.compile(r"^[\w.\-]{1,64}$")
+
+
+@dataclass(frozen=True)
+class CustomColumn:
+    """A bank column usable in rules and call sheets: numbers, or int32 codes into ``categories``."""
+
+    values: np.ndarray
+    categories: tuple[str, ...] | None = None   # code -1 = missing
+    personal: bool = False                      # masked wherever it is shown
+
+
+@dataclass
+class ScoredPopulation:
+    customer_key: np.ndarray        # int64, the row key into the bank's dataset (unique)
+    score: np.ndarray               # float64
+    model_source: np.ndarray        # uint8: 0 federated, 1 label-only
+    branch: np.ndarray              # int32 codes into ``branches``
+    branches: tuple[str, ...]
+    already_bound: np.ndarray       # bool ...
+    opted_out: np.ndarray
+    app_active_30d: np.ndarray
+    branch_visit_recent: np.ndarray
+    consent_ok: np.ndarray
+    last_contacted_day: np.ndarray  # int32 days since 1970-01-01, -1 = never
+    consent_until: np.ndarray       # float64 epoch seconds the consent expires, inf = never
+    ids: np.ndarray | None = None   # canonical identifiers (bytes 'S'), for masking and references
+    id_type: str | None = None
+    custom: dict[str, CustomColumn] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.customer_key)
+
+    def column(self, name: str) -> tuple[np.ndarray, tuple[str, ...] | None]:
+        """Values and category table of a column rules may refer to (built-in or custom)."""
+        if name == "branch":
+            return self.branch, self.branches
+        if name in BUILTIN_COLUMNS:
+            return getattr(self, name), None
+        if name in self.custom:
+            col = self.custom[name]
+            return col.values, col.categories
+        raise ValidationError(f"The rules refer to a column '{name}' the scored population does not have.")
+
+    def column_names(self) -> list[str]:
+        return [*BUILTIN_COLUMNS, *self.custom]
+
+
+def _codes(name: str, values, categories) -> tuple[np.ndarray, tuple[str, ...]]:
+    arr = np.asarray(values)
+    if arr.dtype.kind in "USO":
+        table, codes = np.unique(arr.astype(str), return_inverse=True)
+        return codes.astype(np.int32), tuple(str(t) for t in table)
+    if categories is None:
+        raise ValidationError(f"Column '{name}' is given as codes without a category table.")
+    codes = arr.astype(np.int32)
+    if len(codes) and (codes.min() < -1 or codes.max() >= len(categories)):
+        raise ValidationError(f"Column '{name}' has codes outside its category table.")
+    return codes, tuple(str(c) for c in categories)
+
+
+def _custom(name: str, values, categories=None, personal=False) -> CustomColumn:
+    if not _NAME.match(name) or name in BUILTIN_COLUMNS:
+        raise ValidationError(f"'{name}' is not a usable custom column name "
+                              "(lower-case letters, digits and '_', not a built-in column).")
+    arr = np.asarray(values)
+    if arr.dtype.kind in "USO" or categories is not None:
+        codes, table = _codes(name, arr, categories)
+        return CustomColumn(codes, table, personal)
+    if arr.dtype.kind not in "biuf":
+        raise ValidationError(f"Column '{name}' must hold numbers, flags or text.")
+    return CustomColumn(arr, None, personal)
+
+
+def build_population(customer_key, score, model_source, branch, *, already_bound, opted_out,
+                     app_active_30d, branch_visit_recent, consent_ok, last_contacted_day=None,
+                     consent_until=None, branches=None, ids=None, id_type=None, custom=None,
+                     custom_categories=None, personal=()) -> ScoredPopulation:
+    """Check and convert plain arrays (branch as strings, or codes plus ``branches``)."""
+    key = np.asarray(customer_key, dtype=np.int64)
+    n = len(key)
+    branch_codes, branch_table = _codes("branch", branch, branches)
+    custom_categories = custom_categories or {}
+    pop = ScoredPopulation(
+        customer_key=key, score=np.asarray(score, dtype=np.float64),
+        model_source=np.asarray(model_source, dtype=np.uint8), branch=branch_codes,
+        branches=branch_table,
+        already_bound=np.asarray(already_bound, dtype=bool), opted_out=np.asarray(opted_out, bool),
+        app_active_30d=np.asarray(app_active_30d, bool),
+        branch_visit_recent=np.asarray(branch_visit_recent, bool),
+        consent_ok=np.asarray(consent_ok, bool),
+        last_contacted_day=(np.full(n, -1, np.int32) if last_contacted_day is None
+                            else np.asarray(last_contacted_day, dtype=np.int32)),
+        consent_until=(np.full(n, np.inf) if consent_until is None
+                       else np.asarray(consent_until, dtype=np.float64)),
+        ids=None if ids is None else np.asarray(ids).astype(bytes),
+        id_type=id_type,
+        custom={name: _custom(name, values, custom_categories.get(name), name in personal)
+                for name, values in (custom or {}).items()})
+    check_population(pop)
+    return pop
+
+
+def check_population(pop: ScoredPopulation) -> None:
+    n = len(pop.customer_key)
+    arrays = [pop.score, pop.model_source, pop.branch, pop.last_contacted_day, pop.consent_until,
+              *(getattr(pop, f) for f in FLAGS), *(c.values for c in pop.custom.values())]
+    if pop.ids is not None:
+        arrays.append(pop.ids)
+    if any(a.ndim != 1 or len(a) != n for a in arrays):
+        raise ValidationError("Every column of the scored population must have one value per customer.")
+    if not np.all(np.isfinite(pop.score)):
+        raise ValidationError("Every customer in the scored population needs a finite score.")
+    if n and pop.model_source.max() > LABEL_ONLY:
+        raise ValidationError("model_source must be 0 (federated) or 1 (label-only).")
+    if len(np.unique(pop.customer_key)) != n:
+        raise ValidationError("Customer keys in the scored population must be unique.")
+    if n and (pop.branch.min() < 0):
+        raise ValidationError("Every customer in the scored population needs a branch.")
+    if pop.ids is not None and pop.id_type not in ID_TYPES:
+        raise ValidationError(f"id_type must be one of {', '.join(ID_TYPES)}.")
+
+
+# -- store layout ---------------------------------------------------------------------------------
+def _prefix(model_id: str) -> str:
+    if not _MODEL_ID.match(model_id or ""):
+        raise ValidationError("A model id is 1-64 letters, digits, '.', '-' or '_'.")
+    return f"scores/{model_id}/"
+
+
+def save_population(conn, model_id: str, pop: ScoredPopulation, created_at: str) -> None:
+    """Write the layout ``load_population_in`` reads (the scoring step calls this)."""
+    check_population(pop)
+    prefix = _prefix(model_id)
+    conn.execute("DELETE FROM arrays WHERE name LIKE ? ESCAPE '!'",
+                 (prefix.replace("_", "!_").replace("%", "!%") + "%",))
+    for name in ("customer_key", "score", "model_source", "branch", "last_contacted_day",
+                 "consent_until", *FLAGS):
+        save_array(conn, prefix + name, getattr(pop, name))
+    width = 0
+    if pop.ids is not None:
+        width = max(1, pop.ids.dtype.itemsize)
+        matrix = np.frombuffer(pop.ids.astype(f"S{width}").tobytes(), np.uint8)
+        save_array(conn, prefix + "ids", matrix.reshape(len(pop), width))
+    meta = {}
+    for name, col in pop.custom.items():
+        save_array(conn, prefix + "custom/" + name, col.values)
+        meta[name] = {"categories": list(col.categories) if col.categories is not None else None,
+                      "personal": col.personal}
+    conn.execute("INSERT OR REPLACE INTO scores (model_id, n, branches, id_type, id_width, custom, "
+                 "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                 (model_id, len(pop), json.dumps(list(pop.branches)), pop.id_type, width,
+                  json.dumps(meta), created_at))
+
+
+def load_population_in(conn, model_id: str) -> ScoredPopulation:
+    prefix = _prefix(model_id)
+    row = conn.execute("SELECT branches, id_type, id_width, custom FROM scores WHERE model_id = ?",
+                       (model_id,)).fetchone()
+    if row is None:
+        raise ValidationError(f"There are no stored scores for model '{model_id}'.")
+    branches, id_type, width, custom_meta = row
+    cols = {name: load_array(conn, prefix + name)
+            for name in ("customer_key", "score", "model_source", "branch", "last_contacted_day",
+                         "consent_until", *FLAGS)}
+    ids = None
+    if width and array_exists(conn, prefix + "ids"):
+        ids = np.ascontiguousarray(load_array(conn, prefix + "ids")).view(f"S{width}").ravel()
+    custom = {name: CustomColumn(load_array(conn, prefix + "custom/" + name),
+                                 tuple(m["categories"]) if m["categories"] is not None else None,
+                                 bool(m["personal"]))
+              for name, m in json.loads(custom_meta).items()}
+    pop = ScoredPopulation(branches=tuple(json.loads(branches)), ids=ids, id_type=id_type,
+                           custom=custom, **cols)
+    check_population(pop)
+    return pop

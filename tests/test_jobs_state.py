@@ -1,0 +1,133 @@
+"""Job state machine in one workspace pair, without the network: propose, approve, run, reject,
+cancel, kill switch, auto-approve policy; every step audited."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.errors import JobRefused, LocalProtocolError, PermissionDenied, UserFacingError
+from app.workflows import jobs, peers, users
+from app.workflows.jobs import TRANSITIONS
+from app.workflows.session import login
+from app.workflows.workspace_admin import init_workspace
+
+
+@pytest.fixture
+def pair(tmp_path):
+    bank = init_workspace(tmp_path / "bank", "Bank", "label", "admin", "bank-admin-pw")
+    partner = init_workspace(tmp_path / "partner", "Platform", "feature", "admin", "partner-admin-pw")
+    peers.add_peer(bank, "platform", "127.0.0.1:9001",
+                   peers.describe_identity(partner.workspace)["fingerprint"])
+    peers.add_peer(partner, "bank", "127.0.0.1:9000",
+                   peers.describe_identity(bank.workspace)["fingerprint"])
+    for s in (bank, partner):
+        users.add_user(s, "ana", "analyst", "analyst-pass")
+    yield login(bank.workspace, "ana", "analyst-pass"), login(partner.workspace, "ana", "analyst-pass"), bank, partner
+    bank.workspace.close()
+    partner.workspace.close()
+
+
+def _send(proposal, to_ws):
+    """What the peer link carries: id, type and parameters."""
+    return jobs.receive_proposal(to_ws, "bank", proposal.id, proposal.type, proposal.params)
+
+
+def test_propose_approve_run_finish(pair):
+    bank, partner, _, _ = pair
+    job = jobs.propose(bank, "alignment", "platform", {"id_type": "mobile", "canon": 1})
+    theirs = _send(job, partner.workspace)
+    assert theirs.state == "proposed" and theirs.local_decision is None
+    with pytest.raises(JobRefused):
+        jobs.require_runnable(partner.workspace, job.id)
+    jobs.decide(partner, job.id, approve=True)
+    jobs.record_remote_decision(bank.workspace, job.id, approved=True)
+    for ws in (bank.workspace, partner.workspace):
+        jobs.require_runnable(ws, job.id)
+        jobs.transition(ws, job.id, "running")
+        done = jobs.transition(ws, job.id, "finished", transcript_hash="ab" * 32, result={"n": 3})
+        assert done.state == "finished" and done.result == {"n": 3}
+        actions = [e["action"] for e in ws.audit.entries()]
+        assert {"job.running", "job.finished"} <= set(actions)
+    assert "job.peer_approved" in [e["action"] for e in bank.workspace.audit.entries()]
+
+
+def test_reject_and_illegal_transitions(pair):
+    bank, partner, _, _ = pair
+    job = jobs.propose(bank, "training", "platform", {"trees": 5})
+    _send(job, partner.workspace)
+    jobs.decide(partner, job.id, approve=False, reason="not this quarter")
+    jobs.record_remote_decision(bank.workspace, job.id, approved=False, reason="not this quarter")
+    assert jobs.get(bank.workspace, job.id).state == "rejected"
+    with pytest.raises(LocalProtocolError):
+        jobs.transition(bank.workspace, job.id, "running")
+    with pytest.raises(UserFacingError):
+        jobs.decide(partner, job.id, approve=True)
+    assert all(TRANSITIONS[s] == frozenset() for s in jobs.TERMINAL)
+
+
+def test_cancel(pair):
+    bank, partner, _, _ = pair
+    job = jobs.propose(bank, "scoring", "platform", {})
+    assert jobs.cancel(bank, job.id, "changed my mind").state == "cancelled"
+
+
+def test_kill_switch_refuses_and_resumes(pair):
+    bank, partner, bank_admin, partner_admin = pair
+    job = jobs.propose(bank, "alignment", "platform", {})
+    _send(job, partner.workspace)
+    jobs.set_paused(partner_admin, True)
+    with pytest.raises(JobRefused, match="kill switch"):
+        jobs.decide(partner, job.id, approve=True)
+    with pytest.raises(JobRefused, match="kill switch"):
+        _send(jobs.propose(bank, "training", "platform", {}), partner.workspace)
+    with pytest.raises(PermissionDenied):
+        jobs.set_paused(partner, False)  # analysts cannot lift it
+    jobs.set_paused(partner_admin, False)
+    assert jobs.decide(partner, job.id, approve=True).state == "approved"
+    actions = [e["action"] for e in partner.workspace.audit.entries()]
+    assert "killswitch.pause" in actions and "killswitch.resume" in actions
+
+
+def test_running_job_stops_when_paused(pair):
+    bank, partner, bank_admin, _ = pair
+    job = jobs.propose(bank, "alignment", "platform", {})
+    jobs.record_remote_decision(bank.workspace, job.id, approved=True)
+    jobs.transition(bank.workspace, job.id, "running")
+    jobs.set_paused(bank_admin, True)
+    with pytest.raises(JobRefused):
+        jobs.require_runnable(bank.workspace, job.id)
+
+
+def test_auto_approve_policy_is_audited(pair):
+    bank, partner, _, partner_admin = pair
+    with pytest.raises(PermissionDenied):
+        jobs.set_policy(partner, "alignment", True)
+    jobs.set_policy(partner_admin, "alignment", True)
+    theirs = _send(jobs.propose(bank, "alignment", "platform", {}), partner.workspace)
+    assert theirs.state == "approved" and theirs.decided_by == "policy"
+    actions = [e["action"] for e in partner.workspace.audit.entries()]
+    assert "job.policy" in actions and "job.auto_approve" in actions
+    other = _send(jobs.propose(bank, "training", "platform", {}), partner.workspace)
+    assert other.state == "proposed"
+
+
+def test_branch_manager_cannot_propose_or_approve(pair):
+    bank, _, bank_admin, _ = pair
+    users.add_user(bank_admin, "bob", "branch_manager", "branch-pass", branch="B01")
+    bob = login(bank.workspace, "bob", "branch-pass")
+    with pytest.raises(PermissionDenied):
+        jobs.propose(bob, "alignment", "platform", {})
+    with pytest.raises(PermissionDenied):
+        jobs.list_jobs(bob)
+
+
+def test_peer_pinning_rules(pair):
+    _, _, bank_admin, partner_admin = pair
+    own = peers.describe_identity(bank_admin.workspace)["fingerprint"]
+    with pytest.raises(UserFacingError, match="own fingerprint"):
+        peers.add_peer(bank_admin, "me", "127.0.0.1:1", own)
+    with pytest.raises(UserFacingError, match="HOST:PORT"):
+        peers.add_peer(bank_admin, "x", "nowhere", peers.describe_identity(partner_admin.workspace)["fingerprint"])
+    with pytest.raises(UserFacingError, match="already exists"):
+        peers.add_peer(bank_admin, "platform", "127.0.0.1:9001",
+                       peers.describe_identity(partner_admin.workspace)["fingerprint"])

@@ -1,0 +1,139 @@
+"""Two workspaces linked over real loopback TLS: pinning, checks, a job proposed, approved on the
+other side, run and recorded with the same transcript hash in both audit chains."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from app.errors import PeerError
+from app.net.codec import DEFAULT_CODEC, Int
+from app.workflows import jobs, link, peers, users
+from app.workflows.session import login
+from app.workflows.workspace_admin import init_workspace
+
+DEFAULT_CODEC.register("test.count", 1, {"n": Int(0, 1000)}) if not DEFAULT_CODEC.is_registered(
+    "test.count") else None
+
+
+def counting_runner(workspace, job, channel, initiator, task):
+    """Exchanges a few numbers: enough to exercise the transcript on both sides."""
+    total = 0
+    for i in range(3):
+        if initiator:
+            channel.send("test.count", {"n": i})
+            total += channel.recv(timeout=5)[1]["n"]
+        else:
+            total += channel.recv(timeout=5)[1]["n"]
+            channel.send("test.count", {"n": i * 10})
+    return {"total": total}
+
+
+@pytest.fixture
+def linked(tmp_path, monkeypatch):
+    monkeypatch.setitem(link.RUNNERS, "scoring", f"{__name__}:counting_runner")
+    admins = [init_workspace(tmp_path / n, p, r, "admin", "admin-password")
+              for n, p, r in (("bank", "Bank", "label"), ("platform", "Platform", "feature"))]
+    for admin in admins:
+        users.add_user(admin, "ana", "analyst", "analyst-pass")
+    analysts = [login(a.workspace, "ana", "analyst-pass") for a in admins]
+    services = [link.PeerService(s, decision_timeout=10) for s in analysts]
+    ports = [s.start() for s in services]
+    fps = [peers.describe_identity(a.workspace)["fingerprint"] for a in admins]
+    peers.add_peer(admins[0], "platform", f"127.0.0.1:{ports[1]}", fps[1])
+    peers.add_peer(admins[1], "bank", f"127.0.0.1:{ports[0]}", fps[0])
+    # Pairing: each side fetches the other's certificate once (needs the peer's listener).
+    services[0].learn_certificate("platform")
+    services[1].learn_certificate("bank")
+    yield analysts, services, admins
+    for s in services:
+        s.stop()
+    for a in admins:
+        a.workspace.close()
+
+
+def test_peer_check_reports_version_rtt_and_party(linked):
+    _, services, _ = linked
+    result = services[0].check("platform")
+    assert result["party_name"] == "Platform" and result["protocol_version"] == 1
+    assert result["rtt_ms"] >= 0 and not result["warnings"]
+
+
+def test_job_proposed_approved_and_run_with_matching_transcripts(linked):
+    (bank, platform), (bank_link, _), _ = linked
+
+    def approve_when_it_arrives():
+        for _ in range(100):
+            pending = [j for j in jobs.list_jobs(platform) if j.state == "proposed"]
+            if pending:
+                jobs.decide(platform, pending[0].id, approve=True)
+                return
+            time.sleep(0.05)
+    approver = threading.Thread(target=approve_when_it_arrives)
+    approver.start()
+    job = bank_link.propose("scoring", "platform", {"model": "m1"}, wait=10)
+    approver.join()
+    assert job.state == "approved"
+    done = bank_link.run(job.id)
+    assert done.state == "finished" and done.result == {"total": 30}
+    theirs = jobs.get(platform.workspace, job.id)
+    for _ in range(50):
+        if theirs.state == "finished":
+            break
+        time.sleep(0.05)
+        theirs = jobs.get(platform.workspace, job.id)
+    assert theirs.state == "finished" and theirs.result == {"total": 3}
+    assert theirs.transcript_hash == done.transcript_hash
+    for ws in (bank.workspace, platform.workspace):
+        finished = [e for e in ws.audit.entries() if e["action"] == "job.finished"]
+        assert done.transcript_hash in finished[-1]["objects"]
+        assert any(e["action"] == "peer.head" for e in ws.audit.entries())
+
+
+def test_rejection_travels_back(linked):
+    (bank, platform), (bank_link, _), _ = linked
+
+    def reject():
+        for _ in range(100):
+            pending = [j for j in jobs.list_jobs(platform) if j.state == "proposed"]
+            if pending:
+                jobs.decide(platform, pending[0].id, approve=False, reason="not now")
+                return
+            time.sleep(0.05)
+    t = threading.Thread(target=reject)
+    t.start()
+    job = bank_link.propose("scoring", "platform", {}, wait=10)
+    t.join()
+    assert job.state == "rejected" and job.reason == "not now"
+
+
+def test_kill_switch_on_the_peer_refuses_proposals(linked):
+    _, (bank_link, _), (bank_admin, platform_admin) = linked
+    jobs.set_paused(platform_admin, True)
+    job = bank_link.propose("scoring", "platform", {}, wait=10)
+    assert job.state == "rejected" and "kill switch" in job.reason
+
+
+def test_wrong_pin_is_refused_with_both_fingerprints(linked, tmp_path):
+    (bank, _), (bank_link, _), (bank_admin, _) = linked
+    stranger = init_workspace(tmp_path / "stranger", "Stranger", "feature", "admin", "admin-password")
+    try:
+        fp = peers.describe_identity(stranger.workspace)["fingerprint"]
+        peers.add_peer(bank_admin, "fake", f"127.0.0.1:{bank_link.port}", fp)  # our own listener
+        with pytest.raises(PeerError) as info:
+            bank_link.check("fake")
+        assert fp in str(info.value)
+    finally:
+        stranger.workspace.close()
+
+
+def test_rollback_of_a_peer_is_flagged(linked):
+    (bank, platform), (bank_link, platform_link), _ = linked
+    bank_link.check("platform")  # platform records bank's head
+    # Restore an "older copy": cut the newest entries, below the head the platform saw.
+    bank.workspace.db.execute("DELETE FROM audit WHERE seq > (SELECT max(seq) - 3 FROM audit)")
+    bank_link.check("platform")
+    actions = [e["action"] for e in platform.workspace.audit.entries()]
+    assert "peer.head_rollback" in actions

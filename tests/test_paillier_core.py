@@ -1,0 +1,178 @@
+"""Paillier layer: keys, peer-key checks, wire format, batched encrypt/decrypt, phe interop."""
+
+import secrets
+
+import gmpy2
+import pytest
+from gmpy2 import mpz
+from phe import paillier as phe_paillier
+
+from app.crypto import obfuscation, paillier as P, pool
+from app.errors import LocalProtocolError, RemoteProtocolError
+
+
+@pytest.fixture(scope="module")
+def keys():
+    return P.generate_keypair(1024)
+
+
+def test_fixed_base_table_matches_builtin_pow():
+    modulus = 1225  # 35^2
+    table = obfuscation.FixedBaseTable(2, modulus, 24)
+    for a in (0, 1, 255, 256, 300, 65537, 2**24 - 1):
+        assert table.power(a.to_bytes(3, "little")) == pow(2, a, modulus)
+
+
+def test_obfuscator_known_answer_plain_and_crt(keys):
+    pub, priv = keys
+    h_s = obfuscation.make_base(pub.n)
+    plain = obfuscation.Obfuscator(pub.n, h_s, 512)
+    crt = obfuscation.Obfuscator(pub.n, h_s, 512, priv.p, priv.q)
+    for a in (1, 2**511 + 12345, secrets.randbits(512)):
+        expected = pow(h_s, a, pub.nsquare)
+        assert plain.power(a) == expected
+        assert crt.power(a) == expected
+
+
+def test_base_is_an_encryption_of_zero(keys):
+    pub, priv = keys
+    h_s = obfuscation.make_base(pub.n)
+    assert priv.raw_decrypt(h_s) == 0
+    assert h_s != obfuscation.make_base(pub.n)  # fresh x each time
+
+
+def test_raw_encrypt_known_answer_against_phe(keys):
+    pub, _ = keys
+    r = 0x1234567890ABCDEF1234567890ABCDEF  # fixed randomness
+    for m in (0, 1, 42, pub.n - 1):
+        obf = gmpy2.powmod(r, pub.n, pub.nsquare)
+        assert P.raw_encrypt(pub, m, obf) == pub.raw_encrypt(m, r_value=r)
+
+
+def test_textbook_known_answer():
+    pub = phe_paillier.PaillierPublicKey(7 * 11)  # Paillier's toy example sizes
+    # (1 + 77*42) * 23^77 mod 77^2, worked out independently with Python's pow
+    expected = (1 + 77 * 42) * pow(23, 77, 5929) % 5929
+    assert P.raw_encrypt(pub, 42, mpz(pow(23, 77, 5929))) == expected
+    priv = phe_paillier.PaillierPrivateKey(pub, 7, 11)
+    assert priv.raw_decrypt(int(expected)) == 42
+
+
+def test_round_trip_and_interop_with_phe(keys):
+    pub, priv = keys
+    ms = [0, 1, pub.n - 1] + [secrets.randbelow(pub.n) for _ in range(37)]
+    ours = P.encrypt_batch(pub, ms)
+    assert [priv.raw_decrypt(int(c)) for c in ours] == ms          # phe decrypts ours
+    assert P.decrypt_batch(priv, ours) == ms
+    theirs = [mpz(pub.raw_encrypt(m)) for m in ms[:10]]
+    assert P.decrypt_batch(priv, theirs) == ms[:10]                   # we decrypt phe's
+
+
+def test_key_owner_crt_encryption_decrypts(keys):
+    pub, priv = keys
+    ms = [secrets.randbelow(pub.n) for _ in range(20)]
+    assert P.decrypt_batch(priv, P.encrypt_batch(pub, ms, priv=priv)) == ms
+
+
+def test_two_encryptions_of_same_value_differ(keys):
+    pub, priv = keys
+    a, b = P.encrypt_batch(pub, [7, 7])
+    assert a != b
+    assert P.decrypt_batch(priv, [a, b]) == [7, 7]
+
+
+def test_rerandomise_changes_ciphertext_not_plaintext(keys):
+    pub, priv = keys
+    ms = list(range(25))
+    cts = P.encrypt_batch(pub, ms)
+    fresh = P.rerandomise_batch(pub, cts)
+    assert all(x != y for x, y in zip(cts, fresh))
+    assert P.decrypt_batch(priv, fresh) == ms
+
+
+def test_add_is_homomorphic(keys):
+    pub, priv = keys
+    a, b = P.encrypt_batch(pub, [1000, 2345])
+    assert P.decrypt_batch(priv, [P.add(pub, a, b)]) == [3345]
+
+
+def test_encrypt_rejects_out_of_range_plaintexts(keys):
+    pub, _ = keys
+    for bad in (-1, pub.n, 1.5, True):
+        with pytest.raises(LocalProtocolError):
+            P.encrypt_batch(pub, [bad])
+
+
+def test_round_trip_2048():
+    pub, priv = P.generate_keypair(2048)
+    ms = [secrets.randbelow(pub.n) for _ in range(16)]
+    cts = P.encrypt_batch(pub, ms)
+    assert P.decrypt_batch(priv, cts) == ms
+    assert [priv.raw_decrypt(int(c)) for c in cts] == ms
+    assert len(P.ct_to_bytes(pub, cts[0])) == 512
+
+
+def test_ciphertext_bytes_fixed_width_round_trip(keys):
+    pub, _ = keys
+    cts = P.encrypt_batch(pub, [5, 6, 7]) + [mpz(1)]
+    for ct in cts:
+        data = P.ct_to_bytes(pub, ct)
+        assert len(data) == 2 * ((pub.n.bit_length() + 7) // 8)
+        assert P.ct_from_bytes(pub, data) == ct
+    assert P.cts_from_bytes(pub, P.cts_to_bytes(pub, cts)) == cts
+
+
+def test_ct_from_bytes_rejects_bad_values(keys):
+    pub, priv = keys
+    width = P.ct_width(pub)
+    bad = [0, pub.nsquare, pub.nsquare + 1, 2 ** (8 * width) - 1, priv.p, priv.q * 12345]
+    for value in bad:
+        data = value.to_bytes(width, "big")
+        with pytest.raises(RemoteProtocolError):
+            P.ct_from_bytes(pub, data)
+        good = P.ct_to_bytes(pub, mpz(2))
+        with pytest.raises(RemoteProtocolError):
+            P.cts_from_bytes(pub, good + data + good)
+    for data in (b"", b"\x01" * (width - 1), b"\x01" * (width + 1), "text"):
+        with pytest.raises(RemoteProtocolError):
+            P.ct_from_bytes(pub, data)
+    with pytest.raises(RemoteProtocolError):
+        P.cts_from_bytes(pub, b"\x01" * (width + 3))
+
+
+def test_validate_public_key():
+    pub, _ = P.generate_keypair(1024)
+    assert P.validate_public_key(pub.n, min_bits=1024).n == pub.n
+    with pytest.raises(RemoteProtocolError):
+        P.validate_public_key(pub.n)                         # below 2048 bits
+    with pytest.raises(RemoteProtocolError):
+        P.validate_public_key(pub.n + 1, min_bits=1024)      # even
+    prime = int(gmpy2.next_prime(mpz(2) ** 1100))
+    with pytest.raises(RemoteProtocolError):
+        P.validate_public_key(3 * prime, min_bits=1024)      # small factor
+    with pytest.raises(RemoteProtocolError):
+        P.validate_public_key(65521 * prime, min_bits=1024)  # largest prime below 2^16
+    with pytest.raises(RemoteProtocolError):
+        P.validate_public_key(prime, min_bits=1024)          # prime
+    with pytest.raises(RemoteProtocolError):
+        P.validate_public_key(prime * prime, min_bits=1024)  # square
+    with pytest.raises(RemoteProtocolError):
+        P.validate_public_key(2 ** 9000 + 1, min_bits=1024)  # absurdly long
+    for not_int in ("123", 1.0e300, True, None):
+        with pytest.raises(RemoteProtocolError):
+            P.validate_public_key(not_int, min_bits=1024)
+
+
+def test_pool_refuses_non_crypto_tasks_and_reports_worker_errors(keys):
+    with pytest.raises(LocalProtocolError):
+        pool.resolve_task("os:system")
+    with pytest.raises(LocalProtocolError):
+        pool.resolve_task("app.crypto.paillier:validate_public_key")
+    workers = pool.get_pool()
+    if workers.size > 1:
+        with pytest.raises(LocalProtocolError):
+            workers.run_each("app.crypto.histogram:task_histogram",
+                             [("no-such-token", b"", 4)] * workers.size)
+        # the pool still works afterwards
+        pub, priv = keys
+        assert P.decrypt_batch(priv, P.encrypt_batch(pub, list(range(30)))) == list(range(30))

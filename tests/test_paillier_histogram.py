@@ -1,0 +1,102 @@
+"""Encrypted histograms equal numpy's plaintext histograms; sibling subtraction; shard cache."""
+
+import numpy as np
+import pytest
+
+from app.crypto import histogram as H, paillier as P
+from app.errors import LocalProtocolError
+
+N, F, B = 1500, 5, 16
+
+
+@pytest.fixture(scope="module")
+def setup():
+    pub, priv = P.generate_keypair(1024)
+    rng = np.random.default_rng(11)
+    g = rng.uniform(-1, 1, N)
+    h = rng.uniform(0, 0.25, N)
+    bins = rng.integers(0, B, (N, F)).astype(np.uint8)
+    bins[:, 2] = np.minimum(bins[:, 2], 3)  # a feature with many empty bins
+    packer = P.GHPacker(N, scale_bits=30, g_bound=1.0, h_bound=0.25, count_slot=True)
+    cts = P.encrypt_batch(pub, packer.pack(g, h), priv=priv)
+    return pub, priv, packer, g, h, bins, cts
+
+
+def decrypt_hist(priv, packer, hist):
+    out = []
+    for feature in hist:
+        out.append([packer.unpack(m) for m in P.decrypt_batch(priv, feature)])
+    return out
+
+
+def check(decoded, g, h, bins, rows):
+    for f in range(F):
+        exp_g = np.bincount(bins[rows, f], weights=g[rows], minlength=B)
+        exp_h = np.bincount(bins[rows, f], weights=h[rows], minlength=B)
+        exp_c = np.bincount(bins[rows, f], minlength=B)
+        got = np.array(decoded[f])
+        np.testing.assert_allclose(got[:, 0], exp_g, atol=1e-6)
+        np.testing.assert_allclose(got[:, 1], exp_h, atol=1e-6)
+        assert got[:, 2].astype(int).tolist() == exp_c.tolist()
+
+
+@pytest.mark.parametrize("parallel", [False, True])
+def test_histogram_and_sibling_match_numpy(setup, parallel):
+    pub, priv, packer, g, h, bins, cts = setup
+    rng = np.random.default_rng(3)
+    parent = np.sort(rng.choice(N, 1100, replace=False))
+    left = parent[rng.random(parent.size) < 0.3]
+    right = np.setdiff1d(parent, left)
+    with H.HistogramSession(pub, cts, bins, parallel=parallel) as session:
+        parent_hist = session.histogram(parent, B)
+        left_hist = session.histogram(left, B)
+        empty_hist = session.histogram(np.array([], dtype=np.int64), B)
+    assert len(parent_hist) == F and all(len(f) == B for f in parent_hist)
+    check(decrypt_hist(priv, packer, parent_hist), g, h, bins, parent)
+    check(decrypt_hist(priv, packer, left_hist), g, h, bins, left)
+    sibling = H.subtract(pub, parent_hist, left_hist)
+    check(decrypt_hist(priv, packer, sibling), g, h, bins, right)
+    assert all(c == 1 for f in empty_hist for c in f)
+    assert parent_hist[2][10] == 1  # empty bin = identity, to be re-randomised before sending
+
+
+def test_parallel_and_local_agree_bit_for_bit(setup):
+    pub, _, _, _, _, bins, cts = setup
+    rows = np.arange(0, N, 3)
+    with H.HistogramSession(pub, cts, bins, parallel=False) as a, \
+            H.HistogramSession(pub, cts, bins, parallel=True) as b:
+        assert a.histogram(rows, B) == b.histogram(rows, B)
+
+
+def test_function_reuses_shards_for_same_objects(setup):
+    pub, priv, packer, g, h, bins, cts = setup
+    rows = np.arange(200)
+    first = H.histogram(pub, cts, bins, rows, B)
+    session = H._CACHED
+    second = H.histogram(pub, cts, bins, rows[::2], B)
+    assert H._CACHED is session
+    check(decrypt_hist(priv, packer, second), g, h, bins, rows[::2])
+    other = list(cts)
+    H.histogram(pub, other, bins, rows, B)
+    assert H._CACHED is not session
+    H.release()
+    assert H._CACHED is None
+    assert first == H.histogram(pub, cts, bins, rows, B)
+    H.release()
+
+
+def test_histogram_rejects_bad_input(setup):
+    pub, _, _, _, _, bins, cts = setup
+    with H.HistogramSession(pub, cts, bins, parallel=False) as session:
+        with pytest.raises(LocalProtocolError):
+            session.histogram(np.array([0, N]), B)     # row out of range
+        with pytest.raises(LocalProtocolError):
+            session.histogram(np.array([-1]), B)
+        with pytest.raises(LocalProtocolError):
+            session.histogram(np.array([0, 1]), B - 1)  # bins contain B - 1
+    with pytest.raises(LocalProtocolError):
+        H.HistogramSession(pub, cts, bins.astype(np.int16))
+    with pytest.raises(LocalProtocolError):
+        H.HistogramSession(pub, cts[:-1], bins)
+    with pytest.raises(LocalProtocolError):
+        H.subtract(pub, [[1, 2]], [[1]])
