@@ -178,3 +178,14 @@ def test_partner_report_small_overall_hides_everything():
     assert p["overall"]["suppressed"] and "by" not in p
     with pytest.raises(ValidationError):
         partner_report(evaluate_campaign(np.array([1, 0]), np.array([1, 0])), 0)
+
+
+def test_all_scores_missing_or_equal():
+    y, arm = np.array([1, 0, 1, 0]), np.array([1, 0, 1, 0])
+    r = _strict_json(evaluate_campaign(y, arm, score=np.full(4, np.nan)))
+    assert r["deciles"]["missing_score"] == 4 and r["deciles"]["curves"]["auuc"] is None
+    assert r["model"]["auc"] is None and any("No treated customer has a score" in n for n in r["model"]["notes"])
+    r = _strict_json(evaluate_campaign(y, arm, score=np.full(4, 0.5)))
+    assert r["deciles"]["rows"][0]["treatment"]["n"] == 2  # ties share decile 1
+    assert all(row["treatment"]["n"] == 0 for row in r["deciles"]["rows"][1:])
+    assert r["deciles"]["curves"]["auuc"] == pytest.approx(r["deciles"]["curves"]["auuc_random"])

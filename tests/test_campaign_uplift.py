@@ -111,3 +111,11 @@ def test_psi_moderate_shift_in_expected_range():
     rng = np.random.default_rng(8)
     p = U.psi(rng.normal(size=50000), rng.normal(0.3, 1.0, size=50000))["psi"]
     assert 0.05 < p < 0.15  # PSI of a 0.3 sd mean shift is about 0.09
+
+
+@pytest.mark.parametrize("n,levels", [(1, 3), (7, 2), (95, 5), (1003, 1000), (500, 1)])
+def test_deciles_match_the_definition_brute_force(n, levels):
+    rng = np.random.default_rng(n)
+    score = rng.integers(0, levels, n).astype(float)
+    higher = np.array([(score > s).sum() for s in score])
+    assert (U.score_deciles(score) == 1 + 10 * higher // n).all()

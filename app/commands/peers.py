@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from app.commands._common import add_workspace_args, open_session
+from app.errors import PeerError
+from app.net.tls import PinMismatch
 from app.workflows import peers
 
 
@@ -11,6 +15,7 @@ def register(sub) -> None:
     ident_actions = ident.add_subparsers(dest="action", required=True)
     show = ident_actions.add_parser("show", help="print the fingerprint to give to the peer")
     add_workspace_args(show)
+    show.add_argument("--cert-out", help="also write our certificate (public) to this file")
     show.set_defaults(handler=_show)
 
     peer = sub.add_parser("peer", help="pin, list or remove peers")
@@ -20,6 +25,8 @@ def register(sub) -> None:
     add.add_argument("--name", required=True)
     add.add_argument("--address", required=True, help="HOST:PORT")
     add.add_argument("--fingerprint", required=True, help="hex, spaces and colons allowed")
+    add.add_argument("--certificate", help="the peer's certificate file (air-gapped pairing); "
+                                           "otherwise it is fetched from the peer and checked")
     add.set_defaults(handler=_add)
     lst = actions.add_parser("list")
     add_workspace_args(lst)
@@ -38,6 +45,8 @@ def _show(args) -> int:
     session = open_session(args)
     try:
         info = peers.describe_identity(session.workspace)
+        if args.cert_out:
+            Path(args.cert_out).write_bytes(peers.identity(session.workspace).cert_pem)
     finally:
         session.workspace.close()
     print(f"Party:       {info['party_name']}")
@@ -47,12 +56,27 @@ def _show(args) -> int:
 
 
 def _add(args) -> int:
+    from app.workflows.link import PeerService, store_certificate
     session = open_session(args)
     try:
         peer = peers.add_peer(session, args.name, args.address, args.fingerprint)
+        print(f"Pinned {peer['name']} at {peer['address']} ({peer['short_code']}).")
+        if args.certificate:
+            store_certificate(session.workspace, args.name, Path(args.certificate).read_bytes())
+            print("Stored the peer's certificate (it matches the fingerprint).")
+        else:
+            try:
+                PeerService(session).learn_certificate(args.name)
+                print("Fetched the peer's certificate (it matches the fingerprint).")
+            except PinMismatch as exc:
+                print(f"WARNING: {exc} Check the fingerprint with the peer, then remove and add "
+                      "it again.")
+                return 1
+            except PeerError as exc:
+                print(f"The peer is not reachable now ({exc}); its certificate will be fetched "
+                      "at the first connection.")
     finally:
         session.workspace.close()
-    print(f"Pinned {peer['name']} at {peer['address']} ({peer['short_code']}).")
     return 0
 
 

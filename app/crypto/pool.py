@@ -110,17 +110,16 @@ class WorkerPool:
                 for (_, conn), args in zip(self._workers, per_worker_args):
                     conn.send((task, tuple(args)))
                 replies = [conn.recv() for (_, conn), _ in zip(self._workers, per_worker_args)]
-            except (EOFError, OSError, BrokenPipeError) as exc:
+            except (EOFError, OSError) as exc:
                 self._terminate()
                 raise LocalProtocolError("A cryptography worker process stopped unexpectedly.") from exc
+            except BaseException:
+                self._terminate()  # e.g. KeyboardInterrupt mid-gather: pipes would be out of step
+                raise
         errors = [payload for status, payload in replies if status != "ok"]
         if errors:
             raise LocalProtocolError(f"A cryptography worker failed ({errors[0]}).")
         return [payload for _, payload in replies]
-
-    def broadcast(self, task: str, args: tuple) -> list[Any]:
-        """Run the same task on every worker (e.g. drop per-tree state)."""
-        return self.run_each(task, [args] * self.size)
 
     def _terminate(self) -> None:
         for proc, conn in self._workers:

@@ -12,6 +12,7 @@ importers' canonicalisation is exercised.
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import os
 
@@ -66,8 +67,8 @@ def write_csv(path: str, columns: dict[str, np.ndarray | list], decimals: dict |
     decimals = decimals or {}
     names = list(columns)
     cols = [c if isinstance(c, list) else _fmt(np.asarray(c), decimals.get(n)) for n, c in columns.items()]
-    opener = gzip.open if path.endswith(".gz") else open
-    with opener(path, "wt", encoding="utf-8", newline="") as fh:
+    raw = gzip.GzipFile(path, "wb", mtime=0) if path.endswith(".gz") else open(path, "wb")
+    with io.TextIOWrapper(raw, encoding="utf-8", newline="") as fh:  # mtime=0: same bytes per seed
         fh.write(",".join(names) + "\n")
         n = len(cols[0])
         for start in range(0, n, 100_000):

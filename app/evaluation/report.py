@@ -142,6 +142,7 @@ def _score_sections(outcome, arm, score, reference_scores) -> tuple[dict, dict]:
             for d, cell in enumerate(_cells(counts))]
     curves = U.uplift_curves(counts)
     curve_notes = [] if _num(curves["auuc"]) is not None else [
+        "No customer in the arms has a score." if not scored.any() else
         "Some top-decile group has no treated or no control customer: the curves are incomplete."]
     deciles_section = {
         "missing_score": int((in_arm & ~scored).sum()), "rows": rows,
@@ -159,8 +160,11 @@ def _model_section(outcome, arm, score, deciles, reference_scores) -> dict:
     treated = (arm == U.TREATMENT) & (deciles > 0)
     s, y = score[treated], outcome[treated]
     auc, ks = U.auc_ks(s, y)
-    notes = [] if _num(auc) is not None else [
-        "The treated arm has only converters or only non-converters: AUC and KS are undefined."]
+    notes = []
+    if s.size == 0:
+        notes.append("No treated customer has a score: AUC and KS are undefined.")
+    elif _num(auc) is None:
+        notes.append("The treated arm has only converters or only non-converters: AUC and KS are undefined.")
     model = {"n": int(s.size), "conversions": int(y.sum()), "auc": _num(auc), "ks": _num(ks),
              "calibration": None, "psi": None, "notes": notes}
     valid = score[deciles > 0]
@@ -169,7 +173,7 @@ def _model_section(outcome, arm, score, deciles, reference_scores) -> dict:
         model["calibration"] = {"ece": _num(cal["ece"]), "rows": [
             {"decile": d + 1, "n": int(cal["n"][d]), "mean_predicted": _num(cal["mean_predicted"][d]),
              "observed": _num(cal["observed"][d])} for d in range(U.N_DECILES)]}
-    else:
+    elif valid.size:
         notes.append("The score is not a probability in [0, 1]: calibration is not shown.")
     if reference_scores is None:
         notes.append("No reference scores were given: score drift (PSI) is not shown.")

@@ -70,6 +70,8 @@ def drive(party: AlignmentParty, inbox: "queue.Queue[tuple[str, object]]",
             for message in party.take_outgoing():
                 send(message)
             if party.state is State.DONE:
+                if progress is not None:
+                    progress(*party.progress())
                 return party.result()
             if party.state is State.ABORTED:
                 if party.peer_abort_reason == "cancelled":

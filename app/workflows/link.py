@@ -20,6 +20,7 @@ import time
 from app.errors import JobRefused, LianmoError, PeerError, RemoteProtocolError, UserFacingError
 from app.net.channel import ReceiveTimeout
 from app.net.codec import DEFAULT_CODEC, Bool, Bytes, Int, Str
+from app.net.identity import certificate_fingerprint
 from app.net.session import ChannelOptions, connect, serve
 from app.net.tls import TlsTransport, client_context, verify_pinned
 from app.workflows import audit_heads, jobs, peers
@@ -81,6 +82,15 @@ def fetch_certificate(host: str, port: int, identity, pinned: bytes, timeout: fl
         transport.close()
 
 
+def store_certificate(workspace, peer_name: str, cert_pem: bytes) -> None:
+    """Keep the pinned peer's certificate; it must match the pinned fingerprint."""
+    peer = peers.get_peer(workspace, peer_name)
+    if certificate_fingerprint(cert_pem) != peer["fingerprint_bytes"]:
+        raise UserFacingError("That certificate does not match the pinned fingerprint of "
+                              f"'{peer_name}'; it was not stored.")
+    workspace.db.execute("UPDATE peers SET cert_pem = ? WHERE name = ?", (cert_pem, peer_name))
+
+
 class PeerService:
     """Listener plus outgoing sessions for one workspace, acting as the signed-in user."""
 
@@ -98,16 +108,31 @@ class PeerService:
 
     # -- listener --------------------------------------------------------------------------------
     def start(self) -> int:
-        self.listener = serve(self.host, self.port, self.identity, self._trusted_certs(),
+        certs = self._trusted_certs()
+        self._trusted = set(certs)
+        self.listener = serve(self.host, self.port, self.identity, certs,
                               self._on_session, party_name=self.workspace.party_name,
                               options=self.options)
         self.port = self.listener.port
+        self._stopping = threading.Event()
+        threading.Thread(target=self._watch_pins, name="lianmo-pins", daemon=True).start()
         return self.port
 
     def stop(self) -> None:
         if self.listener is not None:
+            self._stopping.set()
             self.listener.stop()
             self.listener = None
+
+    def _watch_pins(self) -> None:
+        """Trust certificates learned by other processes (e.g. ``peer add`` while we serve)."""
+        while not self._stopping.wait(1.0):
+            try:
+                for cert in set(self._trusted_certs()) - self._trusted:
+                    self.listener.trust(cert)
+                    self._trusted.add(cert)
+            except Exception:  # a closed workspace or listener ends the watch
+                return
 
     def _trusted_certs(self) -> list[bytes]:
         rows = self.workspace.db.query("SELECT cert_pem FROM peers WHERE cert_pem IS NOT NULL")
@@ -119,9 +144,10 @@ class PeerService:
         peer = peers.get_peer(self.workspace, peer_name)
         host, port = peers.parse_address(peer["address"])
         cert = fetch_certificate(host, port, self.identity, peer["fingerprint_bytes"])
-        self.workspace.db.execute("UPDATE peers SET cert_pem = ? WHERE name = ?", (cert, peer_name))
+        store_certificate(self.workspace, peer_name, cert)
         if self.listener is not None:
             self.listener.trust(cert)
+            self._trusted.add(cert)
         return cert
 
     def connect(self, peer_name: str, timeout: float = 10.0):

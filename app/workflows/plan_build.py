@@ -30,6 +30,7 @@ class Prepared:
     pop: ScoredPopulation
     order: np.ndarray
     decile: np.ndarray
+    contacted_day: np.ndarray | None = None   # from earlier finalised plans (plans.prepare_population)
 
 
 def prepare(pop: ScoredPopulation) -> Prepared:

@@ -25,6 +25,7 @@ from app.workflows.plan_rules import Rules, parse_rules
 CONTACT, HOLDOUT, REMOVED, BRANCH_REJECTED, NO_RESPONSE, CONSENT_WITHDRAWN = range(6)
 STATUS_NAMES = ("contact", "control", "removed_by_branch", "branch_rejected",
                 "branch_no_response", "consent_withdrawn")
+DAY = 86400
 _BASE_COLUMNS = ("customer_key", "score", "model_source", "branch", "decile", "channel", "arm",
                  "overflow", "consent_until")
 
@@ -180,3 +181,8 @@ def reference_key(conn) -> bytes:
     key = secrets.token_bytes(32)
     conn.execute("INSERT INTO plan_secret (id, key) VALUES (1, ?)", (key,))
     return key
+
+
+def today(now: float | None = None) -> int:
+    """Days since 1970-01-01 (UTC), the unit of contact history."""
+    return int((time.time() if now is None else now) // DAY)

@@ -64,6 +64,7 @@ def measure_costs(key_bits: int = 2048, rows: int = 4096, n_features: int = 8,
     flat = [ct for feature in sums for ct in feature]
     packed, t_fold = _timed(packer.pack_ciphertexts, pub, flat)
     many = (packed * (64 // max(1, len(packed)) + 1))[:64]
+    paillier.decrypt_batch(priv, paillier.rerandomise_batch(pub, many[:4]))  # warm-up
     _, t_rr = _timed(paillier.rerandomise_batch, pub, many)
     _, t_dec = _timed(paillier.decrypt_batch, priv, many)
     n_fold = max(1, len(flat) - len(packed))
