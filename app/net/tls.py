@@ -211,6 +211,10 @@ class TlsTransport:
         except (OSError, PeerError):
             pass
         finally:
+            try:  # wakes a reader blocked in select() on this socket (close alone does not)
+                self._sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
             self._selector.close()
             self._sock.close()
 
