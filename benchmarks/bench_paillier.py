@@ -65,7 +65,6 @@ def run(quick: bool) -> list[dict]:
     c1, c2 = obf.draw(), obf.draw()
     t_add = _per_op(lambda: c1 * c2 % nsq, 20000)
     cts_few = paillier.encrypt_batch(pub, list(range(40)))
-    mp, mq, p2, q2, hp, hq, p_inv, _ = paillier._crt_constants(int(priv.p), int(priv.q))
     t_dec = _per_op(lambda: paillier.task_decrypt(paillier.cts_to_bytes(pub, cts_few[:1]),
                                                   int(priv.p), int(priv.q)), 20 if quick else 100)
     rows += [

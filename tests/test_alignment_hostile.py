@@ -197,3 +197,21 @@ def test_schemas_plug_into_the_generic_codec():
                           use_bin_type=True)
     with pytest.raises(RemoteProtocolError, match="points"):
         codec.decode(short)
+
+
+def test_peer_giving_two_of_our_items_the_same_value_is_refused():
+    a = AlignmentParty("label", ids(4), chunk_size=4, window=2, **JOB)
+    b = AlignmentParty("feature", [], chunk_size=4, window=2, **JOB)
+    hello_a, hello_b = a.start(), b.start()
+    a.receive(hello_b)
+    b.receive(hello_a)
+    [work] = a.take_work()
+    a.work_done(work, work.run())
+    [chunk] = a.take_outgoing()
+    b.receive(chunk)
+    [work] = b.take_work()
+    b.work_done(work, work.run())
+    reply = [msg for msg in b.take_outgoing() if msg["type"] == "reblinded"][0]
+    points = reply["points"]
+    with pytest.raises(RemoteProtocolError, match="'points' gives two of our items the same"):
+        a.receive({**reply, "points": replace_point(points, 3, points[32:64])})

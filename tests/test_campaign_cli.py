@@ -80,6 +80,10 @@ def test_cli_error_cases_in_process(tmp_path, capsys):
     bad_score = _csv(tmp_path / "s.csv", [r[:3] + ("high",) for r in ROWS], "utf-8")
     assert main(_args(bad_score, tmp_path / "r.json", "--score-column", "分数")) == 2
     assert "row 2, column 分数" in capsys.readouterr().err
+    assert main(_args(src, tmp_path / "no-such-dir" / "r.json")) == 2
+    assert "Cannot write the report r.json" in capsys.readouterr().err
+    assert main(_args(tmp_path / "missing.csv", tmp_path / "r.json")) == 2
+    assert "missing.csv does not exist" in capsys.readouterr().err
     latin = tmp_path / "latin.csv"
     latin.write_bytes("组别,绑卡\n".encode("utf-8") + b"\xff\xfe\xff,1\n")
     assert main(_args(latin, tmp_path / "r.json")) == 2
@@ -93,9 +97,12 @@ def test_cli_rows_counted_like_a_spreadsheet_with_blank_lines(tmp_path, capsys):
             "--outcome-column", "y", "--delimiter", ";", "--report", str(tmp_path / "r.json")]
     assert main(args) == 2
     assert "row 4, has 3 fields" in capsys.readouterr().err
-    src.write_text("g;y\nT;1\n\nC;0\n;;\nC;oops\n", encoding="utf-8")  # ";;" is an empty row
+    src.write_text("g;y\nT;1\n\nC;0\n;;\n;\nC;oops\n", encoding="utf-8")  # ";;", ";" are empty rows
     assert main(args) == 2
-    assert "row 6, column y" in capsys.readouterr().err
+    assert "row 7, column y" in capsys.readouterr().err
+    src.write_text("", encoding="utf-8")
+    assert main(args) == 2
+    assert "empty" in capsys.readouterr().err
 
 
 def test_cli_xlsx_with_partner_report(tmp_path, capsys):
@@ -166,3 +173,25 @@ def test_hillstrom_published_figures(hillstrom_csv, tmp_path, outcome, published
     assert o["uplift_abs_ci95"][0] > 0  # both e-mails significantly lifted visits and purchases
     assert o["p_value"] < 0.01
     assert o["incremental_conversions"] == pytest.approx(o["uplift_abs"] * n_t)
+
+
+def test_cli_outcome_words_tab_delimiter_and_reference_scores(tmp_path, capsys):
+    words = ["TRUE", "no", " Yes ", "0", "false", "1", "是", "否"]
+    rows = [f"{'T' if i % 2 else 'C'}\t{w}\t{i / 10}" for i, w in enumerate(words * 5)]
+    src = tmp_path / "o.tsv"
+    src.write_text("g\ty\ts\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    ref = tmp_path / "ref.tsv"
+    ref.write_text("s\n" + "\n".join(str(v / 100) for v in range(100)) + "\n", encoding="utf-8")
+    out = tmp_path / "r.json"
+    code = main(["campaign", "evaluate", "--outcomes", str(src), "--group-column", "g", "--treatment", "T",
+                 "--control", "C", "--outcome-column", "y", "--score-column", "s", "--delimiter", "tab",
+                 "--reference-scores", str(ref), "--reference-column", "s", "--report", str(out)])
+    assert code == 0, capsys.readouterr().err
+    r = json.loads(out.read_text(encoding="utf-8"))
+    # odd positions (T): no, 0, 1, 否 -> 1 of 4 per repeat; even (C): TRUE, Yes, false, 是 -> 3 of 4
+    assert (r["overall"]["treatment"]["conversions"], r["overall"]["control"]["conversions"]) == (5, 15)
+    assert r["model"]["psi"]["psi"] > 0.25  # scores 0..3.9 against a 0..0.99 reference: major drift
+    assert "Score drift PSI" in capsys.readouterr().out
+    assert main(["campaign", "evaluate", "--outcomes", str(src), "--group-column", "g", "--treatment", "T",
+                 "--control", "C", "--outcome-column", "y", "--reference-scores", str(ref),
+                 "--report", str(out)]) == 2

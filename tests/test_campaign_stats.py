@@ -35,7 +35,7 @@ def test_wilson_empty_arm_is_nan():
     assert math.isnan(lo) and math.isnan(hi)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(st.integers(1, 100000).flatmap(lambda n: st.tuples(st.integers(0, n), st.just(n))))
 def test_wilson_matches_statsmodels(kn):
     k, n = kn
@@ -53,7 +53,7 @@ def test_newcombe_published_examples():
     assert (float(lo), float(hi)) == pytest.approx((0.1705, 0.8090), abs=5e-5)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(st.integers(1, 50000).flatmap(lambda n: st.tuples(st.integers(0, n), st.just(n))),
        st.integers(1, 50000).flatmap(lambda n: st.tuples(st.integers(0, n), st.just(n))))
 def test_newcombe_matches_statsmodels(a, b):
@@ -64,7 +64,7 @@ def test_newcombe_matches_statsmodels(a, b):
     assert float(hi) == pytest.approx(ref[1], abs=1e-10)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(st.integers(2, 50000).flatmap(lambda n: st.tuples(st.integers(1, n - 1), st.just(n))),
        st.integers(1, 50000).flatmap(lambda n: st.tuples(st.integers(0, n), st.just(n))))
 def test_pooled_z_test_matches_statsmodels(a, b):

@@ -193,9 +193,8 @@ def test_xlsx_reading_and_excel_mangled_numbers(tmp_path):
     wb.save(path)
     ds = load_dataset(str(path), profile())
     assert ds.ids.tolist() == [b"13800138000", b"13912345678"]
-    assert [(p.row, p.reason) for p in ds.problems.listed] == [(4, "id_bad_format")]
-    idc = load_dataset(str(path), profile("id_card"))
-    assert {p.reason for p in idc.problems.listed} >= {"id_excel_mangled"}
+    # Excel keeps numbers as doubles: the 18-digit one comes back as 1.1010519491231E+17
+    assert [(p.row, p.reason) for p in ds.problems.listed] == [(4, "id_excel_mangled")]
 
 
 def test_not_a_workbook(tmp_path):

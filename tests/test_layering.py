@@ -34,8 +34,8 @@ for name in walk(app):
         importlib.import_module(name)
     except Exception as exc:
         failures[name] = f"{type(exc).__name__}: {exc}"
-print(json.dumps({"names": names, "failures": failures,
-                  "qt": sorted(m for m in sys.modules if m.split(".")[0] in ("PySide6", "shiboken6"))}))
+qt = sorted(m for m in sys.modules if m.split(".")[0] in ("PySide6", "shiboken6"))
+print(json.dumps({"names": names, "failures": failures, "qt": qt}))
 """
 
 @functools.cache

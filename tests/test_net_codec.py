@@ -192,21 +192,21 @@ def test_fuzz_random_bytes(data):
     _decode_or_refuse(data)
 
 
-@settings(max_examples=500, deadline=None, database=None,
+@settings(max_examples=400, deadline=None, database=None,
           suppress_health_check=[HealthCheck.too_slow])
 @given(body=msgpack_values, version=st.integers(0, 3))
 def test_fuzz_structured_bodies(body, version):
     _decode_or_refuse(msgpack.packb(["train.round", version, body], use_bin_type=True))
 
 
-@settings(max_examples=1000, deadline=None, database=None)
+@settings(max_examples=600, deadline=None, database=None)
 @given(changes=st.dictionaries(st.sampled_from(list(SCHEMA) + ["extra"]), shallow_values,
                                max_size=3))
 def test_fuzz_field_substitution(changes):
     _decode_or_refuse(msgpack.packb(["train.round", 1, {**VALID, **changes}], use_bin_type=True))
 
 
-@settings(max_examples=1000, deadline=None, database=None)
+@settings(max_examples=800, deadline=None, database=None)
 @given(flips=st.lists(st.tuples(st.integers(0, len(_VALID_BYTES) - 1), st.integers(0, 255)),
                       min_size=1, max_size=4))
 def test_fuzz_byte_mutations_of_a_valid_message(flips):

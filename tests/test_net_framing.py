@@ -85,7 +85,7 @@ def test_sender_refuses_what_the_receiver_would():
         encode_frame(b"x" * (CAP + 1), CAP)
 
 
-@settings(max_examples=1500, deadline=None, database=None,
+@settings(max_examples=1000, deadline=None, database=None,
           suppress_health_check=[HealthCheck.too_slow])
 @given(chunks=st.lists(st.binary(max_size=64), max_size=40))
 def test_fuzz_arbitrary_bytes_only_raise_remote_protocol_error(chunks):
@@ -100,7 +100,7 @@ def test_fuzz_arbitrary_bytes_only_raise_remote_protocol_error(chunks):
         pass
 
 
-@settings(max_examples=600, deadline=None, database=None)
+@settings(max_examples=400, deadline=None, database=None)
 @given(payloads=st.lists(st.binary(min_size=1, max_size=300), max_size=10),
        cuts=st.lists(st.integers(min_value=0, max_value=4000), max_size=20))
 def test_fuzz_any_split_of_a_valid_stream_gives_back_the_frames(payloads, cuts):

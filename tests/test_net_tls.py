@@ -9,6 +9,7 @@ import ssl
 import struct
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -16,7 +17,7 @@ import pytest
 
 from app.errors import LianmoError, PeerError, RemoteProtocolError
 from app.net.channel import PeerClosed, ReceiveTimeout
-from app.net.codec import DEFAULT_CODEC, Int, Str
+from app.net.codec import DEFAULT_CODEC, Bytes, Int, Str
 from app.net.framing import encode_frame
 from app.net.identity import format_fingerprint, generate_identity
 from app.net.session import Backoff, ChannelOptions, connect, connect_with_retry, serve
@@ -59,13 +60,20 @@ class Echo:
         raise AssertionError(f"no {kind} event")
 
 
-def wait_for_error(listener, timeout=5.0):
+def wait_for_error(listener, timeout=5.0, seen=0):
+    """The newest refusal once more than ``seen`` were recorded (refusals land asynchronously)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if listener.errors:
+        if len(listener.errors) > seen:
             return listener.errors[-1]
         time.sleep(0.02)
     raise AssertionError("the listener recorded no refusal")
+
+
+def wait_for_error_list(listener, settle=0.3):
+    """The refusals so far, after letting any in flight land."""
+    time.sleep(settle)
+    return list(listener.errors)
 
 
 @pytest.fixture()
@@ -178,10 +186,12 @@ def test_expired_server_certificate_is_refused(echo):
 
 @pytest.mark.skipif(shutil.which("openssl") is None, reason="no openssl binary on this machine")
 def test_openssl_s_client_without_certificate_is_refused(listener, tmp_path):
-    args = ["openssl", "s_client", "-connect", f"{HOST}:{listener.port}", "-tls1_3"]
+    # -ign_eof: keep reading after stdin ends, until the server closes the connection
+    args = ["openssl", "s_client", "-connect", f"{HOST}:{listener.port}", "-tls1_3", "-ign_eof"]
     done = subprocess.run(args, input=b"hello\n", capture_output=True, timeout=15)
     output = (done.stdout + done.stderr).decode(errors="replace")
-    assert "TLSv1.3" in output  # it did reach us and speak TLS 1.3
+    assert "TLSv1.3" in output  # it did reach us and speak TLS 1.3 ...
+    assert "alert certificate required" in output  # ... and was told why it was refused
     assert "without a client certificate" in str(wait_for_error(listener))
     # Control: the same tool with a pinned certificate passes TLS (then fails our framing).
     cert, key = tmp_path / "c.pem", tmp_path / "k.pem"
@@ -230,9 +240,27 @@ def test_heartbeats_keep_an_idle_tls_link_alive():
         channel.close()
 
 
+def test_send_to_a_peer_that_stopped_reading_times_out():
+    release = threading.Event()
+
+    def stalled(channel):  # accepts, then never reads
+        release.wait(10)
+        channel.close()
+
+    DEFAULT_CODEC.register("test.blob", 1, {"data": Bytes(max_len=4 << 20)})
+    with serve(HOST, 0, BANK, [PLATFORM.cert_pem], stalled, party_name="Bank") as lst:
+        channel = dial(lst.port, options=ChannelOptions(io_timeout=0.5, heartbeat_interval=None))
+        started = time.monotonic()
+        with pytest.raises(PeerError, match="stopped reading"):
+            for _ in range(64):  # far more than the socket buffers hold
+                channel.send("test.blob", {"data": bytes(4 << 20)})
+        assert time.monotonic() - started < 8
+        release.set()
+
+
 KILLED_CLIENT = """
 import sys, time
-from app.net.codec import DEFAULT_CODEC, Int, Str
+from app.net.codec import DEFAULT_CODEC, Bytes, Int, Str
 from app.net.framing import encode_frame
 from app.net.identity import Identity
 from app.net.session import connect
@@ -287,6 +315,23 @@ def test_stopping_the_listener_closes_its_sessions(echo):
         channel.recv(timeout=3)
     with pytest.raises(PeerError, match="Could not reach"):
         dial(lst.port)
+
+
+def test_trust_and_forget_while_listening(echo):
+    with serve(HOST, 0, BANK, [], echo, party_name="Bank") as lst:
+        with pytest.raises(CertificateRefused):
+            dial(lst.port)
+        lst.trust(PLATFORM.cert_pem)
+        with dial(lst.port) as channel:
+            channel.send("test.echo", {"n": 1, "text": "in"})
+            assert channel.recv(timeout=3)[1]["n"] == 2
+        lst.forget(PLATFORM.fingerprint)
+        seen = len(wait_for_error_list(lst))
+        with pytest.raises(PeerError):
+            dial(lst.port)
+        assert "not one of the pinned peers" in str(wait_for_error(lst, seen=seen))
+        with pytest.raises(PeerError, match="authority|P-256|read"):
+            lst.trust(b"not a certificate")
 
 
 def _free_port():

@@ -16,15 +16,16 @@ from app.protocols.secureboost.driver import Transcript, federated_scores, run_t
 from app.protocols.secureboost.feature_party import FeatureParty
 from app.protocols.secureboost.gradients import FixedPoint, logistic_grad_hess
 from app.protocols.secureboost.label_party import LabelParty
+from app.protocols.secureboost.model import PartnerDecisions
 from app.protocols.secureboost.params import TrainParams
 from test_secureboost_helpers import breast
 
-PARAMS = TrainParams(n_trees=3, max_depth=3, key_bits=1024, min_leaf_size=5, valid_fraction=0.2,
+PARAMS = TrainParams(n_trees=3, max_depth=3, key_bits=1024, min_leaf_size=5, valid_fraction=0.2, n_bins=16,
                      early_stopping_rounds=0, first_tree_label_only=False, seed=11)
 
 
 def _train(y, guest, host):
-    bg, bh = fit_binning(guest), fit_binning(host)
+    bg, bh = fit_binning(guest, n_bins=PARAMS.n_bins), fit_binning(host, n_bins=PARAMS.n_bins)
     label = LabelParty(PARAMS, y, bg.transform(guest), bg)
     feature = FeatureParty(PARAMS, bh.transform(host), bh)
     transcript = Transcript()
@@ -95,3 +96,28 @@ def test_no_plaintext_gradient_label_or_leaf_in_transcript(runs, which):
     assert len(secrets) > 20
     leaked = [s for s in secrets if s in blob]
     assert leaked == []
+
+
+def test_first_tree_uses_label_features_only_by_default():
+    y, guest, host = breast()
+    params = TrainParams(n_trees=2, max_depth=3, key_bits=1024, early_stopping_rounds=0, n_bins=16)
+    assert TrainParams().first_tree_label_only and TrainParams().min_leaf_size >= 20
+    assert params.first_tree_label_only and params.min_leaf_size == TrainParams().min_leaf_size
+    bg, bh = fit_binning(guest, n_bins=16), fit_binning(host, n_bins=16)
+    label = LabelParty(params, y, bg.transform(guest), bg)
+    feature = FeatureParty(params, bh.transform(host), bh)
+    transcript = Transcript()
+    model = run_training(label, feature, transcript)
+    types = [msgpack.unpackb(b, raw=False)["type"] for b in transcript.to_feature]
+    assert types[:3] == ["setup", "tree_done", "tree_start"]  # nothing at all about tree 0
+    assert not (model.trees[0].kind == 2).any()
+    assert (model.trees[1].kind == 2).any()  # the partner does take part from tree 1
+    # Every leaf holds at least min_leaf_size training rows.
+    Bg, Bh = bg.transform(guest), bh.transform(host)
+    refs, bits = feature.model.decide(Bh)
+    decisions = PartnerDecisions(refs, bits, len(y))
+    train = label.train_rows
+    for tree in model.trees:
+        leaf = model._leaves(tree, Bg, decisions, len(y))[train]
+        assert np.bincount(leaf).max() > 0
+        assert np.bincount(leaf)[np.unique(leaf)].min() >= params.min_leaf_size

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QCoreApplication, QEvent
+
 import pytest
 from PySide6.QtCore import Qt
 
@@ -24,7 +26,18 @@ def window(qtbot, qapp, settings):
     qtbot.addWidget(w)
     w.show()
     yield w
-    w.close()
+    dispose(w)
+
+
+def dispose(widget) -> None:
+    """Really delete a test's widgets: no event loop runs between tests to do it later."""
+    widget.close()
+    widget.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.DeferredDelete)
+
+
+def make_workspace(path):
+    init_workspace(path, "Demo Bank", "label", "admin", "correct horse").workspace.close()
 
 
 def open_folder(window, path, passphrase=None):
@@ -36,7 +49,7 @@ def open_folder(window, path, passphrase=None):
 
 
 def test_unlock_and_login(window, tmp_path, settings):
-    init_workspace(tmp_path / "ws", "Demo Bank", "label", "admin", "correct horse").workspace.close()
+    make_workspace(tmp_path / "ws")
     assert window.startup.view == OPEN
     open_folder(window, tmp_path / "ws")
     assert window.startup.view == LOGIN
@@ -110,7 +123,7 @@ def test_create_workspace_then_sign_in(window, tmp_path, settings):
 
 
 def test_sign_out_returns_to_sign_in(window, tmp_path):
-    init_workspace(tmp_path / "ws", "Demo Bank", "label", "admin", "correct horse").workspace.close()
+    make_workspace(tmp_path / "ws")
     open_folder(window, tmp_path / "ws")
     window.startup.page.user.setText("admin")
     window.startup.page.password.setText("correct horse")

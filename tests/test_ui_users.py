@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QCoreApplication, QEvent
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
@@ -16,7 +18,9 @@ def shell(qtbot, admin_session):
     widget = Shell(admin_session)
     qtbot.addWidget(widget)
     widget.show()
-    return widget
+    yield widget
+    widget.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.DeferredDelete)
 
 
 def ok_button(dialog):
@@ -77,8 +81,9 @@ def test_disable_enable_and_reset(shell, admin_session):
     page.dialog.confirm.setText("new-analyst-pass")
     ok_button(page.dialog).click()
     assert login(admin_session.workspace, "ana", "new-analyst-pass").user.name == "ana"
-    actions = [e["action"] for e in audit_trail.list_entries(admin_session, text="ana")]
-    assert actions[-3:] == ["users.disable", "users.enable", "users.reset_password"]
+    actions = [e["action"] for e in audit_trail.list_entries(admin_session, action="users.")
+               if e["objects"] == '{"user":"ana"}']
+    assert actions == ["users.add", "users.disable", "users.enable", "users.reset_password"]
     page.select_user("admin")
     page.toggle_button.click()  # refused by the workflow; shown as its sentence
     assert page.message.text() == "You cannot disable your own account."
@@ -107,3 +112,6 @@ def test_steps_visible_and_enabled_per_role(qtbot, admin_session):
     with pytest.raises(KeyError):
         admin.select("peers")
     assert manager.stack.currentWidget() is manager.empty
+    for widget in (admin, analyst, manager):
+        widget.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.DeferredDelete)

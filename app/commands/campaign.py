@@ -12,7 +12,7 @@ import os
 import unicodedata
 from pathlib import Path
 
-from app.errors import ValidationError
+from app.errors import UserFacingError, ValidationError
 from app.evaluation import evaluate_campaign, partner_report
 from app.evaluation.outcomes_file import load_campaign, parse_scores, read_columns
 
@@ -55,6 +55,8 @@ def evaluate(args: argparse.Namespace) -> int:
         raise ValidationError("--reference-scores and --reference-column go together.")
     if args.reference_scores and not args.score_column:
         raise ValidationError("--reference-scores needs --score-column.")
+    if args.min_cell < 1:
+        raise ValidationError("--min-cell must be at least 1.")
     if args.window_days is not None and args.window_days < 1:
         raise ValidationError("--window-days must be at least 1.")
     treatment, by = _split(args.treatment), _split(args.by)
@@ -86,8 +88,11 @@ def evaluate(args: argparse.Namespace) -> int:
 def _write_json(path: Path, obj: dict) -> None:
     """Write atomically so a crash never leaves half a report; allow_nan=False guards the contract."""
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(obj, ensure_ascii=False, indent=2, allow_nan=False), encoding="utf-8")
-    os.replace(tmp, path)
+    try:
+        tmp.write_text(json.dumps(obj, ensure_ascii=False, indent=2, allow_nan=False), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise UserFacingError(f"Cannot write the report {path.name}: {exc.strerror or exc}.") from exc
 
 
 def _pct(x: float | None) -> str:

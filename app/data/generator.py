@@ -62,14 +62,18 @@ def _fmt(arr: np.ndarray, decimals: int | None) -> list[str]:
     return arr.astype(str).tolist()
 
 
-def write_csv(path: str, columns: dict[str, np.ndarray | list], decimals: dict | None = None) -> None:
-    """Column-wise CSV writer (UTF-8, ``.gz`` compressed by name); values here never need quoting."""
+def write_csv(path: str, columns: dict[str, np.ndarray | list], decimals: dict | None = None,
+              append: bool = False) -> None:
+    """Column-wise CSV writer (UTF-8, ``.gz`` compressed by name); values here never need quoting.
+    ``append`` adds rows (no header) to an existing plain CSV."""
     decimals = decimals or {}
     names = list(columns)
     cols = [c if isinstance(c, list) else _fmt(np.asarray(c), decimals.get(n)) for n, c in columns.items()]
-    raw = gzip.GzipFile(path, "wb", mtime=0) if path.endswith(".gz") else open(path, "wb")
+    mode = "ab" if append else "wb"
+    raw = gzip.GzipFile(path, mode, mtime=0) if path.endswith(".gz") else open(path, mode)
     with io.TextIOWrapper(raw, encoding="utf-8", newline="") as fh:  # mtime=0: same bytes per seed
-        fh.write(",".join(names) + "\n")
+        if not append:
+            fh.write(",".join(names) + "\n")
         n = len(cols[0])
         for start in range(0, n, 100_000):
             part = [c[start:start + 100_000] for c in cols]

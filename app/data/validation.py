@@ -99,7 +99,7 @@ def format_report(report: dict, max_problems: int = 20) -> str:
     for p in problems[:max_problems]:
         lines.append(f"  {p['file']}: row {p['row']}, column {p['column']!r}: {p['reason']}")
     if len(problems) > max_problems:
-        lines.append(f"  ... and more (see the full report)")
+        lines.append("  ... and more (see the full report)")
     if "consent" in report:
         c = report["consent"]
         lines.append(f"  consent {c['file']}: rows {c['rows_read']:,}, rejected {c['rows_rejected']:,}, "

@@ -9,11 +9,12 @@ file, row and column but never the offending value (it may be customer data).
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import math
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import islice
-from operator import itemgetter
 from pathlib import Path
 
 import numpy as np
@@ -53,11 +54,32 @@ def read_columns(path: str | Path, columns: list[str], delimiter: str = ",") -> 
         rows = _xlsx_rows(path)
     else:
         rows = csv.reader(io.StringIO(_decode(path), newline=""), delimiter=delimiter, strict=True)
-    return _collect(path.name, rows, list(dict.fromkeys(columns)))
+    with _cyclic_gc_paused():
+        return _collect(path.name, rows, list(dict.fromkeys(columns)))
+
+
+@contextmanager
+def _cyclic_gc_paused():
+    """Pause the cycle collector while millions of strings pile up in a few lists.
+
+    Every full collection walks those lists, and collections are triggered by the row lists the
+    csv reader allocates, so reading 4M rows took 3x longer with it on. Nothing here makes cycles;
+    reference counting still frees everything.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _decode(path: Path) -> str:
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ValidationError(f"The file {path.name} cannot be read: {exc.strerror or exc}.") from exc
     for encoding in ENCODINGS:
         try:
             return data.decode(encoding)
@@ -99,27 +121,27 @@ def _cell_text(value) -> str:
 
 
 def _collect(name: str, rows, wanted: list[str]) -> Columns:
-    """Keep the wanted columns; chunks of rows are checked and split with C-level map/zip."""
+    """Keep the wanted columns; rows are checked and split a chunk at a time (C-level loops)."""
     rows = iter(rows)
     try:
         header = [h.strip() for h in next(rows, [])]
+        if not any(header):
+            raise ValidationError(f"The file {name} is empty or has no header row.")
         missing = [c for c in wanted if c not in header]
         if missing:
             raise ValidationError(f"The file {name} has no column {', '.join(missing)}; "
                                   f"its columns are: {', '.join(h for h in header if h)}.")
-        pick = itemgetter(*[header.index(c) for c in wanted])
+        index = [header.index(c) for c in wanted]
         width = len(header)
         lists: list[list[str]] = [[] for _ in wanted]
         blank: list[int] = []
         first_row = 2
         while chunk := list(islice(rows, CHUNK_ROWS)):
-            if set(map(len, chunk)) != {width}:
+            if set(map(len, chunk)) != {width} or not all(map(any, chunk)):  # odd or empty rows
                 chunk = _drop_blank_rows(name, chunk, width, first_row, blank)
             first_row += CHUNK_ROWS
-            if chunk:
-                picked = map(pick, chunk) if len(wanted) > 1 else ((v,) for v in map(pick, chunk))
-                for out, values in zip(lists, zip(*picked)):
-                    out.extend(values)
+            for out, i in zip(lists, index):
+                out.extend([row[i] for row in chunk])
     except csv.Error as exc:
         line = getattr(rows, "line_num", None)
         raise ValidationError(f"The file {name} is not valid CSV near line {line}.") from exc
@@ -129,10 +151,10 @@ def _collect(name: str, rows, wanted: list[str]) -> Columns:
 def _drop_blank_rows(name: str, chunk: list, width: int, first_row: int, blank: list[int]) -> list:
     kept = []
     for row_no, row in enumerate(chunk, first_row):
-        if len(row) == width:
-            kept.append(row)
-        elif not any(cell.strip() for cell in row):
+        if not any(cell.strip() for cell in row):
             blank.append(row_no)
+        elif len(row) == width:
+            kept.append(row)
         else:
             raise ValidationError(f"The file {name}, row {row_no}, has {len(row)} fields; "
                                   f"the header has {width}.")

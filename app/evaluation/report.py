@@ -111,7 +111,7 @@ def evaluate_campaign(outcome, arm, *, by: Mapping[str, tuple[np.ndarray, Sequen
     outcome, arm = outcome.astype(np.int8, copy=False), arm.astype(np.int8, copy=False)
     in_arm = arm >= 0
     report = {
-        "format": FORMAT, "method": METHOD, "parameters": dict(parameters or {}),
+        "format": FORMAT, "method": dict(METHOD), "parameters": dict(parameters or {}),
         "population": {"rows": int(arm.size), "treatment": int((arm == U.TREATMENT).sum()),
                        "control": int((arm == U.CONTROL).sum()), "in_neither_arm": int((~in_arm).sum())},
         "overall": _cells(U.arm_counts(arm, outcome))[0],

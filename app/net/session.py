@@ -31,13 +31,15 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
+from cryptography.hazmat.primitives import serialization
+
 from app.errors import LianmoError, PeerError, RemoteProtocolError
 from app.net.channel import Channel, PeerClosed, ReceiveTimeout, memory_transport_pair
 from app.net.codec import DEFAULT_CODEC, Bytes, Codec, Int, List, Str
 from app.net.framing import DEFAULT_MAX_FRAME
-from cryptography.hazmat.primitives import serialization
-
-from app.net.identity import Identity, certificate_fingerprint, check_structure, format_fingerprint
+from app.net.identity import (
+    Identity, certificate_fingerprint, check_structure, format_fingerprint,
+)
 from app.net.tls import (
     CertificateRefused, PinMismatch, TlsRefused, TlsTransport, client_context, server_context,
 )
@@ -216,6 +218,20 @@ class Listener:
                                         daemon=True)
         self._thread.start()
 
+    def trust(self, cert_pem: bytes) -> None:
+        """Accept one more pinned peer, for connections from now on."""
+        anchor = check_structure(cert_pem)
+        pem = anchor.public_bytes(serialization.Encoding.PEM).decode("ascii")
+        with self._lock:
+            self._ctx.load_verify_locations(cadata=pem)
+            self._pins = self._pins | {certificate_fingerprint(anchor)}
+
+    def forget(self, fingerprint: bytes) -> None:
+        """Refuse a peer from now on. OpenSSL cannot drop a trust anchor from a live context, but
+        the pin check after every handshake uses this set, so the peer is refused there."""
+        with self._lock:
+            self._pins = self._pins - {fingerprint}
+
     def stop(self, timeout: float = 5.0) -> None:
         """Stop accepting, close every channel still open, wait for the threads."""
         self._stop.set()
@@ -227,14 +243,6 @@ class Listener:
             channel.close()
         for worker in workers:
             worker.join(timeout)
-
-    def trust(self, cert_pem: bytes) -> None:
-        """Trust one more pinned peer's certificate for new connections (added by the lead)."""
-        cert = check_structure(cert_pem)
-        pem = cert.public_bytes(serialization.Encoding.PEM).decode("ascii")
-        with self._lock:
-            self._ctx.load_verify_locations(cadata=pem)
-            self._pins = self._pins | {certificate_fingerprint(cert_pem)}
 
     def __enter__(self) -> Listener:
         return self

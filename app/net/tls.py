@@ -181,18 +181,36 @@ class TlsTransport:
         """Plaintext bytes; ``b""`` when the peer closed cleanly; TimeoutError when nothing came."""
         deadline = None if timeout is None else time.monotonic() + timeout
         while True:
-            try:
-                with self._tls_lock:
-                    return self._tls.read(READ_SIZE)
-            except ssl.SSLWantReadError:
-                pass
-            except ssl.SSLZeroReturnError:
-                return b""
-            except ssl.SSLEOFError as exc:
-                raise PeerError("The connection to the peer was cut off.") from exc
-            except ssl.SSLError as exc:
-                raise _explain(exc, self._server_side) from exc
+            data = self._read_plaintext()
+            if data is not None:
+                return data
             self._feed(self._read_socket(deadline))
+
+    def _read_plaintext(self) -> bytes | None:
+        """Whatever plaintext is decryptable now (several records at once), or None."""
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            with self._tls_lock:
+                while size < READ_SIZE:
+                    chunk = self._tls.read(READ_SIZE - size)
+                    if not chunk:  # close_notify received: the clean end
+                        return b"".join(chunks)
+                    chunks.append(chunk)
+                    size += len(chunk)
+        except ssl.SSLWantReadError:
+            pass
+        except ssl.SSLZeroReturnError:
+            return b"".join(chunks)  # the clean end shows again on the next call
+        except ssl.SSLEOFError as exc:
+            if chunks:
+                return b"".join(chunks)
+            raise PeerError("The connection to the peer was cut off.") from exc
+        except ssl.SSLError as exc:
+            if chunks:
+                return b"".join(chunks)
+            raise _explain(exc, self._server_side) from exc
+        return b"".join(chunks) if chunks else None
 
     def close(self) -> None:
         """Send close_notify (best effort, briefly) and close the socket; idempotent."""
@@ -200,14 +218,19 @@ class TlsTransport:
             return
         self._closed = True
         try:
-            self._sock.settimeout(0.5)
-            with self._send_lock:
-                with self._tls_lock:
-                    try:
-                        self._tls.unwrap()
-                    except ssl.SSLError:
-                        pass
-                self._flush_locked()
+            # A sender stuck on a peer that stopped reading holds the send lock: then skip the
+            # goodbye rather than wait for it.
+            if self._send_lock.acquire(timeout=0.5):
+                try:
+                    self._sock.settimeout(0.5)
+                    with self._tls_lock:
+                        try:
+                            self._tls.unwrap()
+                        except ssl.SSLError:
+                            pass
+                    self._flush_locked()
+                finally:
+                    self._send_lock.release()
         except (OSError, PeerError):
             pass
         finally:

@@ -18,7 +18,6 @@ misused the object. Both leave the party FAILED.
 from __future__ import annotations
 
 import enum
-import hashlib
 import os
 from collections import deque
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ import numpy as np
 from app.crypto import ristretto
 from app.errors import LocalProtocolError, RemoteProtocolError
 from app.protocols import alignment_messages as m
+from app.protocols.alignment_result import Alignment, intersect
 
 P = m.POINT_BYTES
 
@@ -74,20 +74,6 @@ class Work:
         return self.func(*self.args)
 
 
-@dataclass(frozen=True)
-class Alignment:
-    """The result on one side: ``rows[k]`` is the index into our own input of aligned row k."""
-    rows: np.ndarray      # int64, in the row order both sides agree on
-    n_own: int            # distinct own items that took part
-    n_peer: int           # distinct items the peer announced
-    n_duplicates: int     # own input rows dropped as repeats (known only to us)
-    digest: bytes         # SHA-256 of the agreed ordering; equal on both sides
-
-    @property
-    def size(self) -> int:
-        return len(self.rows)
-
-
 @dataclass(eq=False)
 class AlignmentCheckpoint:
     """Everything a party needs to continue after a dropped link: in memory only.
@@ -112,7 +98,7 @@ class AlignmentCheckpoint:
     own_sent: int = 0                  # own chunks ever queued for sending (high-water mark)
     peer_run_id: bytes | None = None
     n_peer: int | None = None
-    peer_points: bytearray | None = None  # H(y)^ab in the peer's order, valid for chunks < peer_done
+    peer_points: bytearray | None = None  # H(y)^ab, peer's order, valid for chunks < peer_done
     peer_done: int = 0                 # peer chunks reblinded and queued back
 
 
@@ -164,6 +150,12 @@ class AlignmentParty:
             raise LocalProtocolError("The alignment chunk size or window is out of range.")
         if not 0 <= max_peer_items <= m.MAX_ITEMS:
             raise LocalProtocolError("The limit on the peer's items is out of range.")
+        for name, value in (("job_id", job_id), ("id_type", id_type),
+                            ("canon_version", canon_version)):
+            rule = m.SCHEMAS["hello"][name]
+            if not isinstance(value, str) or not rule.lo <= len(value) <= rule.hi:
+                raise LocalProtocolError(f"The alignment {name} must be text of {rule.lo} to "
+                                         f"{rule.hi} characters.")
         order, n_duplicates = _distinct_shuffled(items)
         if len(order) > m.MAX_ITEMS:
             raise LocalProtocolError("Too many IDs for one alignment job.")
@@ -217,8 +209,7 @@ class AlignmentParty:
         try:
             return action()
         except (RemoteProtocolError, LocalProtocolError):
-            if self.state in _LIVE:
-                self.state = State.FAILED
+            self.state = TRANSITIONS.get((self.state, "fail"), self.state)
             raise
 
     # --- the runner's API ---------------------------------------------------------------------
@@ -261,7 +252,7 @@ class AlignmentParty:
         return out
 
     def work_done(self, work: Work, result: Any) -> None:
-        """Hand back the output of ``work.run()``; may raise RemoteProtocolError (bad peer point)."""
+        """Hand back ``work.run()``'s output; may raise RemoteProtocolError (a bad peer point)."""
         if self._pending.get((work.kind, work.chunk)) is not work:
             raise LocalProtocolError("A work result came back that this party did not hand out.")
         del self._pending[(work.kind, work.chunk)]
@@ -401,30 +392,6 @@ class AlignmentParty:
         st = self._st
         if (self.state is State.EXCHANGE and st.own_done == self._own_chunks
                 and st.peer_done == self._peer_chunks):
-            self._result = self._align()
+            self._result = intersect(st.own_points, st.peer_points, st.order, st.n_duplicates)
             self._outbox.append(m.finished(self._result.size, self._result.digest))
             self.state = self._advance("complete", remote=False)
-
-    def _align(self) -> Alignment:
-        """Intersect H(x)^ab (ours, from the peer) with H(y)^ab (the peer's, computed by us)."""
-        st = self._st
-        own = np.frombuffer(st.own_points, dtype=f"S{P}")
-        peer = np.frombuffer(st.peer_points, dtype=f"S{P}")
-        own_order = np.argsort(own, kind="stable")
-        own_sorted = own[own_order]
-        if len(own) > 1 and (own_sorted[1:] == own_sorted[:-1]).any():
-            raise _refuse("reblinded", "points", "gives two of our items the same value")
-        peer_sorted = np.sort(peer)
-        if len(peer) > 1 and (peer_sorted[1:] == peer_sorted[:-1]).any():
-            raise _refuse("blinded", "points", "repeats an item")
-        if len(peer_sorted) and len(own_sorted):
-            pos = np.searchsorted(peer_sorted, own_sorted)
-            pos[pos == len(peer_sorted)] = 0
-            hit = peer_sorted[pos] == own_sorted
-        else:
-            hit = np.zeros(len(own_sorted), dtype=bool)
-        common = own_sorted[hit]  # sorted by unsigned byte order: the agreed row order
-        digest = hashlib.sha256(m.PROTOCOL.encode() + common.tobytes()).digest()
-        rows = st.order[own_order[hit]].astype(np.int64)
-        return Alignment(rows=rows, n_own=self._n_own, n_peer=st.n_peer,
-                         n_duplicates=st.n_duplicates, digest=digest)

@@ -97,8 +97,8 @@ def _validate(msg_type: str, message: dict) -> dict:
     schema = SCHEMAS[msg_type]
     for key in message:
         if key != "type" and key not in schema:
-            raise _refuse(msg_type, key if isinstance(key, str) and key.isidentifier() else "?",
-                          "is not expected")
+            shown = key[:40] if isinstance(key, str) and key.isidentifier() else "?"
+            raise _refuse(msg_type, shown, "is not expected")
     for name, rule in schema.items():
         if name not in message:
             raise _refuse(msg_type, name, "is missing")

@@ -28,9 +28,9 @@ from app.protocols.alignment import Alignment, AlignmentParty, State, Work
 Progress = Callable[[int, int], None]
 
 
-def _fail_peer(send: Callable[[dict], None], reason: str) -> None:
+def _send_quietly(send: Callable[[dict], None], message: dict) -> None:
     try:
-        send(m.abort(reason))
+        send(message)
     except Exception:  # the link may already be gone; the local error is what matters
         pass
 
@@ -94,11 +94,15 @@ def drive(party: AlignmentParty, inbox: "queue.Queue[tuple[str, object]]",
                 raise PeerError("The connection to the other party closed during alignment.")
     except UserCancelled:
         if party.state in (State.AWAIT_HELLO, State.EXCHANGE, State.FINISHING):
-            send_abort = party.cancel()
-            _fail_peer(send, send_abort["reason"])
+            _send_quietly(send, party.cancel())
         raise
     except RemoteProtocolError:
-        _fail_peer(send, "protocol_error")
+        _send_quietly(send, m.abort("protocol_error"))
+        raise
+    except PeerError:
+        raise
+    except Exception:  # our bug or a dead worker: tell the peer, keep the original error
+        _send_quietly(send, m.abort("internal_error"))
         raise
     finally:
         for future in futures:

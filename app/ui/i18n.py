@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QTranslator
 
 from app.ui.resources import i18n_dir
 
@@ -53,6 +53,8 @@ class Translations:
         for translator in installed:
             self._app.installTranslator(translator)
         QLocale.setDefault(QLocale(code if code != "en" else "en_US"))
+        # Qt posts LanguageChange to every widget; deliver now so the switch is immediate.
+        QCoreApplication.sendPostedEvents(None, QEvent.LanguageChange)
         self.language = code
         return code
 

@@ -50,6 +50,9 @@ def render(out_dir: Path, language: str, work: Path) -> list[Path]:
     window.resize(1180, 760)
     window.show()
     shots = [grab(app, window, out_dir / f"lianmo_open_{language}.png")]
+    window.startup.page.create_button.click()
+    shots.append(grab(app, window, out_dir / f"lianmo_create_{language}.png"))
+    window.startup.back()
     page = window.startup.page
     page.path.setText(str(work / "ws"))
     window.startup.next()  # keyring has no key: the passphrase field appears with the sentence
@@ -62,8 +65,12 @@ def render(out_dir: Path, language: str, work: Path) -> list[Path]:
     shots.append(grab(app, window, out_dir / f"lianmo_login_{language}.png"))
     window.startup.page.password.setText("correct horse")
     window.startup.next()
-    window.shell.select("users")
+    users_page = window.shell.select("users")
     shots.append(grab(app, window, out_dir / f"lianmo_users_{language}.png"))
+    users_page.add_button.click()
+    users_page.dialog.role.setCurrentIndex(users_page.dialog.role.findData("branch_manager"))
+    shots.append(grab(app, users_page.dialog, out_dir / f"lianmo_add_user_{language}.png"))
+    users_page.dialog.reject()
     audit = window.shell.select("audit")
     audit.start_verify()
     QThreadPool.globalInstance().waitForDone(10000)

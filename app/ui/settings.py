@@ -18,7 +18,8 @@ RECENT_KEY = "workspaces/recent"
 
 class AppSettings:
     def __init__(self, qsettings: QSettings | None = None):
-        self._s = qsettings or QSettings(QSettings.IniFormat, QSettings.UserScope, "Lianmo", "Lianmo")
+        self._s = qsettings or QSettings(QSettings.IniFormat, QSettings.UserScope, "Lianmo",
+                                         "Lianmo")
 
     @classmethod
     def at(cls, path: str | Path) -> "AppSettings":

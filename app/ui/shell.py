@@ -26,6 +26,9 @@ class Shell(Retranslatable, QWidget):
     def __init__(self, session: Session, parent: QWidget | None = None):
         super().__init__(parent)
         self.session = session
+        # Read once: retranslating must not need the database (it may be closing).
+        self.party_name = session.workspace.party_name
+        self.party_role = session.workspace.role
         entries = {p.key: p for p in PAGES}
         self.states = step_states([p.step() for p in PAGES], session.user.role)
         self.entries: list[PageEntry] = [entries[s.key] for s in self.states]
@@ -83,8 +86,8 @@ class Shell(Retranslatable, QWidget):
             item.setText(entry.display_title)
             if not self.states[row].enabled:
                 item.setToolTip(self.tr("not available in this version"))
-        ws, user = self.session.workspace, self.session.user
-        self.party.setText(f"{ws.party_name} · {label(PARTY_ROLES_SHORT, ws.role)}")
+        user = self.session.user
+        self.party.setText(f"{self.party_name} · {label(PARTY_ROLES_SHORT, self.party_role)}")
         who = f"{user.name} · {label(USER_ROLES, user.role)}"
         self.user.setText(who + (f" · {user.branch}" if user.branch else ""))
         self.sign_out_button.setText(self.tr("Sign out"))

@@ -29,7 +29,9 @@ QListWidget#Sidebar {{
     font-size: 11pt;
 }}
 QListWidget#Sidebar::item {{ padding: 10px 18px; border-left: 3px solid transparent; }}
-QListWidget#Sidebar::item:selected {{ background: #273650; border-left: 3px solid #5b9bff; color: white; }}
+QListWidget#Sidebar::item:selected {{
+    background: #273650; border-left: 3px solid #5b9bff; color: white;
+}}
 QListWidget#Sidebar::item:hover:!selected {{ background: #222f45; }}
 QListWidget#Sidebar::item:disabled {{ color: #6b7689; }}
 QLabel#Message {{ padding: 8px 10px; border-radius: 4px; }}
@@ -67,6 +69,8 @@ QProgressBar::chunk {{ background: {ACCENT}; border-radius: 3px; }}
 
 
 def apply_style(app: QApplication) -> None:
+    if app.styleSheet() == STYLESHEET:
+        return  # re-applying would re-polish every widget for nothing
     app.setStyle("Fusion")
     palette = app.palette()
     palette.setColor(QPalette.Window, QColor(SURFACE))

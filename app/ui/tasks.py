@@ -64,17 +64,23 @@ class TaskRunner(QObject):
         now = time.monotonic()
         if done >= total or now - self._last_emit >= MIN_INTERVAL:
             self._last_emit = now
-            self._relay_progress.emit(done, total, message, eta)
+            self._emit(self._relay_progress, done, total, message, eta)
 
     def _work(self) -> None:
         try:
             result = self._fn(self.task, *self._args)
         except UserCancelled as exc:
-            self._relay_done.emit("cancelled", exc)
+            self._emit(self._relay_done, "cancelled", exc)
         except BaseException as exc:  # shown as a sentence; the traceback goes to the log
-            self._relay_done.emit("failed", exc)
+            self._emit(self._relay_done, "failed", exc)
         else:
-            self._relay_done.emit("finished", result)
+            self._emit(self._relay_done, "finished", result)
+
+    def _emit(self, signal, *args: Any) -> None:
+        try:
+            signal.emit(*args)
+        except RuntimeError:  # the page was closed while we worked: nobody is listening
+            log.debug("task outlived its page; result dropped")
 
     # -- GUI thread ---------------------------------------------------------------------------
     @Slot(str, object)

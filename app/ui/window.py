@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QMainWindow, QMessageBox, QStackedWidget
 
 from app import __version__
 from app.ui.i18n import LANGUAGES, Translations
+from app.ui.pages.peers import start_peer_link, stop_peer_link
 from app.ui.settings import AppSettings
 from app.ui.shell import Shell
 from app.ui.startup.view import StartupView
@@ -77,6 +78,7 @@ class MainWindow(Retranslatable, QMainWindow):
     # -- session lifecycle --------------------------------------------------------------------
     def show_shell(self, session) -> None:
         self._drop_shell()
+        start_peer_link(session, self.settings)  # before the shell: its first page may be Peers
         self.shell = Shell(session)
         self.shell.sign_out_requested.connect(self.sign_out)
         self.stack.addWidget(self.shell)
@@ -102,6 +104,7 @@ class MainWindow(Retranslatable, QMainWindow):
         """Stop the shell's background work before its pages (and their runners) go away."""
         if self.shell is None:
             return
+        stop_peer_link(self.shell.session)
         for runner in self.shell.findChildren(TaskRunner):
             runner.cancel()
         QThreadPool.globalInstance().waitForDone(TASK_GRACE_MS)

@@ -35,7 +35,11 @@ class Prepared:
 
 def prepare(pop: ScoredPopulation) -> Prepared:
     n = len(pop)
-    order = np.lexsort((pop.customer_key, -pop.score))
+    key = pop.customer_key
+    if n < 2 or np.all(key[1:] > key[:-1]):
+        order = np.argsort(-pop.score, kind="stable")   # ties keep key order
+    else:
+        order = np.lexsort((key, -pop.score))
     decile = np.empty(n, np.uint8)
     decile[order] = (np.arange(n) * 10 // max(n, 1) + 1).astype(np.uint8)
     return Prepared(pop, order, decile)
@@ -94,7 +98,9 @@ def condition_mask(pop: ScoredPopulation, cond: Condition) -> np.ndarray:
                 cond.op not in ("==", "!=", "in"):
             raise ValidationError(f"Column '{cond.column}' is a flag: compare it with ==, != or in, "
                                   "against true/false.")
-        hit = np.isin(values, [bool(v) for v in wanted])
+        flags = {bool(v) for v in wanted}
+        hit = (values if True in flags else np.zeros(len(values), bool)) | \
+            (~values if False in flags else np.zeros(len(values), bool))
         return ~hit if cond.op == "!=" else hit
     if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in wanted):
         raise ValidationError(f"Column '{cond.column}' holds numbers: compare it against a number.")

@@ -27,15 +27,16 @@ def draw_control(customer_key: np.ndarray, strata: np.ndarray, fraction: float,
     if n == 0 or fraction <= 0:
         return arm
     rng = np.random.default_rng(seed)
-    by_key = np.argsort(customer_key, kind="stable")
-    u = np.empty(n)
-    u[by_key] = rng.random(n)                      # one uniform per customer, in key order
+    u = rng.random(n)                              # one uniform per customer, in key order
+    if not np.all(customer_key[1:] > customer_key[:-1]):
+        by_key = np.argsort(customer_key, kind="stable")
+        u[by_key] = u.copy()
     labels, dense = np.unique(strata, return_inverse=True)
     sizes = np.bincount(dense, minlength=len(labels))
     target = fraction * sizes
     take = np.floor(target).astype(np.int64)
     take += rng.random(len(labels)) < (target - take)   # randomised rounding per stratum
-    order = np.lexsort((u, dense))                       # by stratum, random within it
+    order = np.argsort(dense + u)                        # by stratum, random within it
     starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
     rank = np.arange(n) - np.repeat(starts, sizes)
     arm[order[rank < take[dense[order]]]] = CONTROL

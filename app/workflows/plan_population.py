@@ -130,6 +130,20 @@ def build_population(customer_key, score, model_source, branch, *, already_bound
     return pop
 
 
+def _unique_keys(keys: np.ndarray) -> bool:
+    """Sort-based (numpy 2.4's hash-based ``np.unique`` takes seconds on arithmetic key runs)."""
+    if len(keys) < 2 or np.all(keys[1:] > keys[:-1]):
+        return True
+    ordered = np.sort(keys)
+    return not np.any(ordered[1:] == ordered[:-1])
+
+
+def distinct(values: np.ndarray) -> np.ndarray:
+    """Sorted distinct values, sort-based for the same reason."""
+    ordered = np.sort(values)
+    return ordered[np.r_[True, ordered[1:] != ordered[:-1]]] if len(ordered) else ordered
+
+
 def check_population(pop: ScoredPopulation) -> None:
     n = len(pop.customer_key)
     arrays = [pop.score, pop.model_source, pop.branch, pop.last_contacted_day, pop.consent_until,
@@ -142,7 +156,7 @@ def check_population(pop: ScoredPopulation) -> None:
         raise ValidationError("Every customer in the scored population needs a finite score.")
     if n and pop.model_source.max() > LABEL_ONLY:
         raise ValidationError("model_source must be 0 (federated) or 1 (label-only).")
-    if len(np.unique(pop.customer_key)) != n:
+    if not _unique_keys(pop.customer_key):
         raise ValidationError("Customer keys in the scored population must be unique.")
     if n and (pop.branch.min() < 0):
         raise ValidationError("Every customer in the scored population needs a branch.")

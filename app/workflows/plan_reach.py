@@ -20,8 +20,8 @@ from app.errors import PermissionDenied, UserFacingError
 from app.store.workspace import now_iso
 from app.workflows import plan_store
 from app.workflows.plan_build import APP, BRANCH
-from app.workflows.plan_export import (CallSheet, ExportMeta, mask_text, masked_ids, references,
-                                       safe_file_part, write_app_csv, write_app_json,
+from app.workflows.plan_export import (CallSheet, ExportMeta, flush_to_disk, mask_text, masked_ids,
+                                       references, safe_file_part, write_app_csv, write_app_json,
                                        write_call_sheet_xlsx, write_manifest)
 from app.workflows.plan_store import CONTACT, Plan
 from app.workflows.session import Session
@@ -42,12 +42,24 @@ def _custom_text(plan: Plan, name: str, values: np.ndarray) -> list[str]:
     return [mask_text(t) for t in texts] if meta.get("personal") else texts
 
 
-def call_sheet(plan: Plan, branch: str, secret: bytes, meta: ExportMeta) -> CallSheet:
-    """The branch's verbal-pitch customers (contact status, branch channel), best score first."""
+def pitch_rows(plan: Plan, branches: list[str] | None = None) -> dict[str, np.ndarray]:
+    """Per branch, the verbal-pitch members to contact now, best score first (one sort for all)."""
     m = plan.members
-    code = plan.branch_code(branch)
-    rows = np.flatnonzero((m.branch == code) & (m.channel == BRANCH) & (plan.status == CONTACT))
-    rows = rows[np.lexsort((m.customer_key[rows], -m.score[rows]))]
+    rows = np.flatnonzero((m.channel == BRANCH) & (plan.status == CONTACT))
+    rows = rows[np.lexsort((m.customer_key[rows], -m.score[rows], m.branch[rows]))]
+    codes = m.branch[rows]
+    present = np.unique(codes)
+    bounds = np.searchsorted(codes, np.r_[present, present[-1] + 1 if len(present) else 0])
+    found = {plan.branches[c]: rows[bounds[i]:bounds[i + 1]] for i, c in enumerate(present)}
+    if branches is None:
+        return found
+    return {b: found.get(b, rows[:0]) for b in branches}
+
+
+def call_sheet(plan: Plan, branch: str, rows: np.ndarray, secret: bytes,
+               meta: ExportMeta) -> CallSheet:
+    """The call sheet of one branch from its ``pitch_rows``."""
+    m = plan.members
     ids = None if m.ids is None else m.ids[rows]
     refs = references(secret, ids, m.customer_key[rows])
     masked = masked_ids(plan.id_type, ids, len(rows))
@@ -66,28 +78,37 @@ def _finalised(session: Session, plan_id: str) -> tuple[Plan, bytes]:
     return plan, session.workspace.db.run(plan_store.reference_key)
 
 
-def _sheets(plan: Plan, branches: list[str], secret: bytes, meta: ExportMeta, out: Path,
-            pdf_writer: PdfWriter | None) -> list[tuple[str, str | None, Path, int]]:
+Written = tuple[str, "str | None", Path, int, str]   # kind, branch, path, rows, sha256
+
+
+def _sheets(plan: Plan, branches: list[str] | None, secret: bytes, meta: ExportMeta, out: Path,
+            pdf_writer: PdfWriter | None) -> list[Written]:
     written = []
-    for branch in branches:
-        sheet = call_sheet(plan, branch, secret, meta)
+    for branch, rows in pitch_rows(plan, branches).items():
+        sheet = call_sheet(plan, branch, rows, secret, meta)
         stem = f"{safe_file_part(plan.campaign_id)}_callsheet_{safe_file_part(branch)}"
         path = out / f"{stem}.xlsx"
-        write_call_sheet_xlsx(path, sheet)
-        written.append(("call_sheet_xlsx", branch, path, len(sheet.rows)))
+        written.append(("call_sheet_xlsx", branch, path, len(sheet.rows),
+                        write_call_sheet_xlsx(path, sheet)))
         if pdf_writer is not None:
             pdf = out / f"{stem}.pdf"
             pdf_writer(pdf, sheet)
-            written.append(("call_sheet_pdf", branch, pdf, len(sheet.rows)))
+            written.append(("call_sheet_pdf", branch, pdf, len(sheet.rows),
+                            hashlib.sha256(pdf.read_bytes()).hexdigest()))
     return written
 
 
 def _record(session: Session, plan: Plan, meta: ExportMeta, out: Path,
-            written: list[tuple[str, str | None, Path, int]]) -> list[dict]:
-    """Hash, record and audit every file in one transaction; on failure remove the files."""
-    files = [{"kind": k, "branch": b, "file": p.name, "rows": n,
-              "sha256": hashlib.sha256(p.read_bytes()).hexdigest()} for k, b, p, n in written]
-    manifest = out / f"{safe_file_part(plan.campaign_id)}_manifest_{meta.exported_at[:10]}.json"
+            written: list[Written]) -> list[dict]:
+    """Sync the files, write the manifest, record and audit every file in one transaction.
+
+    A list counts as exported once the manifest and the records exist; on failure the files go.
+    """
+    flush_to_disk([w[2] for w in written])
+    files = [{"kind": k, "branch": b, "file": p.name, "rows": n, "sha256": sha}
+             for k, b, p, n, sha in written]
+    stamp = meta.exported_at.replace(":", "").replace("+", "_")
+    manifest = out / f"{safe_file_part(plan.campaign_id)}_manifest_{stamp}.json"
     write_manifest(manifest, meta, files)
 
     def insert(conn):
@@ -102,8 +123,8 @@ def _record(session: Session, plan: Plan, meta: ExportMeta, out: Path,
     try:
         session.workspace.db.transaction(insert)
     except BaseException:
-        for _, _, path, _ in written:
-            path.unlink(missing_ok=True)
+        for entry in written:
+            entry[2].unlink(missing_ok=True)
         manifest.unlink(missing_ok=True)
         raise
     return files
@@ -124,10 +145,8 @@ def export_reach_lists(session: Session, plan_id: str, out_dir: str | Path,
     written = []
     for kind, suffix, writer in (("app_csv", "csv", write_app_csv), ("app_json", "json", write_app_json)):
         path = out / f"{stem}_app.{suffix}"
-        writer(path, refs, plan.rules.template_id, meta)
-        written.append((kind, None, path, len(refs)))
-    pitched = np.unique(m.branch[(m.channel == BRANCH) & (plan.status == CONTACT)])
-    written += _sheets(plan, [plan.branches[c] for c in pitched], secret, meta, out, pdf_writer)
+        written.append((kind, None, path, len(refs), writer(path, refs, plan.rules.template_id, meta)))
+    written += _sheets(plan, None, secret, meta, out, pdf_writer)
     return _record(session, plan, meta, out, written)
 
 

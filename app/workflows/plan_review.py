@@ -19,7 +19,8 @@ from app.workflows import plan_store
 from app.workflows.plan_control import CONTROL, TREATED
 from app.workflows.plan_export import masked_ids, references
 from app.workflows.plan_rules import CHANNELS
-from app.workflows.plan_store import CONSENT_WITHDRAWN, CONTACT, HOLDOUT, REMOVED, STATUS_NAMES, Plan
+from app.workflows.plan_store import (CONSENT_WITHDRAWN, CONTACT, HOLDOUT, REMOVED, STATUS_NAMES,
+                                      Plan)
 from app.workflows.plan_summary import plan_summary
 from app.workflows.session import Session
 
@@ -103,6 +104,15 @@ def _check_open(plan: Plan, branch: str) -> None:
         raise UserFacingError("Your branch has already decided on this list.")
 
 
+def _still_open(conn, plan: Plan, branch: str) -> None:
+    """Re-check inside the writing transaction (the plan may have moved since it was read)."""
+    row = conn.execute("SELECT state, current_version FROM plans WHERE id = ?", (plan.id,)).fetchone()
+    decided = conn.execute("SELECT 1 FROM branch_decisions WHERE plan_id = ? AND version = ? AND "
+                           "branch = ?", (plan.id, plan.version, branch)).fetchone()
+    if row != ("review", plan.version) or decided:
+        raise UserFacingError("The plan changed meanwhile; open your branch's list again.")
+
+
 def _reason(reason: str, required: bool) -> str:
     reason = (reason or "").strip()
     if required and not reason:
@@ -129,6 +139,7 @@ def remove_customer(session: Session, plan_id: str, reference: str, reason: str)
         raise UserFacingError("No customer with this reference is on your branch's list.") from None
 
     def insert(conn):
+        _still_open(conn, plan, branch)
         conn.execute("INSERT INTO branch_removals (plan_id, version, member, branch, reason, "
                      "removed_by, removed_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                      (plan.id, plan.version, member, branch, reason, session.user.name, now_iso()))
@@ -148,6 +159,7 @@ def decide_branch(session: Session, plan_id: str, approve: bool, reason: str = "
     decision = "approved" if approve else "rejected"
 
     def insert(conn):
+        _still_open(conn, plan, branch)
         conn.execute("INSERT INTO branch_decisions (plan_id, version, branch, decision, reason, "
                      "decided_by, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                      (plan.id, plan.version, branch, decision, reason, session.user.name, now_iso()))
@@ -157,30 +169,31 @@ def decide_branch(session: Session, plan_id: str, approve: bool, reason: str = "
 
 
 def finalise_plan(session: Session, plan_id: str) -> Plan:
-    """Freeze each member's status; branches that did not answer follow the plan's rule."""
+    """Freeze each member's status; branches that did not answer follow the plan's rule.
+
+    Runs in one transaction, so a branch decision arriving meanwhile is either in or refused.
+    """
     session.require("plan.create")
-    plan = _load(session, plan_id)
-    if plan.state != "review":
-        raise UserFacingError("This plan is already finalised.")
-    withdrawn = session.workspace.db.run(plan_store.withdrawn_keys)
-    status = plan_store.compute_status(plan, withdrawn, finalising=True)
-    branches = plan.member_branches()
-    silent = [b for b in branches if b not in plan.decisions]
-    stamp = now_iso()
+    stamp, user = now_iso(), session.user.name
 
     def finish(conn):
-        changed = conn.execute("UPDATE plans SET state = 'finalised', finalised_by = ?, "
-                               "finalised_at = ?, finalised_day = ? WHERE id = ? AND state = 'review'"
-                               " AND current_version = ?",
-                               (session.user.name, stamp, plan_store.today(), plan.id, plan.version)).rowcount
-        if changed != 1:
-            raise UserFacingError("The plan changed while finalising; open it again.")
+        plan = plan_store.load_plan_in(conn, plan_id)
+        if plan.state != "review":
+            raise UserFacingError("This plan is already finalised.")
+        status = plan_store.compute_status(plan, plan_store.withdrawn_keys(conn), finalising=True)
+        branches = plan.member_branches()
+        silent = [b for b in branches if b not in plan.decisions]
+        conn.execute("UPDATE plans SET state = 'finalised', finalised_by = ?, finalised_at = ?, "
+                     "finalised_day = ? WHERE id = ?", (user, stamp, plan_store.today(), plan.id))
         plan_store.save_final_status(conn, plan, status)
-    objects = {"plan": plan.id, "version": plan.version, "contact": int((status == CONTACT).sum()),
-               "control": int((status == HOLDOUT).sum()), "branches": len(branches),
-               "no_response": len(silent), "no_response_rule": plan.rules.non_responding}
-    session.audited("plan.finalise", objects, {"no_response_branches": silent}, finish)
-    return _load(session, plan.id)
+        objects = {"plan": plan.id, "version": plan.version, "branches": len(branches),
+                   "contact": int((status == CONTACT).sum()),
+                   "control": int((status == HOLDOUT).sum()), "no_response": len(silent),
+                   "no_response_rule": plan.rules.non_responding}
+        session.workspace.audit.append_in(conn, user, "plan.finalise", objects,
+                                          {"no_response_branches": silent})
+    session.workspace.db.transaction(finish)
+    return _load(session, plan_id)
 
 
 def plan_overview(session: Session, plan_id: str) -> dict:

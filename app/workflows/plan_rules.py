@@ -12,7 +12,7 @@ import json
 import math
 import re
 import secrets
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.errors import ValidationError
@@ -25,7 +25,7 @@ OVERFLOW = ("overflow_to_app", "drop_lowest_scores")
 NON_RESPONDING = ("include", "exclude")
 DEFAULT_CONTROL = 0.10
 _CAMPAIGN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,63}$")
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,8 @@ class Rules:
     def to_json(self) -> dict:
         """The canonical form stored with each plan version (seed filled in)."""
         def cond(c: Condition) -> dict:
-            return {"column": c.column, "op": c.op, "value": c.value}
+            value = list(c.value) if isinstance(c.value, tuple) else c.value
+            return {"column": c.column, "op": c.op, "value": value}
         return {
             "format": FORMAT, "version": 1, "campaign_id": self.campaign_id,
             "template_id": self.template_id, "pitch_script": self.pitch_script,
@@ -266,7 +267,3 @@ def load_rules(path: str | Path) -> Rules:
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ValidationError(f"{Path(path).name}: not a readable JSON rules file ({exc.__class__.__name__}).")
     return parse_rules(obj)
-
-
-def rules_dict(rules: Rules) -> dict:
-    return asdict(rules)

@@ -21,7 +21,7 @@ from app.store.workspace import now_iso
 from app.workflows import plan_store
 from app.workflows.plan_build import Draft, Prepared, build, counts, prepare
 from app.workflows.plan_population import (ScoredPopulation, build_population,  # noqa: F401
-                                           load_population_in, save_population)
+                                           distinct, load_population_in, save_population)
 from app.workflows.plan_reach import export_branch_call_sheet, export_reach_lists  # noqa: F401
 from app.workflows.plan_review import (branch_list, decide_branch, finalise_plan,  # noqa: F401
                                        plan_overview, remove_customer)
@@ -51,7 +51,7 @@ def store_population(session: Session, model_id: str, pop: ScoredPopulation) -> 
 def record_consent_withdrawals(session: Session, customer_keys) -> int:
     """Customers whose consent was revoked: out of every plan, from this moment on."""
     session.require("data.import")
-    keys = np.unique(np.asarray(customer_keys, dtype=np.int64))
+    keys = distinct(np.asarray(customer_keys, dtype=np.int64))
     now, who = now_iso(), session.user.name
 
     def insert(conn):

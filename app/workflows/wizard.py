@@ -62,7 +62,9 @@ class Wizard:
     def is_last(self, view: str | None = None, data: dict | None = None) -> bool:
         view = view or self.current.view
         last = self.navmap[view].get("last", False)
-        return bool(last(data if data is not None else self.current.data) if callable(last) else last)
+        if callable(last):
+            return bool(last(data if data is not None else self.current.data))
+        return bool(last)
 
     def resolve_next(self, data: dict | None = None) -> WizardState:
         """Move forward from the current view with the data the view collected."""
@@ -111,11 +113,11 @@ def startup_wizard(on_leave_login: Callable[[dict], None] | None = None) -> Wiza
     return Wizard(navmap, OPEN)
 
 
-# -- the product's steps (the main window's sidebar) ---------------------------------------------
+# -- the product's steps (the main window's sidebar) -------------------------------------------
 
 @dataclass(frozen=True)
 class Step:
-    """A sidebar entry. ``permission``: one permission, a tuple (any of them), or None (everyone)."""
+    """A sidebar entry. ``permission``: one permission, a tuple (any of them) or None (all)."""
 
     key: str
     permission: str | tuple[str, ...] | None

@@ -1,45 +1,123 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AddPeerDialog</name>
+    <message>
+        <location filename="../../app/ui/pages/peer_dialogs.py" line="+27"/>
+        <source>Add peer</source>
+        <translation>添加合作方</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Ask the other party&apos;s administrator for their fingerprint by phone or in person, never by e-mail alone. Lianmo connects only to the computer holding that key.</source>
+        <translation>请通过电话或当面向对方管理员索取其指纹，切勿只凭电子邮件。联模只会连接持有该密钥的计算机。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>e.g. platform</source>
+        <translation>例如：platform</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>HOST:PORT, e.g. 10.0.0.5:7443</source>
+        <translation>主机:端口，例如 10.0.0.5:7443</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>64 hexadecimal digits, spaces allowed</source>
+        <translation>64 位十六进制数字，可含空格</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Peer name</source>
+        <translation>合作方名称</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Fingerprint</source>
+        <translation>指纹</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Pin peer</source>
+        <translation>固定合作方</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>The read-aloud code appears when the fingerprint is complete.</source>
+        <translation>指纹输入完整后会显示朗读码。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Read-aloud code: %1 (compare it with the peer)</source>
+        <translation>朗读码：%1（请与对方核对）</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Enter a name for the peer.</source>
+        <translation>请输入合作方名称。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Enter the address where the peer listens, as HOST:PORT.</source>
+        <translation>请输入合作方的监听地址，格式为 主机:端口。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Enter the peer&apos;s fingerprint: without it Lianmo cannot tell the peer from an impostor.</source>
+        <translation>请输入合作方的指纹：没有指纹，联模无法区分真正的合作方与冒充者。</translation>
+    </message>
+</context>
+<context>
     <name>AddUserDialog</name>
     <message>
-        <location filename="../../app/ui/pages/user_dialogs.py" line="+83" />
+        <location filename="../../app/ui/pages/user_dialogs.py" line="+83"/>
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>Role</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Branch code</source>
         <translation>网点代码</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Repeat password</source>
         <translation>确认密码</translation>
     </message>
     <message>
-        <location line="+5" />
+        <location line="+5"/>
         <source>Add user</source>
         <translation>添加用户</translation>
     </message>
     <message>
-        <location line="+1" />
-        <source>Branch managers see and approve only their own branch's lists. The new user should change the password after the first sign-in.</source>
+        <location line="+1"/>
+        <source>Branch managers see and approve only their own branch&apos;s lists. The new user should change the password after the first sign-in.</source>
         <translation>网点经理只能查看和审批本网点的名单。新用户首次登录后应修改密码。</translation>
     </message>
     <message>
-        <location line="+12" />
+        <location line="+12"/>
         <source>The two passwords differ.</source>
         <translation>两次输入的密码不一致。</translation>
     </message>
@@ -47,27 +125,27 @@
 <context>
     <name>AuditModel</name>
     <message>
-        <location filename="../../app/ui/pages/audit_model.py" line="+67" />
+        <location filename="../../app/ui/pages/audit_model.py" line="+67"/>
         <source>No.</source>
         <translation>序号</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>User</source>
         <translation>用户</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Objects</source>
         <translation>对象</translation>
     </message>
@@ -75,67 +153,67 @@
 <context>
     <name>AuditPage</name>
     <message>
-        <location filename="../../app/ui/pages/audit.py" line="+84" />
+        <location filename="../../app/ui/pages/audit.py" line="+89"/>
         <source>Audit</source>
         <translation>审计</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Every sign-in, change and job is a link in a hash chain: editing, deleting or reordering an entry breaks it. Parameters are stored only as digests.</source>
         <translation>每次登录、变更和任务都是哈希链中的一环：修改、删除或调换任何一条记录都会使链条断裂。参数仅以摘要形式保存。</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>Filter by user, action or object</source>
         <translation>按用户、操作或对象筛选</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Verify chain</source>
         <translation>校验审计链</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location line="+15" />
+        <location line="+17"/>
         <source>%1 entries</source>
         <translation>共 %1 条</translation>
     </message>
     <message>
-        <location line="+11" />
+        <location line="+11"/>
         <source>Verification cancelled; the chain was not checked to the end, so there is no result.</source>
         <translation>校验已取消：审计链未检查完毕，因此没有结论。</translation>
     </message>
     <message>
-        <location line="+9" />
+        <location line="+9"/>
         <source>Audit chain intact: all %1 entries verified. Head %2…</source>
         <translation>审计链完整：%1 条记录全部校验通过。链头 %2…</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>Audit chain broken at entry %1: %2.</source>
         <translation>审计链在第 %1 条记录处断裂：%2。</translation>
     </message>
     <message>
-        <location line="+11" />
+        <location line="+11"/>
         <source>Export audit chain</source>
         <translation>导出审计链</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Audit export (*.jsonl)</source>
         <translation>审计导出文件 (*.jsonl)</translation>
     </message>
     <message>
-        <location line="+9" />
+        <location line="+12"/>
         <source>The file could not be written.</source>
         <translation>无法写入该文件。</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>Audit chain exported to %1. Auditors check it with: lianmo audit verify FILE</source>
         <translation>审计链已导出到 %1。审计人员可用以下命令校验：lianmo audit verify 文件名</translation>
     </message>
@@ -143,125 +221,511 @@
 <context>
     <name>CreatePage</name>
     <message>
-        <location filename="../../app/ui/startup/create_page.py" line="+65" />
+        <location filename="../../app/ui/startup/create_page.py" line="+65"/>
         <source>Create a workspace</source>
         <translation>创建工作区</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Each party creates its own workspace. You become its first administrator and can add analysts and branch managers.</source>
         <translation>每个参与方各自创建工作区。您将成为首位管理员，并可添加分析师和网点经理。</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>New folder</source>
         <translation>新文件夹</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>Party name</source>
         <translation>参与方名称</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>This party is the</source>
         <translation>本方角色</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>Administrator</source>
         <translation>管理员</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>Repeat password</source>
         <translation>确认密码</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Workspace key</source>
         <translation>工作区密钥</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>Passphrase</source>
         <translation>口令</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Repeat passphrase</source>
         <translation>确认口令</translation>
     </message>
     <message>
-        <location line="+5" />
+        <location line="+5"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location line="+1" />
-        <source>e.g. the bank's branch or the platform</source>
+        <location line="+1"/>
+        <source>e.g. the bank&apos;s branch or the platform</source>
         <translation>例如：银行分行或互联网平台</translation>
     </message>
     <message>
-        <location line="+1" />
-        <source>Keep a random key in this computer's keyring (recommended)</source>
+        <location line="+1"/>
+        <source>Keep a random key in this computer&apos;s keyring (recommended)</source>
         <translation>在本机系统密钥环中保存随机密钥（推荐）</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>Protect with a passphrase</source>
         <translation>使用口令保护</translation>
     </message>
     <message>
-        <location line="+9" />
+        <location line="+9"/>
         <source>No keyring is available on this computer, so the workspace needs a passphrase.</source>
         <translation>本机没有可用的系统密钥环，因此工作区需要口令。</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>Without the passphrase nobody, including you, can open the workspace again.</source>
         <translation>没有口令，任何人（包括您本人）都无法再打开此工作区。</translation>
     </message>
     <message>
-        <location line="+3" />
-        <source>Only this computer's account can open the workspace. Removing the key destroys the data.</source>
+        <location line="+3"/>
+        <source>Only this computer&apos;s account can open the workspace. Removing the key destroys the data.</source>
         <translation>只有本机的当前账户能打开此工作区。删除密钥即销毁数据。</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>Create workspace</source>
         <translation>创建工作区</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>Choose an empty folder</source>
         <translation>选择一个空文件夹</translation>
     </message>
     <message>
-        <location line="+7" />
+        <location line="+7"/>
         <source>The two passwords differ.</source>
         <translation>两次输入的密码不一致。</translation>
     </message>
     <message>
-        <location line="+5" />
+        <location line="+5"/>
         <source>The two passphrases differ.</source>
         <translation>两次输入的口令不一致。</translation>
     </message>
 </context>
 <context>
+    <name>DataLabels</name>
+    <message>
+        <location filename="../../app/ui/pages/data_files.py" line="+17"/>
+        <source>Comma (,)</source>
+        <translation>逗号 (,)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Semicolon (;)</source>
+        <translation>分号 (;)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Tab</source>
+        <translation>制表符</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Vertical bar (|)</source>
+        <translation>竖线 (|)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Detect automatically</source>
+        <translation>自动识别</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages/data_mapping.py" line="+22"/>
+        <source>Mobile number</source>
+        <translation>手机号</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Resident ID card number</source>
+        <translation>居民身份证号</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Other customer number</source>
+        <translation>其他客户编号</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Numeric</source>
+        <translation>数值</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Categorical</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Do not import</source>
+        <translation>不导入</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Used the app in the last 30 days</source>
+        <translation>近 30 天使用过 App</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Visited a branch recently</source>
+        <translation>近期到访过网点</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Already bound quick pay</source>
+        <translation>已绑定快捷支付</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Opted out of marketing</source>
+        <translation>已拒绝营销</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages/data_overview.py" line="+19"/>
+        <source>Bank (label party)</source>
+        <translation>银行（标签方）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Partner (feature party)</source>
+        <translation>合作平台（特征方）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>C3: identifies a person; encrypted at rest, never shown in clear</source>
+        <translation>C3：可识别个人；加密存储，绝不明文显示</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>C2: a person&apos;s account and behaviour data; analysts only</source>
+        <translation>C2：个人账户与行为数据；仅分析师可见</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>C1: aggregates, not about one person</source>
+        <translation>C1：汇总数据，不涉及单个个人</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages/data_report.py" line="+39"/>
+        <source>Identifier</source>
+        <translation>标识</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Feature</source>
+        <translation>特征</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Label</source>
+        <translation>标签</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Branch</source>
+        <translation>网点</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Contact flag</source>
+        <translation>触达标记</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Yes/no</source>
+        <translation>是/否</translation>
+    </message>
+</context>
+<context>
+    <name>DataPage</name>
+    <message>
+        <location filename="../../app/ui/pages/data.py" line="+113"/>
+        <source>Consent &amp; data</source>
+        <translation>授权与数据</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Imported datasets and their data dictionary (read-only). Analysts import data.</source>
+        <translation>已导入的数据集及其数据字典（只读）。数据由分析师导入。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Import your customer file together with its consent file. Only customers with a valid consent for the joint marketing model are stored, encrypted in this workspace.</source>
+        <translation>请将客户数据文件与其授权文件一起导入。只有对联合营销模型授权有效的客户才会被加密保存在本工作区中。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>1 · Files</source>
+        <translation>1 · 文件</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>2 · Columns</source>
+        <translation>2 · 字段</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>3 · Report</source>
+        <translation>3 · 校验报告</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Datasets</source>
+        <translation>数据集</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Load profile…</source>
+        <translation>加载导入配置…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Save profile…</source>
+        <translation>保存导入配置…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Validate</source>
+        <translation>校验</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Customer data file</source>
+        <translation>客户数据文件</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Customer data (*.csv *.csv.gz *.gz *.txt *.xlsx)</source>
+        <translation>客户数据 (*.csv *.csv.gz *.gz *.txt *.xlsx)</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Consent file</source>
+        <translation>授权文件</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+199"/>
+        <source>Consent file (*.csv *.csv.gz *.gz)</source>
+        <translation>授权文件 (*.csv *.csv.gz *.gz)</translation>
+    </message>
+    <message>
+        <location line="-140"/>
+        <source>The file has no column named %1; check the file or the mapping.</source>
+        <translation>文件中没有名为 %1 的列；请检查文件或字段映射。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Load import profile</source>
+        <translation>加载导入配置</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+33"/>
+        <source>Import profile (*.json)</source>
+        <translation>导入配置 (*.json)</translation>
+    </message>
+    <message>
+        <location line="-22"/>
+        <source>This profile is for the other party&apos;s data; this workspace holds the %1 side.</source>
+        <translation>此配置属于另一方的数据；本工作区是 %1 一方。</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Profile %1 loaded.</source>
+        <translation>已加载导入配置 %1。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Save import profile</source>
+        <translation>保存导入配置</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>The file could not be written.</source>
+        <translation>无法写入该文件。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Profile saved to %1.</source>
+        <translation>导入配置已保存到 %1。</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Choose the customer data file and the consent file first.</source>
+        <translation>请先选择客户数据文件和授权文件。</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Import cancelled: nothing was stored and the workspace is unchanged.</source>
+        <translation>导入已取消：未保存任何数据，工作区保持不变。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Validation cancelled; nothing was stored.</source>
+        <translation>校验已取消；未保存任何数据。</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>%1 rows read</source>
+        <translation>已读取 %1 行</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>Imported %1 customers with a valid consent into %2 (version %3). See the Datasets tab.</source>
+        <translation>已将 %1 位授权有效的客户导入 %2（第 %3 版）。请查看“数据集”标签页。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Validation finished: %1 customers would be stored. Nothing has been stored yet.</source>
+        <translation>校验完成：将保存 %1 位客户。目前尚未保存任何数据。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Consent update</source>
+        <translation>授权更新</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Consent update cancelled; nothing was recorded.</source>
+        <translation>授权更新已取消；未记录任何内容。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Consent update recorded for %1: %2 rows read, %3 rejected. %4 customers are eligible now.</source>
+        <translation>已为 %1 记录授权更新：读取 %2 行，拒绝 %3 行。当前有 %4 位客户可用。</translation>
+    </message>
+</context>
+<context>
+    <name>DataReasons</name>
+    <message>
+        <location filename="../../app/ui/pages/data_report.py" line="-41"/>
+        <source>identifier missing</source>
+        <translation>缺少标识</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>identifier mangled by a spreadsheet (e.g. 1.38E+10)</source>
+        <translation>标识被电子表格改写（如 1.38E+10）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>identifier not valid for its type</source>
+        <translation>标识不符合其类型</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>ID card check digit wrong</source>
+        <translation>身份证校验码错误</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>same customer twice with different values</source>
+        <translation>同一客户出现两次且取值不同</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>not a number</source>
+        <translation>不是数字</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>not a date</source>
+        <translation>不是日期</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>not a date and time</source>
+        <translation>不是日期时间</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>not a yes/no value</source>
+        <translation>不是“是/否”值</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>label not 0/1</source>
+        <translation>标签不是 0/1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>not a valid branch code</source>
+        <translation>网点代码无效</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>category text too long or invalid</source>
+        <translation>类别文本过长或无效</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>text not valid</source>
+        <translation>文本无效</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>value not valid</source>
+        <translation>取值无效</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>consent without a grant time</source>
+        <translation>授权缺少授权时间</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>consent expires before it was granted</source>
+        <translation>授权到期时间早于授权时间</translation>
+    </message>
+</context>
+<context>
     <name>Dialogs</name>
     <message>
-        <location filename="../../app/ui/pages/user_dialogs.py" line="-63" />
+        <location filename="../../app/ui/pages/user_dialogs.py" line="-63"/>
         <source>OK</source>
         <translation>确定</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
@@ -269,165 +733,561 @@
 <context>
     <name>Errors</name>
     <message>
-        <location filename="../../app/ui/errors.py" line="+20" />
+        <location filename="../../app/ui/errors.py" line="+20"/>
         <source>Something went wrong; the details are in the log.</source>
         <translation>出现意外错误，详情已写入日志。</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>Wrong user name or password.</source>
         <translation>用户名或密码错误。</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>This account is disabled; ask an administrator.</source>
         <translation>此账户已停用，请联系管理员。</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>This account is locked after too many failed sign-ins; ask an administrator to reset its password.</source>
         <translation>登录失败次数过多，此账户已锁定，请联系管理员重置密码。</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>The workspace cannot be opened: the key is wrong or missing, or the file is not a Lianmo workspace.</source>
         <translation>无法打开工作区：密钥错误或缺失，或该文件不是联模工作区。</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>No key for this workspace: give its passphrase or unlock the keyring.</source>
         <translation>缺少此工作区的密钥：请输入口令或解锁系统密钥环。</translation>
     </message>
     <message>
-        <location line="+2" />
-        <source>The key for this workspace is not in this machine's keyring. Use its passphrase if it has one; otherwise the workspace cannot be opened.</source>
+        <location line="+2"/>
+        <source>The key for this workspace is not in this machine&apos;s keyring. Use its passphrase if it has one; otherwise the workspace cannot be opened.</source>
         <translation>本机密钥环中没有此工作区的密钥。如果它设有口令，请输入口令；否则无法打开此工作区。</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>The OS keyring could not be read; unlock it and try again.</source>
         <translation>无法读取系统密钥环，请解锁后重试。</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>The keyring entry for this workspace is damaged.</source>
         <translation>此工作区在密钥环中的条目已损坏。</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>The workspace file was renamed or replaced; refusing to open it.</source>
         <translation>工作区文件已被重命名或替换，拒绝打开。</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>The workspace is closed.</source>
         <translation>工作区已关闭。</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>The party name must not be empty.</source>
         <translation>参与方名称不能为空。</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Cancelled; nothing was changed.</source>
         <translation>已取消，未做任何更改。</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>You cannot disable your own account.</source>
         <translation>不能停用自己的账户。</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>At least one active administrator must remain.</source>
         <translation>必须至少保留一名启用状态的管理员。</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Passwords need at least 8 characters.</source>
         <translation>密码至少需要 8 个字符。</translation>
     </message>
     <message>
-        <location line="+1" />
-        <source>User names are 1-64 letters, digits, '.', '-', '_' or '@'.</source>
-        <translation>用户名为 1-64 个字母、数字或 '.'、'-'、'_'、'@'。</translation>
+        <location line="+1"/>
+        <source>User names are 1-64 letters, digits, &apos;.&apos;, &apos;-&apos;, &apos;_&apos; or &apos;@&apos;.</source>
+        <translation>用户名为 1-64 个字母、数字或 &apos;.&apos;、&apos;-&apos;、&apos;_&apos;、&apos;@&apos;。</translation>
     </message>
     <message>
-        <location line="+1" />
-        <source>A branch manager needs a branch code (letters, digits, '-', '_').</source>
-        <translation>网点经理需要填写网点代码（字母、数字、'-'、'_'）。</translation>
+        <location line="+1"/>
+        <source>A branch manager needs a branch code (letters, digits, &apos;-&apos;, &apos;_&apos;).</source>
+        <translation>网点经理需要填写网点代码（字母、数字、&apos;-&apos;、&apos;_&apos;）。</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+2"/>
         <source>Only branch managers are bound to a branch.</source>
         <translation>只有网点经理才绑定网点。</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Choose a workspace folder first.</source>
         <translation>请先选择工作区文件夹。</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Choose a folder for the new workspace first.</source>
         <translation>请先为新工作区选择文件夹。</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Open a workspace first.</source>
         <translation>请先打开工作区。</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Passphrases need at least 12 characters.</source>
         <translation>口令至少需要 12 个字符。</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>it does not follow the previous entry</source>
         <translation>它与上一条记录不衔接</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>its content was changed</source>
         <translation>其内容已被修改</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages/job_panels.py" line="+36"/>
+        <source>Cross-party work is paused by an administrator (kill switch).</source>
+        <translation>管理员已暂停所有跨方工作（紧急停止开关）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages/peers.py" line="+32"/>
+        <source>Peer names are 1-64 letters, digits, &apos;.&apos;, &apos;-&apos; or &apos;_&apos;.</source>
+        <translation>合作方名称为 1-64 个字母、数字或 &apos;.&apos;、&apos;-&apos;、&apos;_&apos;。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>That is this workspace&apos;s own fingerprint, not the peer&apos;s.</source>
+        <translation>这是本工作区自己的指纹，不是合作方的。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>A fingerprint is 64 hexadecimal digits (spaces or colons allowed).</source>
+        <translation>指纹为 64 位十六进制数字（可含空格或冒号）。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The peer answered the ping with something else.</source>
+        <translation>合作方对连通性检测的应答不正确。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The peer closed the connection.</source>
+        <translation>合作方关闭了连接。</translation>
+    </message>
+</context>
+<context>
+    <name>FilesView</name>
+    <message>
+        <location filename="../../app/ui/pages/data_files.py" line="+60"/>
+        <source>Customer data</source>
+        <translation>客户数据</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Consent file</source>
+        <translation>授权文件</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Encoding</source>
+        <translation>编码</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Delimiter</source>
+        <translation>分隔符</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>CSV, CSV.GZ or XLSX file</source>
+        <translation>CSV、CSV.GZ 或 XLSX 文件</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>CSV with customer_id, purpose, granted_at, expires_at, revoked_at</source>
+        <translation>含 customer_id、purpose、granted_at、expires_at、revoked_at 列的 CSV</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+1"/>
+        <source>Choose…</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The first rows of the file, as read with these settings. Identifiers are masked; the whole file is checked when you validate.</source>
+        <translation>按上述设置读取的文件前几行。标识已脱敏；校验时会检查整个文件。</translation>
+    </message>
+    <message>
+        <location line="+41"/>
+        <source>Excel workbook: first worksheet, no text encoding to choose.</source>
+        <translation>Excel 工作簿：读取第一个工作表，无需选择文本编码。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Detected: GBK (read as GB18030, which contains GBK).</source>
+        <translation>识别为：GBK（按包含 GBK 的 GB18030 读取）。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Detected: %1.</source>
+        <translation>识别为：%1。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Read as %1.</source>
+        <translation>按 %1 读取。</translation>
+    </message>
+</context>
+<context>
+    <name>IdentityCard</name>
+    <message>
+        <location filename="../../app/ui/pages/peer_cards.py" line="+67"/>
+        <source>Our fingerprint</source>
+        <translation>本方指纹</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Read aloud</source>
+        <translation>朗读码</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Listening for peers at %1.</source>
+        <translation>正在 %1 监听合作方连接。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Not listening: %1 Peers cannot reach this workspace; checks and pairing from here still work.</source>
+        <translation>未在监听：%1 合作方无法连接本工作区；从本方发起的检测和配对仍可进行。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Not listening while this page is open on its own.</source>
+        <translation>此页面单独打开时不监听连接。</translation>
+    </message>
+</context>
+<context>
+    <name>Jobs</name>
+    <message>
+        <location filename="../../app/ui/pages/job_panels.py" line="-16"/>
+        <source>Alignment</source>
+        <translation>样本对齐</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Training</source>
+        <translation>模型训练</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Scoring</source>
+        <translation>评分</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Evaluation sharing</source>
+        <translation>效果共享</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Waiting for approval</source>
+        <translation>等待批准</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Approved</source>
+        <translation>已批准</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Running</source>
+        <translation>运行中</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Paused</source>
+        <translation>已暂停</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Finished</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Rejected</source>
+        <translation>已拒绝</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cancelled</source>
+        <translation>已取消</translation>
+    </message>
+</context>
+<context>
+    <name>JobsAdminCard</name>
+    <message>
+        <location line="+70"/>
+        <source>The kill switch refuses new proposals, stops running jobs at their next checkpoint and keeps any job from starting, in this workspace.</source>
+        <translation>紧急停止开关会在本工作区拒绝新的任务提议，使运行中的任务在下一个检查点停止，并阻止任何任务启动。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Approve the peer&apos;s proposals automatically:</source>
+        <translation>自动批准合作方提议的任务：</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Resume cross-party work</source>
+        <translation>恢复跨方工作</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Pause all cross-party work</source>
+        <translation>暂停所有跨方工作</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Cross-party work may run again.</source>
+        <translation>跨方工作已恢复，可以再次运行。</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>%1 proposals from peers are now approved automatically; each use is audited.</source>
+        <translation>合作方提议的%1任务现将自动批准；每次自动批准都会记入审计。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 proposals from peers now wait for a person&apos;s decision.</source>
+        <translation>合作方提议的%1任务现需由人工决定。</translation>
+    </message>
+</context>
+<context>
+    <name>JobsPage</name>
+    <message>
+        <location filename="../../app/ui/pages/jobs.py" line="+114"/>
+        <source>Jobs</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Cross-party work runs only after both parties approved it, each in its own workspace. Read every parameter before approving: it is what the peer will run against this workspace&apos;s data.</source>
+        <translation>跨方工作须经双方各自在本方工作区批准后才会运行。批准前请逐项阅读参数：这正是对方将针对本工作区数据运行的内容。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <location line="+3"/>
+        <location line="+3"/>
+        <location line="+3"/>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location line="-9"/>
+        <location line="+3"/>
+        <location line="+3"/>
+        <location line="+3"/>
+        <source>Peer</source>
+        <translation>合作方</translation>
+    </message>
+    <message>
+        <location line="-9"/>
+        <location line="+10"/>
+        <source>Proposed by</source>
+        <translation>提议方</translation>
+    </message>
+    <message>
+        <location line="-10"/>
+        <location line="+10"/>
+        <source>Created</source>
+        <translation>创建时间</translation>
+    </message>
+    <message>
+        <location line="-9"/>
+        <source>Waiting for</source>
+        <translation>等待</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+3"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location line="-3"/>
+        <source>Progress</source>
+        <translation>进度</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Step</source>
+        <translation>当前步骤</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <location line="+2"/>
+        <source>Updated</source>
+        <translation>更新时间</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Transcript hash</source>
+        <translation>会话记录哈希</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Error or reason</source>
+        <translation>错误或原因</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Parameter</source>
+        <translation>参数</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Value</source>
+        <translation>值</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Reason for rejecting (the peer sees it)</source>
+        <translation>拒绝原因（对方可见）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Approve</source>
+        <translation>批准</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reject</source>
+        <translation>拒绝</translation>
+    </message>
+    <message>
+        <location line="+38"/>
+        <source>Waiting (%1)</source>
+        <translation>待批准（%1）</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Running (%1)</source>
+        <translation>进行中（%1）</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>History (%1)</source>
+        <translation>历史（%1）</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Peer %1</source>
+        <translation>合作方 %1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This workspace (%1)</source>
+        <translation>本工作区（%1）</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Our decision</source>
+        <translation>本方决定</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The peer&apos;s decision</source>
+        <translation>对方决定</translation>
+    </message>
+    <message>
+        <location line="+59"/>
+        <source>Proposed here; waiting for the peer&apos;s administrators or analysts to decide.</source>
+        <translation>由本方提议，正在等待对方的管理员或分析师决定。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The kill switch is on; nothing can be approved.</source>
+        <translation>紧急停止开关已打开，无法批准任何任务。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>CROSS-PARTY WORK IS PAUSED (kill switch). New proposals are refused, no job can be approved or started, and running jobs stop at their next checkpoint.</source>
+        <translation>跨方工作已暂停（紧急停止开关）。新的提议将被拒绝，任何任务都不能被批准或启动，运行中的任务会在下一个检查点停止。</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Give a reason to reject the job; the peer sees it.</source>
+        <translation>请填写拒绝原因，对方会看到。</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Approved the %1 job with %2. The peer is told; it starts when they run it.</source>
+        <translation>已批准与 %2 的%1任务。已通知对方，对方运行时即开始。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Rejected the %1 job with %2. The peer is told why.</source>
+        <translation>已拒绝与 %2 的%1任务，并已将原因告知对方。</translation>
     </message>
 </context>
 <context>
     <name>Labels</name>
     <message>
-        <location filename="../../app/ui/labels.py" line="+8" />
+        <location filename="../../app/ui/labels.py" line="+8"/>
         <source>Administrator</source>
         <translation>管理员</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Analyst</source>
         <translation>分析师</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Branch manager</source>
         <translation>网点经理</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>Label party (holds the outcomes, e.g. the bank)</source>
         <translation>标签方（持有结果数据，如银行）</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Feature party (adds features, e.g. the platform)</source>
         <translation>特征方（提供特征数据，如互联网平台）</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>label party</source>
         <translation>标签方</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>feature party</source>
         <translation>特征方</translation>
     </message>
@@ -435,23 +1295,23 @@
 <context>
     <name>LoginPage</name>
     <message>
-        <location filename="../../app/ui/startup/login_page.py" line="+28" />
-        <location line="+7" />
+        <location filename="../../app/ui/startup/login_page.py" line="+29"/>
+        <location line="+7"/>
         <source>Sign in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location line="-6" />
-        <source>Every sign-in is recorded in the workspace's audit chain.</source>
+        <location line="-6"/>
+        <source>Every sign-in is recorded in the workspace&apos;s audit chain.</source>
         <translation>每次登录都会记入工作区的审计链。</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
@@ -459,119 +1319,607 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/window.py" line="+62" />
+        <location filename="../../app/ui/window.py" line="+63"/>
         <source>&amp;Workspace</source>
         <translation>工作区(&amp;W)</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Sign out</source>
         <translation>退出登录</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Close workspace</source>
         <translation>关闭工作区</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location line="+1" />
-        <location line="+57" />
+        <location line="+1"/>
+        <location line="+59"/>
         <source>About Lianmo</source>
         <translation>关于联模</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>Lianmo %1: joint marketing models between a bank and a platform, without raw customer data leaving its owner.</source>
         <translation>联模 %1：银行与互联网平台联合构建营销模型，客户原始数据不出域。</translation>
     </message>
 </context>
 <context>
+    <name>MappingEditor</name>
+    <message>
+        <location filename="../../app/ui/pages/data_mapping.py" line="+88"/>
+        <source>Dataset name</source>
+        <translation>数据集名称</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Identifier column</source>
+        <translation>标识列</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Identifier type</source>
+        <translation>标识类型</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Label (outcome, 0/1)</source>
+        <translation>标签（结果，0/1）</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Branch code</source>
+        <translation>网点代码</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>a-z, 0-9 and _</source>
+        <translation>a-z、0-9 和 _</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Importing again under the same name replaces the dataset (its version goes up).</source>
+        <translation>以相同名称再次导入会替换该数据集（版本号递增）。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Features: every other column, with how to read it. Columns set to &quot;Do not import&quot; are not stored.</source>
+        <translation>特征：其余各列及其读取方式。设为“不导入”的列不会被保存。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Column</source>
+        <translation>列</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>First value</source>
+        <translation>首个值</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Import as</source>
+        <translation>导入为</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>(none)</source>
+        <translation>（无）</translation>
+    </message>
+    <message>
+        <location line="+77"/>
+        <source>Choose the customer data file first.</source>
+        <translation>请先选择客户数据文件。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Give the dataset a name: 1-40 characters of a-z, 0-9 and _.</source>
+        <translation>请为数据集命名：1-40 个 a-z、0-9 或 _ 字符。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Choose the label column (the bank side trains on it).</source>
+        <translation>请选择标签列（银行方以此训练模型）。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Choose at least one feature column to import.</source>
+        <translation>请至少选择一个要导入的特征列。</translation>
+    </message>
+</context>
+<context>
+    <name>MismatchCard</name>
+    <message>
+        <location filename="../../app/ui/pages/peer_cards.py" line="+49"/>
+        <source>FINGERPRINT MISMATCH: the computer answering for %1 is not the one you paired with. The connection was closed; nothing from it was trusted.</source>
+        <translation>指纹不一致：以 %1 名义应答的计算机不是您配对的那一台。连接已关闭，未信任其任何内容。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Pinned (what you entered)</source>
+        <translation>已固定的指纹（您输入的）</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Presented by the computer at %1</source>
+        <translation>%1 处计算机出示的指纹</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Check the fingerprint with the peer&apos;s administrator by phone, then remove this peer and add it again.</source>
+        <translation>请通过电话与对方管理员核对指纹，然后移除该合作方并重新添加。</translation>
+    </message>
+</context>
+<context>
     <name>OpenPage</name>
     <message>
-        <location filename="../../app/ui/startup/open_page.py" line="+50" />
+        <location filename="../../app/ui/startup/open_page.py" line="+50"/>
         <source>Open a workspace</source>
         <translation>打开工作区</translation>
     </message>
     <message>
-        <location line="+1" />
-        <source>A workspace is one encrypted folder holding this party's data, models and audit chain.</source>
+        <location line="+1"/>
+        <source>A workspace is one encrypted folder holding this party&apos;s data, models and audit chain.</source>
         <translation>工作区是一个加密文件夹，保存本方的数据、模型和审计链。</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>Recent workspaces</source>
         <translation>最近使用的工作区</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Folder</source>
         <translation>文件夹</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Passphrase</source>
         <translation>口令</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Create a new workspace…</source>
         <translation>创建新工作区…</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location line="+31" />
+        <location line="+31"/>
         <source>Choose the workspace folder</source>
         <translation>选择工作区文件夹</translation>
     </message>
 </context>
 <context>
+    <name>OverviewView</name>
+    <message>
+        <location filename="../../app/ui/pages/data_overview.py" line="+58"/>
+        <source>Stored customers are counted as eligible only while their consent is valid; it is re-checked every time data is used.</source>
+        <translation>已保存的客户只有在授权有效期间才计为可用；每次使用数据时都会重新检查授权。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Import consent update…</source>
+        <translation>导入授权更新…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Dataset</source>
+        <translation>数据集</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Side</source>
+        <translation>所属方</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Stored</source>
+        <translation>已保存</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Eligible now</source>
+        <translation>当前可用</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Version</source>
+        <translation>版本</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Imported at</source>
+        <translation>导入时间</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Imported by</source>
+        <translation>导入人</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Consent</source>
+        <translation>授权</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Source file</source>
+        <translation>源文件</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Column</source>
+        <translation>列</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Role</source>
+        <translation>用途</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Sensitivity</source>
+        <translation>敏感级别</translation>
+    </message>
+    <message>
+        <location line="+36"/>
+        <source>%1 file(s), latest %2</source>
+        <translation>%1 个文件，最近 %2</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>; %1 no longer eligible (revoked or expired)</source>
+        <translation>；%1 位已不可用（撤回或到期）</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Data dictionary of %1</source>
+        <translation>%1 的数据字典</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No dataset imported yet.</source>
+        <translation>尚未导入数据集。</translation>
+    </message>
+</context>
+<context>
+    <name>PeersPage</name>
+    <message>
+        <location filename="../../app/ui/pages/peers.py" line="+89"/>
+        <source>Peers</source>
+        <translation>合作方</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The other party&apos;s computers this workspace trusts, each pinned by the fingerprint its administrator gave you. Give them ours the same way.</source>
+        <translation>本工作区信任的对方计算机，每台都以其管理员提供的指纹固定。请以同样方式把本方指纹告知对方。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Party name</source>
+        <translation>参与方名称</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Code</source>
+        <translation>朗读码</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Last seen</source>
+        <translation>最近连接</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Add peer…</source>
+        <translation>添加合作方…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Check</source>
+        <translation>检测连接</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Remove…</source>
+        <translation>移除…</translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <source>never</source>
+        <translation>从未</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Paired; not checked yet</source>
+        <translation>已配对，尚未检测</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Certificate not fetched yet</source>
+        <translation>尚未获取证书</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Connected · %1 ms</source>
+        <translation>已连接 · %1 毫秒</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Checked at %1</source>
+        <translation>检测于 %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Paired; certificate matches</source>
+        <translation>已配对，证书与指纹一致</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Fingerprint mismatch!</source>
+        <translation>指纹不一致！</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Not connected</source>
+        <translation>未连接</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>Our fingerprint is on the clipboard. Read the code %1 to the peer to confirm it.</source>
+        <translation>本方指纹已复制到剪贴板。请向对方朗读 %1 以便核对。</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>%1 is pinned. Fetching its certificate…</source>
+        <translation>已固定 %1，正在获取其证书…</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Connecting to %1…</source>
+        <translation>正在连接 %1…</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>%1 is pinned but could not be reached now: %2 Its certificate will be fetched at the first connection.</source>
+        <translation>已固定 %1，但目前无法连接：%2 将在首次连接时获取其证书。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 could not be reached or refused the connection: %2</source>
+        <translation>无法连接 %1，或对方拒绝了连接：%2</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Fetched the certificate of %1: it matches the fingerprint you entered.</source>
+        <translation>已获取 %1 的证书，与您输入的指纹一致。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>%1 (%2) answered: protocol version %3, round trip %4 ms.</source>
+        <translation>%1（%2）已应答：协议版本 %3，往返时间 %4 毫秒。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Warning:</source>
+        <translation>警告：</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Remove peer</source>
+        <translation>移除合作方</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Remove %1? It can no longer connect to this workspace, and jobs with it cannot start until it is paired again.</source>
+        <translation>移除 %1？移除后它将无法连接本工作区，与它的任务在重新配对前也无法启动。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>%1 was removed.</source>
+        <translation>已移除 %1。</translation>
+    </message>
+</context>
+<context>
+    <name>ReportView</name>
+    <message>
+        <location filename="../../app/ui/pages/data_report.py" line="+95"/>
+        <source>Columns to import</source>
+        <translation>将导入的列</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Rejected rows by reason</source>
+        <translation>按原因统计的拒绝行</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Rejected rows (file, row, column; values are never shown)</source>
+        <translation>被拒绝的行（文件、行、列；从不显示取值）</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location line="+5"/>
+        <source>Column</source>
+        <translation>列</translation>
+    </message>
+    <message>
+        <location line="-5"/>
+        <source>Role</source>
+        <translation>用途</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Sensitivity</source>
+        <translation>敏感级别</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Missing</source>
+        <translation>缺失率</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Distinct</source>
+        <translation>不同值</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Min</source>
+        <translation>最小值</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Max</source>
+        <translation>最大值</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+2"/>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <location line="-2"/>
+        <location line="+3"/>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location line="-2"/>
+        <source>Rows</source>
+        <translation>行数</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Row</source>
+        <translation>行</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Validate to see what the import would store.</source>
+        <translation>校验后可查看导入将保存哪些数据。</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>%1 (%2), dataset %3: %4 rows read, %5 accepted, %6 rejected, %7 exact duplicates dropped.</source>
+        <translation>%1（%2），数据集 %3：读取 %4 行，接受 %5 行，拒绝 %6 行，删除完全重复行 %7 行。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>%1 customers have a valid consent now and will be stored; %2 have none and are not imported.</source>
+        <translation>%1 位客户当前授权有效，将被保存；%2 位没有有效授权，不予导入。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Consent file %1: %2 rows read, %3 rejected, %4 for other purposes (ignored).</source>
+        <translation>授权文件 %1：读取 %2 行，拒绝 %3 行，其他用途 %4 行（已忽略）。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Not imported (not in the mapping): %1.</source>
+        <translation>未导入（不在字段映射中）：%1。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Only the first 10,000 rejected rows are listed; all are counted.</source>
+        <translation>仅列出前 10,000 个被拒绝的行；全部均已计数。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Imported as version %1.</source>
+        <translation>已作为第 %1 版导入。</translation>
+    </message>
+</context>
+<context>
     <name>ResetPasswordDialog</name>
     <message>
-        <location filename="../../app/ui/pages/user_dialogs.py" line="+75" />
+        <location filename="../../app/ui/pages/user_dialogs.py" line="+75"/>
         <source>New password</source>
         <translation>新密码</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Repeat password</source>
         <translation>确认密码</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Reset password</source>
         <translation>重置密码</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Set a new password for %1. Give it to them in person; failed sign-in counts are cleared.</source>
         <translation>为 %1 设置新密码，请当面告知本人；登录失败计数将被清零。</translation>
     </message>
     <message>
-        <location line="+5" />
+        <location line="+5"/>
         <source>The two passwords differ.</source>
         <translation>两次输入的密码不一致。</translation>
     </message>
@@ -579,17 +1927,17 @@
 <context>
     <name>Shell</name>
     <message>
-        <location filename="../../app/ui/shell.py" line="+85" />
+        <location filename="../../app/ui/shell.py" line="+88"/>
         <source>not available in this version</source>
         <translation>本版本暂不提供</translation>
     </message>
     <message>
-        <location line="+5" />
+        <location line="+5"/>
         <source>Sign out</source>
         <translation>退出登录</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>None of the steps open to your role is available in this version yet.</source>
         <translation>本版本暂未提供您的角色可用的功能步骤。</translation>
     </message>
@@ -597,12 +1945,12 @@
 <context>
     <name>StartupView</name>
     <message>
-        <location filename="../../app/ui/startup/view.py" line="+68" />
+        <location filename="../../app/ui/startup/view.py" line="+68"/>
         <source>Joint marketing models without raw data leaving its owner</source>
         <translation>联合建模营销，原始数据不出域</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Back</source>
         <translation>上一步</translation>
     </message>
@@ -610,42 +1958,47 @@
 <context>
     <name>Steps</name>
     <message>
-        <location filename="../../app/ui/pages/__init__.py" line="+39" />
+        <location filename="../../app/ui/pages/__init__.py" line="+42"/>
         <source>Consent &amp; data</source>
         <translation>授权与数据</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>Peers</source>
         <translation>合作方</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+2"/>
+        <source>Jobs</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Alignment</source>
         <translation>样本对齐</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Training</source>
         <translation>模型训练</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Segments</source>
         <translation>目标客群</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>Campaign</source>
         <translation>营销活动</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>Audit</source>
         <translation>审计</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Users</source>
         <translation>用户</translation>
     </message>
@@ -653,57 +2006,57 @@
 <context>
     <name>TaskProgress</name>
     <message>
-        <location filename="../../app/ui/progress.py" line="+14" />
+        <location filename="../../app/ui/progress.py" line="+14"/>
         <source>estimating time left…</source>
         <translation>正在估算剩余时间…</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>about %1 s left</source>
         <translation>约剩 %1 秒</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>about %1 min %2 s left</source>
         <translation>约剩 %1 分 %2 秒</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>about %1 h %2 min left</source>
         <translation>约剩 %1 小时 %2 分</translation>
     </message>
     <message>
-        <location line="+26" />
+        <location line="+26"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location line="+11" />
+        <location line="+11"/>
         <source>Working…</source>
         <translation>处理中…</translation>
     </message>
     <message>
-        <location line="+10" />
+        <location line="+10"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location line="+7" />
+        <location line="+7"/>
         <source>%1 of %2</source>
         <translation>%1 / %2</translation>
     </message>
     <message>
-        <location line="+5" />
+        <location line="+5"/>
         <source>Done</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>Failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
@@ -711,82 +2064,82 @@
 <context>
     <name>UsersPage</name>
     <message>
-        <location filename="../../app/ui/pages/users.py" line="+59" />
+        <location filename="../../app/ui/pages/users.py" line="+59"/>
         <source>Users</source>
         <translation>用户</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Administrators, analysts and branch managers of this workspace. Every change is recorded in the audit chain.</source>
         <translation>本工作区的管理员、分析师和网点经理。每项变更都会记入审计链。</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>Role</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>Branch</source>
         <translation>网点</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Add user…</source>
         <translation>添加用户…</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Reset password…</source>
         <translation>重置密码…</translation>
     </message>
     <message>
-        <location line="+16" />
+        <location line="+16"/>
         <source>Disabled</source>
         <translation>已停用</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>Active</source>
         <translation>启用</translation>
     </message>
     <message>
-        <location line="+23" />
+        <location line="+23"/>
         <source>Enable</source>
         <translation>启用</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Disable</source>
         <translation>停用</translation>
     </message>
     <message>
-        <location line="+12" />
+        <location line="+12"/>
         <source>User %1 was added.</source>
         <translation>已添加用户 %1。</translation>
     </message>
     <message>
-        <location line="+11" />
+        <location line="+11"/>
         <source>User %1 can sign in again.</source>
         <translation>用户 %1 已可重新登录。</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>User %1 is disabled and can no longer sign in.</source>
         <translation>用户 %1 已停用，无法再登录。</translation>
     </message>
     <message>
-        <location line="+11" />
+        <location line="+11"/>
         <source>The password of %1 was reset.</source>
         <translation>已重置 %1 的密码。</translation>
     </message>

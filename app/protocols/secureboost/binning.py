@@ -110,6 +110,8 @@ def _fit_numeric(name: str, col: np.ndarray, n_bins: int) -> FeatureBins:
     x = _as_float(name, col)
     x = x[np.isfinite(x)]
     uniq = np.unique(x)
+    if len(uniq) == 0:  # all missing: everything lands in the missing bin
+        return FeatureBins(name, "numeric")
     if len(uniq) <= n_bins:
         # Each distinct value its own bin: cut half way between neighbours.
         edges = (uniq[:-1] + uniq[1:]) / 2.0

@@ -13,6 +13,7 @@ import numpy as np
 
 from app.protocols.secureboost import messages as m
 from app.protocols.secureboost.feature_party import FeatureParty
+from app.protocols.secureboost.gradients import sigmoid
 from app.protocols.secureboost.label_party import LabelParty
 from app.protocols.secureboost.model import LabelModel, PartnerDecisions
 
@@ -23,10 +24,6 @@ Checkpoint = Callable[[int, dict, dict | None], None]
 class Transcript:
     to_feature: list[bytes] = field(default_factory=list)
     to_label: list[bytes] = field(default_factory=list)
-
-
-class _Stop(Exception):
-    """Raised by a test's checkpoint hook to simulate a crash between trees."""
 
 
 def run_training(label: LabelParty, feature: FeatureParty | None,
@@ -55,8 +52,6 @@ def run_training(label: LabelParty, feature: FeatureParty | None,
 def federated_scores(label_model: LabelModel, own_bins: np.ndarray, feature: FeatureParty | None,
                      partner_bins: np.ndarray | None, transcript: Transcript | None = None) -> np.ndarray:
     """Scores (probabilities) for aligned rows: the partner sends its decisions as bits."""
-    from app.protocols.secureboost.gradients import sigmoid
-
     n = own_bins.shape[0]
     decisions = None
     if feature is not None:

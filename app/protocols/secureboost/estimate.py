@@ -44,7 +44,8 @@ def _timed(fn, *args):
 
 
 def measure_costs(key_bits: int = 2048, rows: int = 4096, n_features: int = 8,
-                  n_slots: int = 33, keypair=None, scale_bits: int = 24) -> PrimitiveCosts:
+                  n_slots: int = 33, keypair=None, scale_bits: int = 24,
+                  batch: int = 24) -> PrimitiveCosts:
     """Time every primitive on small real batches (warm-up first: pool start, tables)."""
     pub, priv = keypair or paillier.generate_keypair(key_bits)
     packer = make_packer(rows, scale_bits)
@@ -63,8 +64,9 @@ def measure_costs(key_bits: int = 2048, rows: int = 4096, n_features: int = 8,
         session.close()
     flat = [ct for feature in sums for ct in feature]
     packed, t_fold = _timed(packer.pack_ciphertexts, pub, flat)
-    many = (packed * (64 // max(1, len(packed)) + 1))[:64]
-    paillier.decrypt_batch(priv, paillier.rerandomise_batch(pub, many[:4]))  # warm-up
+    # A level's worth of packed histograms, as training batches them (warm-up builds tables).
+    many = (packed * (batch // max(1, len(packed)) + 1))[:batch]
+    paillier.decrypt_batch(priv, paillier.rerandomise_batch(pub, many))
     _, t_rr = _timed(paillier.rerandomise_batch, pub, many)
     _, t_dec = _timed(paillier.decrypt_batch, priv, many)
     n_fold = max(1, len(flat) - len(packed))

@@ -64,8 +64,7 @@ class FeatureParty:
         self.crypto.load_gradients(msg.gradients, len(rows), self.bins[np.ix_(rows, feats)])
         all_rows = np.arange(len(rows))
         self._tree = {"t": t, "rows": rows, "feats": feats, "other": other, "nodes": {0: all_rows}}
-        blob = self.crypto.node_histogram(all_rows, self.p.n_bins + 1,
-                                                                        self.used[feats]) if self.p.max_depth > 0 else b""
+        blob = self.crypto.node_histograms([all_rows], self.p.n_bins + 1, self.used[feats]) if self.p.max_depth > 0 else b""
         return self._histograms(t, 0, [0], [blob], [], [], [], [])
 
     def _on_level(self, msg: m.Message) -> m.Message:
@@ -101,10 +100,9 @@ class FeatureParty:
             for node_id in range(2 * n_slots - 1, 4 * n_slots - 1, 2):  # left children in order
                 if node_id in new_nodes:
                     lc, rc = node_id, node_id + 1
-                    small = (lc, rc)[smaller_child(len(new_nodes[lc]), len(new_nodes[rc]))]
-                    hist_ids.append(small)
-                    blobs.append(self.crypto.node_histogram(new_nodes[small], self.p.n_bins + 1,
-                                                         self.used[st["feats"]]))
+                    hist_ids.append((lc, rc)[smaller_child(len(new_nodes[lc]), len(new_nodes[rc]))])
+            blobs = [self.crypto.node_histograms([new_nodes[i] for i in hist_ids], self.p.n_bins + 1,
+                                                 self.used[st["feats"]])]
         st["nodes"] = new_nodes
         return self._histograms(st["t"], depth + 1, hist_ids, blobs, *part)
 
@@ -121,6 +119,10 @@ class FeatureParty:
         f = int(st["feats"][f_local])
         col = self.bins[st["rows"][rows], f]
         left = goes_left(col, b, self.binning.missing_bin, missing_left)
+        n_left = int(left.sum())
+        # Our own guard (beyond semi-honest): a split of ours never isolates a handful of rows.
+        m.require(min(n_left, len(left) - n_left) >= self.p.min_leaf_size, "level", "split_ids",
+                  "would leave a child below the minimum leaf size")
         ref = max(self.ref_tree, default=-1) + 1
         self.model.splits[ref] = PartnerSplit(f, b, missing_left)
         self.ref_tree[ref] = st["t"]

@@ -6,7 +6,9 @@ primitive costs measured on the same machine (estimate.py) next to the measured 
 
 from __future__ import annotations
 
+import time
 from collections import Counter
+from contextlib import contextmanager
 
 import numpy as np
 
@@ -27,13 +29,29 @@ def make_packer(n_rows_max: int, scale_bits: int) -> paillier.GHPacker:
                              h_bound=H_BOUND, count_slot=True)
 
 
-class LabelCrypto:
+class _Counted:
+    """Operation counts and the seconds spent inside the kernel, per primitive."""
+
+    def __init__(self) -> None:
+        self.ops: Counter = Counter()
+        self.seconds: Counter = Counter()
+
+    @contextmanager
+    def _time(self, op: str):
+        t0 = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[op] += time.perf_counter() - t0
+
+
+class LabelCrypto(_Counted):
     """Key owner: encrypts packed (g, h), decrypts returned histograms. Keys live in memory only."""
 
     def __init__(self, key_bits: int, n_rows_max: int, scale_bits: int) -> None:
+        super().__init__()
         self.pub, self.priv = paillier.generate_keypair(key_bits)
         self.packer = make_packer(n_rows_max, scale_bits)
-        self.ops: Counter = Counter()
 
     @property
     def n_bytes(self) -> bytes:
@@ -42,25 +60,33 @@ class LabelCrypto:
     def encrypt_gradients(self, g_int: np.ndarray, h_int: np.ndarray) -> bytes:
         scale = self.packer.scale
         plains = self.packer.pack(g_int / scale, h_int / scale)
-        cts = paillier.encrypt_batch(self.pub, plains, priv=self.priv)
+        with self._time("encrypt"):
+            cts = paillier.encrypt_batch(self.pub, plains, priv=self.priv)
         self.ops["encrypt"] += len(cts)
         return paillier.cts_to_bytes(self.pub, cts)
 
     def n_packed(self, n_sums: int) -> int:
         return -(-n_sums // self.packer.bins_per_ciphertext(self.pub))
 
-    def decrypt_histogram(self, blob: bytes, used: np.ndarray, n_slots: int) -> Hist:
-        """Packed ciphertexts of one node -> integer sums (g, h, count) per (feature, slot).
+    def decrypt_histograms(self, blob: bytes, n_nodes: int, used: np.ndarray, n_slots: int) -> list[Hist]:
+        """Packed ciphertexts of a level's nodes -> integer sums (g, h, count) per (feature, slot).
 
-        The partner sends only its ``used[f]`` bins plus the missing slot per feature; the
-        unused bins are empty by construction and come back as zeros.
+        One decryption batch per level keeps the worker pool busy. The partner sends only its
+        ``used[f]`` bins plus the missing slot per feature; unused bins come back as zeros.
         """
         total = int(np.sum(used)) + len(used)
+        per_node = self.n_packed(total)
+        width = 2 * ((self.pub.n.bit_length() + 7) // 8)
+        if len(blob) != per_node * n_nodes * width:
+            raise RemoteProtocolError("The field 'cts' of the peer's histograms message has the wrong size.")
         cts = paillier.cts_from_bytes(self.pub, blob)
-        if len(cts) != self.n_packed(total):
-            raise RemoteProtocolError("The peer's histogram has the wrong number of ciphertexts.")
-        plains = paillier.decrypt_batch(self.priv, cts)
+        with self._time("decrypt"):
+            plains = paillier.decrypt_batch(self.priv, cts) if cts else []
         self.ops["decrypt"] += len(cts)
+        return [self._unpack(plains[i * per_node:(i + 1) * per_node], total, used, n_slots)
+                for i in range(n_nodes)]
+
+    def _unpack(self, plains: list[int], total: int, used: np.ndarray, n_slots: int) -> Hist:
         values = self.packer.unpack_plaintexts(self.pub, plains, total)
         out = np.empty((3, total), dtype=np.int64)
         scale = self.packer.scale
@@ -76,13 +102,13 @@ class LabelCrypto:
         return Hist(full[0], full[1], full[2])
 
 
-class FeatureCrypto:
+class FeatureCrypto(_Counted):
     """Feature party: holds the label party's public key and this tree's encrypted gradients."""
 
     def __init__(self, n: int, min_bits: int, n_rows_max: int, scale_bits: int) -> None:
+        super().__init__()
         self.pub = paillier.validate_public_key(n, min_bits=min_bits)
         self.packer = make_packer(n_rows_max, scale_bits)
-        self.ops: Counter = Counter()
         self._cts: list | None = None
         self._bins: np.ndarray | None = None
         self._session = None
@@ -96,28 +122,38 @@ class FeatureCrypto:
         self.ops["ship"] += n_rows
         self._bins = np.ascontiguousarray(bins, dtype=np.uint8)
         if _hist_kernel is not None:  # ships the shards to the workers once per tree
-            self._session = _hist_kernel.HistogramSession(self.pub, self._cts, self._bins)
+            with self._time("ship"):
+                self._session = _hist_kernel.HistogramSession(self.pub, self._cts, self._bins)
 
-    def node_histogram(self, rows: np.ndarray, n_slots: int, used: np.ndarray) -> bytes:
-        """Encrypted per-(feature, slot) sums over ``rows``, folded, re-randomised, serialised.
+    def node_histograms(self, nodes: list[np.ndarray], n_slots: int, used: np.ndarray) -> bytes:
+        """Encrypted per-(feature, slot) sums for each node's rows: folded, re-randomised (one
+        batch for the whole level), serialised.
 
         Only each feature's ``used`` bins and its missing slot are sent (always-empty bins would
         cost a fold, a re-randomisation and a share of a decryption each).
         """
-        sums = self._histogram(rows, n_slots)
-        flat = [ct for feature, k in zip(sums, np.asarray(used).tolist())
-                for ct in (*feature[:k], feature[-1])]
-        packed = self.packer.pack_ciphertexts(self.pub, flat)
-        self.ops["fold"] += len(flat) - len(packed)
-        packed = paillier.rerandomise_batch(self.pub, packed)
+        packed = []
+        for rows in nodes:
+            sums = self._histogram(rows, n_slots)
+            flat = [ct for feature, k in zip(sums, np.asarray(used).tolist())
+                    for ct in (*feature[:k], feature[-1])]
+            with self._time("fold"):
+                folded = self.packer.pack_ciphertexts(self.pub, flat)
+            self.ops["fold"] += len(flat) - len(folded)
+            packed.extend(folded)
+        if not packed:
+            return b""
+        with self._time("rerandomise"):
+            packed = paillier.rerandomise_batch(self.pub, packed)
         self.ops["rerandomise"] += len(packed)
         return paillier.cts_to_bytes(self.pub, packed)
 
     def _histogram(self, rows: np.ndarray, n_slots: int) -> list:
         self.ops["add"] += len(rows) * self._bins.shape[1]
-        if self._session is not None:
-            return self._session.histogram(rows, n_slots)
-        return _histogram_reference(self.pub, self._cts, self._bins, rows, n_slots)
+        with self._time("add"):
+            if self._session is not None:
+                return self._session.histogram(rows, n_slots)
+            return _histogram_reference(self.pub, self._cts, self._bins, rows, n_slots)
 
     def drop_tree(self) -> None:
         if self._session is not None:

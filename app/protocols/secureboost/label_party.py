@@ -199,13 +199,10 @@ class LabelParty:
         last = depth >= self.p.max_depth
         m.require(list(msg.node_ids) == ([] if last else expected), "histograms", "node_ids")
         used = self.partner_used[ctx.partner_feats]
-        per_node = self.crypto.n_packed(int(used.sum()) + len(used)) * \
-            2 * ((self.crypto.pub.n.bit_length() + 7) // 8)
-        m.require(len(msg.cts) == per_node * len(msg.node_ids), "histograms", "cts")
-        for i, node_id in enumerate(msg.node_ids.tolist()):
+        hists = self.crypto.decrypt_histograms(msg.cts, len(msg.node_ids), used, self.n_slots)
+        for node_id, hist in zip(msg.node_ids.tolist(), hists):
             node = nodes[node_id]
-            node.partner = self.crypto.decrypt_histogram(msg.cts[i * per_node:(i + 1) * per_node],
-                                                        used, self.n_slots)
+            node.partner = hist
             m.require(bool((node.partner.c.sum(axis=1) == len(node.rows)).all()), "histograms", "cts",
                       "does not add up to the node's rows")
             sib = nodes.get(_sibling(node_id))

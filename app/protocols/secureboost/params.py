@@ -47,7 +47,7 @@ class TrainParams:
             (0 <= self.early_stopping_rounds <= MAX_TREES, "Early stopping rounds are out of range."),
             (0.0 < self.row_subsample <= 1.0, "The row subsample rate must be in (0, 1]."),
             (0.0 < self.col_subsample <= 1.0, "The feature subsample rate must be in (0, 1]."),
-            (self.key_bits in (1024, 2048, 3072, 4096), "The key size must be 2048 or 3072 bits."),
+            (self.key_bits in (1024, 2048, 3072, 4096), "The key size must be 2048 or 3072 bits (1024 only for tests)."),
             (16 <= self.scale_bits <= 40, "The fixed-point scale must be 16 to 40 bits."),
             (0 <= self.seed < 2**63, "The seed must be a non-negative 63-bit integer."),
         ]

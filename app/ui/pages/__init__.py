@@ -16,6 +16,9 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtWidgets import QWidget
 
 from app.ui.pages.audit import AuditPage
+from app.ui.pages.data import DataPage
+from app.ui.pages.jobs import JobsPage
+from app.ui.pages.peers import PeersPage
 from app.ui.pages.users import UsersPage
 from app.workflows.wizard import Step
 
@@ -36,9 +39,11 @@ class PageEntry:
 
 
 PAGES: list[PageEntry] = [
-    PageEntry("data", QT_TRANSLATE_NOOP("Steps", "Consent & data"), None,
+    PageEntry("data", QT_TRANSLATE_NOOP("Steps", "Consent & data"), DataPage,
               ("data.import", "data.view")),
-    PageEntry("peers", QT_TRANSLATE_NOOP("Steps", "Peers"), None, ("peers.manage", "jobs.propose")),
+    PageEntry("peers", QT_TRANSLATE_NOOP("Steps", "Peers"), PeersPage,
+              ("peers.manage", "jobs.propose")),
+    PageEntry("jobs", QT_TRANSLATE_NOOP("Steps", "Jobs"), JobsPage, ("jobs.approve", "jobs.propose")),
     PageEntry("alignment", QT_TRANSLATE_NOOP("Steps", "Alignment"), None, "align.run"),
     PageEntry("training", QT_TRANSLATE_NOOP("Steps", "Training"), None, "train.run"),
     PageEntry("segments", QT_TRANSLATE_NOOP("Steps", "Segments"), None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 from pathlib import Path
 
@@ -18,6 +19,8 @@ from app.ui.tasks import TaskRunner
 from app.ui.widgets import MessageArea, Retranslatable, button, plain_label
 from app.workflows import audit_trail
 from app.workflows.session import Session
+
+log = logging.getLogger(__name__)
 
 FILTER_DELAY_MS = 250
 
@@ -60,7 +63,9 @@ class AuditPage(Retranslatable, QWidget):
         self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeToContents)
+        # Sized once per load, not on every relayout (progress updates relayout the page).
+        header.setSectionResizeMode(QHeaderView.Interactive)
+        header.setResizeContentsPrecision(200)  # measure 200 rows, not the whole chain
         header.setStretchLastSection(True)
 
     def _layout(self) -> None:
@@ -89,6 +94,7 @@ class AuditPage(Retranslatable, QWidget):
         self.verify_button.setText(self.tr("Verify chain"))
         self.export_button.setText(self.tr("Export…"))
         self.model.retranslate()
+        self.table.resizeColumnsToContents()
         self._show_count()
 
     # -- reading ------------------------------------------------------------------------------
@@ -99,6 +105,7 @@ class AuditPage(Retranslatable, QWidget):
             entries = []
             self.message.show_error(exc)
         self.model.set_entries(entries)
+        self.table.resizeColumnsToContents()
         self._show_count()
 
     def _show_count(self) -> None:
@@ -145,9 +152,12 @@ class AuditPage(Retranslatable, QWidget):
     def export_to(self, path: str | Path) -> Path | None:
         try:
             out = audit_trail.export_chain(self.session, path)
-        except (UserFacingError, OSError) as exc:
-            self.message.show_error(exc if isinstance(exc, UserFacingError)
-                                    else UserFacingError(self.tr("The file could not be written.")))
+        except UserFacingError as exc:
+            self.message.show_error(exc)
+            return None
+        except OSError:
+            log.warning("audit export failed", exc_info=True)
+            self.message.show_text(self.tr("The file could not be written."), "error")
             return None
         text = self.tr("Audit chain exported to %1. Auditors check it with: "
                        "lianmo audit verify FILE")

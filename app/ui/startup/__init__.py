@@ -1,1 +1,1 @@
-"""The start-up views: open or create a workspace, then sign in (flow in app/workflows/wizard.py)."""
+"""Start-up views: open or create a workspace, then sign in (flow: app/workflows/wizard.py)."""

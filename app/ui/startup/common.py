@@ -22,7 +22,7 @@ def folder_row(field: QLineEdit, browse) -> QHBoxLayout:
 
 
 class StartupPage(Retranslatable, QWidget):
-    """Base of the three views. Subclasses fill ``self.form`` and implement ``accept``/``retranslate``.
+    """Base of the three views; subclasses fill ``self.form``, do ``accept`` and ``retranslate``.
 
     No translated text here: ``self.tr`` uses the runtime class name as its context.
     """

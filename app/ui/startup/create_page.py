@@ -114,9 +114,9 @@ class CreatePage(StartupPage):
                 if passphrase != self.passphrase_confirm.text():
                     raise UserFacingError(self.tr("The two passphrases differ."))
             path = self.path.text().strip()
-            self.state.create_workspace(path, self.party_name.text(),
-                                        self.party_role.currentData(), self.admin_name.text().strip(),
-                                        self.admin_password.text(), passphrase)
+            self.state.create_workspace(
+                path, self.party_name.text(), self.party_role.currentData(),
+                self.admin_name.text().strip(), self.admin_password.text(), passphrase)
         finally:
             for field in (self.admin_password, self.admin_confirm, self.passphrase,
                           self.passphrase_confirm):

@@ -18,6 +18,7 @@ class LoginPage(StartupPage):
         self.user = QLineEdit()
         self.password = password_field()
         self.user_label, self.password_label = QLabel(), QLabel()
+        self.party: tuple[str, str] | None = None  # (name, role) of the open workspace
         self.body.insertWidget(2, self.workspace_label)
         self.form.addRow(self.user_label, self.user)
         self.form.addRow(self.password_label, self.password)
@@ -37,18 +38,20 @@ class LoginPage(StartupPage):
     def enter(self, data: dict) -> None:
         super().enter(data)
         self.password.clear()
+        ws = self.state.workspace
+        self.party = (ws.party_name, ws.role) if ws is not None else None
         if self.state.suggested_user:
             self.user.setText(self.state.suggested_user)
         self._show_workspace()
         (self.password if self.user.text() else self.user).setFocus()
 
     def _show_workspace(self) -> None:
-        ws = self.state.workspace
-        if ws is None:
+        if self.party is None:
             self.workspace_label.setText("")
             return
         # The party name was typed by a person: plain text only (the label is PlainText).
-        self.workspace_label.setText(f"{ws.party_name} · {label(PARTY_ROLES_SHORT, ws.role)}")
+        name, role = self.party
+        self.workspace_label.setText(f"{name} · {label(PARTY_ROLES_SHORT, role)}")
 
     def accept(self) -> dict:
         try:

@@ -1,0 +1,181 @@
+"""The Jobs inbox: a proposal sent over real loopback TLS by the other workspace shows up with all
+its parameters, approving it through the button answers the waiting peer and is audited; rejecting
+needs a reason; running jobs show their progress, finished ones their transcript hash; the kill
+switch shows its banner and refuses approval; auto-approve policies."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QEvent
+
+from app.ui.pages.jobs import JobsPage
+from app.workflows import audit_trail, jobs, peer_status, peers, users
+from app.workflows.link import PeerService
+from app.workflows.session import login
+from app.workflows.workspace_admin import init_workspace
+
+WAIT_MS = 8000
+PARAMS = {"id_column": "customer_id", "min_overlap": 1000, "rotate_salt": True, "note": None}
+
+
+@pytest.fixture
+def linked(tmp_path):
+    """Bank (an analyst's PeerService) and Platform (the GUI's link, signed in as admin), paired."""
+    bank_admin, platform = [init_workspace(tmp_path / n, p, r, "admin", "admin-password")
+                            for n, p, r in (("bank", "Bank", "label"),
+                                            ("platform", "Platform", "feature"))]
+    users.add_user(bank_admin, "ana", "analyst", "analyst-pass")
+    bank = PeerService(login(bank_admin.workspace, "ana", "analyst-pass"), decision_timeout=10)
+    bank.start()
+    gui_link = peer_status.start_link(platform)
+    fps = [peers.describe_identity(s.workspace)["fingerprint"] for s in (bank_admin, platform)]
+    peers.add_peer(bank_admin, "platform", gui_link.address, fps[1])
+    peers.add_peer(platform, "bank", f"127.0.0.1:{bank.port}", fps[0])
+    bank.learn_certificate("platform")
+    assert gui_link.learn("bank").kind == "ok"
+    yield bank, platform
+    bank.stop()
+    peer_status.stop_link(platform)
+    for session in (bank_admin, platform):
+        session.workspace.close()
+
+
+@pytest.fixture
+def make_page(qtbot):
+    made = []
+
+    def make(session):
+        page = JobsPage(session)
+        qtbot.addWidget(page)
+        page.show()
+        made.append(page)
+        return page
+    yield make
+    for page in made:
+        page.timer.stop()
+        page.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.DeferredDelete)
+
+
+def cells(table, row):
+    return [table.item(row, c).text() if table.item(row, c) else ""
+            for c in range(table.columnCount())]
+
+
+def parameters(page):
+    return {page.params.item(r, 0).text(): page.params.item(r, 1).text()
+            for r in range(page.params.rowCount())}
+
+
+def remote_proposal(platform, job_type="training", params=None):
+    return jobs.receive_proposal(platform.workspace, "bank", str(uuid.uuid4()), job_type,
+                                 params or {"rounds": 20})
+
+
+def test_proposal_from_peer_is_shown_and_approved_through_the_button(linked, make_page, qtbot):
+    bank, platform = linked
+    page = make_page(platform)
+    assert page.pending.rowCount() == 0
+    answer = {}
+    proposer = threading.Thread(target=lambda: answer.setdefault(
+        "job", bank.propose("alignment", "platform", PARAMS, wait=10)))
+    proposer.start()
+    qtbot.waitUntil(lambda: page.pending.rowCount() == 1, timeout=WAIT_MS)  # the 1 s refresh
+    row = cells(page.pending, 0)
+    assert row[:3] == ["Alignment", "bank", "Peer bank"] and row[4] == "Our decision"
+    assert row[3][:4].isdigit()  # created, local time
+    assert parameters(page) == {"id_column": "customer_id", "min_overlap": "1000",
+                                "rotate_salt": "True", "note": "—"}
+    assert [v.text() for v in page.fact_values][:3] == ["Alignment", "bank", "Peer bank"]
+    assert page.approve_button.isEnabled() and page.tabs.tabText(0) == "Waiting (1)"
+    page.approve_button.click()
+    proposer.join(15)
+    job = jobs.list_jobs(platform)[0]
+    assert job.state == "approved" and job.decided_by == "admin"
+    assert answer["job"].state == "approved"  # the waiting peer got the decision
+    assert page.message.kind == "success" and page.pending.rowCount() == 0
+    assert cells(page.active, 0)[:3] == ["Alignment", "bank", "Approved"]
+    approvals = audit_trail.list_entries(platform, action="job.approve")
+    assert len(approvals) == 1 and job.id in approvals[0]["objects"]
+
+
+def test_reject_needs_a_reason_and_lands_in_history(linked, make_page):
+    _, platform = linked
+    job = remote_proposal(platform)
+    page = make_page(platform)
+    page.reject_button.click()
+    assert page.message.kind == "error" and "reason" in page.message.text()
+    assert jobs.get(platform, job.id).state == "proposed"
+    page.reason.setText("not this quarter")
+    page.reject_button.click()
+    assert jobs.get(platform, job.id).state == "rejected"
+    row = cells(page.history, 0)
+    assert row[:3] == ["Training", "bank", "Rejected"] and row[5] == "not this quarter"
+    assert len(audit_trail.list_entries(platform, action="job.reject")) == 1
+
+
+def test_running_progress_then_transcript_hash_in_history(linked, make_page, qtbot):
+    _, platform = linked
+    ws = platform.workspace
+    job = remote_proposal(platform)
+    jobs.decide(platform, job.id, approve=True)
+    jobs.transition(ws, job.id, "running")
+    page = make_page(platform)
+    jobs.report_progress(ws, job.id, 30, 120, "Building trees")
+    qtbot.waitUntil(lambda: page.active.cellWidget(0, 3) is not None
+                    and page.active.cellWidget(0, 3).value() == 30, timeout=WAIT_MS)
+    bar = page.active.cellWidget(0, 3)
+    assert bar.maximum() == 120 and cells(page.active, 0)[4] == "Building trees"
+    digest = "ab" * 32
+    jobs.transition(ws, job.id, "finished", transcript_hash=digest, result={"trees": 20})
+    qtbot.waitUntil(lambda: page.history.rowCount() == 1, timeout=WAIT_MS)
+    assert cells(page.history, 0)[2] == "Finished"
+    assert page.history.item(0, 4).toolTip() == digest
+    assert cells(page.history, 0)[4] == digest[:16] + "…"
+    assert page.active.rowCount() == 0 and page.tabs.tabText(2) == "History (1)"
+
+
+def test_kill_switch_banner_refuses_approval(linked, make_page):
+    _, platform = linked
+    job = remote_proposal(platform)
+    page = make_page(platform)
+    assert not page.banner.isVisible() and page.approve_button.isEnabled()
+    page.admin.kill_button.click()
+    assert jobs.paused(platform)
+    assert page.banner.isVisible() and page.banner.kind == "error"
+    assert "PAUSED" in page.banner.text()
+    assert page.admin.kill_button.text() == "Resume cross-party work"
+    assert not page.approve_button.isEnabled()
+    page.approve_selected()  # even if the button were clicked, the workflow refuses
+    assert page.message.text() == "Cross-party work is paused by an administrator (kill switch)."
+    assert jobs.get(platform, job.id).state == "proposed"
+    page.admin.kill_button.click()
+    assert not page.banner.isVisible() and page.approve_button.isEnabled()
+    actions = [e["action"] for e in audit_trail.list_entries(platform, action="killswitch")]
+    assert sorted(actions) == ["killswitch.pause", "killswitch.resume"]
+
+
+def test_auto_approve_policy_checkboxes(linked, make_page, qtbot):
+    _, platform = linked
+    page = make_page(platform)
+    page.admin.policy_boxes["scoring"].setChecked(True)
+    assert peer_status.auto_approve_policies(platform)["scoring"] is True
+    assert page.message.kind == "success"
+    job = remote_proposal(platform, "scoring", {"model": "m1"})
+    assert job.state == "approved" and job.decided_by == "policy"
+    qtbot.waitUntil(lambda: page.active.rowCount() == 1, timeout=WAIT_MS)
+    page.admin.policy_boxes["scoring"].setChecked(False)
+    assert peer_status.auto_approve_policies(platform)["scoring"] is False
+    assert len(audit_trail.list_entries(platform, action="job.policy")) == 2
+
+
+def test_analysts_decide_but_do_not_see_admin_controls(linked, make_page):
+    _, platform = linked
+    users.add_user(platform, "li", "analyst", "analyst-pass")
+    remote_proposal(platform)
+    page = make_page(login(platform.workspace, "li", "analyst-pass"))
+    assert page.admin.isHidden() and not page.banner.isVisible()
+    assert page.approve_button.isVisible() and page.approve_button.isEnabled()
