@@ -245,3 +245,37 @@ def test_branch_manager_does_not_get_the_page(qtbot, people):
     with pytest.raises(KeyError):
         shell.select("data")
     assert json.dumps(shell.visible_keys())  # the page list is still well-formed
+
+
+def test_partner_side_maps_without_label_and_validates(qtbot, tmp_path, small):
+    from app.workflows.workspace_admin import init_workspace
+    admin = init_workspace(tmp_path / "pws", "Platform", "feature", "admin", "correct horse")
+    try:
+        users.add_user(admin, "pat", "analyst", "analyst-pass")
+        page = open_page(qtbot, login(admin.workspace, "pat", "analyst-pass"))
+        assert page.side == "partner" and len(page.mapping.form_labels) == 3
+        choose(page, small, "partner")
+        assert page.mapping.id_column.currentData() == "user_mobile"
+        run(qtbot, page, commit=False)
+        assert page.runner.state == "finished", page.message.text()
+        assert page.report.report["side"] == "partner"
+        assert {r[1] for r in cells(page.report.columns)} == {"Identifier", "Feature"}
+    finally:
+        admin.workspace.close()
+
+
+def test_page_is_translated_at_runtime(qtbot, page, small):
+    from PySide6.QtCore import QTranslator
+    from app.ui.resources import i18n_dir
+    choose(page, small)
+    translator = QTranslator()
+    assert translator.load("lianmo_zh_CN", str(i18n_dir()))
+    QCoreApplication.installTranslator(translator)
+    try:
+        qtbot.waitUntil(lambda: page.title.text() == "授权与数据", timeout=3000)
+        assert page.tabs.tabText(1) == "2 · 字段" and page.files.detected.text() == "识别为：UTF-8。"
+        assert page.mapping.id_type.currentText() == "手机号"
+        assert page.mapping.id_column.currentData() == "customer_mobile"  # mapping kept
+    finally:
+        QCoreApplication.removeTranslator(translator)
+    qtbot.waitUntil(lambda: page.title.text() == "Consent & data", timeout=3000)

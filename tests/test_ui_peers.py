@@ -199,7 +199,8 @@ def test_window_runs_the_listener_while_signed_in(qapp, tmp_path):
     session = window.state.sign_in("admin", "admin-password")
     window.show_shell(session)
     page = window.shell.select("peers")
-    assert page.identity.listening.text().startswith("Not listening: 'not an address' is not HOST:PORT.")
+    assert page.identity.listening.text().startswith(
+        "Not listening: 'not an address' is not HOST:PORT.")
     window.close()
     assert peer_status.link_for(session) is None
     window.deleteLater()

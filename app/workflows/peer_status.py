@@ -1,4 +1,4 @@
-"""The desktop app's peer link while a workspace is open: one listener, and what each peer last said.
+"""The desktop app's peer link while a workspace is open: a listener, and what each peer last said.
 
 The GUI keeps one ``PeerLink`` per signed-in session: a ``PeerService`` listening in the background
 (so the peer can reach us for proposals and job runs) plus a small board of the latest outcome per
@@ -143,7 +143,7 @@ _links: dict[int, PeerLink] = {}
 
 
 def start_link(session: Session, listen: str = DEFAULT_LISTEN) -> PeerLink:
-    """Create and start the session's link (a bad listen address leaves it stopped with a reason)."""
+    """Create and start the session's link (a bad listen address leaves it stopped, with why)."""
     stop_link(session)
     try:
         link = PeerLink(session, listen)

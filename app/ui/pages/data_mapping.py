@@ -11,7 +11,6 @@ from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QGridLayout, QHBoxLayout, QHeaderView,
                                QLineEdit, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
-from app.data.ids import ID_TYPES
 from app.data.profile import CONSENT_FIELDS, CONTACT_FLAGS, FORMAT, Profile
 from app.ui.widgets import Retranslatable, plain_label
 
