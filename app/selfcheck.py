@@ -1,18 +1,26 @@
 """``--self-check``: prove the installation (source or frozen bundle) has every part it needs.
 
-Each check prints one line; any failure makes the exit code non-zero. The classic silent failure is a
-bundle without gmpy2's metadata, where ``phe`` quietly falls back to pure Python (8x slower).
+Each check prints one line; any failure makes the exit code non-zero. The checks target silent
+failures: phe without gmpy2 quietly runs in pure Python (~8x slower), keyring without its
+metadata quietly has no backend, a bundle without ``resources/`` quietly shows English and boxes,
+and a frozen app without ``freeze_support()`` cannot start its crypto worker processes.
 """
 
 from __future__ import annotations
 
-import importlib
+import hashlib
+import multiprocessing
 import os
 import sys
+from pathlib import Path
 from typing import Callable
+
+FROZEN = bool(getattr(sys, "frozen", False))
 
 
 def check_gmpy2_in_phe() -> str:
+    # phe.util does ``try: import gmpy2; HAVE_GMP = True except ImportError: HAVE_GMP = False`` and
+    # every phe primitive branches on HAVE_GMP: it is exactly the switch we care about.
     from phe import util
     if not getattr(util, "HAVE_GMP", False):
         raise RuntimeError("phe runs without gmpy2 (pure Python, ~8x slower)")
@@ -38,31 +46,81 @@ def check_ristretto() -> str:
     return "rbcl Ristretto255 functions present"
 
 
+def _choose_platform() -> str:
+    """The platform plugin Qt will use; headless Linux gets ``offscreen`` instead of a Qt abort."""
+    chosen = os.environ.get("QT_QPA_PLATFORM", "").strip()
+    if not chosen and sys.platform.startswith("linux") and not (
+            os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        os.environ["QT_QPA_PLATFORM"] = chosen = "offscreen"
+    return chosen or {"win32": "windows", "darwin": "cocoa"}.get(sys.platform, "xcb")
+
+
+def _preflight_plugin(name: str) -> None:
+    """Load the plugin file first: Qt itself aborts the process when a platform plugin fails."""
+    from PySide6.QtCore import QLibraryInfo, QPluginLoader
+    folder = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath)) / "platforms"
+    candidates = [folder / f"libq{name}.so", folder / f"q{name}.dll", folder / f"libq{name}.dylib"]
+    found = [p for p in candidates if p.is_file()]
+    if not found:
+        if not folder.is_dir() or not any(folder.iterdir()):
+            raise RuntimeError(f"no Qt platform plugins in {folder}")
+        return  # an alias Qt resolves itself (e.g. wayland-egl)
+    loader = QPluginLoader(str(found[0]))
+    if not loader.load():
+        raise RuntimeError(f"platform plugin '{name}' cannot load: {loader.errorString()}")
+
+
 def check_qt() -> str:
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen" if not os.environ.get("DISPLAY") else "xcb")
-    from PySide6.QtGui import QFontDatabase, QGuiApplication
-    importlib.import_module("PySide6.QtCharts")
-    app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])
-    return f"Qt platform plugin '{app.platformName()}' loaded; QtCharts present; " \
-           f"{len(QFontDatabase.families())} font families"
+    name = _choose_platform()
+    _preflight_plugin(name)
+    from PySide6.QtWidgets import QApplication  # the GUI needs widgets, not just QtGui
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    return f"Qt platform plugin '{app.platformName()}' loaded"
+
+
+def check_qtcharts() -> str:
+    check_qt()
+    from PySide6 import QtCharts  # direct import, so the bundler sees it
+    chart = QtCharts.QChart()
+    chart.addSeries(QtCharts.QLineSeries())
+    return "QtCharts present"
 
 
 def check_cjk_font() -> str:
     check_qt()
     from PySide6.QtGui import QFontDatabase
     from app.ui.fonts import load_bundled_fonts  # noqa: PLC0415 - UI module, only in this check
-    load_bundled_fonts()
-    cjk = [f for f in QFontDatabase.families(QFontDatabase.WritingSystem.SimplifiedChinese)]
+    bundled = load_bundled_fonts()
+    cjk = QFontDatabase.families(QFontDatabase.WritingSystem.SimplifiedChinese)
+    if FROZEN and not bundled:
+        raise RuntimeError("the bundled CJK font is missing from the bundle")
     if not cjk:
         raise RuntimeError("no font can render Simplified Chinese")
-    return f"CJK font available ({cjk[0]})"
+    source = [f for f in cjk if f in bundled]
+    return f"CJK font available ({source[0]}, bundled)" if source else f"CJK font available ({cjk[0]}, system)"
+
+
+def check_resources() -> str:
+    from app.store.migrations import available
+    from app.ui.resources import i18n_dir, resource_dir  # plain paths, no Qt
+    migrations = available()  # raises when the folder is missing or numbers have gaps
+    if not migrations:
+        raise RuntimeError("no schema migrations shipped")
+    missing = [p.name for p in (i18n_dir() / "lianmo_zh_CN.qm", resource_dir() / "id_vectors_v1.json")
+               if not p.is_file()]
+    if missing:
+        raise RuntimeError(f"missing from {resource_dir()}: {', '.join(missing)}")
+    return f"{len(migrations)} schema migrations, zh_CN translation, ID test vectors"
 
 
 def check_keyring() -> str:
+    from importlib.metadata import entry_points
     from app.store import keys
+    if not list(entry_points(group="keyring.backends")):
+        raise RuntimeError("keyring has no backends registered (its package metadata is missing)")
     if keys.keyring_available():
         return f"OS keyring backend: {keys.backend_name()}"
-    return "no OS keyring: workspaces will use passphrase mode (--passphrase-env)"
+    return "no usable OS keyring here: workspaces will use passphrase mode (--passphrase-env)"
 
 
 def check_paillier() -> str:
@@ -75,7 +133,6 @@ def check_paillier() -> str:
 
 
 def check_psi() -> str:
-    import hashlib
     import rbcl
     items = [b"13800138000", b"13900139000"]
     k1, k2 = rbcl.crypto_core_ristretto255_scalar_random(), rbcl.crypto_core_ristretto255_scalar_random()
@@ -91,10 +148,37 @@ def check_psi() -> str:
     return "tiny ECDH-PSI over Ristretto255"
 
 
+def check_process_pool() -> str:
+    """Both kinds of crypto worker pools start (spawn; frozen apps need freeze_support) and compute."""
+    from concurrent.futures import ProcessPoolExecutor
+    from phe import paillier as phe_paillier
+    from app.crypto import pool, ristretto
+
+    pub, priv = phe_paillier.generate_paillier_keypair(n_length=1024)
+    width = 2 * ((pub.n.bit_length() + 7) // 8)
+    values = [[7, 11], [13]]
+    blobs = [b"".join(pub.raw_encrypt(m).to_bytes(width, "big") for m in part) for part in values]
+    workers = pool.WorkerPool(size=2)
+    try:
+        got = workers.run_each("app.crypto.paillier:task_decrypt",
+                               [(blob, int(priv.p), int(priv.q)) for blob in blobs])
+    finally:
+        workers.close()
+    if got != values:
+        raise RuntimeError("Paillier decryption in the worker pool gave wrong results")
+    tag, scalar = b"selfcheck", ristretto.SecretScalar().raw()
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as executor:
+        blinded = executor.submit(ristretto.hash_and_blind, tag, scalar, [b"1", b"2"]).result(timeout=120)
+    if blinded != ristretto.hash_and_blind(tag, scalar, [b"1", b"2"]):
+        raise RuntimeError("Ristretto blinding in a worker process differs from this process")
+    return "process pools: Paillier decryption on 2 workers, Ristretto blinding on 1"
+
+
 CHECKS: list[tuple[str, Callable[[], str]]] = [
     ("gmpy2", check_gmpy2_in_phe), ("sqlcipher", check_sqlcipher), ("ristretto", check_ristretto),
-    ("qt", check_qt), ("cjk-font", check_cjk_font), ("keyring", check_keyring),
-    ("paillier", check_paillier), ("psi", check_psi),
+    ("qt", check_qt), ("qtcharts", check_qtcharts), ("cjk-font", check_cjk_font),
+    ("resources", check_resources), ("keyring", check_keyring), ("paillier", check_paillier),
+    ("psi", check_psi), ("process-pool", check_process_pool),
 ]
 
 
@@ -102,9 +186,9 @@ def run_self_check() -> int:
     failures = 0
     for name, check in CHECKS:
         try:
-            print(f"[ok]   {name}: {check()}")
+            print(f"[ok]   {name}: {check()}", flush=True)
         except Exception as exc:  # each failure is reported, then the next check runs
             failures += 1
-            print(f"[FAIL] {name}: {exc}")
-    print("self-check passed" if not failures else f"self-check FAILED ({failures})")
+            print(f"[FAIL] {name}: {exc}", flush=True)
+    print("self-check passed" if not failures else f"self-check FAILED ({failures})", flush=True)
     return 1 if failures else 0

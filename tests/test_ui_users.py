@@ -115,7 +115,7 @@ def test_steps_visible_and_enabled_per_role(qtbot, admin_session):
         assert item.toolTip() == "not available in this version"
         with pytest.raises(KeyError):
             analyst.select(key)
-    assert manager.stack.currentWidget() is manager.empty
+    assert manager.current_key() == "segments"  # a branch manager lands on their review
     for widget in (admin, analyst, manager):
         widget.deleteLater()
     QCoreApplication.sendPostedEvents(None, QEvent.DeferredDelete)

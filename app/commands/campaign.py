@@ -1,7 +1,9 @@
-"""``campaign evaluate``: evaluate a campaign run outside the product from an outcomes file.
+"""``campaign ...``: campaign evaluation (docs/campaign-evaluation.md).
 
-Standalone mode: no workspace is opened; the file, the report and the optional partner report
-stay on the local disk. The report layout is documented in docs/campaign-evaluation.md.
+``campaign evaluate`` is the standalone mode: no workspace is opened; the file, the report and
+the optional partner report stay on the local disk. The in-product commands work on a plan in
+a workspace: ``import-outcomes``, ``evaluate-plan``, ``share`` (the aggregate report to a pinned
+peer through an approved job), ``retrain-labels`` and ``simulate-outcomes`` (demo only).
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ def register(subparsers) -> None:
     ev.add_argument("--min-cell", type=int, default=10, metavar="N",
                     help="partner report: hide cells with fewer customers in an arm (default 10)")
     ev.set_defaults(handler=evaluate)
+    _register_plan_commands(sub)
 
 
 def _split(text: str) -> list[str]:
@@ -145,3 +148,140 @@ def format_summary(report: dict) -> str:
         if model["psi"] is not None and model["psi"]["psi"] is not None:
             lines.append(f"Score drift PSI {model['psi']['psi']:.4f} ({model['psi']['level']})")
     return "\n".join(lines)
+
+
+# ---- in-product: plans in a workspace ------------------------------------------------------------
+
+def _register_plan_commands(sub) -> None:
+    from app.commands._common import add_workspace_args
+
+    def command(name: str, handler, help_text: str):
+        p = sub.add_parser(name, help=help_text)
+        add_workspace_args(p)
+        p.add_argument("--json", action="store_true", help="print JSON")
+        p.set_defaults(handler=handler)
+        return p
+
+    imp = command("import-outcomes", _import_outcomes,
+                  "match a bind file (identifier, bound at, channel) to a plan's members")
+    imp.add_argument("--plan", required=True, metavar="ID")
+    imp.add_argument("--outcomes", required=True, metavar="FILE", help="CSV (UTF-8/GBK) or XLSX")
+    imp.add_argument("--id-column", default="customer_id", metavar="COL")
+    imp.add_argument("--bound-at-column", default="bound_at", metavar="COL")
+    imp.add_argument("--channel-column", default="channel", metavar="COL")
+    imp.add_argument("--id-type", metavar="TYPE",
+                     help="mobile, id_card, opaque or reference (default: the plan's)")
+    imp.add_argument("--delimiter", default=",", metavar="X")
+    imp.add_argument("--encoding", default="auto", metavar="ENC")
+    ev = command("evaluate-plan", _evaluate_plan,
+                 "evaluate a finalised plan; stored as a new evaluation version")
+    ev.add_argument("--plan", required=True, metavar="ID")
+    ev.add_argument("--window-days", type=int, default=30, metavar="N")
+    ev.add_argument("--at", metavar="ISO", help="ignore binds recorded after this moment")
+    ev.add_argument("--report", required=True, metavar="OUT.json")
+    ev.add_argument("--partner-report", metavar="OUT.json",
+                    help="also write the aggregate-only partner report")
+    ev.add_argument("--min-cell", type=int, default=10, metavar="N")
+    share = command("share", _share, "send an evaluation's aggregate report to a pinned peer "
+                                     "(an evaluation_share job the peer approves)")
+    share.add_argument("--peer", required=True, metavar="NAME")
+    share.add_argument("--evaluation", required=True, metavar="ID")
+    share.add_argument("--min-cell", type=int, default=10, metavar="N")
+    share.add_argument("--wait", type=float, default=600, metavar="SECONDS",
+                       help="how long to wait for the peer's decision")
+    labels = command("retrain-labels", _retrain_labels,
+                     "build retraining labels from an evaluation; prints the training parameters")
+    labels.add_argument("--evaluation", required=True, metavar="ID")
+    sim = command("simulate-outcomes", _simulate, "demo only: draw a bind file for a plan "
+                                                  "from the simulated world")
+    sim.add_argument("--plan", required=True, metavar="ID")
+    sim.add_argument("--seed", type=int, default=1)
+    sim.add_argument("--out", required=True, metavar="DIR")
+
+
+def _with_session(args, fn):
+    from app.commands._common import open_session
+
+    session = open_session(args)
+    try:
+        return fn(session)
+    finally:
+        session.workspace.close()
+
+
+def _print(args, result: dict, text: str) -> None:
+    print(json.dumps(result, indent=2, ensure_ascii=False, default=str) if args.json else text)
+
+
+def _import_outcomes(args) -> int:
+    from app.commands._common import console_task
+    from app.workflows import campaign as wf
+
+    delimiter = "\t" if args.delimiter.lower() in ("tab", "\\t") else args.delimiter
+    counts = _with_session(args, lambda s: wf.import_outcomes(
+        s, args.plan, args.outcomes, args.id_column, args.bound_at_column, args.channel_column,
+        args.id_type, delimiter, args.encoding, console_task("Reading")))
+    lines = [f"Rows read {counts['rows_read']}, rejected {counts['rejected']}, "
+             f"matched {counts['matched']} (treated {counts['matched_treated']}, control "
+             f"{counts['matched_control']}, left out {counts['matched_left_out']}), "
+             f"matching no plan member {counts['unmatched']}."]
+    lines += [f"  row {p['row']}, column {p['column']}: {p['reason']}" for p in counts["problems"]]
+    _print(args, counts, "\n".join(lines))
+    return 0
+
+
+def _evaluate_plan(args) -> int:
+    from app.workflows import campaign as wf
+
+    if args.min_cell < 1:
+        raise ValidationError("--min-cell must be at least 1.")
+    report = _with_session(args, lambda s: wf.evaluate_plan(s, args.plan, args.window_days, args.at))
+    _write_json(Path(args.report), report)
+    if args.partner_report:
+        _write_json(Path(args.partner_report), partner_report(report, args.min_cell))
+    p = report["parameters"]
+    text = (f"{format_summary(report)}\nWindow {p['window_start']} .. {p['window_end']} "
+            f"({p['window_days']} days from the {p['window_basis'].replace('_', ' ')}; "
+            f"{'complete' if p['window_complete'] else 'still open'}).\n"
+            f"Evaluation {report['evaluation']['id']} (version {report['evaluation']['version']}) "
+            f"written to {args.report}")
+    _print(args, {"evaluation": report["evaluation"], "report": args.report}, text)
+    return 0
+
+
+def _share(args) -> int:
+    from app.workflows import campaign as wf
+    from app.workflows.link import PeerService
+
+    def run(session):
+        service = PeerService(session, decision_timeout=args.wait)
+        return wf.share_with_partner(session, service, args.peer, args.evaluation,
+                                     args.min_cell, wait=args.wait)
+    job = _with_session(args, run)
+    states = {"finished": "The partner received and stored the aggregate report.",
+              "proposed": "The partner has not decided yet; the job waits for its approval.",
+              "rejected": f"The partner rejected the job: {job.reason or 'no reason given'}."}
+    _print(args, {"job": job.id, "state": job.state, "result": job.result},
+           f"Job {job.id}: {job.state}. {states.get(job.state, '')}")
+    return 0 if job.state in ("finished", "proposed") else 2
+
+
+def _retrain_labels(args) -> int:
+    from app.workflows import campaign as wf
+
+    proposal = _with_session(args, lambda s: wf.retrain_proposal_params(s, args.evaluation))
+    p = proposal.params
+    _print(args, p, f"Labels stored for dataset {p['dataset']} v{p['dataset_version']}: "
+                    f"{p['labelled']} labelled, {p['positives']} bound.\n"
+                    f"Training parameters: {json.dumps(p, ensure_ascii=False)}")
+    return 0
+
+
+def _simulate(args) -> int:
+    from app.workflows import campaign as wf
+
+    Path(args.out).mkdir(parents=True, exist_ok=True)
+    sim = _with_session(args, lambda s: wf.simulate_demo_outcomes(s, args.plan, args.seed, args.out))
+    _print(args, vars(sim), f"{sim.rows} simulated binds written to {sim.path}; true uplift over "
+                            f"the treated customers {100 * sim.true_uplift_abs:.2f} pp.")
+    return 0

@@ -53,6 +53,7 @@ RUNNERS = {
     "alignment": "app.workflows.alignment:run_alignment_job",
     "training": "app.workflows.training:run_training_job",
     "scoring": "app.workflows.training:run_scoring_job",
+    "evaluation_share": "app.workflows.campaign:run_evaluation_share_job",
 }
 
 

@@ -219,6 +219,318 @@
     </message>
 </context>
 <context>
+    <name>BranchReview</name>
+    <message>
+        <location filename="../../app/ui/pages/segments_branch.py" line="+34"/>
+        <source>Campaign</source>
+        <translation>营销活动</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Version</source>
+        <translation>版本</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+8"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location line="-2"/>
+        <source>No.</source>
+        <translation>序号</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Customer reference</source>
+        <translation>客户编号</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Masked ID</source>
+        <translation>脱敏标识</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Channel</source>
+        <translation>渠道</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Decile</source>
+        <translation>十分位</translation>
+    </message>
+    <message>
+        <location line="+33"/>
+        <source>Reason (required to remove a customer or to reject the list)</source>
+        <translation>原因（移除客户或退回名单时必填）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Remove customer</source>
+        <translation>移除客户</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Approve list</source>
+        <translation>批准名单</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reject list</source>
+        <translation>退回名单</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Export call sheet…</source>
+        <translation>导出外呼表…</translation>
+    </message>
+    <message>
+        <location line="+57"/>
+        <source>Branch %1, %2 v%3: %4 to contact, %5 removed, %6 in the control group (not listed). Your decision: %7.</source>
+        <translation>网点 %1，%2 v%3：待联系 %4 人，已移除 %5 人，对照组 %6 人（不列出）。您的决定：%7。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Pitch: %1</source>
+        <translation>话术：%1</translation>
+    </message>
+    <message>
+        <location line="+34"/>
+        <source>Customer %1 was removed from your branch&apos;s list.</source>
+        <translation>客户 %1 已从本网点名单中移除。</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>You approved your branch&apos;s list.</source>
+        <translation>您已批准本网点的名单。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>You rejected your branch&apos;s list.</source>
+        <translation>您已退回本网点的名单。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Export call sheet to</source>
+        <translation>将外呼表导出到</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>%1 files written to %2.</source>
+        <translation>已将 %1 个文件写入 %2。</translation>
+    </message>
+</context>
+<context>
+    <name>CampaignPage</name>
+    <message>
+        <location filename="../../app/ui/pages/campaign.py" line="111"/>
+        <source>Campaign</source>
+        <translation>营销活动</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages/campaign.py" line="114"/>
+        <source>Import who bound after the campaign, then compare the invited customers with the control group: uplift with 95% intervals, by channel, branch and score decile.</source>
+        <translation>导入活动后的绑卡结果，将受邀客户与对照组比较：提升率及 95% 置信区间，按渠道、网点和评分十分位细分。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages/campaign.py" line="117"/>
+        <source>Results for your branch %1 only: its invited customers compared with its control group.</source>
+        <translation>仅显示您的网点 %1 的结果：本网点受邀客户与其对照组的比较。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages/campaign.py" line="120"/>
+        <source>Plan</source>
+        <translation>方案</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages/campaign.py" line="121"/>
+        <source>Window (days)</source>
+        <translation>归因窗口（天）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages/campaign.py" line="122"/>
+        <source>Import outcomes…</source>
+        <translation>导入结果…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages/campaign.py" line="123"/>
+        <source>Evaluate</source>
+        <translation>评估</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages/campaign.py" line="124"/>
+        <source>Export PDF…</source>
+        <translation>导出 PDF…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages/campaign.py" line="125"/>
+        <source>Export XLSX…</source>
+        <translation>导出 XLSX…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages/campaign.py" line="126"/>
+        <source>By channel</source>
+        <translation>按渠道</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages/campaign.py" line="126"/>
+        <source>By branch</source>
+        <translation>按网点</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages/campaign.py" line="127"/>
+        <source>By plan decile</source>
+        <translation>按方案十分位</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages/campaign.py" line="127"/>
+        <location filename="../../app/ui/pages/campaign.py" line="242"/>
+        <source>Uplift curve</source>
+        <translation>提升曲线</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages/campaign.py" line="130"/>
+        <source>No finalised plan</source>
+        <translation>没有已定稿的方案</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages/campaign.py" line="196"/>
+        <source>%1 rows read: %2 matched plan customers (%3 treated, %4 control), %5 matched nobody in the plan, %6 rejected. Evaluate to see the result.</source>
+        <translation>已读取 %1 行：%2 行匹配到方案客户（受邀 %3，对照 %4），%5 行未匹配到方案中的任何客户，%6 行被拒绝。请点击“评估”查看结果。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages/campaign.py" line="219"/>
+        <source>No evaluation yet: import outcomes and press Evaluate.</source>
+        <translation>尚无评估：请导入结果后点击“评估”。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages/campaign.py" line="225"/>
+        <source>first reach-list export</source>
+        <translation>首次导出触达名单</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages/campaign.py" line="226"/>
+        <source>plan finalisation</source>
+        <translation>方案定稿</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages/campaign.py" line="228"/>
+        <source>Evaluation v%1 · window %2 days from the %3 (%4 to %5, %6) · %7 bind events in the window</source>
+        <translation>评估 v%1 · 自%3起 %2 天窗口（%4 至 %5，%6）· 窗口内绑卡事件 %7 个</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages/campaign.py" line="233"/>
+        <source>complete</source>
+        <translation>已结束</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages/campaign.py" line="233"/>
+        <source>still open</source>
+        <translation>尚未结束</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages/campaign.py" line="235"/>
+        <source>uplift (pp)</source>
+        <translation>提升（百分点）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages/campaign.py" line="237"/>
+        <source>Uplift by channel</source>
+        <translation>各渠道提升</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages/campaign.py" line="238"/>
+        <source>Uplift by branch</source>
+        <translation>各网点提升</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages/campaign.py" line="239"/>
+        <source>Uplift by plan score decile (1 = highest)</source>
+        <translation>按方案评分十分位的提升（1 = 最高）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages/campaign.py" line="242"/>
+        <source>share targeted (top scores first)</source>
+        <translation>触达比例（高分优先）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages/campaign.py" line="243"/>
+        <source>incremental binds per 100 customers</source>
+        <translation>每百名客户的增量绑卡数</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages/campaign.py" line="243"/>
+        <source>random targeting</source>
+        <translation>随机触达</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages/campaign.py" line="254"/>
+        <source>Export PDF</source>
+        <translation>导出 PDF</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages/campaign.py" line="254"/>
+        <source>PDF (*.pdf)</source>
+        <translation>PDF 文件 (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages/campaign.py" line="259"/>
+        <source>Campaign evaluation: %1</source>
+        <translation>营销活动评估：%1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages/campaign.py" line="261"/>
+        <location filename="../../app/ui/pages/campaign.py" line="272"/>
+        <source>Saved %1.</source>
+        <translation>已保存 %1。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages/campaign.py" line="267"/>
+        <source>Export XLSX</source>
+        <translation>导出 XLSX</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages/campaign.py" line="267"/>
+        <source>Excel workbook (*.xlsx)</source>
+        <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+</context>
+<context>
+    <name>ConditionTable</name>
+    <message>
+        <location filename="../../app/ui/pages/segments_conditions.py" line="+101"/>
+        <source>Column</source>
+        <translation>字段</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Operator</source>
+        <translation>运算符</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Value</source>
+        <translation>值</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Channel</source>
+        <translation>渠道</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Add rule</source>
+        <translation>添加规则</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Remove rule</source>
+        <translation>删除规则</translation>
+    </message>
+</context>
+<context>
     <name>CreatePage</name>
     <message>
         <location filename="../../app/ui/startup/create_page.py" line="+65"/>
@@ -359,7 +671,7 @@
         <translation>自动识别</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/data_mapping.py" line="+22"/>
+        <location filename="../../app/ui/pages/data_mapping.py" line="+21"/>
         <source>Mobile number</source>
         <translation>手机号</translation>
     </message>
@@ -731,6 +1043,46 @@
     </message>
 </context>
 <context>
+    <name>DistributionPanel</name>
+    <message>
+        <location filename="../../app/ui/pages/segments_chart.py" line="+41"/>
+        <source>Decile</source>
+        <translation>十分位</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <location line="+26"/>
+        <location line="+25"/>
+        <source>Customers</source>
+        <translation>客户数</translation>
+    </message>
+    <message>
+        <location line="-51"/>
+        <source>Mean score</source>
+        <translation>平均分</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Min</source>
+        <translation>最低</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Max</source>
+        <translation>最高</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Score distribution</source>
+        <translation>评分分布</translation>
+    </message>
+    <message>
+        <location line="+38"/>
+        <source>Score</source>
+        <translation>评分</translation>
+    </message>
+</context>
+<context>
     <name>Errors</name>
     <message>
         <location filename="../../app/ui/errors.py" line="+20"/>
@@ -887,6 +1239,76 @@
         <source>The peer closed the connection.</source>
         <translation>合作方关闭了连接。</translation>
     </message>
+    <message>
+        <location filename="../../app/ui/pages/segments_common.py" line="+46"/>
+        <source>Please give a reason.</source>
+        <translation>请填写原因。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Your branch has already decided on this list.</source>
+        <translation>本网点已对该名单作出决定。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This plan is finalised; its branch lists can no longer change.</source>
+        <translation>该计划已定稿，网点名单不能再修改。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reach lists are exported only from a finalised plan.</source>
+        <translation>只有已定稿的计划才能导出触达名单。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This plan is already finalised.</source>
+        <translation>该计划已经定稿。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>A finalised plan cannot be changed; create a new plan.</source>
+        <translation>已定稿的计划不能修改，请新建计划。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Your branch has no customers in this plan.</source>
+        <translation>本网点在该计划中没有客户。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No customer with this reference is on your branch&apos;s list.</source>
+        <translation>本网点名单中没有此编号的客户。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The plan changed meanwhile; open your branch&apos;s list again.</source>
+        <translation>计划已被更新，请重新打开本网点名单。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Branch managers see only their own branch&apos;s list.</source>
+        <translation>网点经理只能查看本网点的名单。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>There is no such plan.</source>
+        <translation>没有这个计划。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Plan rules: &apos;campaign_id&apos; is 1-64 letters, digits, &apos;.&apos;, &apos;-&apos;, &apos;_&apos; and starts with a letter or digit.</source>
+        <translation>计划规则：活动编号为 1-64 个字母、数字、&apos;.&apos;、&apos;-&apos; 或 &apos;_&apos;，并以字母或数字开头。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Plan rules: &apos;template_id&apos; must not be empty.</source>
+        <translation>计划规则：应用模板编号不能为空。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>A plan without a control group needs &apos;control.allow_no_control&apos;: true and a &apos;control.reason&apos;.</source>
+        <translation>不设对照组的计划需要 &apos;control.allow_no_control&apos;: true 和 &apos;control.reason&apos;。</translation>
+    </message>
 </context>
 <context>
     <name>FilesView</name>
@@ -950,6 +1372,50 @@
         <location line="+2"/>
         <source>Read as %1.</source>
         <translation>按 %1 读取。</translation>
+    </message>
+</context>
+<context>
+    <name>HeadlineCards</name>
+    <message>
+        <location filename="../../app/ui/pages/campaign_charts.py" line="53"/>
+        <source>Uplift (treated − control)</source>
+        <translation>提升（受邀 − 对照）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages/campaign_charts.py" line="54"/>
+        <source>p-value</source>
+        <translation>p 值</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages/campaign_charts.py" line="54"/>
+        <source>Incremental binds</source>
+        <translation>增量绑卡数</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages/campaign_charts.py" line="55"/>
+        <source>Bind rate</source>
+        <translation>绑卡率</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages/campaign_charts.py" line="69"/>
+        <location filename="../../app/ui/pages/campaign_charts.py" line="77"/>
+        <source>95% CI %1 to %2</source>
+        <translation>95% 置信区间 %1 至 %2</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages/campaign_charts.py" line="73"/>
+        <source>significant at 5%</source>
+        <translation>在 5% 水平显著</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages/campaign_charts.py" line="74"/>
+        <source>not significant at 5%</source>
+        <translation>在 5% 水平不显著</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages/campaign_charts.py" line="80"/>
+        <source>treated %1 · control %2</source>
+        <translation>受邀 %1 · 对照 %2</translation>
     </message>
 </context>
 <context>
@@ -1293,6 +1759,119 @@
     </message>
 </context>
 <context>
+    <name>LiveCounts</name>
+    <message>
+        <location filename="../../app/ui/pages/segments_counts.py" line="+27"/>
+        <source>Step</source>
+        <translation>步骤</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Customers</source>
+        <translation>客户数</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Treated</source>
+        <translation>触达组</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Control</source>
+        <translation>对照组</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Channel</source>
+        <translation>渠道</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Branch</source>
+        <translation>网点</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Decile</source>
+        <translation>十分位</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Funnel</source>
+        <translation>漏斗</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>By channel</source>
+        <translation>按渠道</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>By branch</source>
+        <translation>按网点</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>By decile</source>
+        <translation>按十分位</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Updating the counts…</source>
+        <translation>正在更新计数…</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Counts not updated: %1</source>
+        <translation>计数未更新：%1</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Counts for the rules as they are now.</source>
+        <translation>以下为当前规则的计数。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Choose a score source to see live counts.</source>
+        <translation>选择评分来源后即可查看实时计数。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>%1 treated and %2 in the control group, out of %3 eligible (%4 scored). %5 moved to the app by branch capacity.</source>
+        <translation>触达组 %1 人，对照组 %2 人，符合条件 %3 人（已评分 %4 人）。因网点容量转入 App 的有 %5 人。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Scored</source>
+        <translation>已评分</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Excluded: %1</source>
+        <translation>排除：%1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Eligible</source>
+        <translation>符合条件</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Selected</source>
+        <translation>已选中</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Dropped for branch capacity</source>
+        <translation>因网点容量剔除</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>In the plan</source>
+        <translation>计划内</translation>
+    </message>
+</context>
+<context>
     <name>LoginPage</name>
     <message>
         <location filename="../../app/ui/startup/login_page.py" line="+29"/>
@@ -1512,6 +2091,55 @@
         <location line="+31"/>
         <source>Choose the workspace folder</source>
         <translation>选择工作区文件夹</translation>
+    </message>
+</context>
+<context>
+    <name>OutcomeImportDialog</name>
+    <message>
+        <location filename="../../app/ui/pages/campaign_import.py" line="70"/>
+        <source>Import outcomes</source>
+        <translation>导入结果</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages/campaign_import.py" line="71"/>
+        <source>Choose file…</source>
+        <translation>选择文件…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages/campaign_import.py" line="72"/>
+        <location filename="../../app/ui/pages/campaign_import.py" line="79"/>
+        <source>Outcome file</source>
+        <translation>结果文件</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages/campaign_import.py" line="72"/>
+        <source>Delimiter</source>
+        <translation>分隔符</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages/campaign_import.py" line="72"/>
+        <source>Customer identifier</source>
+        <translation>客户标识</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages/campaign_import.py" line="73"/>
+        <source>Identifier type</source>
+        <translation>标识类型</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages/campaign_import.py" line="73"/>
+        <source>Bound at (date/time)</source>
+        <translation>绑卡时间（日期/时间）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages/campaign_import.py" line="74"/>
+        <source>Channel bound through</source>
+        <translation>绑卡渠道</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages/campaign_import.py" line="80"/>
+        <source>Outcomes (*.csv *.txt *.xlsx)</source>
+        <translation>结果文件 (*.csv *.txt *.xlsx)</translation>
     </message>
 </context>
 <context>
@@ -1781,6 +2409,109 @@
     </message>
 </context>
 <context>
+    <name>PlansPanel</name>
+    <message>
+        <location filename="../../app/ui/pages/segments_plans.py" line="+98"/>
+        <source>Campaign</source>
+        <translation>营销活动</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Version</source>
+        <translation>版本</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Created by</source>
+        <translation>创建人</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Created at</source>
+        <translation>创建时间</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Branch</source>
+        <translation>网点</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Treated</source>
+        <translation>触达组</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Control</source>
+        <translation>对照组</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Review</source>
+        <translation>审核</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Edit rules of this plan</source>
+        <translation>编辑该计划的规则</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Finalise…</source>
+        <translation>定稿…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Export reach lists…</source>
+        <translation>导出触达名单…</translation>
+    </message>
+    <message>
+        <location line="+48"/>
+        <source>%1 v%2, %3: %4 treated, %5 control. Branches: %6 approved, %7 rejected, %8 pending.</source>
+        <translation>%1 v%2，%3：触达组 %4 人，对照组 %5 人。网点：%6 个已批准，%7 个已退回，%8 个待审核。</translation>
+    </message>
+    <message>
+        <location line="+38"/>
+        <source>Finalise plan</source>
+        <translation>计划定稿</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Finalise this plan? Branch lists are frozen; branches that did not answer follow the plan&apos;s rule. This cannot be undone.</source>
+        <translation>确定将该计划定稿吗？网点名单将被冻结，未答复的网点按计划规则处理。此操作不可撤销。</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>The plan is finalised; its reach lists can be exported.</source>
+        <translation>计划已定稿，可以导出触达名单。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Export reach lists to</source>
+        <translation>将触达名单导出到</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>%1 files written to %2 (%3 app recommendations). Control customers are never exported.</source>
+        <translation>已将 %1 个文件写入 %2（App 推荐 %3 条）。对照组客户从不导出。</translation>
+    </message>
+</context>
+<context>
     <name>ReportView</name>
     <message>
         <location filename="../../app/ui/pages/data_report.py" line="+95"/>
@@ -1925,6 +2656,442 @@
     </message>
 </context>
 <context>
+    <name>RuleEditor</name>
+    <message>
+        <location filename="../../app/ui/pages/segments_rules.py" line="+138"/>
+        <source>Campaign</source>
+        <translation>营销活动</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Selection</source>
+        <translation>选取</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Exclusions</source>
+        <translation>排除</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Channels and capacity</source>
+        <translation>渠道与容量</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Control group</source>
+        <translation>对照组</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Branch review</source>
+        <translation>网点审核</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Campaign ID</source>
+        <translation>活动编号</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>App template ID</source>
+        <translation>App 模板编号</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Pitch script</source>
+        <translation>话术</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Select</source>
+        <translation>选取方式</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Value</source>
+        <translation>数值</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Per decile</source>
+        <translation>按十分位</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Deciles</source>
+        <translation>十分位</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Already bound</source>
+        <translation>已绑卡</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Contacted within</source>
+        <translation>近期已联系</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <location line="+109"/>
+        <source>Custom rules</source>
+        <translation>自定义规则</translation>
+    </message>
+    <message>
+        <location line="-108"/>
+        <location line="+110"/>
+        <source>Channel rules</source>
+        <translation>渠道规则</translation>
+    </message>
+    <message>
+        <location line="-110"/>
+        <source>Otherwise</source>
+        <translation>其余</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Weekly capacity</source>
+        <translation>每周容量</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Per branch</source>
+        <translation>分网点设置</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Weeks</source>
+        <translation>周数</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Over capacity</source>
+        <translation>超出容量</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Held out</source>
+        <translation>留出比例</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Random seed</source>
+        <translation>随机种子</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No control</source>
+        <translation>不设对照组</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Silent branches</source>
+        <translation>未答复网点</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Call sheet columns</source>
+        <translation>外呼表字段</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>apply the selection inside each decile</source>
+        <translation>在每个十分位内分别选取</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>exclude customers already bound</source>
+        <translation>排除已绑卡客户</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>off</source>
+        <translation>不限</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source> days</source>
+        <translation> 天</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>unlimited</source>
+        <translation>不限</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source> per branch</source>
+        <translation> 人/网点</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>e.g. BR001=40, BR002=0</source>
+        <translation>例如 BR001=40, BR002=0</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>One sentence the branch reads to the customer</source>
+        <translation>网点对客户说的一句话</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>contact everyone selected (needs a reason)</source>
+        <translation>联系所有选中客户（需填写原因）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Why this plan has no control group</source>
+        <translation>该计划不设对照组的原因</translation>
+    </message>
+    <message>
+        <location line="+51"/>
+        <source>Per-branch capacity: write BRANCH=NUMBER, separated by commas.</source>
+        <translation>单独设置网点容量：按 网点=数量 填写，用逗号分隔。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>true or false</source>
+        <translation>true 或 false</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>a number</source>
+        <translation>数字</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>text</source>
+        <translation>文本</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1, row %2: the value must be %3 (a list separated by commas for &apos;in&apos;).</source>
+        <translation>%1 第 %2 行：值必须是%3（&apos;in&apos; 用逗号分隔多个值）。</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>A plan without a control group needs a reason.</source>
+        <translation>不设对照组的计划必须填写原因。</translation>
+    </message>
+</context>
+<context>
+    <name>Segments</name>
+    <message>
+        <location filename="../../app/ui/pages/segments_common.py" line="-42"/>
+        <source>App</source>
+        <translation>App</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Branch</source>
+        <translation>网点</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Consent revoked or expired</source>
+        <translation>授权已撤回或过期</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Opted out of marketing</source>
+        <translation>已退订营销</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Already bound</source>
+        <translation>已绑卡</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Contacted recently</source>
+        <translation>近期已联系</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Decile not selected</source>
+        <translation>十分位未选中</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>To contact</source>
+        <translation>待联系</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Control</source>
+        <translation>对照组</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Removed by branch</source>
+        <translation>网点已移除</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Branch rejected</source>
+        <translation>网点已退回</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Branch did not answer</source>
+        <translation>网点未答复</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Consent withdrawn</source>
+        <translation>授权已撤回</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Approved</source>
+        <translation>已批准</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Rejected</source>
+        <translation>已退回</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Pending</source>
+        <translation>待审核</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>In review</source>
+        <translation>审核中</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Finalised</source>
+        <translation>已定稿</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Move the overflow to the app</source>
+        <translation>超出部分转入 App</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Drop the lowest scores</source>
+        <translation>剔除评分最低者</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Include them</source>
+        <translation>纳入计划</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Exclude them</source>
+        <translation>移出计划</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Top N customers</source>
+        <translation>前 N 名客户</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Top % of the eligible</source>
+        <translation>符合条件者的前 %</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Score at least</source>
+        <translation>评分不低于</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>Custom rule %1</source>
+        <translation>自定义规则 %1</translation>
+    </message>
+</context>
+<context>
+    <name>SegmentsPage</name>
+    <message>
+        <location filename="../../app/ui/pages/segments.py" line="+157"/>
+        <source>Segments</source>
+        <translation>目标客群</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Your branch&apos;s part of each campaign plan. Customers appear as a reference and a masked number; the control group is only counted. Take customers off with a reason, then approve or reject the list.</source>
+        <translation>各营销计划中本网点的部分。客户以编号和脱敏号码显示，对照组只显示人数。可填写原因移除客户，然后批准或退回名单。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Choose a scored population, set who is invited through which channel and who is held out as the control group; the counts follow every edit. Branch managers then review their branch&apos;s list before you finalise and export.</source>
+        <translation>选择已评分的客群，设定邀请谁、通过哪个渠道、留出谁作为对照组；每次修改后计数随即更新。网点经理审核本网点名单后，由您定稿并导出。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Scores of model</source>
+        <translation>模型评分</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Score distribution</source>
+        <translation>评分分布</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Rules and live counts</source>
+        <translation>规则与实时计数</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Plans</source>
+        <translation>计划</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Create plan</source>
+        <translation>创建计划</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Save as new version of the selected plan</source>
+        <translation>另存为所选计划的新版本</translation>
+    </message>
+    <message>
+        <location line="+61"/>
+        <source>No scored population is stored yet: score customers with a trained model first.</source>
+        <translation>尚未保存评分客群：请先用训练好的模型为客户评分。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>%1 customers, %2 branches, scored %3</source>
+        <translation>%1 位客户，%2 个网点，评分于 %3</translation>
+    </message>
+    <message>
+        <location line="+87"/>
+        <source>A new version of the plan was saved; branch decisions start over.</source>
+        <translation>已保存计划的新版本，网点审核重新开始。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The plan was created and is open for branch review.</source>
+        <translation>计划已创建，等待网点审核。</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>The scores this plan was built from are no longer stored.</source>
+        <translation>生成该计划所用的评分已不再保存。</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>A channel rule of this plan has several conditions; the editor keeps the first of each.</source>
+        <translation>该计划的某条渠道规则含多个条件，编辑器只保留每条的第一个条件。</translation>
+    </message>
+</context>
+<context>
     <name>Shell</name>
     <message>
         <location filename="../../app/ui/shell.py" line="+88"/>
@@ -1958,7 +3125,7 @@
 <context>
     <name>Steps</name>
     <message>
-        <location filename="../../app/ui/pages/__init__.py" line="+42"/>
+        <location filename="../../app/ui/pages/__init__.py" line="+43"/>
         <source>Consent &amp; data</source>
         <translation>授权与数据</translation>
     </message>

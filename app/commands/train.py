@@ -1,0 +1,143 @@
+"""``train``, ``models``, ``score``: federated training and scoring jobs with a pinned peer.
+
+The peer must be running ``python -m app serve``; its users approve the job in their own app (or
+by an auto-approve policy). Progress is printed per tree; a failed run resumes with ``--resume``.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import sys
+
+from app.commands._common import add_workspace_args, open_session
+from app.errors import UserFacingError
+from app.protocols.secureboost.params import TrainParams
+from app.workflows import jobs, link, training
+from app.workflows.tasks import Task
+
+
+def register(sub) -> None:
+    p = sub.add_parser("train", help="train a federated SecureBoost model with a peer")
+    add_workspace_args(p)
+    p.add_argument("--peer", required=True, help="pinned peer name")
+    p.add_argument("--alignment", help="alignment id (the alignment job id, shared by both parties)")
+    p.add_argument("--trees", type=int, default=100)
+    p.add_argument("--depth", type=int, default=5)
+    p.add_argument("--learning-rate", type=float, default=0.3)
+    p.add_argument("--bins", type=int, default=32)
+    p.add_argument("--l2", type=float, default=1.0)
+    p.add_argument("--min-child-weight", type=float, default=1.0)
+    p.add_argument("--first-tree-label-only", choices=["true", "false"], default="true")
+    p.add_argument("--key-bits", type=int, default=2048, choices=[2048, 3072])
+    p.add_argument("--seed", type=int, help="shared random seed (default: a fresh one)")
+    p.add_argument("--partner-features", type=int,
+                   help="the peer's feature count, for the estimate (default: as many as ours)")
+    p.add_argument("--estimate-only", action="store_true", help="print the estimate and stop")
+    p.add_argument("--wait", type=float, default=600.0, help="seconds to wait for the decision")
+    p.add_argument("--resume", metavar="JOB_ID", help="run an approved or failed training job again")
+    p.set_defaults(handler=_train)
+
+    m = sub.add_parser("models", help="stored models (and a training report on the bank side)")
+    add_workspace_args(m)
+    m.add_argument("--report", metavar="MODEL_ID", help="print this model's training report")
+    m.set_defaults(handler=_models)
+
+    s = sub.add_parser("score", help="score every eligible customer with a federated model")
+    add_workspace_args(s)
+    s.add_argument("--peer", required=True)
+    s.add_argument("--model", required=True, help="federated model id (= its training job id)")
+    s.add_argument("--wait", type=float, default=600.0)
+    s.set_defaults(handler=_score)
+
+
+def _params(args) -> TrainParams:
+    return TrainParams(n_trees=args.trees, max_depth=args.depth, learning_rate=args.learning_rate,
+                       n_bins=args.bins, reg_lambda=args.l2, min_child_weight=args.min_child_weight,
+                       first_tree_label_only=args.first_tree_label_only == "true",
+                       key_bits=args.key_bits,
+                       seed=args.seed if args.seed is not None else secrets.randbelow(2 ** 63))
+
+
+def _printing_task() -> Task:
+    return Task(lambda done, total, message, eta: print(
+        f"  {message or f'{done}/{total}'}" + (f" (about {eta:.0f} s left)" if eta else ""),
+        flush=True))
+
+
+def _print_estimate(est: dict) -> None:
+    costs = est["costs"]
+    assumed = " (assumed equal to ours)" if est["assumed"] else ""
+    print(f"Estimate: about {est['seconds'] / 60:.1f} min for {est['rows']} aligned customers, "
+          f"{est['label_features']} bank + {est['partner_features']} partner features{assumed}.")
+    print(f"  homomorphic work {est['he_seconds']:.0f} s, plaintext {est['plaintext_seconds']:.0f} s; "
+          f"measured here: encrypt {costs['encrypt'] * 1e3:.2f} ms, add {costs['add'] * 1e6:.1f} us, "
+          f"decrypt {costs['decrypt'] * 1e3:.2f} ms per operation", flush=True)
+
+
+def _run(service: link.PeerService, job: jobs.Job, label: str) -> int:
+    if job.state == "proposed":
+        print("The peer did not decide in time; propose again when its users are ready "
+              "(or ask them to set an auto-approve policy).", file=sys.stderr)
+        return 2
+    if job.type != label:
+        raise UserFacingError(f"Job {job.id} is a {job.type} job, not a {label} job.")
+    if job.state not in ("approved", "failed", "paused", "running"):
+        raise UserFacingError(f"The {label} job was {job.state}" +
+                              (f": {job.reason}" if job.reason else "."))
+    print(f"Running {label} job {job.id} ...", flush=True)
+    done = service.run(job.id, _printing_task())
+    print(json.dumps(done.result, indent=2, ensure_ascii=False))
+    return 0
+
+
+def _train(args) -> int:
+    session = open_session(args)
+    try:
+        service = link.PeerService(session, decision_timeout=args.wait)
+        if args.resume:
+            return _run(service, jobs.show(session, args.resume), "training")
+        if not args.alignment:
+            raise UserFacingError("Name the alignment to train on (--alignment ID).")
+        params = _params(args)
+        body = training.job_params(args.alignment, params)
+        print("Measuring this machine's encryption speed ...", flush=True)
+        _print_estimate(training.estimate_training(session, args.alignment, params,
+                                                   args.partner_features))
+        if args.estimate_only:
+            return 0
+        print(f"Proposing to '{args.peer}' (seed {params.seed}); waiting for its decision ...",
+              flush=True)
+        job = service.propose("training", args.peer, body, wait=args.wait)
+        return _run(service, job, "training")
+    finally:
+        session.workspace.close()
+
+
+def _models(args) -> int:
+    session = open_session(args)
+    try:
+        if args.report:
+            print(json.dumps(training.model_report(session, args.report), indent=2,
+                             ensure_ascii=False))
+            return 0
+        rows = training.models(session)
+        if not rows:
+            print("No models yet.", file=sys.stderr)
+        for m in rows:
+            auc = "" if m["auc"] is None else f"AUC {m['auc']:.4f}"
+            print(f"{m['id']}\t{m['kind']}\t{m['half']}\t{m['trees']} trees\t{m['rows_used']} rows\t"
+                  f"{auc}\t{m['created_at']}")
+        return 0
+    finally:
+        session.workspace.close()
+
+
+def _score(args) -> int:
+    session = open_session(args)
+    try:
+        service = link.PeerService(session, decision_timeout=args.wait)
+        job = service.propose("scoring", args.peer, {"model": args.model}, wait=args.wait)
+        return _run(service, job, "scoring")
+    finally:
+        session.workspace.close()

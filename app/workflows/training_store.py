@@ -1,0 +1,142 @@
+"""Model halves and training checkpoints in the encrypted store, as plain msgpack (never pickle).
+
+SecureBoost exposes its state as dicts of plain values and numpy arrays; ``pack_plain`` writes
+arrays as ``{"__nd__": dtype, "shape": [...], "data": bytes}`` and ``unpack_plain`` accepts only
+plain numeric dtypes back, so a stored blob can never run code when read. Keys and ciphertexts are
+never part of this state: a resumed run makes a fresh key pair.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import msgpack
+import numpy as np
+
+from app.errors import StoreError, UserFacingError
+from app.store.workspace import now_iso
+
+_ND = "__nd__"
+_KINDS = set("biuf")
+KEEP_CHECKPOINTS = 2  # the feature party may be one tree ahead of the label party's last one
+
+
+# -- plain values <-> bytes ---------------------------------------------------------------------
+def _default(obj):
+    if isinstance(obj, np.ndarray):
+        if obj.dtype.kind not in _KINDS:
+            raise StoreError("Only numeric arrays can be stored.")
+        return {_ND: obj.dtype.str, "shape": list(obj.shape),
+                "data": np.ascontiguousarray(obj).tobytes()}
+    if isinstance(obj, np.generic):
+        return obj.item()
+    raise StoreError(f"A {type(obj).__name__} cannot be stored as plain data.")
+
+
+def _object_hook(d: dict):
+    if _ND not in d:
+        return d
+    dtype = np.dtype(d[_ND])
+    if dtype.kind not in _KINDS or set(d) != {_ND, "shape", "data"}:
+        raise StoreError("A stored array has a disallowed type.")
+    return np.frombuffer(d["data"], dtype=dtype).reshape(d["shape"]).copy()
+
+
+def pack_plain(state) -> bytes:
+    return msgpack.packb(state, default=_default, use_bin_type=True)
+
+
+def unpack_plain(data: bytes):
+    try:
+        return msgpack.unpackb(bytes(data), raw=False, object_hook=_object_hook,
+                               strict_map_key=False, max_ext_len=0)
+    except StoreError:
+        raise
+    except Exception as exc:
+        raise StoreError("A stored model or checkpoint is damaged.") from exc
+
+
+# -- checkpoints --------------------------------------------------------------------------------
+def save_checkpoint(workspace, job_id: str, next_tree: int, rows_digest: str, state: dict) -> None:
+    """Keep the state after a finished tree; older checkpoints beyond the last two are dropped."""
+    blob = pack_plain(state)
+
+    def write(conn):
+        conn.execute("INSERT OR REPLACE INTO training_checkpoints VALUES (?, ?, ?, ?, ?)",
+                     (job_id, next_tree, rows_digest, blob, now_iso()))
+        conn.execute("DELETE FROM training_checkpoints WHERE job_id = ? AND next_tree <= ?",
+                     (job_id, next_tree - KEEP_CHECKPOINTS))
+    workspace.db.transaction(write)
+
+
+def load_checkpoint(workspace, job_id: str, rows_digest: str,
+                    next_tree: int | None = None) -> dict | None:
+    """The latest checkpoint (or the one at ``next_tree``) taken on exactly these rows."""
+    sql = "SELECT state FROM training_checkpoints WHERE job_id = ? AND rows_digest = ?"
+    args: tuple = (job_id, rows_digest)
+    if next_tree is not None:
+        sql, args = sql + " AND next_tree = ?", args + (next_tree,)
+    rows = workspace.db.query(sql + " ORDER BY next_tree DESC LIMIT 1", args)
+    return unpack_plain(rows[0][0]) if rows else None
+
+
+def drop_checkpoints(workspace, job_id: str) -> None:
+    workspace.db.execute("DELETE FROM training_checkpoints WHERE job_id = ?", (job_id,))
+
+
+# -- models -------------------------------------------------------------------------------------
+def label_only_id(model_id: str) -> str:
+    """The label-only model trained with a federated one (the bank scores non-aligned customers)."""
+    return f"{model_id}.label_only"
+
+
+COLUMNS = ("id", "job_id", "alignment_id", "dataset", "kind", "half", "params", "metrics",
+           "rows_used", "trees", "created_at")
+
+
+@dataclass(frozen=True)
+class ModelRecord:
+    id: str
+    job_id: str
+    alignment_id: str
+    dataset: str
+    kind: str           # federated | label_only
+    half: str           # label | feature
+    params: dict
+    metrics: dict | None
+    rows_used: int
+    trees: int
+    created_at: str
+
+    @classmethod
+    def from_row(cls, row: tuple) -> "ModelRecord":
+        values = dict(zip(COLUMNS, row))
+        values["params"] = json.loads(values["params"])
+        values["metrics"] = json.loads(values["metrics"]) if values["metrics"] else None
+        return cls(**values)
+
+
+def save_model_in(conn, record: ModelRecord, plain: dict) -> None:
+    """Insert (or replace, for a re-run of the same job) one model half."""
+    if record.half == "feature" and record.metrics is not None:
+        raise StoreError("Metrics are computed from labels; the feature party never stores them.")
+    conn.execute(f"INSERT OR REPLACE INTO models ({', '.join(COLUMNS)}, model) "
+                 f"VALUES ({', '.join('?' * (len(COLUMNS) + 1))})",
+                 (record.id, record.job_id, record.alignment_id, record.dataset, record.kind,
+                  record.half, json.dumps(record.params, sort_keys=True),
+                  None if record.metrics is None else json.dumps(record.metrics, sort_keys=True),
+                  record.rows_used, record.trees, record.created_at, pack_plain(plain)))
+
+
+def list_models(workspace) -> list[ModelRecord]:
+    rows = workspace.db.query(f"SELECT {', '.join(COLUMNS)} FROM models ORDER BY created_at DESC, id")
+    return [ModelRecord.from_row(r) for r in rows]
+
+
+def get_model(workspace, model_id: str) -> tuple[ModelRecord, dict]:
+    rows = workspace.db.query(f"SELECT {', '.join(COLUMNS)}, model FROM models WHERE id = ?",
+                              (model_id,))
+    if not rows:
+        raise UserFacingError(f"There is no model {model_id}.")
+    return ModelRecord.from_row(rows[0][:-1]), unpack_plain(rows[0][-1])

@@ -1,0 +1,276 @@
+"""Private alignment as a job between two workspaces over real loopback TLS: data imported through
+import_dataset, proposed on one side, approved on the other, run, stored on both sides in the same
+order; refusals, revocation after the fact, a hostile peer and a dropped link."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+
+import numpy as np
+import pytest
+
+from app.data.generator import generate
+from app.errors import PeerError, RemoteProtocolError, UserFacingError
+from app.workflows import alignment, alignment_store, data_import, jobs, link, peers, users
+from app.workflows.session import login
+from app.workflows.tasks import Task
+from app.workflows.workspace_admin import init_workspace
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    out = tmp_path_factory.mktemp("align-demo")
+    paths = generate(rows=3000, seed=3, out=str(out))
+    profile = json.loads(open(paths["partner_profile"], encoding="utf-8").read())
+    profile["identifier"]["type"] = "opaque"        # same file, other ID type: a mismatch
+    paths["partner_profile_opaque"] = str(out / "partner_profile_opaque.json")
+    (out / "partner_profile_opaque.json").write_text(json.dumps(profile), encoding="utf-8")
+    return paths
+
+
+def _link(tmp_path, demo, partner_profile="partner_profile"):
+    admins = [init_workspace(tmp_path / n, p, r, "admin", "admin-password")
+              for n, p, r in (("bank", "Bank", "label"), ("platform", "Platform", "feature"))]
+    for admin in admins:
+        users.add_user(admin, "ana", "analyst", "analyst-pass")
+    analysts = [login(a.workspace, "ana", "analyst-pass") for a in admins]
+    data_import.import_dataset(analysts[0], demo["bank"], demo["bank_consent"],
+                               demo["bank_profile"])
+    data_import.import_dataset(analysts[1], demo["partner"], demo["partner_consent"],
+                               demo[partner_profile])
+    services = [link.PeerService(s, decision_timeout=10) for s in analysts]
+    ports = [s.start() for s in services]
+    fps = [peers.describe_identity(a.workspace)["fingerprint"] for a in admins]
+    peers.add_peer(admins[0], "platform", f"127.0.0.1:{ports[1]}", fps[1])
+    peers.add_peer(admins[1], "bank", f"127.0.0.1:{ports[0]}", fps[0])
+    services[0].learn_certificate("platform")
+    services[1].learn_certificate("bank")
+    return admins, analysts, services
+
+
+@pytest.fixture
+def linked(tmp_path, demo):
+    admins, analysts, services = _link(tmp_path, demo)
+    yield analysts, services
+    for s in services:
+        s.stop()
+    for a in admins:
+        a.workspace.close()
+
+
+def _approve_when_it_arrives(session, seen_problems: list):
+    def approve():
+        for _ in range(200):
+            pending = [j for j in jobs.list_jobs(session) if j.state == "proposed"]
+            if pending:
+                seen_problems.append(alignment.check_proposal(session.workspace, pending[0]))
+                jobs.decide(session, pending[0].id, approve=True)
+                return
+            time.sleep(0.05)
+    thread = threading.Thread(target=approve)
+    thread.start()
+    return thread
+
+
+def _propose_approved(bank, platform, bank_link, **kw):
+    problems: list = []
+    approver = _approve_when_it_arrives(platform, problems)
+    job = alignment.propose_alignment(bank, bank_link, "platform", None, "mobile", wait=10, **kw)
+    approver.join()
+    assert job.state == "approved"
+    return job, problems
+
+
+def _wait_state(workspace, job_id, states, seconds=10.0):
+    deadline = time.monotonic() + seconds
+    job = jobs.get(workspace, job_id)
+    while job.state not in states and time.monotonic() < deadline:
+        time.sleep(0.05)
+        job = jobs.get(workspace, job_id)
+    return job
+
+
+def _eligible(session, id_type="mobile"):
+    name = alignment.choose_dataset(session.workspace, id_type)[0]
+    return data_import.load_eligible(session, name)
+
+
+def test_both_sides_store_the_plain_intersection_in_the_same_order(linked, tmp_path):
+    (bank, platform), (bank_link, _) = linked
+    job, problems = _propose_approved(bank, platform, bank_link)
+    assert problems == [[]]
+    done = bank_link.run(job.id)
+    theirs = _wait_state(platform.workspace, job.id, ("finished", "failed"))
+    assert done.state == "finished" and theirs.state == "finished"
+
+    bank_ids, platform_ids = _eligible(bank).ids, _eligible(platform).ids
+    expected = set(bank_ids.tolist()) & set(platform_ids.tolist())
+    assert 0 < len(expected) < min(len(bank_ids), len(platform_ids))
+    assert done.result == {"size": len(expected), "own_count": len(bank_ids),
+                           "peer_count": len(platform_ids),
+                           "overlap_rate": round(len(expected) / len(bank_ids), 6)}
+    assert theirs.result["size"] == len(expected)
+    assert theirs.result["own_count"] == len(platform_ids)
+    stored_bank = alignment_store.load_alignment_ids(bank.workspace, job.id).tolist()
+    stored_platform = alignment_store.load_alignment_ids(platform.workspace, job.id).tolist()
+    assert stored_bank == stored_platform and set(stored_bank) == expected
+
+    listed = alignment.alignments(platform)
+    assert [a["job_id"] for a in listed] == [job.id] and listed[0]["size"] == len(expected)
+    assert not any(isinstance(v, (bytes, list, np.ndarray)) for v in listed[0].values())
+
+    # A revocation imported afterwards removes those customers from every later use.
+    victims = [i.decode() for i in stored_bank[:3]]
+    path = tmp_path / "revoke.csv"
+    path.write_text("customer_id,purpose,granted_at,expires_at,revoked_at\n" + "".join(
+        f"{v},joint-marketing-model,2020-01-01 00:00:00,,2026-01-01 00:00:00\n" for v in victims))
+    name = alignment.choose_dataset(bank.workspace, "mobile")[0]
+    data_import.import_consent(bank, name, str(path))
+    keep, rows = alignment_store.usable_rows(bank.workspace, job.id, _eligible(bank))
+    assert keep.tolist() == [False] * 3 + [True] * (len(expected) - 3)
+    assert _eligible(bank).ids[rows].tolist() == stored_bank[3:]
+
+
+def test_mismatched_id_types_are_refused_at_proposal_and_approval(tmp_path, demo):
+    admins, (bank, platform), services = _link(tmp_path, demo, "partner_profile_opaque")
+    bank_link = services[0]
+    try:
+        with pytest.raises(UserFacingError, match="no dataset with id_card IDs"):
+            alignment.propose_alignment(bank, bank_link, "platform", None, "id_card")
+        name = alignment.choose_dataset(bank.workspace, "mobile")[0]
+        with pytest.raises(UserFacingError, match="not opaque IDs"):
+            alignment.propose_alignment(bank, bank_link, "platform", name, "opaque")
+        # The platform holds opaque IDs only: its approver is told, and a run anyway fails on
+        # both sides with named errors.
+        job, problems = _propose_approved(bank, platform, bank_link)
+        assert problems == [["This workspace has no dataset with mobile IDs to align."]]
+        with pytest.raises(PeerError, match="stopped the alignment"):
+            bank_link.run(job.id)
+        theirs = _wait_state(platform.workspace, job.id, ("failed",))
+        assert theirs.state == "failed" and "no dataset with mobile IDs" in theirs.error
+        assert jobs.get(bank.workspace, job.id).state == "failed"
+        assert alignment_store.list_alignments(bank.workspace) == []
+    finally:
+        for s in services:
+            s.stop()
+        for a in admins:
+            a.workspace.close()
+
+
+def test_invalid_point_from_the_peer_fails_both_jobs(linked, monkeypatch):
+    (bank, platform), (bank_link, _) = linked
+    real_runner = alignment.run_alignment_job
+
+    class Corrupting:
+        """The platform's channel, sending a non-canonical point in its first blinded chunk."""
+        def __init__(self, channel):
+            self.channel = channel
+
+        def send(self, msg_type, body):
+            if msg_type == "lianmo.alignment.blinded" and body["chunk"] == 0:
+                body = {**body, "points": b"\xff" * 32 + body["points"][32:]}
+            self.channel.send(msg_type, body)
+
+        def recv(self, timeout=None):
+            return self.channel.recv(timeout)
+
+    def runner(workspace, job, channel, initiator, task):
+        if workspace is platform.workspace:
+            channel = Corrupting(channel)
+        return real_runner(workspace, job, channel, initiator, task)
+    monkeypatch.setattr(alignment, "hostile_runner", runner, raising=False)
+    monkeypatch.setitem(link.RUNNERS, "alignment", "app.workflows.alignment:hostile_runner")
+
+    job, _ = _propose_approved(bank, platform, bank_link)
+    with pytest.raises(RemoteProtocolError, match="invalid point"):
+        bank_link.run(job.id)
+    ours = jobs.get(bank.workspace, job.id)
+    theirs = _wait_state(platform.workspace, job.id, ("failed",))
+    assert ours.state == "failed" and "'points' holds an invalid point" in ours.error
+    assert theirs.state == "failed" and "stopped the alignment because of an error" in theirs.error
+    assert alignment_store.list_alignments(bank.workspace) == []
+    assert alignment_store.list_alignments(platform.workspace) == []
+
+
+class DroppingTask(Task):
+    """Cuts the link once, after the first chunk came back (as a network failure would)."""
+    def __init__(self):
+        super().__init__()
+        self.dropped = False
+
+    def progress(self, done, total, message=""):
+        if done and not self.dropped:
+            self.dropped = True
+            raise PeerError("The connection to the peer was lost.")
+
+
+def test_dropped_link_resumes_within_the_session(linked):
+    (bank, platform), (bank_link, _) = linked
+    job, _ = _propose_approved(bank, platform, bank_link, chunk_size=256)
+    with pytest.raises(PeerError, match="lost"):
+        bank_link.run(job.id, task=DroppingTask())
+    assert _wait_state(platform.workspace, job.id, ("failed",)).state == "failed"
+    assert (bank.workspace.id, job.id) in alignment._SUSPENDED
+    assert (platform.workspace.id, job.id) in alignment._SUSPENDED
+
+    done = bank_link.run(job.id)
+    theirs = _wait_state(platform.workspace, job.id, ("finished",))
+    assert done.state == "finished" and theirs.state == "finished"
+    assert (bank.workspace.id, job.id) not in alignment._SUSPENDED
+    expected = set(_eligible(bank).ids.tolist()) & set(_eligible(platform).ids.tolist())
+    stored = [alignment_store.load_alignment_ids(s.workspace, job.id).tolist()
+              for s in (bank, platform)]
+    assert stored[0] == stored[1] and set(stored[0]) == expected
+
+
+def test_cli_align_with_auto_approve_then_list(tmp_path, demo):
+    import os
+    import re
+    import socket
+    import subprocess
+    import sys
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    paths = [tmp_path / "bank", tmp_path / "platform"]
+    admins = [init_workspace(p, n, r, "admin", "admin-password", passphrase="ws-pass")
+              for p, n, r in zip(paths, ("Bank", "Platform"), ("label", "feature"))]
+    for admin, (data, consent, profile) in zip(admins, (("bank", "bank_consent", "bank_profile"),
+                                                        ("partner", "partner_consent",
+                                                         "partner_profile"))):
+        users.add_user(admin, "ana", "analyst", "analyst-pass")
+        data_import.import_dataset(login(admin.workspace, "ana", "analyst-pass"), demo[data],
+                                   demo[consent], demo[profile])
+    jobs.set_policy(admins[1], "alignment", True)
+    certs = [peers.identity(a.workspace).cert_pem for a in admins]
+    fps = [peers.describe_identity(a.workspace)["fingerprint"] for a in admins]
+    peers.add_peer(admins[0], "platform", f"127.0.0.1:{port}", fps[1])
+    peers.add_peer(admins[1], "bank", "127.0.0.1:9", fps[0])
+    link.store_certificate(admins[0].workspace, "platform", certs[1])
+    link.store_certificate(admins[1].workspace, "bank", certs[0])
+    expected = len(set(_eligible(admins[0]).ids.tolist()) & set(_eligible(admins[1]).ids.tolist()))
+    for a in admins:
+        a.workspace.close()
+
+    env = {**os.environ, "LIANMO_PASSWORD": "analyst-pass", "WS_PASS": "ws-pass"}
+    ws = lambda p: ["--workspace", str(p), "--passphrase-env", "WS_PASS", "--user", "ana"]  # noqa
+    server = subprocess.Popen([sys.executable, "-m", "app", "serve", *ws(paths[1]), "--listen",
+                               f"127.0.0.1:{port}"], env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True)
+    try:
+        assert "Listening" in server.stdout.readline()
+        run = subprocess.run([sys.executable, "-m", "app", "align", *ws(paths[0]), "--peer",
+                              "platform", "--id-type", "mobile", "--wait", "20"],
+                             env=env, capture_output=True, text=True, timeout=60)
+        assert run.returncode == 0, run.stderr
+        assert f"{expected} customers in common" in run.stdout and "aligning:" in run.stderr
+        listed = subprocess.run([sys.executable, "-m", "app", "alignments", *ws(paths[0])],
+                                env=env, capture_output=True, text=True, timeout=60)
+        job_id = re.search(r"alignment job (\S+) ", run.stdout).group(1)
+        assert listed.returncode == 0 and job_id in listed.stdout
+        assert f"size {expected}" in listed.stdout
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

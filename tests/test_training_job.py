@@ -1,0 +1,346 @@
+"""Training and scoring jobs between two workspaces over real loopback TLS, with 2048-bit Paillier.
+
+Data: the breast data set of FATE (bank: label + 10 features, partner: 20 features), imported
+through the consent-gated import; the partner knows 90 % of the bank's customers.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from app.data.ids import CANON_VERSION
+from app.errors import PeerError, PermissionDenied, StoreError, ValidationError
+from app.protocols.secureboost import messages as sbm
+from app.protocols.secureboost import metrics
+from app.protocols.secureboost.params import TrainParams
+from app.workflows import alignment_store, data_import, jobs, link, peers, plans, training
+from app.workflows import training_store, users
+from app.workflows.session import login
+from app.workflows.training_link import SB
+from app.workflows.workspace_admin import init_workspace
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "fate_small_hetero"
+GRANT = "joint-marketing-model,2020-01-01 00:00:00,,\n"
+PASSPHRASE = "workspace passphrase"
+PARAMS = TrainParams(n_trees=2, max_depth=3, key_bits=2048, seed=11)
+
+
+def _read(name: str) -> list[dict]:
+    with open(DATA / name, newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _write_party(folder: Path, side: str) -> tuple[str, str, str, list[str]]:
+    """Data, consent and profile files for one side; returns their paths and the customer ids."""
+    rows = _read("breast_hetero_guest.csv" if side == "bank" else "breast_hetero_host.csv")
+    if side == "partner":
+        rows = [r for r in rows if int(r["id"]) % 10 != 0]  # customers the partner does not know
+    feats = [c for c in rows[0] if c.startswith("x")]
+    ids = [f"C{int(r['id']):05d}" for r in rows]
+    extra = ["y", "branch", "app_active_30d"] if side == "bank" else []
+    lines = [",".join(["customer_id", *extra, *feats])]
+    for cid, r in zip(ids, rows):
+        bank = [r["y"], f"BR0{int(r['id']) % 3 + 1}", str(int(r["id"]) % 2)] if side == "bank" else []
+        lines.append(",".join([cid, *bank, *(r[f] for f in feats)]))
+    data = folder / f"{side}.csv"
+    data.write_text("\n".join(lines) + "\n")
+    consent = folder / f"{side}_consent.csv"
+    consent.write_text("customer_id,purpose,granted_at,expires_at,revoked_at\n"
+                       + "".join(f"{c},{GRANT}" for c in ids))
+    profile = {"format": "lianmo-import-profile", "version": 1, "dataset": f"{side}_breast",
+               "side": side, "identifier": {"column": "customer_id", "type": "opaque"},
+               "features": [{"column": f, "type": "numeric"} for f in feats]}
+    if side == "bank":
+        profile.update(label={"column": "y"}, branch={"column": "branch"},
+                       contact={"app_active_30d": "app_active_30d"})
+    prof = folder / f"{side}_profile.json"
+    prof.write_text(json.dumps(profile))
+    return str(data), str(consent), str(prof), ids
+
+
+class World:
+    """Bank (label) and platform (feature) linked over loopback TLS, data imported, aligned."""
+
+    def __init__(self, root: Path) -> None:
+        # a passphrase, not the per-test in-memory keyring: the CLI test reopens the workspaces
+        self.admins = [init_workspace(root / n, p, r, "admin", "admin-password", PASSPHRASE)
+                       for n, p, r in (("bank", "Bank", "label"), ("platform", "Platform", "feature"))]
+        for admin in self.admins:
+            users.add_user(admin, "ana", "analyst", "analyst-pass")
+        self.bank, self.platform = (login(a.workspace, "ana", "analyst-pass") for a in self.admins)
+        self.links = [link.PeerService(s, decision_timeout=10) for s in (self.bank, self.platform)]
+        ports = [s.start() for s in self.links]
+        fps = [peers.describe_identity(a.workspace)["fingerprint"] for a in self.admins]
+        peers.add_peer(self.admins[0], "platform", f"127.0.0.1:{ports[1]}", fps[1])
+        peers.add_peer(self.admins[1], "bank", f"127.0.0.1:{ports[0]}", fps[0])
+        self.links[0].learn_certificate("platform")
+        self.links[1].learn_certificate("bank")
+        for kind in ("training", "scoring"):
+            jobs.set_policy(self.admins[1], kind, True)
+        files = {}
+        for session, side in ((self.bank, "bank"), (self.platform, "partner")):
+            data, consent, prof, ids = _write_party(root, side)
+            data_import.import_dataset(session, data, consent, prof)
+            files[side] = ids
+        self.bank_ids, self.partner_ids = files["bank"], files["partner"]
+        shared = np.array(sorted(set(self.bank_ids) & set(self.partner_ids)), dtype=bytes)
+        self.alignment_id = "align-breast-1"
+        for session, dataset, own, other in ((self.bank, "bank_breast", self.bank_ids, self.partner_ids),
+                                             (self.platform, "partner_breast", self.partner_ids,
+                                              self.bank_ids)):
+            peer = "platform" if session is self.bank else "bank"
+            record = alignment_store.new_record(self.alignment_id, self.alignment_id, peer, dataset,
+                                                "opaque", CANON_VERSION, len(shared), len(own),
+                                                len(other), "ana")
+            session.workspace.db.transaction(alignment_store.save_alignment_in, record, shared)
+        self.aligned = len(shared)
+
+    def train(self, params: TrainParams = PARAMS) -> tuple[jobs.Job, jobs.Job]:
+        job = self.links[0].propose("training", "platform",
+                                    training.job_params(self.alignment_id, params), wait=10)
+        assert job.state == "approved"
+        return self.links[0].run(job.id), self.peer_job(job.id, "finished")
+
+    def peer_job(self, job_id: str, state: str) -> jobs.Job:
+        """The platform's copy once it reached ``state`` (it finishes a moment after the bank)."""
+        for _ in range(200):
+            theirs = jobs.get(self.platform.workspace, job_id)
+            if theirs.state == state:
+                return theirs
+            time.sleep(0.05)
+        return theirs
+
+    def close(self) -> None:
+        for service in self.links:
+            service.stop()
+        for admin in self.admins:
+            admin.workspace.close()
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    w = World(tmp_path_factory.mktemp("training"))
+    yield w
+    w.close()
+
+
+@pytest.fixture(scope="module")
+def first(world):
+    return world.train()
+
+
+def test_training_finishes_on_both_sides_with_the_same_transcript(world, first):
+    ours, theirs = first
+    assert ours.state == "finished" and theirs.state == "finished"
+    assert ours.transcript_hash == theirs.transcript_hash
+    assert ours.result["rows_used"] == theirs.result["rows_used"] == world.aligned
+    assert ours.result["trees"] == theirs.result["trees"] >= 1
+    assert ours.result["auc_federated"] > 0.9 and ours.result["auc_label_only"] > 0.8
+    assert set(theirs.result) == {"role", "rows_used", "trees", "feature_usage"}
+    assert sum(theirs.result["feature_usage"].values()) >= 1  # partner features were used
+    assert ours.progress_done == theirs.progress_done == PARAMS.n_trees
+
+
+def test_model_halves_stored_and_metrics_only_at_the_label_party(world, first):
+    ours, _ = first
+    bank_models = {m["id"]: m for m in training.models(world.bank)}
+    assert bank_models[ours.id]["kind"] == "federated" and bank_models[ours.id]["half"] == "label"
+    only = bank_models[training_store.label_only_id(ours.id)]
+    assert only["kind"] == "label_only" and only["rows_used"] == world.aligned
+    report = training.model_report(world.bank, ours.id)
+    assert report["federated"]["auc"] > 0.9 and len(report["federated"]["lift"]) == 10
+    assert 0 < report["federated"]["ks"] <= 1 and report["label_only"]["auc"] > 0.8
+    assert all(not k.startswith("x") or int(k[1:]) < 10 for k in report["importance"])
+    assert any(k.startswith("partner feature #") for k in report["importance"])
+    platform_models = training.models(world.platform)
+    assert [(m["id"], m["half"], m["auc"]) for m in platform_models] == [(ours.id, "feature", None)]
+    assert world.platform.workspace.db.query("SELECT count(*) FROM models WHERE metrics IS NOT NULL"
+                                             ) == [(0,)]
+    with pytest.raises(PermissionDenied, match="not available to the feature party"):
+        training.model_report(world.platform, ours.id)
+    for session in (world.bank, world.platform):  # finished: the checkpoints are gone
+        assert session.workspace.db.query("SELECT count(*) FROM training_checkpoints WHERE job_id = ?",
+                                          (ours.id,)) == [(0,)]
+
+
+def test_scoring_stores_a_population_plans_can_load(world, first):
+    ours, _ = first
+    job = world.links[0].propose("scoring", "platform", {"model": ours.id}, wait=10)
+    done = world.links[0].run(job.id)
+    theirs = world.peer_job(job.id, "finished")
+    assert done.transcript_hash == theirs.transcript_hash
+    assert done.result["scored"] == len(world.bank_ids)
+    assert done.result["federated"] == world.aligned
+    assert done.result["label_only"] == len(world.bank_ids) - world.aligned > 0
+    assert theirs.result == {"role": "feature", "rows_scored": world.aligned}
+    assert world.platform.workspace.db.query("SELECT count(*) FROM scores") == [(0,)]
+    pop = plans.load_population(world.bank.workspace, ours.id)
+    assert len(pop) == len(world.bank_ids) and pop.consent_ok.all()
+    assert set(pop.branches) == {"BR01", "BR02", "BR03"}
+    eligible = data_import.load_eligible(world.bank, "bank_breast")
+    label = dict(zip(eligible.ids.tolist(), eligible.label.tolist()))
+    y = np.array([label[i] for i in pop.ids.tolist()])
+    fed, only = pop.model_source == 0, pop.model_source == 1
+    assert metrics.auc(y[fed], pop.score[fed]) > 0.9
+    assert metrics.auc(y[only], pop.score[only]) > 0.8
+    partner_known = np.isin(pop.ids, np.array(world.partner_ids, dtype=bytes))
+    assert (fed == partner_known).all()
+    plans.prepare_population(world.bank, pop)  # the plan step accepts it
+
+
+FLAKY = {"armed": False, "starts": []}
+
+
+class _Breaking:
+    """The platform's channel: the connection drops right after it checkpointed tree 2."""
+
+    def __init__(self, channel, workspace, job_id: str) -> None:
+        self.channel, self.workspace, self.job_id = channel, workspace, job_id
+
+    def send(self, msg_type, body):
+        rows = self.workspace.db.query("SELECT max(next_tree) FROM training_checkpoints WHERE "
+                                       "job_id = ?", (self.job_id,))
+        if rows[0][0] is not None and rows[0][0] >= 2:
+            self.channel.channel.close()
+            raise PeerError("The connection to the peer was lost.")
+        self.channel.send(msg_type, body)
+
+    def recv(self, timeout=None):
+        return self.channel.recv(timeout)
+
+
+class _Watching:
+    """The bank's channel: records at which tree each run starts (setup.start_tree)."""
+
+    def __init__(self, channel) -> None:
+        self.channel = channel
+
+    def send(self, msg_type, body):
+        if msg_type == SB:
+            try:
+                FLAKY["starts"].append(sbm.decode(body["data"], {"setup"}).start_tree)
+            except Exception:
+                pass
+        self.channel.send(msg_type, body)
+
+    def recv(self, timeout=None):
+        return self.channel.recv(timeout)
+
+
+def flaky_training(workspace, job, channel, initiator, task):
+    if workspace.role == "feature" and FLAKY["armed"]:
+        FLAKY["armed"] = False
+        channel = _Breaking(channel, workspace, job.id)
+    elif workspace.role == "label":
+        channel = _Watching(channel)
+    return training.run_training_job(workspace, job, channel, initiator, task)
+
+
+def test_failed_training_resumes_from_its_checkpoint_to_the_identical_model(world, first, monkeypatch):
+    monkeypatch.setitem(link.RUNNERS, "training", f"{__name__}:flaky_training")
+    FLAKY.update(armed=True, starts=[])
+    job = world.links[0].propose("training", "platform",
+                                 training.job_params(world.alignment_id, PARAMS), wait=10)
+    with pytest.raises(PeerError):
+        world.links[0].run(job.id)
+    assert jobs.get(world.bank.workspace, job.id).state == "failed"
+    assert world.peer_job(job.id, "failed").state == "failed"
+    tree = "SELECT max(next_tree) FROM training_checkpoints WHERE job_id = ?"
+    # the bank saves after the partner's ack, the partner before it: one tree apart
+    assert world.bank.workspace.db.query(tree, (job.id,)) == [(1,)]
+    assert world.platform.workspace.db.query(tree, (job.id,)) == [(2,)]
+    done = world.links[0].run(job.id)
+    theirs = world.peer_job(job.id, "finished")
+    assert done.state == theirs.state == "finished" and done.transcript_hash == theirs.transcript_hash
+    assert FLAKY["starts"] == [0, 1]  # the second run resumed after the first tree
+    for session in (world.bank, world.platform):
+        resumed = training_store.get_model(session.workspace, job.id)[1]
+        straight = training_store.get_model(session.workspace, first[0].id)[1]
+        _assert_same(resumed, straight)
+    assert done.result["auc_federated"] == first[0].result["auc_federated"]
+
+
+def _assert_same(a, b) -> None:
+    if isinstance(a, dict):
+        assert a.keys() == b.keys()
+        for k in a:
+            _assert_same(a[k], b[k])
+    elif isinstance(a, list):
+        assert len(a) == len(b)
+        for x, y in zip(a, b):
+            _assert_same(x, y)
+    elif isinstance(a, np.ndarray):
+        assert a.dtype == b.dtype and np.array_equal(a, b)
+    else:
+        assert a == b
+
+
+def test_partner_revocations_shrink_the_rows_on_both_sides(world, first, tmp_path):
+    """Runs last in this module: it changes the partner's consent."""
+    revoked = sorted(set(world.bank_ids) & set(world.partner_ids))[::13][:30]
+    path = tmp_path / "revoke.csv"
+    path.write_text("customer_id,purpose,granted_at,expires_at,revoked_at\n" + "".join(
+        f"{c},joint-marketing-model,2020-01-01 00:00:00,,2024-01-01 00:00:00\n" for c in revoked))
+    data_import.import_consent(world.platform, "partner_breast", str(path))
+    ours, theirs = world.train()
+    assert ours.state == theirs.state == "finished"
+    assert ours.result["rows_used"] == theirs.result["rows_used"] == world.aligned - len(revoked)
+    assert first[0].result["rows_used"] == world.aligned
+
+
+def test_estimate_and_parameter_checks(world):
+    est = training.estimate_training(world.bank, world.alignment_id, PARAMS, partner_features=20,
+                                     sample_rows=256)
+    assert est["rows"] == world.aligned and est["seconds"] > 0 and est["ops"]["encrypt"] > 0
+    assert (est["label_features"], est["partner_features"]) == (10, 20)
+    with pytest.raises(ValidationError, match="2048"):
+        training.job_params("a", TrainParams(key_bits=1024))
+    with pytest.raises(ValidationError, match="2048"):
+        training.train_params({"alignment_id": "a", "key_bits": 1024})
+    with pytest.raises(ValidationError, match="type"):
+        training.train_params({"n_trees": "3"})
+
+
+def test_plain_store_round_trip_refuses_objects():
+    state = {"a": np.arange(5, dtype=np.int32), "b": [np.zeros((2, 3))], "c": b"\x00", "d": float("inf")}
+    back = training_store.unpack_plain(training_store.pack_plain(state))
+    _assert_same(back, state)
+    with pytest.raises(StoreError):
+        training_store.pack_plain({"x": np.array([object()], dtype=object)})
+    forged = training_store.pack_plain({"x": {"__nd__": "|O", "shape": [1], "data": b"\0" * 8}})
+    with pytest.raises(StoreError):
+        training_store.unpack_plain(forged)
+
+
+def test_cli_train_models_and_score(world, monkeypatch, capsys):
+    from functools import partial
+
+    from app import cli
+    monkeypatch.setattr(training, "measure_costs", partial(training.measure_costs, rows=256))
+    monkeypatch.setenv("LIANMO_PASSWORD", "analyst-pass")
+    monkeypatch.setenv("WS_PASS", PASSPHRASE)
+    ws = ["--workspace", str(world.bank.workspace.path), "--passphrase-env", "WS_PASS", "--user", "ana"]
+    assert cli.main(["train", *ws, "--peer", "platform", "--alignment", world.alignment_id,
+                     "--trees", "1", "--depth", "2", "--key-bits", "2048", "--seed", "5"]) == 0
+    out = capsys.readouterr().out
+    assert "Estimate: about" in out and "tree 1 of 1" in out
+    result = json.loads(out[out.index("{"):])
+    assert result["role"] == "label" and result["trees"] >= 1
+    assert cli.main(["models", *ws]) == 0
+    assert result["model_id"] in capsys.readouterr().out
+    assert cli.main(["models", *ws, "--report", result["model_id"]]) == 0
+    assert json.loads(capsys.readouterr().out)["federated"]["auc"] > 0.8
+    assert cli.main(["score", *ws, "--peer", "platform", "--model", result["model_id"]]) == 0
+    out = capsys.readouterr().out
+    assert json.loads(out[out.index("{"):])["scored"] == len(world.bank_ids)
+    assert len(plans.load_population(world.bank.workspace, result["model_id"])) == len(world.bank_ids)
+    platform = ["--workspace", str(world.platform.workspace.path), "--passphrase-env", "WS_PASS",
+                "--user", "ana"]
+    assert cli.main(["models", *platform, "--report", result["model_id"]]) != 0
+    assert "not available to the feature party" in capsys.readouterr().err
