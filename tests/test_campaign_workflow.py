@@ -327,3 +327,22 @@ def test_cli_simulate_import_evaluate(admin_session, tmp_path, monkeypatch, caps
     assert code == 2 and "may not" in out.err
     code, out = run("ana", "analyst-pass", "retrain-labels", "--evaluation", report["evaluation"]["id"])
     assert code == 2 and "no bank dataset" in out.err
+
+
+def test_window_opens_at_the_first_reach_list_export(bank, tmp_path):
+    ana, _, plan = bank
+    assert ana.workspace.db.run(campaign_eval.window_start, plan)[1] == "finalised"
+    ana.workspace.db.execute("UPDATE plans SET finalised_at = '2020-01-01T00:00:00+00:00' "
+                             "WHERE id = ?", (plan.id,))
+    plans.export_reach_lists(ana, plan.id, tmp_path / "out")
+    plan = plans.load_plan(ana, plan.id)
+    start, basis = ana.workspace.db.run(campaign_eval.window_start, plan)
+    assert basis == "first_export" and abs(start - time.time()) < 120
+    member = plan.members.ids[plan.members.arm == 0][0].decode()
+    rows = [(member, stamp(start + 86400), "app"), (member, "2020-01-02 10:00:00", "app")]
+    campaign.import_outcomes(ana, plan.id, write(tmp_path / "o.csv", rows), "mobile", "bound_at",
+                             "channel")
+    report = campaign.evaluate_plan(ana, plan.id)
+    assert report["overall"]["treatment"]["conversions"] == 1
+    assert report["outcomes"]["before_window"] == 1
+    assert report["parameters"]["window_basis"] == "first_export"

@@ -164,9 +164,6 @@ def test_model_halves_stored_and_metrics_only_at_the_label_party(world, first):
                                              ) == [(0,)]
     with pytest.raises(PermissionDenied, match="not available to the feature party"):
         training.model_report(world.platform, ours.id)
-    for session in (world.bank, world.platform):  # finished: the checkpoints are gone
-        assert session.workspace.db.query("SELECT count(*) FROM training_checkpoints WHERE job_id = ?",
-                                          (ours.id,)) == [(0,)]
 
 
 def test_scoring_stores_a_population_plans_can_load(world, first):
@@ -292,11 +289,20 @@ def test_partner_revocations_shrink_the_rows_on_both_sides(world, first, tmp_pat
     assert ours.state == theirs.state == "finished"
     assert ours.result["rows_used"] == theirs.result["rows_used"] == world.aligned - len(revoked)
     assert first[0].result["rows_used"] == world.aligned
+    for session in (world.bank, world.platform):  # a finished job's checkpoints are dropped
+        assert session.workspace.db.query("SELECT count(*) FROM training_checkpoints WHERE job_id = ?",
+                                          (first[0].id,)) == [(0,)]
 
 
-def test_estimate_and_parameter_checks(world):
+@pytest.fixture(scope="module")
+def costs():
+    """Primitive costs measured once on this machine (real keys, real pool)."""
+    return training.measure_costs(2048, rows=256)
+
+
+def test_estimate_and_parameter_checks(world, costs):
     est = training.estimate_training(world.bank, world.alignment_id, PARAMS, partner_features=20,
-                                     sample_rows=256)
+                                     costs=costs)
     assert est["rows"] == world.aligned and est["seconds"] > 0 and est["ops"]["encrypt"] > 0
     assert (est["label_features"], est["partner_features"]) == (10, 20)
     with pytest.raises(ValidationError, match="2048"):
@@ -318,11 +324,9 @@ def test_plain_store_round_trip_refuses_objects():
         training_store.unpack_plain(forged)
 
 
-def test_cli_train_models_and_score(world, monkeypatch, capsys):
-    from functools import partial
-
+def test_cli_train_models_and_score(world, costs, monkeypatch, capsys):
     from app import cli
-    monkeypatch.setattr(training, "measure_costs", partial(training.measure_costs, rows=256))
+    monkeypatch.setattr(training, "measure_costs", lambda *args, **kwargs: costs)  # measured above
     monkeypatch.setenv("LIANMO_PASSWORD", "analyst-pass")
     monkeypatch.setenv("WS_PASS", PASSPHRASE)
     ws = ["--workspace", str(world.bank.workspace.path), "--passphrase-env", "WS_PASS", "--user", "ana"]

@@ -73,6 +73,7 @@ def run_training_job(workspace, job, channel, initiator: bool, task) -> dict:
     if not isinstance(alignment_id, str) or not alignment_id:
         raise ValidationError("The training job names no alignment.")
     params = train_params(job.params)
+    training_store.drop_finished_checkpoints(workspace)
     if workspace.role == "label":
         return _train_label(workspace, job, channel, initiator, task, params, alignment_id)
     if workspace.role == "feature":
@@ -165,7 +166,6 @@ def _store(workspace, job, items: list[tuple[ModelRecord, dict]]) -> None:
             workspace.audit.append_in(conn, "system", "model.store",
                                       {"model": record.id, "job": job.id, "kind": record.kind},
                                       {"trees": record.trees, "rows": record.rows_used})
-        conn.execute("DELETE FROM training_checkpoints WHERE job_id = ?", (job.id,))
     workspace.db.transaction(write)
 
 

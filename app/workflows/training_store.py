@@ -81,8 +81,11 @@ def load_checkpoint(workspace, job_id: str, rows_digest: str,
     return unpack_plain(rows[0][0]) if rows else None
 
 
-def drop_checkpoints(workspace, job_id: str) -> None:
-    workspace.db.execute("DELETE FROM training_checkpoints WHERE job_id = ?", (job_id,))
+def drop_finished_checkpoints(workspace) -> None:
+    """Checkpoints of jobs that can no longer run. Kept until then rather than dropped when a
+    runner returns: the job may still fail after that (e.g. at the transcript check)."""
+    workspace.db.execute("DELETE FROM training_checkpoints WHERE job_id IN (SELECT id FROM jobs "
+                         "WHERE state IN ('finished', 'rejected', 'cancelled'))")
 
 
 # -- models -------------------------------------------------------------------------------------

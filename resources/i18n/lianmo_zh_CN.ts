@@ -325,174 +325,174 @@
 <context>
     <name>CampaignPage</name>
     <message>
-        <location filename="../../app/ui/pages/campaign.py" line="111"/>
+        <location filename="../../app/ui/pages/campaign.py" line="105"/>
         <source>Campaign</source>
         <translation>营销活动</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/campaign.py" line="114"/>
+        <location filename="../../app/ui/pages/campaign.py" line="108"/>
         <source>Import who bound after the campaign, then compare the invited customers with the control group: uplift with 95% intervals, by channel, branch and score decile.</source>
         <translation>导入活动后的绑卡结果，将受邀客户与对照组比较：提升率及 95% 置信区间，按渠道、网点和评分十分位细分。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/campaign.py" line="117"/>
+        <location filename="../../app/ui/pages/campaign.py" line="111"/>
         <source>Results for your branch %1 only: its invited customers compared with its control group.</source>
         <translation>仅显示您的网点 %1 的结果：本网点受邀客户与其对照组的比较。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/campaign.py" line="120"/>
+        <location filename="../../app/ui/pages/campaign.py" line="114"/>
         <source>Plan</source>
         <translation>方案</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/campaign.py" line="121"/>
+        <location filename="../../app/ui/pages/campaign.py" line="115"/>
         <source>Window (days)</source>
         <translation>归因窗口（天）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/campaign.py" line="122"/>
+        <location filename="../../app/ui/pages/campaign.py" line="116"/>
         <source>Import outcomes…</source>
         <translation>导入结果…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/campaign.py" line="123"/>
+        <location filename="../../app/ui/pages/campaign.py" line="117"/>
         <source>Evaluate</source>
         <translation>评估</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/campaign.py" line="124"/>
+        <location filename="../../app/ui/pages/campaign.py" line="118"/>
         <source>Export PDF…</source>
         <translation>导出 PDF…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/campaign.py" line="125"/>
+        <location filename="../../app/ui/pages/campaign.py" line="119"/>
         <source>Export XLSX…</source>
         <translation>导出 XLSX…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/campaign.py" line="126"/>
+        <location filename="../../app/ui/pages/campaign.py" line="120"/>
         <source>By channel</source>
         <translation>按渠道</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/campaign.py" line="126"/>
+        <location filename="../../app/ui/pages/campaign.py" line="120"/>
         <source>By branch</source>
         <translation>按网点</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/campaign.py" line="127"/>
+        <location filename="../../app/ui/pages/campaign.py" line="121"/>
         <source>By plan decile</source>
         <translation>按方案十分位</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/campaign.py" line="127"/>
-        <location filename="../../app/ui/pages/campaign.py" line="242"/>
+        <location filename="../../app/ui/pages/campaign.py" line="121"/>
+        <location filename="../../app/ui/pages/campaign.py" line="236"/>
         <source>Uplift curve</source>
         <translation>提升曲线</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/campaign.py" line="130"/>
+        <location filename="../../app/ui/pages/campaign.py" line="124"/>
         <source>No finalised plan</source>
         <translation>没有已定稿的方案</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/campaign.py" line="196"/>
+        <location filename="../../app/ui/pages/campaign.py" line="190"/>
         <source>%1 rows read: %2 matched plan customers (%3 treated, %4 control), %5 matched nobody in the plan, %6 rejected. Evaluate to see the result.</source>
         <translation>已读取 %1 行：%2 行匹配到方案客户（受邀 %3，对照 %4），%5 行未匹配到方案中的任何客户，%6 行被拒绝。请点击“评估”查看结果。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/campaign.py" line="219"/>
+        <location filename="../../app/ui/pages/campaign.py" line="213"/>
         <source>No evaluation yet: import outcomes and press Evaluate.</source>
         <translation>尚无评估：请导入结果后点击“评估”。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/campaign.py" line="225"/>
+        <location filename="../../app/ui/pages/campaign.py" line="219"/>
         <source>first reach-list export</source>
         <translation>首次导出触达名单</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/campaign.py" line="226"/>
+        <location filename="../../app/ui/pages/campaign.py" line="220"/>
         <source>plan finalisation</source>
         <translation>方案定稿</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/campaign.py" line="228"/>
+        <location filename="../../app/ui/pages/campaign.py" line="222"/>
         <source>Evaluation v%1 · window %2 days from the %3 (%4 to %5, %6) · %7 bind events in the window</source>
         <translation>评估 v%1 · 自%3起 %2 天窗口（%4 至 %5，%6）· 窗口内绑卡事件 %7 个</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/campaign.py" line="233"/>
+        <location filename="../../app/ui/pages/campaign.py" line="227"/>
         <source>complete</source>
         <translation>已结束</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/campaign.py" line="233"/>
+        <location filename="../../app/ui/pages/campaign.py" line="227"/>
         <source>still open</source>
         <translation>尚未结束</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/campaign.py" line="235"/>
+        <location filename="../../app/ui/pages/campaign.py" line="229"/>
         <source>uplift (pp)</source>
         <translation>提升（百分点）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/campaign.py" line="237"/>
+        <location filename="../../app/ui/pages/campaign.py" line="231"/>
         <source>Uplift by channel</source>
         <translation>各渠道提升</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/campaign.py" line="238"/>
+        <location filename="../../app/ui/pages/campaign.py" line="232"/>
         <source>Uplift by branch</source>
         <translation>各网点提升</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/campaign.py" line="239"/>
+        <location filename="../../app/ui/pages/campaign.py" line="233"/>
         <source>Uplift by plan score decile (1 = highest)</source>
         <translation>按方案评分十分位的提升（1 = 最高）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/campaign.py" line="242"/>
+        <location filename="../../app/ui/pages/campaign.py" line="236"/>
         <source>share targeted (top scores first)</source>
         <translation>触达比例（高分优先）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/campaign.py" line="243"/>
+        <location filename="../../app/ui/pages/campaign.py" line="237"/>
         <source>incremental binds per 100 customers</source>
         <translation>每百名客户的增量绑卡数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/campaign.py" line="243"/>
+        <location filename="../../app/ui/pages/campaign.py" line="237"/>
         <source>random targeting</source>
         <translation>随机触达</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/campaign.py" line="254"/>
+        <location filename="../../app/ui/pages/campaign.py" line="248"/>
         <source>Export PDF</source>
         <translation>导出 PDF</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/campaign.py" line="254"/>
+        <location filename="../../app/ui/pages/campaign.py" line="248"/>
         <source>PDF (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/campaign.py" line="259"/>
+        <location filename="../../app/ui/pages/campaign.py" line="257"/>
         <source>Campaign evaluation: %1</source>
         <translation>营销活动评估：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/campaign.py" line="261"/>
-        <location filename="../../app/ui/pages/campaign.py" line="272"/>
+        <location filename="../../app/ui/pages/campaign.py" line="259"/>
+        <location filename="../../app/ui/pages/campaign.py" line="270"/>
         <source>Saved %1.</source>
         <translation>已保存 %1。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/campaign.py" line="267"/>
+        <location filename="../../app/ui/pages/campaign.py" line="265"/>
         <source>Export XLSX</source>
         <translation>导出 XLSX</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/campaign.py" line="267"/>
+        <location filename="../../app/ui/pages/campaign.py" line="265"/>
         <source>Excel workbook (*.xlsx)</source>
         <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
