@@ -44,12 +44,15 @@ run: $(STAMP) sysdeps
 bench: $(STAMP)
 	$(PY) -m benchmarks
 
+# Frozen bundle + tarball + .deb (+ .sha256) in dist/, then the frozen bundle's slow tests.
 package: $(STAMP) sysdeps
 	$(PY) -m pip install --quiet -e '.[package]'
 	$(PY) packaging/build.py
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -m slow tests/test_packaging.py
 
+# Every wheel for an offline `pip install --no-index --find-links wheelhouse/ -e .`
 wheelhouse: $(STAMP)
-	$(PY) -m pip download --dest wheelhouse -e '.'
+	$(PY) packaging/wheelhouse.py --dest wheelhouse
 
 clean:
 	rm -rf $(VENV) build dist demo-out wheelhouse

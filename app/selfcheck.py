@@ -103,7 +103,10 @@ def check_cjk_font() -> str:
 def check_resources() -> str:
     from app.store.migrations import available
     from app.ui.resources import i18n_dir, resource_dir  # plain paths, no Qt
-    migrations = available()  # raises when the folder is missing or numbers have gaps
+    try:
+        migrations = available()  # also raises when the numbers have gaps
+    except FileNotFoundError:
+        raise RuntimeError("schema migrations are not installed (app/store/migrations/*.sql)") from None
     if not migrations:
         raise RuntimeError("no schema migrations shipped")
     missing = [p.name for p in (i18n_dir() / "lianmo_zh_CN.qm", resource_dir() / "id_vectors_v1.json")
@@ -171,7 +174,7 @@ def check_process_pool() -> str:
         blinded = executor.submit(ristretto.hash_and_blind, tag, scalar, [b"1", b"2"]).result(timeout=120)
     if blinded != ristretto.hash_and_blind(tag, scalar, [b"1", b"2"]):
         raise RuntimeError("Ristretto blinding in a worker process differs from this process")
-    return "process pools: Paillier decryption on 2 workers, Ristretto blinding on 1"
+    return "Paillier decryption on 2 worker processes, Ristretto blinding in a spawned executor"
 
 
 CHECKS: list[tuple[str, Callable[[], str]]] = [

@@ -19,6 +19,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILD_BACKEND = ("setuptools>=68", "wheel")
+# pip evaluates environment markers for *this* machine even with --platform, so dependencies that
+# exist only on Windows (keyring's and PyInstaller's) are named explicitly for a Windows wheelhouse.
+WINDOWS_ONLY = ("pywin32-ctypes", "pefile", "colorama")
 
 
 def requirements(extras: list[str]) -> list[str]:
@@ -40,6 +43,8 @@ def main(argv: list[str] | None = None) -> int:
         version = f"{sys.version_info.major}.{sys.version_info.minor}"
         cmd += ["--platform", args.platform, "--python-version", version]
     cmd += requirements(args.extra)
+    if args.platform and args.platform.startswith("win"):
+        cmd += list(WINDOWS_ONLY)
     print("+", " ".join(cmd), flush=True)
     return subprocess.call(cmd)
 

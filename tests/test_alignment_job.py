@@ -254,13 +254,15 @@ def test_cli_align_with_auto_approve_then_list(tmp_path, demo):
     for a in admins:
         a.workspace.close()
 
-    env = {**os.environ, "LIANMO_PASSWORD": "analyst-pass", "WS_PASS": "ws-pass"}
+    env = {**os.environ, "LIANMO_PASSWORD": "analyst-pass", "WS_PASS": "ws-pass",
+           "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
     ws = lambda p: ["--workspace", str(p), "--passphrase-env", "WS_PASS", "--user", "ana"]  # noqa
     server = subprocess.Popen([sys.executable, "-m", "app", "serve", *ws(paths[1]), "--listen",
                                f"127.0.0.1:{port}"], env=env, stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True)
     try:
-        assert "Listening" in server.stdout.readline()
+        line = server.stdout.readline()
+        assert "Listening" in line, line or server.stderr.read()  # EOF: it exited, say why
         run = subprocess.run([sys.executable, "-m", "app", "align", *ws(paths[0]), "--peer",
                               "platform", "--id-type", "mobile", "--wait", "20"],
                              env=env, capture_output=True, text=True, timeout=60)

@@ -163,7 +163,9 @@ class Channel:
     def _fail(self, exc: LianmoError) -> None:
         if self._failure is None:
             self._failure = exc
-            log.warning("peer channel closed: %s", exc)
+            # A clean close is the normal end of a conversation; anything else is worth a warning.
+            log.log(logging.INFO if isinstance(exc, PeerClosed) else logging.WARNING,
+                    "peer channel closed: %s", exc)
         self.close()
 
     def _beat(self) -> None:

@@ -2,16 +2,9 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
-
-def resource_dir() -> Path:
-    """``resources/`` beside the ``app`` package, or inside the PyInstaller bundle when frozen."""
-    bundle = getattr(sys, "_MEIPASS", None)
-    if bundle:
-        return Path(bundle) / "resources"
-    return Path(__file__).resolve().parents[2] / "resources"
+from app.resources import resource_dir
 
 
 def i18n_dir() -> Path:

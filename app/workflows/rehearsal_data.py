@@ -63,14 +63,23 @@ def choose_features(header, requested: list[str] | None, reserved: set[str], pat
     return [h for h in header if h not in reserved]
 
 
-def infer_types(header, rows, features) -> list[dict]:
+def infer_types(header, rows, features) -> tuple[list[dict], dict[str, dict[str, str]]]:
+    """Feature specs, and for text columns a code table over the whole file.
+
+    Text categories become integer codes shared by every row of the file (sorted values), imported
+    as numbers: the training and test datasets then use the same codes, and a centralised reference
+    model can be given exactly the same representation.
+    """
     sample = rows[:SAMPLE_ROWS]
-    out = []
+    specs, codes = [], {}
     for name in features:
         j = header.index(name)
         kind = guess_column_type([r[j] if j < len(r) else "" for r in sample])
-        out.append({"column": name, "type": "categorical" if kind == "date" else kind})
-    return out
+        if kind != "numeric":
+            values = sorted({r[j].strip() for r in rows if j < len(r) and r[j].strip()})
+            codes[name] = {v: str(i) for i, v in enumerate(values)}
+        specs.append({"column": name, "type": "numeric"})
+    return specs, codes
 
 
 def split_mask(header, rows, split_column: str | None, test_fraction: float, seed: int, path) -> np.ndarray:
@@ -96,16 +105,18 @@ def ids_for(header, rows, id_column: str | None, path) -> list[str]:
 
 
 def write_party(folder: Path, name: str, side: str, ids: list[str], header, rows, features: list[dict],
-                label: str | None, delimiter: str) -> PartyFiles:
+                label: str | None, codes: dict[str, dict[str, str]]) -> PartyFiles:
     folder.mkdir(parents=True, exist_ok=True)
     cols = [header.index(f["column"]) for f in features]
+    maps = [codes.get(f["column"]) for f in features]
     label_j = header.index(label) if label else None
     data = folder / f"{name}.csv"
     with data.open("w", encoding="utf-8", newline="") as fh:
         out = csv.writer(fh)
         out.writerow([ROW_ID] + [f["column"] for f in features] + ([label] if label else []))
         for customer, row in zip(ids, rows):
-            values = [row[j] if j < len(row) else "" for j in cols]
+            values = [(m.get(row[j].strip(), "") if m else row[j]) if j < len(row) else ""
+                      for j, m in zip(cols, maps)]
             out.writerow([customer] + values + ([row[label_j]] if label else []))
     consent = folder / f"{name}_consent.csv"
     buf = io.StringIO()
@@ -130,19 +141,20 @@ def prepare(folder: Path, label_data, feature_data, id_column, label_column, lab
     fh, frows = read_table(feature_data, delimiter)
     _column(lh, label_column, label_data)
     reserved = {c for c in (id_column, label_column, split_column) if c}
-    lfeat = infer_types(lh, lrows, choose_features(lh, label_features, reserved, label_data))
-    ffeat = infer_types(fh, frows, choose_features(fh, feature_features, reserved, feature_data))
+    lfeat, lcodes = infer_types(lh, lrows, choose_features(lh, label_features, reserved, label_data))
+    ffeat, fcodes = infer_types(fh, frows, choose_features(fh, feature_features, reserved, feature_data))
     test = split_mask(lh, lrows, split_column, test_fraction, seed, label_data)
     lids, fids = ids_for(lh, lrows, id_column, label_data), ids_for(fh, frows, id_column, feature_data)
     pick = lambda seq, mask: [x for x, m in zip(seq, mask) if m]  # noqa: E731
     files = {
         "bank_train": write_party(folder / "bank", "bank_train", "bank", pick(lids, ~test),
-                                  lh, pick(lrows, ~test), lfeat, label_column, delimiter),
+                                  lh, pick(lrows, ~test), lfeat, label_column, lcodes),
         "bank_test": write_party(folder / "bank", "bank_test", "bank", pick(lids, test),
-                                 lh, pick(lrows, test), lfeat, label_column, delimiter),
+                                 lh, pick(lrows, test), lfeat, label_column, lcodes),
         "partner": write_party(folder / "partner", "partner", "partner", fids, fh, frows, ffeat,
-                               None, delimiter),
+                               None, fcodes),
     }
     return {"files": files, "label_features": [f["column"] for f in lfeat],
             "feature_features": [f["column"] for f in ffeat], "test_rows": int(test.sum()),
+            "categorical": sorted(lcodes) + sorted(fcodes), "test_mask": test,
             "train_rows": int((~test).sum())}

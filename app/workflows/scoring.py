@@ -37,7 +37,12 @@ def run_scoring_job(workspace, job, channel, initiator: bool, task) -> dict:
     record, plain = training_store.get_model(workspace, model_id)
     if record.kind != "federated":
         raise UserFacingError("Only a federated model is scored with the partner.")
-    rows = agree_rows(workspace, channel, initiator, record.alignment_id, job.peer)
+    # Scoring may target another alignment than the one trained on (new customers, a hold-out):
+    # the same feature columns, aligned with the same peer.
+    alignment_id = job.params.get("alignment_id") or record.alignment_id
+    if not isinstance(alignment_id, str):
+        raise UserFacingError("The scoring job names an invalid alignment.")
+    rows = agree_rows(workspace, channel, initiator, alignment_id, job.peer)
     jobs.report_progress(workspace, job.id, 0, 1, "scoring")
     if record.half == "label":
         result = _score_label(workspace, job, channel, model_id, plain, rows)
