@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from app.data.generator import generate
-from app.errors import PeerError, RemoteProtocolError, UserFacingError
+from app.errors import JobRefused, PeerError, RemoteProtocolError, UserFacingError
 from app.workflows import alignment, alignment_store, data_import, jobs, link, peers, users
 from app.workflows.session import login
 from app.workflows.tasks import Task
@@ -142,15 +142,27 @@ def test_mismatched_id_types_are_refused_at_proposal_and_approval(tmp_path, demo
         name = alignment.choose_dataset(bank.workspace, "mobile")[0]
         with pytest.raises(UserFacingError, match="not opaque IDs"):
             alignment.propose_alignment(bank, bank_link, "platform", name, "opaque")
-        # The platform holds opaque IDs only: its approver is told, and a run anyway fails on
-        # both sides with named errors.
-        job, problems = _propose_approved(bank, platform, bank_link)
-        assert problems == [["This workspace has no dataset with mobile IDs to align."]]
-        with pytest.raises(PeerError, match="stopped the alignment"):
-            bank_link.run(job.id)
-        theirs = _wait_state(platform.workspace, job.id, ("failed",))
-        assert theirs.state == "failed" and "no dataset with mobile IDs" in theirs.error
-        assert jobs.get(bank.workspace, job.id).state == "failed"
+        # The platform holds opaque IDs only: approving is refused with the named problem, so its
+        # analyst rejects, and the bank's proposal comes back rejected.
+        refused: list = []
+
+        def approver():
+            for _ in range(200):
+                pending = [j for j in jobs.list_jobs(platform) if j.state == "proposed"]
+                if pending:
+                    try:
+                        jobs.decide(platform, pending[0].id, approve=True)
+                    except JobRefused as exc:
+                        refused.append(str(exc))
+                        jobs.decide(platform, pending[0].id, approve=False, reason="no mobile data")
+                    return
+                time.sleep(0.05)
+        thread = threading.Thread(target=approver)
+        thread.start()
+        job = alignment.propose_alignment(bank, bank_link, "platform", None, "mobile", wait=10)
+        thread.join()
+        assert refused and "no dataset with mobile IDs" in refused[0]
+        assert job.state == "rejected" and job.reason == "no mobile data"
         assert alignment_store.list_alignments(bank.workspace) == []
     finally:
         for s in services:

@@ -34,7 +34,7 @@ def _send(proposal, to_ws):
 
 def test_propose_approve_run_finish(pair):
     bank, partner, _, _ = pair
-    job = jobs.propose(bank, "alignment", "platform", {"id_type": "mobile", "canon": 1})
+    job = jobs.propose(bank, "training", "platform", {"trees": 5})
     theirs = _send(job, partner.workspace)
     assert theirs.state == "proposed" and theirs.local_decision is None
     with pytest.raises(JobRefused):
@@ -73,7 +73,7 @@ def test_cancel(pair):
 
 def test_kill_switch_refuses_and_resumes(pair):
     bank, partner, bank_admin, partner_admin = pair
-    job = jobs.propose(bank, "alignment", "platform", {})
+    job = jobs.propose(bank, "scoring", "platform", {})
     _send(job, partner.workspace)
     jobs.set_paused(partner_admin, True)
     with pytest.raises(JobRefused, match="kill switch"):
@@ -98,12 +98,23 @@ def test_running_job_stops_when_paused(pair):
         jobs.require_runnable(bank.workspace, job.id)
 
 
+def test_alignment_with_problems_is_neither_approved_nor_auto_approved(pair):
+    bank, partner, _, partner_admin = pair
+    jobs.set_policy(partner_admin, "alignment", True)
+    theirs = _send(jobs.propose(bank, "alignment", "platform",
+                                {"dataset": "x", "id_type": "mobile", "canon_version": 1,
+                                 "result_exposure": "both", "chunk_size": 4096}), partner.workspace)
+    assert theirs.state == "proposed"  # the policy does not override a named problem
+    with pytest.raises(JobRefused, match="cannot run here"):
+        jobs.decide(partner, theirs.id, approve=True)
+
+
 def test_auto_approve_policy_is_audited(pair):
     bank, partner, _, partner_admin = pair
     with pytest.raises(PermissionDenied):
-        jobs.set_policy(partner, "alignment", True)
-    jobs.set_policy(partner_admin, "alignment", True)
-    theirs = _send(jobs.propose(bank, "alignment", "platform", {}), partner.workspace)
+        jobs.set_policy(partner, "scoring", True)
+    jobs.set_policy(partner_admin, "scoring", True)
+    theirs = _send(jobs.propose(bank, "scoring", "platform", {}), partner.workspace)
     assert theirs.state == "approved" and theirs.decided_by == "policy"
     actions = [e["action"] for e in partner.workspace.audit.entries()]
     assert "job.policy" in actions and "job.auto_approve" in actions

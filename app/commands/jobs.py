@@ -53,8 +53,13 @@ def _list(args) -> int:
 
 
 def _show(args) -> int:
-    job = _with_session(args, lambda s: jobs.show(s, args.id))
+    def body(session):
+        job = jobs.show(session, args.id)
+        return job, jobs.proposal_problems(session.workspace, job)
+    job, problems = _with_session(args, body)
     print(json.dumps({k: getattr(job, k) for k in jobs.COLUMNS}, indent=2, ensure_ascii=False))
+    for problem in problems:
+        print(f"PROBLEM: {problem}")
     return 0
 
 

@@ -70,6 +70,14 @@ class Numeric:
     def finish(self) -> np.ndarray:
         return np.concatenate(self.parts) if self.parts else np.empty(0)
 
+    def export(self):
+        """This converter's blocks as one picklable state (a parse worker's result)."""
+        return self.finish()
+
+    def absorb(self, state) -> None:
+        """Append a worker's :meth:`export` as if its blocks had been added here."""
+        self.parts.append(state)
+
 
 class _Memo:
     """Parse each distinct string once; ``parse`` returns a value or raises ValueError."""
@@ -111,6 +119,12 @@ class _Memo:
 
     def finish(self) -> np.ndarray:
         return np.concatenate(self.parts) if self.parts else np.empty(0, self.dtype)
+
+    def export(self):
+        return np.concatenate(self.parts) if self.parts else np.empty(0, self.dtype)
+
+    def absorb(self, state) -> None:
+        self.parts.append(state)
 
 
 class Flag(_Memo):
@@ -227,6 +241,17 @@ class Categorical:
         remap = np.array([index.get(n, -1 if n.lower() in MISSING_TOKENS else -2) for n in normal]
                          + [-1], dtype=np.int32)
         return remap[raw]
+
+    def export(self):
+        """Raw codes plus this converter's own table (codes are only meaningful with it)."""
+        raw = np.concatenate(self.parts) if self.parts else np.empty(0, np.int32)
+        return raw, list(self.table)
+
+    def absorb(self, state) -> None:
+        raw, keys = state
+        table = self.table
+        remap = np.array([table.setdefault(k, len(table)) for k in keys], dtype=np.int32)
+        self.parts.append(remap[raw] if len(raw) else raw)
 
     def invalid_rows(self, codes: np.ndarray) -> np.ndarray:
         """Positions whose value was neither missing nor a valid category (after ``finish``)."""

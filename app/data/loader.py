@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from app.data import columns as C
+from app.data import parallel
 from app.data.ids import IdError, canonicalizer
 from app.data.profile import PURPOSE, Profile
-from app.data.tabular import open_table
+from app.data.tabular import CsvTable, open_table
 from app.errors import ValidationError
 
 MAX_LISTED = 10_000  # problems listed individually; all are counted
@@ -94,26 +95,24 @@ def _index(table, label: str, column: str, role: str) -> int:
         raise ValidationError(f"{label}: the {role} column {column!r} is not in the header.") from None
 
 
-class _Reader:
-    """Shared block loop: identifiers, typed columns, problems, row numbers."""
+class _Sink:
+    """Per-block accumulation (identifiers, typed columns, rejected positions, problems).
 
-    def __init__(self, path: str, id_column: str, id_type: str, specs: dict[str, tuple[str, str]],
-                 encoding: str, delimiter: str, task=None):
-        self.label = os.path.basename(path)
-        self.table = open_table(path, encoding, delimiter)
-        self.id_index = _index(self.table, self.label, id_column, "identifier")
-        self.id_name, self.canon = self.table.header[self.id_index], canonicalizer(id_type)
-        self.conv = {}
-        for key, (col, kind) in specs.items():
-            role = {"f": "feature", "c": "contact flag"}.get(key.split(":")[0], key.replace("_", " "))
-            index = _index(self.table, self.label, col, role)
-            self.conv[key] = (self.table.header[index], index, C.CONVERTERS[kind]())
-        used = {self.id_index} | {i for _, i, _ in self.conv.values()}
-        self.ignored = [n for i, n in enumerate(self.table.header) if i not in used and n]
-        self.problems = Problems(self.label)
-        self.task = task
+    The single-process reader and each parse worker run the same code; a worker's sink is
+    exported as arrays and absorbed, in file order, by the caller's sink.
+    """
 
-    def _identifiers(self, raw: list[str], base: int, block_rows, bad: list[int]) -> list[str]:
+    def __init__(self, label: str, id_name: str, id_index: int, id_type: str,
+                 convs: dict[str, tuple[str, int, str]]):
+        self.id_name, self.id_index, self.canon = id_name, id_index, canonicalizer(id_type)
+        self.conv = {k: (name, index, C.CONVERTERS[kind]()) for k, (name, index, kind) in convs.items()}
+        self.problems = Problems(label)
+        self.ids: list[np.ndarray] = []
+        self.rows: list[np.ndarray] = []
+        self.bad: list[int] = []
+        self.n = 0
+
+    def _identifiers(self, raw: list[str], base: int, block_rows) -> list[str]:
         try:
             return list(map(self.canon, raw))  # fast: no invalid identifier in this block
         except IdError:
@@ -124,29 +123,109 @@ class _Reader:
                 out.append(self.canon(value))
             except IdError as exc:
                 out.append("")
-                bad.append(base + i)
+                self.bad.append(base + i)
                 self.problems.add(block_rows[i], self.id_name, exc.reason)
         return out
 
-    def read(self):
-        ids: list[str] = []
-        rows: list[np.ndarray] = []
-        bad: list[int] = []
-        indices = [self.id_index] + [i for _, i, _ in self.conv.values()]
-        for block in self.table.blocks(indices):
-            base, block_rows = len(ids), np.asarray(block.rows, dtype=np.int64)
-            ids.extend(self._identifiers(block.columns[self.id_index], base, block_rows, bad))
-            for name, index, conv in self.conv.values():
-                for i in conv.add(block.columns[index]):
-                    bad.append(base + i)
-                    self.problems.add(block_rows[i], name, conv.bad)
-            rows.append(block_rows)
+    def add(self, block) -> None:
+        base, block_rows = self.n, np.asarray(block.rows, dtype=np.int64)
+        ids = self._identifiers(block.columns[self.id_index], base, block_rows)
+        self.ids.append(np.array(ids, dtype=f"S{max(1, max(map(len, ids), default=1))}"))
+        for name, index, conv in self.conv.values():
+            for i in conv.add(block.columns[index]):
+                self.bad.append(base + i)
+                self.problems.add(block_rows[i], name, conv.bad)
+        self.rows.append(block_rows)
+        self.n += len(ids)
+
+    def export(self, end_row: int) -> dict:
+        return {"n": self.n, "end_row": end_row, "bad": np.array(self.bad, dtype=np.int64),
+                "ids": np.concatenate(self.ids) if self.ids else np.empty(0, "S1"),
+                "rows": np.concatenate(self.rows) if self.rows else np.empty(0, np.int64),
+                "listed": [(p.row, p.column, p.reason) for p in self.problems.listed],
+                "by_reason": dict(self.problems.by_reason),
+                "columns": {k: conv.export() for k, (_, _, conv) in self.conv.items()}}
+
+    def absorb(self, part: dict, row_offset: int) -> None:
+        """Append a worker's export; its rows count from 0, so they are shifted by ``row_offset``."""
+        self.bad.extend((part["bad"] + self.n).tolist())
+        self.ids.append(part["ids"])
+        self.rows.append(part["rows"] + row_offset)
+        for row, column, reason in part["listed"]:
+            if len(self.problems.listed) < MAX_LISTED:
+                self.problems.listed.append(Problem(self.problems.file, row + row_offset, column, reason))
+        self.problems.by_reason.update(part["by_reason"])
+        for k, state in part["columns"].items():
+            self.conv[k][2].absorb(state)
+        self.n += part["n"]
+
+
+def _parse_worker(worker: int, path: str, encoding: str, delimiter: str, header: list[str],
+                  header_bytes: int, units, sink_args, indices) -> dict | None:
+    """One worker's share of a file (runs in a spawned process); rows relative to its start."""
+    table = CsvTable.attached(path, encoding, delimiter, header, header_bytes)
+    sink = _Sink(*sink_args)
+    for block in table.unit_blocks(units, indices):
+        sink.add(block)
+        parallel.report(worker, sink.n)
+        if parallel.stopped():
+            return None
+    return sink.export(table.end_row)
+
+
+class _Reader:
+    """Opens the file, resolves the profile's columns, and fills a :class:`_Sink` from it."""
+
+    def __init__(self, path: str, id_column: str, id_type: str, specs: dict[str, tuple[str, str]],
+                 encoding: str, delimiter: str, task=None):
+        self.label = os.path.basename(path)
+        self.table = open_table(path, encoding, delimiter)
+        self.id_index = _index(self.table, self.label, id_column, "identifier")
+        self.id_name = self.table.header[self.id_index]
+        convs = {}
+        for key, (col, kind) in specs.items():
+            role = {"f": "feature", "c": "contact flag"}.get(key.split(":")[0], key.replace("_", " "))
+            index = _index(self.table, self.label, col, role)
+            convs[key] = (self.table.header[index], index, kind)
+        self.sink_args = (self.label, self.id_name, self.id_index, id_type, convs)
+        used = {self.id_index} | {i for _, i, _ in convs.values()}
+        self.ignored = [n for i, n in enumerate(self.table.header) if i not in used and n]
+        self.indices = [self.id_index] + [i for _, i, _ in convs.values()]
+        self.task = task
+
+    def _single(self) -> _Sink:
+        sink = _Sink(*self.sink_args)
+        for block in self.table.blocks(self.indices):
+            sink.add(block)
             if self.task is not None:
                 self.task.check_cancelled()
-                self.task.progress(len(ids), 0, f"Read {len(ids):,} rows of {self.label}")
-        if not ids:
+                self.task.progress(sink.n, 0, f"Read {sink.n:,} rows of {self.label}")
+        return sink
+
+    def _parallel(self) -> _Sink | None:
+        runs = parallel.plan(self.table)
+        if runs is None:
+            return None
+        t = self.table
+        jobs = [(t.path, t.encoding, t.delimiter, t.header, t._header_bytes, run, self.sink_args,
+                 self.indices) for run in runs]
+        parts = parallel.run(_parse_worker, jobs, self.task, self.label)
+        if parts is None:
+            return None  # a worker met a structural error: the single-process read reports it
+        sink, row = _Sink(*self.sink_args), 2
+        while parts:
+            part = parts.pop(0)
+            sink.absorb(part, row)
+            row += part["end_row"]
+        return sink
+
+    def read(self):
+        sink = self._parallel() or self._single()
+        self.conv, self.problems = sink.conv, sink.problems
+        if not sink.n:
             raise ValidationError(f"{self.label}: the file has a header but no data rows.")
-        row_numbers = np.concatenate(rows)
+        row_numbers = np.concatenate(sink.rows)
+        bad = sink.bad
         values = {}
         for key, (name, _, conv) in self.conv.items():
             values[key] = conv.finish()
@@ -155,9 +234,9 @@ class _Reader:
                     bad.append(i)
                     self.problems.add(row_numbers[i], name, conv.bad)
                 values[key][values[key] < 0] = -1
-        width = max(1, max(map(len, ids)))
-        id_arr = np.array(ids, dtype=f"S{width}")
-        rejected = np.zeros(len(ids), dtype=bool)
+        id_arr = np.concatenate(sink.ids)
+        sink.ids.clear()
+        rejected = np.zeros(len(id_arr), dtype=bool)
         rejected[bad] = True
         return id_arr, row_numbers, values, rejected
 

@@ -24,6 +24,7 @@ from itertools import repeat
 from app.data.encoding import decode_block, iter_blocks, open_binary, resolve
 from app.errors import ValidationError
 
+BLOCK_SIZE = 8 * 1024 * 1024    # bytes read per block (read at construction time)
 MAX_FIELD = 64 * 1024            # characters in one field
 MAX_PENDING = 64 * 1024 * 1024   # an unclosed quote may not swallow more than this
 MAX_XLSX_UNCOMPRESSED = 2 * 1024 ** 3
@@ -60,11 +61,11 @@ class CsvTable:
     """A delimited text file: ``header`` is read at construction; ``blocks(indices)`` streams."""
 
     def __init__(self, path: str, encoding: str = "auto", delimiter: str = ",",
-                 block_size: int = 8 * 1024 * 1024):
+                 block_size: int | None = None):
         if len(delimiter) != 1 or delimiter in "\"\r\n":
             raise ValidationError("The delimiter must be one character other than a quote or newline.")
         self.path, self.label, self.delimiter = path, os.path.basename(path), delimiter
-        self.block_size = block_size
+        self.block_size = block_size or BLOCK_SIZE
         self.codec = resolve(path, encoding, self.label)
         with open_binary(path) as fh:
             first = fh.readline(MAX_FIELD * 4)
@@ -78,6 +79,16 @@ class CsvTable:
             raise ValidationError(f"{self.label}: row 1 (the header) is malformed.")
         self.header = _check_header(self.label, next(csv.reader([text], delimiter=delimiter)))
         self.encoding = "utf-8" if self.codec == "utf-8-sig" else self.codec
+
+    @classmethod
+    def attached(cls, path: str, encoding: str, delimiter: str, header: list[str],
+                 header_bytes: int) -> "CsvTable":
+        """A table whose header and encoding are already known (a parse worker: no re-detection)."""
+        table = cls.__new__(cls)
+        table.path, table.label, table.delimiter = path, os.path.basename(path), delimiter
+        table.block_size, table.codec, table.encoding = BLOCK_SIZE, encoding, encoding
+        table.header, table._header_bytes = header, header_bytes
+        return table
 
     def blocks(self, indices: list[int]):
         """Yield :class:`Block` objects holding only the columns at ``indices``."""
@@ -101,6 +112,47 @@ class CsvTable:
                     yield block
         if pending:
             raise ValidationError(f"{self.label}: row {row}: a quoted field is never closed.")
+
+    def units(self) -> list[tuple[int, int, int]] | None:
+        """The byte ranges ``(start, end, line_base)`` that :meth:`blocks` parses one at a time.
+
+        Same reads, same cuts at ``\\n`` and same joining of blocks that end inside a quoted
+        field (odd number of quotes; 0x22 is never part of a multi-byte GBK/GB18030/UTF-8
+        character), so parsing these ranges separately gives exactly the blocks of :meth:`blocks`.
+        None when the file ends inside a quoted field (only :meth:`blocks` reports that error).
+        """
+        out: list[tuple[int, int, int]] = []
+        start = pos = self._header_bytes
+        quotes, line_base, unit_base = 0, 1, 1
+        with open_binary(self.path) as fh:
+            fh.read(self._header_bytes)
+            for data in iter_blocks(fh, self.block_size):
+                pos += len(data)
+                line_base += data.count(b"\n")
+                quotes += data.count(b'"')
+                if quotes % 2:
+                    if pos - start > MAX_PENDING:
+                        return None
+                    continue
+                out.append((start, pos, unit_base))
+                start, quotes, unit_base = pos, 0, line_base
+        return None if pos != start else out
+
+    def unit_blocks(self, units: list[tuple[int, int, int]], indices: list[int], row: int = 0):
+        """Parse contiguous :meth:`units` (as a worker does); rows count from ``row``.
+
+        After the generator is exhausted, ``self.end_row`` is the row number after the last one.
+        """
+        with open_binary(self.path) as fh:
+            fh.seek(units[0][0])
+            for start, end, line_base in units:
+                data = fh.read(end - start)
+                text = decode_block(data, self.encoding, self.label, line_base, self.header,
+                                    self.delimiter)
+                block, row = self._parse(text, row, indices)
+                if block.rows:
+                    yield block
+        self.end_row = row
 
     def _fail(self, row: int, index: int, what: str):
         name = self.header[index] if index < len(self.header) else f"#{index + 1}"

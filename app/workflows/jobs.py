@@ -7,6 +7,7 @@ carries proposals and decisions between them.
 
 from __future__ import annotations
 
+import importlib
 import json
 import uuid
 from dataclasses import dataclass
@@ -30,6 +31,9 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     "cancelled": frozenset(),
 }
 TERMINAL = frozenset({"finished", "rejected", "cancelled"})
+
+# job type -> "module:function(workspace, job) -> list of problems", run before any approval
+PROPOSAL_CHECKS = {"alignment": "app.workflows.alignment:check_proposal"}
 
 COLUMNS = ("id", "type", "peer", "proposer", "params", "state", "local_decision", "remote_decision",
            "decided_by", "reason", "created_at", "updated_at", "progress_done", "progress_total",
@@ -67,6 +71,15 @@ class Job:
     @property
     def params_digest(self) -> str:
         return digest(self.params)
+
+
+def proposal_problems(workspace, job: Job) -> list[str]:
+    """Why this job cannot run here (shown to the approver; approval is refused while any)."""
+    target = PROPOSAL_CHECKS.get(job.type)
+    if target is None:
+        return []
+    module, name = target.split(":")
+    return list(getattr(importlib.import_module(module), name)(workspace, job))
 
 
 def _load(conn, job_id: str) -> Job:
@@ -135,6 +148,9 @@ def receive_proposal(workspace, peer: str, job_id: str, job_type: str, params: d
     """The peer proposed a job: store it for our users to decide, or auto-approve by policy."""
     if job_type not in JOB_TYPES:
         raise JobRefused(f"Unknown job type {job_type!r}.")
+    probe = Job(job_id, job_type, peer, "remote", params, "proposed", None, "approved", None, None,
+                "", "", 0, 0, "", None, None, None)
+    pending_problems = proposal_problems(workspace, probe)
 
     def insert(conn):
         _refuse_if_paused(conn)
@@ -148,7 +164,7 @@ def receive_proposal(workspace, peer: str, job_id: str, job_type: str, params: d
                                   {"job": job_id, "type": job_type}, params)
         policy = conn.execute("SELECT auto_approve FROM job_policies WHERE job_type = ?",
                               (job_type,)).fetchone()
-        if policy and policy[0]:
+        if policy and policy[0] and not pending_problems:
             job = _load(conn, job_id)
             _move(conn, job, "approved", local_decision="approved", decided_by="policy")
             workspace.audit.append_in(conn, "policy", "job.auto_approve", {"job": job_id}, {})
@@ -159,6 +175,10 @@ def receive_proposal(workspace, peer: str, job_id: str, job_type: str, params: d
 def decide(session: Session, job_id: str, approve: bool, reason: str = "") -> Job:
     """Our user's decision on a peer's proposal."""
     session.require("jobs.approve")
+    if approve:
+        problems = proposal_problems(session.workspace, get(session, job_id))
+        if problems:
+            raise JobRefused("This job cannot run here: " + " ".join(problems))
 
     def change(conn):
         job = _load(conn, job_id)

@@ -123,6 +123,180 @@
     </message>
 </context>
 <context>
+    <name>AlignmentPage</name>
+    <message>
+        <location filename="../../app/ui/pages/alignment.py" line="+97"/>
+        <source>Alignment</source>
+        <translation>样本对齐</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Find the customers both parties share without showing either party the other&apos;s customers. Each party learns only which of its own customers are shared, and the sizes. The peer approves the job in its Jobs inbox before it runs.</source>
+        <translation>在不向任何一方展示对方客户的前提下找出双方共有的客户。每一方只知道自己哪些客户是共有的，以及各方的数量。任务运行前须由合作方在其“任务”收件箱中批准。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location line="+11"/>
+        <source>Peer</source>
+        <translation>合作方</translation>
+    </message>
+    <message>
+        <location line="-11"/>
+        <location line="+11"/>
+        <source>ID type</source>
+        <translation>标识类型</translation>
+    </message>
+    <message>
+        <location line="-10"/>
+        <location line="+10"/>
+        <source>Dataset</source>
+        <translation>数据集</translation>
+    </message>
+    <message>
+        <location line="-8"/>
+        <location line="+80"/>
+        <source>Mobile number</source>
+        <translation>手机号</translation>
+    </message>
+    <message>
+        <location line="-80"/>
+        <location line="+80"/>
+        <source>ID card number</source>
+        <translation>身份证号</translation>
+    </message>
+    <message>
+        <location line="-79"/>
+        <location line="+80"/>
+        <source>Customer number (opaque)</source>
+        <translation>客户编号（不透明）</translation>
+    </message>
+    <message>
+        <location line="-77"/>
+        <source>Propose</source>
+        <translation>发起提议</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Run</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Finished alignments</source>
+        <translation>已完成的对齐</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Our customers</source>
+        <translation>我方客户数</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Peer&apos;s customers</source>
+        <translation>对方客户数</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Shared</source>
+        <translation>共有客户数</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Overlap rate</source>
+        <translation>重合率</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Job</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Finished</source>
+        <translation>完成时间</translation>
+    </message>
+    <message>
+        <location line="+61"/>
+        <source>This workspace has no dataset with this ID type.</source>
+        <translation>本工作区没有该标识类型的数据集。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1 of %2 stored customers consent now and will take part; consent is checked again when the job runs.</source>
+        <translation>已存储的 %2 位客户中有 %1 位当前已授权并将参与；任务运行时会再次核验授权。</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>Proposal sent to %1; waiting for its users to decide in their Jobs inbox…</source>
+        <translation>提议已发送给 %1，正在等待其用户在“任务”收件箱中做出决定…</translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>%1 approved the alignment. Run it when you are ready.</source>
+        <translation>%1 已批准对齐任务。准备好后即可运行。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 rejected the alignment.</source>
+        <translation>%1 拒绝了对齐任务。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 has not decided yet; the job waits in its Jobs inbox. Run becomes available once it is approved.</source>
+        <translation>%1 尚未做出决定，任务在其“任务”收件箱中等待。批准后即可运行。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The alignment job is %2.</source>
+        <translation>对齐任务状态：%2。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Alignment finished: %1 shared customers (%2 of ours).</source>
+        <translation>对齐完成：共有客户 %1 位（占我方 %2）。</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>waiting for the peer&apos;s decision</source>
+        <translation>等待合作方决定</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>approved, ready to run</source>
+        <translation>已批准，可以运行</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>running</source>
+        <translation>运行中</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>finished</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>failed; Run tries again</source>
+        <translation>失败；点击“运行”可重试</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>rejected by the peer</source>
+        <translation>已被合作方拒绝</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Current job with %1: %2</source>
+        <translation>与 %1 的当前任务：%2</translation>
+    </message>
+</context>
+<context>
     <name>AuditModel</name>
     <message>
         <location filename="../../app/ui/pages/audit_model.py" line="+67"/>
@@ -325,174 +499,174 @@
 <context>
     <name>CampaignPage</name>
     <message>
-        <location filename="../../app/ui/pages/campaign.py" line="105"/>
+        <location filename="../../app/ui/pages/campaign.py" line="+105"/>
         <source>Campaign</source>
         <translation>营销活动</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/campaign.py" line="108"/>
+        <location line="+3"/>
         <source>Import who bound after the campaign, then compare the invited customers with the control group: uplift with 95% intervals, by channel, branch and score decile.</source>
         <translation>导入活动后的绑卡结果，将受邀客户与对照组比较：提升率及 95% 置信区间，按渠道、网点和评分十分位细分。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/campaign.py" line="111"/>
+        <location line="+3"/>
         <source>Results for your branch %1 only: its invited customers compared with its control group.</source>
         <translation>仅显示您的网点 %1 的结果：本网点受邀客户与其对照组的比较。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/campaign.py" line="114"/>
+        <location line="+3"/>
         <source>Plan</source>
         <translation>方案</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/campaign.py" line="115"/>
+        <location line="+1"/>
         <source>Window (days)</source>
         <translation>归因窗口（天）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/campaign.py" line="116"/>
+        <location line="+1"/>
         <source>Import outcomes…</source>
         <translation>导入结果…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/campaign.py" line="117"/>
+        <location line="+1"/>
         <source>Evaluate</source>
         <translation>评估</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/campaign.py" line="118"/>
+        <location line="+1"/>
         <source>Export PDF…</source>
         <translation>导出 PDF…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/campaign.py" line="119"/>
+        <location line="+1"/>
         <source>Export XLSX…</source>
         <translation>导出 XLSX…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/campaign.py" line="120"/>
+        <location line="+1"/>
         <source>By channel</source>
         <translation>按渠道</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/campaign.py" line="120"/>
+        <location line="+0"/>
         <source>By branch</source>
         <translation>按网点</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/campaign.py" line="121"/>
+        <location line="+1"/>
         <source>By plan decile</source>
         <translation>按方案十分位</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/campaign.py" line="121"/>
-        <location filename="../../app/ui/pages/campaign.py" line="236"/>
+        <location line="+0"/>
+        <location line="+115"/>
         <source>Uplift curve</source>
         <translation>提升曲线</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/campaign.py" line="124"/>
+        <location line="-112"/>
         <source>No finalised plan</source>
         <translation>没有已定稿的方案</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/campaign.py" line="190"/>
+        <location line="+66"/>
         <source>%1 rows read: %2 matched plan customers (%3 treated, %4 control), %5 matched nobody in the plan, %6 rejected. Evaluate to see the result.</source>
         <translation>已读取 %1 行：%2 行匹配到方案客户（受邀 %3，对照 %4），%5 行未匹配到方案中的任何客户，%6 行被拒绝。请点击“评估”查看结果。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/campaign.py" line="213"/>
+        <location line="+23"/>
         <source>No evaluation yet: import outcomes and press Evaluate.</source>
         <translation>尚无评估：请导入结果后点击“评估”。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/campaign.py" line="219"/>
+        <location line="+6"/>
         <source>first reach-list export</source>
         <translation>首次导出触达名单</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/campaign.py" line="220"/>
+        <location line="+1"/>
         <source>plan finalisation</source>
         <translation>方案定稿</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/campaign.py" line="222"/>
+        <location line="+2"/>
         <source>Evaluation v%1 · window %2 days from the %3 (%4 to %5, %6) · %7 bind events in the window</source>
         <translation>评估 v%1 · 自%3起 %2 天窗口（%4 至 %5，%6）· 窗口内绑卡事件 %7 个</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/campaign.py" line="227"/>
+        <location line="+5"/>
         <source>complete</source>
         <translation>已结束</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/campaign.py" line="227"/>
+        <location line="+0"/>
         <source>still open</source>
         <translation>尚未结束</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/campaign.py" line="229"/>
+        <location line="+2"/>
         <source>uplift (pp)</source>
         <translation>提升（百分点）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/campaign.py" line="231"/>
+        <location line="+2"/>
         <source>Uplift by channel</source>
         <translation>各渠道提升</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/campaign.py" line="232"/>
+        <location line="+1"/>
         <source>Uplift by branch</source>
         <translation>各网点提升</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/campaign.py" line="233"/>
+        <location line="+1"/>
         <source>Uplift by plan score decile (1 = highest)</source>
         <translation>按方案评分十分位的提升（1 = 最高）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/campaign.py" line="236"/>
+        <location line="+3"/>
         <source>share targeted (top scores first)</source>
         <translation>触达比例（高分优先）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/campaign.py" line="237"/>
+        <location line="+1"/>
         <source>incremental binds per 100 customers</source>
         <translation>每百名客户的增量绑卡数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/campaign.py" line="237"/>
+        <location line="+0"/>
         <source>random targeting</source>
         <translation>随机触达</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/campaign.py" line="248"/>
+        <location line="+11"/>
         <source>Export PDF</source>
         <translation>导出 PDF</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/campaign.py" line="248"/>
+        <location line="+0"/>
         <source>PDF (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/campaign.py" line="257"/>
+        <location line="+9"/>
         <source>Campaign evaluation: %1</source>
         <translation>营销活动评估：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/campaign.py" line="259"/>
-        <location filename="../../app/ui/pages/campaign.py" line="270"/>
+        <location line="+2"/>
+        <location line="+11"/>
         <source>Saved %1.</source>
         <translation>已保存 %1。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/campaign.py" line="265"/>
+        <location line="-5"/>
         <source>Export XLSX</source>
         <translation>导出 XLSX</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/campaign.py" line="265"/>
+        <location line="+0"/>
         <source>Excel workbook (*.xlsx)</source>
         <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
@@ -1052,12 +1226,12 @@
     <message>
         <location line="+0"/>
         <location line="+26"/>
-        <location line="+25"/>
+        <location line="+26"/>
         <source>Customers</source>
         <translation>客户数</translation>
     </message>
     <message>
-        <location line="-51"/>
+        <location line="-52"/>
         <source>Mean score</source>
         <translation>平均分</translation>
     </message>
@@ -1309,6 +1483,11 @@
         <source>A plan without a control group needs &apos;control.allow_no_control&apos;: true and a &apos;control.reason&apos;.</source>
         <translation>不设对照组的计划需要 &apos;control.allow_no_control&apos;: true 和 &apos;control.reason&apos;。</translation>
     </message>
+    <message>
+        <location filename="../../app/ui/pages/training.py" line="+32"/>
+        <source>Metrics are computed from labels and are not available to the feature party.</source>
+        <translation>模型指标由标签计算得出，特征方无法查看。</translation>
+    </message>
 </context>
 <context>
     <name>FilesView</name>
@@ -1377,43 +1556,43 @@
 <context>
     <name>HeadlineCards</name>
     <message>
-        <location filename="../../app/ui/pages/campaign_charts.py" line="53"/>
+        <location filename="../../app/ui/pages/campaign_charts.py" line="+53"/>
         <source>Uplift (treated − control)</source>
         <translation>提升（受邀 − 对照）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/campaign_charts.py" line="54"/>
+        <location line="+1"/>
         <source>p-value</source>
         <translation>p 值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/campaign_charts.py" line="54"/>
+        <location line="+0"/>
         <source>Incremental binds</source>
         <translation>增量绑卡数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/campaign_charts.py" line="55"/>
+        <location line="+1"/>
         <source>Bind rate</source>
         <translation>绑卡率</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/campaign_charts.py" line="69"/>
-        <location filename="../../app/ui/pages/campaign_charts.py" line="77"/>
+        <location line="+14"/>
+        <location line="+8"/>
         <source>95% CI %1 to %2</source>
         <translation>95% 置信区间 %1 至 %2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/campaign_charts.py" line="73"/>
+        <location line="-4"/>
         <source>significant at 5%</source>
         <translation>在 5% 水平显著</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/campaign_charts.py" line="74"/>
+        <location line="+1"/>
         <source>not significant at 5%</source>
         <translation>在 5% 水平不显著</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/campaign_charts.py" line="80"/>
+        <location line="+6"/>
         <source>treated %1 · control %2</source>
         <translation>受邀 %1 · 对照 %2</translation>
     </message>
@@ -2096,48 +2275,48 @@
 <context>
     <name>OutcomeImportDialog</name>
     <message>
-        <location filename="../../app/ui/pages/campaign_import.py" line="70"/>
+        <location filename="../../app/ui/pages/campaign_import.py" line="+70"/>
         <source>Import outcomes</source>
         <translation>导入结果</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/campaign_import.py" line="71"/>
+        <location line="+1"/>
         <source>Choose file…</source>
         <translation>选择文件…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/campaign_import.py" line="72"/>
-        <location filename="../../app/ui/pages/campaign_import.py" line="79"/>
+        <location line="+1"/>
+        <location line="+7"/>
         <source>Outcome file</source>
         <translation>结果文件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/campaign_import.py" line="72"/>
+        <location line="-7"/>
         <source>Delimiter</source>
         <translation>分隔符</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/campaign_import.py" line="72"/>
+        <location line="+0"/>
         <source>Customer identifier</source>
         <translation>客户标识</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/campaign_import.py" line="73"/>
+        <location line="+1"/>
         <source>Identifier type</source>
         <translation>标识类型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/campaign_import.py" line="73"/>
+        <location line="+0"/>
         <source>Bound at (date/time)</source>
         <translation>绑卡时间（日期/时间）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/campaign_import.py" line="74"/>
+        <location line="+1"/>
         <source>Channel bound through</source>
         <translation>绑卡渠道</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/campaign_import.py" line="80"/>
+        <location line="+6"/>
         <source>Outcomes (*.csv *.txt *.xlsx)</source>
         <translation>结果文件 (*.csv *.txt *.xlsx)</translation>
     </message>
@@ -2658,7 +2837,7 @@
 <context>
     <name>RuleEditor</name>
     <message>
-        <location filename="../../app/ui/pages/segments_rules.py" line="+138"/>
+        <location filename="../../app/ui/pages/segments_rules.py" line="+140"/>
         <source>Campaign</source>
         <translation>营销活动</translation>
     </message>
@@ -3125,7 +3304,7 @@
 <context>
     <name>Steps</name>
     <message>
-        <location filename="../../app/ui/pages/__init__.py" line="+43"/>
+        <location filename="../../app/ui/pages/__init__.py" line="+46"/>
         <source>Consent &amp; data</source>
         <translation>授权与数据</translation>
     </message>
@@ -3145,12 +3324,12 @@
         <translation>样本对齐</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Training</source>
         <translation>模型训练</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Segments</source>
         <translation>目标客群</translation>
     </message>
@@ -3226,6 +3405,375 @@
         <location line="+1"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
+    </message>
+</context>
+<context>
+    <name>TrainingForm</name>
+    <message>
+        <location filename="../../app/ui/pages/training_form.py" line="+94"/>
+        <source>Advanced</source>
+        <translation>高级设置</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Trees</source>
+        <translation>树的数量</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Tree depth</source>
+        <translation>树深度</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Learning rate</source>
+        <translation>学习率</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Bins per feature</source>
+        <translation>每个特征的分箱数</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>L2 regularisation</source>
+        <translation>L2 正则化</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Minimum child weight</source>
+        <translation>最小子节点权重</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Minimum leaf size (customers)</source>
+        <translation>最小叶节点客户数</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Early stopping (rounds, 0 = off)</source>
+        <translation>提前停止（轮数，0 = 关闭）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>First tree from bank features only</source>
+        <translation>第一棵树仅使用银行特征</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Row subsample</source>
+        <translation>行采样比例</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Feature subsample</source>
+        <translation>特征采样比例</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Random seed</source>
+        <translation>随机种子</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Key size (bits)</source>
+        <translation>密钥长度（位）</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>No leaf holds fewer customers, so the partner cannot single out a few labels.</source>
+        <translation>任何叶节点的客户数都不少于此值，合作方因此无法锁定少数客户的标签。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The first tree uses only the bank&apos;s features, so the partner never sees gradients that equal the labels.</source>
+        <translation>第一棵树只使用银行的特征，因此合作方永远看不到等同于标签的梯度。</translation>
+    </message>
+</context>
+<context>
+    <name>TrainingPage</name>
+    <message>
+        <location filename="../../app/ui/pages/training.py" line="+105"/>
+        <source>Training</source>
+        <translation>模型训练</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Train a marketing model on the customers both parties share. The bank&apos;s labels and the partner&apos;s features never leave their owners: the partner works on encrypted gradients, and only the bank sees how good the model is.</source>
+        <translation>在双方共有的客户上训练营销模型。银行的标签和合作方的特征都不会离开各自的所有者：合作方只处理加密的梯度，且只有银行能看到模型效果。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Set up</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Alignment</source>
+        <translation>样本对齐</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Our features</source>
+        <translation>我方特征数</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Partner&apos;s features</source>
+        <translation>合作方特征数</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Only used for the time estimate; the partner&apos;s count is not known before the job.</source>
+        <translation>仅用于估算耗时；任务开始前无法得知合作方的特征数。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Estimate duration</source>
+        <translation>估算耗时</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Propose</source>
+        <translation>发起提议</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Run</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>%1 · %2 · %3 shared · %4</source>
+        <translation>%1 · %2 · 共有 %3 · %4</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Align with the peer first: training needs a finished alignment.</source>
+        <translation>请先与合作方完成样本对齐：训练需要一个已完成的对齐。</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Training with %1: tree %2 of %3</source>
+        <translation>正在与 %1 训练：第 %2 棵树，共 %3 棵</translation>
+    </message>
+    <message>
+        <location line="+55"/>
+        <source>Measuring this machine&apos;s encryption speed…</source>
+        <translation>正在测量本机的加密速度…</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>About %1 on this machine for %2 customers, %3 bank features and %4 partner features (most of it encryption).</source>
+        <translation>在本机上约需 %1（%2 位客户、%3 个银行特征、%4 个合作方特征；大部分时间用于加密运算）。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>%1 s</source>
+        <translation>%1 秒</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 min</source>
+        <translation>%1 分钟</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 h %2 min</source>
+        <translation>%1 小时 %2 分钟</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Proposal sent to %1; waiting for its users to decide in their Jobs inbox…</source>
+        <translation>提议已发送给 %1，正在等待其用户在“任务”收件箱中做出决定…</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Agreeing the customers and generating keys…</source>
+        <translation>正在确认参与客户并生成密钥…</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Tree %1 of %2 done</source>
+        <translation>已完成第 %1 棵树，共 %2 棵</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>%1 approved the training. Run it when you are ready.</source>
+        <translation>%1 已批准训练任务。准备好后即可运行。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 rejected the training.</source>
+        <translation>%1 拒绝了训练任务。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 has not decided yet; the job waits in its Jobs inbox. Run becomes available once it is approved.</source>
+        <translation>%1 尚未做出决定，任务在其“任务”收件箱中等待。批准后即可运行。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The training job is %2.</source>
+        <translation>训练任务状态：%2。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Finished: %1 trees on %2 customers.</source>
+        <translation>已完成：在 %2 位客户上训练了 %1 棵树。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Training finished and the model is stored.</source>
+        <translation>训练完成，模型已保存。</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>waiting for the peer&apos;s decision</source>
+        <translation>等待合作方决定</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>approved, ready to run</source>
+        <translation>已批准，可以运行</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>running</source>
+        <translation>运行中</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>finished</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>failed; Run resumes from the last finished tree</source>
+        <translation>失败；点击“运行”将从最后完成的树继续</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>rejected by the peer</source>
+        <translation>已被合作方拒绝</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Current job with %1: %2</source>
+        <translation>与 %1 的当前任务：%2</translation>
+    </message>
+</context>
+<context>
+    <name>TrainingResults</name>
+    <message>
+        <location filename="../../app/ui/pages/training_results.py" line="+74"/>
+        <source>Results</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Validation AUC, federated</source>
+        <translation>验证集 AUC（联合模型）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Validation AUC, bank features only</source>
+        <translation>验证集 AUC（仅银行特征）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Decile</source>
+        <translation>十分位</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Customers</source>
+        <translation>客户数</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Response rate</source>
+        <translation>响应率</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Lift</source>
+        <translation>提升度</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cumulative gains</source>
+        <translation>累计捕获率</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Feature</source>
+        <translation>特征</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Importance</source>
+        <translation>重要性</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Our feature</source>
+        <translation>我方特征</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Splits using it</source>
+        <translation>使用该特征的分裂次数</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>%1 trees on %2 customers; measured on %3 validation customers the model never trained on.</source>
+        <translation>在 %2 位客户上训练了 %1 棵树；效果在模型从未训练过的 %3 位验证客户上测得。</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>Partner feature #%1</source>
+        <translation>合作方特征 #%1</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>ROC on validation customers</source>
+        <translation>验证客户上的 ROC 曲线</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Federated</source>
+        <translation>联合模型</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Bank features only</source>
+        <translation>仅银行特征</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Chance</source>
+        <translation>随机</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>False positive rate</source>
+        <translation>假阳性率</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>True positive rate</source>
+        <translation>真阳性率</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>How often the trees split on each of our features (the bank sees these only as anonymous numbers).</source>
+        <translation>各棵树在我方每个特征上分裂的次数（银行只能看到匿名编号）。</translation>
     </message>
 </context>
 <context>

@@ -15,12 +15,14 @@ from typing import Callable
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtWidgets import QWidget
 
+from app.ui.pages.alignment import AlignmentPage
 from app.ui.pages.audit import AuditPage
 from app.ui.pages.campaign import CampaignPage
 from app.ui.pages.data import DataPage
 from app.ui.pages.jobs import JobsPage
 from app.ui.pages.peers import PeersPage
 from app.ui.pages.segments import SegmentsPage
+from app.ui.pages.training import TrainingPage
 from app.ui.pages.users import UsersPage
 from app.workflows.wizard import Step
 
@@ -46,8 +48,10 @@ PAGES: list[PageEntry] = [
     PageEntry("peers", QT_TRANSLATE_NOOP("Steps", "Peers"), PeersPage,
               ("peers.manage", "jobs.propose")),
     PageEntry("jobs", QT_TRANSLATE_NOOP("Steps", "Jobs"), JobsPage, ("jobs.approve", "jobs.propose")),
-    PageEntry("alignment", QT_TRANSLATE_NOOP("Steps", "Alignment"), None, "align.run"),
-    PageEntry("training", QT_TRANSLATE_NOOP("Steps", "Training"), None, "train.run"),
+    PageEntry("alignment", QT_TRANSLATE_NOOP("Steps", "Alignment"), AlignmentPage,
+              "align.run"),
+    PageEntry("training", QT_TRANSLATE_NOOP("Steps", "Training"), TrainingPage,
+              "train.run"),
     PageEntry("segments", QT_TRANSLATE_NOOP("Steps", "Segments"), SegmentsPage,
               ("plan.create", "plan.review")),
     PageEntry("campaign", QT_TRANSLATE_NOOP("Steps", "Campaign"), CampaignPage,

@@ -1,0 +1,280 @@
+"""Alignment: find the customers both parties share, privately (ECDH-PSI), as an approved job.
+
+The analyst picks the peer, the ID type and (when there are several) the dataset; the page says
+how many customers may take part now (consent is re-checked when the job runs). Propose sends the
+job and waits in the background for the peer's users to decide in their own Jobs inbox; Run
+executes it over the link with progress, ETA and Cancel. Finished alignments are listed by size
+and overlap only: no function behind this page returns identifiers.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QVBoxLayout, QWidget
+
+from app.data.ids import ID_TYPES
+from app.errors import UserFacingError
+from app.ui.pages.job_panels import read_only_table, set_row
+from app.ui.progress import TaskProgress
+from app.ui.tasks import TaskRunner
+from app.ui.widgets import MessageArea, Retranslatable, button, card, plain_label
+from app.workflows import alignment, data_import, jobs, peer_status, peers
+from app.workflows.peer_status import PeerLink
+from app.workflows.session import Session
+
+WAIT_SECONDS = 300.0   # how long Propose waits for the peer's decision before "still waiting"
+REFRESH_MS = 2000
+
+
+def propose_in_background(_task, service, peer: str, dataset: str | None, id_type: str,
+                          wait: float) -> jobs.Job:
+    return alignment.propose_alignment(service.session, service, peer, dataset, id_type, wait)
+
+
+def run_in_background(task, service, job_id: str) -> jobs.Job:
+    return service.run(job_id, task)
+
+
+class AlignmentPage(Retranslatable, QWidget):
+    def __init__(self, session: Session, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("Page")
+        self.session = session
+        self.link = peer_status.link_for(session) or PeerLink(session)
+        self.wait_seconds = WAIT_SECONDS
+        self.datasets: list[dict] = []
+        self.rows: list[dict] = []
+        self.job: jobs.Job | None = None      # the alignment job proposed from this page
+        self.runner: TaskRunner | None = None
+        self.title = plain_label(object_name="PageTitle")
+        self.subtitle = plain_label(object_name="PageSubtitle", wrap=True)
+        self.message = MessageArea()
+        self.peer = QComboBox()
+        self.id_type = QComboBox()
+        for code in ID_TYPES:
+            self.id_type.addItem(code, code)
+        self.dataset = QComboBox()
+        self.eligible = plain_label(object_name="Hint", wrap=True)
+        self.status = plain_label(wrap=True)
+        self.propose_button = button(kind="primary")
+        self.run_button = button(kind="primary")
+        self.progress = TaskProgress()
+        self.table = read_only_table(9)
+        self.id_type.currentIndexChanged.connect(self._fill_datasets)
+        self.dataset.currentIndexChanged.connect(self._show_eligible)
+        self.propose_button.clicked.connect(self.propose)
+        self.run_button.clicked.connect(self.run)
+        self._layout()
+        self.timer = QTimer(self, interval=REFRESH_MS)
+        self.timer.timeout.connect(self._tick)
+        self.timer.start()
+        self.retranslate()
+        self.refresh()
+
+    def _layout(self) -> None:
+        self.form_card, box = card()
+        self.form = QFormLayout()
+        for combo in (self.peer, self.id_type, self.dataset):
+            combo.setMinimumContentsLength(24)
+            combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldsStayAtSizeHint)
+        self.form_labels = [plain_label() for _ in range(3)]
+        for label, field in zip(self.form_labels, (self.peer, self.id_type, self.dataset)):
+            self.form.addRow(label, field)
+        box.addLayout(self.form)
+        box.addWidget(self.eligible)
+        actions = QHBoxLayout()
+        actions.addWidget(self.status, 1)
+        actions.addWidget(self.propose_button)
+        actions.addWidget(self.run_button)
+        box.addLayout(actions)
+        box.addWidget(self.progress)
+        self.table_title = plain_label(object_name="SectionTitle")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(28, 24, 28, 24)
+        layout.setSpacing(12)
+        for widget in (self.title, self.subtitle, self.message, self.form_card, self.table_title):
+            layout.addWidget(widget)
+        layout.addWidget(self.table, 1)
+
+    def retranslate(self) -> None:
+        self.title.setText(self.tr("Alignment"))
+        self.subtitle.setText(self.tr(
+            "Find the customers both parties share without showing either party the other's "
+            "customers. Each party learns only which of its own customers are shared, and the "
+            "sizes. The peer approves the job in its Jobs inbox before it runs."))
+        for label, text in zip(self.form_labels, (self.tr("Peer"), self.tr("ID type"),
+                                                  self.tr("Dataset"))):
+            label.setText(text)
+        names = {"mobile": self.tr("Mobile number"), "id_card": self.tr("ID card number"),
+                 "opaque": self.tr("Customer number (opaque)")}
+        for index in range(self.id_type.count()):
+            self.id_type.setItemText(index, names.get(self.id_type.itemData(index), ""))
+        self.propose_button.setText(self.tr("Propose"))
+        self.run_button.setText(self.tr("Run"))
+        self.table_title.setText(self.tr("Finished alignments"))
+        self.table.setHorizontalHeaderLabels(
+            [self.tr("Peer"), self.tr("Dataset"), self.tr("ID type"), self.tr("Our customers"),
+             self.tr("Peer's customers"), self.tr("Shared"), self.tr("Overlap rate"),
+             self.tr("Job"), self.tr("Finished")])
+        self._show_eligible()
+        self._show_job()
+        self._fill_table()
+
+    # -- reading ------------------------------------------------------------------------------
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        self.refresh()
+        super().showEvent(event)
+
+    def _tick(self) -> None:
+        if self.isVisible() and self.job is not None and self.job.state == "proposed":
+            self._reload_job()  # the peer may decide after our wait ran out
+
+    def refresh(self) -> None:
+        try:
+            found = [p["name"] for p in peers.list_peers(self.session)]
+            self.datasets = data_import.summary(self.session)
+            self.rows = alignment.alignments(self.session)
+        except UserFacingError as exc:
+            self.message.show_error(exc)
+            return
+        current = self.peer.currentText()
+        self.peer.blockSignals(True)
+        self.peer.clear()
+        self.peer.addItems(found)
+        self.peer.setCurrentIndex(max(self.peer.findText(current), 0))
+        self.peer.blockSignals(False)
+        if not self.dataset.count():
+            self._choose_id_type()
+        self._fill_datasets()
+        self._fill_table()
+        self._show_job()
+
+    def _choose_id_type(self) -> None:
+        """Start on the first ID type this workspace holds data for."""
+        held = {d["id_type"] for d in self.datasets}
+        for index in range(self.id_type.count()):
+            if self.id_type.itemData(index) in held:
+                self.id_type.setCurrentIndex(index)
+                return
+
+    def _fill_datasets(self) -> None:
+        id_type = self.id_type.currentData()
+        current = self.dataset.currentText()
+        names = [d["dataset"] for d in self.datasets if d["id_type"] == id_type]
+        try:
+            default = alignment.choose_dataset(self.session.workspace, id_type)[0]
+        except UserFacingError:
+            default = names[0] if names else ""
+        self.dataset.blockSignals(True)
+        self.dataset.clear()
+        self.dataset.addItems(names)
+        self.dataset.setCurrentIndex(max(self.dataset.findText(current if current in names
+                                                                else default), 0))
+        self.dataset.blockSignals(False)
+        self._show_eligible()
+
+    def _show_eligible(self) -> None:
+        info = next((d for d in self.datasets if d["dataset"] == self.dataset.currentText()), None)
+        if info is None:
+            self.eligible.setText(self.tr("This workspace has no dataset with this ID type."))
+        else:
+            self.eligible.setText(self.tr(
+                "%1 of %2 stored customers consent now and will take part; consent is checked "
+                "again when the job runs.").replace("%1", f"{info['eligible_now']:,}")
+                .replace("%2", f"{info['rows_stored']:,}"))
+        self._update_buttons()
+
+    def _fill_table(self) -> None:
+        names = {"mobile": self.tr("Mobile number"), "id_card": self.tr("ID card number"),
+                 "opaque": self.tr("Customer number (opaque)")}
+        self.table.setRowCount(len(self.rows))
+        for row, a in enumerate(self.rows):
+            set_row(self.table, row, (a["peer"], a["dataset"], names.get(a["id_type"], a["id_type"]),
+                                      f"{a['own_count']:,}", f"{a['peer_count']:,}",
+                                      f"{a['size']:,}", f"{a['overlap_rate']:.1%}", a["job_id"],
+                                      peer_status.local_time(a["created_at"])))
+
+    # -- proposing and running -----------------------------------------------------------------
+    def _busy(self) -> bool:
+        return self.runner is not None and self.runner.running
+
+    def _update_buttons(self) -> None:
+        ready = bool(self.peer.currentText() and self.dataset.currentText())
+        self.propose_button.setEnabled(ready and not self._busy())
+        runnable = self.job is not None and self.job.state in ("approved", "failed")
+        self.run_button.setEnabled(runnable and not self._busy())
+
+    def propose(self) -> None:
+        if self._busy():
+            return
+        self.message.show_text(self.tr("Proposal sent to %1; waiting for its users to decide in "
+                                       "their Jobs inbox…").replace("%1", self.peer.currentText()),
+                               "info")
+        self._start(propose_in_background, self.link.service, self.peer.currentText(),
+                    self.dataset.currentText() or None, self.id_type.currentData(),
+                    self.wait_seconds)
+        self.runner.finished.connect(self._proposed)
+
+    def run(self) -> None:
+        if self._busy() or self.job is None:
+            return
+        self.message.clear_message()
+        self._start(run_in_background, self.link.service, self.job.id)
+        self.progress.attach(self.runner)
+        self.runner.finished.connect(self._ran)
+
+    def _start(self, fn, *args) -> None:
+        self.runner = TaskRunner(fn, *args, parent=self)
+        self.runner.failed.connect(self._failed)
+        self.runner.cancelled.connect(self._failed)
+        self.runner.start()
+        self._update_buttons()
+
+    def _failed(self, text: str) -> None:
+        self.message.show_text(text, "error")
+        self._reload_job()
+        self.refresh()
+
+    def _proposed(self, job: jobs.Job) -> None:
+        self.job = job
+        texts = {"approved": (self.tr("%1 approved the alignment. Run it when you are ready."),
+                              "success"),
+                 "rejected": (self.tr("%1 rejected the alignment."), "warning"),
+                 "proposed": (self.tr("%1 has not decided yet; the job waits in its Jobs inbox. "
+                                      "Run becomes available once it is approved."), "info")}
+        text, kind = texts.get(job.state, (self.tr("The alignment job is %2."), "info"))
+        self.message.show_text(text.replace("%1", job.peer).replace("%2", job.state), kind)
+        if job.state == "rejected" and job.reason:
+            self.message.show_text(self.message.text() + " " + job.reason, kind)
+        self._show_job()
+
+    def _ran(self, job: jobs.Job) -> None:
+        self.job = job
+        result = job.result or {}
+        self.message.show_text(self.tr("Alignment finished: %1 shared customers (%2 of ours).")
+                               .replace("%1", f"{result.get('size', 0):,}")
+                               .replace("%2", f"{result.get('overlap_rate', 0.0):.1%}"), "success")
+        self.refresh()
+
+    def _reload_job(self) -> None:
+        if self.job is None:
+            return
+        try:
+            self.job = jobs.get(self.session, self.job.id)
+        except UserFacingError:
+            return
+        self._show_job()
+
+    def _show_job(self) -> None:
+        states = {"proposed": self.tr("waiting for the peer's decision"),
+                  "approved": self.tr("approved, ready to run"),
+                  "running": self.tr("running"), "finished": self.tr("finished"),
+                  "failed": self.tr("failed; Run tries again"),
+                  "rejected": self.tr("rejected by the peer"), "cancelled": self.tr("cancelled")}
+        if self.job is None:
+            self.status.setText("")
+        else:
+            self.status.setText(self.tr("Current job with %1: %2").replace("%1", self.job.peer)
+                                .replace("%2", states.get(self.job.state, self.job.state)))
+        self._update_buttons()

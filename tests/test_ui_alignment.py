@@ -1,0 +1,139 @@
+"""The Alignment page between two real workspaces over loopback TLS: the bank analyst proposes
+through the page (the GUI's link), the platform approves in its inbox (a thread deciding as its
+users would), Run executes the ECDH-PSI job with progress, and both parties' pages list the
+finished alignment by sizes only."""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
+
+from app.data.generator import generate
+from app.ui.pages.alignment import AlignmentPage
+from app.workflows import alignment, data_import, jobs, link, peer_status, peers, users
+from app.workflows.session import login
+from app.workflows.workspace_admin import init_workspace
+
+WAIT_MS = 20000
+
+
+@pytest.fixture
+def linked(tmp_path):
+    """Bank analyst (signed in to the GUI, with the window's link) and platform analyst (its own
+    listener), paired, each with the generated demo data imported."""
+    paths = generate(rows=1500, seed=3, out=str(tmp_path / "data"))
+    admins = [init_workspace(tmp_path / n, p, r, "admin", "admin-password")
+              for n, p, r in (("bank", "Bank", "label"), ("platform", "Platform", "feature"))]
+    for admin in admins:
+        users.add_user(admin, "ana", "analyst", "analyst-pass")
+    bank, platform = (login(a.workspace, "ana", "analyst-pass") for a in admins)
+    data_import.import_dataset(bank, paths["bank"], paths["bank_consent"], paths["bank_profile"])
+    data_import.import_dataset(platform, paths["partner"], paths["partner_consent"],
+                               paths["partner_profile"])
+    gui_link = peer_status.start_link(bank)
+    partner = link.PeerService(platform, decision_timeout=10)
+    partner.start()
+    fps = [peers.describe_identity(a.workspace)["fingerprint"] for a in admins]
+    peers.add_peer(admins[0], "platform", f"127.0.0.1:{partner.port}", fps[1])
+    peers.add_peer(admins[1], "bank", gui_link.address, fps[0])
+    gui_link.service.learn_certificate("platform")
+    partner.learn_certificate("bank")
+    yield bank, platform
+    peer_status.stop_link(bank)
+    partner.stop()
+    for admin in admins:
+        admin.workspace.close()
+
+
+def approve_when_it_arrives(session, job_type: str) -> threading.Thread:
+    """The partner's users deciding in their own inbox."""
+    def approve():
+        for _ in range(400):
+            waiting = [j for j in jobs.list_jobs(session, ("proposed",)) if j.type == job_type]
+            if waiting:
+                jobs.decide(session, waiting[0].id, approve=True)
+                return
+            time.sleep(0.05)
+    thread = threading.Thread(target=approve, daemon=True)
+    thread.start()
+    return thread
+
+
+@pytest.fixture
+def make_page(qtbot):
+    made = []
+
+    def make(session):
+        page = AlignmentPage(session)
+        page.wait_seconds = 10
+        qtbot.addWidget(page)
+        page.show()
+        made.append(page)
+        return page
+    yield make
+    for page in made:
+        page.timer.stop()
+        page.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.DeferredDelete)
+
+
+def cells(table, row):
+    return [table.item(row, c).text() for c in range(table.columnCount())]
+
+
+def test_propose_run_and_list_through_the_page(linked, make_page, qtbot):
+    bank, platform = linked
+    page = make_page(bank)
+    assert page.peer.currentText() == "platform"
+    assert page.id_type.currentData() == "mobile"
+    assert page.dataset.currentText() == alignment.choose_dataset(bank.workspace, "mobile")[0]
+    info = next(d for d in data_import.summary(bank) if d["dataset"] == page.dataset.currentText())
+    assert f"{info['eligible_now']:,}" in page.eligible.text()
+    assert not page.run_button.isEnabled() and page.table.rowCount() == 0
+
+    approver = approve_when_it_arrives(platform, "alignment")
+    qtbot.mouseClick(page.propose_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: page.job is not None, timeout=WAIT_MS)
+    approver.join()
+    assert page.job.state == "approved" and page.run_button.isEnabled()
+    assert page.message.kind == "success"
+
+    qtbot.mouseClick(page.run_button, Qt.LeftButton)
+    assert page.progress.isVisible()
+    qtbot.waitUntil(lambda: page.table.rowCount() == 1, timeout=WAIT_MS)
+    done = jobs.get(bank, page.job.id)
+    assert done.state == "finished" and page.message.kind == "success"
+    row = cells(page.table, 0)
+    assert row[0] == "platform" and row[7] == done.id
+    assert row[3:6] == [f"{done.result[k]:,}" for k in ("own_count", "peer_count", "size")]
+    assert row[6] == f"{done.result['overlap_rate']:.1%}"
+    assert page.progress.status.text() == page.progress.tr("Done")
+    assert not page.run_button.isEnabled()  # a finished job is not run again
+
+    # The platform's page lists the same alignment, by sizes only.
+    for _ in range(100):
+        if jobs.get(platform, done.id).state == "finished":
+            break
+        time.sleep(0.05)
+    theirs = make_page(platform)
+    assert theirs.table.rowCount() == 1
+    their_row = cells(theirs.table, 0)
+    assert their_row[0] == "bank" and their_row[5] == f"{done.result['size']:,}"
+    assert their_row[7] == done.id
+    mobile = re.compile(r"1\d{10}")
+    for p in (page, theirs):
+        assert not any(mobile.search(t) for r in range(p.table.rowCount()) for t in cells(p.table, r))
+
+
+def test_no_dataset_of_the_id_type_disables_propose(linked, make_page):
+    bank, _ = linked
+    page = make_page(bank)
+    page.id_type.setCurrentIndex(page.id_type.findData("id_card"))
+    assert page.dataset.count() == 0
+    assert not page.propose_button.isEnabled()
+    assert page.eligible.text() == page.tr("This workspace has no dataset with this ID type.")
+
