@@ -18,7 +18,7 @@ from app.workflows import alignment, data_import, jobs, link, peer_status, peers
 from app.workflows.session import login
 from app.workflows.workspace_admin import init_workspace
 
-WAIT_MS = 20000
+WAIT_MS = 60000  # generous: the machine is shared; waitUntil returns as soon as it holds
 
 
 @pytest.fixture
@@ -35,7 +35,7 @@ def linked(tmp_path):
     data_import.import_dataset(platform, paths["partner"], paths["partner_consent"],
                                paths["partner_profile"])
     gui_link = peer_status.start_link(bank)
-    partner = link.PeerService(platform, decision_timeout=10)
+    partner = link.PeerService(platform, decision_timeout=30)
     partner.start()
     fps = [peers.describe_identity(a.workspace)["fingerprint"] for a in admins]
     peers.add_peer(admins[0], "platform", f"127.0.0.1:{partner.port}", fps[1])
@@ -52,7 +52,7 @@ def linked(tmp_path):
 def approve_when_it_arrives(session, job_type: str) -> threading.Thread:
     """The partner's users deciding in their own inbox."""
     def approve():
-        for _ in range(400):
+        for _ in range(1200):
             waiting = [j for j in jobs.list_jobs(session, ("proposed",)) if j.type == job_type]
             if waiting:
                 jobs.decide(session, waiting[0].id, approve=True)
@@ -69,7 +69,7 @@ def make_page(qtbot):
 
     def make(session):
         page = AlignmentPage(session)
-        page.wait_seconds = 10
+        page.wait_seconds = 30
         qtbot.addWidget(page)
         page.show()
         made.append(page)
@@ -115,7 +115,7 @@ def test_propose_run_and_list_through_the_page(linked, make_page, qtbot):
     assert not page.run_button.isEnabled()  # a finished job is not run again
 
     # The platform's page lists the same alignment, by sizes only.
-    for _ in range(100):
+    for _ in range(600):
         if jobs.get(platform, done.id).state == "finished":
             break
         time.sleep(0.05)
@@ -126,7 +126,8 @@ def test_propose_run_and_list_through_the_page(linked, make_page, qtbot):
     assert their_row[7] == done.id
     mobile = re.compile(r"1\d{10}")
     for p in (page, theirs):
-        assert not any(mobile.search(t) for r in range(p.table.rowCount()) for t in cells(p.table, r))
+        shown = [t for r in range(p.table.rowCount()) for t in cells(p.table, r)]
+        assert shown and not any(mobile.search(t) for t in shown)
 
 
 def test_no_dataset_of_the_id_type_disables_propose(linked, make_page):

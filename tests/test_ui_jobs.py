@@ -81,15 +81,15 @@ def test_proposal_from_peer_is_shown_and_approved_through_the_button(linked, mak
     assert page.pending.rowCount() == 0
     answer = {}
     proposer = threading.Thread(target=lambda: answer.setdefault(
-        "job", bank.propose("alignment", "platform", PARAMS, wait=10)))
+        "job", bank.propose("training", "platform", PARAMS, wait=10)))
     proposer.start()
     qtbot.waitUntil(lambda: page.pending.rowCount() == 1, timeout=WAIT_MS)  # the 1 s refresh
     row = cells(page.pending, 0)
-    assert row[:3] == ["Alignment", "bank", "Peer bank"] and row[4] == "Our decision"
+    assert row[:3] == ["Training", "bank", "Peer bank"] and row[4] == "Our decision"
     assert row[3][:4].isdigit()  # created, local time
     assert parameters(page) == {"id_column": "customer_id", "min_overlap": "1000",
                                 "rotate_salt": "True", "note": "—"}
-    assert [v.text() for v in page.fact_values][:3] == ["Alignment", "bank", "Peer bank"]
+    assert [v.text() for v in page.fact_values][:3] == ["Training", "bank", "Peer bank"]
     assert page.approve_button.isEnabled() and page.tabs.tabText(0) == "Waiting (1)"
     page.approve_button.click()
     proposer.join(15)
@@ -97,7 +97,7 @@ def test_proposal_from_peer_is_shown_and_approved_through_the_button(linked, mak
     assert job.state == "approved" and job.decided_by == "admin"
     assert answer["job"].state == "approved"  # the waiting peer got the decision
     assert page.message.kind == "success" and page.pending.rowCount() == 0
-    assert cells(page.active, 0)[:3] == ["Alignment", "bank", "Approved"]
+    assert cells(page.active, 0)[:3] == ["Training", "bank", "Approved"]
     approvals = audit_trail.list_entries(platform, action="job.approve")
     assert len(approvals) == 1 and job.id in approvals[0]["objects"]
 

@@ -19,13 +19,13 @@ from app.workflows import alignment, data_import, jobs, link, peer_status, peers
 from app.workflows.session import login
 from app.workflows.workspace_admin import init_workspace
 
-WAIT_MS = 30000
+WAIT_MS = 60000  # generous: the machine is shared; waitUntil returns as soon as it holds
 
 
 def approve_when_it_arrives(session, job_type: str) -> threading.Thread:
     """The partner's users deciding in their own inbox."""
     def approve():
-        for _ in range(400):
+        for _ in range(1200):
             waiting = [j for j in jobs.list_jobs(session, ("proposed",)) if j.type == job_type]
             if waiting:
                 jobs.decide(session, waiting[0].id, approve=True)
@@ -37,7 +37,7 @@ def approve_when_it_arrives(session, job_type: str) -> threading.Thread:
 
 
 def wait_state(session, job_id: str, state: str):
-    for _ in range(200):
+    for _ in range(600):
         job = jobs.get(session, job_id)
         if job.state == state:
             return job
@@ -59,7 +59,7 @@ def aligned(tmp_path):
     data_import.import_dataset(platform, paths["partner"], paths["partner_consent"],
                                paths["partner_profile"])
     gui_link = peer_status.start_link(bank)
-    partner = link.PeerService(platform, decision_timeout=10)
+    partner = link.PeerService(platform, decision_timeout=30)
     partner.start()
     fps = [peers.describe_identity(a.workspace)["fingerprint"] for a in admins]
     peers.add_peer(admins[0], "platform", f"127.0.0.1:{partner.port}", fps[1])
@@ -67,7 +67,7 @@ def aligned(tmp_path):
     gui_link.service.learn_certificate("platform")
     partner.learn_certificate("bank")
     approver = approve_when_it_arrives(platform, "alignment")
-    job = alignment.propose_alignment(bank, gui_link.service, "platform", None, "mobile", wait=10)
+    job = alignment.propose_alignment(bank, gui_link.service, "platform", None, "mobile", wait=30)
     approver.join()
     gui_link.service.run(job.id)
     wait_state(platform, job.id, "finished")
@@ -84,7 +84,7 @@ def make_page(qtbot):
 
     def make(session):
         page = TrainingPage(session)
-        page.wait_seconds = 10
+        page.wait_seconds = 30
         qtbot.addWidget(page)
         page.resize(1280, 800)
         page.show()

@@ -229,6 +229,7 @@ class _Reader:
         values = {}
         for key, (name, _, conv) in self.conv.items():
             values[key] = conv.finish()
+            conv.parts = []  # the blocks are in values[key] now: do not hold them twice
             if isinstance(conv, C.Categorical):
                 for i in conv.invalid_rows(values[key]).tolist():
                     bad.append(i)
@@ -292,9 +293,13 @@ def load_dataset(path: str, profile: Profile, task=None) -> Dataset:
     cats = {k[2:]: reader.conv[k][2].categories for k in values
             if k.startswith("f:") and isinstance(reader.conv[k][2], C.Categorical)}
     branch_conv = reader.conv.get("branch")
+    every = bool(keep.all())
+    features = {}
+    for k in [k for k in values if k.startswith("f:")]:  # one column copied at a time, if any
+        features[k[2:]] = values.pop(k) if every else values.pop(k)[keep]
     return Dataset(
         file=reader.label, encoding=reader.table.encoding, profile=profile, ids=ids[keep],
-        rows=rows[keep], features={k[2:]: v[keep] for k, v in values.items() if k.startswith("f:")},
+        rows=rows[keep], features=features,
         categories=cats, label=values["label"][keep] if "label" in values else None,
         branch=values["branch"][keep] if "branch" in values else None,
         branches=branch_conv[2].categories if branch_conv else [],

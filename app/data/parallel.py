@@ -29,8 +29,9 @@ _QUEUE = None
 _STOP = None
 
 
-def plan(table, workers: int = WORKERS) -> list[list[tuple[int, int, int]]] | None:
+def plan(table, workers: int | None = None) -> list[list[tuple[int, int, int]]] | None:
     """Contiguous runs of the table's units, one run per worker, of about equal bytes; or None."""
+    workers = workers or WORKERS
     if workers < 2 or not hasattr(table, "units") or table.path.lower().endswith(".gz"):
         return None
     if os.path.getsize(table.path) < MIN_BYTES:

@@ -125,7 +125,7 @@
 <context>
     <name>AlignmentPage</name>
     <message>
-        <location filename="../../app/ui/pages/alignment.py" line="+97"/>
+        <location filename="../../app/ui/pages/alignment.py" line="+101"/>
         <source>Alignment</source>
         <translation>样本对齐</translation>
     </message>
@@ -226,12 +226,12 @@
         <translation>已存储的 %2 位客户中有 %1 位当前已授权并将参与；任务运行时会再次核验授权。</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+29"/>
         <source>Proposal sent to %1; waiting for its users to decide in their Jobs inbox…</source>
         <translation>提议已发送给 %1，正在等待其用户在“任务”收件箱中做出决定…</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+29"/>
         <source>%1 approved the alignment. Run it when you are ready.</source>
         <translation>%1 已批准对齐任务。准备好后即可运行。</translation>
     </message>
@@ -1484,7 +1484,7 @@
         <translation>不设对照组的计划需要 &apos;control.allow_no_control&apos;: true 和 &apos;control.reason&apos;。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/training.py" line="+32"/>
+        <location filename="../../app/ui/pages/training.py" line="+33"/>
         <source>Metrics are computed from labels and are not available to the feature party.</source>
         <translation>模型指标由标签计算得出，特征方无法查看。</translation>
     </message>
@@ -3450,7 +3450,7 @@
         <translation>最小叶节点客户数</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Early stopping (rounds, 0 = off)</source>
         <translation>提前停止（轮数，0 = 关闭）</translation>
     </message>
@@ -3493,7 +3493,7 @@
 <context>
     <name>TrainingPage</name>
     <message>
-        <location filename="../../app/ui/pages/training.py" line="+105"/>
+        <location filename="../../app/ui/pages/training.py" line="+108"/>
         <source>Training</source>
         <translation>模型训练</translation>
     </message>
@@ -3677,6 +3677,21 @@
     </message>
     <message>
         <location line="+1"/>
+        <source>ROC curve</source>
+        <translation>ROC 曲线</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Lift and gains by decile</source>
+        <translation>按十分位的提升度与捕获率</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Feature importance</source>
+        <translation>特征重要性</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Validation AUC, federated</source>
         <translation>验证集 AUC（联合模型）</translation>
     </message>
@@ -3771,7 +3786,7 @@
         <translation>真阳性率</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+22"/>
         <source>How often the trees split on each of our features (the bank sees these only as anonymous numbers).</source>
         <translation>各棵树在我方每个特征上分裂的次数（银行只能看到匿名编号）。</translation>
     </message>

@@ -190,7 +190,8 @@ class AlignmentPage(Retranslatable, QWidget):
                  "opaque": self.tr("Customer number (opaque)")}
         self.table.setRowCount(len(self.rows))
         for row, a in enumerate(self.rows):
-            set_row(self.table, row, (a["peer"], a["dataset"], names.get(a["id_type"], a["id_type"]),
+            set_row(self.table, row, (a["peer"], a["dataset"],
+                                      names.get(a["id_type"], a["id_type"]),
                                       f"{a['own_count']:,}", f"{a['peer_count']:,}",
                                       f"{a['size']:,}", f"{a['overlap_rate']:.1%}", a["job_id"],
                                       peer_status.local_time(a["created_at"])))
@@ -208,9 +209,8 @@ class AlignmentPage(Retranslatable, QWidget):
     def propose(self) -> None:
         if self._busy():
             return
-        self.message.show_text(self.tr("Proposal sent to %1; waiting for its users to decide in "
-                                       "their Jobs inbox…").replace("%1", self.peer.currentText()),
-                               "info")
+        text = self.tr("Proposal sent to %1; waiting for its users to decide in their Jobs inbox…")
+        self.message.show_text(text.replace("%1", self.peer.currentText()), "info")
         self._start(propose_in_background, self.link.service, self.peer.currentText(),
                     self.dataset.currentText() or None, self.id_type.currentData(),
                     self.wait_seconds)

@@ -97,7 +97,8 @@ class TrainingForm(Retranslatable, QWidget):
         for label, text in zip(self.basic_labels, texts):
             label.setText(text)
         texts = (self.tr("L2 regularisation"), self.tr("Minimum child weight"),
-                 self.tr("Minimum leaf size (customers)"), self.tr("Early stopping (rounds, 0 = off)"),
+                 self.tr("Minimum leaf size (customers)"),
+                 self.tr("Early stopping (rounds, 0 = off)"),
                  self.tr("First tree from bank features only"), self.tr("Row subsample"),
                  self.tr("Feature subsample"), self.tr("Random seed"), self.tr("Key size (bits)"))
         for label, text in zip(self.advanced_labels, texts):
