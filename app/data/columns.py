@@ -133,12 +133,13 @@ class Numeric:
         return np.concatenate(self.parts) if self.parts else np.empty(0)
 
     def export(self):
-        """This converter's blocks as one picklable state (a parse worker's result)."""
-        return self.finish()
+        """This converter's blocks as a picklable state (a parse worker's result); not joined,
+        so the worker does not hold a second copy of its column while sending it."""
+        return self.parts
 
     def absorb(self, state) -> None:
         """Append a worker's :meth:`export` as if its blocks had been added here."""
-        self.parts.append(state)
+        self.parts.extend(state)
 
 
 class _Memo:
@@ -183,10 +184,10 @@ class _Memo:
         return np.concatenate(self.parts) if self.parts else np.empty(0, self.dtype)
 
     def export(self):
-        return np.concatenate(self.parts) if self.parts else np.empty(0, self.dtype)
+        return self.parts
 
     def absorb(self, state) -> None:
-        self.parts.append(state)
+        self.parts.extend(state)
 
 
 class Flag(_Memo):

@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QLineF, QMarginsF, QPointF, QRectF, Qt
+from PySide6.QtWidgets import QApplication
 from PySide6.QtGui import (QColor, QFont, QFontMetricsF, QGuiApplication, QPageLayout, QPageSize,
                            QPainter, QPdfWriter)
 
@@ -33,7 +34,9 @@ def _ensure_app():
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = QGuiApplication.instance()
     if app is None:
-        app = QGuiApplication(["lianmo-print"])
+        # A widgets application, not a bare QGuiApplication: the same process may show windows
+        # later (the GUI, tests), and QWidget aborts the process under a QGuiApplication.
+        app = QApplication(["lianmo-print"])
     return app
 
 
