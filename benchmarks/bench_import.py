@@ -103,6 +103,7 @@ def _child(tmp: str, store: bool) -> dict:
         t0 = time.perf_counter()
         import_dataset(session, data, consent, profile)
         out["store_s"] = time.perf_counter() - t0
+        out["peak_store_mb"] = _peak_mb()
         from app.workflows.data_import import load_eligible
         t0 = time.perf_counter()
         back = load_eligible(session, "bench")
@@ -110,7 +111,7 @@ def _child(tmp: str, store: bool) -> dict:
         out["load_back_mb"] = back.features.nbytes / 1e6
         del back
         session.workspace.close()
-        out["peak_store_mb"] = _peak_mb()
+        out["peak_load_back_mb"] = _peak_mb()
     return out
 
 
@@ -153,7 +154,8 @@ def run(quick: bool) -> list[dict]:
          "note": f"{r['store_s']:.1f} s wall incl. parsing again; peak {r['peak_store_mb']:.0f} MB"},
         {"figure": "import: feature matrix back into numpy", "value": r["load_back_s"], "unit": "s",
          "reference": None, "ratio": None,
-         "note": f"load_eligible: {r['load_back_mb']:.0f} MB float64 + ids, consent re-checked"},
+         "note": f"load_eligible: {r['load_back_mb']:.0f} MB float64 + ids, consent re-checked; "
+                 f"peak {r['peak_load_back_mb']:.0f} MB"},
     ]
 
 

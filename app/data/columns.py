@@ -133,13 +133,12 @@ class Numeric:
         return np.concatenate(self.parts) if self.parts else np.empty(0)
 
     def export(self):
-        """This converter's blocks as a picklable state (a parse worker's result); not joined,
-        so the worker does not hold a second copy of its column while sending it."""
-        return self.parts
+        """This converter's blocks as one picklable state (a parse worker's result)."""
+        return self.finish()
 
     def absorb(self, state) -> None:
         """Append a worker's :meth:`export` as if its blocks had been added here."""
-        self.parts.extend(state)
+        self.parts.append(state)
 
 
 class _Memo:
@@ -184,10 +183,10 @@ class _Memo:
         return np.concatenate(self.parts) if self.parts else np.empty(0, self.dtype)
 
     def export(self):
-        return self.parts
+        return np.concatenate(self.parts) if self.parts else np.empty(0, self.dtype)
 
     def absorb(self, state) -> None:
-        self.parts.extend(state)
+        self.parts.append(state)
 
 
 class Flag(_Memo):
