@@ -35,16 +35,26 @@ def save_array(conn, name: str, array: np.ndarray) -> None:
 
 
 def load_array(conn, name: str) -> np.ndarray:
-    rows = conn.execute("SELECT dtype, shape, data FROM arrays WHERE name = ? ORDER BY chunk",
-                        (name,)).fetchall()
-    if not rows:
+    """Chunks are copied straight into one preallocated array: no joined bytes, no second copy."""
+    head = conn.execute("SELECT dtype, shape FROM arrays WHERE name = ? ORDER BY chunk LIMIT 1",
+                        (name,)).fetchone()
+    if head is None:
         raise StoreError(f"No stored array named {name!r}.")
-    dtype = np.dtype(rows[0][0])
+    dtype = np.dtype(head[0])
     if dtype.kind not in _ALLOWED_KINDS:
         raise StoreError(f"Stored array {name!r} has a disallowed type.")
-    shape = tuple(json.loads(rows[0][1]))
-    flat = np.frombuffer(b"".join(r[2] for r in rows), dtype=dtype)
-    return flat.reshape(shape).copy()
+    out = np.empty(tuple(json.loads(head[1])), dtype=dtype)
+    flat = out.reshape(-1).view(np.uint8)
+    offset = 0
+    for (data,) in conn.execute("SELECT data FROM arrays WHERE name = ? ORDER BY chunk", (name,)):
+        end = offset + len(data)
+        if end > flat.size:
+            raise StoreError(f"Stored array {name!r} is longer than its shape says.")
+        flat[offset:end] = np.frombuffer(data, dtype=np.uint8)
+        offset = end
+    if offset != flat.size:
+        raise StoreError(f"Stored array {name!r} is shorter than its shape says.")
+    return out
 
 
 def delete_array(conn, name: str) -> None:

@@ -237,11 +237,13 @@ def load_eligible_in(conn, dataset: str, at: float | None = None) -> EligibleDat
     keep = eligible_mask_in(conn, dataset, ids, at)
     cols = conn.execute("SELECT name, role, categories FROM dataset_columns WHERE dataset = ? "
                         "ORDER BY position", (dataset,)).fetchall()
-    opt = (lambda n: load_array(conn, f"data/{dataset}/{n}")[keep]  # noqa: E731
+    everyone = bool(keep.all())
+    take = (lambda a: a if everyone else a[keep])  # noqa: E731 - no copy when all consent
+    opt = (lambda n: take(load_array(conn, f"data/{dataset}/{n}"))  # noqa: E731
            if array_exists(conn, f"data/{dataset}/{n}") else None)
     contact = opt("contact")
     branch_cats = next((json.loads(c) for _, r, c in cols if r == "branch" and c), [])
-    return EligibleData(dataset, row[0], at, ids[keep], load_array(conn, f"data/{dataset}/features")[keep],
+    return EligibleData(dataset, row[0], at, take(ids), take(load_array(conn, f"data/{dataset}/features")),
                         [n for n, r, _ in cols if r == "feature"], opt("label"), opt("branch"),
                         branch_cats,
                         {k: contact[:, j] for j, k in enumerate(_CONTACT_ORDER)} if contact is not None else {})
