@@ -51,3 +51,6 @@ def test_demo_runs_every_stage(tmp_path, monkeypatch, capsys):
     lo, hi = overall["uplift_abs_ci95"]
     assert lo <= overall["uplift_abs"] <= hi
     assert "true_uplift_abs" in report["campaign"]
+    retrain = report["retrain"]  # "retrain with these outcomes": a new version, same customers
+    assert retrain["model"] != report["transcripts"] and retrain["rows"] >= 10
+    assert 0 <= retrain["auc_old"] <= 1 and 0 <= retrain["auc_new"] <= 1

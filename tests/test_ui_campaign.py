@@ -67,6 +67,9 @@ def test_page_imports_outcomes_and_shows_headline_numbers(qtbot, bank, tmp_path)
     again = CampaignPage(ana)               # a new page shows the stored evaluation
     qtbot.addWidget(again)
     assert again.report["overall"] == overall
+    assert page.share_button.isEnabled()     # sharing needs a pinned partner first
+    page.share()
+    assert page.message.kind == "error" and "No partner is pinned" in page.message.text()
 
 
 def test_branch_manager_sees_own_branch_only(qtbot, bank):

@@ -31,6 +31,8 @@ def register(sub) -> None:
     p.add_argument("--first-tree-label-only", choices=["true", "false"], default="true")
     p.add_argument("--key-bits", type=int, default=2048, choices=[2048, 3072])
     p.add_argument("--seed", type=int, help="shared random seed (default: a fresh one)")
+    p.add_argument("--labels-from-evaluation", metavar="EVALUATION_ID",
+                   help="retrain on a campaign's outcomes (bound within the window) as labels")
     p.add_argument("--partner-features", type=int,
                    help="the peer's feature count, for the estimate (default: as many as ours)")
     p.add_argument("--estimate-only", action="store_true", help="print the estimate and stop")
@@ -100,7 +102,9 @@ def _train(args) -> int:
         if not args.alignment:
             raise UserFacingError("Name the alignment to train on (--alignment ID).")
         params = _params(args)
-        body = training.job_params(args.alignment, params)
+        body = (training.retrain_job_params(session, args.alignment, args.labels_from_evaluation,
+                                            params) if args.labels_from_evaluation
+                else training.job_params(args.alignment, params))
         print("Measuring this machine's encryption speed ...", flush=True)
         _print_estimate(training.estimate_training(session, args.alignment, params,
                                                    args.partner_features))

@@ -59,7 +59,7 @@ class RehearsalOptions:
                            early_stopping_rounds=self.early_stopping_rounds, **self.extra)
 
 
-def _run_job(bank: Party, partner: Party, job_type: str, propose, task: Task):
+def run_job(bank: Party, partner: Party, job_type: str, propose, task: Task):
     """Propose from the bank, approved by the partner's analyst, then run across the link."""
     watcher = approve_when_proposed(partner.analyst, job_type)
     job = propose()
@@ -75,19 +75,19 @@ def run_pipeline(bank: Party, partner: Party, datasets: list[str], params: Train
     started = time.perf_counter()
     for name in datasets:
         echo(f"aligning {name} …")
-        job = _run_job(bank, partner, "alignment", lambda n=name: alignment.propose_alignment(
+        job = run_job(bank, partner, "alignment", lambda n=name: alignment.propose_alignment(
             bank.analyst, bank.service, PEER["bank"], n, id_type, wait=60), task)
         aligned[name] = job
     timings["align"] = time.perf_counter() - started
     echo(f"training ({params.n_trees} trees at most, depth {params.max_depth}, "
          f"{params.key_bits}-bit Paillier) …")
     started = time.perf_counter()
-    train_job = _run_job(bank, partner, "training", lambda: bank.service.propose(
+    train_job = run_job(bank, partner, "training", lambda: bank.service.propose(
         "training", PEER["bank"], training.job_params(aligned[datasets[0]].id, params), wait=60), task)
     timings["train"] = time.perf_counter() - started
     echo("scoring …")
     started = time.perf_counter()
-    score_job = _run_job(bank, partner, "scoring", lambda: bank.service.propose(
+    score_job = run_job(bank, partner, "scoring", lambda: bank.service.propose(
         "scoring", PEER["bank"], {"model": train_job.id, "alignment_id": aligned[datasets[-1]].id},
         wait=60), task)
     timings["score"] = time.perf_counter() - started

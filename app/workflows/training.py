@@ -93,6 +93,62 @@ def _between_trees(workspace, job, task, params: TrainParams, done: int, digest:
                          "run the job again to resume from there.")
 
 
+# -- retraining on campaign outcomes ----------------------------------------------------------------
+def outcome_labels(workspace, evaluation_id):
+    """Labels from a campaign evaluation instead of the dataset's own label column (or None).
+
+    Refused when the bank dataset was re-imported since the labels were built: the labels are
+    keyed by identifier, but a new version may hold other customers' data under the same key.
+    """
+    if evaluation_id is None:
+        return None
+    if not isinstance(evaluation_id, str):
+        raise ValidationError("The training parameter label_evaluation has the wrong type.")
+    from app.workflows.campaign_retrain import labels_for_ids
+
+    def source(eligible):
+        def body(conn):
+            row = conn.execute("SELECT cl.dataset_version, d.version FROM campaign_labels cl JOIN "
+                               "datasets d ON d.name = cl.dataset WHERE cl.evaluation_id = ?",
+                               (evaluation_id,)).fetchone()
+            if row is None:
+                raise UserFacingError("No labels were built from that campaign evaluation.")
+            if row[0] != row[1]:
+                raise UserFacingError("The bank dataset was re-imported after the campaign labels "
+                                      "were built; build them again from the evaluation.")
+            return labels_for_ids(conn, evaluation_id, eligible.ids)
+        return workspace.db.run(body)
+    return source
+
+
+def retrain_job_params(session, alignment_id: str, evaluation_id: str, params: TrainParams) -> dict:
+    """Parameters of a new training job whose labels are the campaign's outcomes (treated
+    customers: bound within the window = 1, else 0); the partner sees that the labels changed."""
+    from app.workflows.campaign import retrain_proposal_params
+    proposal = retrain_proposal_params(session, evaluation_id)
+    record = get_alignment(session.workspace, alignment_id)
+    if record.dataset != proposal.params["dataset"]:
+        raise UserFacingError("The campaign labels belong to another dataset than the alignment.")
+    return {**job_params(alignment_id, params), "label_evaluation": evaluation_id}
+
+
+def compare_models(session, old_model: str, new_model: str, evaluation_id: str) -> dict:
+    """Both models' scores against the campaign outcomes, on the customers both scored."""
+    from app.workflows.campaign_retrain import labels_for_ids
+    from app.workflows.plans import load_population
+    old = load_population(session.workspace, old_model)
+    new = load_population(session.workspace, new_model)
+    common, i_old, i_new = np.intersect1d(old.ids, new.ids, return_indices=True)
+    labels = session.workspace.db.run(labels_for_ids, evaluation_id, common)
+    known = labels >= 0
+    y = labels[known].astype(float)
+    if known.sum() < 10 or len(np.unique(y)) < 2:
+        raise UserFacingError("Too few customers with campaign outcomes to compare the models.")
+    return {"rows": int(known.sum()), "positives": int(y.sum()),
+            "auc_old": float(metrics.auc(y, old.score[i_old][known])),
+            "auc_new": float(metrics.auc(y, new.score[i_new][known]))}
+
+
 # -- label party ------------------------------------------------------------------------------------
 def _drive(label: LabelParty, channel) -> LabelModel:
     gen = label.protocol()
@@ -112,7 +168,8 @@ def _check_rows(rows: AlignedRows, params: TrainParams) -> None:
 
 
 def _train_label(workspace, job, channel, initiator, task, params, alignment_id) -> dict:
-    rows = agree_rows(workspace, channel, initiator, alignment_id, job.peer, need_label=True)
+    rows = agree_rows(workspace, channel, initiator, alignment_id, job.peer, need_label=True,
+                      label_source=outcome_labels(workspace, job.params.get("label_evaluation")))
     _check_rows(rows, params)
     state = training_store.load_checkpoint(workspace, job.id, rows.digest)
     columns, categorical = feature_columns(workspace, rows.eligible, rows.rows)

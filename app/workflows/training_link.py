@@ -77,16 +77,19 @@ class AlignedRows:
 
 
 def agree_rows(workspace, channel, initiator: bool, alignment_id: str, peer: str,
-               need_label: bool = False) -> AlignedRows:
+               need_label: bool = False, label_source=None) -> AlignedRows:
     """Load eligible data now, exchange keep-masks, keep what both keep.
 
     ``need_label``: the label party also drops positions without a known label (training); the
-    partner then learns only "not usable at the bank", never why.
+    partner then learns only "not usable at the bank", never why. ``label_source(eligible)``
+    replaces the dataset's labels (retraining on campaign outcomes).
     """
     record = alignment_store.get_alignment(workspace, alignment_id)
     if record.peer != peer:
         raise UserFacingError("That alignment was made with a different peer.")
     eligible = workspace.db.run(load_eligible_in, record.dataset)
+    if label_source is not None:  # e.g. labels built from a campaign's outcomes
+        eligible.label = label_source(eligible)
     keep, rows = alignment_store.usable_rows(workspace, alignment_id, eligible)
     at = np.full(record.size, -1, dtype=np.int64)
     at[keep] = rows

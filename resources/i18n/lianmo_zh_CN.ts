@@ -499,7 +499,7 @@
 <context>
     <name>CampaignPage</name>
     <message>
-        <location filename="../../app/ui/pages/campaign.py" line="+105"/>
+        <location filename="../../app/ui/pages/campaign.py" line="+115"/>
         <source>Campaign</source>
         <translation>营销活动</translation>
     </message>
@@ -545,6 +545,11 @@
     </message>
     <message>
         <location line="+1"/>
+        <source>Share with partner…</source>
+        <translation>与合作方共享…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>By channel</source>
         <translation>按渠道</translation>
     </message>
@@ -560,17 +565,42 @@
     </message>
     <message>
         <location line="+0"/>
-        <location line="+115"/>
+        <location line="+141"/>
         <source>Uplift curve</source>
         <translation>提升曲线</translation>
     </message>
     <message>
-        <location line="-112"/>
+        <location line="-138"/>
         <source>No finalised plan</source>
         <translation>没有已定稿的方案</translation>
     </message>
     <message>
-        <location line="+66"/>
+        <location line="+60"/>
+        <source>No partner is pinned yet (see Peers).</source>
+        <translation>尚未固定任何合作方（见“合作方”）。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Share with partner</source>
+        <translation>与合作方共享</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Partner</source>
+        <translation>合作方</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>The aggregate report was sent to %1.</source>
+        <translation>汇总报告已发送给 %1。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Proposed to %1; it is sent once they approve.</source>
+        <translation>已向 %1 提议；对方批准后即发送。</translation>
+    </message>
+    <message>
+        <location line="+16"/>
         <source>%1 rows read: %2 matched plan customers (%3 treated, %4 control), %5 matched nobody in the plan, %6 rejected. Evaluate to see the result.</source>
         <translation>已读取 %1 行：%2 行匹配到方案客户（受邀 %3，对照 %4），%5 行未匹配到方案中的任何客户，%6 行被拒绝。请点击“评估”查看结果。</translation>
     </message>

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QHBoxLayout, QSpinBox,
-                               QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QHBoxLayout, QInputDialog,
+                               QSpinBox, QTabWidget, QVBoxLayout, QWidget)
 
 from app.ui.pages.campaign_charts import (HeadlineCards, chart_view, curve_chart, uplift_chart)
 from app.ui.pages.campaign_export import write_pdf
@@ -20,7 +20,7 @@ from app.ui.pages.campaign_import import OutcomeImportDialog
 from app.ui.progress import TaskProgress
 from app.ui.tasks import TaskRunner
 from app.ui.widgets import MessageArea, Retranslatable, button, plain_label
-from app.workflows import campaign
+from app.workflows import campaign, peer_status, peers
 from app.workflows.campaign_tables import write_xlsx
 from app.workflows.session import Session
 
@@ -32,6 +32,12 @@ def evaluate_in_background(task, session: Session, plan_id: str, days: int) -> d
     report = campaign.evaluate_plan(session, plan_id, window_days=days)
     task.progress(1, 1)
     return report
+
+
+def share_in_background(task, session: Session, peer: str, evaluation_id: str):
+    """Propose the aggregate report to the partner; it is sent once the partner approves."""
+    link = peer_status.link_for(session) or peer_status.PeerLink(session)
+    return campaign.share_with_partner(session, link.service, peer, evaluation_id, wait=300)
 
 
 def import_in_background(task, session: Session, plan_id: str, choice: dict) -> dict:
@@ -64,6 +70,9 @@ class CampaignPage(Retranslatable, QWidget):
         self.evaluate_button = button(kind="primary")
         self.evaluate_button.clicked.connect(self.start_evaluation)
         self.pdf_button, self.xlsx_button = button(), button()
+        self.share_button = button()
+        self.share_button.clicked.connect(self.share)
+        self.share_button.setVisible(self.analyst)
         self.pdf_button.clicked.connect(self.export_pdf)
         self.xlsx_button.clicked.connect(self.export_xlsx)
         self.progress = TaskProgress()
@@ -89,6 +98,7 @@ class CampaignPage(Retranslatable, QWidget):
         summary.addWidget(self.summary, 1)
         summary.addWidget(self.pdf_button)
         summary.addWidget(self.xlsx_button)
+        summary.addWidget(self.share_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(28, 24, 28, 24)
         layout.setSpacing(12)
@@ -117,6 +127,7 @@ class CampaignPage(Retranslatable, QWidget):
         self.evaluate_button.setText(self.tr("Evaluate"))
         self.pdf_button.setText(self.tr("Export PDF…"))
         self.xlsx_button.setText(self.tr("Export XLSX…"))
+        self.share_button.setText(self.tr("Share with partner…"))
         for i, text in enumerate((self.tr("By channel"), self.tr("By branch"),
                                   self.tr("By plan decile"), self.tr("Uplift curve"))):
             self.tabs.setTabText(i, text)
@@ -160,7 +171,7 @@ class CampaignPage(Retranslatable, QWidget):
         has_plan = self.plan_id() is not None
         for b in (self.import_button, self.evaluate_button):
             b.setEnabled(has_plan and not busy)
-        for b in (self.pdf_button, self.xlsx_button):
+        for b in (self.pdf_button, self.xlsx_button, self.share_button):
             b.setEnabled(self.report is not None and not busy)
         self.plan.setEnabled(not busy)
 
@@ -173,6 +184,32 @@ class CampaignPage(Retranslatable, QWidget):
         self.progress.attach(self.runner)
         self._busy(True)
         self.runner.start()
+
+    def share(self, peer: str | None = None) -> None:
+        """Aggregates only (cells under 10 customers suppressed), through a job the partner approves."""
+        if self.report is None:
+            return
+        if peer is None:
+            names = [p["name"] for p in peers.list_peers(self.session)]
+            if not names:
+                self.message.show_text(self.tr("No partner is pinned yet (see Peers)."), "error")
+                return
+            peer = names[0]
+            if len(names) > 1:
+                peer, ok = QInputDialog.getItem(self, self.tr("Share with partner"),
+                                                self.tr("Partner"), names, 0, False)
+                if not ok:
+                    return
+        self._run(share_in_background, peer, self.report["evaluation"]["id"], done=self._shared)
+
+    def _shared(self, job) -> None:
+        self._busy(False)
+        if job.state == "finished":
+            self.message.show_text(self.tr("The aggregate report was sent to %1.").replace(
+                "%1", job.peer), "success")
+        else:
+            self.message.show_text(self.tr("Proposed to %1; it is sent once they approve.").replace(
+                "%1", job.peer), "info")
 
     def choose_outcomes(self) -> None:
         plan = next((p for p in self.plans if p["id"] == self.plan_id()), None)
