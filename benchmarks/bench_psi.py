@@ -211,7 +211,8 @@ def _label(n: int) -> str:
 
 
 def run(quick: bool) -> list[dict]:
-    n = QUICK_N if quick else FULL_N
+    # LIANMO_BENCH_PSI_N overrides the size (e.g. 4000000 for the 3 GB-per-party check at 4M).
+    n = int(os.environ.get("LIANMO_BENCH_PSI_N", QUICK_N if quick else FULL_N))
     samples = 1500 if quick else 4000
     cores = ristretto.pool_size()
     load_before = os.getloadavg()[0]
