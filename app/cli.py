@@ -41,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
         from app.selfcheck import run_self_check
         return run_self_check()
     if args.command is None:
-        from app.ui.main import run_gui  # only here: keeps PySide6 out of headless runs
+        from app.ui.main import run_gui  # only here: keeps Qt out of headless runs
         return run_gui()
     try:
         return int(args.handler(args) or 0)
