@@ -11,7 +11,8 @@ from openpyxl import load_workbook
 
 from app.errors import PermissionDenied, UserFacingError
 from app.workflows import plans, users
-from app.workflows.plan_export import escape_cell, references
+from app.data.escape import escape_cell
+from app.workflows.plan_export import references
 from app.workflows.plan_store import reference_key
 from app.workflows.plan_synthetic import synthetic_population
 from app.workflows.session import login

@@ -8,17 +8,11 @@ from __future__ import annotations
 
 import os
 
+from app.data.escape import escape_cell
+
 HEADER = ["", "treated", "treated binds", "treated rate", "control", "control binds",
           "control rate", "uplift (pp)", "95% CI low (pp)", "95% CI high (pp)", "p-value",
           "incremental binds"]
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_text(value: str) -> str:
-    text = str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
 def _pp(x):
     return None if x is None else round(100 * x, 3)
 
@@ -69,12 +63,12 @@ def write_xlsx(report: dict, path: str) -> str:
     sheet = book.active
     sheet.title = "Parameters"
     for row in parameter_rows(report):
-        sheet.append([safe_text(v) if isinstance(v, str) else v for v in row])
+        sheet.append([escape_cell(v) if isinstance(v, str) else v for v in row])
     for title, header, rows in report_tables(report):
         ws = book.create_sheet(title[:31])
         ws.append(header)
         for row in rows:
-            ws.append([safe_text(v) if isinstance(v, str) else v for v in row])
+            ws.append([escape_cell(v) if isinstance(v, str) else v for v in row])
     tmp = path + ".tmp"
     book.save(tmp)
     os.replace(tmp, path)

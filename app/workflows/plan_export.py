@@ -25,17 +25,11 @@ from pathlib import Path
 
 import numpy as np
 
+from app.data.escape import escape_cell
 from app.data.ids import mask
 from app.workflows.plan_xlsx import xlsx_bytes
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _SAFE_FILE = re.compile(r"[^A-Za-z0-9_\-]")
-
-
-def escape_cell(value) -> str:
-    """Text for one spreadsheet cell: a leading apostrophe defuses formula-looking text."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def safe_file_part(text: str) -> str:
