@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from app.data.idmatch import positions
 from app.errors import UserFacingError
 from app.store.arrays import load_array, save_array
 from app.store.workspace import now_iso
@@ -79,14 +80,9 @@ def usable_rows(workspace, alignment_id: str, eligible: EligibleData) -> tuple[n
     """(keep, rows): ``keep[k]`` says alignment position k is still eligible on our side, and
     ``rows`` gives, for each kept position in order, its row in ``eligible`` (load it with
     ``data_import.load_eligible`` at the moment of use)."""
-    ids = load_alignment_ids(workspace, alignment_id)
-    order = np.argsort(eligible.ids, kind="stable")
-    sorted_ids = eligible.ids[order]
-    pos = np.searchsorted(sorted_ids, ids)
-    pos_clipped = np.minimum(pos, max(len(sorted_ids) - 1, 0))
-    keep = (pos < len(sorted_ids)) & (sorted_ids[pos_clipped] == ids) if len(sorted_ids) else \
-        np.zeros(len(ids), bool)
-    return keep, order[pos_clipped[keep]]
+    at = positions(eligible.ids, load_alignment_ids(workspace, alignment_id))
+    keep = at >= 0
+    return keep, at[keep]
 
 
 def pack_mask(mask: np.ndarray) -> bytes:

@@ -25,8 +25,8 @@ from datetime import datetime, timedelta, timezone
 import numpy as np
 
 from app.data import simworld
+from app.data.idmatch import positions
 from app.workflows.campaign_eval import DAY, window_start
-from app.workflows.campaign_retrain import _match
 from app.workflows.data_import import load_eligible_in
 from app.workflows.plan_export import references
 from app.workflows.plan_rules import CHANNELS
@@ -67,7 +67,7 @@ def _from_dataset(conn, plan: Plan, features: dict[str, np.ndarray]) -> int:
     if row is None or plan.members.ids is None:
         return 0
     data = load_eligible_in(conn, row[0])
-    pos = _match(data.ids, plan.members.ids)
+    pos = positions(data.ids, plan.members.ids)
     found = pos >= 0
     columns = {name: data.features[:, j] for j, name in enumerate(data.feature_names)}
     columns.update({k: v.astype(float) for k, v in data.contact.items()})

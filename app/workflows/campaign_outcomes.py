@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from app.data import columns as C
+from app.data.idmatch import positions
 from app.data.ids import ID_TYPES, IdError, canonicalizer
 from app.data.tabular import clean_name, open_table
 from app.errors import ValidationError
@@ -135,12 +136,7 @@ def member_index(conn, plan: Plan, ids: list[str], id_type: str) -> np.ndarray:
         keys = _dataset_ids(conn, m.customer_key, id_type)
     wanted = np.array([s.encode() for s in ids], dtype=f"S{max(1, keys.dtype.itemsize)}") \
         if ids else np.empty(0, keys.dtype)
-    order = np.argsort(keys, kind="stable")
-    sorted_keys = keys[order]
-    pos = np.searchsorted(sorted_keys, wanted)
-    pos = np.minimum(pos, max(len(sorted_keys) - 1, 0))
-    hit = (len(sorted_keys) > 0) & (sorted_keys[pos] == wanted) if len(wanted) else np.zeros(0, bool)
-    return np.where(hit, order[pos], -1).astype(np.int64)
+    return positions(keys, wanted)
 
 
 def _dataset_ids(conn, customer_key: np.ndarray, id_type: str) -> np.ndarray:

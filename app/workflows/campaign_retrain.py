@@ -19,6 +19,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from app.data.idmatch import positions
+
 from app.errors import UserFacingError
 from app.store.arrays import load_array, save_array
 from app.store.workspace import now_iso
@@ -49,18 +51,6 @@ def _bank_dataset(conn, id_type: str | None) -> tuple[str, int, np.ndarray]:
     return row[0], int(row[1]), ids
 
 
-def _match(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
-    """Index into ``keys`` of each of ``wanted``; -1 when absent."""
-    width = max(keys.dtype.itemsize, wanted.dtype.itemsize, 1)
-    keys, wanted = keys.astype(f"S{width}"), wanted.astype(f"S{width}")
-    order = np.argsort(keys, kind="stable")
-    ranked = keys[order]
-    if not len(ranked):
-        return np.full(len(wanted), -1, np.int64)
-    pos = np.minimum(np.searchsorted(ranked, wanted), len(ranked) - 1)
-    return np.where(ranked[pos] == wanted, order[pos], -1).astype(np.int64)
-
-
 def build(conn, evaluation: str, user: str) -> RetrainProposal:
     meta, report = load(conn, evaluation)
     if meta["scope"] != ALL:
@@ -72,7 +62,7 @@ def build(conn, evaluation: str, user: str) -> RetrainProposal:
     arm, outcome = snapshot(conn, meta["plan_id"], evaluation)
     dataset, version, ds_ids = _bank_dataset(conn, plan.id_type)
     treated = arm == 1
-    rows = _match(ds_ids, plan.members.ids[treated])
+    rows = positions(ds_ids, plan.members.ids[treated])
     labels = np.full(len(ds_ids), UNLABELLED, np.int8)
     found = rows >= 0
     labels[rows[found]] = outcome[treated][found]
@@ -104,5 +94,5 @@ def labels_for_ids(conn, evaluation: str, ids: np.ndarray) -> np.ndarray:
     matrix = load_array(conn, f"data/{row[0]}/ids")
     ds_ids = np.frombuffer(np.ascontiguousarray(matrix).tobytes(), f"S{matrix.shape[1]}")
     labels = load_array(conn, row[1])
-    pos = _match(ds_ids, np.asarray(ids))
+    pos = positions(ds_ids, np.asarray(ids))
     return np.where(pos >= 0, labels[np.maximum(pos, 0)], UNLABELLED).astype(np.int8)

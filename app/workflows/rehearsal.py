@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from app.data.idmatch import positions
 from app.protocols.secureboost import metrics
 from app.protocols.secureboost.gradients import sigmoid
 from app.protocols.secureboost.model import LabelModel
@@ -99,8 +100,7 @@ def holdout_metrics(bank: Party, model_id: str, dataset: str) -> dict:
     ws = bank.workspace
     elig = ws.db.run(data_import.load_eligible_in, dataset)
     pop = load_population(ws, model_id)
-    order = np.argsort(elig.ids)
-    at = order[np.searchsorted(elig.ids[order], pop.ids)]
+    at = positions(elig.ids, pop.ids)  # every scored customer is an eligible test customer
     y = elig.label[at].astype(float)
     federated = pop.model_source == 0
     baseline = LabelModel.from_plain(training_store.get_model(ws, training_store.label_only_id(model_id))[1])

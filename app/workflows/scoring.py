@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from app.data.idmatch import positions
 from app.errors import UserFacingError
 from app.protocols.secureboost.driver import federated_scores
 from app.protocols.secureboost.feature_party import FeatureParty
@@ -89,8 +90,7 @@ def _score_feature(workspace, channel, record, plain: dict, rows) -> dict:
 def population(workspace, elig: EligibleData, score: np.ndarray, source: np.ndarray) -> ScoredPopulation:
     """Plan input: customer key = the row of the stored dataset, flags from the bank's data."""
     stored = workspace.db.run(lambda conn: _array_to_ids(load_array(conn, f"data/{elig.dataset}/ids")))
-    order = np.argsort(stored, kind="stable")
-    key = order[np.searchsorted(stored[order], elig.ids)]
+    key = positions(stored, elig.ids)  # eligible customers are all stored rows
     n = len(elig.ids)
     branches = list(elig.branches)
     codes = (np.asarray(elig.branch, dtype=np.int32).copy() if elig.branch is not None
