@@ -42,6 +42,7 @@ run: $(STAMP) sysdeps
 	$(PY) -m app
 
 bench: $(STAMP)
+	$(PY) -m pip install --quiet -e '.[bench]'
 	$(PY) -m benchmarks
 
 # Frozen bundle + tarball + .deb (+ .sha256) in dist/, then the frozen bundle's slow tests.
