@@ -53,13 +53,14 @@ def run(quick: bool) -> list[dict]:
     r = mpz(secrets.randbelow(pub.n))
     t_rn = _per_op(lambda: gmpy2.powmod(r, n, nsq), 5 if quick else 20)
     h_s = obfuscation.base_for(pub.n)
-    exp_bits = obfuscation.default_exponent_bits(2048)
+    exp_bits = obfuscation.encryption_exponent_bits(2048)
+    rr_bits = obfuscation.rerandomisation_exponent_bits(2048)
     t_build, obf = _timed(lambda: obfuscation.Obfuscator(pub.n, h_s, exp_bits))
     t_obf = _per_op(obf.draw, 200 if quick else 1000)
     obf_crt = obfuscation.Obfuscator(pub.n, h_s, exp_bits, priv.p, priv.q)
     t_obf_crt = _per_op(obf_crt.draw, 200 if quick else 1000)
-    a448 = obfuscation.Obfuscator(pub.n, h_s, 448)
-    t_obf448 = _per_op(a448.draw, 200 if quick else 1000)
+    a_rr = obfuscation.Obfuscator(pub.n, h_s, rr_bits)
+    t_obf_rr = _per_op(a_rr.draw, 200 if quick else 1000)
     x = obf.draw()
     t_enc_known = _per_op(lambda: paillier.raw_encrypt(pub, 987654321, x), 2000)
     c1, c2 = obf.draw(), obf.draw()
@@ -74,8 +75,8 @@ def run(quick: bool) -> list[dict]:
              t_rn / t_obf, "ratio = speed-up over r^n"),
         _row(f"  same via CRT (key owner), |a|={exp_bits}", t_obf_crt * 1e3, "ms/op", t_rn * 1e3,
              t_rn / t_obf_crt, "ratio = speed-up over r^n"),
-        _row("  same, |a|=448 (for comparison only)", t_obf448 * 1e3, "ms/op", t_rn * 1e3,
-             t_rn / t_obf448, "not the default"),
+        _row(f"  re-randomisation (hides from the key owner), |a|={rr_bits}", t_obf_rr * 1e3,
+             "ms/op", t_rn * 1e3, t_rn / t_obf_rr, "ratio = speed-up over r^n"),
         _row("fixed-base table build (per process, per key)", t_build, "s"),
         _row("encryption once obfuscator known", t_enc_known * 1e6, "us/op"),
         _row("ciphertext add (mpz mulmod n^2)", t_add * 1e6, "us/op"),

@@ -16,11 +16,32 @@ def keys():
     return P.generate_keypair(1024)
 
 
-def test_fixed_base_table_matches_builtin_pow():
+@pytest.mark.parametrize("window", [1, 8, 12])
+def test_fixed_base_table_matches_builtin_pow(window):
     modulus = 1225  # 35^2
-    table = obfuscation.FixedBaseTable(2, modulus, 24)
-    for a in (0, 1, 255, 256, 300, 65537, 2**24 - 1):
-        assert table.power(a.to_bytes(3, "little")) == pow(2, a, modulus)
+    table = obfuscation.FixedBaseTable(2, modulus, 24, window)
+    for a in (0, 1, 255, 256, 300, 4095, 4096, 65537, 2**24 - 1):
+        assert table.power(a) == pow(2, a, modulus)
+
+
+def test_exponent_lengths_follow_who_is_hidden_from():
+    # gradients hidden from the feature party: 2 x security strength, at least 256 bits
+    assert obfuscation.encryption_exponent_bits(2048) == 256
+    assert obfuscation.encryption_exponent_bits(3072) == 256
+    assert obfuscation.encryption_exponent_bits(7680) == 384
+    # bin membership hidden from the key owner: IPCL's n / 2
+    assert obfuscation.rerandomisation_exponent_bits(2048) == 1024
+
+
+@pytest.mark.parametrize("exp_bits", [256, 512])
+def test_obfuscator_known_answer_both_windows(keys, exp_bits):
+    pub, priv = keys
+    h_s = obfuscation.make_base(pub.n)
+    crt = obfuscation.Obfuscator(pub.n, h_s, exp_bits, priv.p, priv.q)
+    for a in (0, 1, 2**exp_bits - 1, secrets.randbits(exp_bits)):
+        assert crt.power(a) == pow(h_s, a, pub.nsquare)
+    with pytest.raises(ValueError):
+        crt.power(2**exp_bits)
 
 
 def test_obfuscator_known_answer_plain_and_crt(keys):

@@ -100,3 +100,45 @@ def test_histogram_rejects_bad_input(setup):
         H.HistogramSession(pub, cts[:-1], bins)
     with pytest.raises(LocalProtocolError):
         H.subtract(pub, [[1, 2]], [[1]])
+
+
+def naive_kernel(values, bins, rows, n_bins, modulus):
+    out = []
+    for f in range(bins.shape[1]):
+        acc = [1] * n_bins
+        for r in rows.tolist():
+            acc[bins[r, f]] = acc[bins[r, f]] * values[r] % modulus
+        out.extend(acc)
+    return out
+
+
+@pytest.mark.parametrize("n_bins, cards", [
+    (32, [3, 4, 12, 2, 32, 31, 32, 5]),      # bank-like: few categories next to quantile bins
+    (200, [200] * 9 + [2]),                  # joint keys wider than 64 bits (void keys)
+    (8, [1, 8, 8]),                          # a constant feature
+])
+def test_grouped_kernel_equals_per_feature_products(n_bins, cards):
+    from gmpy2 import mpz
+    rng = np.random.default_rng(len(cards))
+    n = 3000
+    modulus = mpz(2**127 - 1) ** 2
+    values = [mpz(int(v)) for v in rng.integers(2, 2**62, n)]
+    bins = np.column_stack([rng.integers(0, c, n) for c in cards]).astype(np.uint8)
+    rows = np.sort(rng.choice(n, 2500, replace=False))
+    flat, done = H._kernel(values, bins, rows, n_bins, modulus)
+    assert flat == naive_kernel(values, bins, rows, n_bins, modulus)
+    per_feature = sum(len(rows) - len(np.unique(bins[rows, f])) for f in range(len(cards)))
+    assert done <= per_feature
+    if n_bins == 32:  # low-cardinality groups must actually save work
+        assert done < 0.7 * per_feature
+
+
+def test_session_counts_the_multiplications_it_did(setup):
+    pub, _, _, _, _, bins, cts = setup
+    rows = np.arange(N)
+    for parallel in (False, True):
+        with H.HistogramSession(pub, cts, bins, parallel=parallel) as session:
+            session.histogram(rows, B)
+            # at least one multiplication per row beyond the first per used bin, never more than
+            # the per-feature count plus the merge of worker partials
+            assert 0 < session.multiplications <= N * F

@@ -2,13 +2,18 @@
 
 Stock Paillier pays a full ``r^n mod n^2`` (2048-bit exponent) per encryption. DJN 2010 instead
 publishes ``h_s = h^n mod n^2`` for ``h = -x^2 mod n`` and draws the obfuscator as ``h_s^a`` with a
-short random ``a``. Because the base is fixed we precompute ``h_s^(d * 256^i)`` for every byte
-position ``i`` and byte value ``d`` (a fixed-base window table, window 8), so one obfuscator costs
-one modular multiplication per exponent byte and no squarings at all.
+short random ``a``. Because the base is fixed we precompute ``h_s^(d * 2^(w*i))`` for every digit
+position ``i`` and digit ``d`` of a w-bit window (a fixed-base table), so one obfuscator costs one
+modular multiplication per exponent digit and no squarings at all.
 
-Security (see docs/paillier.md): ``|a|`` defaults to ``n_bits / 2`` as in Intel's IPCL; every
-ciphertext draws a fresh ``a`` from the OS CSPRNG (``secrets``); an obfuscator is never reused.
-``h_s`` is generated locally by whoever encrypts or re-randomises: a peer never supplies it.
+Exponent length depends on who the obfuscator hides from (docs/paillier.md):
+- the key owner's own encryptions hide gradients from the feature party, who cannot factor n:
+  ``|a| = 2 x`` the modulus's security strength, at least 256 bits (``encryption_exponent_bits``);
+- re-randomisation by the feature party hides bin membership from the *key owner*, who can work
+  modulo p and q: there we keep IPCL's conservative ``|a| = n_bits / 2``
+  (``rerandomisation_exponent_bits``).
+Every ciphertext draws a fresh ``a`` from the OS CSPRNG (``secrets``); an obfuscator is never
+reused. ``h_s`` is generated locally by whoever encrypts or re-randomises: a peer never supplies it.
 
 The key owner may pass ``p, q``: the same value ``h_s^a mod n^2`` is then computed modulo ``p^2``
 and ``q^2`` and recombined (CRT), which is cheaper because the moduli are half as long.
@@ -22,13 +27,34 @@ import threading
 import gmpy2
 from gmpy2 import mpz
 
-WINDOW_BITS = 8  # one table row per exponent byte: digits are just the exponent's bytes
 _ONE = mpz(1)
+# NIST SP 800-57 Part 1 Rev. 5, Table 2: security strength of an RSA-type modulus (bits).
+_STRENGTH = ((15360, 256), (7680, 192), (3072, 128), (2048, 112), (0, 80))
+MIN_ENCRYPTION_EXPONENT_BITS = 256
 
 
-def default_exponent_bits(n_bits: int) -> int:
-    """IPCL's choice: half the modulus length (1024 bits for a 2048-bit n)."""
+def security_strength(n_bits: int) -> int:
+    return next(s for bits, s in _STRENGTH if n_bits >= bits)
+
+
+def encryption_exponent_bits(n_bits: int) -> int:
+    """``|a|`` for the key owner's encryptions: 2 x strength, at least 256 (256 for 2048/3072).
+
+    Same rule as NIST SP 800-56A Rev. 3 (5.6.1.1) for Diffie-Hellman private exponents in a
+    group of that size; generic short-exponent attacks cost ~2^(|a|/2) >= 2^128 operations.
+    """
+    return max(MIN_ENCRYPTION_EXPONENT_BITS, 2 * security_strength(n_bits))
+
+
+def rerandomisation_exponent_bits(n_bits: int) -> int:
+    """``|a|`` when hiding from the key owner: IPCL's n_bits / 2 (1024 for a 2048-bit n)."""
     return n_bits // 2
+
+
+def window_bits(exp_bits: int) -> int:
+    """Table window: 12 bits for short exponents (fewer multiplications per draw, a ~23 MiB
+    table per CRT half at 2048 bits), 8 bits for long ones (table size and build time)."""
+    return 12 if exp_bits <= 320 else 8
 
 
 def make_base(n: int) -> int:
@@ -43,28 +69,33 @@ def make_base(n: int) -> int:
 
 
 class FixedBaseTable:
-    """``rows[i][d] = base^(d * 256^i) mod modulus`` for an exponent of ``exp_bits`` bits."""
+    """``rows[i][d] = base^(d * 2^(w*i)) mod modulus`` for exponents of ``exp_bits`` bits."""
 
-    def __init__(self, base: int, modulus: int, exp_bits: int) -> None:
+    def __init__(self, base: int, modulus: int, exp_bits: int, window: int = 8) -> None:
+        if not 1 <= window <= 16:
+            raise ValueError("table window out of range")
         self.modulus = m = mpz(modulus)
-        self.n_bytes = (exp_bits + WINDOW_BITS - 1) // WINDOW_BITS
+        self.window, self.mask = window, (1 << window) - 1
+        self.n_rows = (exp_bits + window - 1) // window
         rows = []
         b = mpz(base) % m
-        for _ in range(self.n_bytes):
-            row = [_ONE] * 256
+        for _ in range(self.n_rows):
+            row = [_ONE] * (1 << window)
             acc = _ONE
-            for d in range(1, 256):
+            for d in range(1, 1 << window):
                 acc = acc * b % m
                 row[d] = acc
             rows.append(row)
-            b = acc * b % m  # base^(256^(i+1))
+            b = acc * b % m  # base^(2^(w*(i+1)))
         self.rows = rows
 
-    def power(self, exponent_le: bytes) -> mpz:
-        """``base^a mod modulus`` with ``a`` given as little-endian bytes (at most n_bytes)."""
-        m = self.modulus
+    def power(self, exponent: int) -> mpz:
+        """``base^a mod modulus`` for ``0 <= a < 2^(w * n_rows)``."""
+        m, w, mask = self.modulus, self.window, self.mask
         acc = None
-        for row, digit in zip(self.rows, exponent_le):
+        for row in self.rows:
+            digit = exponent & mask
+            exponent >>= w
             if digit:
                 acc = row[digit] if acc is None else acc * row[digit] % m
         return _ONE if acc is None else acc
@@ -77,7 +108,7 @@ class Obfuscator:
         if exp_bits < 128 or exp_bits > 2 * int(mpz(n).bit_length()):
             raise ValueError("obfuscation exponent length out of range")
         self.exp_bits = exp_bits
-        self.n_bytes = (exp_bits + 7) // 8
+        window = window_bits(exp_bits)
         n = mpz(n)
         self.nsq = n * n
         self.crt = bool(p and q)
@@ -85,18 +116,20 @@ class Obfuscator:
             p2, q2 = mpz(p) ** 2, mpz(q) ** 2
             self.p2, self.q2 = p2, q2
             self.p2_inv = gmpy2.invert(p2, q2)
-            self.tp = FixedBaseTable(h_s, p2, exp_bits)
-            self.tq = FixedBaseTable(h_s, q2, exp_bits)
+            self.tp = FixedBaseTable(h_s, p2, exp_bits, window)
+            self.tq = FixedBaseTable(h_s, q2, exp_bits, window)
         else:
-            self.table = FixedBaseTable(h_s, self.nsq, exp_bits)
+            self.table = FixedBaseTable(h_s, self.nsq, exp_bits, window)
 
     def power(self, a: int) -> mpz:
         """``h_s^a mod n^2`` for a given exponent (known-answer tests use this directly)."""
-        a_bytes = int(a).to_bytes(self.n_bytes, "little")
+        a = int(a)
+        if not 0 <= a < 1 << self.exp_bits:
+            raise ValueError("obfuscation exponent out of range")
         if not self.crt:
-            return self.table.power(a_bytes)
-        xp = self.tp.power(a_bytes)
-        xq = self.tq.power(a_bytes)
+            return self.table.power(a)
+        xp = self.tp.power(a)
+        xq = self.tq.power(a)
         return xp + self.p2 * ((xq - xp) * self.p2_inv % self.q2)
 
     def draw(self) -> mpz:
@@ -106,7 +139,7 @@ class Obfuscator:
 
 _CACHE: dict[tuple, Obfuscator] = {}
 _CACHE_LOCK = threading.Lock()
-_CACHE_MAX = 2  # tables are ~16 MiB each; a process rarely needs more than the current key
+_CACHE_MAX = 3  # tables are 16-46 MiB; a process needs the current key's (encrypt + re-randomise)
 
 
 def get_obfuscator(n: int, h_s: int, exp_bits: int, p: int = 0, q: int = 0) -> Obfuscator:

@@ -222,22 +222,18 @@ class GHPacker:
             raise LocalProtocolError("The key is too short for this packing.")
         return k
 
+    def fold_groups(self, pub: PublicKey, cts: Sequence[mpz]) -> list[list[mpz]]:
+        """``cts`` cut into the groups ``pack_ciphertexts`` folds (``bins_per_ciphertext`` each)."""
+        k = self.bins_per_ciphertext(pub)
+        return [list(cts[start:start + k]) for start in range(0, len(cts), k)]
+
     def pack_ciphertexts(self, pub: PublicKey, cts: Sequence[mpz]) -> list[mpz]:
         """Fold groups of ``bins_per_ciphertext`` sums into one ciphertext: ``acc^(2^pair_bits) * ct``.
 
         The first ciphertext of a group lands in the most significant slot. Re-randomise the
         result before it leaves the process.
         """
-        key, k = _key(pub), self.bins_per_ciphertext(pub)
-        shift = mpz(1) << self.pair_bits
-        out = []
-        for start in range(0, len(cts), k):
-            group = cts[start:start + k]
-            acc = mpz(group[0])
-            for ct in group[1:]:
-                acc = gmpy2.powmod(acc, shift, key.nsq) * ct % key.nsq
-            out.append(acc)
-        return out
+        return fold_batch(pub, self.fold_groups(pub, cts), self.pair_bits)
 
     def unpack_plaintexts(self, pub: PublicKey, plains: Sequence[int], total: int) -> list[int]:
         """The ``total`` slot values (still packed (G, H) sums) from decrypted folded plaintexts."""
@@ -324,15 +320,14 @@ def cts_from_bytes(pub: PublicKey, blob: bytes) -> list[mpz]:
 # ---------------------------------------------------------------- batched operations
 
 
-def _exp_bits(key: _Key, exponent_bits: int | None) -> int:
-    return exponent_bits or obfuscation.default_exponent_bits(key.n_bits)
 
 
 def encrypt_batch(pub: PublicKey, plaintexts: Sequence[int], *, exponent_bits: int | None = None,
                   priv: PrivateKey | None = None) -> list[mpz]:
     """Encrypt plaintexts in [0, n) with fresh DJN obfuscators, across the process pool.
 
-    Passing the key owner's ``priv`` computes the very same obfuscators via CRT (faster).
+    Passing the key owner's ``priv`` computes the very same obfuscators via CRT (faster). The
+    exponent length defaults to ``obfuscation.encryption_exponent_bits`` (256 at 2048 bits).
     """
     key = _key(pub)
     n = pub.n
@@ -340,7 +335,8 @@ def encrypt_batch(pub: PublicKey, plaintexts: Sequence[int], *, exponent_bits: i
         if isinstance(m, bool) or not isinstance(m, (int, type(key.n))) or not 0 <= m < n:
             raise LocalProtocolError("A plaintext is not an integer in [0, n).")
     p, q = (int(priv.p), int(priv.q)) if priv is not None else (0, 0)
-    extra = (n, obfuscation.base_for(n), _exp_bits(key, exponent_bits), p, q)
+    extra = (n, obfuscation.base_for(n),
+             exponent_bits or obfuscation.encryption_exponent_bits(key.n_bits), p, q)
     plain_ints = [int(m) for m in plaintexts]
     blobs = pool.map_chunks("app.crypto.paillier:task_encrypt", plain_ints, extra)
     return [ct for blob in blobs for ct in _from_blob(blob, key.ct_bytes)]
@@ -352,11 +348,30 @@ def _blob_chunks(cts: Sequence[mpz], width: int, min_parallel: int) -> list[byte
     return [_to_blob(cts[r.start:r.stop], width) for r in bounds] or [b""]
 
 
+def fold_batch(pub: PublicKey, groups: Sequence[Sequence[mpz]], shift_bits: int) -> list[mpz]:
+    """Fold each group into one ciphertext (Horner, ``acc^(2^shift_bits) * ct``) across the pool.
+
+    A fold costs ``shift_bits`` squarings mod n^2, so a level's groups are spread over workers.
+    """
+    key = _key(pub)
+    parts = pool.parallel_parts(len(groups), min_parallel=4)
+    chunks = [(_to_blob([ct for group in chunk for ct in group], key.ct_bytes),
+               [len(group) for group in chunk])
+              for chunk in pool.split_evenly(groups, parts)]
+    blobs = pool.run_chunks("app.crypto.paillier:task_fold", chunks, (pub.n, shift_bits))
+    return [ct for blob in blobs for ct in _from_blob(blob, key.ct_bytes)]
+
+
 def rerandomise_batch(pub: PublicKey, cts: Sequence[mpz], *,
                       exponent_bits: int | None = None) -> list[mpz]:
-    """Multiply each ciphertext by a fresh obfuscator (same plaintext, unlinkable ciphertext)."""
+    """Multiply each ciphertext by a fresh obfuscator (same plaintext, unlinkable ciphertext).
+
+    Hides from the key owner, so the exponent defaults to the conservative
+    ``obfuscation.rerandomisation_exponent_bits`` (n_bits / 2).
+    """
     key = _key(pub)
-    extra = (pub.n, obfuscation.base_for(pub.n), _exp_bits(key, exponent_bits), key.ct_bytes)
+    exp_bits = exponent_bits or obfuscation.rerandomisation_exponent_bits(key.n_bits)
+    extra = (pub.n, obfuscation.base_for(pub.n), exp_bits, key.ct_bytes)
     chunks = _blob_chunks(cts, key.ct_bytes, min_parallel=8)
     blobs = pool.run_chunks("app.crypto.paillier:task_rerandomise", chunks, extra)
     return [ct for blob in blobs for ct in _from_blob(blob, key.ct_bytes)]
@@ -389,6 +404,22 @@ def task_encrypt(plaintexts: list[int], n: int, h_s: int, exp_bits: int, p: int,
     n = mpz(n)
     nsq, width = n * n, 2 * ((int(n.bit_length()) + 7) // 8)
     return b"".join(((1 + n * m) * obf.draw() % nsq).to_bytes(width, "big") for m in plaintexts)
+
+
+def task_fold(chunk: tuple[bytes, list[int]], n: int, shift_bits: int) -> bytes:
+    blob, sizes = chunk
+    nsq = mpz(n) ** 2
+    width = 2 * ((int(mpz(n).bit_length()) + 7) // 8)
+    cts, shift, out, at = _from_blob(blob, width), mpz(1) << shift_bits, [], 0
+    for size in sizes:
+        if size < 1:
+            raise LocalProtocolError("An empty group cannot be folded.")
+        acc = cts[at]
+        for ct in cts[at + 1:at + size]:
+            acc = gmpy2.powmod(acc, shift, nsq) * ct % nsq
+        at += size
+        out.append(acc)
+    return _to_blob(out, width)
 
 
 def task_rerandomise(blob: bytes, n: int, h_s: int, exp_bits: int, width: int) -> bytes:

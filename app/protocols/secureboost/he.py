@@ -12,16 +12,10 @@ from contextlib import contextmanager
 
 import numpy as np
 
-from app.crypto import paillier
+from app.crypto import histogram, paillier
 from app.errors import RemoteProtocolError
 from app.protocols.secureboost.gradients import G_BOUND, H_BOUND
 from app.protocols.secureboost.tree import Hist
-
-try:  # the fast batch kernel (worker-resident ciphertext shards)
-    from app.crypto import histogram as _hist_kernel
-except ImportError:  # pragma: no cover - only while the kernel is being written
-    _hist_kernel = None
-
 
 def make_packer(n_rows_max: int, scale_bits: int) -> paillier.GHPacker:
     # count_slot: per-bin counts come out of the decrypted sums, no separate plaintext count field
@@ -121,9 +115,8 @@ class FeatureCrypto(_Counted):
         self._cts = paillier.cts_from_bytes(self.pub, blob)
         self.ops["ship"] += n_rows
         self._bins = np.ascontiguousarray(bins, dtype=np.uint8)
-        if _hist_kernel is not None:  # ships the shards to the workers once per tree
-            with self._time("ship"):
-                self._session = _hist_kernel.HistogramSession(self.pub, self._cts, self._bins)
+        with self._time("ship"):  # the shards go to the workers once per tree
+            self._session = histogram.HistogramSession(self.pub, self._cts, self._bins)
 
     def node_histograms(self, nodes: list[np.ndarray], n_slots: int, used: np.ndarray) -> bytes:
         """Encrypted per-(feature, slot) sums for each node's rows: folded, re-randomised (one
@@ -132,44 +125,32 @@ class FeatureCrypto(_Counted):
         Only each feature's ``used`` bins and its missing slot are sent (always-empty bins would
         cost a fold, a re-randomisation and a share of a decryption each).
         """
-        packed = []
+        groups = []
         for rows in nodes:
             sums = self._histogram(rows, n_slots)
             flat = [ct for feature, k in zip(sums, np.asarray(used).tolist())
                     for ct in (*feature[:k], feature[-1])]
-            with self._time("fold"):
-                folded = self.packer.pack_ciphertexts(self.pub, flat)
-            self.ops["fold"] += len(flat) - len(folded)
-            packed.extend(folded)
-        if not packed:
+            node_groups = self.packer.fold_groups(self.pub, flat)  # never across two nodes
+            self.ops["fold"] += len(flat) - len(node_groups)
+            groups.extend(node_groups)
+        if not groups:
             return b""
+        with self._time("fold"):
+            packed = paillier.fold_batch(self.pub, groups, self.packer.pair_bits)
         with self._time("rerandomise"):
             packed = paillier.rerandomise_batch(self.pub, packed)
         self.ops["rerandomise"] += len(packed)
         return paillier.cts_to_bytes(self.pub, packed)
 
     def _histogram(self, rows: np.ndarray, n_slots: int) -> list:
-        self.ops["add"] += len(rows) * self._bins.shape[1]
         with self._time("add"):
-            if self._session is not None:
-                return self._session.histogram(rows, n_slots)
-            return _histogram_reference(self.pub, self._cts, self._bins, rows, n_slots)
+            before = self._session.multiplications
+            sums = self._session.histogram(rows, n_slots)
+        self.ops["add"] += self._session.multiplications - before  # performed, not nominal
+        return sums
 
     def drop_tree(self) -> None:
         if self._session is not None:
             self._session.close()
         self._cts, self._bins, self._session = None, None, None
 
-
-def _histogram_reference(pub, cts, bins, rows, n_slots):  # pragma: no cover - kernel fallback
-    from gmpy2 import mpz
-    nsq = mpz(pub.n) ** 2
-    out = []
-    for f in range(bins.shape[1]):
-        acc = [mpz(1)] * n_slots
-        col = bins[:, f]
-        for r in rows.tolist():
-            b = col[r]
-            acc[b] = acc[b] * cts[r] % nsq
-        out.append(acc)
-    return out
