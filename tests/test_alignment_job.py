@@ -13,10 +13,9 @@ import pytest
 
 from app.data.generator import generate
 from app.errors import JobRefused, PeerError, RemoteProtocolError, UserFacingError
-from app.workflows import alignment, alignment_store, data_import, jobs, link, peers, users
-from app.workflows.session import login
+from app.workflows import alignment, alignment_store, data_import, jobs, link, peers
 from app.workflows.tasks import Task
-from app.workflows.workspace_admin import init_workspace
+from linked import close, import_demo, pin, serve_and_pair, workspaces
 
 
 @pytest.fixture(scope="module")
@@ -31,33 +30,16 @@ def demo(tmp_path_factory):
 
 
 def _link(tmp_path, demo, partner_profile="partner_profile"):
-    admins = [init_workspace(tmp_path / n, p, r, "admin", "admin-password")
-              for n, p, r in (("bank", "Bank", "label"), ("platform", "Platform", "feature"))]
-    for admin in admins:
-        users.add_user(admin, "ana", "analyst", "analyst-pass")
-    analysts = [login(a.workspace, "ana", "analyst-pass") for a in admins]
-    data_import.import_dataset(analysts[0], demo["bank"], demo["bank_consent"],
-                               demo["bank_profile"])
-    data_import.import_dataset(analysts[1], demo["partner"], demo["partner_consent"],
-                               demo[partner_profile])
-    services = [link.PeerService(s, decision_timeout=10) for s in analysts]
-    ports = [s.start() for s in services]
-    fps = [peers.describe_identity(a.workspace)["fingerprint"] for a in admins]
-    peers.add_peer(admins[0], "platform", f"127.0.0.1:{ports[1]}", fps[1])
-    peers.add_peer(admins[1], "bank", f"127.0.0.1:{ports[0]}", fps[0])
-    services[0].learn_certificate("platform")
-    services[1].learn_certificate("bank")
-    return admins, analysts, services
+    admins, analysts = workspaces(tmp_path)
+    import_demo(analysts, demo, partner_profile)
+    return admins, analysts, serve_and_pair(admins, analysts)
 
 
 @pytest.fixture
 def linked(tmp_path, demo):
     admins, analysts, services = _link(tmp_path, demo)
     yield analysts, services
-    for s in services:
-        s.stop()
-    for a in admins:
-        a.workspace.close()
+    close(services, admins)
 
 
 def _approve_when_it_arrives(session, seen_problems: list):
@@ -165,10 +147,7 @@ def test_mismatched_id_types_are_refused_at_proposal_and_approval(tmp_path, demo
         assert job.state == "rejected" and job.reason == "no mobile data"
         assert alignment_store.list_alignments(bank.workspace) == []
     finally:
-        for s in services:
-            s.stop()
-        for a in admins:
-            a.workspace.close()
+        close(services, admins)
 
 
 def test_invalid_point_from_the_peer_fails_both_jobs(linked, monkeypatch):
@@ -247,19 +226,11 @@ def test_cli_align_with_auto_approve_then_list(tmp_path, demo):
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     paths = [tmp_path / "bank", tmp_path / "platform"]
-    admins = [init_workspace(p, n, r, "admin", "admin-password", passphrase="ws-pass")
-              for p, n, r in zip(paths, ("Bank", "Platform"), ("label", "feature"))]
-    for admin, (data, consent, profile) in zip(admins, (("bank", "bank_consent", "bank_profile"),
-                                                        ("partner", "partner_consent",
-                                                         "partner_profile"))):
-        users.add_user(admin, "ana", "analyst", "analyst-pass")
-        data_import.import_dataset(login(admin.workspace, "ana", "analyst-pass"), demo[data],
-                                   demo[consent], demo[profile])
+    admins, analysts = workspaces(tmp_path, passphrase="ws-pass")
+    import_demo(analysts, demo)
     jobs.set_policy(admins[1], "alignment", True)
     certs = [peers.identity(a.workspace).cert_pem for a in admins]
-    fps = [peers.describe_identity(a.workspace)["fingerprint"] for a in admins]
-    peers.add_peer(admins[0], "platform", f"127.0.0.1:{port}", fps[1])
-    peers.add_peer(admins[1], "bank", "127.0.0.1:9", fps[0])
+    pin(admins, "127.0.0.1:9", f"127.0.0.1:{port}")
     link.store_certificate(admins[0].workspace, "platform", certs[1])
     link.store_certificate(admins[1].workspace, "bank", certs[0])
     expected = len(set(_eligible(admins[0]).ids.tolist()) & set(_eligible(admins[1]).ids.tolist()))

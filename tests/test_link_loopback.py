@@ -10,9 +10,9 @@ import pytest
 
 from app.errors import PeerError
 from app.net.codec import DEFAULT_CODEC, Int
-from app.workflows import jobs, link, peers, users
-from app.workflows.session import login
+from app.workflows import jobs, link, peers
 from app.workflows.workspace_admin import init_workspace
+from linked import linked_services
 
 DEFAULT_CODEC.register("test.count", 1, {"n": Int(0, 1000)}) if not DEFAULT_CODEC.is_registered(
     "test.count") else None
@@ -34,24 +34,8 @@ def counting_runner(workspace, job, channel, initiator, task):
 @pytest.fixture
 def linked(tmp_path, monkeypatch):
     monkeypatch.setitem(link.RUNNERS, "scoring", f"{__name__}:counting_runner")
-    admins = [init_workspace(tmp_path / n, p, r, "admin", "admin-password")
-              for n, p, r in (("bank", "Bank", "label"), ("platform", "Platform", "feature"))]
-    for admin in admins:
-        users.add_user(admin, "ana", "analyst", "analyst-pass")
-    analysts = [login(a.workspace, "ana", "analyst-pass") for a in admins]
-    services = [link.PeerService(s, decision_timeout=10) for s in analysts]
-    ports = [s.start() for s in services]
-    fps = [peers.describe_identity(a.workspace)["fingerprint"] for a in admins]
-    peers.add_peer(admins[0], "platform", f"127.0.0.1:{ports[1]}", fps[1])
-    peers.add_peer(admins[1], "bank", f"127.0.0.1:{ports[0]}", fps[0])
-    # Pairing: each side fetches the other's certificate once (needs the peer's listener).
-    services[0].learn_certificate("platform")
-    services[1].learn_certificate("bank")
-    yield analysts, services, admins
-    for s in services:
-        s.stop()
-    for a in admins:
-        a.workspace.close()
+    with linked_services(tmp_path) as (admins, analysts, services):
+        yield analysts, services, admins
 
 
 def test_peer_check_reports_version_rtt_and_party(linked):

@@ -197,3 +197,26 @@ def test_pool_refuses_non_crypto_tasks_and_reports_worker_errors(keys):
         # the pool still works afterwards
         pub, priv = keys
         assert P.decrypt_batch(priv, P.encrypt_batch(pub, list(range(30)))) == list(range(30))
+
+
+def test_precomputed_obfuscators_are_handed_out_once(keys):
+    pub, priv = keys
+    h_s = obfuscation.make_base(pub.n)
+    obf = obfuscation.Obfuscator(pub.n, h_s, 256, priv.p, priv.q)
+    assert obf.precompute(5, limit=3) == 3          # capped at the limit
+    ahead = list(obf._reserve)
+    drawn = [obf.draw() for _ in range(5)]          # three from the reserve, then fresh ones
+    assert sorted(drawn[:3]) == sorted(ahead) and obf._reserve == []
+    assert len(set(drawn)) == 5
+    assert all(priv.raw_decrypt(int(x)) == 0 for x in drawn)   # each encrypts zero
+
+
+def test_encryption_uses_worker_reserves_without_reuse(keys):
+    pub, priv = keys
+    have = P.precompute_obfuscators(pub, 40, limit=30, priv=priv)
+    assert have == 30
+    plains = [7] * 200
+    first, second = P.encrypt_batch(pub, plains, priv=priv), P.encrypt_batch(pub, plains, priv=priv)
+    assert len(set(first) | set(second)) == 400     # no obfuscator used twice
+    assert P.decrypt_batch(priv, first + second) == [7] * 400
+    assert P.precompute_obfuscators(pub, 0, limit=30, priv=priv) == 0  # the reserve was used up

@@ -19,11 +19,10 @@ from app.errors import PeerError, PermissionDenied, StoreError, ValidationError
 from app.protocols.secureboost import messages as sbm
 from app.protocols.secureboost import metrics
 from app.protocols.secureboost.params import TrainParams
-from app.workflows import alignment_store, data_import, jobs, link, peers, plans, training
-from app.workflows import training_store, users
-from app.workflows.session import login
+from app.workflows import alignment_store, data_import, jobs, link, plans, training
+from app.workflows import training_store
 from app.workflows.training_link import SB
-from app.workflows.workspace_admin import init_workspace
+from linked import close, serve_and_pair, workspaces
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "fate_small_hetero"
 GRANT = "joint-marketing-model,2020-01-01 00:00:00,,\n"
@@ -69,18 +68,8 @@ class World:
 
     def __init__(self, root: Path) -> None:
         # a passphrase, not the per-test in-memory keyring: the CLI test reopens the workspaces
-        self.admins = [init_workspace(root / n, p, r, "admin", "admin-password", PASSPHRASE)
-                       for n, p, r in (("bank", "Bank", "label"), ("platform", "Platform", "feature"))]
-        for admin in self.admins:
-            users.add_user(admin, "ana", "analyst", "analyst-pass")
-        self.bank, self.platform = (login(a.workspace, "ana", "analyst-pass") for a in self.admins)
-        self.links = [link.PeerService(s, decision_timeout=10) for s in (self.bank, self.platform)]
-        ports = [s.start() for s in self.links]
-        fps = [peers.describe_identity(a.workspace)["fingerprint"] for a in self.admins]
-        peers.add_peer(self.admins[0], "platform", f"127.0.0.1:{ports[1]}", fps[1])
-        peers.add_peer(self.admins[1], "bank", f"127.0.0.1:{ports[0]}", fps[0])
-        self.links[0].learn_certificate("platform")
-        self.links[1].learn_certificate("bank")
+        self.admins, (self.bank, self.platform) = workspaces(root, PASSPHRASE)
+        self.links = serve_and_pair(self.admins, (self.bank, self.platform))
         for kind in ("training", "scoring"):
             jobs.set_policy(self.admins[1], kind, True)
         files = {}
@@ -117,10 +106,7 @@ class World:
         return theirs
 
     def close(self) -> None:
-        for service in self.links:
-            service.stop()
-        for admin in self.admins:
-            admin.workspace.close()
+        close(self.links, self.admins)
 
 
 @pytest.fixture(scope="module")

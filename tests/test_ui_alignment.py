@@ -6,17 +6,14 @@ finished alignment by sizes only."""
 from __future__ import annotations
 
 import re
-import threading
 import time
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QEvent, Qt
+from PySide6.QtCore import Qt
 
-from app.data.generator import generate
 from app.ui.pages.alignment import AlignmentPage
-from app.workflows import alignment, data_import, jobs, link, peer_status, peers, users
-from app.workflows.session import login
-from app.workflows.workspace_admin import init_workspace
+from app.workflows import alignment, data_import, jobs
+from linked import approve_when_it_arrives, gui_and_partner, shown_pages
 
 WAIT_MS = 60000  # generous: the machine is shared; waitUntil returns as soon as it holds
 
@@ -25,60 +22,14 @@ WAIT_MS = 60000  # generous: the machine is shared; waitUntil returns as soon as
 def linked(tmp_path):
     """Bank analyst (signed in to the GUI, with the window's link) and platform analyst (its own
     listener), paired, each with the generated demo data imported."""
-    paths = generate(rows=1500, seed=3, out=str(tmp_path / "data"))
-    admins = [init_workspace(tmp_path / n, p, r, "admin", "admin-password")
-              for n, p, r in (("bank", "Bank", "label"), ("platform", "Platform", "feature"))]
-    for admin in admins:
-        users.add_user(admin, "ana", "analyst", "analyst-pass")
-    bank, platform = (login(a.workspace, "ana", "analyst-pass") for a in admins)
-    data_import.import_dataset(bank, paths["bank"], paths["bank_consent"], paths["bank_profile"])
-    data_import.import_dataset(platform, paths["partner"], paths["partner_consent"],
-                               paths["partner_profile"])
-    gui_link = peer_status.start_link(bank)
-    partner = link.PeerService(platform, decision_timeout=30)
-    partner.start()
-    fps = [peers.describe_identity(a.workspace)["fingerprint"] for a in admins]
-    peers.add_peer(admins[0], "platform", f"127.0.0.1:{partner.port}", fps[1])
-    peers.add_peer(admins[1], "bank", gui_link.address, fps[0])
-    gui_link.service.learn_certificate("platform")
-    partner.learn_certificate("bank")
-    yield bank, platform
-    peer_status.stop_link(bank)
-    partner.stop()
-    for admin in admins:
-        admin.workspace.close()
-
-
-def approve_when_it_arrives(session, job_type: str) -> threading.Thread:
-    """The partner's users deciding in their own inbox."""
-    def approve():
-        for _ in range(1200):
-            waiting = [j for j in jobs.list_jobs(session, ("proposed",)) if j.type == job_type]
-            if waiting:
-                jobs.decide(session, waiting[0].id, approve=True)
-                return
-            time.sleep(0.05)
-    thread = threading.Thread(target=approve, daemon=True)
-    thread.start()
-    return thread
+    with gui_and_partner(tmp_path) as (bank, platform, _gui_link):
+        yield bank, platform
 
 
 @pytest.fixture
 def make_page(qtbot):
-    made = []
-
-    def make(session):
-        page = AlignmentPage(session)
-        page.wait_seconds = 30
-        qtbot.addWidget(page)
-        page.show()
-        made.append(page)
-        return page
-    yield make
-    for page in made:
-        page.timer.stop()
-        page.deleteLater()
-    QCoreApplication.sendPostedEvents(None, QEvent.DeferredDelete)
+    with shown_pages(qtbot, AlignmentPage, wait_seconds=30) as make:
+        yield make
 
 
 def cells(table, row):

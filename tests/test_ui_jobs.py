@@ -9,13 +9,12 @@ import threading
 import uuid
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QEvent
 
 from app.ui.pages.jobs import JobsPage
-from app.workflows import audit_trail, jobs, peer_status, peers, users
+from app.workflows import audit_trail, jobs, peer_status, users
 from app.workflows.link import PeerService
 from app.workflows.session import login
-from app.workflows.workspace_admin import init_workspace
+from linked import add_analyst, close, make_admins, pin, shown_pages
 
 WAIT_MS = 8000
 PARAMS = {"id_column": "customer_id", "min_overlap": 1000, "rotate_salt": True, "note": None}
@@ -24,40 +23,23 @@ PARAMS = {"id_column": "customer_id", "min_overlap": 1000, "rotate_salt": True, 
 @pytest.fixture
 def linked(tmp_path):
     """Bank (an analyst's PeerService) and Platform (the GUI's link, signed in as admin), paired."""
-    bank_admin, platform = [init_workspace(tmp_path / n, p, r, "admin", "admin-password")
-                            for n, p, r in (("bank", "Bank", "label"),
-                                            ("platform", "Platform", "feature"))]
-    users.add_user(bank_admin, "ana", "analyst", "analyst-pass")
-    bank = PeerService(login(bank_admin.workspace, "ana", "analyst-pass"), decision_timeout=10)
+    bank_admin, platform = make_admins(tmp_path)
+    bank = PeerService(add_analyst(bank_admin), decision_timeout=10)
     bank.start()
     gui_link = peer_status.start_link(platform)
-    fps = [peers.describe_identity(s.workspace)["fingerprint"] for s in (bank_admin, platform)]
-    peers.add_peer(bank_admin, "platform", gui_link.address, fps[1])
-    peers.add_peer(platform, "bank", f"127.0.0.1:{bank.port}", fps[0])
+    pin((bank_admin, platform), f"127.0.0.1:{bank.port}", gui_link.address)
     bank.learn_certificate("platform")
     assert gui_link.learn("bank").kind == "ok"
     yield bank, platform
     bank.stop()
     peer_status.stop_link(platform)
-    for session in (bank_admin, platform):
-        session.workspace.close()
+    close([], (bank_admin, platform))
 
 
 @pytest.fixture
 def make_page(qtbot):
-    made = []
-
-    def make(session):
-        page = JobsPage(session)
-        qtbot.addWidget(page)
-        page.show()
-        made.append(page)
-        return page
-    yield make
-    for page in made:
-        page.timer.stop()
-        page.deleteLater()
-    QCoreApplication.sendPostedEvents(None, QEvent.DeferredDelete)
+    with shown_pages(qtbot, JobsPage) as make:
+        yield make
 
 
 def cells(table, row):

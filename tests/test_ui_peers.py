@@ -15,9 +15,9 @@ from app.net.identity import format_fingerprint, generate_identity, short_code
 from app.ui.main import create_main_window
 from app.ui.pages.peers import LISTEN_KEY, PeersPage
 from app.ui.settings import AppSettings
-from app.workflows import audit_trail, peer_status, peers, users
-from app.workflows.session import login
+from app.workflows import audit_trail, peer_status, peers
 from app.workflows.workspace_admin import init_workspace
+from linked import add_analyst, make_admins, pin, shown_pages
 
 WAIT_MS = 8000
 
@@ -25,8 +25,7 @@ WAIT_MS = 8000
 @pytest.fixture
 def pair(tmp_path):
     """Bank and Platform workspaces, each with its GUI link listening on 127.0.0.1:0."""
-    admins = [init_workspace(tmp_path / n, p, r, "admin", "admin-password")
-              for n, p, r in (("bank", "Bank", "label"), ("platform", "Platform", "feature"))]
+    admins = make_admins(tmp_path)
     links = [peer_status.start_link(a) for a in admins]
     yield admins, links
     for admin in admins:
@@ -36,18 +35,8 @@ def pair(tmp_path):
 
 @pytest.fixture
 def make_page(qtbot):
-    made = []
-
-    def make(session):
-        page = PeersPage(session)
-        qtbot.addWidget(page)
-        page.show()
-        made.append(page)
-        return page
-    yield make
-    for page in made:
-        page.deleteLater()
-    QCoreApplication.sendPostedEvents(None, QEvent.DeferredDelete)
+    with shown_pages(qtbot, PeersPage) as make:
+        yield make
 
 
 def fingerprint(session):
@@ -126,12 +115,9 @@ def test_wrong_fingerprint_shows_mismatch_with_both_fingerprints(pair, make_page
 
 def test_check_shows_version_rtt_party_and_analysts_may_check(pair, make_page, qtbot):
     (bank, platform), (bank_link, platform_link) = pair
-    peers.add_peer(bank, "platform", platform_link.address, fingerprint(platform))
-    peers.add_peer(platform, "bank", bank_link.address, fingerprint(bank))
+    pin((bank, platform), bank_link.address, platform_link.address)
     assert platform_link.learn("bank").kind == "ok"
-    users.add_user(bank, "ana", "analyst", "analyst-pass")
-    analyst = login(bank.workspace, "ana", "analyst-pass")
-    page = make_page(analyst)
+    page = make_page(add_analyst(bank))
     assert not page.add_button.isVisible() and not page.remove_button.isVisible()
     assert column(page, 4) == ["Certificate not fetched yet"]
     page.select_peer("platform")

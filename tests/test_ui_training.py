@@ -5,35 +5,18 @@ own feature usage and the sentence saying metrics are the bank's."""
 
 from __future__ import annotations
 
-import threading
 import time
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QEvent, Qt
+from PySide6.QtCore import Qt
 
-from app.data.generator import generate
 from app.errors import PermissionDenied
 from app.ui.errors import sentence
 from app.ui.pages.training import TrainingPage
-from app.workflows import alignment, data_import, jobs, link, peer_status, peers, training, users
-from app.workflows.session import login
-from app.workflows.workspace_admin import init_workspace
+from app.workflows import alignment, data_import, jobs, training
+from linked import approve_when_it_arrives, gui_and_partner, shown_pages
 
 WAIT_MS = 60000  # generous: the machine is shared; waitUntil returns as soon as it holds
-
-
-def approve_when_it_arrives(session, job_type: str) -> threading.Thread:
-    """The partner's users deciding in their own inbox."""
-    def approve():
-        for _ in range(1200):
-            waiting = [j for j in jobs.list_jobs(session, ("proposed",)) if j.type == job_type]
-            if waiting:
-                jobs.decide(session, waiting[0].id, approve=True)
-                return
-            time.sleep(0.05)
-    thread = threading.Thread(target=approve, daemon=True)
-    thread.start()
-    return thread
 
 
 def wait_state(session, job_id: str, state: str):
@@ -49,52 +32,20 @@ def wait_state(session, job_id: str, state: str):
 def aligned(tmp_path):
     """Bank analyst (GUI link) and platform analyst (own listener), paired, data imported and
     aligned through the alignment workflow."""
-    paths = generate(rows=1500, seed=3, out=str(tmp_path / "data"))
-    admins = [init_workspace(tmp_path / n, p, r, "admin", "admin-password")
-              for n, p, r in (("bank", "Bank", "label"), ("platform", "Platform", "feature"))]
-    for admin in admins:
-        users.add_user(admin, "ana", "analyst", "analyst-pass")
-    bank, platform = (login(a.workspace, "ana", "analyst-pass") for a in admins)
-    data_import.import_dataset(bank, paths["bank"], paths["bank_consent"], paths["bank_profile"])
-    data_import.import_dataset(platform, paths["partner"], paths["partner_consent"],
-                               paths["partner_profile"])
-    gui_link = peer_status.start_link(bank)
-    partner = link.PeerService(platform, decision_timeout=30)
-    partner.start()
-    fps = [peers.describe_identity(a.workspace)["fingerprint"] for a in admins]
-    peers.add_peer(admins[0], "platform", f"127.0.0.1:{partner.port}", fps[1])
-    peers.add_peer(admins[1], "bank", gui_link.address, fps[0])
-    gui_link.service.learn_certificate("platform")
-    partner.learn_certificate("bank")
-    approver = approve_when_it_arrives(platform, "alignment")
-    job = alignment.propose_alignment(bank, gui_link.service, "platform", None, "mobile", wait=30)
-    approver.join()
-    gui_link.service.run(job.id)
-    wait_state(platform, job.id, "finished")
-    yield bank, platform
-    peer_status.stop_link(bank)
-    partner.stop()
-    for admin in admins:
-        admin.workspace.close()
+    with gui_and_partner(tmp_path) as (bank, platform, gui_link):
+        approver = approve_when_it_arrives(platform, "alignment")
+        job = alignment.propose_alignment(bank, gui_link.service, "platform", None, "mobile",
+                                          wait=30)
+        approver.join()
+        gui_link.service.run(job.id)
+        wait_state(platform, job.id, "finished")
+        yield bank, platform
 
 
 @pytest.fixture
 def make_page(qtbot):
-    made = []
-
-    def make(session):
-        page = TrainingPage(session)
-        page.wait_seconds = 30
-        qtbot.addWidget(page)
-        page.resize(1280, 800)
-        page.show()
-        made.append(page)
-        return page
-    yield make
-    for page in made:
-        page.timer.stop()
-        page.deleteLater()
-    QCoreApplication.sendPostedEvents(None, QEvent.DeferredDelete)
+    with shown_pages(qtbot, TrainingPage, wait_seconds=30, size=(1280, 800)) as make:
+        yield make
 
 
 def test_defaults_and_the_advanced_section(aligned, make_page):

@@ -125,7 +125,7 @@
 <context>
     <name>AlignmentPage</name>
     <message>
-        <location filename="../../app/ui/pages/alignment.py" line="+101"/>
+        <location filename="../../app/ui/pages/alignment.py" line="+100"/>
         <source>Alignment</source>
         <translation>样本对齐</translation>
     </message>
@@ -226,12 +226,12 @@
         <translation>已存储的 %2 位客户中有 %1 位当前已授权并将参与；任务运行时会再次核验授权。</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+28"/>
         <source>Proposal sent to %1; waiting for its users to decide in their Jobs inbox…</source>
         <translation>提议已发送给 %1，正在等待其用户在“任务”收件箱中做出决定…</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+13"/>
         <source>%1 approved the alignment. Run it when you are ready.</source>
         <translation>%1 已批准对齐任务。准备好后即可运行。</translation>
     </message>
@@ -242,58 +242,18 @@
     </message>
     <message>
         <location line="+1"/>
-        <source>%1 has not decided yet; the job waits in its Jobs inbox. Run becomes available once it is approved.</source>
-        <translation>%1 尚未做出决定，任务在其“任务”收件箱中等待。批准后即可运行。</translation>
-    </message>
-    <message>
-        <location line="+2"/>
         <source>The alignment job is %2.</source>
         <translation>对齐任务状态：%2。</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+5"/>
         <source>Alignment finished: %1 shared customers (%2 of ours).</source>
         <translation>对齐完成：共有客户 %1 位（占我方 %2）。</translation>
     </message>
     <message>
-        <location line="+15"/>
-        <source>waiting for the peer&apos;s decision</source>
-        <translation>等待合作方决定</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>approved, ready to run</source>
-        <translation>已批准，可以运行</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>running</source>
-        <translation>运行中</translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>finished</source>
-        <translation>已完成</translation>
-    </message>
-    <message>
-        <location line="+1"/>
+        <location line="-26"/>
         <source>failed; Run tries again</source>
         <translation>失败；点击“运行”可重试</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>rejected by the peer</source>
-        <translation>已被合作方拒绝</translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>cancelled</source>
-        <translation>已取消</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Current job with %1: %2</source>
-        <translation>与 %1 的当前任务：%2</translation>
     </message>
 </context>
 <context>
@@ -1414,7 +1374,7 @@
         <translation>其内容已被修改</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/job_panels.py" line="+36"/>
+        <location filename="../../app/ui/pages/job_panels.py" line="+46"/>
         <source>Cross-party work is paused by an administrator (kill switch).</source>
         <translation>管理员已暂停所有跨方工作（紧急停止开关）。</translation>
     </message>
@@ -1514,7 +1474,7 @@
         <translation>不设对照组的计划需要 &apos;control.allow_no_control&apos;: true 和 &apos;control.reason&apos;。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/training.py" line="+33"/>
+        <location filename="../../app/ui/pages/training.py" line="+34"/>
         <source>Metrics are computed from labels and are not available to the feature party.</source>
         <translation>模型指标由标签计算得出，特征方无法查看。</translation>
     </message>
@@ -1663,7 +1623,7 @@
 <context>
     <name>Jobs</name>
     <message>
-        <location filename="../../app/ui/pages/job_panels.py" line="-16"/>
+        <location filename="../../app/ui/pages/job_panels.py" line="-24"/>
         <source>Alignment</source>
         <translation>样本对齐</translation>
     </message>
@@ -1722,11 +1682,51 @@
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
+    <message>
+        <location line="+3"/>
+        <source>waiting for the peer&apos;s decision</source>
+        <translation>等待合作方决定</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>approved, ready to run</source>
+        <translation>已批准，可以运行</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>running</source>
+        <translation>运行中</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>finished</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>rejected by the peer</source>
+        <translation>已被合作方拒绝</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <location line="+143"/>
+        <source>%1 has not decided yet; the job waits in its Jobs inbox. Run becomes available once it is approved.</source>
+        <translation>%1 尚未做出决定，任务在其“任务”收件箱中等待。批准后即可运行。</translation>
+    </message>
+    <message>
+        <location line="+34"/>
+        <source>Current job with %1: %2</source>
+        <translation>与 %1 的当前任务：%2</translation>
+    </message>
 </context>
 <context>
     <name>JobsAdminCard</name>
     <message>
-        <location line="+70"/>
+        <location line="-125"/>
         <source>The kill switch refuses new proposals, stops running jobs at their next checkpoint and keeps any job from starting, in this workspace.</source>
         <translation>紧急停止开关会在本工作区拒绝新的任务提议，使运行中的任务在下一个检查点停止，并阻止任何任务启动。</translation>
     </message>
@@ -1899,7 +1899,7 @@
         <translation>对方决定</translation>
     </message>
     <message>
-        <location line="+59"/>
+        <location line="+56"/>
         <source>Proposed here; waiting for the peer&apos;s administrators or analysts to decide.</source>
         <translation>由本方提议，正在等待对方的管理员或分析师决定。</translation>
     </message>
@@ -2457,7 +2457,7 @@
 <context>
     <name>PeersPage</name>
     <message>
-        <location filename="../../app/ui/pages/peers.py" line="+89"/>
+        <location filename="../../app/ui/pages/peers.py" line="+78"/>
         <source>Peers</source>
         <translation>合作方</translation>
     </message>
@@ -2512,12 +2512,12 @@
         <translation>移除…</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+32"/>
         <source>never</source>
         <translation>从未</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+11"/>
         <source>Paired; not checked yet</source>
         <translation>已配对，尚未检测</translation>
     </message>
@@ -2552,7 +2552,7 @@
         <translation>未连接</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+19"/>
         <source>Our fingerprint is on the clipboard. Read the code %1 to the peer to confirm it.</source>
         <translation>本方指纹已复制到剪贴板。请向对方朗读 %1 以便核对。</translation>
     </message>
@@ -3523,7 +3523,7 @@
 <context>
     <name>TrainingPage</name>
     <message>
-        <location filename="../../app/ui/pages/training.py" line="+108"/>
+        <location filename="../../app/ui/pages/training.py" line="+104"/>
         <source>Training</source>
         <translation>模型训练</translation>
     </message>
@@ -3588,7 +3588,7 @@
         <translation>正在与 %1 训练：第 %2 棵树，共 %3 棵</translation>
     </message>
     <message>
-        <location line="+55"/>
+        <location line="+54"/>
         <source>Measuring this machine&apos;s encryption speed…</source>
         <translation>正在测量本机的加密速度…</translation>
     </message>
@@ -3618,17 +3618,17 @@
         <translation>提议已发送给 %1，正在等待其用户在“任务”收件箱中做出决定…</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+8"/>
         <source>Agreeing the customers and generating keys…</source>
         <translation>正在确认参与客户并生成密钥…</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+8"/>
         <source>Tree %1 of %2 done</source>
         <translation>已完成第 %1 棵树，共 %2 棵</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+8"/>
         <source>%1 approved the training. Run it when you are ready.</source>
         <translation>%1 已批准训练任务。准备好后即可运行。</translation>
     </message>
@@ -3639,16 +3639,11 @@
     </message>
     <message>
         <location line="+1"/>
-        <source>%1 has not decided yet; the job waits in its Jobs inbox. Run becomes available once it is approved.</source>
-        <translation>%1 尚未做出决定，任务在其“任务”收件箱中等待。批准后即可运行。</translation>
-    </message>
-    <message>
-        <location line="+2"/>
         <source>The training job is %2.</source>
         <translation>训练任务状态：%2。</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+5"/>
         <source>Finished: %1 trees on %2 customers.</source>
         <translation>已完成：在 %2 位客户上训练了 %1 棵树。</translation>
     </message>
@@ -3658,44 +3653,9 @@
         <translation>训练完成，模型已保存。</translation>
     </message>
     <message>
-        <location line="+14"/>
-        <source>waiting for the peer&apos;s decision</source>
-        <translation>等待合作方决定</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>approved, ready to run</source>
-        <translation>已批准，可以运行</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>running</source>
-        <translation>运行中</translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>finished</source>
-        <translation>已完成</translation>
-    </message>
-    <message>
-        <location line="+1"/>
+        <location line="-79"/>
         <source>failed; Run resumes from the last finished tree</source>
         <translation>失败；点击“运行”将从最后完成的树继续</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>rejected by the peer</source>
-        <translation>已被合作方拒绝</translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>cancelled</source>
-        <translation>已取消</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Current job with %1: %2</source>
-        <translation>与 %1 的当前任务：%2</translation>
     </message>
 </context>
 <context>
@@ -3824,7 +3784,7 @@
 <context>
     <name>UsersPage</name>
     <message>
-        <location filename="../../app/ui/pages/users.py" line="+59"/>
+        <location filename="../../app/ui/pages/users.py" line="+56"/>
         <source>Users</source>
         <translation>用户</translation>
     </message>
@@ -3874,7 +3834,7 @@
         <translation>启用</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+17"/>
         <source>Enable</source>
         <translation>启用</translation>
     </message>

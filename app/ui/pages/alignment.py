@@ -14,8 +14,9 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QVBoxLayout, 
 
 from app.data.ids import ID_TYPES
 from app.errors import UserFacingError
-from app.ui.pages.job_panels import read_only_table, set_row
+from app.ui.pages.job_panels import ProposedJob
 from app.ui.progress import TaskProgress
+from app.ui.tables import read_only_table, set_row
 from app.ui.tasks import TaskRunner
 from app.ui.widgets import MessageArea, Retranslatable, button, card, plain_label
 from app.workflows import alignment, data_import, jobs, peer_status, peers
@@ -31,11 +32,9 @@ def propose_in_background(_task, service, peer: str, dataset: str | None, id_typ
     return alignment.propose_alignment(service.session, service, peer, dataset, id_type, wait)
 
 
-def run_in_background(task, service, job_id: str) -> jobs.Job:
-    return service.run(job_id, task)
+class AlignmentPage(ProposedJob, Retranslatable, QWidget):
+    REASON_STATES = ("rejected",)
 
-
-class AlignmentPage(Retranslatable, QWidget):
     def __init__(self, session: Session, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("Page")
@@ -196,15 +195,14 @@ class AlignmentPage(Retranslatable, QWidget):
                                       f"{a['size']:,}", f"{a['overlap_rate']:.1%}", a["job_id"],
                                       peer_status.local_time(a["created_at"])))
 
-    # -- proposing and running -----------------------------------------------------------------
-    def _busy(self) -> bool:
-        return self.runner is not None and self.runner.running
-
+    # -- proposing and running (Run, _start and the status line: job_panels.ProposedJob) -------
     def _update_buttons(self) -> None:
         ready = bool(self.peer.currentText() and self.dataset.currentText())
         self.propose_button.setEnabled(ready and not self._busy())
-        runnable = self.job is not None and self.job.state in ("approved", "failed")
-        self.run_button.setEnabled(runnable and not self._busy())
+        self._enable_run()
+
+    def failed_hint(self) -> str:
+        return self.tr("failed; Run tries again")
 
     def propose(self) -> None:
         if self._busy():
@@ -216,38 +214,15 @@ class AlignmentPage(Retranslatable, QWidget):
                     self.wait_seconds)
         self.runner.finished.connect(self._proposed)
 
-    def run(self) -> None:
-        if self._busy() or self.job is None:
-            return
-        self.message.clear_message()
-        self._start(run_in_background, self.link.service, self.job.id)
-        self.progress.attach(self.runner)
-        self.runner.finished.connect(self._ran)
-
-    def _start(self, fn, *args) -> None:
-        self.runner = TaskRunner(fn, *args, parent=self)
-        self.runner.failed.connect(self._failed)
-        self.runner.cancelled.connect(self._failed)
-        self.runner.start()
-        self._update_buttons()
-
     def _failed(self, text: str) -> None:
-        self.message.show_text(text, "error")
-        self._reload_job()
+        super()._failed(text)
         self.refresh()
 
-    def _proposed(self, job: jobs.Job) -> None:
-        self.job = job
+    def decision_text(self, state: str) -> tuple[str, str]:
         texts = {"approved": (self.tr("%1 approved the alignment. Run it when you are ready."),
                               "success"),
-                 "rejected": (self.tr("%1 rejected the alignment."), "warning"),
-                 "proposed": (self.tr("%1 has not decided yet; the job waits in its Jobs inbox. "
-                                      "Run becomes available once it is approved."), "info")}
-        text, kind = texts.get(job.state, (self.tr("The alignment job is %2."), "info"))
-        self.message.show_text(text.replace("%1", job.peer).replace("%2", job.state), kind)
-        if job.state == "rejected" and job.reason:
-            self.message.show_text(self.message.text() + " " + job.reason, kind)
-        self._show_job()
+                 "rejected": (self.tr("%1 rejected the alignment."), "warning")}
+        return texts.get(state, (self.tr("The alignment job is %2."), "info"))
 
     def _ran(self, job: jobs.Job) -> None:
         self.job = job
@@ -256,25 +231,3 @@ class AlignmentPage(Retranslatable, QWidget):
                                .replace("%1", f"{result.get('size', 0):,}")
                                .replace("%2", f"{result.get('overlap_rate', 0.0):.1%}"), "success")
         self.refresh()
-
-    def _reload_job(self) -> None:
-        if self.job is None:
-            return
-        try:
-            self.job = jobs.get(self.session, self.job.id)
-        except UserFacingError:
-            return
-        self._show_job()
-
-    def _show_job(self) -> None:
-        states = {"proposed": self.tr("waiting for the peer's decision"),
-                  "approved": self.tr("approved, ready to run"),
-                  "running": self.tr("running"), "finished": self.tr("finished"),
-                  "failed": self.tr("failed; Run tries again"),
-                  "rejected": self.tr("rejected by the peer"), "cancelled": self.tr("cancelled")}
-        if self.job is None:
-            self.status.setText("")
-        else:
-            self.status.setText(self.tr("Current job with %1: %2").replace("%1", self.job.peer)
-                                .replace("%2", states.get(self.job.state, self.job.state)))
-        self._update_buttons()

@@ -1,17 +1,18 @@
-"""Pieces of the Jobs page: translated job labels, read-only tables, the administrators' card.
+"""Pieces of the job pages: translated job labels, the administrators' card, the proposed job.
 
 The card holds the kill switch and the auto-approve policies (administrators only); it calls the
-workflows itself and tells the page what to say and when to re-read the jobs.
+workflows itself and tells the page what to say and when to re-read the jobs. ``ProposedJob`` is
+what the Alignment and Training pages share about the one job each proposes and runs.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QFrame, QHBoxLayout, QHeaderView,
-                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QCheckBox, QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
 from app.errors import UserFacingError
 from app.ui.errors import sentence
+from app.ui.tasks import TaskRunner
 from app.ui.widgets import Retranslatable, button, plain_label
 from app.workflows import jobs, peer_status
 from app.workflows.session import Session
@@ -32,6 +33,14 @@ STATES = {
     "rejected": QT_TRANSLATE_NOOP("Jobs", "Rejected"),
     "cancelled": QT_TRANSLATE_NOOP("Jobs", "Cancelled"),
 }
+PROPOSED_STATES = {  # the state of the job a page proposed, as its status line says it
+    "proposed": QT_TRANSLATE_NOOP("Jobs", "waiting for the peer's decision"),
+    "approved": QT_TRANSLATE_NOOP("Jobs", "approved, ready to run"),
+    "running": QT_TRANSLATE_NOOP("Jobs", "running"),
+    "finished": QT_TRANSLATE_NOOP("Jobs", "finished"),
+    "rejected": QT_TRANSLATE_NOOP("Jobs", "rejected by the peer"),
+    "cancelled": QT_TRANSLATE_NOOP("Jobs", "cancelled"),
+}
 JOB_SENTENCES = (  # fixed refusals of the job workflows, translated through "Errors"
     QT_TRANSLATE_NOOP("Errors", "Cross-party work is paused by an administrator (kill switch)."),
 )
@@ -39,24 +48,6 @@ JOB_SENTENCES = (  # fixed refusals of the job workflows, translated through "Er
 
 def jobs_label(table: dict[str, str], code: str) -> str:
     return QCoreApplication.translate("Jobs", table[code]) if code in table else code
-
-
-def read_only_table(columns: int) -> QTableWidget:
-    table = QTableWidget(0, columns)
-    table.setSelectionBehavior(QAbstractItemView.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.NoEditTriggers)
-    table.setWordWrap(False)
-    table.verticalHeader().hide()
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
-    table.horizontalHeader().setStretchLastSection(True)
-    return table
-
-
-def set_row(table: QTableWidget, row: int, texts) -> None:
-    """Cells hold text only (peer-sent values included), never rich text."""
-    for col, text in enumerate(texts):
-        table.setItem(row, col, QTableWidgetItem(str(text)))
 
 
 class JobsAdminCard(Retranslatable, QFrame):
@@ -145,3 +136,90 @@ class JobsAdminCard(Retranslatable, QFrame):
                         "audited.") if on
                 else self.tr("%1 proposals from peers now wait for a person's decision."))
         self.said.emit(text.replace("%1", jobs_label(JOB_TYPES, code)), "success")
+
+
+def run_in_background(task, service, job_id: str) -> jobs.Job:
+    return service.run(job_id, task)
+
+
+class ProposedJob:
+    """Mixin of the Alignment and Training pages: the one job proposed from the page, run there.
+
+    The page provides ``session``, ``link``, ``job``, ``runner``, ``message``, ``status``,
+    ``progress``, ``run_button``, ``_ran`` and ``_update_buttons``, and the
+    sentences that name its job type: ``decision_text()`` and ``failed_hint()``.
+    """
+
+    REASON_STATES: tuple[str, ...] | None = None  # states whose reason is said; None: any
+
+    def failed_hint(self) -> str:
+        raise NotImplementedError
+
+    def decision_text(self, state: str) -> tuple[str, str]:
+        """The sentence (%1 the peer, %2 the state) and its kind once the peer decided."""
+        raise NotImplementedError
+
+    def _busy(self) -> bool:
+        return self.runner is not None and self.runner.running
+
+    def _enable_run(self) -> None:
+        runnable = self.job is not None and self.job.state in ("approved", "failed")
+        self.run_button.setEnabled(runnable and not self._busy())
+
+    def run(self) -> None:
+        if self._busy() or self.job is None:
+            return
+        self.message.clear_message()
+        self._start(run_in_background, self.link.service, self.job.id)
+        self.progress.attach(self.runner)
+        self.runner.finished.connect(self._ran)
+        self._running()
+
+    def _running(self) -> None:
+        """Called once a run started; a page may show more than the progress strip."""
+
+    def _proposed(self, job: jobs.Job) -> None:
+        """Propose came back: the peer decided, or the wait ran out and the job still waits."""
+        self.job = job
+        if job.state == "proposed":
+            text, kind = QCoreApplication.translate(
+                "Jobs", "%1 has not decided yet; the job waits in its Jobs inbox. Run becomes "
+                        "available once it is approved."), "info"
+        else:
+            text, kind = self.decision_text(job.state)
+        text = text.replace("%1", job.peer).replace("%2", job.state)
+        said = self.REASON_STATES is None or job.state in self.REASON_STATES
+        reason = job.reason if said else ""
+        self.message.show_text(text + (" " + reason if reason else ""), kind)
+        self._show_job()
+
+    def _start(self, fn, *args) -> None:
+        self.runner = TaskRunner(fn, *args, parent=self)
+        self.runner.failed.connect(self._failed)
+        self.runner.cancelled.connect(self._failed)
+        self.runner.start()
+        self._update_buttons()
+
+    def _failed(self, text: str) -> None:
+        self.message.show_text(text, "error")
+        self._reload_job()
+
+    def _reload_job(self) -> None:
+        """Re-read the job: the peer may have decided, or the run ended. Unreadable: keep it."""
+        if self.job is None:
+            return
+        try:
+            self.job = jobs.get(self.session, self.job.id)
+        except UserFacingError:
+            return
+        self._show_job()
+
+    def _show_job(self) -> None:
+        if self.job is None:
+            self.status.setText("")
+        else:
+            state = (self.failed_hint() if self.job.state == "failed"
+                     else jobs_label(PROPOSED_STATES, self.job.state))
+            self.status.setText(QCoreApplication.translate("Jobs", "Current job with %1: %2")
+                                .replace("%1", self.job.peer).replace("%2", state))
+        self._update_buttons()

@@ -14,8 +14,8 @@ from PySide6.QtWidgets import (QFormLayout, QHBoxLayout, QHeaderView, QLineEdit,
                                QTabWidget, QVBoxLayout, QWidget)
 
 from app.errors import UserFacingError
-from app.ui.pages.job_panels import (JOB_TYPES, STATES, JobsAdminCard, jobs_label,
-                                     read_only_table, set_row)
+from app.ui.pages.job_panels import JOB_TYPES, STATES, JobsAdminCard, jobs_label
+from app.ui.tables import read_only_table, selected_item, set_row
 from app.ui.widgets import MessageArea, Retranslatable, button, card, plain_label
 from app.workflows import jobs, peer_status
 from app.workflows.jobs import Job
@@ -228,10 +228,7 @@ class JobsPage(Retranslatable, QWidget):
         return job.proposer == "remote" and job.local_decision is None
 
     def selected_job(self) -> Job | None:
-        rows = self.pending.selectionModel().selectedRows()
-        if not rows or rows[0].row() >= len(self.jobs["pending"]):
-            return None
-        return self.jobs["pending"][rows[0].row()]
+        return selected_item(self.pending, self.jobs["pending"])
 
     def _show_details(self) -> None:
         job = self.selected_job()

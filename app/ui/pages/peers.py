@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer
 from PySide6.QtGui import QBrush, QColor, QGuiApplication
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QMessageBox,
-                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QHBoxLayout, QMessageBox, QVBoxLayout, QWidget
 
 from app.errors import UserFacingError
 from app.ui.errors import translate_sentence
 from app.ui.pages.peer_cards import IdentityCard, MismatchCard
 from app.ui.pages.peer_dialogs import AddPeerDialog
+from app.ui.tables import read_only_table, select_where, selected_item, set_row
 from app.ui.tasks import TaskRunner
 from app.ui.widgets import MessageArea, Retranslatable, button, plain_label
 from app.workflows import peer_status, peers
@@ -77,8 +77,8 @@ class PeersPage(Retranslatable, QWidget):
         self.identity.copy_button.clicked.connect(self.copy_fingerprint)
         self.mismatch = MismatchCard()
         self.message = MessageArea()
-        self.table = QTableWidget(0, 6)
-        self._setup_table()
+        self.table = read_only_table(6)
+        self.table.itemSelectionChanged.connect(self._update_buttons)
         self.add_button = button(kind="primary")
         self.check_button = button()
         self.remove_button = button()
@@ -93,17 +93,6 @@ class PeersPage(Retranslatable, QWidget):
         self.timer.start()
         self.retranslate()
         self.refresh()
-
-    def _setup_table(self) -> None:
-        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeToContents)
-        header.setStretchLastSection(True)
-        self.table.itemSelectionChanged.connect(self._update_buttons)
 
     def _layout(self) -> None:
         actions = QHBoxLayout()
@@ -162,15 +151,12 @@ class PeersPage(Retranslatable, QWidget):
         for row, peer in enumerate(self.peers):
             state = self.link.state(peer["name"])
             status, tip = self._status(peer, state)
-            cells = (peer["name"], peer["address"], peer["party_name"] or "—", peer["short_code"],
-                     status, peer_status.local_time(peer["last_seen"]) or self.tr("never"))
-            for col, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                if col == 4:
-                    item.setToolTip(tip)
-                    if state is not None and state.kind == "mismatch":
-                        item.setForeground(QBrush(QColor(MISMATCH_COLOUR)))
-                self.table.setItem(row, col, item)
+            cells = set_row(self.table, row, (
+                peer["name"], peer["address"], peer["party_name"] or "—", peer["short_code"],
+                status, peer_status.local_time(peer["last_seen"]) or self.tr("never")))
+            cells[4].setToolTip(tip)
+            if state is not None and state.kind == "mismatch":
+                cells[4].setForeground(QBrush(QColor(MISMATCH_COLOUR)))
             if peer["name"] == selected:
                 self.table.selectRow(row)
         self._update_buttons()
@@ -191,15 +177,11 @@ class PeersPage(Retranslatable, QWidget):
         return self.tr("Not connected"), translate_sentence(state.sentence)
 
     def selected_name(self) -> str | None:
-        rows = self.table.selectionModel().selectedRows()
-        if not rows or rows[0].row() >= len(self.peers):
-            return None
-        return self.peers[rows[0].row()]["name"]
+        peer = selected_item(self.table, self.peers)
+        return None if peer is None else peer["name"]
 
     def select_peer(self, name: str) -> None:
-        for row, peer in enumerate(self.peers):
-            if peer["name"] == name:
-                self.table.selectRow(row)
+        select_where(self.table, self.peers, lambda peer: peer["name"] == name)
 
     def _update_buttons(self) -> None:
         chosen = self.selected_name() is not None

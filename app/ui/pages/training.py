@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QComboBox, QFormLayout, QHBoxLayout, QProgressBar
 
 from app.errors import PermissionDenied, UserFacingError
 from app.ui.errors import sentence
+from app.ui.pages.job_panels import ProposedJob
 from app.ui.pages.training_form import TrainingForm
 from app.ui.pages.training_results import TrainingResults
 from app.ui.progress import TaskProgress
@@ -43,11 +44,7 @@ def propose_in_background(_task, service, peer, params: dict, wait: float) -> jo
     return service.propose("training", peer, params, wait=wait)
 
 
-def run_in_background(task, service, job_id: str) -> jobs.Job:
-    return service.run(job_id, task)
-
-
-class TrainingPage(Retranslatable, QWidget):
+class TrainingPage(ProposedJob, Retranslatable, QWidget):
     def __init__(self, session: Session, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("Page")
@@ -249,16 +246,15 @@ class TrainingPage(Retranslatable, QWidget):
         except UserFacingError as exc:
             self.message.show_error(exc)
 
-    # -- actions ---------------------------------------------------------------------------------
-    def _busy(self) -> bool:
-        return self.runner is not None and self.runner.running
-
+    # -- actions (Run, _start and the status line: job_panels.ProposedJob) ---------------------
     def _update_buttons(self) -> None:
         ready = self.chosen() is not None and not self._busy()
         self.estimate_button.setEnabled(ready)
         self.propose_button.setEnabled(ready)
-        runnable = self.job is not None and self.job.state in ("approved", "failed")
-        self.run_button.setEnabled(runnable and not self._busy())
+        self._enable_run()
+
+    def failed_hint(self) -> str:
+        return self.tr("failed; Run resumes from the last finished tree")
 
     def _params(self):
         try:
@@ -308,44 +304,24 @@ class TrainingPage(Retranslatable, QWidget):
                     self.wait_seconds)
         self.runner.finished.connect(self._proposed)
 
-    def run(self) -> None:
-        if self._busy() or self.job is None:
-            return
-        self.message.clear_message()
-        self._start(run_in_background, self.link.service, self.job.id)
-        self.progress.attach(self.runner)
+    def _running(self) -> None:
         self.runner.progress.connect(self._on_progress)
-        self.runner.finished.connect(self._ran)
         self.tree.setText(self.tr("Agreeing the customers and generating keys…"))
         self.tree.show()
 
     def _start(self, fn, *args) -> None:
-        self.runner = TaskRunner(fn, *args, parent=self)
-        self.runner.failed.connect(self._failed)
-        self.runner.cancelled.connect(self._failed)
+        super()._start(fn, *args)
         self.runner.finished.connect(lambda _r: self._update_buttons())
-        self.runner.start()
-        self._update_buttons()
 
     def _on_progress(self, done: int, total: int, _message: str, _eta) -> None:
         self.tree.setText(self.tr("Tree %1 of %2 done").replace("%1", str(done))
                           .replace("%2", str(total)))
 
-    def _failed(self, text: str) -> None:
-        self.message.show_text(text, "error")
-        self._reload_job()
-
-    def _proposed(self, job: jobs.Job) -> None:
-        self.job = job
+    def decision_text(self, state: str) -> tuple[str, str]:
         texts = {"approved": (self.tr("%1 approved the training. Run it when you are ready."),
                               "success"),
-                 "rejected": (self.tr("%1 rejected the training."), "warning"),
-                 "proposed": (self.tr("%1 has not decided yet; the job waits in its Jobs inbox. "
-                                      "Run becomes available once it is approved."), "info")}
-        text, kind = texts.get(job.state, (self.tr("The training job is %2."), "info"))
-        text = text.replace("%1", job.peer).replace("%2", job.state)
-        self.message.show_text(text + (" " + job.reason if job.reason else ""), kind)
-        self._show_job()
+                 "rejected": (self.tr("%1 rejected the training."), "warning")}
+        return texts.get(state, (self.tr("The training job is %2."), "info"))
 
     def _ran(self, job: jobs.Job) -> None:
         self.job = job
@@ -356,25 +332,3 @@ class TrainingPage(Retranslatable, QWidget):
         self.message.show_text(self.tr("Training finished and the model is stored."), "success")
         self._show_job()
         self._show_latest_results()
-
-    def _reload_job(self) -> None:
-        if self.job is None:
-            return
-        try:
-            self.job = jobs.get(self.session, self.job.id)
-        except UserFacingError:
-            return
-        self._show_job()
-
-    def _show_job(self) -> None:
-        states = {"proposed": self.tr("waiting for the peer's decision"),
-                  "approved": self.tr("approved, ready to run"),
-                  "running": self.tr("running"), "finished": self.tr("finished"),
-                  "failed": self.tr("failed; Run resumes from the last finished tree"),
-                  "rejected": self.tr("rejected by the peer"), "cancelled": self.tr("cancelled")}
-        if self.job is None:
-            self.status.setText("")
-        else:
-            self.status.setText(self.tr("Current job with %1: %2").replace("%1", self.job.peer)
-                                .replace("%2", states.get(self.job.state, self.job.state)))
-        self._update_buttons()

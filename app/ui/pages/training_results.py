@@ -15,7 +15,7 @@ from PySide6.QtCore import QMargins, QPointF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QGridLayout, QTabWidget, QVBoxLayout, QWidget
 
-from app.ui.pages.job_panels import read_only_table, set_row
+from app.ui.tables import read_only_table, set_row
 from app.ui.style import ACCENT
 from app.ui.widgets import Retranslatable, plain_label
 

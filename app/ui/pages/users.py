@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QTableWidget,
-                               QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QVBoxLayout, QWidget
 
 from app.errors import UserFacingError
 from app.ui.labels import USER_ROLES, label
 from app.ui.pages.user_dialogs import AddUserDialog, ResetPasswordDialog
+from app.ui.tables import read_only_table, select_where, selected_item, set_row
 from app.ui.widgets import MessageArea, Retranslatable, button, plain_label
 from app.workflows import users
 from app.workflows.session import Session, User
@@ -23,11 +23,8 @@ class UsersPage(Retranslatable, QWidget):
         self.title = plain_label(object_name="PageTitle")
         self.subtitle = plain_label(object_name="PageSubtitle", wrap=True)
         self.message = MessageArea()
-        self.table = QTableWidget(0, 4)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
-        self.table.verticalHeader().hide()
+        self.table = read_only_table(4)
+        self.table.setWordWrap(True)  # Qt's default: the columns share the width
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.add_button = button(kind="primary")
@@ -79,23 +76,17 @@ class UsersPage(Retranslatable, QWidget):
         self.table.setRowCount(len(self.users))
         for row, user in enumerate(self.users):
             status = self.tr("Disabled") if user.disabled else self.tr("Active")
-            for col, text in enumerate((user.name, label(USER_ROLES, user.role),
-                                        user.branch or "—", status)):
-                self.table.setItem(row, col, QTableWidgetItem(text))
+            set_row(self.table, row, (user.name, label(USER_ROLES, user.role),
+                                      user.branch or "—", status))
             if selected is not None and user.name == selected.name:
                 self.table.selectRow(row)
         self._update_buttons()
 
     def selected_user(self) -> User | None:
-        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
-        if not rows or rows[0].row() >= len(self.users):
-            return None
-        return self.users[rows[0].row()]
+        return selected_item(self.table, self.users)
 
     def select_user(self, name: str) -> None:
-        for row, user in enumerate(self.users):
-            if user.name == name:
-                self.table.selectRow(row)
+        select_where(self.table, self.users, lambda user: user.name == name)
 
     def _update_buttons(self) -> None:
         user = self.selected_user()
