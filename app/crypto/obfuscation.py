@@ -13,7 +13,8 @@ Exponent length depends on who the obfuscator hides from (docs/paillier.md):
   modulo p and q: there we keep IPCL's conservative ``|a| = n_bits / 2``
   (``rerandomisation_exponent_bits``).
 Every ciphertext draws a fresh ``a`` from the OS CSPRNG (``secrets``); an obfuscator is never
-reused. ``h_s`` is generated locally by whoever encrypts or re-randomises: a peer never supplies it.
+reused. Obfuscators do not depend on the data, so the key owner may draw them ahead of time while
+it waits for the peer (``precompute``); each precomputed one is handed out once and dropped. ``h_s`` is generated locally by whoever encrypts or re-randomises: a peer never supplies it.
 
 The key owner may pass ``p, q``: the same value ``h_s^a mod n^2`` is then computed modulo ``p^2``
 and ``q^2`` and recombined (CRT), which is cheaper because the moduli are half as long.
@@ -108,6 +109,7 @@ class Obfuscator:
         if exp_bits < 128 or exp_bits > 2 * int(mpz(n).bit_length()):
             raise ValueError("obfuscation exponent length out of range")
         self.exp_bits = exp_bits
+        self._reserve: list[mpz] = []  # precomputed, not yet used (never leaves this process)
         window = window_bits(exp_bits)
         n = mpz(n)
         self.nsq = n * n
@@ -133,8 +135,17 @@ class Obfuscator:
         return xp + self.p2 * ((xq - xp) * self.p2_inv % self.q2)
 
     def draw(self) -> mpz:
-        """A fresh obfuscator: new CSPRNG exponent every call, never cached or reused."""
+        """A fresh obfuscator: a precomputed one (handed out once, then gone) or a new draw."""
+        if self._reserve:
+            return self._reserve.pop()
         return self.power(secrets.randbits(self.exp_bits))
+
+    def precompute(self, count: int, limit: int) -> int:
+        """Draw up to ``count`` obfuscators ahead (while the peer computes), keeping at most
+        ``limit`` in reserve; returns the reserve size. Each is used by exactly one later draw."""
+        for _ in range(max(0, min(count, limit - len(self._reserve)))):
+            self._reserve.append(self.power(secrets.randbits(self.exp_bits)))
+        return len(self._reserve)
 
 
 _CACHE: dict[tuple, Obfuscator] = {}
@@ -178,6 +189,18 @@ def clear_tables() -> None:
     with _CACHE_LOCK:
         _CACHE.clear()
         _BASES.clear()
+
+
+def drop_reserves() -> None:
+    """Forget obfuscators drawn ahead (end of a job: nobody will encrypt under that key again)."""
+    with _CACHE_LOCK:
+        for obfuscator in _CACHE.values():
+            obfuscator._reserve.clear()
+
+
+def task_drop_reserves() -> None:
+    """Pool task: drop this worker's precomputed obfuscators."""
+    drop_reserves()
 
 
 def task_clear_tables() -> None:

@@ -348,6 +348,20 @@ def _blob_chunks(cts: Sequence[mpz], width: int, min_parallel: int) -> list[byte
     return [_to_blob(cts[r.start:r.stop], width) for r in bounds] or [b""]
 
 
+def precompute_obfuscators(pub: PublicKey, per_worker: int, limit: int, *,
+                           priv: PrivateKey | None = None, exponent_bits: int | None = None) -> int:
+    """Have every worker draw up to ``per_worker`` encryption obfuscators ahead (reserve capped at
+    ``limit`` each); returns the smallest reserve. Used while the key owner waits for its peer."""
+    key = _key(pub)
+    p, q = (int(priv.p), int(priv.q)) if priv is not None else (0, 0)
+    args = (pub.n, obfuscation.base_for(pub.n),
+            exponent_bits or obfuscation.encryption_exponent_bits(key.n_bits), p, q, per_worker, limit)
+    workers = pool.get_pool()
+    if pool.parallel_parts(workers.size * per_worker + 1, 1) == 1:  # encryption runs here, too
+        return task_precompute(*args)
+    return min(workers.run_each("app.crypto.paillier:task_precompute", [args] * workers.size))
+
+
 def fold_batch(pub: PublicKey, groups: Sequence[Sequence[mpz]], shift_bits: int) -> list[mpz]:
     """Fold each group into one ciphertext (Horner, ``acc^(2^shift_bits) * ct``) across the pool.
 
@@ -404,6 +418,10 @@ def task_encrypt(plaintexts: list[int], n: int, h_s: int, exp_bits: int, p: int,
     n = mpz(n)
     nsq, width = n * n, 2 * ((int(n.bit_length()) + 7) // 8)
     return b"".join(((1 + n * m) * obf.draw() % nsq).to_bytes(width, "big") for m in plaintexts)
+
+
+def task_precompute(n: int, h_s: int, exp_bits: int, p: int, q: int, count: int, limit: int) -> int:
+    return obfuscation.get_obfuscator(n, h_s, exp_bits, p, q).precompute(count, limit)
 
 
 def task_fold(chunk: tuple[bytes, list[int]], n: int, shift_bits: int) -> bytes:

@@ -11,6 +11,8 @@ rows and keeps the report; the feature party stores its half and counts only.
 from __future__ import annotations
 
 import math
+import threading
+import time
 from dataclasses import fields
 
 import numpy as np
@@ -156,9 +158,36 @@ def _drive(label: LabelParty, channel) -> LabelModel:
         request = next(gen)
         while True:
             send_sb(channel, request)
-            request = gen.send(recv_sb(channel))
+            request = gen.send(_reply_while_precomputing(label, channel))
     except StopIteration as done:
         return done.value
+    finally:
+        if getattr(label, "crypto", None) is not None:
+            label.crypto.forget_precomputed()
+
+
+def _reply_while_precomputing(label: LabelParty, channel) -> bytes:
+    """The partner's reply. Meanwhile our idle workers draw the next tree's obfuscators (they do
+    not depend on data), so on two machines encryption mostly leaves the critical path."""
+    crypto = getattr(label, "crypto", None)
+    if crypto is None:
+        return recv_sb(channel)
+    stop = threading.Event()
+
+    def fill() -> None:
+        try:
+            while not stop.is_set() and crypto.precompute_step():
+                time.sleep(0.001)  # lets another thread of this process take the pool between steps
+        except Exception:  # the main path reports pool failures; this is only a head start
+            return
+
+    helper = threading.Thread(target=fill, name="lianmo-precompute", daemon=True)
+    helper.start()
+    try:
+        return recv_sb(channel)
+    finally:
+        stop.set()
+        helper.join()
 
 
 def _check_rows(rows: AlignedRows, params: TrainParams) -> None:

@@ -12,10 +12,14 @@ from contextlib import contextmanager
 
 import numpy as np
 
-from app.crypto import histogram, paillier
+from app.crypto import histogram, paillier, pool
 from app.errors import RemoteProtocolError
 from app.protocols.secureboost.gradients import G_BOUND, H_BOUND
 from app.protocols.secureboost.tree import Hist
+
+PRECOMPUTE_STEP = 256               # obfuscators per worker per call: ~30 ms, then the pool is free
+PRECOMPUTE_MAX_PER_WORKER = 250_000  # 128 MiB of reserve per worker at 2048 bits
+
 
 def make_packer(n_rows_max: int, scale_bits: int) -> paillier.GHPacker:
     # count_slot: per-bin counts come out of the decrypted sums, no separate plaintext count field
@@ -58,6 +62,18 @@ class LabelCrypto(_Counted):
             cts = paillier.encrypt_batch(self.pub, plains, priv=self.priv)
         self.ops["encrypt"] += len(cts)
         return paillier.cts_to_bytes(self.pub, cts)
+
+    def precompute_step(self) -> bool:
+        """Draw a few of the next tree's obfuscators ahead (call while waiting for the partner);
+        False once every worker holds its share of a tree's worth."""
+        workers = pool.get_pool().size
+        share = min(-(-self.packer.n_rows_max // workers), PRECOMPUTE_MAX_PER_WORKER)
+        have = paillier.precompute_obfuscators(self.pub, PRECOMPUTE_STEP, share, priv=self.priv)
+        return have < share
+
+    def forget_precomputed(self) -> None:
+        pool.get_pool().run_each("app.crypto.obfuscation:task_drop_reserves",
+                                 [()] * pool.get_pool().size)
 
     def n_packed(self, n_sums: int) -> int:
         return -(-n_sums // self.packer.bins_per_ciphertext(self.pub))
