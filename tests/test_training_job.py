@@ -144,6 +144,7 @@ def test_model_halves_stored_and_metrics_only_at_the_label_party(world, first):
     assert 0 < report["federated"]["ks"] <= 1 and report["label_only"]["auc"] > 0.8
     assert all(not k.startswith("x") or int(k[1:]) < 10 for k in report["importance"])
     assert any(k.startswith("partner feature #") for k in report["importance"])
+    assert report["paillier"]["encryption_exponent_bits"] >= 256  # recorded with the model
     platform_models = training.models(world.platform)
     assert [(m["id"], m["half"], m["auc"]) for m in platform_models] == [(ours.id, "feature", None)]
     assert world.platform.workspace.db.query("SELECT count(*) FROM models WHERE metrics IS NOT NULL"

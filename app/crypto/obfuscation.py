@@ -150,7 +150,7 @@ class Obfuscator:
 
 _CACHE: dict[tuple, Obfuscator] = {}
 _CACHE_LOCK = threading.Lock()
-_CACHE_MAX = 3  # tables are 16-46 MiB; a process needs the current key's (encrypt + re-randomise)
+_CACHE_MAX = 4  # tables are 16-46 MiB; the current key's two (encrypt, re-randomise) and one spare key's
 
 
 def get_obfuscator(n: int, h_s: int, exp_bits: int, p: int = 0, q: int = 0) -> Obfuscator:

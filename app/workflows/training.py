@@ -17,6 +17,7 @@ from dataclasses import fields
 
 import numpy as np
 
+from app.crypto.obfuscation import encryption_exponent_bits
 from app.errors import JobRefused, PermissionDenied, UserFacingError, ValidationError
 from app.protocols.secureboost import messages as sbm
 from app.protocols.secureboost import metrics
@@ -232,7 +233,10 @@ def _report(label: LabelParty, model: LabelModel, baseline: LabelModel, scores: 
     valid = label.valid_rows
     out = {"validation_rows": int(len(valid)), "trees": len(model.trees),
            "label_only_trees": len(baseline.trees), "importance": model.importance(),
-           "validation_loss": [float(x) for x in label.history]}
+           "validation_loss": [float(x) for x in label.history],
+           # which Paillier settings protected the gradients (docs/paillier.md)
+           "paillier": {"key_bits": label.p.key_bits,
+                        "encryption_exponent_bits": encryption_exponent_bits(label.p.key_bits)}}
     if len(valid):
         y = label.y[valid]
         out["federated"] = metrics.report(y, np.asarray(scores)[valid])
