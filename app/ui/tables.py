@@ -14,11 +14,13 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTab
 T = TypeVar("T")
 
 
-def read_only_table(columns: int) -> QTableWidget:
-    """Whole-row single selection, no editing, columns sized to their contents."""
+def read_only_table(columns: int, single: bool = True) -> QTableWidget:
+    """Whole-row selection (one row unless ``single`` is False), no editing, columns sized to
+    their contents."""
     table = QTableWidget(0, columns)
     table.setSelectionBehavior(QAbstractItemView.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SingleSelection)
+    if single:
+        table.setSelectionMode(QAbstractItemView.SingleSelection)
     table.setEditTriggers(QAbstractItemView.NoEditTriggers)
     table.setWordWrap(False)
     table.verticalHeader().hide()

@@ -1,4 +1,4 @@
-"""Small building blocks every page uses: the message area, titles, cards and buttons.
+"""Small building blocks every page uses: the message area, titles, cards, buttons, the page frame.
 
 Anything that may show user- or peer-provided text is a plain-text label: Qt would otherwise
 guess rich text and render HTML typed into a name field.
@@ -6,10 +6,13 @@ guess rich text and render HTML typed into a name field.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt
-from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtWidgets import (QBoxLayout, QFrame, QHBoxLayout, QLabel, QLayout, QPushButton,
+                               QVBoxLayout, QWidget)
 
 from app.ui.errors import sentence
+
+PAGE_MARGINS = (28, 24, 28, 24)  # left, top, right, bottom around a page's content
 
 
 def plain_label(text: str = "", object_name: str | None = None, wrap: bool = False) -> QLabel:
@@ -29,6 +32,17 @@ def button(text: str = "", kind: str | None = None) -> QPushButton:
     return btn
 
 
+def button_row(*items: QWidget | None) -> QHBoxLayout:
+    """Widgets side by side; ``None`` is the stretch that pushes the widgets after it right."""
+    row = QHBoxLayout()
+    for item in items:
+        if item is None:
+            row.addStretch(1)
+        else:
+            row.addWidget(item)
+    return row
+
+
 def card(parent: QWidget | None = None) -> tuple[QFrame, QVBoxLayout]:
     frame = QFrame(parent)
     frame.setObjectName("Card")
@@ -36,6 +50,34 @@ def card(parent: QWidget | None = None) -> tuple[QFrame, QVBoxLayout]:
     layout.setContentsMargins(20, 18, 20, 18)
     layout.setSpacing(10)
     return frame, layout
+
+
+def page_titles() -> tuple[QLabel, QLabel]:
+    """A page's title and subtitle, empty: the page's own ``retranslate()`` sets their text."""
+    return plain_label(object_name="PageTitle"), plain_label(object_name="PageSubtitle", wrap=True)
+
+
+def page_layout(page: QWidget, title: QLabel, subtitle: QLabel, *items: QWidget | QLayout,
+                fill: QWidget | QLayout | None = None, spacing: int = 12,
+                margins: tuple[int, int, int, int] = PAGE_MARGINS) -> QVBoxLayout:
+    """The page's outer column: title, subtitle, ``items`` top to bottom, then ``fill``, which
+    takes the spare height. Returned so a page with optional parts can add them itself."""
+    layout = QVBoxLayout(page)
+    layout.setContentsMargins(*margins)
+    layout.setSpacing(spacing)
+    for item in (title, subtitle, *items):
+        add_to(layout, item)
+    if fill is not None:
+        add_to(layout, fill, 1)
+    return layout
+
+
+def add_to(layout: QBoxLayout, item: QWidget | QLayout, stretch: int = 0) -> None:
+    """Add a widget or a nested layout: Qt has a different call for each."""
+    if isinstance(item, QLayout):
+        layout.addLayout(item, stretch)
+    else:
+        layout.addWidget(item, stretch)
 
 
 class MessageArea(QLabel):
@@ -76,4 +118,36 @@ class Retranslatable:
         super().changeEvent(event)
 
     def retranslate(self) -> None:
+        raise NotImplementedError
+
+
+class RefreshWhileVisible:
+    """Mixin: calls ``refresh()`` when the page is shown and every ``REFRESH_MS`` while it is.
+
+    Pages in the stack behind the current one need no polling, so ``self.timer`` runs only
+    between showEvent and hideEvent. A page that polls something lighter than ``refresh()``
+    overrides ``_tick()``; ``refresh()`` may stop the timer (e.g. the workspace closed under it).
+    """
+
+    REFRESH_MS = 1000
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.timer = QTimer(self, interval=self.REFRESH_MS)
+        self.timer.timeout.connect(self._tick)
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        self.timer.start()
+        self.refresh()
+        super().showEvent(event)
+
+    def hideEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        self.timer.stop()
+        super().hideEvent(event)
+
+    def _tick(self) -> None:
+        if self.isVisible():
+            self.refresh()
+
+    def refresh(self) -> None:
         raise NotImplementedError

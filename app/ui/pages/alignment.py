@@ -9,8 +9,7 @@ and overlap only: no function behind this page returns identifiers.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QWidget
 
 from app.data.ids import ID_TYPES
 from app.errors import UserFacingError
@@ -18,13 +17,13 @@ from app.ui.pages.job_panels import ProposedJob
 from app.ui.progress import TaskProgress
 from app.ui.tables import read_only_table, set_row
 from app.ui.tasks import TaskRunner
-from app.ui.widgets import MessageArea, Retranslatable, button, card, plain_label
+from app.ui.widgets import (MessageArea, RefreshWhileVisible, Retranslatable, button, card,
+                            page_layout, page_titles, plain_label)
 from app.workflows import alignment, data_import, jobs, peer_status, peers
 from app.workflows.peer_status import PeerLink
 from app.workflows.session import Session
 
 WAIT_SECONDS = 300.0   # how long Propose waits for the peer's decision before "still waiting"
-REFRESH_MS = 2000
 
 
 def propose_in_background(_task, service, peer: str, dataset: str | None, id_type: str,
@@ -32,8 +31,9 @@ def propose_in_background(_task, service, peer: str, dataset: str | None, id_typ
     return alignment.propose_alignment(service.session, service, peer, dataset, id_type, wait)
 
 
-class AlignmentPage(ProposedJob, Retranslatable, QWidget):
+class AlignmentPage(ProposedJob, RefreshWhileVisible, Retranslatable, QWidget):
     REASON_STATES = ("rejected",)
+    REFRESH_MS = 2000
 
     def __init__(self, session: Session, parent: QWidget | None = None):
         super().__init__(parent)
@@ -45,8 +45,7 @@ class AlignmentPage(ProposedJob, Retranslatable, QWidget):
         self.rows: list[dict] = []
         self.job: jobs.Job | None = None      # the alignment job proposed from this page
         self.runner: TaskRunner | None = None
-        self.title = plain_label(object_name="PageTitle")
-        self.subtitle = plain_label(object_name="PageSubtitle", wrap=True)
+        self.title, self.subtitle = page_titles()
         self.message = MessageArea()
         self.peer = QComboBox()
         self.id_type = QComboBox()
@@ -64,9 +63,6 @@ class AlignmentPage(ProposedJob, Retranslatable, QWidget):
         self.propose_button.clicked.connect(self.propose)
         self.run_button.clicked.connect(self.run)
         self._layout()
-        self.timer = QTimer(self, interval=REFRESH_MS)
-        self.timer.timeout.connect(self._tick)
-        self.timer.start()
         self.retranslate()
         self.refresh()
 
@@ -89,12 +85,8 @@ class AlignmentPage(ProposedJob, Retranslatable, QWidget):
         box.addLayout(actions)
         box.addWidget(self.progress)
         self.table_title = plain_label(object_name="SectionTitle")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(28, 24, 28, 24)
-        layout.setSpacing(12)
-        for widget in (self.title, self.subtitle, self.message, self.form_card, self.table_title):
-            layout.addWidget(widget)
-        layout.addWidget(self.table, 1)
+        page_layout(self, self.title, self.subtitle, self.message, self.form_card,
+                    self.table_title, fill=self.table)
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("Alignment"))
@@ -120,11 +112,7 @@ class AlignmentPage(ProposedJob, Retranslatable, QWidget):
         self._show_job()
         self._fill_table()
 
-    # -- reading ------------------------------------------------------------------------------
-    def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
-        self.refresh()
-        super().showEvent(event)
-
+    # -- reading (refresh() on show: RefreshWhileVisible; while shown, only the proposed job) ----
     def _tick(self) -> None:
         if self.isVisible() and self.job is not None and self.job.state == "proposed":
             self._reload_job()  # the peer may decide after our wait ran out

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHBoxLayout, QHeaderView,
-                               QLineEdit, QTableView, QVBoxLayout, QWidget)
+                               QLineEdit, QTableView, QWidget)
 
 from app.errors import UserFacingError
 from app.store.audit import ChainReport
@@ -16,7 +16,8 @@ from app.ui.errors import translate_sentence
 from app.ui.pages.audit_model import AuditModel
 from app.ui.progress import TaskProgress
 from app.ui.tasks import TaskRunner
-from app.ui.widgets import MessageArea, Retranslatable, button, plain_label
+from app.ui.widgets import (MessageArea, Retranslatable, button, page_layout, page_titles,
+                            plain_label)
 from app.workflows import audit_trail
 from app.workflows.session import Session
 
@@ -35,8 +36,7 @@ class AuditPage(Retranslatable, QWidget):
         self.setObjectName("Page")
         self.session = session
         self.runner: TaskRunner | None = None
-        self.title = plain_label(object_name="PageTitle")
-        self.subtitle = plain_label(object_name="PageSubtitle", wrap=True)
+        self.title, self.subtitle = page_titles()
         self.filter = QLineEdit()
         self.filter.setClearButtonEnabled(True)
         self.count = plain_label(object_name="Hint")
@@ -75,15 +75,8 @@ class AuditPage(Retranslatable, QWidget):
         tools.addSpacing(16)
         tools.addWidget(self.verify_button)
         tools.addWidget(self.export_button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(28, 24, 28, 24)
-        layout.setSpacing(12)
-        layout.addWidget(self.title)
-        layout.addWidget(self.subtitle)
-        layout.addLayout(tools)
-        layout.addWidget(self.progress)
-        layout.addWidget(self.message)
-        layout.addWidget(self.table, 1)
+        page_layout(self, self.title, self.subtitle, tools, self.progress, self.message,
+                    fill=self.table)
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("Audit"))

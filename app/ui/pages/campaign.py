@@ -12,14 +12,15 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QHBoxLayout, QInputDialog,
-                               QSpinBox, QTabWidget, QVBoxLayout, QWidget)
+                               QSpinBox, QTabWidget, QWidget)
 
 from app.ui.pages.campaign_charts import (HeadlineCards, chart_view, curve_chart, uplift_chart)
 from app.ui.pages.campaign_export import write_pdf
 from app.ui.pages.campaign_import import OutcomeImportDialog
 from app.ui.progress import TaskProgress
 from app.ui.tasks import TaskRunner
-from app.ui.widgets import MessageArea, Retranslatable, button, plain_label
+from app.ui.widgets import (MessageArea, Retranslatable, button, button_row, page_layout,
+                            page_titles, plain_label)
 from app.workflows import campaign, peer_status, peers
 from app.workflows.campaign_tables import write_xlsx
 from app.workflows.session import Session
@@ -55,8 +56,7 @@ class CampaignPage(Retranslatable, QWidget):
         self.runner: TaskRunner | None = None
         self.report: dict | None = None
         self.plans: list[dict] = []
-        self.title = plain_label(object_name="PageTitle")
-        self.subtitle = plain_label(object_name="PageSubtitle", wrap=True)
+        self.title, self.subtitle = page_titles()
         self.plan_label, self.window_label = plain_label(), plain_label()
         self.plan = QComboBox()
         self.plan.setMinimumWidth(240)
@@ -88,28 +88,15 @@ class CampaignPage(Retranslatable, QWidget):
         self.retranslate()
 
     def _layout(self) -> None:
-        controls = QHBoxLayout()
-        for w in (self.plan_label, self.plan, self.window_label, self.window):
-            controls.addWidget(w)
-        controls.addStretch(1)
-        controls.addWidget(self.import_button)
-        controls.addWidget(self.evaluate_button)
+        controls = button_row(self.plan_label, self.plan, self.window_label, self.window, None,
+                              self.import_button, self.evaluate_button)
         summary = QHBoxLayout()
         summary.addWidget(self.summary, 1)
         summary.addWidget(self.pdf_button)
         summary.addWidget(self.xlsx_button)
         summary.addWidget(self.share_button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(28, 24, 28, 24)
-        layout.setSpacing(12)
-        for w in (self.title, self.subtitle):
-            layout.addWidget(w)
-        layout.addLayout(controls)
-        layout.addWidget(self.progress)
-        layout.addWidget(self.message)
-        layout.addWidget(self.cards)
-        layout.addLayout(summary)
-        layout.addWidget(self.tabs, 1)
+        page_layout(self, self.title, self.subtitle, controls, self.progress, self.message,
+                    self.cards, summary, fill=self.tabs)
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("Campaign"))

@@ -14,7 +14,7 @@ import logging
 import os
 import re
 
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFileDialog, QTabWidget, QWidget
 
 from app.data.profile import Profile, load_profile, parse_profile
 from app.errors import UserFacingError
@@ -24,7 +24,7 @@ from app.ui.pages.data_overview import OverviewView
 from app.ui.pages.data_report import ReportView, number
 from app.ui.progress import TaskProgress
 from app.ui.tasks import TaskRunner
-from app.ui.widgets import MessageArea, Retranslatable, button, plain_label
+from app.ui.widgets import MessageArea, Retranslatable, button, button_row, page_layout, page_titles
 from app.workflows import data_import, data_preview
 from app.workflows.session import Session
 
@@ -58,8 +58,7 @@ class DataPage(Retranslatable, QWidget):
         self.runner: TaskRunner | None = None
         self.preview: data_preview.Preview | None = None
         self.loaded_profile: Profile | None = None
-        self.title = plain_label(object_name="PageTitle")
-        self.subtitle = plain_label(object_name="PageSubtitle", wrap=True)
+        self.title, self.subtitle = page_titles()
         self.message = MessageArea()
         self.overview = OverviewView(session)
         self.overview.consent_update_requested.connect(self.choose_consent_update)
@@ -90,19 +89,10 @@ class DataPage(Retranslatable, QWidget):
         self.import_button.clicked.connect(lambda: self.start_import(commit=True))
 
     def _layout(self) -> None:
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(28, 24, 28, 24)
-        layout.setSpacing(12)
-        layout.addWidget(self.title)
-        layout.addWidget(self.subtitle)
+        layout = page_layout(self, self.title, self.subtitle)
         if self.can_import:
-            actions = QHBoxLayout()
-            actions.addWidget(self.load_button)
-            actions.addWidget(self.save_button)
-            actions.addStretch(1)
-            actions.addWidget(self.validate_button)
-            actions.addWidget(self.import_button)
-            layout.addLayout(actions)
+            layout.addLayout(button_row(self.load_button, self.save_button, None,
+                                        self.validate_button, self.import_button))
         layout.addWidget(self.progress)
         layout.addWidget(self.message)
         if not self.can_import:

@@ -8,10 +8,11 @@ may import (analysts).
 from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QSplitter,
-                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QHBoxLayout, QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout,
+                               QWidget)
 
 from app.ui.pages.data_mapping import FEATURE_TYPE_LABELS, ID_TYPE_LABELS, dl
+from app.ui.tables import read_only_table
 from app.ui.widgets import Retranslatable, plain_label
 
 REASONS = {
@@ -69,14 +70,8 @@ def number(value) -> str:
 
 
 def table(columns: int) -> QTableWidget:
-    t = QTableWidget(0, columns)
-    t.setEditTriggers(QAbstractItemView.NoEditTriggers)
-    t.setSelectionBehavior(QAbstractItemView.SelectRows)
-    t.setWordWrap(False)
-    t.verticalHeader().hide()
-    t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
-    t.horizontalHeader().setStretchLastSection(True)
-    return t
+    """A read-only table of the data pages, where several rows may be selected."""
+    return read_only_table(columns, single=False)
 
 
 def fill(t: QTableWidget, rows: list[list[str]], numeric: tuple[int, ...] = ()) -> None:

@@ -9,26 +9,27 @@ kill switch and the auto-approve policies here (``job_panels.JobsAdminCard``).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (QFormLayout, QHBoxLayout, QHeaderView, QLineEdit, QProgressBar,
-                               QTabWidget, QVBoxLayout, QWidget)
+                               QTabWidget, QWidget)
 
 from app.errors import UserFacingError
 from app.ui.pages.job_panels import JOB_TYPES, STATES, JobsAdminCard, jobs_label
 from app.ui.tables import read_only_table, selected_item, set_row
-from app.ui.widgets import MessageArea, Retranslatable, button, card, plain_label
+from app.ui.widgets import (MessageArea, RefreshWhileVisible, Retranslatable, button, button_row,
+                            card, page_layout, page_titles, plain_label)
 from app.workflows import jobs, peer_status
 from app.workflows.jobs import Job
 from app.workflows.session import Session
 
-REFRESH_MS = 1000
 PROGRESS_WIDTH = 260
 HASH_SHOWN = 16  # hex digits of the transcript hash in the table; the tooltip has all 64
 PENDING, ACTIVE = ("proposed",), ("approved", "running", "paused")
 HISTORY = ("finished", "failed", "rejected", "cancelled")
 
 
-class JobsPage(Retranslatable, QWidget):
+class JobsPage(RefreshWhileVisible, Retranslatable, QWidget):
+    REFRESH_MS = 1000
+
     def __init__(self, session: Session, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("Page")
@@ -37,8 +38,7 @@ class JobsPage(Retranslatable, QWidget):
         self.jobs: dict[str, list[Job]] = {"pending": [], "active": [], "history": []}
         self._shown: dict[str, tuple] = {}
         self.is_paused = False
-        self.title = plain_label(object_name="PageTitle")
-        self.subtitle = plain_label(object_name="PageSubtitle", wrap=True)
+        self.title, self.subtitle = page_titles()
         self.banner = MessageArea()
         self.message = MessageArea()
         self.admin = JobsAdminCard(session)
@@ -57,9 +57,6 @@ class JobsPage(Retranslatable, QWidget):
         self.tabs.addTab(self.active, "")
         self.tabs.addTab(self.history, "")
         self._layout()
-        self.timer = QTimer(self, interval=REFRESH_MS)
-        self.timer.timeout.connect(self._tick)
-        self.timer.start()
         self.retranslate()
         self.refresh()
 
@@ -78,10 +75,7 @@ class JobsPage(Retranslatable, QWidget):
         self.reject_button = button()
         self.approve_button.clicked.connect(self.approve_selected)
         self.reject_button.clicked.connect(self.reject_selected)
-        decide = QHBoxLayout()
-        decide.addStretch(1)
-        decide.addWidget(self.reject_button)
-        decide.addWidget(self.approve_button)
+        decide = button_row(None, self.reject_button, self.approve_button)
         self.waiting_note = plain_label(object_name="Hint", wrap=True)
         box.addLayout(self.facts)
         box.addWidget(self.params, 1)
@@ -100,15 +94,8 @@ class JobsPage(Retranslatable, QWidget):
         return tab
 
     def _layout(self) -> None:
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(28, 24, 28, 24)
-        layout.setSpacing(12)
-        layout.addWidget(self.title)
-        layout.addWidget(self.subtitle)
-        layout.addWidget(self.banner)
-        layout.addWidget(self.admin)
-        layout.addWidget(self.message)
-        layout.addWidget(self.tabs, 1)
+        page_layout(self, self.title, self.subtitle, self.banner, self.admin, self.message,
+                    fill=self.tabs)
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("Jobs"))
@@ -135,15 +122,7 @@ class JobsPage(Retranslatable, QWidget):
         self._shown.clear()  # every table is redrawn in the new language
         self._render()
 
-    # -- reading ------------------------------------------------------------------------------
-    def _tick(self) -> None:
-        if self.isVisible():  # pages in the stack behind the current one need no polling
-            self.refresh()
-
-    def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
-        self.refresh()
-        super().showEvent(event)
-
+    # -- reading (on show and every REFRESH_MS while shown: RefreshWhileVisible) -------------
     def refresh(self) -> None:
         try:
             found = jobs.list_jobs(self.session)

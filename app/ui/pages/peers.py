@@ -8,9 +8,9 @@ outcome a person must not click away.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtGui import QBrush, QColor, QGuiApplication
-from PySide6.QtWidgets import QHBoxLayout, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from app.errors import UserFacingError
 from app.ui.errors import translate_sentence
@@ -18,13 +18,13 @@ from app.ui.pages.peer_cards import IdentityCard, MismatchCard
 from app.ui.pages.peer_dialogs import AddPeerDialog
 from app.ui.tables import read_only_table, select_where, selected_item, set_row
 from app.ui.tasks import TaskRunner
-from app.ui.widgets import MessageArea, Retranslatable, button, plain_label
+from app.ui.widgets import (MessageArea, RefreshWhileVisible, Retranslatable, button, button_row,
+                            page_layout, page_titles)
 from app.workflows import peer_status, peers
 from app.workflows.peer_status import PeerLink, PeerState
 from app.workflows.session import Session
 
 LISTEN_KEY = "peer/listen"
-REFRESH_MS = 3000  # re-read the table: "last seen" moves when the peer connects to us
 MISMATCH_COLOUR = "#8a1c1c"
 
 # Fixed refusals of the peer workflows, translated through the "Errors" context.
@@ -58,7 +58,9 @@ def check_in_background(_task, link: PeerLink, name: str) -> PeerState:
     return link.check(name)
 
 
-class PeersPage(Retranslatable, QWidget):
+class PeersPage(RefreshWhileVisible, Retranslatable, QWidget):
+    REFRESH_MS = 3000  # re-read the table: "last seen" moves when the peer connects to us
+
     def __init__(self, session: Session, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("Page")
@@ -71,8 +73,7 @@ class PeersPage(Retranslatable, QWidget):
         self.known: set[str] = set()
         self.runner: TaskRunner | None = None
         self.dialog = None  # the open dialog or confirmation (tests drive it through this)
-        self.title = plain_label(object_name="PageTitle")
-        self.subtitle = plain_label(object_name="PageSubtitle", wrap=True)
+        self.title, self.subtitle = page_titles()
         self.identity = IdentityCard(self.me, self.link)
         self.identity.copy_button.clicked.connect(self.copy_fingerprint)
         self.mismatch = MismatchCard()
@@ -88,28 +89,13 @@ class PeersPage(Retranslatable, QWidget):
         self.add_button.setVisible(self.can_manage)
         self.remove_button.setVisible(self.can_manage)
         self._layout()
-        self.timer = QTimer(self, interval=REFRESH_MS)
-        self.timer.timeout.connect(self._tick)
-        self.timer.start()
         self.retranslate()
         self.refresh()
 
     def _layout(self) -> None:
-        actions = QHBoxLayout()
-        actions.addWidget(self.add_button)
-        actions.addWidget(self.check_button)
-        actions.addWidget(self.remove_button)
-        actions.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(28, 24, 28, 24)
-        layout.setSpacing(12)
-        layout.addWidget(self.title)
-        layout.addWidget(self.subtitle)
-        layout.addWidget(self.identity)
-        layout.addWidget(self.mismatch)
-        layout.addLayout(actions)
-        layout.addWidget(self.message)
-        layout.addWidget(self.table, 1)
+        actions = button_row(self.add_button, self.check_button, self.remove_button, None)
+        page_layout(self, self.title, self.subtitle, self.identity, self.mismatch, actions,
+                    self.message, fill=self.table)
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("Peers"))
@@ -124,15 +110,7 @@ class PeersPage(Retranslatable, QWidget):
         self.remove_button.setText(self.tr("Remove…"))
         self._fill()
 
-    # -- data ---------------------------------------------------------------------------------
-    def _tick(self) -> None:
-        if self.isVisible():  # pages in the stack behind the current one need no polling
-            self.refresh()
-
-    def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
-        self.refresh()
-        super().showEvent(event)
-
+    # -- data (on show and every REFRESH_MS while shown: RefreshWhileVisible) ----------------
     def refresh(self, force: bool = False) -> None:
         try:
             found = peers.list_peers(self.session)

@@ -27,7 +27,8 @@ from app.ui.pages.segments_plans import PlansPanel
 from app.ui.pages.segments_rules import RuleEditor, RuleError
 from app.ui.progress import TaskProgress
 from app.ui.tasks import TaskRunner
-from app.ui.widgets import MessageArea, Retranslatable, button, plain_label
+from app.ui.widgets import (MessageArea, Retranslatable, button, button_row, page_layout,
+                            page_titles, plain_label)
 from app.workflows import plan_sources, plans
 from app.workflows.session import Session
 
@@ -68,14 +69,9 @@ class SegmentsPage(Retranslatable, QWidget):
         self.setObjectName("Page")
         self.session = session
         self.analyst = session.can("plan.create")
-        self.title = plain_label(object_name="PageTitle")
-        self.subtitle = plain_label(object_name="PageSubtitle", wrap=True)
+        self.title, self.subtitle = page_titles()
         self.message = MessageArea()
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(28, 24, 28, 24)
-        layout.setSpacing(10)
-        layout.addWidget(self.title)
-        layout.addWidget(self.subtitle)
+        layout = page_layout(self, self.title, self.subtitle, spacing=10)
         if self.analyst:
             self._build_analyst(layout)
         else:
@@ -140,11 +136,7 @@ class SegmentsPage(Retranslatable, QWidget):
         column = QVBoxLayout(right)
         column.setContentsMargins(8, 0, 0, 0)
         column.addWidget(self.counts, 1)
-        actions = QHBoxLayout()
-        actions.addStretch(1)
-        actions.addWidget(self.revise_button)
-        actions.addWidget(self.create_button)
-        column.addLayout(actions)
+        column.addLayout(button_row(None, self.revise_button, self.create_button))
         splitter = QSplitter()
         splitter.addWidget(scroll)
         splitter.addWidget(right)

@@ -8,11 +8,11 @@ category, number), so "true" compares a flag and "BR001, BR002" lists branches f
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLineEdit,
-                               QTableWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHeaderView, QLineEdit, QTableWidget,
+                               QVBoxLayout, QWidget)
 
 from app.ui.pages.segments_common import code_label
-from app.ui.widgets import Retranslatable, button
+from app.ui.widgets import Retranslatable, button, button_row
 from app.workflows.plan_population import BUILTIN_COLUMNS, FLAGS
 from app.workflows.plan_rules import CHANNELS, OPERATORS
 
@@ -87,10 +87,7 @@ class ConditionTable(Retranslatable, QWidget):
         self.remove_button = button()
         self.add_button.clicked.connect(lambda: self.add_row())
         self.remove_button.clicked.connect(self.remove_row)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.add_button)
-        buttons.addWidget(self.remove_button)
-        buttons.addStretch(1)
+        buttons = button_row(self.add_button, self.remove_button, None)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.table)

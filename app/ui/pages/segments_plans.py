@@ -10,14 +10,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QVBoxLayout, QWidget
 
 from app.ui.pages.audit_model import local_time
 from app.ui.pages.segments_common import RowsModel, code_label, count, table_view
 from app.ui.print_sheets import write_call_sheet_pdf
 from app.ui.progress import TaskProgress
 from app.ui.tasks import TaskRunner
-from app.ui.widgets import MessageArea, Retranslatable, button, plain_label
+from app.ui.widgets import MessageArea, Retranslatable, button, button_row, plain_label
 from app.workflows import plans
 from app.workflows.session import Session
 
@@ -79,10 +79,8 @@ class PlansPanel(Retranslatable, QWidget):
         self.export_button.clicked.connect(self.choose_export)
         self.progress = TaskProgress()
         self.message = MessageArea()
-        actions = QHBoxLayout()
-        for b in (self.refresh_button, self.edit_button, self.finalise_button, self.export_button):
-            actions.addWidget(b)
-        actions.addStretch(1)
+        actions = button_row(self.refresh_button, self.edit_button, self.finalise_button,
+                             self.export_button, None)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 8, 0, 0)
         layout.addWidget(self.plan_view, 2)

@@ -10,9 +10,9 @@ peer started are followed from the jobs table, which each running job updates pe
 
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtWidgets import (QComboBox, QFormLayout, QHBoxLayout, QProgressBar, QScrollArea,
-                               QSpinBox, QVBoxLayout, QWidget)
+                               QSpinBox, QWidget)
 
 from app.errors import PermissionDenied, UserFacingError
 from app.ui.errors import sentence
@@ -21,13 +21,13 @@ from app.ui.pages.training_form import TrainingForm
 from app.ui.pages.training_results import TrainingResults
 from app.ui.progress import TaskProgress
 from app.ui.tasks import TaskRunner
-from app.ui.widgets import MessageArea, Retranslatable, button, card, plain_label
+from app.ui.widgets import (MessageArea, RefreshWhileVisible, Retranslatable, add_to, button,
+                            button_row, card, page_layout, page_titles, plain_label)
 from app.workflows import alignment, data_import, jobs, peer_status, training
 from app.workflows.peer_status import PeerLink
 from app.workflows.session import Session
 
 WAIT_SECONDS = 300.0
-REFRESH_MS = 1000
 SETUP_WIDTH = 480   # the set-up column; the results take the rest
 SECTION = "font-weight: 600; font-size: 11pt;"
 TRAINING_SENTENCES = (  # fixed refusals of the training workflow, translated through "Errors"
@@ -44,7 +44,9 @@ def propose_in_background(_task, service, peer, params: dict, wait: float) -> jo
     return service.propose("training", peer, params, wait=wait)
 
 
-class TrainingPage(ProposedJob, Retranslatable, QWidget):
+class TrainingPage(ProposedJob, RefreshWhileVisible, Retranslatable, QWidget):
+    REFRESH_MS = 1000
+
     def __init__(self, session: Session, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("Page")
@@ -57,8 +59,7 @@ class TrainingPage(ProposedJob, Retranslatable, QWidget):
         self.job: jobs.Job | None = None       # the training job proposed from this page
         self.shown_model: str | None = None
         self.runner: TaskRunner | None = None
-        self.title = plain_label(object_name="PageTitle")
-        self.subtitle = plain_label(object_name="PageSubtitle", wrap=True)
+        self.title, self.subtitle = page_titles()
         self.message = MessageArea()
         self.alignment = QComboBox()
         self.alignment.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
@@ -82,9 +83,6 @@ class TrainingPage(ProposedJob, Retranslatable, QWidget):
         self.peer_bar = QProgressBar()
         self.results = TrainingResults()
         self._layout()
-        self.timer = QTimer(self, interval=REFRESH_MS)
-        self.timer.timeout.connect(self._tick)
-        self.timer.start()
         self.retranslate()
         self.refresh()
 
@@ -97,14 +95,10 @@ class TrainingPage(ProposedJob, Retranslatable, QWidget):
         for label, field in zip(self.fact_labels, (self.alignment, self.own_features,
                                                    self.partner_features)):
             facts.addRow(label, field)
-        actions = QHBoxLayout()
-        actions.addWidget(self.estimate_button)
-        actions.addStretch(1)
-        actions.addWidget(self.propose_button)
-        actions.addWidget(self.run_button)
+        actions = button_row(self.estimate_button, None, self.propose_button, self.run_button)
         for item in (self.setup_title, facts, self.form, self.estimate_text, actions, self.status,
                      self.tree, self.progress):
-            (box.addLayout if isinstance(item, (QFormLayout, QHBoxLayout)) else box.addWidget)(item)
+            add_to(box, item)
         box.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidget(setup)
@@ -124,12 +118,7 @@ class TrainingPage(ProposedJob, Retranslatable, QWidget):
         columns = QHBoxLayout()
         columns.addWidget(scroll, 0)
         columns.addWidget(right, 1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(28, 24, 28, 24)
-        layout.setSpacing(12)
-        for widget in (self.title, self.subtitle, self.message):
-            layout.addWidget(widget)
-        layout.addLayout(columns, 1)
+        page_layout(self, self.title, self.subtitle, self.message, fill=columns)
         self.peer_run.hide()
         self.peer_bar.hide()
         self.tree.hide()
@@ -152,11 +141,7 @@ class TrainingPage(ProposedJob, Retranslatable, QWidget):
         self._fill_alignments()
         self._show_job()
 
-    # -- reading -------------------------------------------------------------------------------
-    def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
-        self.refresh()
-        super().showEvent(event)
-
+    # -- reading (refresh() on show: RefreshWhileVisible; while shown, _tick follows the jobs) --
     def refresh(self) -> None:
         try:
             self.alignments = alignment.alignments(self.session)

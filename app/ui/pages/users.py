@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHeaderView, QWidget
 
 from app.errors import UserFacingError
 from app.ui.labels import USER_ROLES, label
 from app.ui.pages.user_dialogs import AddUserDialog, ResetPasswordDialog
 from app.ui.tables import read_only_table, select_where, selected_item, set_row
-from app.ui.widgets import MessageArea, Retranslatable, button, plain_label
+from app.ui.widgets import MessageArea, Retranslatable, button, button_row, page_layout, page_titles
 from app.workflows import users
 from app.workflows.session import Session, User
 
@@ -20,8 +20,7 @@ class UsersPage(Retranslatable, QWidget):
         self.session = session
         self.users: list[User] = []
         self.dialog = None  # the open dialog, if any (tests drive it through this)
-        self.title = plain_label(object_name="PageTitle")
-        self.subtitle = plain_label(object_name="PageSubtitle", wrap=True)
+        self.title, self.subtitle = page_titles()
         self.message = MessageArea()
         self.table = read_only_table(4)
         self.table.setWordWrap(True)  # Qt's default: the columns share the width
@@ -38,19 +37,8 @@ class UsersPage(Retranslatable, QWidget):
         self.refresh()
 
     def _layout(self) -> None:
-        actions = QHBoxLayout()
-        actions.addWidget(self.add_button)
-        actions.addWidget(self.toggle_button)
-        actions.addWidget(self.reset_button)
-        actions.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(28, 24, 28, 24)
-        layout.setSpacing(12)
-        layout.addWidget(self.title)
-        layout.addWidget(self.subtitle)
-        layout.addLayout(actions)
-        layout.addWidget(self.message)
-        layout.addWidget(self.table, 1)
+        actions = button_row(self.add_button, self.toggle_button, self.reset_button, None)
+        page_layout(self, self.title, self.subtitle, actions, self.message, fill=self.table)
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("Users"))

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLineEdit, QWidget
 
-from app.ui.widgets import MessageArea, Retranslatable, plain_label
+from app.ui.widgets import MessageArea, Retranslatable, page_layout, page_titles
 
 
 def password_field() -> QLineEdit:
@@ -29,17 +29,12 @@ class StartupPage(Retranslatable, QWidget):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.title = plain_label(object_name="PageTitle")
-        self.subtitle = plain_label(object_name="PageSubtitle", wrap=True)
+        self.title, self.subtitle = page_titles()
         self.form = QFormLayout()
         self.form.setVerticalSpacing(10)
         self.form.setHorizontalSpacing(14)
         self.message = MessageArea()
-        self.body = QVBoxLayout(self)
-        self.body.setContentsMargins(0, 0, 0, 0)
-        self.body.setSpacing(12)
-        self.body.addWidget(self.title)
-        self.body.addWidget(self.subtitle)
+        self.body = page_layout(self, self.title, self.subtitle, margins=(0, 0, 0, 0))
         self.body.addLayout(self.form)
         self.body.addWidget(self.message)
         self.body.addStretch(1)

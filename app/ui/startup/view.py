@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
 from app.ui.settings import AppSettings
 from app.ui.startup.create_page import CreatePage
 from app.ui.startup.login_page import LoginPage
 from app.ui.startup.open_page import OpenPage
-from app.ui.widgets import Retranslatable, button, card, plain_label
+from app.ui.widgets import Retranslatable, button, button_row, card, plain_label
 from app.workflows.app_state import AppState
 from app.workflows.wizard import CREATE, LOGIN, OPEN, startup_wizard
 
@@ -48,10 +48,7 @@ class StartupView(Retranslatable, QWidget):
         frame, inner = card()
         frame.setFixedWidth(620)
         inner.addWidget(self.stack)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.back_button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.next_button)
+        buttons = button_row(self.back_button, None, self.next_button)
         inner.addLayout(buttons)
         brand = plain_label("联模 Lianmo", object_name="Brand")
         self.tagline = plain_label(object_name="Hint")
