@@ -13,11 +13,9 @@ run's own sets when it is installed: the issue's target is our TLS wall <= 0.5 x
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
 import resource
 import statistics
-import threading
 import time
 
 import numpy as np
@@ -26,6 +24,7 @@ import rbcl
 from app.crypto import ristretto
 from app.protocols.alignment import AlignmentParty
 from app.protocols.alignment_runner import run_pair
+from benchmarks.two_parties import on_link, run_parties
 
 JOB = dict(job_id="bench-psi", id_type="mobile", canon_version="canon-v1")
 QUICK_N, FULL_N = 20_000, 1_000_000
@@ -134,72 +133,34 @@ def openmined_seconds(items_a, items_b) -> float | None:
 
 # --- two processes over loopback TLS ------------------------------------------------------------
 
-def _tls_party(role: str, n: int, pems: tuple[bytes, bytes], peer_cert: bytes, ports, out) -> None:
-    """One party in its own process: warm its pool, then serve ("feature") or connect ("label"),
-    align, and report timings, memory and a digest of the aligned IDs in order."""
-    from app.net.identity import Identity, certificate_fingerprint
-    from app.net.session import connect, serve
+def _tls_party(role: str, n: int, link: tuple, out) -> None:
+    """One party in its own process: warm its pool, then align over the TLS session and report
+    timings, memory and a digest of the aligned IDs in order."""
     from app.workflows.alignment import align_over_channel
     items_a, items_b = mobile_ids(n)
     items = items_a if role == "label" else items_b
     pool = ristretto.shared_pool()
     list(pool.map(abs, range(4 * ristretto.pool_size())))
-    identity = Identity(*pems)
 
-    def align(channel) -> None:
-        try:
-            cpu0 = time.process_time() + _worker_stats(pool)[0]
-            t0 = time.perf_counter()
-            party = AlignmentParty(role, items, chunk_size=CHUNK_SIZE, window=WINDOW, **JOB)
-            result = align_over_channel(party, channel)
-            wall = time.perf_counter() - t0
-            cpu = time.process_time() + _worker_stats(pool)[0] - cpu0
-            ids = hashlib.sha256(b"\n".join(items[i] for i in result.rows)).hexdigest()
-            out.put({"role": role, "wall": wall, "cpu": cpu, "size": result.size, "ids": ids,
-                     "main_peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
-                     "worker_peak": _worker_stats(pool)[1]})
-        except BaseException as exc:  # reported to the parent, which raises it
-            out.put({"role": role, "error": f"{type(exc).__name__}: {exc}"})
+    def align(channel) -> dict:
+        cpu0 = time.process_time() + _worker_stats(pool)[0]
+        t0 = time.perf_counter()
+        party = AlignmentParty(role, items, chunk_size=CHUNK_SIZE, window=WINDOW, **JOB)
+        result = align_over_channel(party, channel)
+        wall = time.perf_counter() - t0
+        cpu = time.process_time() + _worker_stats(pool)[0] - cpu0
+        ids = hashlib.sha256(b"\n".join(items[i] for i in result.rows)).hexdigest()
+        return {"wall": wall, "cpu": cpu, "size": result.size, "ids": ids,
+                "main_peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+                "worker_peak": _worker_stats(pool)[1]}
 
-    if role == "feature":
-        done = threading.Event()
-        listener = serve("127.0.0.1", 0, identity, [peer_cert],
-                         lambda channel: (align(channel), done.set()), party_name="feature")
-        ports.put(listener.port)
-        done.wait()
-        listener.stop()
-    else:
-        port = ports.get(timeout=600)
-        with connect("127.0.0.1", port, identity, certificate_fingerprint(peer_cert),
-                     party_name="label", timeout=30) as channel:
-            align(channel)
+    on_link(role, link, align, out)
     ristretto.shutdown_pool()
 
 
 def align_over_tls(n: int) -> dict[str, dict]:
     """Both parties as separate processes over loopback TLS; {role: report}."""
-    from app.net.identity import generate_identity
-    ids = {role: generate_identity(role) for role in ("label", "feature")}
-    ctx = multiprocessing.get_context("spawn")
-    ports, out = ctx.Queue(), ctx.Queue()
-    procs = [ctx.Process(target=_tls_party, args=(role, n, (ids[role].cert_pem, ids[role].key_pem),
-                                                  ids[other].cert_pem, ports, out))
-             for role, other in (("feature", "label"), ("label", "feature"))]
-    for proc in procs:
-        proc.start()
-    reports = {}
-    try:
-        for _ in procs:
-            report = out.get(timeout=7200)
-            reports[report["role"]] = report
-    finally:
-        for proc in procs:
-            proc.join(timeout=60)
-            if proc.is_alive():
-                proc.terminate()
-    errors = [r["error"] for r in reports.values() if "error" in r]
-    if errors:
-        raise RuntimeError("The TLS alignment failed: " + "; ".join(errors))
+    reports = run_parties(_tls_party, {"label": (n,), "feature": (n,)})
     label, feature = reports["label"], reports["feature"]
     if label["size"] != n // 2 or (label["size"], label["ids"]) != (feature["size"],
                                                                     feature["ids"]):

@@ -12,9 +12,10 @@ trees (no early stopping, first tree with the partner) so both runs do identical
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import time
+
+from benchmarks.two_parties import on_link, run_parties
 
 TREES_QUICK, TREES_FULL = 3, 8
 
@@ -26,15 +27,11 @@ def _params(n_trees: int):
                        key_bits=2048)
 
 
-def _party(role: str, core: int, n_trees: int, precompute: bool, pems, peer_cert, ports, out) -> None:
+def _party(role: str, core: int, n_trees: int, precompute: bool, link: tuple, out) -> None:
     """One party: pinned to ``core`` with one crypto worker (set before the pool starts)."""
     os.environ["LIANMO_CRYPTO_WORKERS"] = "1"
     os.sched_setaffinity(0, {core})
-    import threading
-
     from app.crypto import pool
-    from app.net.identity import Identity, certificate_fingerprint
-    from app.net.session import connect, serve
     from app.protocols.secureboost import messages as sbm
     from app.protocols.secureboost.binning import fit_binning
     from app.protocols.secureboost.feature_party import FeatureParty
@@ -45,8 +42,6 @@ def _party(role: str, core: int, n_trees: int, precompute: bool, pems, peer_cert
 
     y, own, partner = _load()
     params = _params(n_trees)
-    pool.get_pool().run_each("app.crypto.obfuscation:task_clear_tables", [()])  # worker started
-    identity = Identity(*pems)
 
     def plain_drive(label, channel):
         gen = label.protocol()
@@ -58,69 +53,28 @@ def _party(role: str, core: int, n_trees: int, precompute: bool, pems, peer_cert
         except StopIteration as done:
             return done.value
 
-    def run(channel) -> None:
-        try:
-            t0 = time.perf_counter()
-            if role == "label":
-                binning = fit_binning(own, categorical=CATEGORICAL, n_bins=params.n_bins)
-                label = LabelParty(params, y, binning.transform(own), binning)
-                model = (training._drive if precompute else plain_drive)(label, channel)
-                result = {"trees": len(model.trees),
-                          "kernel": {k: round(v, 2) for k, v in label.crypto.seconds.items()}}
-            else:
-                binning = fit_binning(partner, categorical=CATEGORICAL, n_bins=params.n_bins)
-                party = FeatureParty(params, binning.transform(partner), binning)
-                while True:
-                    data = recv_sb(channel)
-                    send_sb(channel, party.handle(data))
-                    if sbm.decode(data, training._FEATURE_IN).type == "finish":
-                        break
-                result = {}
-            out.put({"role": role, "wall": time.perf_counter() - t0, "cpu": time.process_time(),
-                     **result})
-        except BaseException as exc:  # reported to the parent
-            out.put({"role": role, "error": f"{type(exc).__name__}: {exc}"})
+    def train(channel) -> dict:
+        t0 = time.perf_counter()
+        if role == "label":
+            binning = fit_binning(own, categorical=CATEGORICAL, n_bins=params.n_bins)
+            label = LabelParty(params, y, binning.transform(own), binning)
+            model = (training._drive if precompute else plain_drive)(label, channel)
+            return {"wall": time.perf_counter() - t0, "trees": len(model.trees),
+                    "kernel": {k: round(v, 2) for k, v in label.crypto.seconds.items()}}
+        binning = fit_binning(partner, categorical=CATEGORICAL, n_bins=params.n_bins)
+        party = FeatureParty(params, binning.transform(partner), binning)
+        while True:
+            data = recv_sb(channel)
+            send_sb(channel, party.handle(data))
+            if sbm.decode(data, training._FEATURE_IN).type == "finish":
+                return {"wall": time.perf_counter() - t0}
 
-    if role == "feature":
-        done = threading.Event()
-        listener = serve("127.0.0.1", 0, identity, [peer_cert], lambda ch: (run(ch), done.set()),
-                         party_name="feature")
-        ports.put(listener.port)
-        done.wait()
-        listener.stop()
-    else:
-        port = ports.get(timeout=120)
-        with connect("127.0.0.1", port, identity, certificate_fingerprint(peer_cert),
-                     party_name="label", timeout=30) as channel:
-            run(channel)
+    on_link(role, link, train, out)
     pool.shutdown_pool()
 
 
 def two_machines(n_trees: int, precompute: bool) -> dict[str, dict]:
-    from app.net.identity import generate_identity
-    ids = {role: generate_identity(role) for role in ("label", "feature")}
-    ctx = multiprocessing.get_context("spawn")
-    ports, out = ctx.Queue(), ctx.Queue()
-    procs = [ctx.Process(target=_party, args=(role, core, n_trees, precompute,
-                                              (ids[role].cert_pem, ids[role].key_pem),
-                                              ids[other].cert_pem, ports, out))
-             for role, other, core in (("feature", "label", 1), ("label", "feature", 0))]
-    for proc in procs:
-        proc.start()
-    reports = {}
-    try:
-        for _ in procs:
-            report = out.get(timeout=3600)
-            reports[report["role"]] = report
-    finally:
-        for proc in procs:
-            proc.join(timeout=60)
-            if proc.is_alive():
-                proc.terminate()
-    errors = [r["error"] for r in reports.values() if "error" in r]
-    if errors:
-        raise RuntimeError("The two-process training failed: " + "; ".join(errors))
-    return reports
+    return run_parties(_party, {"label": (0, n_trees, precompute), "feature": (1, n_trees, precompute)})
 
 
 def run(quick: bool) -> list[dict]:
