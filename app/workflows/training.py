@@ -18,7 +18,8 @@ from dataclasses import fields
 import numpy as np
 
 from app.crypto.obfuscation import encryption_exponent_bits
-from app.errors import JobRefused, PermissionDenied, UserFacingError, ValidationError
+from app.errors import (JobRefused, LocalProtocolError, PermissionDenied, UserFacingError,
+                        ValidationError)
 from app.protocols.secureboost import messages as sbm
 from app.protocols.secureboost import metrics
 from app.protocols.secureboost.binning import Binning, fit_binning
@@ -164,7 +165,10 @@ def _drive(label: LabelParty, channel) -> LabelModel:
         return done.value
     finally:
         if getattr(label, "crypto", None) is not None:
-            label.crypto.forget_precomputed()
+            try:
+                label.crypto.forget_precomputed()
+            except LocalProtocolError:  # the pool is gone, and its reserves with it
+                pass
 
 
 def _reply_while_precomputing(label: LabelParty, channel) -> bytes:
