@@ -145,11 +145,15 @@ class PeerService:
         peer = peers.get_peer(self.workspace, peer_name)
         host, port = peers.parse_address(peer["address"])
         cert = fetch_certificate(host, port, self.identity, peer["fingerprint_bytes"])
-        store_certificate(self.workspace, peer_name, cert)
-        if self.listener is not None:
-            self.listener.trust(cert)
-            self._trusted.add(cert)
+        self.accept_certificate(peer_name, cert)
         return cert
+
+    def accept_certificate(self, peer_name: str, cert_pem: bytes) -> None:
+        """Store a pinned peer's certificate (fetched, or handed over as a file) and trust it now."""
+        store_certificate(self.workspace, peer_name, cert_pem)
+        if self.listener is not None:
+            self.listener.trust(cert_pem)
+            self._trusted.add(cert_pem)
 
     def connect(self, peer_name: str, timeout: float = 10.0):
         """A verified session to a pinned peer with audit heads exchanged."""

@@ -48,13 +48,18 @@ def create_party(folder: Path, key: str, name: str, role: str) -> Party:
 
 
 def link_parties(bank: Party, partner: Party) -> None:
-    """Listen, pin each other's fingerprint, then fetch the certificates (TLS pairing)."""
+    """Listen, pin each other's fingerprint, then hand each other the certificates.
+
+    Both workspaces are on this machine, so the certificates are exchanged as ``peer add
+    --certificate FILE`` would; fetching them over TLS first would make each listener log a
+    refused, not-yet-pinned client — right for real pairings, noise in a rehearsal.
+    """
     ports = {p.key: p.service.start() for p in (bank, partner)}
     for me, other in ((bank, partner), (partner, bank)):
         fingerprint = peers.describe_identity(other.workspace)["fingerprint"]
         peers.add_peer(me.admin, other.key, f"127.0.0.1:{ports[other.key]}", fingerprint)
     for me, other in ((bank, partner), (partner, bank)):
-        me.service.learn_certificate(other.key)
+        me.service.accept_certificate(other.key, peers.identity(other.workspace).cert_pem)
 
 
 def close_parties(*parties: Party) -> None:
