@@ -357,7 +357,7 @@ def precompute_obfuscators(pub: PublicKey, per_worker: int, limit: int, *,
     args = (pub.n, obfuscation.base_for(pub.n),
             exponent_bits or obfuscation.encryption_exponent_bits(key.n_bits), p, q, per_worker, limit)
     workers = pool.get_pool()
-    if pool.parallel_parts(workers.size * per_worker + 1, 1) == 1:  # encryption runs here, too
+    if workers.size == 1:  # a one-core machine: encrypt_batch runs in this process, too
         return task_precompute(*args)
     return min(workers.run_each("app.crypto.paillier:task_precompute", [args] * workers.size))
 
