@@ -16,6 +16,7 @@ import numpy as np
 from gmpy2 import mpz
 
 from app.crypto import histogram, obfuscation, paillier, pool
+from app.crypto.packing import GHPacker
 
 F, BINS = 8, 32
 
@@ -86,7 +87,7 @@ def run(quick: bool) -> list[dict]:
     # ---- batches on the pool
     N = 10_000 if quick else 100_000
     rng = np.random.default_rng(0)
-    packer = paillier.GHPacker(1_000_000, scale_bits=32, g_bound=1.0, h_bound=0.25)
+    packer = GHPacker(1_000_000, scale_bits=32, g_bound=1.0, h_bound=0.25)
     plains = packer.pack(rng.uniform(-1, 1, N), rng.uniform(0, 0.25, N))
     paillier.encrypt_batch(pub, plains[:64], priv=priv)   # start workers, build their tables
     paillier.encrypt_batch(pub, plains[:64])

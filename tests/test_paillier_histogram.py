@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from app.crypto import histogram as H, paillier as P
+from app.crypto.packing import GHPacker
 from app.errors import LocalProtocolError
 
 N, F, B = 1500, 5, 16
@@ -17,7 +18,7 @@ def setup():
     h = rng.uniform(0, 0.25, N)
     bins = rng.integers(0, B, (N, F)).astype(np.uint8)
     bins[:, 2] = np.minimum(bins[:, 2], 3)  # a feature with many empty bins
-    packer = P.GHPacker(N, scale_bits=30, g_bound=1.0, h_bound=0.25, count_slot=True)
+    packer = GHPacker(N, scale_bits=30, g_bound=1.0, h_bound=0.25, count_slot=True)
     cts = P.encrypt_batch(pub, packer.pack(g, h), priv=priv)
     return pub, priv, packer, g, h, bins, cts
 

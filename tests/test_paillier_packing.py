@@ -5,27 +5,13 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from app.crypto import paillier as P
+from app.crypto.packing import GHPacker
 from app.errors import LocalProtocolError, RemoteProtocolError
 
 
 @pytest.fixture(scope="module")
 def keys():
     return P.generate_keypair(1024)
-
-
-def test_fixed_point_round_trip_and_no_value_dependent_metadata(keys):
-    pub, _ = keys
-    fp = P.FixedPoint(scale_bits=40, bound=2.0)
-    x = np.array([-2.0, -1e-9, 0.0, 0.05, 0.95, 2.0])
-    ints = fp.encode(x)
-    assert ints.dtype == np.int64
-    np.testing.assert_allclose(fp.decode(ints), x, atol=2.0**-41)
-    plains = fp.to_plaintexts(ints, pub)
-    assert all(0 <= m < pub.n for m in plains)
-    assert fp.from_plaintexts(plains, pub) == ints.tolist()
-    for bad in ([np.nan], [np.inf], [2.0001]):
-        with pytest.raises(LocalProtocolError):
-            fp.encode(np.array(bad))
 
 
 @settings(max_examples=150, deadline=None)
@@ -38,7 +24,7 @@ def test_fixed_point_round_trip_and_no_value_dependent_metadata(keys):
     data=st.data(),
 )
 def test_sums_at_the_bounds_unpack_exactly(n_rows_max, scale_bits, g_bound, h_bound, count_slot, data):
-    packer = P.GHPacker(n_rows_max, scale_bits=scale_bits, g_bound=g_bound, h_bound=h_bound,
+    packer = GHPacker(n_rows_max, scale_bits=scale_bits, g_bound=g_bound, h_bound=h_bound,
                         count_slot=count_slot)
     k = data.draw(st.integers(1, min(n_rows_max, 20)))
     edge_g = st.sampled_from([-g_bound, g_bound, 0.0, -g_bound / 3])
@@ -64,7 +50,7 @@ def test_sums_at_the_bounds_unpack_exactly(n_rows_max, scale_bits, g_bound, h_bo
 
 
 def test_packing_rejects_out_of_bound_inputs():
-    packer = P.GHPacker(100, scale_bits=20, g_bound=1.0, h_bound=0.25)
+    packer = GHPacker(100, scale_bits=20, g_bound=1.0, h_bound=0.25)
     for g, h in (([1.5], [0.1]), ([0.1], [-0.01]), ([0.1], [0.3]), ([np.nan], [0.1]), ([0.1, 0.2], [0.1])):
         with pytest.raises(LocalProtocolError):
             packer.pack(np.array(g), np.array(h))
@@ -73,7 +59,7 @@ def test_packing_rejects_out_of_bound_inputs():
 
 
 def test_unpack_rejects_inconsistent_sums():
-    packer = P.GHPacker(100, scale_bits=20)
+    packer = GHPacker(100, scale_bits=20)
     packed = packer.pack(np.array([1.0, 1.0]), np.array([1.0, 1.0]))
     with pytest.raises(RemoteProtocolError):
         packer.unpack_sums(sum(packed), 1)          # more than one sample's worth
@@ -84,7 +70,7 @@ def test_unpack_rejects_inconsistent_sums():
 
 
 def test_slot_capacity_matches_performance_note(keys):
-    packer = P.GHPacker(1_000_000, scale_bits=32, g_bound=1.0, h_bound=1.0)
+    packer = GHPacker(1_000_000, scale_bits=32, g_bound=1.0, h_bound=1.0)
     pub2048 = P.PublicKey((1 << 2047) + 1)  # only the length matters here
     assert 18 <= packer.bins_per_ciphertext(pub2048) <= 20
 
@@ -92,7 +78,7 @@ def test_slot_capacity_matches_performance_note(keys):
 def test_folded_ciphertexts_round_trip(keys):
     pub, priv = keys
     rng = np.random.default_rng(5)
-    packer = P.GHPacker(5000, scale_bits=24, g_bound=1.0, h_bound=0.25, count_slot=True)
+    packer = GHPacker(5000, scale_bits=24, g_bound=1.0, h_bound=0.25, count_slot=True)
     k = packer.bins_per_ciphertext(pub)
     n_sums = 3 * k + 2  # a partial last group too
     counts = rng.integers(0, 200, n_sums)

@@ -1,4 +1,4 @@
-"""Paillier for SecureBoost: keys, fixed-point, (g, h) packing, batched encrypt/decrypt, wire format.
+"""Paillier for SecureBoost: keys, batched encrypt/decrypt/fold, wire format (layouts: fixedpoint.py).
 
 Keys are phe's ``PaillierPublicKey``/``PaillierPrivateKey`` (so ciphertexts interoperate with phe:
 g = n + 1, ``c = (1 + n*m) * r^n mod n^2``), but the arithmetic uses raw gmpy2 ``mpz`` values and a
@@ -8,12 +8,10 @@ every message type uses one constant fixed-point scale, so nothing on the wire d
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 import gmpy2
-import numpy as np
 from gmpy2 import mpz
 from phe import paillier as phe_paillier
 
@@ -94,161 +92,6 @@ def _key(pub: PublicKey) -> _Key:
             _KEYS.pop(next(iter(_KEYS)))
         _KEYS[pub.n] = found
     return found
-
-
-# ---------------------------------------------------------------- fixed point
-
-
-class FixedPoint:
-    """``round(x * 2^scale_bits)`` as int64; one constant scale per message type, no exponents."""
-
-    def __init__(self, scale_bits: int, bound: float = 1.0) -> None:
-        if not 0 <= scale_bits <= 60 or not 0 < bound or bound * 2.0**scale_bits >= 2.0**62:
-            raise LocalProtocolError("Fixed-point scale and bound do not fit in 62 bits.")
-        self.scale_bits = scale_bits
-        self.bound = float(bound)
-        self.scale = float(2**scale_bits)
-
-    def encode(self, x: np.ndarray) -> np.ndarray:
-        x = np.asarray(x, dtype=np.float64)
-        if not np.all(np.isfinite(x)) or np.any(np.abs(x) > self.bound):
-            raise LocalProtocolError("A value to encode is not finite or exceeds the fixed-point bound.")
-        return np.rint(x * self.scale).astype(np.int64)
-
-    def decode(self, ints: np.ndarray | Sequence[int]) -> np.ndarray:
-        return np.array([int(v) / self.scale for v in ints], dtype=np.float64)
-
-    @staticmethod
-    def to_plaintexts(ints: np.ndarray, pub: PublicKey) -> list[int]:
-        """Signed ints to Paillier plaintexts in [0, n): negatives wrap to n - |v| (phe's layout)."""
-        n = pub.n
-        return [v % n for v in np.asarray(ints, dtype=np.int64).tolist()]
-
-    @staticmethod
-    def from_plaintexts(plains: Iterable[int], pub: PublicKey) -> list[int]:
-        """Inverse of to_plaintexts: values above n/2 are negative."""
-        n, half = pub.n, pub.n // 2
-        return [int(m) - n if m > half else int(m) for m in plains]
-
-
-# ---------------------------------------------------------------- (g, h) packing
-
-
-class GHPacker:
-    """One sample's (g, h) in one plaintext; slot widths so sums over ``n_rows_max`` never carry.
-
-    Layout of a packed value (most significant first): ``[g + g_off | h (| count)]`` where each
-    slot is an unsigned integer of ``g_bits`` / ``h_bits`` (/ ``count_bits``). ``g`` is shifted by
-    ``g_off = ceil(g_bound * 2^s)`` so it is non-negative; a sum over ``count`` samples is corrected
-    by ``count * g_off`` at unpack. ``h`` must lie in [0, h_bound] (true for the usual losses).
-    With ``count_slot=True`` every sample also adds 1 to a count slot, so the label party learns
-    per-bin counts from the decrypted sums instead of a separate plaintext message.
-    """
-
-    def __init__(self, n_rows_max: int, scale_bits: int = 32, g_bound: float = 1.0,
-                 h_bound: float = 1.0, count_slot: bool = False) -> None:
-        if n_rows_max < 1 or not 1 <= scale_bits <= 52 or g_bound <= 0 or h_bound <= 0:
-            raise LocalProtocolError("Packing parameters are out of range.")
-        self.n_rows_max, self.scale_bits = int(n_rows_max), int(scale_bits)
-        self.g_bound, self.h_bound = float(g_bound), float(h_bound)
-        self.scale = float(2**scale_bits)
-        self.g_off = math.ceil(self.g_bound * self.scale)
-        self.h_max = math.ceil(self.h_bound * self.scale)
-        if 2 * self.g_off >= 2**62 or self.h_max >= 2**62:
-            raise LocalProtocolError("Packing bounds do not fit in 62 bits at this scale.")
-        self.g_bits = (2 * self.g_off * self.n_rows_max).bit_length()
-        self.h_bits = (self.h_max * self.n_rows_max).bit_length()
-        self.count_bits = self.n_rows_max.bit_length() if count_slot else 0
-        self.pair_bits = self.g_bits + self.h_bits + self.count_bits
-
-    @property
-    def count_slot(self) -> bool:
-        return self.count_bits > 0
-
-    def pack(self, g: np.ndarray, h: np.ndarray) -> list[int]:
-        g = np.asarray(g, dtype=np.float64)
-        h = np.asarray(h, dtype=np.float64)
-        if g.ndim != 1 or g.shape != h.shape:
-            raise LocalProtocolError("Gradients and hessians must be 1-D arrays of equal length.")
-        if not (np.all(np.isfinite(g)) and np.all(np.isfinite(h))):
-            raise LocalProtocolError("Gradients or hessians contain NaN or infinity.")
-        if np.any(np.abs(g) > self.g_bound) or np.any(h < 0) or np.any(h > self.h_bound):
-            raise LocalProtocolError("A gradient or hessian lies outside the packing bounds.")
-        gi = (np.rint(g * self.scale).astype(np.int64) + self.g_off).tolist()
-        hi = np.rint(h * self.scale).astype(np.int64).tolist()
-        shift_g = self.h_bits + self.count_bits
-        if self.count_bits:
-            shift_h = self.count_bits
-            return [(a << shift_g) | (b << shift_h) | 1 for a, b in zip(gi, hi)]
-        return [(a << shift_g) | b for a, b in zip(gi, hi)]
-
-    def _slots(self, plain: int) -> tuple[int, int, int]:
-        plain = int(plain)
-        if plain < 0 or plain >> self.pair_bits:
-            raise RemoteProtocolError("A decrypted histogram value is out of range.")
-        c = plain & ((1 << self.count_bits) - 1)
-        h = (plain >> self.count_bits) & ((1 << self.h_bits) - 1)
-        g = plain >> (self.count_bits + self.h_bits)
-        return g, h, c
-
-    def _decode(self, g: int, h: int, count: int) -> tuple[float, float]:
-        if not (0 <= count <= self.n_rows_max and g <= 2 * self.g_off * count
-                and h <= self.h_max * count):
-            raise RemoteProtocolError("A decrypted histogram value does not match its sample count.")
-        return (g - count * self.g_off) / self.scale, h / self.scale
-
-    def unpack_sums(self, plain: int, count: int | None = None) -> tuple[float, float]:
-        """(G, H) from a decrypted sum of ``count`` packed samples (count read from its slot if None)."""
-        g, h, c = self._slots(plain)
-        if count is None:
-            if not self.count_bits:
-                raise LocalProtocolError("This packer has no count slot; pass the sample count.")
-            count = c
-        return self._decode(g, h, int(count))
-
-    def unpack(self, plain: int) -> tuple[float, float, int]:
-        """(G, H, count) from a decrypted sum; needs ``count_slot=True``."""
-        if not self.count_bits:
-            raise LocalProtocolError("This packer has no count slot.")
-        g, h, c = self._slots(plain)
-        return (*self._decode(g, h, c), c)
-
-    # ---- return trip: several (G, H) sums per ciphertext
-
-    def bins_per_ciphertext(self, pub: PublicKey) -> int:
-        """How many packed sums fit below n (every value < 2^(n_bits-1) is < n)."""
-        k = (_key(pub).n_bits - 1) // self.pair_bits
-        if k < 1:
-            raise LocalProtocolError("The key is too short for this packing.")
-        return k
-
-    def fold_groups(self, pub: PublicKey, cts: Sequence[mpz]) -> list[list[mpz]]:
-        """``cts`` cut into the groups ``pack_ciphertexts`` folds (``bins_per_ciphertext`` each)."""
-        k = self.bins_per_ciphertext(pub)
-        return [list(cts[start:start + k]) for start in range(0, len(cts), k)]
-
-    def pack_ciphertexts(self, pub: PublicKey, cts: Sequence[mpz]) -> list[mpz]:
-        """Fold groups of ``bins_per_ciphertext`` sums into one ciphertext: ``acc^(2^pair_bits) * ct``.
-
-        The first ciphertext of a group lands in the most significant slot. Re-randomise the
-        result before it leaves the process.
-        """
-        return fold_batch(pub, self.fold_groups(pub, cts), self.pair_bits)
-
-    def unpack_plaintexts(self, pub: PublicKey, plains: Sequence[int], total: int) -> list[int]:
-        """The ``total`` slot values (still packed (G, H) sums) from decrypted folded plaintexts."""
-        k = self.bins_per_ciphertext(pub)
-        if len(plains) != -(-total // k):
-            raise RemoteProtocolError("The number of packed histogram values is wrong.")
-        mask = (1 << self.pair_bits) - 1
-        values: list[int] = []
-        for i, plain in enumerate(plains):
-            width = min(k, total - i * k)
-            plain = int(plain)
-            if plain >> (width * self.pair_bits):
-                raise RemoteProtocolError("A packed histogram value is out of range.")
-            values.extend((plain >> (self.pair_bits * (width - 1 - j))) & mask for j in range(width))
-        return values
 
 
 # ---------------------------------------------------------------- wire format

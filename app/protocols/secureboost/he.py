@@ -13,6 +13,7 @@ from contextlib import contextmanager
 import numpy as np
 
 from app.crypto import histogram, paillier, pool
+from app.crypto.packing import GHPacker
 from app.errors import RemoteProtocolError
 from app.protocols.secureboost.gradients import G_BOUND, H_BOUND
 from app.protocols.secureboost.tree import Hist
@@ -21,9 +22,9 @@ PRECOMPUTE_STEP = 256               # obfuscators per worker per call: ~30 ms, t
 PRECOMPUTE_MAX_PER_WORKER = 250_000  # 128 MiB of reserve per worker at 2048 bits
 
 
-def make_packer(n_rows_max: int, scale_bits: int) -> paillier.GHPacker:
+def make_packer(n_rows_max: int, scale_bits: int) -> GHPacker:
     # count_slot: per-bin counts come out of the decrypted sums, no separate plaintext count field
-    return paillier.GHPacker(max(1, n_rows_max), scale_bits=scale_bits, g_bound=G_BOUND,
+    return GHPacker(max(1, n_rows_max), scale_bits=scale_bits, g_bound=G_BOUND,
                              h_bound=H_BOUND, count_slot=True)
 
 
