@@ -75,7 +75,8 @@ def _generated(n: int, seed: int = 5):
     """Labels and two parties' tables (8 + 8 features, a few categorical) with a signal in both."""
     rng = np.random.default_rng(seed)
     own = {f"a{j}": rng.normal(size=n) for j in range(6)}
-    own.update({"a6": rng.integers(0, 4, n).astype(np.float64), "a7": rng.integers(0, 12, n).astype(np.float64)})
+    own.update({"a6": rng.integers(0, 4, n).astype(np.float64),
+                "a7": rng.integers(0, 12, n).astype(np.float64)})
     partner = {f"b{j}": rng.gamma(2.0, size=n) for j in range(5)}
     partner.update({"b5": rng.integers(0, 3, n).astype(np.float64),
                     "b6": rng.integers(0, 31, n).astype(np.float64),
@@ -123,8 +124,8 @@ class SampledBound:
     def bound(self) -> float:
         total = 0.0
         for (ops_a, costs_a), (ops_b, costs_b) in zip(self.points, self.points[1:]):
-            cheaper = estimate.PrimitiveCosts(self.key_bits, *(min(getattr(costs_a, op), getattr(costs_b, op))
-                                                               for op in estimate.OPS))
+            cheaper = estimate.PrimitiveCosts(
+                self.key_bits, *(min(getattr(costs_a, op), getattr(costs_b, op)) for op in estimate.OPS))
             total += estimate.lower_bound(ops_b - ops_a, cheaper)
         return total
 

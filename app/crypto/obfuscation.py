@@ -14,7 +14,8 @@ Exponent length depends on who the obfuscator hides from (docs/paillier.md):
   (``rerandomisation_exponent_bits``).
 Every ciphertext draws a fresh ``a`` from the OS CSPRNG (``secrets``); an obfuscator is never
 reused. Obfuscators do not depend on the data, so the key owner may draw them ahead of time while
-it waits for the peer (``precompute``); each precomputed one is handed out once and dropped. ``h_s`` is generated locally by whoever encrypts or re-randomises: a peer never supplies it.
+it waits for the peer (``precompute``); each precomputed one is handed out once and dropped.
+``h_s`` is generated locally by whoever encrypts or re-randomises: a peer never supplies it.
 
 The key owner may pass ``p, q``: the same value ``h_s^a mod n^2`` is then computed modulo ``p^2``
 and ``q^2`` and recombined (CRT), which is cheaper because the moduli are half as long.
