@@ -43,22 +43,13 @@ def _party(role: str, core: int, n_trees: int, precompute: bool, link: tuple, ou
     y, own, partner = _load()
     params = _params(n_trees)
 
-    def plain_drive(label, channel):
-        gen = label.protocol()
-        try:
-            request = next(gen)
-            while True:
-                send_sb(channel, request)
-                request = gen.send(recv_sb(channel))
-        except StopIteration as done:
-            return done.value
-
     def train(channel) -> dict:
         t0 = time.perf_counter()
         if role == "label":
             binning = fit_binning(own, categorical=CATEGORICAL, n_bins=params.n_bins)
             label = LabelParty(params, y, binning.transform(own), binning)
-            model = (training._drive if precompute else plain_drive)(label, channel)
+            plain = None if precompute else (lambda _label, ch: recv_sb(ch))
+            model = training._drive(label, channel, reply=plain)
             return {"wall": time.perf_counter() - t0, "trees": len(model.trees),
                     "kernel": {k: round(v, 2) for k, v in label.crypto.seconds.items()}}
         binning = fit_binning(partner, categorical=CATEGORICAL, n_bins=params.n_bins)

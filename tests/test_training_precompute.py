@@ -45,10 +45,22 @@ def test_waiting_fills_the_reserve_and_the_next_encryption_uses_it():
 
 
 def test_precompute_stops_when_the_reply_arrives():
-    crypto = LabelCrypto(1024, n_rows_max=10**6, scale_bits=24)
+    crypto = LabelCrypto(1024, n_rows_max=10**6, scale_bits=24)  # a share far beyond 0.2 s
     label = SimpleNamespace(crypto=crypto)
-    t0 = time.perf_counter()
     training._reply_while_precomputing(label, SlowChannel(0.2))
-    assert time.perf_counter() - t0 < 5   # one step at most after the reply, not a million draws
-    assert threading.active_count() < 50
+    ahead = reserve(crypto)
+    assert 0 < ahead < 10_000             # stopped with the reply, long before its share
+    assert not any(t.name == "lianmo-precompute" for t in threading.enumerate())
+    assert reserve(crypto) == ahead       # and nothing keeps drawing afterwards
     crypto.forget_precomputed()
+    assert reserve(crypto) == 0
+
+
+def test_one_core_machine_precomputes_and_drops_in_this_process(monkeypatch):
+    from app.crypto import obfuscation, pool
+    monkeypatch.setattr(pool, "_POOL", pool.WorkerPool(1))  # no workers: everything runs here
+    crypto = LabelCrypto(1024, n_rows_max=64, scale_bits=24)
+    assert crypto.precompute_step() is False  # a whole tree's worth (64 < one step of 256)
+    assert sum(len(o._reserve) for o in obfuscation._CACHE.values()) == 64
+    crypto.forget_precomputed()
+    assert all(not o._reserve for o in obfuscation._CACHE.values())

@@ -1,4 +1,4 @@
-"""Paillier for SecureBoost: keys, batched encrypt/decrypt/fold, wire format (layouts: fixedpoint.py).
+"""Paillier for SecureBoost: keys, batched encrypt/decrypt/fold, wire format (layout: packing.py).
 
 Keys are phe's ``PaillierPublicKey``/``PaillierPrivateKey`` (so ciphertexts interoperate with phe:
 g = n + 1, ``c = (1 + n*m) * r^n mod n^2``), but the arithmetic uses raw gmpy2 ``mpz`` values and a
@@ -163,6 +163,12 @@ def cts_from_bytes(pub: PublicKey, blob: bytes) -> list[mpz]:
 # ---------------------------------------------------------------- batched operations
 
 
+def _encryption_args(pub: PublicKey, priv: PrivateKey | None, exponent_bits: int | None) -> tuple:
+    """What a worker needs to draw encryption obfuscators: n, our h_s, |a|, and p, q if we own
+    the key (CRT)."""
+    p, q = (int(priv.p), int(priv.q)) if priv is not None else (0, 0)
+    bits = exponent_bits or obfuscation.encryption_exponent_bits(_key(pub).n_bits)
+    return pub.n, obfuscation.base_for(pub.n), bits, p, q
 
 
 def encrypt_batch(pub: PublicKey, plaintexts: Sequence[int], *, exponent_bits: int | None = None,
@@ -177,9 +183,7 @@ def encrypt_batch(pub: PublicKey, plaintexts: Sequence[int], *, exponent_bits: i
     for m in plaintexts:
         if isinstance(m, bool) or not isinstance(m, (int, type(key.n))) or not 0 <= m < n:
             raise LocalProtocolError("A plaintext is not an integer in [0, n).")
-    p, q = (int(priv.p), int(priv.q)) if priv is not None else (0, 0)
-    extra = (n, obfuscation.base_for(n),
-             exponent_bits or obfuscation.encryption_exponent_bits(key.n_bits), p, q)
+    extra = _encryption_args(pub, priv, exponent_bits)
     plain_ints = [int(m) for m in plaintexts]
     blobs = pool.map_chunks("app.crypto.paillier:task_encrypt", plain_ints, extra)
     return [ct for blob in blobs for ct in _from_blob(blob, key.ct_bytes)]
@@ -195,14 +199,20 @@ def precompute_obfuscators(pub: PublicKey, per_worker: int, limit: int, *,
                            priv: PrivateKey | None = None, exponent_bits: int | None = None) -> int:
     """Have every worker draw up to ``per_worker`` encryption obfuscators ahead (reserve capped at
     ``limit`` each); returns the smallest reserve. Used while the key owner waits for its peer."""
-    key = _key(pub)
-    p, q = (int(priv.p), int(priv.q)) if priv is not None else (0, 0)
-    args = (pub.n, obfuscation.base_for(pub.n),
-            exponent_bits or obfuscation.encryption_exponent_bits(key.n_bits), p, q, per_worker, limit)
+    args = (*_encryption_args(pub, priv, exponent_bits), per_worker, limit)
     workers = pool.get_pool()
     if workers.size == 1:  # a one-core machine: encrypt_batch runs in this process, too
         return task_precompute(*args)
     return min(workers.run_each("app.crypto.paillier:task_precompute", [args] * workers.size))
+
+
+def drop_precomputed_obfuscators() -> None:
+    """Forget every obfuscator drawn ahead, wherever ``precompute_obfuscators`` put them."""
+    workers = pool.get_pool()
+    if workers.size == 1:
+        obfuscation.drop_reserves()
+    else:
+        workers.run_each("app.crypto.obfuscation:task_drop_reserves", [()] * workers.size)
 
 
 def fold_batch(pub: PublicKey, groups: Sequence[Sequence[mpz]], shift_bits: int) -> list[mpz]:

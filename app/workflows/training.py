@@ -154,13 +154,16 @@ def compare_models(session, old_model: str, new_model: str, evaluation_id: str) 
 
 
 # -- label party ------------------------------------------------------------------------------------
-def _drive(label: LabelParty, channel) -> LabelModel:
+def _drive(label: LabelParty, channel, reply=None) -> LabelModel:
+    """Run the label party over the link; ``reply(label, channel)`` waits for each answer
+    (default: precompute obfuscators meanwhile)."""
+    reply = reply or _reply_while_precomputing
     gen = label.protocol()
     try:
         request = next(gen)
         while True:
             send_sb(channel, request)
-            request = gen.send(_reply_while_precomputing(label, channel))
+            request = gen.send(reply(label, channel))
     except StopIteration as done:
         return done.value
     finally:

@@ -13,7 +13,6 @@ from collections import Counter
 from dataclasses import asdict, dataclass
 
 import numpy as np
-
 from gmpy2 import mpz
 
 from app.crypto import histogram as hist_kernel

@@ -24,8 +24,8 @@ PRECOMPUTE_MAX_PER_WORKER = 250_000  # 128 MiB of reserve per worker at 2048 bit
 
 def make_packer(n_rows_max: int, scale_bits: int) -> GHPacker:
     # count_slot: per-bin counts come out of the decrypted sums, no separate plaintext count field
-    return GHPacker(max(1, n_rows_max), scale_bits=scale_bits, g_bound=G_BOUND,
-                             h_bound=H_BOUND, count_slot=True)
+    return GHPacker(max(1, n_rows_max), scale_bits=scale_bits, g_bound=G_BOUND, h_bound=H_BOUND,
+                    count_slot=True)
 
 
 class _Counted:
@@ -73,8 +73,7 @@ class LabelCrypto(_Counted):
         return have < share
 
     def forget_precomputed(self) -> None:
-        pool.get_pool().run_each("app.crypto.obfuscation:task_drop_reserves",
-                                 [()] * pool.get_pool().size)
+        paillier.drop_precomputed_obfuscators()
 
     def n_packed(self, n_sums: int) -> int:
         return -(-n_sums // self.packer.bins_per_ciphertext(self.pub))
