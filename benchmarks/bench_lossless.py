@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import csv
 import gzip
-from pathlib import Path
 
 import numpy as np
 
 from app.workflows.rehearsal import RehearsalOptions, rehearse
 from app.workflows.rehearsal_data import infer_types, read_table, split_mask
+from benchmarks import DATA
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 BANK = ["age", "job", "marital", "education", "default", "balance", "housing", "loan"]
 PARTNER = ["contact", "day", "month", "duration", "campaign", "pdays", "previous", "poutcome"]
 

@@ -18,7 +18,6 @@ import csv
 import gzip
 import time
 from collections import Counter
-from pathlib import Path
 
 import numpy as np
 
@@ -31,8 +30,9 @@ from app.protocols.secureboost.label_party import LabelParty
 from app.protocols.secureboost.metrics import auc
 from app.protocols.secureboost.model import PARTNER_SPLIT
 from app.protocols.secureboost.params import TrainParams
+from benchmarks import DATA
 
-DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "uci_bank_marketing" / "bank-full.csv.gz"
+BANK_FULL = DATA / "uci_bank_marketing" / "bank-full.csv.gz"
 BANK = ["age", "job", "marital", "education", "default", "balance", "housing", "loan"]
 PARTNER = ["contact", "day", "month", "duration", "campaign", "pdays", "previous", "poutcome"]
 CATEGORICAL = {"job", "marital", "education", "default", "housing", "loan", "contact", "month", "poutcome"}
@@ -41,7 +41,7 @@ SCORING_TARGET_SECONDS = 120.0  # issue: 4M customers x 50 trees
 
 
 def _load():
-    with gzip.open(DATA, "rt", newline="") as f:
+    with gzip.open(BANK_FULL, "rt", newline="") as f:
         reader = csv.reader(f, delimiter=";")
         header = next(reader)
         table = dict(zip(header, zip(*reader)))

@@ -14,13 +14,15 @@ from pathlib import Path
 
 import pytest
 
+from fixture_data import DATA as FIXTURES
+
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[1]
 DIST = ROOT / "dist"
 BUNDLE_EXE = DIST / "bundle" / "lianmo" / "lianmo"
 BUILD_INFO = DIST / "build-info.json"
-FATE_SMALL = ROOT.parent / "shared" / "data" / "fate_small_hetero"
+FATE_SMALL = FIXTURES / "fate_small_hetero"
 
 
 def _newest_source() -> float:

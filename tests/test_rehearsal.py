@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 from app.cli import main
 from app.workflows import demo
+from fixture_data import DATA as FIXTURES
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "fate_small_hetero"
+DATA = FIXTURES / "fate_small_hetero"
 
 
 def test_rehearse_breast_cancer_split(tmp_path, capsys):

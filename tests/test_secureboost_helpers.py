@@ -1,4 +1,4 @@
-"""Shared loaders for the SecureBoost tests (real data from ../shared/data); holds no tests."""
+"""Shared loaders for the SecureBoost tests (real data from tests/fixtures/data); holds no tests."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from pathlib import Path
 
 import numpy as np
 
-DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data"
+from fixture_data import DATA
+
 BANK_SIDE = ["age", "job", "marital", "education", "default", "balance", "housing", "loan"]
 PARTNER_SIDE = ["contact", "day", "month", "duration", "campaign", "pdays", "previous", "poutcome"]
 BANK_CATEGORICAL = {"job", "marital", "education", "default", "housing", "loan", "contact",

@@ -22,9 +22,10 @@ from app.protocols.secureboost.params import TrainParams
 from app.workflows import alignment_store, data_import, jobs, link, plans, training
 from app.workflows import training_store
 from app.workflows.training_link import SB
+from fixture_data import DATA as FIXTURES
 from linked import close, serve_and_pair, workspaces
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "fate_small_hetero"
+DATA = FIXTURES / "fate_small_hetero"
 GRANT = "joint-marketing-model,2020-01-01 00:00:00,,\n"
 PASSPHRASE = "workspace passphrase"
 PARAMS = TrainParams(n_trees=2, max_depth=3, key_bits=2048, seed=11)
