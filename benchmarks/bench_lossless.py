@@ -14,7 +14,7 @@ import gzip
 import numpy as np
 
 from app.workflows.rehearsal import RehearsalOptions, rehearse
-from app.workflows.rehearsal_data import infer_types, read_table, split_mask
+from app.workflows.rehearsal.data import infer_types, read_table, split_mask
 from benchmarks import DATA
 
 BANK = ["age", "job", "marital", "education", "default", "balance", "housing", "loan"]

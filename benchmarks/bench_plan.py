@@ -15,7 +15,7 @@ import tempfile
 import time
 
 from app.workflows import plans, users
-from app.workflows.plan_synthetic import synthetic_population
+from app.workflows.plans.synthetic import synthetic_population
 from app.workflows.session import login
 from app.workflows.workspace_admin import init_workspace
 

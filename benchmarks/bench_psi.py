@@ -1,6 +1,6 @@
 """Private alignment (ECDH-PSI over Ristretto255): wall time against the crypto lower bound.
 
-Main figure: the two parties in two processes over real loopback TLS (app.net.session serve /
+Main figure: the two parties in two processes over real loopback TLS (app.net.peer_session serve /
 connect, the job runner's ``align_over_channel``), each with its own process pool, so peak memory
 is per party. The lower bound uses primitive costs measured in this same run, on one core, with
 the public rbcl API: per party n_own x (hash + mul) + n_peer x mul, both parties, divided by the

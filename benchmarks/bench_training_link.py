@@ -2,7 +2,7 @@
 
 Why: in a real deployment each party has its own CPUs and waits while the other computes. The
 label party uses that wait to draw the next tree's Paillier obfuscators (they do not depend on the
-data; app.workflows.training._reply_while_precomputing). This benchmark runs the same training
+data; app.workflows.training.train._reply_while_precomputing). This benchmark runs the same training
 twice — with the link runner's drive loop (precomputing) and with a plain loop (not) — each party
 in its own process with one crypto worker on its own core, and prints both wall times.
 
@@ -36,8 +36,8 @@ def _party(role: str, core: int, n_trees: int, precompute: bool, link: tuple, ou
     from app.protocols.secureboost.binning import fit_binning
     from app.protocols.secureboost.feature_party import FeatureParty
     from app.protocols.secureboost.label_party import LabelParty
-    from app.workflows import training
-    from app.workflows.training_link import recv_sb, send_sb
+    from app.workflows.training import train as training
+    from app.workflows.training.link import recv_sb, send_sb
     from benchmarks.bench_secureboost import CATEGORICAL, _load
 
     y, own, partner = _load()

@@ -17,7 +17,7 @@ ROLES = ("feature", "label")  # the listener starts first
 def on_link(role: str, link: tuple, work: Callable[[object], dict], out) -> None:
     """Inside a party process: open the TLS session, run ``work(channel)``, report its dict."""
     from app.net.identity import Identity, certificate_fingerprint
-    from app.net.session import connect, serve
+    from app.net.peer_session import connect, serve
 
     pems, peer_cert, ports = link
     identity = Identity(*pems)

@@ -14,7 +14,10 @@ from contextlib import contextmanager
 from PySide6.QtCore import QCoreApplication, QEvent
 
 from app.data.generator import generate
-from app.workflows import data_import, jobs, link, peer_status, peers, users
+from app.workflows import data_import, jobs, users
+from app.workflows.peering import link
+from app.workflows.peering import status as peer_status
+from app.workflows.peering import peers
 from app.workflows.session import login
 from app.workflows.workspace_admin import init_workspace
 

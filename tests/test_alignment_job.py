@@ -13,7 +13,11 @@ import pytest
 
 from app.data.generator import generate
 from app.errors import JobRefused, PeerError, RemoteProtocolError, UserFacingError
-from app.workflows import alignment, alignment_store, data_import, jobs, link, peers
+from app.workflows import alignment, data_import, jobs
+from app.workflows.alignment import job as alignment_job
+from app.workflows.alignment import store as alignment_store
+from app.workflows.peering import link
+from app.workflows.peering import peers
 from app.workflows.tasks import Task
 from linked import close, import_demo, pin, serve_and_pair, workspaces
 
@@ -203,13 +207,13 @@ def test_dropped_link_resumes_within_the_session(linked):
     with pytest.raises(PeerError, match="lost"):
         bank_link.run(job.id, task=DroppingTask())
     assert _wait_state(platform.workspace, job.id, ("failed",)).state == "failed"
-    assert (bank.workspace.id, job.id) in alignment._SUSPENDED
-    assert (platform.workspace.id, job.id) in alignment._SUSPENDED
+    assert (bank.workspace.id, job.id) in alignment_job._SUSPENDED
+    assert (platform.workspace.id, job.id) in alignment_job._SUSPENDED
 
     done = bank_link.run(job.id)
     theirs = _wait_state(platform.workspace, job.id, ("finished",))
     assert done.state == "finished" and theirs.state == "finished"
-    assert (bank.workspace.id, job.id) not in alignment._SUSPENDED
+    assert (bank.workspace.id, job.id) not in alignment_job._SUSPENDED
     expected = set(_eligible(bank).ids.tolist()) & set(_eligible(platform).ids.tolist())
     stored = [alignment_store.load_alignment_ids(s.workspace, job.id).tolist()
               for s in (bank, platform)]

@@ -12,10 +12,13 @@ import pytest
 
 from app.errors import PermissionDenied, UserFacingError
 from app.evaluation import evaluate_campaign, partner_report
-from app.workflows import campaign, campaign_eval, jobs, link, peers, plans, users
-from app.workflows.campaign_share import NotAggregate, check_partner_report, parse_report_text
-from app.workflows.plan_rules import CHANNELS
-from app.workflows.plan_synthetic import mobile_numbers, synthetic_population
+from app.workflows import campaign, jobs, plans, users
+from app.workflows.campaign import evaluation as campaign_eval
+from app.workflows.peering import link
+from app.workflows.peering import peers
+from app.workflows.campaign.share import NotAggregate, check_partner_report, parse_report_text
+from app.workflows.plans.rules import CHANNELS
+from app.workflows.plans.synthetic import mobile_numbers, synthetic_population
 from app.workflows.session import login
 from app.workflows.workspace_admin import init_workspace
 

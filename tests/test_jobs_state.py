@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from app.errors import JobRefused, LocalProtocolError, PermissionDenied, UserFacingError
-from app.workflows import jobs, peers, users
+from app.workflows import jobs, users
+from app.workflows.peering import peers
 from app.workflows.jobs import TRANSITIONS
 from app.workflows.session import login
 from app.workflows.workspace_admin import init_workspace

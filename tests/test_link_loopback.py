@@ -10,7 +10,9 @@ import pytest
 
 from app.errors import PeerError
 from app.net.codec import DEFAULT_CODEC, Int
-from app.workflows import jobs, link, peers
+from app.workflows import jobs
+from app.workflows.peering import link
+from app.workflows.peering import peers
 from app.workflows.workspace_admin import init_workspace
 from linked import linked_services
 

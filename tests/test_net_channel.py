@@ -11,7 +11,7 @@ from app.errors import LocalProtocolError, PeerError, RemoteProtocolError
 from app.net.channel import Channel, PeerClosed, ReceiveTimeout, memory_transport_pair
 from app.net.codec import DEFAULT_CODEC, Float, Int, Str
 from app.net.framing import FrameDecoder, encode_frame
-from app.net.session import (
+from app.net.peer_session import (
     CONFIRM, HELLO, ChannelOptions, derive_session_id, memory_channel_pair, negotiate,
     run_handshake,
 )

@@ -20,7 +20,7 @@ from app.net.channel import PeerClosed, ReceiveTimeout
 from app.net.codec import DEFAULT_CODEC, Bytes, Int, Str
 from app.net.framing import encode_frame
 from app.net.identity import format_fingerprint, generate_identity
-from app.net.session import Backoff, ChannelOptions, connect, connect_with_retry, serve
+from app.net.peer_session import Backoff, ChannelOptions, connect, connect_with_retry, serve
 from app.net.tls import CertificateRefused, PinMismatch, TlsRefused
 
 HOST = "127.0.0.1"
@@ -263,7 +263,7 @@ import sys, time
 from app.net.codec import DEFAULT_CODEC, Bytes, Int, Str
 from app.net.framing import encode_frame
 from app.net.identity import Identity
-from app.net.session import connect
+from app.net.peer_session import connect
 DEFAULT_CODEC.register("test.echo", 1, {"n": Int(0, 1000), "text": Str(max_len=50)})
 cert, key, port, pin = sys.argv[1:]
 ident = Identity(open(cert, "rb").read(), open(key, "rb").read())

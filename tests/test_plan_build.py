@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 
 from app.errors import ValidationError
-from app.workflows.plan_build import APP, BRANCH, build, prepare
-from app.workflows.plan_control import CONTROL, TREATED
-from app.workflows.plan_population import build_population
-from app.workflows.plan_rules import parse_rules
+from app.workflows.plans.build import APP, BRANCH, build, prepare
+from app.workflows.plans.control import CONTROL, TREATED
+from app.workflows.plans.population import build_population
+from app.workflows.plans.rules import parse_rules
 
 NOW = 20_000 * 86400.0          # day 20000
 DAY = 20_000

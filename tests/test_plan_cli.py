@@ -9,7 +9,7 @@ import pytest
 
 from app.cli import main
 from app.workflows import plans, users
-from app.workflows.plan_synthetic import synthetic_population
+from app.workflows.plans.synthetic import synthetic_population
 from app.workflows.session import login
 
 RULES = {"campaign_id": "QP-CLI", "template_id": "bind_v1", "pitch_script": "Bind your card.",

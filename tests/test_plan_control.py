@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 
 from app.errors import ValidationError
-from app.workflows.plan_build import build, prepare
-from app.workflows.plan_control import CONTROL, balance, draw_control, smd, stratum_ids
-from app.workflows.plan_population import ScoredPopulation
-from app.workflows.plan_rules import parse_rules
-from app.workflows.plan_synthetic import synthetic_population
+from app.workflows.plans.build import build, prepare
+from app.workflows.plans.control import CONTROL, balance, draw_control, smd, stratum_ids
+from app.workflows.plans.population import ScoredPopulation
+from app.workflows.plans.rules import parse_rules
+from app.workflows.plans.synthetic import synthetic_population
 
 NOW = 20_000 * 86400.0
 

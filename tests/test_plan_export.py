@@ -12,9 +12,9 @@ from openpyxl import load_workbook
 from app.errors import PermissionDenied, UserFacingError
 from app.workflows import plans, users
 from app.data.escape import escape_cell
-from app.workflows.plan_export import references
-from app.workflows.plan_store import reference_key
-from app.workflows.plan_synthetic import synthetic_population
+from app.workflows.plans.export import references
+from app.workflows.plans.store import reference_key
+from app.workflows.plans.synthetic import synthetic_population
 from app.workflows.session import login
 
 EVIL = "=cmd|' /C calc'!A0"
@@ -124,7 +124,7 @@ def test_pdf_call_sheets_through_injected_writer(finalised, tmp_path):
     pdf = [f for f in files if f["kind"] == "call_sheet_pdf"][0]
     data = (tmp_path / "bob" / pdf["file"]).read_bytes()
     assert data.startswith(b"%PDF") and len(data) > 1000
-    from app.workflows.plan_export import CallSheet, ExportMeta
+    from app.workflows.plans.export import CallSheet, ExportMeta
     html = sheet_html(CallSheet("B", "t", "s", ExportMeta("c", "p", 1, "u", "now"),
                                 ["h"], [["<script>x</script>"]]))
     assert "<script>" not in html and "&lt;script&gt;" in html

@@ -10,7 +10,7 @@ import pytest
 
 from app.errors import PermissionDenied, UserFacingError
 from app.workflows import audit_trail, plans, users
-from app.workflows.plan_synthetic import synthetic_population
+from app.workflows.plans.synthetic import synthetic_population
 from app.workflows.session import login
 
 

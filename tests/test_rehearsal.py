@@ -7,7 +7,7 @@ import json
 import pytest
 
 from app.cli import main
-from app.workflows import demo
+from app.workflows.rehearsal import demo
 from fixture_data import DATA as FIXTURES
 
 DATA = FIXTURES / "fate_small_hetero"

@@ -19,9 +19,12 @@ from app.errors import PeerError, PermissionDenied, StoreError, ValidationError
 from app.protocols.secureboost import messages as sbm
 from app.protocols.secureboost import metrics
 from app.protocols.secureboost.params import TrainParams
-from app.workflows import alignment_store, data_import, jobs, link, plans, training
-from app.workflows import training_store
-from app.workflows.training_link import SB
+from app.workflows import data_import, jobs, plans, training
+from app.workflows.alignment import store as alignment_store
+from app.workflows.peering import link
+from app.workflows.training import store as training_store
+from app.workflows.training import train as training_train
+from app.workflows.training.link import SB
 from fixture_data import DATA as FIXTURES
 from linked import close, serve_and_pair, workspaces
 
@@ -285,7 +288,7 @@ def test_partner_revocations_shrink_the_rows_on_both_sides(world, first, tmp_pat
 @pytest.fixture(scope="module")
 def costs():
     """Primitive costs measured once on this machine (real keys, real pool)."""
-    return training.measure_costs(2048, rows=256)
+    return training_train.measure_costs(2048, rows=256)
 
 
 def test_estimate_and_parameter_checks(world, costs):
@@ -314,7 +317,7 @@ def test_plain_store_round_trip_refuses_objects():
 
 def test_cli_train_models_and_score(world, costs, monkeypatch, capsys):
     from app import cli
-    monkeypatch.setattr(training, "measure_costs", lambda *args, **kwargs: costs)  # measured above
+    monkeypatch.setattr(training_train, "measure_costs", lambda *args, **kwargs: costs)  # measured above
     monkeypatch.setenv("LIANMO_PASSWORD", "analyst-pass")
     monkeypatch.setenv("WS_PASS", PASSPHRASE)
     ws = ["--workspace", str(world.bank.workspace.path), "--passphrase-env", "WS_PASS", "--user", "ana"]

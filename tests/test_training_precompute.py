@@ -10,8 +10,8 @@ import numpy as np
 
 from app.crypto import paillier
 from app.protocols.secureboost.he import LabelCrypto
-from app.workflows import training
-from app.workflows.training_link import SB
+from app.workflows.training import train as training
+from app.workflows.training.link import SB
 
 
 class SlowChannel:

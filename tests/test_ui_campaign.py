@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from app.ui.pages.campaign import CampaignPage
-from app.ui.pages.campaign_charts import pp
-from app.ui.pages.campaign_import import OutcomeImportDialog
+from app.ui.pages.campaign.charts import pp
+from app.ui.pages.campaign.import_dialog import OutcomeImportDialog
 from app.workflows import campaign, plans, users
-from app.workflows.plan_synthetic import synthetic_population
+from app.workflows.plans.synthetic import synthetic_population
 from app.workflows.session import login
 
 RULES = {"campaign_id": "QP-UI", "template_id": "bind_v1", "pitch_script": "Bind today.",

@@ -11,8 +11,9 @@ import uuid
 import pytest
 
 from app.ui.pages.jobs import JobsPage
-from app.workflows import audit_trail, jobs, peer_status, users
-from app.workflows.link import PeerService
+from app.workflows import audit_trail, jobs, users
+from app.workflows.peering import status as peer_status
+from app.workflows.peering.link import PeerService
 from app.workflows.session import login
 from linked import add_analyst, close, make_admins, pin, shown_pages
 

@@ -15,7 +15,9 @@ from app.net.identity import format_fingerprint, generate_identity, short_code
 from app.ui.main import create_main_window
 from app.ui.pages.peers import LISTEN_KEY, PeersPage
 from app.ui.settings import AppSettings
-from app.workflows import audit_trail, peer_status, peers
+from app.workflows import audit_trail
+from app.workflows.peering import status as peer_status
+from app.workflows.peering import peers
 from app.workflows.workspace_admin import init_workspace
 from linked import add_analyst, make_admins, pin, shown_pages
 

@@ -11,11 +11,13 @@ import pytest
 from PySide6.QtCore import QCoreApplication, QEvent, QThreadPool
 
 from app.ui.pages.segments import SegmentsPage
-from app.ui.pages.segments_rules import RuleError
+from app.ui.pages.segments.rules import RuleError
 from app.ui.shell import Shell
-from app.workflows import plan_sources, plan_store, plans, users
-from app.workflows.plan_export import references
-from app.workflows.plan_synthetic import synthetic_population
+from app.workflows import plans, users
+from app.workflows.plans import sources as plan_sources
+from app.workflows.plans import store as plan_store
+from app.workflows.plans.export import references
+from app.workflows.plans.synthetic import synthetic_population
 from app.workflows.session import login
 
 WAIT_MS = 10000

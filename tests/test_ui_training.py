@@ -100,7 +100,7 @@ def test_train_through_the_page_metrics_only_at_the_bank(aligned, make_page, qtb
     assert page.results.lift.rowCount() == 10
     names = [page.results.importance.item(r, 0).text()
              for r in range(page.results.importance.rowCount())]
-    assert names and all(n.startswith("Partner feature #") or n in training.load_eligible(
+    assert names and all(n.startswith("Partner feature #") or n in data_import.load_eligible(
         bank, page.chosen()["dataset"]).feature_names for n in names)
     assert len(page.results.chart.series()) == 3  # federated, bank-only, chance
 

@@ -40,7 +40,7 @@ def _progress_printer() -> Task:
 
 def _align(args) -> int:
     from app.workflows import alignment, jobs
-    from app.workflows.link import PeerService
+    from app.workflows.peering.link import PeerService
     session = open_session(args)
     try:
         service = PeerService(session)

@@ -251,7 +251,7 @@ def _evaluate_plan(args) -> int:
 
 def _share(args) -> int:
     from app.workflows import campaign as wf
-    from app.workflows.link import PeerService
+    from app.workflows.peering.link import PeerService
 
     def run(session):
         service = PeerService(session, decision_timeout=args.wait)

@@ -5,7 +5,7 @@ It runs every stage that exists in this version and says plainly which stages ar
 
 from __future__ import annotations
 
-from app.workflows import demo
+from app.workflows.rehearsal import demo
 
 
 def register(sub) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 from app.commands._common import add_workspace_args, open_session
 from app.errors import PeerError
 from app.net.tls import PinMismatch
-from app.workflows import peers
+from app.workflows.peering import peers
 
 
 def register(sub) -> None:
@@ -56,7 +56,7 @@ def _show(args) -> int:
 
 
 def _add(args) -> int:
-    from app.workflows.link import PeerService, store_certificate
+    from app.workflows.peering.link import PeerService, store_certificate
     session = open_session(args)
     try:
         peer = peers.add_peer(session, args.name, args.address, args.fingerprint)
@@ -93,7 +93,7 @@ def _list(args) -> int:
 
 
 def _check(args) -> int:
-    from app.workflows.link import PeerService
+    from app.workflows.peering.link import PeerService
     session = open_session(args)
     try:
         result = PeerService(session).check(args.name)

@@ -10,7 +10,7 @@ import json
 
 from app.commands._common import add_workspace_args, open_session
 from app.workflows import plans
-from app.workflows.plan_rules import load_rules
+from app.workflows.plans.rules import load_rules
 
 
 def register(sub) -> None:

@@ -6,7 +6,8 @@ import signal
 import threading
 
 from app.commands._common import add_workspace_args, open_session
-from app.workflows import link, peers
+from app.workflows.peering import link
+from app.workflows.peering import peers
 
 
 def register(sub) -> None:

@@ -13,7 +13,8 @@ import sys
 from app.commands._common import add_workspace_args, open_session
 from app.errors import UserFacingError
 from app.protocols.secureboost.params import TrainParams
-from app.workflows import jobs, link, training
+from app.workflows import jobs, training
+from app.workflows.peering import link
 from app.workflows.tasks import Task
 
 

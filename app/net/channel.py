@@ -58,7 +58,7 @@ class Channel:
         self.max_frame = max_frame
         self.peer_fingerprint = peer_fingerprint
         self.local_fingerprint = local_fingerprint
-        self.session_id: bytes | None = None  # set by app.net.session after its handshake
+        self.session_id: bytes | None = None  # set by app.net.peer_session after its handshake
         self.version: int | None = None
         self.peer_name: str | None = None
         self.heartbeat_interval = heartbeat_interval

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QApplication
 from PySide6.QtGui import (QColor, QFont, QFontMetricsF, QGuiApplication, QPageLayout, QPageSize,
                            QPainter, QPdfWriter)
 
-from app.workflows.plan_export import CallSheet
+from app.workflows.plans.export import CallSheet
 
 DPI = 150
 FONT_PT = 9

@@ -19,8 +19,10 @@ from app.ui.tables import read_only_table, set_row
 from app.ui.tasks import TaskRunner
 from app.ui.widgets import (MessageArea, RefreshWhileVisible, Retranslatable, button, card,
                             page_layout, page_titles, plain_label)
-from app.workflows import alignment, data_import, jobs, peer_status, peers
-from app.workflows.peer_status import PeerLink
+from app.workflows import alignment, data_import, jobs
+from app.workflows.peering import status as peer_status
+from app.workflows.peering import peers
+from app.workflows.peering.status import PeerLink
 from app.workflows.session import Session
 
 WAIT_SECONDS = 300.0   # how long Propose waits for the peer's decision before "still waiting"

@@ -14,7 +14,8 @@ from app.errors import UserFacingError
 from app.ui.errors import sentence
 from app.ui.tasks import TaskRunner
 from app.ui.widgets import Retranslatable, button, plain_label
-from app.workflows import jobs, peer_status
+from app.workflows import jobs
+from app.workflows.peering import status as peer_status
 from app.workflows.session import Session
 
 JOB_TYPES = {

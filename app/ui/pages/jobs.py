@@ -17,7 +17,8 @@ from app.ui.pages.job_panels import JOB_TYPES, STATES, JobsAdminCard, jobs_label
 from app.ui.tables import read_only_table, selected_item, set_row
 from app.ui.widgets import (MessageArea, RefreshWhileVisible, Retranslatable, button, button_row,
                             card, page_layout, page_titles, plain_label)
-from app.workflows import jobs, peer_status
+from app.workflows import jobs
+from app.workflows.peering import status as peer_status
 from app.workflows.jobs import Job
 from app.workflows.session import Session
 

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from app.ui.errors import translate_sentence
 from app.ui.widgets import MessageArea, Retranslatable, button, plain_label
-from app.workflows.peer_status import Mismatch, PeerLink
+from app.workflows.peering.status import Mismatch, PeerLink
 
 
 def two_lines(fingerprint: str) -> str:

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QLineEdit
 from app.errors import UserFacingError, ValidationError
 from app.net.identity import parse_fingerprint, short_code
 from app.ui.widgets import MessageArea, plain_label
-from app.workflows import peers
+from app.workflows.peering import peers
 from app.workflows.session import Session
 
 

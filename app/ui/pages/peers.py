@@ -1,6 +1,6 @@
 """Peers: our fingerprint to give out, the pinned peers, pairing, removing and checking them.
 
-The link itself (listener, certificate fetch, check) is ``app.workflows.peer_status.PeerLink``;
+The link itself (listener, certificate fetch, check) is ``app.workflows.peering.status.PeerLink``;
 this page renders it and runs its network calls in a ``TaskRunner`` so the window never waits on
 a socket. A fingerprint mismatch gets its own red panel with both fingerprints: it is the one
 outcome a person must not click away.
@@ -20,8 +20,9 @@ from app.ui.tables import read_only_table, select_where, selected_item, set_row
 from app.ui.tasks import TaskRunner
 from app.ui.widgets import (MessageArea, RefreshWhileVisible, Retranslatable, button, button_row,
                             page_layout, page_titles)
-from app.workflows import peer_status, peers
-from app.workflows.peer_status import PeerLink, PeerState
+from app.workflows.peering import status as peer_status
+from app.workflows.peering import peers
+from app.workflows.peering.status import PeerLink, PeerState
 from app.workflows.session import Session
 
 LISTEN_KEY = "peer/listen"

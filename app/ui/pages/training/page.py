@@ -1,0 +1,320 @@
+"""Training: a SecureBoost model on an alignment, proposed to the peer, run with live progress.
+
+The analyst picks a finished alignment and the parameters (``training_form``), may ask how long
+it will take (``estimate_training`` measures this machine's Paillier costs, a second or two, in
+the background), proposes the job (the peer approves it in its Jobs inbox) and runs it with
+progress per tree, ETA and Cancel. The bank then sees validation quality (``training_results``);
+the partner sees its own feature usage and the sentence saying why it gets no metrics. Runs the
+peer started are followed from the jobs table, which each running job updates per tree.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
+from PySide6.QtWidgets import (QComboBox, QFormLayout, QHBoxLayout, QProgressBar, QScrollArea,
+                               QSpinBox, QWidget)
+
+from app.errors import PermissionDenied, UserFacingError
+from app.ui.errors import sentence
+from app.ui.pages.job_panels import ProposedJob
+from app.ui.pages.training.form import TrainingForm
+from app.ui.pages.training.results import TrainingResults
+from app.ui.progress import TaskProgress
+from app.ui.tasks import TaskRunner
+from app.ui.widgets import (MessageArea, RefreshWhileVisible, Retranslatable, add_to, button,
+                            button_row, card, page_layout, page_titles, plain_label)
+from app.workflows import alignment, data_import, jobs, training
+from app.workflows.peering import status as peer_status
+from app.workflows.peering.status import PeerLink
+from app.workflows.session import Session
+
+WAIT_SECONDS = 300.0
+SETUP_WIDTH = 480   # the set-up column; the results take the rest
+SECTION = "font-weight: 600; font-size: 11pt;"
+TRAINING_SENTENCES = (  # fixed refusals of the training workflow, translated through "Errors"
+    QT_TRANSLATE_NOOP("Errors", "Metrics are computed from labels and are not available to the "
+                                "feature party."),
+)
+
+
+def estimate_in_background(_task, session, alignment_id, params, partner_features) -> dict:
+    return training.estimate_training(session, alignment_id, params, partner_features)
+
+
+def propose_in_background(_task, service, peer, params: dict, wait: float) -> jobs.Job:
+    return service.propose("training", peer, params, wait=wait)
+
+
+class TrainingPage(ProposedJob, RefreshWhileVisible, Retranslatable, QWidget):
+    REFRESH_MS = 1000
+
+    def __init__(self, session: Session, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("Page")
+        self.session = session
+        self.is_label = session.workspace.role == "label"
+        self.link = peer_status.link_for(session) or PeerLink(session)
+        self.wait_seconds = WAIT_SECONDS
+        self.alignments: list[dict] = []
+        self.features: dict[str, int] = {}     # dataset -> own feature count
+        self.job: jobs.Job | None = None       # the training job proposed from this page
+        self.shown_model: str | None = None
+        self.runner: TaskRunner | None = None
+        self.title, self.subtitle = page_titles()
+        self.message = MessageArea()
+        self.alignment = QComboBox()
+        self.alignment.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.alignment.setMinimumContentsLength(24)
+        self.alignment.currentIndexChanged.connect(self._alignment_changed)
+        self.own_features = plain_label()
+        self.partner_features = QSpinBox()
+        self.partner_features.setRange(1, 10_000)
+        self.form = TrainingForm()
+        self.estimate_text = plain_label(object_name="Hint", wrap=True)
+        self.status = plain_label(wrap=True)
+        self.estimate_button = button()
+        self.propose_button = button(kind="primary")
+        self.run_button = button(kind="primary")
+        self.estimate_button.clicked.connect(self.estimate)
+        self.propose_button.clicked.connect(self.propose)
+        self.run_button.clicked.connect(self.run)
+        self.tree = plain_label()
+        self.progress = TaskProgress()
+        self.peer_run = plain_label(object_name="Hint")
+        self.peer_bar = QProgressBar()
+        self.results = TrainingResults()
+        self._layout()
+        self.retranslate()
+        self.refresh()
+
+    def _layout(self) -> None:
+        setup, box = card()
+        self.setup_title = plain_label()
+        self.setup_title.setStyleSheet(SECTION)
+        facts = QFormLayout()
+        self.fact_labels = [plain_label() for _ in range(3)]
+        for label, field in zip(self.fact_labels, (self.alignment, self.own_features,
+                                                   self.partner_features)):
+            facts.addRow(label, field)
+        actions = button_row(self.estimate_button, None, self.propose_button, self.run_button)
+        for item in (self.setup_title, facts, self.form, self.estimate_text, actions, self.status,
+                     self.tree, self.progress):
+            add_to(box, item)
+        box.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidget(setup)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        scroll.setMinimumWidth(SETUP_WIDTH)
+        right, rbox = card()
+        peer_row = QHBoxLayout()
+        peer_row.addWidget(self.peer_run, 1)
+        peer_row.addWidget(self.peer_bar, 1)
+        rbox.addLayout(peer_row)
+        rbox.addWidget(self.results, 1)
+        self.results.heading.setStyleSheet(SECTION)
+        for value in self.results.auc_values:
+            value.setStyleSheet("font-size: 16pt; font-weight: 600;")
+        columns = QHBoxLayout()
+        columns.addWidget(scroll, 0)
+        columns.addWidget(right, 1)
+        page_layout(self, self.title, self.subtitle, self.message, fill=columns)
+        self.peer_run.hide()
+        self.peer_bar.hide()
+        self.tree.hide()
+
+    def retranslate(self) -> None:
+        self.title.setText(self.tr("Training"))
+        self.subtitle.setText(self.tr(
+            "Train a marketing model on the customers both parties share. The bank's labels and "
+            "the partner's features never leave their owners: the partner works on encrypted "
+            "gradients, and only the bank sees how good the model is."))
+        self.setup_title.setText(self.tr("Set up"))
+        for label, text in zip(self.fact_labels, (self.tr("Alignment"), self.tr("Our features"),
+                                                  self.tr("Partner's features"))):
+            label.setText(text)
+        self.partner_features.setToolTip(self.tr(
+            "Only used for the time estimate; the partner's count is not known before the job."))
+        self.estimate_button.setText(self.tr("Estimate duration"))
+        self.propose_button.setText(self.tr("Propose"))
+        self.run_button.setText(self.tr("Run"))
+        self._fill_alignments()
+        self._show_job()
+
+    # -- reading (refresh() on show: RefreshWhileVisible; while shown, _tick follows the jobs) --
+    def refresh(self) -> None:
+        try:
+            self.alignments = alignment.alignments(self.session)
+            self.features = {d["dataset"]: sum(c["role"] == "feature" for c in d["columns"])
+                             for d in data_import.summary(self.session)}
+        except UserFacingError as exc:
+            self.message.show_error(exc)
+            return
+        self._fill_alignments()
+        self._show_latest_results()
+
+    def _fill_alignments(self) -> None:
+        current = self.alignment.currentData()
+        self.alignment.blockSignals(True)
+        self.alignment.clear()
+        for a in self.alignments:
+            text = (self.tr("%1 · %2 · %3 shared · %4").replace("%1", a["peer"])
+                    .replace("%2", a["dataset"]).replace("%3", f"{a['size']:,}")
+                    .replace("%4", peer_status.local_time(a["created_at"])[:16]))
+            self.alignment.addItem(text, a["id"])
+        index = self.alignment.findData(current)
+        self.alignment.setCurrentIndex(index if index >= 0 else 0)
+        self.alignment.blockSignals(False)
+        if index < 0:
+            self._alignment_changed()
+        self._update_buttons()
+
+    def chosen(self) -> dict | None:
+        return next((a for a in self.alignments if a["id"] == self.alignment.currentData()), None)
+
+    def _alignment_changed(self) -> None:
+        chosen = self.chosen()
+        own = self.features.get(chosen["dataset"], 0) if chosen else 0
+        self.own_features.setText(str(own) if chosen else "—")
+        self.partner_features.setValue(max(own, 1))
+        self.estimate_text.setText("" if chosen else self.tr(
+            "Align with the peer first: training needs a finished alignment."))
+        self._update_buttons()
+
+    def _tick(self) -> None:
+        if not self.isVisible():
+            return
+        if self.job is not None and self.job.state == "proposed":
+            self._reload_job()
+        self._follow_peer_run()
+
+    def _follow_peer_run(self) -> None:
+        """Progress of a training the peer runs against us (read from our jobs table)."""
+        try:
+            found = jobs.list_jobs(self.session, ("running",))
+        except UserFacingError:
+            return
+        ours = self.runner.running if self.runner is not None else False
+        running = [j for j in found if j.type == "training"] if not ours else []
+        if running:
+            job = running[0]
+            self.peer_run.setText(self.tr("Training with %1: tree %2 of %3")
+                                  .replace("%1", job.peer).replace("%2", str(job.progress_done))
+                                  .replace("%3", str(job.params.get("n_trees", "?"))))
+            self.peer_bar.setRange(0, max(int(job.params.get("n_trees", 1)), 1))
+            self.peer_bar.setValue(job.progress_done)
+        elif self.peer_run.isVisible():
+            self._show_latest_results()  # the peer's run just ended
+        self.peer_run.setVisible(bool(running))
+        self.peer_bar.setVisible(bool(running))
+
+    def _show_latest_results(self) -> None:
+        try:
+            latest = next((m for m in training.models(self.session) if m["kind"] == "federated"),
+                          None)
+        except UserFacingError as exc:
+            self.message.show_error(exc)
+            return
+        if latest is None or latest["id"] == self.shown_model:
+            return
+        self.shown_model = latest["id"]
+        try:
+            self.results.show_report(training.model_report(self.session, latest["id"]))
+        except PermissionDenied as exc:  # the feature party: no labels, so no metrics
+            usage = {}
+            try:
+                usage = (jobs.get(self.session, latest["job_id"]).result or {}).get(
+                    "feature_usage", {})
+            except UserFacingError:
+                pass
+            self.results.show_usage(usage, sentence(exc))
+        except UserFacingError as exc:
+            self.message.show_error(exc)
+
+    # -- actions (Run, _start and the status line: job_panels.ProposedJob) ---------------------
+    def _update_buttons(self) -> None:
+        ready = self.chosen() is not None and not self._busy()
+        self.estimate_button.setEnabled(ready)
+        self.propose_button.setEnabled(ready)
+        self._enable_run()
+
+    def failed_hint(self) -> str:
+        return self.tr("failed; Run resumes from the last finished tree")
+
+    def _params(self):
+        try:
+            return self.form.params()
+        except UserFacingError as exc:
+            self.message.show_error(exc)
+            return None
+
+    def estimate(self) -> None:
+        params, chosen = self._params(), self.chosen()
+        if params is None or chosen is None or self._busy():
+            return
+        self.estimate_text.setText(self.tr("Measuring this machine's encryption speed…"))
+        self._start(estimate_in_background, self.session, chosen["id"], params,
+                    self.partner_features.value())
+        self.runner.finished.connect(self._estimated)
+
+    def _estimated(self, est: dict) -> None:
+        self.estimate_text.setText(self.tr(
+            "About %1 on this machine for %2 customers, %3 bank features and %4 partner "
+            "features (most of it encryption).").replace("%1", self._duration(est["seconds"]))
+            .replace("%2", f"{est['rows']:,}").replace("%3", str(est["label_features"]))
+            .replace("%4", str(est["partner_features"])))
+        self._update_buttons()
+
+    def _duration(self, seconds: float) -> str:
+        seconds = int(round(seconds))
+        if seconds < 60:
+            return self.tr("%1 s").replace("%1", str(max(seconds, 1)))
+        if seconds < 3600:
+            return self.tr("%1 min").replace("%1", str(round(seconds / 60)))
+        hours, rest = divmod(seconds, 3600)
+        return self.tr("%1 h %2 min").replace("%1", str(hours)).replace("%2", str(rest // 60))
+
+    def propose(self) -> None:
+        params, chosen = self._params(), self.chosen()
+        if params is None or chosen is None or self._busy():
+            return
+        try:
+            body = training.job_params(chosen["id"], params)
+        except UserFacingError as exc:
+            self.message.show_error(exc)
+            return
+        self.message.show_text(self.tr("Proposal sent to %1; waiting for its users to decide in "
+                                       "their Jobs inbox…").replace("%1", chosen["peer"]), "info")
+        self._start(propose_in_background, self.link.service, chosen["peer"], body,
+                    self.wait_seconds)
+        self.runner.finished.connect(self._proposed)
+
+    def _running(self) -> None:
+        self.runner.progress.connect(self._on_progress)
+        self.tree.setText(self.tr("Agreeing the customers and generating keys…"))
+        self.tree.show()
+
+    def _start(self, fn, *args) -> None:
+        super()._start(fn, *args)
+        self.runner.finished.connect(lambda _r: self._update_buttons())
+
+    def _on_progress(self, done: int, total: int, _message: str, _eta) -> None:
+        self.tree.setText(self.tr("Tree %1 of %2 done").replace("%1", str(done))
+                          .replace("%2", str(total)))
+
+    def decision_text(self, state: str) -> tuple[str, str]:
+        texts = {"approved": (self.tr("%1 approved the training. Run it when you are ready."),
+                              "success"),
+                 "rejected": (self.tr("%1 rejected the training."), "warning")}
+        return texts.get(state, (self.tr("The training job is %2."), "info"))
+
+    def _ran(self, job: jobs.Job) -> None:
+        self.job = job
+        result = job.result or {}
+        self.tree.setText(self.tr("Finished: %1 trees on %2 customers.")
+                          .replace("%1", str(result.get("trees", 0)))
+                          .replace("%2", f"{result.get('rows_used', 0):,}"))
+        self.message.show_text(self.tr("Training finished and the model is stored."), "success")
+        self._show_job()
+        self._show_latest_results()

@@ -1,0 +1,278 @@
+"""Private alignment as a cross-party job: propose, check, run over the peer link, store, list.
+
+Dataset choice: each party names only its own dataset. The proposal carries the proposer's
+dataset name (shown to the approver for context) and the ID type; the responder always uses its
+*single* dataset of that ID type and refuses when it has none or several (the approver sees that
+in ``check_proposal`` before deciding, and the run re-checks it).
+
+The protocol itself is app/protocols/alignment.py (sans-IO); this module binds it to the job
+system: consent re-checked at run time (``load_eligible_in``), messages as registered codec types
+over the job's TranscriptChannel, the process pool for large inputs, progress and cancellation
+(task and kill switch), and the result saved as an alignment whose id is the job id, which both
+parties share. No function here returns identifiers: listings carry sizes only.
+
+Resume: when the link drops mid-run, the party's checkpoint is kept in this process's memory,
+and re-running the failed job (``PeerService.run``) continues where it stopped. Scalars are never
+stored, so after an app restart the job starts over with fresh scalars (if only one side
+restarted, the first retry fails with a named "must restart" error and the next one starts fresh).
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from concurrent.futures import Executor, Future
+from dataclasses import dataclass
+
+import numpy as np
+
+from app.crypto import ristretto
+from app.data.ids import CANON_VERSION
+from app.errors import JobRefused, LianmoError, PeerError, UserCancelled, UserFacingError
+from app.net.codec import DEFAULT_CODEC
+from app.protocols import alignment_messages as m
+from app.protocols.alignment import AlignmentParty, State
+from app.protocols.alignment_runner import drive
+from app.workflows import jobs
+from app.workflows.alignment.store import list_alignments, new_record, save_alignment_in
+from app.workflows.data_import import load_eligible_in
+from app.workflows.session import Session
+
+RESULT_EXPOSURE = "both parties learn which of their own customers are in the intersection"
+DEFAULT_CHUNK_SIZE = 4096
+WINDOW = 8
+INLINE_BELOW = 20_000          # both parties' items: below this a pool costs more than it saves
+_PREFIX = m.PROTOCOL + "."
+_LIVE = (State.AWAIT_HELLO, State.EXCHANGE, State.FINISHING)
+
+m.register_with_codec(DEFAULT_CODEC)  # idempotent: the same schemas register harmlessly twice
+
+
+# -- proposing and checking ---------------------------------------------------------------------
+
+def _datasets(workspace, id_type: str) -> list[tuple[str, int]]:
+    return [(n, int(v)) for n, v in workspace.db.query(
+        "SELECT name, canon_version FROM datasets WHERE id_type = ? ORDER BY name", (id_type,))]
+
+
+def choose_dataset(workspace, id_type: str, name: str | None = None) -> tuple[str, int]:
+    """(dataset, canon_version) we align: the named one (its ID type must match) or the only
+    dataset with that ID type."""
+    if name is not None:
+        rows = workspace.db.query("SELECT id_type, canon_version FROM datasets WHERE name = ?",
+                                  (name,))
+        if not rows:
+            raise UserFacingError(f"There is no dataset named '{name}' in this workspace.")
+        if rows[0][0] != id_type:
+            raise UserFacingError(f"Dataset '{name}' holds {rows[0][0]} IDs, not {id_type} IDs; "
+                                  "both parties must align on the same ID type.")
+        return name, int(rows[0][1])
+    found = _datasets(workspace, id_type)
+    if not found:
+        raise UserFacingError(f"This workspace has no dataset with {id_type} IDs to align.")
+    if len(found) > 1:
+        raise UserFacingError(f"This workspace has {len(found)} datasets with {id_type} IDs; "
+                              "alignment needs exactly one (name it, or remove the others).")
+    return found[0]
+
+
+def propose_alignment(session: Session, service, peer: str, dataset: str | None, id_type: str,
+                      wait: float | None = None, chunk_size: int = DEFAULT_CHUNK_SIZE) -> jobs.Job:
+    """Propose aligning our dataset with ``peer``'s on ``id_type``; returns the job as decided
+    (or still proposed when the peer's users have not decided within ``wait`` seconds)."""
+    session.require("align.run")
+    name, canon = choose_dataset(session.workspace, id_type, dataset)
+    if canon != CANON_VERSION:
+        raise UserFacingError(f"Dataset '{name}' was imported with ID canonicalisation version "
+                              f"{canon}; re-import it (this version uses {CANON_VERSION}).")
+    params = {"dataset": name, "id_type": id_type, "canon_version": CANON_VERSION,
+              "result_exposure": RESULT_EXPOSURE, "chunk_size": int(chunk_size)}
+    problems = check_params(params)
+    if problems:
+        raise UserFacingError(" ".join(problems))
+    return service.propose("alignment", peer, params, wait=wait)
+
+
+def check_params(params: dict) -> list[str]:
+    """Problems with the shape of alignment parameters (either side)."""
+    problems = []
+    if params.get("canon_version") != CANON_VERSION:
+        problems.append(f"The proposal uses ID canonicalisation version "
+                        f"{params.get('canon_version')}; this workspace uses {CANON_VERSION}.")
+    size = params.get("chunk_size")
+    if not isinstance(size, int) or isinstance(size, bool) or not 1 <= size <= m.MAX_CHUNK_SIZE:
+        problems.append("The proposal's chunk size is out of range.")
+    if params.get("result_exposure") != RESULT_EXPOSURE:
+        problems.append("The proposal asks for a result exposure this version does not support.")
+    if not isinstance(params.get("id_type"), str) or not params["id_type"]:
+        problems.append("The proposal does not say which ID type to align.")
+    return problems
+
+
+def check_proposal(workspace, job: jobs.Job) -> list[str]:
+    """What the approver must know before deciding: every reason this job cannot run here."""
+    problems = check_params(job.params)
+    if problems:
+        return problems
+    try:
+        _, canon = choose_dataset(workspace, job.params["id_type"],
+                                  job.params.get("dataset") if job.proposer == "local" else None)
+    except UserFacingError as exc:
+        return [str(exc)]
+    if canon != CANON_VERSION:
+        problems.append(f"Our {job.params['id_type']} dataset was canonicalised with version "
+                        f"{canon}; re-import it with version {CANON_VERSION} first.")
+    return problems
+
+
+# -- running ---------------------------------------------------------------------------------------
+
+@dataclass
+class _Run:
+    """A party and the input it aligns; kept in memory across a dropped link (never on disk)."""
+    party: AlignmentParty
+    ids: np.ndarray
+    dataset: str
+
+
+_SUSPENDED: dict[tuple[str, str], _Run] = {}   # (workspace id, job id) -> run to resume
+_SUSPENDED_LOCK = threading.Lock()
+
+
+class _SizedExecutor(Executor):
+    """Inline for small alignments (both sides' counts, known after the hellos), else the pool."""
+
+    def __init__(self, party: AlignmentParty) -> None:
+        self.party = party
+
+    def submit(self, fn, /, *args, **kwargs) -> Future:
+        if self.party.progress()[1] >= INLINE_BELOW:
+            return ristretto.shared_pool().submit(fn, *args, **kwargs)
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as exc:  # handed to drive through the future, as a pool would
+            future.set_exception(exc)
+        return future
+
+
+def _read_into(channel, inbox: queue.Queue) -> None:
+    """Reader thread: peer messages into the inbox until the peer's last alignment message, so
+    the link's own job_end that follows is left on the channel for the link."""
+    while True:
+        try:
+            msg_type, body = channel.recv(timeout=None)
+        except LianmoError:
+            inbox.put(("closed", None))
+            return
+        if not msg_type.startswith(_PREFIX):
+            inbox.put(("message", {"type": msg_type[:40]}))  # refused by the validator, named
+            return
+        kind = msg_type[len(_PREFIX):]
+        inbox.put(("message", {"type": kind, **body}))
+        if kind in ("finished", "abort"):
+            return
+
+
+def align_over_channel(party: AlignmentParty, channel, progress=None, check_cancelled=None):
+    """Run ``party`` over any channel with ``send(type, body)`` / ``recv(timeout)``."""
+    inbox: queue.Queue = queue.Queue()
+
+    def send(message: dict) -> None:
+        channel.send(_PREFIX + message["type"], {k: v for k, v in message.items() if k != "type"})
+
+    threading.Thread(target=_read_into, args=(channel, inbox), name="lianmo-align-reader",
+                     daemon=True).start()
+    return drive(party, inbox, send, _SizedExecutor(party), progress, check_cancelled)
+
+
+def _prepare(workspace, job: jobs.Job) -> _Run:
+    problems = check_proposal(workspace, job)
+    if problems:
+        raise JobRefused(" ".join(problems))
+    p = job.params
+    dataset, _ = choose_dataset(workspace, p["id_type"],
+                                p["dataset"] if job.proposer == "local" else None)
+    eligible = workspace.db.run(load_eligible_in, dataset)   # consent re-checked now
+    if eligible.id_type != p["id_type"]:
+        raise JobRefused(f"Dataset '{dataset}' does not hold {p['id_type']} IDs.")
+    party = AlignmentParty(workspace.role, eligible.ids.tolist(), job.id, p["id_type"],
+                           str(p["canon_version"]), p["chunk_size"], WINDOW)
+    return _Run(party, eligible.ids, dataset)
+
+
+def _watchers(workspace, job: jobs.Job, task):
+    last_kill_check = [0.0]
+
+    def progress(done: int, total: int) -> None:
+        jobs.report_progress(workspace, job.id, done, total, "aligning")
+        task.progress(done, total, "aligning")
+
+    def check_cancelled() -> None:
+        task.check_cancelled()
+        if time.monotonic() - last_kill_check[0] >= 1.0:
+            last_kill_check[0] = time.monotonic()
+            if jobs.paused(workspace):
+                raise UserCancelled("Cross-party work was paused by an administrator "
+                                    "(kill switch); the alignment stopped.")
+    return progress, check_cancelled
+
+
+def run_alignment_job(workspace, job: jobs.Job, channel, initiator: bool, task) -> dict:
+    """The job runner (link.RUNNERS["alignment"]); returns sizes only."""
+    key = (workspace.id, job.id)
+    with _SUSPENDED_LOCK:
+        run = _SUSPENDED.pop(key, None)
+    if run is None:
+        try:
+            run = _prepare(workspace, job)
+        except LianmoError:
+            try:  # the peer ends with a named error instead of waiting for our hello
+                channel.send(_PREFIX + "abort", {"reason": "internal_error"})
+            except LianmoError:
+                pass
+            raise
+    else:
+        run = _Run(AlignmentParty.resume(run.party.checkpoint()), run.ids, run.dataset)
+    try:
+        result = align_over_channel(run.party, channel, *_watchers(workspace, job, task))
+    except PeerError:
+        if run.party.state in _LIVE:  # the link dropped: keep the run for a retry
+            with _SUSPENDED_LOCK:
+                _SUSPENDED[key] = run
+        raise
+    return _save(workspace, job, run, result)
+
+
+def _save(workspace, job: jobs.Job, run: _Run, result) -> dict:
+    ids = run.ids[result.rows]
+    record = new_record(job.id, job.id, job.peer, run.dataset, job.params["id_type"],
+                        int(job.params["canon_version"]), result.size, result.n_own,
+                        result.n_peer, job.decided_by or "system")
+
+    def body(conn):
+        conn.execute("DELETE FROM alignments WHERE id = ?", (record.id,))  # a re-run replaces
+        save_alignment_in(conn, record, ids)
+        workspace.audit.append_in(conn, job.decided_by or "system", "alignment.saved",
+                                  {"alignment": record.id, "peer": job.peer,
+                                   "dataset": run.dataset},
+                                  {"size": record.size, "own_count": record.own_count,
+                                   "peer_count": record.peer_count})
+    workspace.db.transaction(body)
+    return {"size": record.size, "own_count": record.own_count, "peer_count": record.peer_count,
+            "overlap_rate": round(record.overlap_rate, 6)}
+
+
+# -- listing ---------------------------------------------------------------------------------------
+
+def alignments(session: Session) -> list[dict]:
+    """Alignments of finished jobs: sizes, overlap rate, job id, peer and when. Never IDs."""
+    session.require("data.view")
+    finished = {j for (j,) in session.workspace.db.query(
+        "SELECT id FROM jobs WHERE type = 'alignment' AND state = 'finished'")}
+    return [{"id": r.id, "job_id": r.job_id, "peer": r.peer, "dataset": r.dataset,
+             "id_type": r.id_type, "size": r.size, "own_count": r.own_count,
+             "peer_count": r.peer_count, "overlap_rate": r.overlap_rate,
+             "created_at": r.created_at, "created_by": r.created_by}
+            for r in list_alignments(session.workspace) if r.job_id in finished]

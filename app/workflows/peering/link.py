@@ -1,0 +1,334 @@
+"""The peer link of one open workspace: our listener, sessions to pinned peers, and the job talk.
+
+Every session starts with both sides exchanging signed audit-chain heads (rollback detection),
+then carries one conversation: a proposal and its decision, a job run, or a ping. A job runs only
+after both parties approved it in their own workspace; the runner of each job type is a protocol
+binding (alignment, training, scoring) looked up in ``RUNNERS``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import logging
+import secrets
+import socket
+import ssl
+import threading
+import time
+
+from app.errors import JobRefused, LianmoError, PeerError, RemoteProtocolError, UserFacingError
+from app.net.channel import ReceiveTimeout
+from app.net.codec import DEFAULT_CODEC, Bool, Bytes, Int, Str
+from app.net.identity import certificate_fingerprint
+from app.net.peer_session import ChannelOptions, connect, serve
+from app.net.tls import TlsTransport, client_context, verify_pinned
+from app.workflows import jobs
+from app.workflows.peering import audit_heads
+from app.workflows.peering import peers
+from app.workflows.session import Session
+from app.workflows.tasks import NullTask, Task
+from app.workflows.peering.transcript import TranscriptChannel
+
+log = logging.getLogger(__name__)
+
+AUDIT_HEAD, PING, PONG = "lianmo.audit_head", "lianmo.ping", "lianmo.pong"
+JOB_PROPOSE, JOB_DECISION = "lianmo.job_propose", "lianmo.job_decision"
+JOB_START, JOB_END = "lianmo.job_start", "lianmo.job_end"
+_JOB_ID = Str(max_len=36, min_len=36)
+DEFAULT_CODEC.register(AUDIT_HEAD, 1, {
+    "workspace": Str(max_len=36, min_len=36), "seq": Int(0, 2 ** 62),
+    "head": Str(max_len=64, min_len=64), "signature": Bytes(max_len=160),
+    "seen_your_seq": Int(-1, 2 ** 62)})
+DEFAULT_CODEC.register(PING, 1, {"nonce": Bytes(size=16)})
+DEFAULT_CODEC.register(PONG, 1, {"nonce": Bytes(size=16)})
+DEFAULT_CODEC.register(JOB_PROPOSE, 1, {"job_id": _JOB_ID, "type": Str(max_len=32, min_len=1),
+                                        "params": Str(max_len=65536)})
+DEFAULT_CODEC.register(JOB_DECISION, 1, {"job_id": _JOB_ID, "approved": Bool(),
+                                         "reason": Str(max_len=500)})
+DEFAULT_CODEC.register(JOB_START, 1, {"job_id": _JOB_ID})
+DEFAULT_CODEC.register(JOB_END, 1, {"job_id": _JOB_ID, "ok": Bool(),
+                                    "transcript_hash": Str(max_len=64), "error": Str(max_len=500)})
+
+# job type -> "module:function"; each runner(workspace, job, channel, initiator, task) -> result dict
+RUNNERS = {
+    "alignment": "app.workflows.alignment:run_alignment_job",
+    "training": "app.workflows.training:run_training_job",
+    "scoring": "app.workflows.training:run_scoring_job",
+    "evaluation_share": "app.workflows.campaign:run_evaluation_share_job",
+}
+
+
+def _runner(job_type: str):
+    target = RUNNERS.get(job_type)
+    if target is None:
+        raise JobRefused(f"This version cannot run {job_type} jobs.")
+    module, name = target.split(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def fetch_certificate(host: str, port: int, identity, pinned: bytes, timeout: float = 10.0) -> bytes:
+    """The peer's certificate, checked against the pin. Works before the peer trusts us: a TLS 1.3
+    server shows its certificate before it judges ours."""
+    try:
+        sock = socket.create_connection((host, port), timeout=timeout)
+    except OSError as exc:
+        raise PeerError(f"Could not reach the peer at {host}:{port}.") from exc
+    transport = TlsTransport(sock, client_context(identity.cert_pem, identity.key_pem),
+                             server_side=False)
+    try:
+        transport.handshake(timeout)
+        der = transport.peer_certificate()
+        verify_pinned(der, [pinned])
+        return ssl.DER_cert_to_PEM_cert(der).encode("ascii")
+    finally:
+        transport.close()
+
+
+def store_certificate(workspace, peer_name: str, cert_pem: bytes) -> None:
+    """Keep the pinned peer's certificate; it must match the pinned fingerprint."""
+    peer = peers.get_peer(workspace, peer_name)
+    if certificate_fingerprint(cert_pem) != peer["fingerprint_bytes"]:
+        raise UserFacingError("That certificate does not match the pinned fingerprint of "
+                              f"'{peer_name}'; it was not stored.")
+    workspace.db.execute("UPDATE peers SET cert_pem = ? WHERE name = ?", (cert_pem, peer_name))
+
+
+class PeerService:
+    """Listener plus outgoing sessions for one workspace, acting as the signed-in user."""
+
+    def __init__(self, session: Session, host: str = "127.0.0.1", port: int = 0,
+                 decision_timeout: float = 600.0, options: ChannelOptions = ChannelOptions()):
+        self.session = session
+        self.workspace = session.workspace
+        self.identity = peers.identity(self.workspace)
+        self.host, self.port = host, port
+        self.decision_timeout = decision_timeout
+        self.options = options
+        self.listener = None
+        self.warnings: list[str] = []
+        self._lock = threading.Lock()
+
+    # -- listener --------------------------------------------------------------------------------
+    def start(self) -> int:
+        certs = self._trusted_certs()
+        self._trusted = set(certs)
+        self.listener = serve(self.host, self.port, self.identity, certs,
+                              self._on_session, party_name=self.workspace.party_name,
+                              options=self.options)
+        self.port = self.listener.port
+        self._stopping = threading.Event()
+        threading.Thread(target=self._watch_pins, name="lianmo-pins", daemon=True).start()
+        return self.port
+
+    def stop(self) -> None:
+        if self.listener is not None:
+            self._stopping.set()
+            self.listener.stop()
+            self.listener = None
+
+    def _watch_pins(self) -> None:
+        """Trust certificates learned by other processes (e.g. ``peer add`` while we serve)."""
+        while not self._stopping.wait(1.0):
+            try:
+                for cert in set(self._trusted_certs()) - self._trusted:
+                    self.listener.trust(cert)
+                    self._trusted.add(cert)
+            except Exception:  # a closed workspace or listener ends the watch
+                return
+
+    def _trusted_certs(self) -> list[bytes]:
+        rows = self.workspace.db.query("SELECT cert_pem FROM peers WHERE cert_pem IS NOT NULL")
+        return [bytes(r[0]) for r in rows]
+
+    # -- outgoing --------------------------------------------------------------------------------
+    def learn_certificate(self, peer_name: str) -> bytes:
+        """Fetch and store the pinned peer's certificate (needed for it to connect to us)."""
+        peer = peers.get_peer(self.workspace, peer_name)
+        host, port = peers.parse_address(peer["address"])
+        cert = fetch_certificate(host, port, self.identity, peer["fingerprint_bytes"])
+        self.accept_certificate(peer_name, cert)
+        return cert
+
+    def accept_certificate(self, peer_name: str, cert_pem: bytes) -> None:
+        """Store a pinned peer's certificate (fetched, or handed over as a file) and trust it now."""
+        store_certificate(self.workspace, peer_name, cert_pem)
+        if self.listener is not None:
+            self.listener.trust(cert_pem)
+            self._trusted.add(cert_pem)
+
+    def connect(self, peer_name: str, timeout: float = 10.0):
+        """A verified session to a pinned peer with audit heads exchanged."""
+        peer = peers.get_peer(self.workspace, peer_name)
+        if not self.workspace.db.query("SELECT 1 FROM peers WHERE name = ? AND cert_pem IS NOT NULL",
+                                       (peer_name,)):
+            self.learn_certificate(peer_name)
+        host, port = peers.parse_address(peer["address"])
+        channel = connect(host, port, self.identity, peer["fingerprint_bytes"],
+                          party_name=self.workspace.party_name, timeout=timeout, options=self.options)
+        try:
+            self._exchange_heads(channel, peer_name)
+        except BaseException:
+            channel.close()
+            raise
+        return channel
+
+    def check(self, peer_name: str) -> dict:
+        """Connect, ping, and report what a person needs to trust the link."""
+        started = time.perf_counter()
+        with self.connect(peer_name) as channel:
+            connected = time.perf_counter() - started
+            nonce = secrets.token_bytes(16)
+            t0 = time.perf_counter()
+            channel.send(PING, {"nonce": nonce})
+            msg_type, body = channel.recv(timeout=10)
+            if msg_type != PONG or body["nonce"] != nonce:
+                raise RemoteProtocolError("The peer answered the ping with something else.")
+            rtt = time.perf_counter() - t0
+            return {"peer": peer_name, "party_name": channel.peer_name,
+                    "protocol_version": channel.version, "rtt_ms": round(rtt * 1000, 2),
+                    "connect_ms": round(connected * 1000, 1), "session_id": channel.session_id.hex(),
+                    "warnings": list(self.warnings)}
+
+    def propose(self, job_type: str, peer_name: str, params: dict,
+                wait: float | None = None) -> jobs.Job:
+        """Propose a job and wait for the peer's decision (its users decide in their own app)."""
+        job = jobs.propose(self.session, job_type, peer_name, params)
+        with self.connect(peer_name) as channel:
+            channel.send(JOB_PROPOSE, {"job_id": job.id, "type": job_type,
+                                       "params": json.dumps(params, sort_keys=True)})
+            try:
+                msg_type, body = channel.recv(timeout=wait or self.decision_timeout)
+            except ReceiveTimeout:
+                return jobs.get(self.workspace, job.id)  # still proposed; decision comes later
+            _expect(msg_type, JOB_DECISION, body, job.id)
+        return jobs.record_remote_decision(self.workspace, job.id, body["approved"], body["reason"])
+
+    def run(self, job_id: str, task: Task | None = None) -> jobs.Job:
+        """Run (or resume) an approved job we proposed, across the link."""
+        task = task or NullTask()
+        job = jobs.require_runnable(self.workspace, job_id)
+        with self.connect(job.peer) as channel:
+            channel.send(JOB_START, {"job_id": job.id})
+            return self._run_job(job, channel, initiator=True, task=task)
+
+    # -- the job run, both sides -------------------------------------------------------------------
+    def _run_job(self, job: jobs.Job, channel, initiator: bool, task: Task) -> jobs.Job:
+        if job.state != "running":
+            jobs.transition(self.workspace, job.id, "running", actor=self.session.user.name)
+        transcript = TranscriptChannel(channel, initiator)
+        try:
+            result = _runner(job.type)(self.workspace, job, transcript, initiator, task)
+        except LianmoError as exc:
+            jobs.transition(self.workspace, job.id, "failed", error=str(exc)[:500])
+            raise
+        except BaseException as exc:
+            log.exception("job %s failed", job.id)
+            jobs.transition(self.workspace, job.id, "failed", error=type(exc).__name__)
+            raise
+        digest = transcript.transcript_hash()
+        channel.send(JOB_END, {"job_id": job.id, "ok": True, "transcript_hash": digest, "error": ""})
+        msg_type, body = channel.recv(timeout=60)
+        _expect(msg_type, JOB_END, body, job.id)
+        if body["transcript_hash"] != digest:
+            jobs.transition(self.workspace, job.id, "failed",
+                            error="the two parties saw different transcripts")
+            raise RemoteProtocolError("job_end.transcript_hash: the two parties saw different "
+                                      "transcripts; the result was discarded.")
+        return jobs.transition(self.workspace, job.id, "finished", transcript_hash=digest,
+                               result=result)
+
+    # -- incoming --------------------------------------------------------------------------------
+    def _on_session(self, channel) -> None:
+        peer = peers.find_peer_by_fingerprint(self.workspace, channel.peer_fingerprint)
+        if peer is None:  # trusted at the TLS layer but unpinned since: refuse
+            channel.close()
+            return
+        try:
+            self._exchange_heads(channel, peer["name"])
+            self._serve_conversation(channel, peer["name"])
+        except LianmoError as exc:
+            log.warning("session with %s ended: %s", peer["name"], exc)
+        finally:
+            channel.close()
+
+    def _serve_conversation(self, channel, peer_name: str) -> None:
+        while True:
+            try:
+                msg_type, body = channel.recv(timeout=None)
+            except PeerError:
+                return  # the peer hung up
+            if msg_type == PING:
+                channel.send(PONG, body)
+            elif msg_type == JOB_PROPOSE:
+                self._answer_proposal(channel, peer_name, body)
+            elif msg_type == JOB_START:
+                job = jobs.require_runnable(self.workspace, body["job_id"])
+                if job.peer != peer_name:
+                    raise RemoteProtocolError("job_start.job_id: not a job with this peer")
+                self._run_job(job, channel, initiator=False, task=NullTask())
+            else:
+                raise RemoteProtocolError(f"{msg_type}: not expected here")
+
+    def _answer_proposal(self, channel, peer_name: str, body: dict) -> None:
+        params = _parse_params(body["params"])
+        try:
+            job = jobs.receive_proposal(self.workspace, peer_name, body["job_id"], body["type"], params)
+        except JobRefused as exc:
+            channel.send(JOB_DECISION, {"job_id": body["job_id"], "approved": False,
+                                        "reason": str(exc)[:500]})
+            return
+        deadline = time.monotonic() + self.decision_timeout
+        while job.state == "proposed" and time.monotonic() < deadline and not channel.closed:
+            time.sleep(0.2)
+            job = jobs.get(self.workspace, job.id)
+        if job.state != "proposed":
+            channel.send(JOB_DECISION, {"job_id": job.id, "approved": job.state == "approved",
+                                        "reason": (job.reason or "")[:500]})
+
+    # -- audit heads -----------------------------------------------------------------------------
+    def _exchange_heads(self, channel, peer_name: str) -> None:
+        seen = self.workspace.db.query("SELECT their_seq FROM peer_heads WHERE peer = ? "
+                                       "ORDER BY id DESC LIMIT 1", (peer_name,))
+        mine = audit_heads.sign_head(self.workspace, self.identity.key_pem, channel.session_id)
+        channel.send(AUDIT_HEAD, {**mine, "seen_your_seq": seen[0][0] if seen else -1})
+        msg_type, body = channel.recv(timeout=30)
+        if msg_type != AUDIT_HEAD:
+            raise RemoteProtocolError(f"{msg_type}: expected the peer's audit head first")
+        cert = self.workspace.db.query("SELECT cert_pem FROM peers WHERE name = ?", (peer_name,))
+        if cert and cert[0][0]:
+            audit_heads.verify_head(body, bytes(cert[0][0]), channel.session_id)
+        warning = audit_heads.record_peer_head(self.workspace, peer_name, body)
+        own_seq = self.workspace.audit.head()[0]
+        if body["seen_your_seq"] > own_seq:
+            warning = (f"The peer '{peer_name}' has seen {body['seen_your_seq']} entries in our "
+                       f"audit chain, but it now has {own_seq}: this workspace was rolled back.")
+            self.workspace.audit.append(self.session.user.name, "audit.rollback_detected",
+                                        {"peer": peer_name}, {})
+        if warning:
+            log.warning("%s", warning)
+            self.warnings.append(warning)
+        peers.mark_seen(self.workspace, peer_name, channel.peer_name or "")
+
+
+def _expect(msg_type: str, wanted: str, body: dict, job_id: str) -> None:
+    if msg_type != wanted:
+        raise RemoteProtocolError(f"{msg_type}: expected {wanted}")
+    if body.get("job_id") != job_id:
+        raise RemoteProtocolError(f"{wanted}.job_id: answers a different job")
+
+
+def _parse_params(text: str) -> dict:
+    """Job parameters travel as JSON text: a flat object of scalars (shown to the approver)."""
+    try:
+        params = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise RemoteProtocolError("job_propose.params: not valid JSON") from exc
+    if not isinstance(params, dict) or not all(
+            isinstance(k, str) and (v is None or isinstance(v, (str, int, float, bool)))
+            for k, v in params.items()):
+        raise RemoteProtocolError("job_propose.params: must be an object of plain values")
+    return params
+
+
+__all__ = ["PeerService", "fetch_certificate", "RUNNERS", "UserFacingError"]

@@ -1,0 +1,54 @@
+"""Where plans get their scores: the stored scored populations, and how their scores are spread.
+
+The Segments page (and anything else choosing a score source) lists the rows of the ``scores``
+table written by ``plans.store_population`` (docs/plans.md, store layout) and summarises one
+population's scores as a histogram and a decile table. The summaries use the deciles of
+``plans.prepare_population``, so the table matches the deciles the rules select on.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+
+from app.errors import PermissionDenied
+from app.workflows.plans.build import Prepared
+from app.workflows.session import Session
+
+
+def list_score_sources(session: Session) -> list[dict]:
+    """Models with a stored scored population, newest first: id, size, branches, custom columns."""
+    if not (session.can("plan.create") or session.can("score.run")):
+        raise PermissionDenied(f"'{session.user.name}' may not choose score sources.")
+    rows = session.workspace.db.query(
+        "SELECT model_id, n, branches, custom, created_at FROM scores "
+        "ORDER BY created_at DESC, model_id")
+    return [{"model_id": model_id, "n": int(n), "branches": len(json.loads(branches)),
+             "custom_columns": sorted(json.loads(custom)), "created_at": created_at}
+            for model_id, n, branches, custom, created_at in rows]
+
+
+def score_histogram(score: np.ndarray, bins: int = 20) -> tuple[np.ndarray, np.ndarray]:
+    """Counts and bin edges over [min, max] of the scores (one bin when all scores are equal)."""
+    if len(score) == 0:
+        return np.zeros(0, np.int64), np.zeros(1)
+    low, high = float(score.min()), float(score.max())
+    if high <= low:
+        return np.array([len(score)], np.int64), np.array([low, high])
+    counts, edges = np.histogram(score, bins=bins, range=(low, high))
+    return counts.astype(np.int64), edges
+
+
+def decile_table(prep: Prepared) -> list[dict]:
+    """Per decile (1 = top 10 % by score): count, mean, min and max score."""
+    score = prep.pop.score
+    out = []
+    for d in range(1, 11):
+        values = score[prep.decile == d]
+        if len(values) == 0:
+            out.append({"decile": d, "count": 0, "mean": None, "min": None, "max": None})
+            continue
+        out.append({"decile": d, "count": int(len(values)), "mean": float(values.mean()),
+                    "min": float(values.min()), "max": float(values.max())})
+    return out

@@ -1,0 +1,5 @@
+"""Rehearsal: the whole two-party pipeline on one machine over real loopback TLS."""
+
+from app.workflows.rehearsal.run import (  # noqa: F401
+    PEER, RehearsalOptions, holdout_metrics, rehearse, run_job, run_pipeline,
+)

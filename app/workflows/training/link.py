@@ -1,0 +1,129 @@
+"""What training and scoring jobs share: their two wire messages and the agreed aligned rows.
+
+SecureBoost encodes and validates its own messages (app/protocols/secureboost/messages.py); on the
+peer link they travel as opaque byte strings in ``secureboost.msg`` frames (chunked: one protocol
+message can exceed one frame). Before either job, each side sends its keep-mask over the alignment
+positions (consent re-checked now, see alignment_store.usable_rows) and both use the positions both
+still keep, in alignment order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+import numpy as np
+
+from app.errors import RemoteProtocolError, UserFacingError, ValidationError
+from app.net.codec import DEFAULT_CODEC, Bool, Bytes, Str
+from app.protocols.secureboost import messages as sbm
+from app.workflows.alignment import store as alignment_store
+from app.workflows.data_import import EligibleData, load_eligible_in
+
+KEEP, SB = "secureboost.keep", "secureboost.msg"
+CHUNK = 16 * 1024 * 1024          # one frame's worth of protocol bytes (frames are <= 64 MiB)
+MAX_MASK = 32 * 1024 * 1024       # 256 million alignment positions
+PEER_WAIT = 3600.0                # seconds a party may compute before the other gives up
+DEFAULT_CODEC.register(KEEP, 1, {"alignment_id": Str(max_len=64), "mask": Bytes(max_len=MAX_MASK)})
+DEFAULT_CODEC.register(SB, 1, {"data": Bytes(max_len=CHUNK), "more": Bool()})
+
+
+# -- SecureBoost bytes over the link --------------------------------------------------------------
+def send_sb(channel, data: bytes) -> None:
+    for start in range(0, max(len(data), 1), CHUNK):
+        part = data[start:start + CHUNK]
+        channel.send(SB, {"data": part, "more": start + CHUNK < len(data)})
+
+
+def recv_sb(channel, timeout: float = PEER_WAIT) -> bytes:
+    parts, size = [], 0
+    while True:
+        msg_type, body = channel.recv(timeout=timeout)
+        if msg_type != SB:
+            raise RemoteProtocolError(f"{msg_type}: expected a training message")
+        parts.append(body["data"])
+        size += len(body["data"])
+        if size > sbm.MAX_MESSAGE_BYTES:
+            raise RemoteProtocolError("secureboost.msg: the message is too large")
+        if not body["more"]:
+            return b"".join(parts)
+
+
+class PartnerOverLink:
+    """Stands in for ``FeatureParty.score`` in driver.federated_scores: asks the peer instead."""
+
+    def __init__(self, channel) -> None:
+        self.channel = channel
+
+    def score(self, request: bytes, _bins) -> bytes:
+        send_sb(self.channel, request)
+        return recv_sb(self.channel)
+
+
+# -- the agreed rows ------------------------------------------------------------------------------
+@dataclass
+class AlignedRows:
+    """Our eligible data and, for every position both parties keep, our row in it."""
+
+    record: alignment_store.AlignmentRecord
+    eligible: EligibleData
+    both: np.ndarray      # bool over alignment positions: kept by both parties
+    rows: np.ndarray      # rows into ``eligible`` for each position in ``both``, in order
+    digest: str           # names this exact row set (checkpoints are reused only for it)
+
+    @property
+    def n(self) -> int:
+        return len(self.rows)
+
+
+def agree_rows(workspace, channel, initiator: bool, alignment_id: str, peer: str,
+               need_label: bool = False, label_source=None) -> AlignedRows:
+    """Load eligible data now, exchange keep-masks, keep what both keep.
+
+    ``need_label``: the label party also drops positions without a known label (training); the
+    partner then learns only "not usable at the bank", never why. ``label_source(eligible)``
+    replaces the dataset's labels (retraining on campaign outcomes).
+    """
+    record = alignment_store.get_alignment(workspace, alignment_id)
+    if record.peer != peer:
+        raise UserFacingError("That alignment was made with a different peer.")
+    eligible = workspace.db.run(load_eligible_in, record.dataset)
+    if label_source is not None:  # e.g. labels built from a campaign's outcomes
+        eligible.label = label_source(eligible)
+    keep, rows = alignment_store.usable_rows(workspace, alignment_id, eligible)
+    at = np.full(record.size, -1, dtype=np.int64)
+    at[keep] = rows
+    if need_label:
+        if eligible.label is None:
+            raise ValidationError("The aligned dataset has no label column.")
+        keep = keep & (at >= 0) & (eligible.label[np.maximum(at, 0)] >= 0)
+    mine = {"alignment_id": alignment_id, "mask": alignment_store.pack_mask(keep)}
+    if initiator:
+        channel.send(KEEP, mine)
+        theirs = _recv_keep(channel)
+    else:
+        theirs = _recv_keep(channel)
+        channel.send(KEEP, mine)
+    if theirs["alignment_id"] != alignment_id:
+        raise RemoteProtocolError("secureboost.keep.alignment_id: a different alignment")
+    both = keep & alignment_store.unpack_mask(theirs["mask"], record.size)
+    digest = hashlib.sha256(alignment_id.encode() + b"\0" + alignment_store.pack_mask(both)).hexdigest()
+    return AlignedRows(record, eligible, both, at[both], digest)
+
+
+def _recv_keep(channel) -> dict:
+    msg_type, body = channel.recv(timeout=PEER_WAIT)
+    if msg_type != KEEP:
+        raise RemoteProtocolError(f"{msg_type}: expected the peer's keep-mask")
+    return body
+
+
+# -- our own feature columns ------------------------------------------------------------------------
+def feature_columns(workspace, eligible: EligibleData, rows: np.ndarray | None = None
+                    ) -> tuple[dict[str, np.ndarray], set[str]]:
+    """Column name -> values (of ``rows``), and which columns are categorical codes."""
+    types = dict(workspace.db.query("SELECT name, type FROM dataset_columns WHERE dataset = ? "
+                                    "AND role = 'feature'", (eligible.dataset,)))
+    data = eligible.features if rows is None else eligible.features[rows]
+    columns = {name: data[:, j] for j, name in enumerate(eligible.feature_names)}
+    return columns, {n for n in eligible.feature_names if types.get(n) == "categorical"}

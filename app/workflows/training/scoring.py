@@ -1,0 +1,110 @@
+"""The scoring job: every eligible bank customer gets a score the campaign plans can use.
+
+Job parameter ``model``: the federated model id (= the training job id, the same on both sides).
+Both parties agree the aligned rows again (consent re-checked now); the partner sends its split
+decisions for those rows as bits (``FeatureParty.score``) and the bank combines them into
+probabilities. Eligible bank customers outside the agreed rows get the label-only model's score.
+The bank stores the population in the layout plans read (plans/population.py); the partner stores
+nothing but the count in the job result.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from app.data.idmatch import positions
+from app.errors import UserFacingError
+from app.protocols.secureboost.driver import federated_scores
+from app.protocols.secureboost.feature_party import FeatureParty
+from app.protocols.secureboost.gradients import sigmoid
+from app.protocols.secureboost.model import FeatureModel, LabelModel
+from app.protocols.secureboost.params import TrainParams
+from app.store.arrays import load_array
+from app.store.workspace import now_iso
+from app.workflows import jobs
+from app.workflows.training import store as training_store
+from app.workflows.data_import import EligibleData, _array_to_ids
+from app.workflows.plans.population import (FEDERATED, LABEL_ONLY, ScoredPopulation,
+                                           build_population, save_population)
+from app.workflows.training.link import (PartnerOverLink, agree_rows, feature_columns, recv_sb,
+                                         send_sb)
+
+NO_BRANCH = "UNASSIGNED"
+
+
+def run_scoring_job(workspace, job, channel, initiator: bool, task) -> dict:
+    model_id = job.params.get("model")
+    if not isinstance(model_id, str) or not model_id:
+        raise UserFacingError("The scoring job names no model.")
+    record, plain = training_store.get_model(workspace, model_id)
+    if record.kind != "federated":
+        raise UserFacingError("Only a federated model is scored with the partner.")
+    # Scoring may target another alignment than the one trained on (new customers, a hold-out):
+    # the same feature columns, aligned with the same peer.
+    alignment_id = job.params.get("alignment_id") or record.alignment_id
+    if not isinstance(alignment_id, str):
+        raise UserFacingError("The scoring job names an invalid alignment.")
+    rows = agree_rows(workspace, channel, initiator, alignment_id, job.peer)
+    jobs.report_progress(workspace, job.id, 0, 1, "scoring")
+    if record.half == "label":
+        result = _score_label(workspace, job, channel, model_id, plain, rows)
+    else:
+        result = _score_feature(workspace, channel, record, plain, rows)
+    jobs.report_progress(workspace, job.id, 1, 1, "scored")
+    task.progress(1, 1, "scored")
+    return result
+
+
+def _score_label(workspace, job, channel, model_id: str, plain: dict, rows) -> dict:
+    model = LabelModel.from_plain(plain)
+    baseline = LabelModel.from_plain(training_store.get_model(workspace,
+                                                              training_store.label_only_id(model_id))[1])
+    elig = rows.eligible
+    columns, _ = feature_columns(workspace, elig)
+    score = sigmoid(baseline.margin(baseline.binning.transform(columns), None))
+    source = np.full(len(elig.ids), LABEL_ONLY, dtype=np.uint8)
+    own_bins = model.binning.transform({k: v[rows.rows] for k, v in columns.items()})
+    score[rows.rows] = federated_scores(model, own_bins, PartnerOverLink(channel), None)
+    source[rows.rows] = FEDERATED
+    pop = population(workspace, elig, score, source)
+
+    def write(conn):
+        save_population(conn, model_id, pop, now_iso())
+        workspace.audit.append_in(conn, "system", "scores.store", {"model": model_id, "job": job.id},
+                                  {"n": len(pop)})
+    workspace.db.transaction(write)
+    return {"role": "label", "model_id": model_id, "scored": len(pop),
+            "federated": int((source == FEDERATED).sum()),
+            "label_only": int((source == LABEL_ONLY).sum())}
+
+
+def _score_feature(workspace, channel, record, plain: dict, rows) -> dict:
+    model = FeatureModel.from_plain(plain)
+    columns, _ = feature_columns(workspace, rows.eligible, rows.rows)
+    bins = model.binning.transform(columns)
+    party = FeatureParty(TrainParams.from_dict(record.params), bins, model.binning)
+    party.model = model
+    send_sb(channel, party.score(recv_sb(channel), bins))
+    return {"role": "feature", "rows_scored": rows.n}
+
+
+def population(workspace, elig: EligibleData, score: np.ndarray, source: np.ndarray) -> ScoredPopulation:
+    """Plan input: customer key = the row of the stored dataset, flags from the bank's data."""
+    stored = workspace.db.run(lambda conn: _array_to_ids(load_array(conn, f"data/{elig.dataset}/ids")))
+    key = positions(stored, elig.ids)  # eligible customers are all stored rows
+    n = len(elig.ids)
+    branches = list(elig.branches)
+    codes = (np.asarray(elig.branch, dtype=np.int32).copy() if elig.branch is not None
+             else np.full(n, -1, np.int32))
+    if (codes < 0).any():  # a plan needs a branch for everyone: unknown ones share one code
+        branches.append(NO_BRANCH)
+        codes[codes < 0] = len(branches) - 1
+
+    def flag(name: str) -> np.ndarray:
+        values = elig.contact.get(name)
+        return np.zeros(n, bool) if values is None else np.asarray(values) == 1
+    return build_population(key, score, source, codes, branches=tuple(branches),
+                            already_bound=flag("already_bound"), opted_out=flag("opted_out"),
+                            app_active_30d=flag("app_active_30d"),
+                            branch_visit_recent=flag("branch_visit_recent"),
+                            consent_ok=np.ones(n, bool), ids=elig.ids, id_type=elig.id_type)

@@ -1,0 +1,356 @@
+"""The training job: SecureBoost between the bank (label party) and the partner (feature party).
+
+Runner contract (app/workflows/peering/link.py): ``run_training_job(workspace, job, channel, initiator,
+task) -> dict``; each side takes its role from ``workspace.role``. Flow (docs/training.md): agree
+the rows (keep-masks), bin own features, run the protocol tree by tree with a checkpoint after each
+tree (a failed job re-run with ``PeerService.run`` resumes there), score the training rows once for
+the report, store the model halves. The label party also trains the label-only model on the same
+rows and keeps the report; the feature party stores its half and counts only.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from dataclasses import fields
+
+import numpy as np
+
+from app.crypto.obfuscation import encryption_exponent_bits
+from app.errors import (JobRefused, LocalProtocolError, PermissionDenied, UserFacingError,
+                        ValidationError)
+from app.protocols.secureboost import messages as sbm
+from app.protocols.secureboost import metrics
+from app.protocols.secureboost.binning import Binning, fit_binning
+from app.protocols.secureboost.driver import federated_scores
+from app.protocols.secureboost.estimate import estimate_duration, measure_costs
+from app.protocols.secureboost.feature_party import FeatureParty
+from app.protocols.secureboost.gradients import sigmoid
+from app.protocols.secureboost.label_party import LabelParty
+from app.protocols.secureboost.model import LabelModel
+from app.protocols.secureboost.params import TrainParams
+from app.protocols.secureboost.report import label_only_model
+from app.store.workspace import now_iso
+from app.workflows import jobs
+from app.workflows.training import store as training_store
+from app.workflows.alignment.store import get_alignment, usable_rows
+from app.workflows.data_import import load_eligible
+from app.workflows.training.scoring import run_scoring_job  # noqa: F401  (the RUNNERS entry for scoring)
+from app.workflows.training.link import (AlignedRows, PartnerOverLink, agree_rows, feature_columns,
+                                         recv_sb, send_sb)
+from app.workflows.training.store import ModelRecord, label_only_id
+
+MIN_KEY_BITS = 2048
+_FIELDS = {f.name: type(f.default) for f in fields(TrainParams)}
+_FEATURE_IN = frozenset({"setup", "tree_start", "level", "tree_done", "finish"})
+
+
+# -- parameters -----------------------------------------------------------------------------------
+def job_params(alignment_id: str, params: TrainParams) -> dict:
+    """The flat JSON object both parties approve: the alignment plus every hyper-parameter."""
+    if params.key_bits < MIN_KEY_BITS:
+        raise ValidationError(f"Training needs keys of at least {MIN_KEY_BITS} bits.")
+    return {"alignment_id": alignment_id, **params.to_dict()}
+
+
+def train_params(values: dict) -> TrainParams:
+    """TrainParams from approved job parameters (types checked, keys below 2048 bits refused)."""
+    chosen = {}
+    for name, kind in _FIELDS.items():
+        if name not in values:
+            continue
+        v = values[name]
+        ok = isinstance(v, bool) if kind is bool else (
+            isinstance(v, (int, float)) and not isinstance(v, bool) and (kind is float or v == int(v)))
+        if not ok:
+            raise ValidationError(f"The training parameter {name} has the wrong type.")
+        chosen[name] = kind(v)
+    params = TrainParams(**chosen)
+    if params.key_bits < MIN_KEY_BITS:
+        raise ValidationError(f"Training needs keys of at least {MIN_KEY_BITS} bits.")
+    return params
+
+
+# -- the runner -------------------------------------------------------------------------------------
+def run_training_job(workspace, job, channel, initiator: bool, task) -> dict:
+    alignment_id = job.params.get("alignment_id")
+    if not isinstance(alignment_id, str) or not alignment_id:
+        raise ValidationError("The training job names no alignment.")
+    params = train_params(job.params)
+    training_store.drop_finished_checkpoints(workspace)
+    if workspace.role == "label":
+        return _train_label(workspace, job, channel, initiator, task, params, alignment_id)
+    if workspace.role == "feature":
+        return _train_feature(workspace, job, channel, initiator, task, params, alignment_id)
+    raise UserFacingError("This workspace has no party role for training.")
+
+
+def _between_trees(workspace, job, task, params: TrainParams, done: int, digest: str,
+                   state: dict) -> None:
+    """Checkpoint, progress, cooperative cancel and the kill switch, at every tree boundary."""
+    training_store.save_checkpoint(workspace, job.id, done, digest, state)
+    message = f"tree {done} of {params.n_trees}"
+    jobs.report_progress(workspace, job.id, done, params.n_trees, message)
+    task.progress(done, params.n_trees, message)  # raises UserCancelled when cancelled
+    if jobs.paused(workspace):
+        raise JobRefused(f"Cross-party work was paused by an administrator after tree {done}; "
+                         "run the job again to resume from there.")
+
+
+# -- retraining on campaign outcomes ----------------------------------------------------------------
+def outcome_labels(workspace, evaluation_id):
+    """Labels from a campaign evaluation instead of the dataset's own label column (or None).
+
+    Refused when the bank dataset was re-imported since the labels were built: the labels are
+    keyed by identifier, but a new version may hold other customers' data under the same key.
+    """
+    if evaluation_id is None:
+        return None
+    if not isinstance(evaluation_id, str):
+        raise ValidationError("The training parameter label_evaluation has the wrong type.")
+    from app.workflows.campaign.retrain import labels_for_ids
+
+    def source(eligible):
+        def body(conn):
+            row = conn.execute("SELECT cl.dataset_version, d.version FROM campaign_labels cl JOIN "
+                               "datasets d ON d.name = cl.dataset WHERE cl.evaluation_id = ?",
+                               (evaluation_id,)).fetchone()
+            if row is None:
+                raise UserFacingError("No labels were built from that campaign evaluation.")
+            if row[0] != row[1]:
+                raise UserFacingError("The bank dataset was re-imported after the campaign labels "
+                                      "were built; build them again from the evaluation.")
+            return labels_for_ids(conn, evaluation_id, eligible.ids)
+        return workspace.db.run(body)
+    return source
+
+
+def retrain_job_params(session, alignment_id: str, evaluation_id: str, params: TrainParams) -> dict:
+    """Parameters of a new training job whose labels are the campaign's outcomes (treated
+    customers: bound within the window = 1, else 0); the partner sees that the labels changed."""
+    from app.workflows.campaign import retrain_proposal_params
+    proposal = retrain_proposal_params(session, evaluation_id)
+    record = get_alignment(session.workspace, alignment_id)
+    if record.dataset != proposal.params["dataset"]:
+        raise UserFacingError("The campaign labels belong to another dataset than the alignment.")
+    return {**job_params(alignment_id, params), "label_evaluation": evaluation_id}
+
+
+def compare_models(session, old_model: str, new_model: str, evaluation_id: str) -> dict:
+    """Both models' scores against the campaign outcomes, on the customers both scored."""
+    from app.workflows.campaign.retrain import labels_for_ids
+    from app.workflows.plans import load_population
+    old = load_population(session.workspace, old_model)
+    new = load_population(session.workspace, new_model)
+    common, i_old, i_new = np.intersect1d(old.ids, new.ids, return_indices=True)
+    labels = session.workspace.db.run(labels_for_ids, evaluation_id, common)
+    known = labels >= 0
+    y = labels[known].astype(float)
+    if known.sum() < 10 or len(np.unique(y)) < 2:
+        raise UserFacingError("Too few customers with campaign outcomes to compare the models.")
+    return {"rows": int(known.sum()), "positives": int(y.sum()),
+            "auc_old": float(metrics.auc(y, old.score[i_old][known])),
+            "auc_new": float(metrics.auc(y, new.score[i_new][known]))}
+
+
+# -- label party ------------------------------------------------------------------------------------
+def _drive(label: LabelParty, channel, reply=None) -> LabelModel:
+    """Run the label party over the link; ``reply(label, channel)`` waits for each answer
+    (default: precompute obfuscators meanwhile)."""
+    reply = reply or _reply_while_precomputing
+    gen = label.protocol()
+    try:
+        request = next(gen)
+        while True:
+            send_sb(channel, request)
+            request = gen.send(reply(label, channel))
+    except StopIteration as done:
+        return done.value
+    finally:
+        if getattr(label, "crypto", None) is not None:
+            try:
+                label.crypto.forget_precomputed()
+            except LocalProtocolError:  # the pool is gone, and its reserves with it
+                pass
+
+
+def _reply_while_precomputing(label: LabelParty, channel) -> bytes:
+    """The partner's reply. Meanwhile our idle workers draw the next tree's obfuscators (they do
+    not depend on data), so on two machines encryption mostly leaves the critical path."""
+    crypto = getattr(label, "crypto", None)
+    if crypto is None:
+        return recv_sb(channel)
+    stop = threading.Event()
+
+    def fill() -> None:
+        try:
+            while not stop.is_set() and crypto.precompute_step():
+                time.sleep(0.001)  # lets another thread of this process take the pool between steps
+        except Exception:  # the main path reports pool failures; this is only a head start
+            return
+
+    helper = threading.Thread(target=fill, name="lianmo-precompute", daemon=True)
+    helper.start()
+    try:
+        return recv_sb(channel)
+    finally:
+        stop.set()
+        helper.join()
+
+
+def _check_rows(rows: AlignedRows, params: TrainParams) -> None:
+    if rows.n < 4 * params.min_leaf_size:
+        raise ValidationError(f"Only {rows.n} aligned customers are usable by both parties now; "
+                              "that is too few to train a model.")
+
+
+def _train_label(workspace, job, channel, initiator, task, params, alignment_id) -> dict:
+    rows = agree_rows(workspace, channel, initiator, alignment_id, job.peer, need_label=True,
+                      label_source=outcome_labels(workspace, job.params.get("label_evaluation")))
+    _check_rows(rows, params)
+    state = training_store.load_checkpoint(workspace, job.id, rows.digest)
+    columns, categorical = feature_columns(workspace, rows.eligible, rows.rows)
+    binning = (Binning.from_dict(state["model"]["binning"]) if state is not None
+               else fit_binning(columns, categorical, params.n_bins))
+    y = rows.eligible.label[rows.rows].astype(np.float64)
+    label = LabelParty(params, y, binning.transform(columns), binning, partner=True, state=state)
+    label.on_tree_done = lambda t: _between_trees(workspace, job, task, params, t + 1, rows.digest,
+                                                  label.checkpoint())
+    model = _drive(label, channel)
+    scores = federated_scores(model, label.bins, PartnerOverLink(channel), None)
+    baseline = label_only_model(label)
+    report = _report(label, model, baseline, scores)
+    common = dict(job_id=job.id, alignment_id=alignment_id, dataset=rows.record.dataset, half="label",
+                  params=params.to_dict(), rows_used=rows.n, created_at=now_iso())
+    federated = ModelRecord(id=job.id, kind="federated", metrics=report, trees=len(model.trees), **common)
+    only = ModelRecord(id=label_only_id(job.id), kind="label_only",
+                       metrics={"label_only": report.get("label_only"),
+                                "validation_rows": report["validation_rows"]},
+                       trees=len(baseline.trees), **common)
+    _store(workspace, job, [(federated, model.to_plain()), (only, baseline.to_plain())])
+    return {"role": "label", "rows_used": rows.n, "trees": len(model.trees),
+            "label_only_trees": len(baseline.trees), "validation_rows": report["validation_rows"],
+            "auc_federated": _auc(report.get("federated")),
+            "auc_label_only": _auc(report.get("label_only")),
+            "model_id": federated.id, "label_only_model_id": only.id}
+
+
+def _report(label: LabelParty, model: LabelModel, baseline: LabelModel, scores: np.ndarray) -> dict:
+    """Validation metrics of both models, importance with partner features anonymised."""
+    valid = label.valid_rows
+    out = {"validation_rows": int(len(valid)), "trees": len(model.trees),
+           "label_only_trees": len(baseline.trees), "importance": model.importance(),
+           "validation_loss": [float(x) for x in label.history],
+           # which Paillier settings protected the gradients (docs/paillier.md)
+           "paillier": {"key_bits": label.p.key_bits,
+                        "encryption_exponent_bits": encryption_exponent_bits(label.p.key_bits)}}
+    if len(valid):
+        y = label.y[valid]
+        out["federated"] = metrics.report(y, np.asarray(scores)[valid])
+        out["label_only"] = metrics.report(y, sigmoid(baseline.margin(label.bins[valid], None)))
+    return out
+
+
+def _auc(part: dict | None) -> float | None:
+    value = (part or {}).get("auc")
+    return None if value is None or math.isnan(value) else round(float(value), 6)
+
+
+def _store(workspace, job, items: list[tuple[ModelRecord, dict]]) -> None:
+    def write(conn):
+        for record, plain in items:
+            training_store.save_model_in(conn, record, plain)
+            workspace.audit.append_in(conn, "system", "model.store",
+                                      {"model": record.id, "job": job.id, "kind": record.kind},
+                                      {"trees": record.trees, "rows": record.rows_used})
+    workspace.db.transaction(write)
+
+
+# -- feature party ------------------------------------------------------------------------------------
+def _train_feature(workspace, job, channel, initiator, task, params, alignment_id) -> dict:
+    rows = agree_rows(workspace, channel, initiator, alignment_id, job.peer)
+    _check_rows(rows, params)
+    columns, categorical = feature_columns(workspace, rows.eligible, rows.rows)
+    data = recv_sb(channel)
+    setup = sbm.decode(data, {"setup"})
+    state = None
+    if setup.start_tree > 0:  # the label party resumes: we need our state at the same tree
+        state = training_store.load_checkpoint(workspace, job.id, rows.digest, setup.start_tree)
+        if state is None:
+            raise UserFacingError(f"The bank resumes training at tree {setup.start_tree}, but this "
+                                  "workspace has no checkpoint for it on the same customers.")
+    binning = (Binning.from_dict(state["model"]["binning"]) if state is not None
+               else fit_binning(columns, categorical, params.n_bins))
+    party = FeatureParty(params, binning.transform(columns), binning, state=state)
+    while True:
+        msg = sbm.decode(data, _FEATURE_IN)
+        reply = party.handle(data)
+        if msg.type == "tree_done":  # checkpoint before the ack: the bank saves after it
+            _between_trees(workspace, job, task, params, msg.tree + 1, rows.digest,
+                           party.checkpoint())
+        send_sb(channel, reply)
+        if msg.type == "finish":
+            n_trees = int(msg.n_trees[0])
+            break
+        data = recv_sb(channel)
+    send_sb(channel, party.score(recv_sb(channel), party.bins))  # scores for the bank's report
+    usage: dict[str, int] = {}
+    for split in party.model.splits.values():
+        name = binning.features[split.feature].name
+        usage[name] = usage.get(name, 0) + 1
+    record = ModelRecord(id=job.id, job_id=job.id, alignment_id=alignment_id,
+                         dataset=rows.record.dataset, kind="federated", half="feature",
+                         params=params.to_dict(), metrics=None, rows_used=rows.n, trees=n_trees,
+                         created_at=now_iso())
+    _store(workspace, job, [(record, party.model.to_plain())])
+    return {"role": "feature", "rows_used": rows.n, "trees": n_trees,
+            "feature_usage": dict(sorted(usage.items(), key=lambda kv: (-kv[1], kv[0])))}
+
+
+# -- before proposing -------------------------------------------------------------------------------
+def estimate_training(session, alignment_id: str, params: TrainParams,
+                      partner_features: int | None = None, costs=None,
+                      sample_rows: int = 4096) -> dict:
+    """Seconds the job should take here, from primitive costs measured on this machine now.
+
+    The other party's feature count is not known before the job; without ``partner_features`` we
+    assume it equals ours (``assumed`` in the result says so).
+    """
+    session.require("train.run")
+    ws = session.workspace
+    record = get_alignment(ws, alignment_id)
+    eligible = load_eligible(session, record.dataset)
+    keep, _ = usable_rows(ws, alignment_id, eligible)
+    own = len(eligible.feature_names)
+    other = own if partner_features is None else int(partner_features)
+    label_f, partner_f = (own, other) if ws.role == "label" else (other, own)
+    costs = costs or measure_costs(params.key_bits, rows=max(256, sample_rows))
+    est = estimate_duration(int(keep.sum()), label_f, partner_f, params.n_trees, params.max_depth,
+                            params.n_bins, params.key_bits, costs, params.first_tree_label_only,
+                            params.valid_fraction)
+    return {**est, "rows": int(keep.sum()), "label_features": label_f,
+            "partner_features": partner_f, "assumed": partner_features is None,
+            "costs": costs.to_dict()}
+
+
+# -- models and reports -------------------------------------------------------------------------------
+def models(session) -> list[dict]:
+    """Stored model halves, newest first (metadata only)."""
+    session.require("data.view")
+    return [{"id": r.id, "job_id": r.job_id, "alignment_id": r.alignment_id, "dataset": r.dataset,
+             "kind": r.kind, "half": r.half, "trees": r.trees, "rows_used": r.rows_used,
+             "created_at": r.created_at, "auc": _auc((r.metrics or {}).get(
+                 "federated" if r.kind == "federated" else "label_only"))}
+            for r in training_store.list_models(session.workspace)]
+
+
+def model_report(session, model_id: str) -> dict:
+    """The training report (label party only: it is computed from labels)."""
+    session.require("data.view")
+    if session.workspace.role != "label":
+        raise PermissionDenied("Metrics are computed from labels and are not available to the "
+                               "feature party.")
+    record, _ = training_store.get_model(session.workspace, model_id)
+    return {"model": record.id, "kind": record.kind, "trees": record.trees,
+            "rows_used": record.rows_used, "params": record.params, **(record.metrics or {})}
