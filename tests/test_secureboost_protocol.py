@@ -211,3 +211,30 @@ def test_feature_party_refuses_a_key_shorter_than_the_job(data):
                    key_n=(2**1023 + 12345).to_bytes(128, "big"), start_tree=0, n_rows=len(y))
     with pytest.raises(RemoteProtocolError, match="key"):
         feature.handle(m.encode(setup))
+
+
+def _posing_as(approved: TrainParams, actual: TrainParams):
+    """A bank that runs ``actual`` but shows the partner the digest of what the partner approved."""
+    def tamper(kind, d):
+        kind_of = msgpack.unpackb(d, raw=False)["type"]
+        if kind == "to_feature" and kind_of == "setup":
+            return _rewrite(d, params_digest=approved.digest())
+        if kind == "to_label" and kind_of == "setup_ack":
+            return _rewrite(d, params_digest=actual.digest())
+        return d
+    return tamper
+
+
+@pytest.mark.parametrize("approved, actual, word", [
+    ({"first_tree_label_only": True}, {"first_tree_label_only": False}, "bank-only"),
+    ({"first_tree_label_only": False, "n_trees": 1, "early_stopping_rounds": 0},
+     {"first_tree_label_only": False, "n_trees": 3, "early_stopping_rounds": 0}, "number of trees"),
+    ({"first_tree_label_only": False, "max_depth": 2}, {"first_tree_label_only": False, "max_depth": 3},
+     "approved depth|left_bits"),  # refused at the first level past the approved depth
+])
+def test_feature_party_enforces_the_approved_parameters_it_can_check(data, approved, actual, word):
+    y, bg, Bg, bh, Bh = data
+    ok, bad = (TrainParams(**{**PARAMS.to_dict(), **x}) for x in (approved, actual))
+    label, feature = LabelParty(bad, y, Bg, bg), FeatureParty(ok, Bh, bh)
+    with pytest.raises(RemoteProtocolError, match=word):
+        _drive_until(label, feature, _posing_as(ok, bad))

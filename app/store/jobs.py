@@ -16,7 +16,7 @@ from app.store.workspace import meta_in, now_iso
 
 COLUMNS = ("id", "type", "peer", "proposer", "params", "state", "local_decision", "remote_decision",
            "decided_by", "reason", "created_at", "updated_at", "progress_done", "progress_total",
-           "progress_message", "transcript_hash", "result", "error")
+           "progress_message", "transcript_hash", "result", "error", "runner")
 PAUSED_KEY = "cross_party_paused"  # the kill switch, a ``meta`` entry ("1" = paused)
 
 
@@ -40,6 +40,7 @@ class Job:
     transcript_hash: str | None
     result: dict | None
     error: str | None
+    runner: str | None = None   # "pid@host" of the process running it (state running only)
 
     @classmethod
     def from_row(cls, row: tuple) -> "Job":
@@ -82,6 +83,17 @@ def update(conn, job_id: str, **fields) -> None:
     sets = {**fields, "updated_at": now_iso()}
     conn.execute(f"UPDATE jobs SET {', '.join(k + ' = ?' for k in sets)} WHERE id = ?",
                  (*sets.values(), job_id))
+
+
+def running(conn) -> list[Job]:
+    rows = conn.execute(f"SELECT {', '.join(COLUMNS)} FROM jobs WHERE state = 'running'")
+    return [Job.from_row(r) for r in rows]
+
+
+def count_pending_from(conn, peer: str) -> int:
+    """Proposals from ``peer`` still waiting for our decision."""
+    return conn.execute("SELECT COUNT(*) FROM jobs WHERE peer = ? AND proposer = 'remote' AND "
+                        "state = 'proposed'", (peer,)).fetchone()[0]
 
 
 def set_progress(conn, job_id: str, done: int, total: int, message: str) -> None:

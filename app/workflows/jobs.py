@@ -3,11 +3,19 @@
 All state changes go through ``TRANSITIONS`` (one table, as in h11), so no code path can move a job
 from, say, proposed straight to running. Each party keeps its own copy of the job; the peer link
 carries proposals and decisions between them.
+
+An approval authorises exactly one run, started by the proposing party, with the approved
+parameters. A run that stopped (failed, paused by the kill switch, or interrupted by a crash) goes
+back to ``proposed``: resuming it is a new decision of the approver, recorded in both audits. A
+job that finished never runs again. So a peer cannot approve-once-run-many with new inputs.
 """
 
 from __future__ import annotations
 
 import importlib
+import json
+import os
+import socket
 import uuid
 
 from app.errors import JobRefused, LocalProtocolError, UserFacingError
@@ -22,14 +30,19 @@ JOB_TYPES = ("alignment", "training", "scoring", "evaluation_share")
 TRANSITIONS: dict[str, frozenset[str]] = {
     "proposed": frozenset({"approved", "rejected", "cancelled"}),
     "approved": frozenset({"running", "cancelled"}),
-    "running": frozenset({"finished", "failed", "cancelled", "paused"}),
-    "paused": frozenset({"running", "cancelled", "failed"}),
+    "running": frozenset({"finished", "failed", "cancelled", "paused", "interrupted"}),
+    # stopped before the end: runs again only after a new decision (resume from the checkpoint)
+    "paused": frozenset({"proposed", "cancelled", "failed"}),
+    "failed": frozenset({"proposed", "cancelled"}),
+    "interrupted": frozenset({"proposed", "cancelled"}),
     "finished": frozenset(),
-    "failed": frozenset({"running"}),  # resume from the last checkpoint
     "rejected": frozenset(),
     "cancelled": frozenset(),
 }
 TERMINAL = frozenset({"finished", "rejected", "cancelled"})
+RESUMABLE = frozenset({"failed", "paused", "interrupted"})
+MAX_PARAMS_BYTES = 8192      # a proposal's parameters: a flat object of a few dozen values
+MAX_PENDING_PER_PEER = 16    # proposals from one peer waiting for our decision
 
 # job type -> "module:function(workspace, job) -> list of problems", run before any approval
 PROPOSAL_CHECKS = {"alignment": "app.workflows.alignment:check_proposal"}
@@ -100,13 +113,19 @@ def receive_proposal(workspace, peer: str, job_id: str, job_type: str, params: d
         raise JobRefused(f"Unknown job type {job_type!r}.")
     probe = Job(job_id, job_type, peer, "remote", params, "proposed", None, "approved", None, None,
                 "", "", 0, 0, "", None, None, None)
+    if len(json.dumps(params, sort_keys=True)) > MAX_PARAMS_BYTES:
+        raise JobRefused("The proposal's parameters are larger than any job needs.")
     pending_problems = proposal_problems(workspace, probe)
 
     def insert(conn):
         _refuse_if_paused(conn)
         existing = job_store.load(conn, job_id)
         if existing is not None:
-            return existing  # a re-sent proposal after a reconnect
+            return _resume_requested(workspace, conn, existing, peer, job_type, params,
+                                     pending_problems)
+        if job_store.count_pending_from(conn, peer) >= MAX_PENDING_PER_PEER:
+            raise JobRefused(f"{MAX_PENDING_PER_PEER} proposals from this peer are already "
+                             "waiting for a decision here.")
         job_store.insert(conn, job_id, job_type, peer, "remote", params, remote_decision="approved")
         workspace.audit.append_in(conn, f"peer:{peer}", "job.proposal_received",
                                   {"job": job_id, "type": job_type}, params)
@@ -116,6 +135,41 @@ def receive_proposal(workspace, peer: str, job_id: str, job_type: str, params: d
             workspace.audit.append_in(conn, "policy", "job.auto_approve", {"job": job_id}, {})
         return _load(conn, job_id)
     return workspace.db.transaction(insert)
+
+
+def _resume_requested(workspace, conn, job: Job, peer: str, job_type: str, params: dict,
+                      problems: list[str]) -> Job:
+    """The peer proposes a job we already know: a re-send, or a request to resume a stopped run."""
+    if job.peer != peer or job.proposer != "remote" or job.type != job_type or job.params != params:
+        raise JobRefused("That job id belongs to another job here; propose a new job.")
+    if job.state not in RESUMABLE:
+        return job  # a re-sent proposal after a reconnect: the answer is the job's state
+    _move(conn, job, "proposed", local_decision=None, decided_by=None, reason=None, error=None)
+    workspace.audit.append_in(conn, f"peer:{peer}", "job.resume_requested",
+                              {"job": job.id, "type": job.type},
+                              {"after": job.state, "progress": job.progress_message})
+    if job_store.auto_approves(conn, job_type) and not problems:
+        _move(conn, _load(conn, job.id), "approved", local_decision="approved",
+              decided_by="policy")
+        workspace.audit.append_in(conn, "policy", "job.auto_approve", {"job": job.id}, {})
+    return _load(conn, job.id)
+
+
+def request_resume(session: Session, job_id: str) -> Job:
+    """Ask the approver again for a job we proposed that stopped: one more run, from its checkpoint."""
+    session.require("jobs.propose")
+
+    def change(conn):
+        job = _load(conn, job_id)
+        if job.proposer != "local":
+            raise UserFacingError(f"Job {job_id} was proposed by the peer; only it can resume it.")
+        if job.state not in RESUMABLE:
+            raise UserFacingError(f"Job {job_id} is {job.state}; only a failed, paused or "
+                                  "interrupted job can be resumed.")
+        _refuse_if_paused(conn)
+        _move(conn, job, "proposed", remote_decision=None, reason=None, error=None)
+        return _load(conn, job_id)
+    return session.audited("job.resume_requested", {"job": job_id}, {}, change)
 
 
 def decide(session: Session, job_id: str, approve: bool, reason: str = "") -> Job:
@@ -179,12 +233,13 @@ def transition(workspace, job_id: str, state: str, actor: str = "system", **fiel
         job = _load(conn, job_id)
         if state == "running":
             _refuse_if_paused(conn)
+            fields["runner"] = _RUNNER
         _move(conn, job, state, **fields)
         objects = {"job": job_id}
         if fields.get("transcript_hash"):
             objects["transcript_hash"] = fields["transcript_hash"]
         workspace.audit.append_in(conn, actor, f"job.{state}", objects,
-                                  {k: v for k, v in fields.items() if k != "result"})
+                                  {k: v for k, v in fields.items() if k not in ("result", "runner")})
         return _load(conn, job_id)
     return workspace.db.transaction(change)
 
@@ -215,9 +270,75 @@ def list_jobs(session: Session, states: tuple[str, ...] | None = None) -> list[J
 
 
 def require_runnable(workspace, job_id: str) -> Job:
+    """A job we may start now: we proposed it and it holds an approval not yet used."""
     job = get(workspace, job_id)
-    if job.state not in ("approved", "failed", "paused", "running"):
-        raise JobRefused(f"Job {job_id} is {job.state}; it needs every party's approval first.")
+    if job.proposer != "local":
+        raise JobRefused(f"Job {job_id} was proposed by the peer; the proposing party starts it.")
+    if job.state in RESUMABLE:
+        raise JobRefused(f"Job {job_id} is {job.state}; resuming it needs the peer's approval "
+                         "again (resume it instead of running it).")
+    if job.state != "approved":
+        raise JobRefused(f"Job {job_id} is {job.state}; an approval allows one run and a job "
+                         "runs only after every party approved it.")
     if paused(workspace):
         raise JobRefused("Cross-party work is paused by an administrator (kill switch).")
     return job
+
+
+def accept_start(workspace, peer: str, job_id: str) -> Job:
+    """The peer starts a run: only of a job it proposed and we approved, and only once."""
+    job = workspace.db.run(job_store.load, job_id)
+    why = None
+    if job is None or job.peer != peer:
+        why = "not a job with this peer"
+    elif job.proposer != "remote":
+        why = "proposed by us; only the proposer starts a job"
+    elif job.state != "approved":
+        why = f"{job.state}; an approval allows one run"
+    elif paused(workspace):
+        why = "cross-party work is paused here (kill switch)"
+    if why is not None:
+        workspace.audit.append(f"peer:{peer}", "job.start_refused", {"job": job_id}, {"why": why})
+        raise JobRefused(f"The peer tried to start job {job_id}: {why}.")
+    return job
+
+
+# -- jobs whose process is gone ----------------------------------------------------------------
+_RUNNER = f"{os.getpid()}@{socket.gethostname()}"
+
+
+def _alive(runner: str | None) -> bool:
+    pid, _, host = (runner or "").partition("@")
+    if not pid.isdigit() or host != socket.gethostname():
+        return False
+    if os.name == "nt":  # signal 0 means CTRL_C_EVENT there: ask the kernel instead
+        import ctypes
+        kernel = ctypes.windll.kernel32
+        handle = kernel.OpenProcess(0x1000, False, int(pid))  # query limited information
+        if not handle:
+            return False
+        code = ctypes.c_ulong()
+        kernel.GetExitCodeProcess(handle, ctypes.byref(code))
+        kernel.CloseHandle(handle)
+        return code.value == 259  # STILL_ACTIVE
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def mark_interrupted(workspace) -> list[str]:
+    """Jobs left ``running`` by a process that is gone become ``interrupted`` (audited), so they
+    show up with their resume action instead of looking busy forever. Called when a workspace
+    is opened."""
+    def change(conn):
+        gone = [j for j in job_store.running(conn) if not _alive(j.runner)]
+        for job in gone:
+            _move(conn, job, "interrupted", error="the process running it stopped")
+            workspace.audit.append_in(conn, "system", "job.interrupted", {"job": job.id},
+                                      {"progress": job.progress_message})
+        return [j.id for j in gone]
+    return workspace.db.transaction(change)

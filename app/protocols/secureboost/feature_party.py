@@ -58,6 +58,11 @@ class FeatureParty:
         self._need_crypto("tree_start")
         m.require(msg.tree == self.next_tree and self._tree is None, "tree_start", "tree", "is out of order")
         t = msg.tree
+        # What the partner approved, it enforces: no more trees, and no partner data in a first
+        # tree that was approved as bank-only.
+        m.require(t < self.p.n_trees, "tree_start", "tree", "exceeds the approved number of trees")
+        m.require(not (t == 0 and self.p.first_tree_label_only), "tree_start", "tree",
+                  "asks for partner features in a first tree approved as bank-only")
         rows = tree_rows(self.train_rows, self.p.row_subsample, self.p.seed, t)
         feats = tree_features(self.bins.shape[1], self.p.col_subsample, self.p.seed, t, 1)
         other = np.setdiff1d(np.arange(self.n_rows), rows, assume_unique=True)
@@ -71,6 +76,7 @@ class FeatureParty:
         st = self._tree
         m.require(st is not None and msg.tree == st["t"], "level", "tree", "is out of order")
         depth, n_slots = msg.depth, 1 << msg.depth
+        m.require(depth < self.p.max_depth, "level", "depth", "exceeds the approved depth")
         for name in ("kinds", "split_ids", "missing_left"):
             m.require(len(msg.fields[name]) == n_slots, "level", name)
         last = depth + 1 >= self.p.max_depth
@@ -139,6 +145,7 @@ class FeatureParty:
         self._tree = None
         if self.crypto is not None:
             self.crypto.drop_tree()
+        m.require(msg.tree < self.p.n_trees, "tree_done", "tree", "exceeds the approved number of trees")
         self.next_tree = msg.tree + 1
         return m.make("ack", tree=msg.tree)
 

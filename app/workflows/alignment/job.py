@@ -29,10 +29,10 @@ import numpy as np
 
 from app.crypto import ristretto
 from app.data.ids import CANON_VERSION
-from app.errors import JobRefused, LianmoError, PeerError, UserCancelled, UserFacingError
+from app.errors import JobRefused, LianmoError, UserCancelled, UserFacingError
 from app.net.codec import DEFAULT_CODEC
 from app.protocols import alignment_messages as m
-from app.protocols.alignment import AlignmentParty, State
+from app.protocols.alignment import AlignmentParty
 from app.protocols.alignment_runner import drive
 from app.workflows import jobs
 from app.workflows.alignment.store import list_alignments, new_record, save_alignment_in
@@ -44,7 +44,6 @@ DEFAULT_CHUNK_SIZE = 4096
 WINDOW = 8
 INLINE_BELOW = 20_000          # both parties' items: below this a pool costs more than it saves
 _PREFIX = m.PROTOCOL + "."
-_LIVE = (State.AWAIT_HELLO, State.EXCHANGE, State.FINISHING)
 
 m.register_with_codec(DEFAULT_CODEC)  # idempotent: the same schemas register harmlessly twice
 
@@ -78,7 +77,8 @@ def choose_dataset(workspace, id_type: str, name: str | None = None) -> tuple[st
 
 
 def propose_alignment(session: Session, service, peer: str, dataset: str | None, id_type: str,
-                      wait: float | None = None, chunk_size: int = DEFAULT_CHUNK_SIZE) -> jobs.Job:
+                      wait: float | None = None, chunk_size: int = DEFAULT_CHUNK_SIZE,
+                      max_items_peer: int | None = None) -> jobs.Job:
     """Propose aligning our dataset with ``peer``'s on ``id_type``; returns the job as decided
     (or still proposed when the peer's users have not decided within ``wait`` seconds)."""
     session.require("align.run")
@@ -86,8 +86,12 @@ def propose_alignment(session: Session, service, peer: str, dataset: str | None,
     if canon != CANON_VERSION:
         raise UserFacingError(f"Dataset '{name}' was imported with ID canonicalisation version "
                               f"{canon}; re-import it (this version uses {CANON_VERSION}).")
+    own = len(session.workspace.db.run(load_eligible_in, name).ids)
+    # The approver sees, and both sides enforce, how many identifiers each side may bring.
     params = {"dataset": name, "id_type": id_type, "canon_version": CANON_VERSION,
-              "result_exposure": RESULT_EXPOSURE, "chunk_size": int(chunk_size)}
+              "result_exposure": RESULT_EXPOSURE, "chunk_size": int(chunk_size),
+              "max_items_proposer": own,
+              "max_items_approver": int(max_items_peer if max_items_peer is not None else m.MAX_ITEMS)}
     problems = check_params(params)
     if problems:
         raise UserFacingError(" ".join(problems))
@@ -107,7 +111,18 @@ def check_params(params: dict) -> list[str]:
         problems.append("The proposal asks for a result exposure this version does not support.")
     if not isinstance(params.get("id_type"), str) or not params["id_type"]:
         problems.append("The proposal does not say which ID type to align.")
+    for key in ("max_items_proposer", "max_items_approver"):
+        cap = params.get(key)
+        if not isinstance(cap, int) or isinstance(cap, bool) or not 1 <= cap <= m.MAX_ITEMS:
+            problems.append("The proposal does not bound how many identifiers each side brings.")
+            break
     return problems
+
+
+def _caps(job: jobs.Job) -> tuple[int, int]:
+    """(our cap, the peer's cap) from the approved parameters."""
+    mine, theirs = job.params["max_items_proposer"], job.params["max_items_approver"]
+    return (mine, theirs) if job.proposer == "local" else (theirs, mine)
 
 
 def check_proposal(workspace, job: jobs.Job) -> list[str]:
@@ -130,14 +145,12 @@ def check_proposal(workspace, job: jobs.Job) -> list[str]:
 
 @dataclass
 class _Run:
-    """A party and the input it aligns; kept in memory across a dropped link (never on disk)."""
+    """A party and the input it aligns."""
     party: AlignmentParty
     ids: np.ndarray
     dataset: str
 
 
-_SUSPENDED: dict[tuple[str, str], _Run] = {}   # (workspace id, job id) -> run to resume
-_SUSPENDED_LOCK = threading.Lock()
 
 
 class _SizedExecutor(Executor):
@@ -197,8 +210,13 @@ def _prepare(workspace, job: jobs.Job) -> _Run:
     eligible = workspace.db.run(load_eligible_in, dataset)   # consent re-checked now
     if eligible.id_type != p["id_type"]:
         raise JobRefused(f"Dataset '{dataset}' does not hold {p['id_type']} IDs.")
+    own_cap, peer_cap = _caps(job)
+    if len(eligible.ids) > own_cap:
+        raise JobRefused(f"Dataset '{dataset}' now has {len(eligible.ids):,} usable identifiers, "
+                         f"more than the {own_cap:,} this job was approved for; propose it again.")
     party = AlignmentParty(workspace.role, eligible.ids.tolist(), job.id, p["id_type"],
-                           str(p["canon_version"]), p["chunk_size"], WINDOW)
+                           str(p["canon_version"]), p["chunk_size"], WINDOW,
+                           max_peer_items=peer_cap)
     return _Run(party, eligible.ids, dataset)
 
 
@@ -220,28 +238,22 @@ def _watchers(workspace, job: jobs.Job, task):
 
 
 def run_alignment_job(workspace, job: jobs.Job, channel, initiator: bool, task) -> dict:
-    """The job runner (link.RUNNERS["alignment"]); returns sizes only."""
-    key = (workspace.id, job.id)
-    with _SUSPENDED_LOCK:
-        run = _SUSPENDED.pop(key, None)
-    if run is None:
-        try:
-            run = _prepare(workspace, job)
-        except LianmoError:
-            try:  # the peer ends with a named error instead of waiting for our hello
-                channel.send(_PREFIX + "abort", {"reason": "internal_error"})
-            except LianmoError:
-                pass
-            raise
-    else:
-        run = _Run(AlignmentParty.resume(run.party.checkpoint()), run.ids, run.dataset)
+    """The job runner; returns sizes only.
+
+    Every run, a resumed one included, starts from the first chunk on both sides: a side that
+    crashed has no resume point, and both sides must agree on where to start without another
+    round trip. Alignment is the cheap step (1M x 1M in about three minutes); training resumes
+    from its stored per-tree checkpoints instead.
+    """
     try:
-        result = align_over_channel(run.party, channel, *_watchers(workspace, job, task))
-    except PeerError:
-        if run.party.state in _LIVE:  # the link dropped: keep the run for a retry
-            with _SUSPENDED_LOCK:
-                _SUSPENDED[key] = run
+        run = _prepare(workspace, job)
+    except LianmoError:
+        try:  # the peer ends with a named error instead of waiting for our hello
+            channel.send(_PREFIX + "abort", {"reason": "internal_error"})
+        except LianmoError:
+            pass
         raise
+    result = align_over_channel(run.party, channel, *_watchers(workspace, job, task))
     return _save(workspace, job, run, result)
 
 
@@ -254,8 +266,7 @@ def _save(workspace, job: jobs.Job, run: _Run, result) -> dict:
                         result.n_peer, job.decided_by or "system")
 
     def body(conn):
-        conn.execute("DELETE FROM alignments WHERE id = ?", (record.id,))  # a re-run replaces
-        save_alignment_in(conn, record, ids)
+        save_alignment_in(conn, record, ids)   # one job, one alignment: never replaced
         workspace.audit.append_in(conn, job.decided_by or "system", "alignment.saved",
                                   {"alignment": record.id, "peer": job.peer,
                                    "dataset": run.dataset},

@@ -32,6 +32,7 @@ from app.workflows.tasks import NullTask, Task
 from app.workflows.peering.transcript import TranscriptChannel
 
 log = logging.getLogger(__name__)
+PROPOSALS_PER_MINUTE = 10
 
 AUDIT_HEAD, PING, PONG = "lianmo.audit_head", "lianmo.ping", "lianmo.pong"
 JOB_PROPOSE, JOB_DECISION = "lianmo.job_propose", "lianmo.job_decision"
@@ -109,6 +110,7 @@ class PeerService:
         self.listener = None
         self.warnings: list[str] = []
         self._lock = threading.Lock()
+        self._proposals: dict[str, list[float]] = {}
 
     # -- listener --------------------------------------------------------------------------------
     def start(self) -> int:
@@ -192,10 +194,12 @@ class PeerService:
     def propose(self, job_type: str, peer_name: str, params: dict,
                 wait: float | None = None) -> jobs.Job:
         """Propose a job and wait for the peer's decision (its users decide in their own app)."""
-        job = jobs.propose(self.session, job_type, peer_name, params)
-        with self.connect(peer_name) as channel:
-            channel.send(JOB_PROPOSE, {"job_id": job.id, "type": job_type,
-                                       "params": json.dumps(params, sort_keys=True)})
+        return self._send_proposal(jobs.propose(self.session, job_type, peer_name, params), wait)
+
+    def _send_proposal(self, job: jobs.Job, wait: float | None) -> jobs.Job:
+        with self.connect(job.peer) as channel:
+            channel.send(JOB_PROPOSE, {"job_id": job.id, "type": job.type,
+                                       "params": json.dumps(job.params, sort_keys=True)})
             try:
                 msg_type, body = channel.recv(timeout=wait or self.decision_timeout)
             except ReceiveTimeout:
@@ -204,20 +208,37 @@ class PeerService:
         return jobs.record_remote_decision(self.workspace, job.id, body["approved"], body["reason"])
 
     def run(self, job_id: str, task: Task | None = None) -> jobs.Job:
-        """Run (or resume) an approved job we proposed, across the link."""
+        """Run an approved job we proposed, once, across the link."""
         task = task or NullTask()
         job = jobs.require_runnable(self.workspace, job_id)
         with self.connect(job.peer) as channel:
             channel.send(JOB_START, {"job_id": job.id})
-            return self._run_job(job, channel, initiator=True, task=task)
+            return self._run_job(job, channel, initiator=True, task=task,
+                                 actor=self.session.user.name)
+
+    def resume(self, job_id: str, task: Task | None = None, wait: float | None = None) -> jobs.Job:
+        """Ask the peer to approve one more run of a job that stopped; run it when approved
+        (returns the job still ``proposed`` when its users did not decide within ``wait``)."""
+        job = jobs.request_resume(self.session, job_id)
+        decided = self._send_proposal(job, wait)
+        return self.run(job_id, task) if decided.state == "approved" else decided
 
     # -- the job run, both sides -------------------------------------------------------------------
-    def _run_job(self, job: jobs.Job, channel, initiator: bool, task: Task) -> jobs.Job:
-        if job.state != "running":
-            jobs.transition(self.workspace, job.id, "running", actor=self.session.user.name)
+    def _run_job(self, job: jobs.Job, channel, initiator: bool, task: Task, actor: str) -> jobs.Job:
+        """One run; the closing handshake is part of it, so a peer that hangs up instead of
+        ending the job leaves it failed (resumable by a new decision), never running."""
+        jobs.transition(self.workspace, job.id, "running", actor=actor)
         transcript = TranscriptChannel(channel, initiator)
         try:
             result = _runner(job.type)(self.workspace, job, transcript, initiator, task)
+            digest = transcript.transcript_hash()
+            channel.send(JOB_END, {"job_id": job.id, "ok": True, "transcript_hash": digest,
+                                   "error": ""})
+            msg_type, body = channel.recv(timeout=60)
+            _expect(msg_type, JOB_END, body, job.id)
+            if body["transcript_hash"] != digest:
+                raise RemoteProtocolError("job_end.transcript_hash: the two parties saw different "
+                                          "transcripts; the result was discarded.")
         except LianmoError as exc:
             jobs.transition(self.workspace, job.id, "failed", error=str(exc)[:500])
             raise
@@ -225,17 +246,8 @@ class PeerService:
             log.exception("job %s failed", job.id)
             jobs.transition(self.workspace, job.id, "failed", error=type(exc).__name__)
             raise
-        digest = transcript.transcript_hash()
-        channel.send(JOB_END, {"job_id": job.id, "ok": True, "transcript_hash": digest, "error": ""})
-        msg_type, body = channel.recv(timeout=60)
-        _expect(msg_type, JOB_END, body, job.id)
-        if body["transcript_hash"] != digest:
-            jobs.transition(self.workspace, job.id, "failed",
-                            error="the two parties saw different transcripts")
-            raise RemoteProtocolError("job_end.transcript_hash: the two parties saw different "
-                                      "transcripts; the result was discarded.")
-        return jobs.transition(self.workspace, job.id, "finished", transcript_hash=digest,
-                               result=result)
+        return jobs.transition(self.workspace, job.id, "finished", actor=actor,
+                               transcript_hash=digest, result=result)
 
     # -- incoming --------------------------------------------------------------------------------
     def _on_session(self, channel) -> None:
@@ -262,15 +274,19 @@ class PeerService:
             elif msg_type == JOB_PROPOSE:
                 self._answer_proposal(channel, peer_name, body)
             elif msg_type == JOB_START:
-                job = jobs.require_runnable(self.workspace, body["job_id"])
-                if job.peer != peer_name:
-                    raise RemoteProtocolError("job_start.job_id: not a job with this peer")
-                self._run_job(job, channel, initiator=False, task=NullTask())
+                job = jobs.accept_start(self.workspace, peer_name, body["job_id"])
+                self._run_job(job, channel, initiator=False, task=NullTask(),
+                              actor=f"peer:{peer_name}")
             else:
                 raise RemoteProtocolError(f"{msg_type}: not expected here")
 
     def _answer_proposal(self, channel, peer_name: str, body: dict) -> None:
         params = _parse_params(body["params"])
+        if not self._proposal_allowed(peer_name):
+            channel.send(JOB_DECISION, {"job_id": body["job_id"], "approved": False,
+                                        "reason": "Too many proposals in the last minute; "
+                                                  "try again later."})
+            return
         try:
             job = jobs.receive_proposal(self.workspace, peer_name, body["job_id"], body["type"], params)
         except JobRefused as exc:
@@ -284,6 +300,15 @@ class PeerService:
         if job.state != "proposed":
             channel.send(JOB_DECISION, {"job_id": job.id, "approved": job.state == "approved",
                                         "reason": (job.reason or "")[:500]})
+
+    def _proposal_allowed(self, peer_name: str) -> bool:
+        """At most PROPOSALS_PER_MINUTE proposals per peer: each holds a thread while it waits."""
+        now = time.monotonic()
+        with self._lock:
+            recent = [t for t in self._proposals.get(peer_name, []) if now - t < 60.0]
+            allowed = len(recent) < PROPOSALS_PER_MINUTE
+            self._proposals[peer_name] = recent + ([now] if allowed else [])
+        return allowed
 
     # -- audit heads -----------------------------------------------------------------------------
     def _exchange_heads(self, channel, peer_name: str) -> None:
