@@ -86,10 +86,6 @@ def find_peer_by_fingerprint(workspace: Workspace, fp: bytes) -> dict | None:
     return _peer_dict(rows[0]) if rows else None
 
 
-def pinned_fingerprints(workspace: Workspace) -> set[bytes]:
-    return {bytes.fromhex(r[0]) for r in workspace.db.query("SELECT fingerprint FROM peers")}
-
-
 def list_peers(session: Session) -> list[dict]:
     if not (session.can("peers.manage") or session.can("jobs.propose")):
         session.require("peers.manage")

@@ -71,9 +71,6 @@ class ScoredPopulation:
             return col.values, col.categories
         raise ValidationError(f"The rules refer to a column '{name}' the scored population does not have.")
 
-    def column_names(self) -> list[str]:
-        return [*BUILTIN_COLUMNS, *self.custom]
-
 
 def _codes(name: str, values, categories) -> tuple[np.ndarray, tuple[str, ...]]:
     arr = np.asarray(values)
