@@ -12,12 +12,6 @@ table (app/workflows/permissions.py), and identifiers are only ever shown masked
 
 from __future__ import annotations
 
-LEVELS = {
-    "C3": "identifies a person (JR/T 0171-2020 C3): encrypted at rest, never displayed in clear",
-    "C2": "a person's financial or behavioural data (C2): analysts only, inside the workspace",
-    "C1": "aggregate, not about one person (C1): may appear in reports and shared evaluations",
-}
-
 # column role -> sensitivity level
 DICTIONARY = {
     "identifier": "C3",

@@ -23,7 +23,6 @@ from app.errors import ValidationError
 from app.store.arrays import array_exists, load_array, save_array
 
 FEDERATED, LABEL_ONLY = 0, 1
-MODEL_SOURCES = ("federated", "label_only")
 FLAGS = ("already_bound", "opted_out", "app_active_30d", "branch_visit_recent", "consent_ok")
 BUILTIN_COLUMNS = ("score", "model_source", "branch", "last_contacted_day", *FLAGS)
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
