@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import QDialogButtonBox
 
 from app.errors import AuthenticationFailed
@@ -25,9 +24,7 @@ def shell(qtbot, manager):
     widget = Shell(manager)
     qtbot.addWidget(widget)
     widget.show()
-    yield widget
-    widget.deleteLater()
-    QCoreApplication.sendPostedEvents(None, QEvent.DeferredDelete)
+    return widget  # qtbot closes and deletes it after the test
 
 
 def fill(dialog, current: str, new: str, repeat: str) -> None:
