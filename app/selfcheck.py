@@ -10,10 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
-import sys
 from typing import Callable
-
-FROZEN = bool(getattr(sys, "frozen", False))
 
 
 def check_gmpy2_in_phe() -> str:

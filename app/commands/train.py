@@ -10,7 +10,7 @@ import json
 import secrets
 import sys
 
-from app.commands._common import add_workspace_args, open_session
+from app.commands._common import add_workspace_args, signed_in
 from app.errors import UserFacingError
 from app.protocols.secureboost.params import TrainParams
 from app.workflows import jobs, training
@@ -101,8 +101,7 @@ def _run(service: link.PeerService, job: jobs.Job, label: str) -> int:
 
 
 def _train(args) -> int:
-    session = open_session(args)
-    try:
+    with signed_in(args) as session:
         service = link.PeerService(session, decision_timeout=args.wait)
         if args.resume:
             return _run(service, jobs.show(session, args.resume), "training")
@@ -126,13 +125,10 @@ def _train(args) -> int:
               flush=True)
         job = service.propose("training", args.peer, body, wait=args.wait)
         return _run(service, job, "training")
-    finally:
-        session.workspace.close()
 
 
 def _models(args) -> int:
-    session = open_session(args)
-    try:
+    with signed_in(args) as session:
         if args.action == "show":
             if not args.model:
                 raise UserFacingError("Name the model to show (--model ID).")
@@ -151,15 +147,10 @@ def _models(args) -> int:
             print(f"{m['id']}\t{m['kind']}\t{m['half']}\t{m['trees']} trees\t{m['rows_used']} rows\t"
                   f"{auc}\t{m['created_at']}")
         return 0
-    finally:
-        session.workspace.close()
 
 
 def _score(args) -> int:
-    session = open_session(args)
-    try:
+    with signed_in(args) as session:
         service = link.PeerService(session, decision_timeout=args.wait)
         job = service.propose("scoring", args.peer, {"model": args.model}, wait=args.wait)
         return _run(service, job, "scoring")
-    finally:
-        session.workspace.close()

@@ -54,10 +54,6 @@ def list_all(conn) -> list[tuple]:
     return conn.execute(f"{_SELECT_PEERS} ORDER BY name").fetchall()
 
 
-def fingerprints(conn) -> list[str]:
-    return [r[0] for r in conn.execute("SELECT fingerprint FROM peers")]
-
-
 def mark_seen(conn, name: str, party_name: str) -> None:
     conn.execute("UPDATE peers SET last_seen = ?, party_name = ? WHERE name = ?",
                  (now_iso(), party_name, name))

@@ -8,7 +8,7 @@ from app.crypto.passwords import hash_password
 from app.errors import UserFacingError
 from app.store import users as user_store
 from app.workflows.permissions import ROLES
-from app.workflows.session import Session, User
+from app.workflows.session import Session, User, login
 
 MIN_PASSWORD = 8
 _NAME = re.compile(r"^[\w.\-@]{1,64}$")
@@ -71,7 +71,11 @@ def reset_password(session: Session, name: str, new_password: str) -> None:
     _set_password(session, name, new_password, "users.reset_password")
 
 
-def change_own_password(session: Session, new_password: str) -> None:
+def change_own_password(session: Session, current_password: str, new_password: str) -> None:
+    """Any role's own password. The current one is checked as at sign-in (a wrong one counts
+    towards the lock-out), so a window left signed in does not hand the account over."""
+    check_password_policy(new_password)
+    login(session.workspace, session.user.name, current_password)
     _set_password(session, session.user.name, new_password, "users.change_password")
 
 

@@ -662,6 +662,39 @@
     </message>
 </context>
 <context>
+    <name>ChangePasswordDialog</name>
+    <message>
+        <location filename="../../app/ui/password_dialog.py" line="+26"/>
+        <source>Current password</source>
+        <translation>当前密码</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>New password</source>
+        <translation>新密码</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Repeat password</source>
+        <translation>确认密码</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Change my password</source>
+        <translation>修改密码</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>New password for %1, at least 8 characters. Wrong current passwords count towards the sign-in lock-out.</source>
+        <translation>为 %1 设置新密码，至少 8 个字符。当前密码输错会计入登录锁定次数。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The two passwords differ.</source>
+        <translation>两次输入的密码不一致。</translation>
+    </message>
+</context>
+<context>
     <name>ConditionTable</name>
     <message>
         <location filename="../../app/ui/pages/segments/conditions.py" line="+98"/>
@@ -3311,6 +3344,11 @@
         <location line="+5"/>
         <source>Sign out</source>
         <translation>退出登录</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Change my password</source>
+        <translation>修改密码</translation>
     </message>
     <message>
         <location line="+1"/>

@@ -81,10 +81,6 @@ def find_peer_by_fingerprint(workspace: Workspace, fp: bytes) -> dict | None:
     return _peer_dict(row) if row else None
 
 
-def pinned_fingerprints(workspace: Workspace) -> set[bytes]:
-    return {bytes.fromhex(fp) for fp in workspace.db.run(peer_store.fingerprints)}
-
-
 def list_peers(session: Session) -> list[dict]:
     if not (session.can("peers.manage") or session.can("jobs.propose")):
         session.require("peers.manage")
