@@ -14,7 +14,6 @@ import pytest
 from app.data.generator import generate
 from app.errors import JobRefused, PeerError, RemoteProtocolError, UserFacingError
 from app.workflows import alignment, data_import, jobs
-from app.workflows.alignment import job as alignment_job
 from app.workflows.alignment import store as alignment_store
 from app.workflows.peering import link
 from app.workflows.peering import peers
@@ -201,23 +200,27 @@ class DroppingTask(Task):
             raise PeerError("The connection to the peer was lost.")
 
 
-def test_dropped_link_resumes_within_the_session(linked):
+def test_a_dropped_link_fails_both_sides_and_only_a_new_decision_runs_it_again(linked):
     (bank, platform), (bank_link, _) = linked
     job, _ = _propose_approved(bank, platform, bank_link, chunk_size=256)
     with pytest.raises(PeerError, match="lost"):
         bank_link.run(job.id, task=DroppingTask())
     assert _wait_state(platform.workspace, job.id, ("failed",)).state == "failed"
-    assert (bank.workspace.id, job.id) in alignment_job._SUSPENDED
-    assert (platform.workspace.id, job.id) in alignment_job._SUSPENDED
+    assert jobs.get(bank.workspace, job.id).state == "failed"
+    with pytest.raises(JobRefused, match="approval again"):
+        bank_link.run(job.id)
 
-    done = bank_link.run(job.id)
+    approver = _approve_when_it_arrives(platform, [])
+    done = bank_link.run_or_resume(job.id, wait=10)   # the CLI's retry: resumes on the first try
+    approver.join()
     theirs = _wait_state(platform.workspace, job.id, ("finished",))
     assert done.state == "finished" and theirs.state == "finished"
-    assert (bank.workspace.id, job.id) not in alignment_job._SUSPENDED
     expected = set(_eligible(bank).ids.tolist()) & set(_eligible(platform).ids.tolist())
     stored = [alignment_store.load_alignment_ids(s.workspace, job.id).tolist()
               for s in (bank, platform)]
     assert stored[0] == stored[1] and set(stored[0]) == expected
+    started = [e for e in platform.workspace.audit.entries() if e["action"] == "job.running"]
+    assert {e["actor"] for e in started} == {"peer:bank"}   # the peer started it, not our analyst
 
 
 def test_cli_align_with_auto_approve_then_list(tmp_path, demo):
@@ -263,3 +266,34 @@ def test_cli_align_with_auto_approve_then_list(tmp_path, demo):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_a_pinned_peer_cannot_run_an_approved_alignment_twice_or_hang_up_to_keep_it_open(
+        linked, monkeypatch):
+    """The attack: approve once, then job_start again (new inputs each time), or hang up instead
+    of job_end so the job stays running. Over real TLS, from the proposer's own link."""
+    (bank, platform), (bank_link, _) = linked
+    real_runner = alignment.run_alignment_job
+
+    def hangs_up(workspace, job, channel, initiator, task):
+        result = real_runner(workspace, job, channel, initiator, task)
+        if workspace is bank.workspace:
+            raise PeerError("The connection to the peer was lost.")  # no job_end from us
+        return result
+    monkeypatch.setattr(alignment, "hostile_runner", hangs_up, raising=False)
+    monkeypatch.setitem(link.RUNNERS, "alignment", "app.workflows.alignment:hostile_runner")
+    job, _ = _propose_approved(bank, platform, bank_link, chunk_size=256)
+    with pytest.raises(PeerError):
+        bank_link.run(job.id)
+    assert _wait_state(platform.workspace, job.id, ("failed",)).state == "failed"   # not running
+
+    monkeypatch.setitem(link.RUNNERS, "alignment", "app.workflows.alignment:run_alignment_job")
+    for _ in range(2):   # job_start straight away, without a new decision: refused each time
+        with bank_link.connect("platform") as channel:
+            channel.send(link.JOB_START, {"job_id": job.id})
+            with pytest.raises(PeerError):
+                channel.recv(timeout=10)
+    refused = [e for e in platform.workspace.audit.entries() if e["action"] == "job.start_refused"]
+    assert len(refused) == 2 and refused[0]["actor"] == "peer:bank"
+    assert jobs.get(platform.workspace, job.id).state == "failed"
+    assert alignment_store.list_alignments(platform.workspace) == []

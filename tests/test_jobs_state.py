@@ -42,8 +42,9 @@ def test_propose_approve_run_finish(pair):
         jobs.require_runnable(partner.workspace, job.id)
     jobs.decide(partner, job.id, approve=True)
     jobs.record_remote_decision(bank.workspace, job.id, approved=True)
+    jobs.require_runnable(bank.workspace, job.id)          # the proposer starts it ...
+    jobs.accept_start(partner.workspace, "bank", job.id)   # ... the approver accepts the start
     for ws in (bank.workspace, partner.workspace):
-        jobs.require_runnable(ws, job.id)
         jobs.transition(ws, job.id, "running")
         done = jobs.transition(ws, job.id, "finished", transcript_hash="ab" * 32, result={"n": 3})
         assert done.state == "finished" and done.result == {"n": 3}
@@ -143,3 +144,88 @@ def test_peer_pinning_rules(pair):
     with pytest.raises(UserFacingError, match="already exists"):
         peers.add_peer(bank_admin, "platform", "127.0.0.1:9001",
                        peers.describe_identity(partner_admin.workspace)["fingerprint"])
+
+
+def _approved(pair, job_type="training", params=None):
+    bank, partner, _, _ = pair
+    job = jobs.propose(bank, job_type, "platform", params or {"trees": 5})
+    _send(job, partner.workspace)
+    jobs.decide(partner, job.id, approve=True)
+    jobs.record_remote_decision(bank.workspace, job.id, approved=True)
+    return job
+
+
+def _run_both(pair, job_id, end="finished", **fields):
+    bank, partner, _, _ = pair
+    jobs.require_runnable(bank.workspace, job_id)
+    jobs.accept_start(partner.workspace, "bank", job_id)
+    for ws in (bank.workspace, partner.workspace):
+        jobs.transition(ws, job_id, "running")
+        jobs.transition(ws, job_id, end, **fields)
+
+
+def test_one_approval_allows_one_run_started_by_the_proposer(pair):
+    bank, partner, _, _ = pair
+    job = _approved(pair)
+    with pytest.raises(JobRefused, match="proposing party starts"):   # the approver cannot start it
+        jobs.require_runnable(partner.workspace, job.id)
+    _run_both(pair, job.id, transcript_hash="ab" * 32, result={})
+    with pytest.raises(JobRefused, match="finished"):
+        jobs.require_runnable(bank.workspace, job.id)
+    with pytest.raises(JobRefused, match="finished"):           # a peer replaying job_start
+        jobs.accept_start(partner.workspace, "bank", job.id)
+    refused = [e for e in partner.workspace.audit.entries() if e["action"] == "job.start_refused"]
+    assert refused and refused[-1]["actor"] == "peer:bank"
+    with pytest.raises(JobRefused, match="not a job with this peer"):
+        jobs.accept_start(partner.workspace, "someone-else", job.id)
+    # a re-sent proposal of a finished job does not re-open it
+    assert _send(job, partner.workspace).state == "finished"
+
+
+def test_a_stopped_run_resumes_only_after_a_new_decision(pair):
+    bank, partner, _, _ = pair
+    job = _approved(pair)
+    _run_both(pair, job.id, end="failed", error="link lost")
+    with pytest.raises(JobRefused, match="resum"):
+        jobs.require_runnable(bank.workspace, job.id)
+    with pytest.raises(JobRefused, match="one run"):
+        jobs.accept_start(partner.workspace, "bank", job.id)
+    with pytest.raises(UserFacingError, match="proposed by the peer"):
+        jobs.request_resume(partner, job.id)
+    asked = jobs.request_resume(bank, job.id)
+    assert asked.state == "proposed" and asked.remote_decision is None
+    theirs = _send(job, partner.workspace)
+    assert theirs.state == "proposed" and theirs.local_decision is None
+    assert "job.resume_requested" in [e["action"] for e in partner.workspace.audit.entries()]
+    jobs.decide(partner, job.id, approve=True)
+    jobs.record_remote_decision(bank.workspace, job.id, approved=True)
+    _run_both(pair, job.id, transcript_hash="cd" * 32, result={})
+    assert jobs.get(partner.workspace, job.id).state == "finished"
+    with pytest.raises(JobRefused):
+        _send(type(job)(**{**job.__dict__, "params": {"trees": 500}}), partner.workspace)
+
+
+def test_jobs_left_running_by_a_process_that_is_gone_become_interrupted(pair):
+    bank, partner, _, _ = pair
+    job = _approved(pair)
+    jobs.transition(bank.workspace, job.id, "running")
+    assert jobs.mark_interrupted(bank.workspace) == []          # this process still runs it
+    bank.workspace.db.transaction(lambda conn: conn.execute(
+        "UPDATE jobs SET runner = ? WHERE id = ?", ("999999999@" + __import__("socket").gethostname(),
+                                                     job.id)))
+    assert jobs.mark_interrupted(bank.workspace) == [job.id]
+    got = jobs.get(bank.workspace, job.id)
+    assert got.state == "interrupted" and got.state in jobs.RESUMABLE
+    assert "job.interrupted" in [e["action"] for e in bank.workspace.audit.entries()]
+    assert jobs.request_resume(bank, job.id).state == "proposed"
+
+
+def test_proposals_are_size_and_count_limited_per_peer(pair):
+    bank, partner, _, _ = pair
+    with pytest.raises(JobRefused, match="larger"):
+        jobs.receive_proposal(partner.workspace, "bank", "x" * 36, "training",
+                              {"pad": "x" * (jobs.MAX_PARAMS_BYTES + 1)})
+    for i in range(jobs.MAX_PENDING_PER_PEER):
+        jobs.receive_proposal(partner.workspace, "bank", f"{i:036d}", "scoring", {})
+    with pytest.raises(JobRefused, match="already"):
+        jobs.receive_proposal(partner.workspace, "bank", "f" * 36, "scoring", {})

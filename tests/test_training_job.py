@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from app.data.ids import CANON_VERSION
-from app.errors import PeerError, PermissionDenied, StoreError, ValidationError
+from app.errors import JobRefused, PeerError, PermissionDenied, StoreError, ValidationError
 from app.protocols.secureboost import messages as sbm
 from app.protocols.secureboost import metrics
 from app.protocols.secureboost.params import TrainParams
@@ -243,9 +243,12 @@ def test_failed_training_resumes_from_its_checkpoint_to_the_identical_model(worl
     # the bank saves after the partner's ack, the partner before it: one tree apart
     assert world.bank.workspace.db.query(tree, (job.id,)) == [(1,)]
     assert world.platform.workspace.db.query(tree, (job.id,)) == [(2,)]
-    done = world.links[0].run(job.id)
+    with pytest.raises(JobRefused, match="approval again"):   # one approval, one run
+        world.links[0].run(job.id)
+    done = world.links[0].resume(job.id, wait=10)   # a new decision (auto-approve policy here)
     theirs = world.peer_job(job.id, "finished")
     assert done.state == theirs.state == "finished" and done.transcript_hash == theirs.transcript_hash
+    assert "job.resume_requested" in [e["action"] for e in world.platform.workspace.audit.entries()]
     assert FLAKY["starts"] == [0, 1]  # the second run resumed after the first tree
     for session in (world.bank, world.platform):
         resumed = training_store.get_model(session.workspace, job.id)[1]

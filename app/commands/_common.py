@@ -11,6 +11,7 @@ from typing import Iterator
 
 from app.errors import UserFacingError
 from app.store.workspace import Workspace
+from app.workflows import jobs
 from app.workflows.session import Session, login
 from app.workflows.tasks import Task
 
@@ -52,6 +53,7 @@ def signed_in(args) -> Iterator[Session]:
     """``args.user`` (default: the first administrator) signed in on ``args.workspace``; the
     workspace closes when the block ends, however it ends, so no command leaves it open."""
     with Workspace.open(args.workspace, passphrase=passphrase_from(args)) as ws:
+        jobs.mark_interrupted(ws)
         name = args.user or ws.meta("default_admin")
         yield login(ws, name, read_password(f"Password for {name}: "))
 

@@ -57,7 +57,12 @@ def _align(args) -> int:
             print(f"The peer rejected the alignment: {job.reason or 'no reason given'}.",
                   file=sys.stderr)
             return 1
-        done = service.run(job.id, task=_progress_printer())
+        done = service.run_or_resume(job.id, task=_progress_printer(), wait=args.wait)
+        if done.state != "finished":
+            print(f"Job {done.id} is {done.state}: '{args.peer}' has not approved resuming it yet "
+                  f"(jobs approve {done.id} there), then run: align --job {done.id}",
+                  file=sys.stderr)
+            return 1
         r = done.result
         print(f"Alignment {done.id} finished: {r['size']} customers in common "
               f"({r['overlap_rate']:.1%} of our {r['own_count']}; the peer has {r['peer_count']}).")

@@ -91,11 +91,15 @@ def _run(service: link.PeerService, job: jobs.Job, label: str) -> int:
         return 2
     if job.type != label:
         raise UserFacingError(f"Job {job.id} is a {job.type} job, not a {label} job.")
-    if job.state not in ("approved", "failed", "paused", "running"):
+    if job.state not in ("approved", *jobs.RESUMABLE):
         raise UserFacingError(f"The {label} job was {job.state}" +
                               (f": {job.reason}" if job.reason else "."))
     print(f"Running {label} job {job.id} ...", flush=True)
-    done = service.run(job.id, _printing_task())
+    done = service.run_or_resume(job.id, _printing_task(), wait=service.decision_timeout)
+    if done.state == "proposed":
+        print("The peer has not approved resuming the job yet; run again once it has.",
+              file=sys.stderr)
+        return 2
     print(json.dumps(done.result, indent=2, ensure_ascii=False))
     return 0
 

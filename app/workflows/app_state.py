@@ -12,6 +12,7 @@ from pathlib import Path
 from app.errors import UserFacingError
 from app.store import keys
 from app.store.workspace import Workspace
+from app.workflows import jobs
 from app.workflows.session import Session, login
 from app.workflows.workspace_admin import init_workspace
 
@@ -32,6 +33,7 @@ class AppState:
             raise UserFacingError("Choose a workspace folder first.")
         self.close_workspace()
         self.workspace = Workspace.open(Path(path), passphrase=passphrase or None)
+        jobs.mark_interrupted(self.workspace)
         self.suggested_user = ""
         return self.workspace
 

@@ -18,7 +18,7 @@ import os
 import socket
 import uuid
 
-from app.errors import JobRefused, LocalProtocolError, UserFacingError
+from app.errors import JobRefused, LocalProtocolError, StoreError, UserFacingError
 from app.store import jobs as job_store
 from app.store import peers as peer_store
 from app.store.jobs import COLUMNS, Job  # noqa: F401  (commands and pages read them from here)
@@ -341,4 +341,7 @@ def mark_interrupted(workspace) -> list[str]:
             workspace.audit.append_in(conn, "system", "job.interrupted", {"job": job.id},
                                       {"progress": job.progress_message})
         return [j.id for j in gone]
-    return workspace.db.transaction(change)
+    try:
+        return workspace.db.transaction(change)
+    except StoreError:  # e.g. a full disk: reading and verifying must still work
+        return []

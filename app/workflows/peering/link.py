@@ -216,6 +216,13 @@ class PeerService:
             return self._run_job(job, channel, initiator=True, task=task,
                                  actor=self.session.user.name)
 
+    def run_or_resume(self, job_id: str, task: Task | None = None,
+                      wait: float | None = None) -> jobs.Job:
+        """Run an approved job, or ask again for one that stopped (the CLI's retry)."""
+        if jobs.get(self.workspace, job_id).state in jobs.RESUMABLE:
+            return self.resume(job_id, task, wait)
+        return self.run(job_id, task)
+
     def resume(self, job_id: str, task: Task | None = None, wait: float | None = None) -> jobs.Job:
         """Ask the peer to approve one more run of a job that stopped; run it when approved
         (returns the job still ``proposed`` when its users did not decide within ``wait``)."""
