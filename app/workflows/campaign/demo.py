@@ -30,7 +30,8 @@ from app.workflows.campaign.evaluation import DAY, window_start
 from app.workflows.data_import import load_eligible_in
 from app.workflows.plans.export import references
 from app.workflows.plans.rules import CHANNELS
-from app.workflows.plans.store import CONTACT, Plan, reference_key
+from app.store.plans import reference_key
+from app.workflows.plans.plan import CONTACT, Plan
 from app.workflows.plans.summary import evaluation_arms
 
 CST = timezone(timedelta(hours=8))

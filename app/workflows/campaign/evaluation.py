@@ -28,7 +28,7 @@ from app.store.workspace import now_iso
 from app.workflows.campaign.outcomes import load_events
 from app.workflows.plans.population import load_population_in
 from app.workflows.plans.rules import CHANNELS
-from app.workflows.plans.store import Plan
+from app.workflows.plans.plan import Plan
 from app.workflows.plans.summary import evaluation_arms
 
 DAY = 86400.0

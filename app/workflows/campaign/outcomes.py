@@ -26,7 +26,8 @@ from app.errors import ValidationError
 from app.store.arrays import array_exists, load_array, save_array
 from app.store.workspace import now_iso
 from app.workflows.plans.export import references
-from app.workflows.plans.store import HOLDOUT, Plan, reference_key
+from app.store.plans import reference_key
+from app.workflows.plans.plan import HOLDOUT, Plan
 from app.workflows.tasks import NullTask
 
 REFERENCE = "reference"

@@ -25,7 +25,7 @@ from app.errors import UserFacingError
 from app.store.arrays import load_array, save_array
 from app.store.workspace import now_iso
 from app.workflows.campaign.evaluation import ALL, load, snapshot
-from app.workflows.plans.store import load_plan_in
+from app.workflows.plans.plan import load_plan_in
 
 UNLABELLED = -1
 

@@ -26,7 +26,7 @@ from app.workflows.campaign import share as campaign_share
 from app.workflows.campaign.demo import SimulatedOutcomes, simulate
 from app.workflows.campaign.outcomes import OUTCOME_ID_TYPES, member_index, read_outcome_file, store_batch
 from app.workflows.campaign.retrain import RetrainProposal, build, labels_for_ids
-from app.workflows.plans.store import load_plan_in
+from app.workflows.plans.plan import load_plan_in
 from app.workflows.session import Session
 
 __all__ = ["import_outcomes", "evaluate_plan", "finalised_plans", "list_evaluations", "load_evaluation",
