@@ -20,19 +20,10 @@ import numpy as np
 from app.errors import ValidationError
 from app.store.arrays import array_exists, load_array, save_array
 from app.store.audit import digest
+from app.store.datasets import ids_to_matrix, matrix_to_ids
 
 _MODEL_ID = re.compile(r"^[\w.\-]{1,64}$")
 PLAN_FIELDS = ("id", "campaign_id", "model_id", "state", "version", "created_by", "created_at")
-
-
-def _ids_matrix(ids: np.ndarray) -> np.ndarray:
-    """Byte-string identifiers as a uint8 matrix (one row each): arrays hold numbers only."""
-    width = max(1, ids.dtype.itemsize)
-    return np.frombuffer(ids.astype(f"S{width}").tobytes(), np.uint8).reshape(len(ids), width)
-
-
-def _ids_from(matrix: np.ndarray) -> np.ndarray:
-    return np.ascontiguousarray(matrix).view(f"S{matrix.shape[1]}").ravel()
 
 
 # -- plans and versions ---------------------------------------------------------------------------
@@ -53,7 +44,7 @@ def insert_version(conn, plan_id: str, version: int, rules: dict, seed: int, bra
     """Write one version: its row, and each member column as an array."""
     arrays = dict(columns)
     if ids is not None:
-        arrays["ids"] = _ids_matrix(ids)
+        arrays["ids"] = ids_to_matrix(ids)
     arrays.update({f"custom/{k}": v for k, v in custom.items()})
     n = len(next(iter(columns.values())))
     conn.execute("INSERT INTO plan_versions (plan_id, version, rules, rules_digest, seed, branches, "
@@ -96,7 +87,7 @@ def load_version(conn, plan_id: str) -> dict | None:
     return {"campaign_id": campaign, "model_id": model, "state": state, "version": version,
             "rules": json.loads(rules), "branches": tuple(json.loads(branches)),
             "id_type": id_type, "custom_meta": json.loads(custom), "funnel": json.loads(funnel),
-            "columns": arrays, "ids": None if ids is None else _ids_from(ids),
+            "columns": arrays, "ids": None if ids is None else matrix_to_ids(ids),
             "custom": custom_cols, "decisions": decisions, "removed": removed,
             "final_status": final, "created_by": by, "created_at": at, "finalised_at": fin_at}
 
@@ -111,6 +102,16 @@ def plan_head(conn, plan_id: str) -> tuple[str, int] | None:
 def set_current_version(conn, plan_id: str, version: int, campaign_id: str) -> None:
     conn.execute("UPDATE plans SET current_version = ?, campaign_id = ? WHERE id = ?",
                  (version, campaign_id, plan_id))
+
+
+def finalised_plans(conn) -> list[dict]:
+    """Finalised plans, newest first, with their identifier type."""
+    rows = conn.execute(
+        "SELECT p.id, p.campaign_id, p.current_version, p.finalised_at, v.id_type FROM plans p "
+        "JOIN plan_versions v ON v.plan_id = p.id AND v.version = p.current_version "
+        "WHERE p.state = 'finalised' ORDER BY p.finalised_at DESC, p.id").fetchall()
+    keys = ("id", "campaign_id", "version", "finalised_at", "id_type")
+    return [dict(zip(keys, r)) for r in rows]
 
 
 def list_plans(conn) -> list[dict]:
@@ -153,6 +154,13 @@ def insert_export(conn, plan_id: str, version: int, export_id: str, file: dict, 
                  "rows, sha256, exported_by, exported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                  (export_id, plan_id, version, file["kind"], file["branch"], file["file"],
                   file["rows"], file["sha256"], user, now))
+
+
+def first_export_at(conn, plan_id: str, version: int) -> str | None:
+    """When a reach list of this plan version was first exported (None: never)."""
+    row = conn.execute("SELECT min(exported_at) FROM plan_exports WHERE plan_id = ? AND version = ?",
+                       (plan_id, version)).fetchone()
+    return row[0] if row else None
 
 
 def finalised_members(conn) -> Iterator[tuple[int, np.ndarray, np.ndarray]]:
@@ -203,7 +211,7 @@ def save_scores(conn, model_id: str, columns: dict[str, np.ndarray], ids: np.nda
         save_array(conn, prefix + name, values)
     width = 0
     if ids is not None:
-        matrix = _ids_matrix(ids)
+        matrix = ids_to_matrix(ids)
         width = matrix.shape[1]
         save_array(conn, prefix + "ids", matrix)
     for name, (values, _) in custom.items():
@@ -224,11 +232,15 @@ def load_scores(conn, model_id: str, names) -> dict | None:
     branches, id_type, width, custom_meta = row
     ids = None
     if width and array_exists(conn, prefix + "ids"):
-        ids = _ids_from(load_array(conn, prefix + "ids"))
+        ids = matrix_to_ids(load_array(conn, prefix + "ids"))
     return {"branches": tuple(json.loads(branches)), "id_type": id_type, "ids": ids,
             "columns": {name: load_array(conn, prefix + name) for name in names},
             "custom": {name: (load_array(conn, prefix + "custom/" + name), meta)
                        for name, meta in json.loads(custom_meta).items()}}
+
+
+def has_scores(conn, model_id: str) -> bool:
+    return conn.execute("SELECT 1 FROM scores WHERE model_id = ?", (model_id,)).fetchone() is not None
 
 
 def list_scores(conn) -> list[dict]:
