@@ -1,10 +1,8 @@
-"""Stored alignments: the record of each private set intersection and its identifiers
-(``alignment/<id>/ids``, in the row order both parties agreed), kept inside the encrypted store
-only (0004_alignments.sql).
-
-The record is what lists and audits show (sizes, peer, dataset, never an identifier); the
-identifiers are read back only by the rule in ``workflows.alignment.rows`` that re-checks consent
-at every use, which is why nothing here filters or hands out rows by itself.
+"""Alignments: the record of each private set intersection and its identifiers
+(``alignment/<id>/ids``, in the row order both parties agreed), 0004_alignments.sql. The record is
+what lists and audits show (sizes, peer, dataset, never an identifier); the identifiers stay in
+the encrypted store and are read back only by ``workflows.alignment.rows``, which re-checks consent
+at every use, so nothing here filters rows or decides who may use them.
 """
 
 from __future__ import annotations

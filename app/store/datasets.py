@@ -1,12 +1,9 @@
-"""Imported datasets in the encrypted store: one row per dataset, its column dictionary, the rows
-as numpy arrays (``data/<name>/<part>``) and every consent file ever imported for it
-(``consent/<name>/<batch>``).
-
-A re-import replaces a dataset's rows and bumps its version, while consent batches only
-accumulate: eligibility is always computed from all of them at the moment of use, so an older
-consent file can never be lost by importing a newer dataset. Identifiers are byte strings, kept as
-uint8 matrices because the array store takes numbers only; the same helpers serve every
-repository that keeps identifiers.
+"""Imported datasets: one row per dataset, its column dictionary, its rows as numpy arrays
+(``data/<name>/<part>``) and every consent file imported for it (``consent/<name>/<batch>``),
+0002_data.sql. A re-import replaces the rows and bumps the version while consent batches only
+accumulate, because eligibility is computed from all of them at each use and an older consent file
+must never be lost; identifiers are byte strings kept as uint8 matrices (the array store takes
+numbers only), and the two helpers for that serve every repository that keeps identifiers.
 """
 
 from __future__ import annotations
@@ -133,7 +130,7 @@ def insert_consent_batch(conn, dataset: str, ids: np.ndarray, times: np.ndarray,
 
 def consent_summary(conn) -> dict[str, dict]:
     """Per dataset: number of consent files imported, their rows and the latest import time."""
-    rows = conn.execute("SELECT dataset, count(*), sum(rows), max(imported_at) FROM consent_batches "
-                        "GROUP BY dataset").fetchall()
+    rows = conn.execute("SELECT dataset, count(*), sum(rows), max(imported_at) "
+                        "FROM consent_batches GROUP BY dataset").fetchall()
     return {d: {"batches": int(n), "rows": int(r or 0), "latest": latest}
             for d, n, r, latest in rows}

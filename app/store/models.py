@@ -1,12 +1,10 @@
-"""Trained model halves and training checkpoints in the encrypted store (0005_models.sql), as
-plain msgpack (never pickle); a model's scores are a scored population (``store.plans``).
-
-Each party stores only its own half of a federated model (the feature party never stores metrics,
-which are computed from labels), and a checkpoint is keyed by the digest of the rows it was taken
-on, so a resumed run can never continue on other customers. SecureBoost exposes its state as dicts of plain values and numpy arrays; ``pack_plain`` writes
+"""Model halves and training checkpoints (0005_models.sql), stored as plain msgpack, never pickle:
+SecureBoost exposes its state as dicts of plain values and numpy arrays, ``pack_plain`` writes
 arrays as ``{"__nd__": dtype, "shape": [...], "data": bytes}`` and ``unpack_plain`` accepts only
-plain numeric dtypes back, so a stored blob can never run code when read. Keys and ciphertexts are
-never part of this state: a resumed run makes a fresh key pair.
+plain numeric dtypes back, so a stored blob can never run code when read. Each party keeps only its
+own half (the feature party never stores metrics, which come from labels); a checkpoint is keyed
+by the digest of the rows it was taken on and holds no keys or ciphertexts, so a resumed run makes
+a fresh key pair on the same customers. A model's scores are a scored population (``store.plans``).
 """
 
 from __future__ import annotations

@@ -1,11 +1,9 @@
-"""Campaign results in the encrypted store: outcome event batches, evaluation versions, the
+"""Campaign results: outcome event batches, evaluation versions with their per-member snapshots,
 retraining labels built from an evaluation, and aggregate reports received from a partner
-(0007_campaigns.sql).
-
-Events and per-member snapshots are numpy arrays under ``campaigns/<plan_id>/...`` indexed by
-plan member, so evaluating a million-member plan never reads a row per customer; the SQL rows
-hold what is listed and audited (counts, windows, report text and its digest). Evaluations are
-versions: a new one is added, an old one never changes, so a report once shared stays what it was.
+(0007_campaigns.sql). Events and snapshots are numpy arrays under ``campaigns/<plan_id>/...``
+indexed by plan member, so evaluating a large plan never reads a row per customer, while SQL rows
+hold what is listed and audited (counts, windows, report text and digest); evaluations are
+versions that never change once written, so a report once shared stays what it was.
 """
 
 from __future__ import annotations
@@ -105,7 +103,8 @@ def list_evaluations(conn, plan_id: str | None = None, scope: str | None = None)
     return [dict(zip(EVAL_COLUMNS, r)) for r in rows]
 
 
-def evaluation_snapshot(conn, plan_id: str, evaluation: str) -> tuple[np.ndarray, np.ndarray] | None:
+def evaluation_snapshot(conn, plan_id: str,
+                        evaluation: str) -> tuple[np.ndarray, np.ndarray] | None:
     """(arm, outcome) per plan member as evaluated, or None when not stored."""
     prefix = _evaluation_prefix(plan_id, evaluation)
     if not array_exists(conn, prefix + "arm"):

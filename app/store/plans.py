@@ -1,11 +1,11 @@
-"""Campaign plans in the encrypted store: versions, members, review records, consent withdrawals,
-contact history and the scored populations plans are built from (0006_plans.sql, docs/plans.md).
-
-Metadata lives in SQL rows, member columns as numpy arrays (``plans/<id>/v<version>/<column>``,
-``scores/<model_id>/<column>``), so a million-member list loads without a row per customer. A plan
-version's members never change once written; branch decisions, removals, finalisation and consent
-withdrawals are recorded beside it, and the plans workflow derives each member's status from them.
-Functions take the connection, so callers choose which of them share one transaction.
+"""Campaign plans and what they are built from: plan versions and their members, branch review
+records, exports, consent withdrawals, the reference secret, contact history and the scored
+populations of models (0006_plans.sql). Metadata lives in SQL rows and member columns as numpy
+arrays (``plans/<id>/v<version>/<column>``, ``scores/<model_id>/<column>``), so a million-member
+list loads without a row per customer; a version's members are never rewritten, and what changes
+(decisions, removals, finalisation, withdrawals) is recorded beside it for the plans workflow to
+derive each member's status from. Functions take the connection, so callers decide which of them
+share one transaction.
 """
 
 from __future__ import annotations
@@ -240,7 +240,8 @@ def load_scores(conn, model_id: str, names) -> dict | None:
 
 
 def has_scores(conn, model_id: str) -> bool:
-    return conn.execute("SELECT 1 FROM scores WHERE model_id = ?", (model_id,)).fetchone() is not None
+    row = conn.execute("SELECT 1 FROM scores WHERE model_id = ?", (model_id,)).fetchone()
+    return row is not None
 
 
 def list_scores(conn) -> list[dict]:

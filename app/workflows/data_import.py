@@ -213,7 +213,8 @@ def load_eligible_in(conn, dataset: str, at: float | None = None) -> EligibleDat
                        [])
     return EligibleData(dataset, row["id_type"], at, take(ids),
                         take(dataset_store.dataset_part(conn, dataset, "features")),
-                        [c["name"] for c in cols if c["role"] == "feature"], opt("label"), opt("branch"),
+                        [c["name"] for c in cols if c["role"] == "feature"], opt("label"),
+                        opt("branch"),
                         branch_cats,
                         {k: contact[:, j] for j, k in enumerate(_CONTACT_ORDER)} if contact is not None else {})
 

@@ -65,8 +65,8 @@ def choose_dataset(workspace, id_type: str, name: str | None = None) -> tuple[st
         if found is None:
             raise UserFacingError(f"There is no dataset named '{name}' in this workspace.")
         if found["id_type"] != id_type:
-            raise UserFacingError(f"Dataset '{name}' holds {found['id_type']} IDs, not {id_type} IDs; "
-                                  "both parties must align on the same ID type.")
+            raise UserFacingError(f"Dataset '{name}' holds {found['id_type']} IDs, not {id_type} "
+                                  "IDs; both parties must align on the same ID type.")
         return name, int(found["canon_version"])
     found = _datasets(workspace, id_type)
     if not found:
@@ -247,9 +247,10 @@ def run_alignment_job(workspace, job: jobs.Job, channel, initiator: bool, task) 
 
 def _save(workspace, job: jobs.Job, run: _Run, result) -> dict:
     ids = run.ids[result.rows]
-    record = alignment_store.new_record(job.id, job.id, job.peer, run.dataset, job.params["id_type"],
-                        int(job.params["canon_version"]), result.size, result.n_own,
-                        result.n_peer, job.decided_by or "system")
+    record = alignment_store.new_record(job.id, job.id, job.peer, run.dataset,
+                                        job.params["id_type"], int(job.params["canon_version"]),
+                                        result.size, result.n_own, result.n_peer,
+                                        job.decided_by or "system")
 
     def body(conn):
         alignment_store.delete_alignment(conn, record.id)  # a re-run replaces

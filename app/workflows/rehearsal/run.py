@@ -104,7 +104,8 @@ def holdout_metrics(bank: Party, model_id: str, dataset: str) -> dict:
     at = positions(elig.ids, pop.ids)  # every scored customer is an eligible test customer
     y = elig.label[at].astype(float)
     federated = pop.model_source == 0
-    baseline = LabelModel.from_plain(ws.db.run(model_store.get_model, model_store.label_only_id(model_id))[1])
+    baseline = LabelModel.from_plain(
+        ws.db.run(model_store.get_model, model_store.label_only_id(model_id))[1])
     columns, _ = feature_columns(ws, elig, at)
     bank_only = sigmoid(baseline.margin(baseline.binning.transform(columns), None))
     keep = federated & (y >= 0)
