@@ -13,8 +13,9 @@ import pytest
 
 from app.data.generator import generate
 from app.errors import JobRefused, PeerError, RemoteProtocolError, UserFacingError
+from app.store import alignments as alignment_store
 from app.workflows import alignment, data_import, jobs
-from app.workflows.alignment import store as alignment_store
+from app.workflows.alignment.rows import usable_rows
 from app.workflows.peering import link
 from app.workflows.peering import peers
 from app.workflows.tasks import Task
@@ -98,8 +99,8 @@ def test_both_sides_store_the_plain_intersection_in_the_same_order(linked, tmp_p
                            "overlap_rate": round(len(expected) / len(bank_ids), 6)}
     assert theirs.result["size"] == len(expected)
     assert theirs.result["own_count"] == len(platform_ids)
-    stored_bank = alignment_store.load_alignment_ids(bank.workspace, job.id).tolist()
-    stored_platform = alignment_store.load_alignment_ids(platform.workspace, job.id).tolist()
+    stored_bank = bank.workspace.db.run(alignment_store.load_alignment_ids, job.id).tolist()
+    stored_platform = platform.workspace.db.run(alignment_store.load_alignment_ids, job.id).tolist()
     assert stored_bank == stored_platform and set(stored_bank) == expected
 
     listed = alignment.alignments(platform)
@@ -113,7 +114,7 @@ def test_both_sides_store_the_plain_intersection_in_the_same_order(linked, tmp_p
         f"{v},joint-marketing-model,2020-01-01 00:00:00,,2026-01-01 00:00:00\n" for v in victims))
     name = alignment.choose_dataset(bank.workspace, "mobile")[0]
     data_import.import_consent(bank, name, str(path))
-    keep, rows = alignment_store.usable_rows(bank.workspace, job.id, _eligible(bank))
+    keep, rows = usable_rows(bank.workspace, job.id, _eligible(bank))
     assert keep.tolist() == [False] * 3 + [True] * (len(expected) - 3)
     assert _eligible(bank).ids[rows].tolist() == stored_bank[3:]
 
@@ -148,7 +149,7 @@ def test_mismatched_id_types_are_refused_at_proposal_and_approval(tmp_path, demo
         thread.join()
         assert refused and "no dataset with mobile IDs" in refused[0]
         assert job.state == "rejected" and job.reason == "no mobile data"
-        assert alignment_store.list_alignments(bank.workspace) == []
+        assert bank.workspace.db.run(alignment_store.list_alignments) == []
     finally:
         close(services, admins)
 
@@ -184,8 +185,8 @@ def test_invalid_point_from_the_peer_fails_both_jobs(linked, monkeypatch):
     theirs = _wait_state(platform.workspace, job.id, ("failed",))
     assert ours.state == "failed" and "'points' holds an invalid point" in ours.error
     assert theirs.state == "failed" and "stopped the alignment because of an error" in theirs.error
-    assert alignment_store.list_alignments(bank.workspace) == []
-    assert alignment_store.list_alignments(platform.workspace) == []
+    assert bank.workspace.db.run(alignment_store.list_alignments) == []
+    assert platform.workspace.db.run(alignment_store.list_alignments) == []
 
 
 class DroppingTask(Task):
@@ -216,7 +217,7 @@ def test_a_dropped_link_fails_both_sides_and_only_a_new_decision_runs_it_again(l
     theirs = _wait_state(platform.workspace, job.id, ("finished",))
     assert done.state == "finished" and theirs.state == "finished"
     expected = set(_eligible(bank).ids.tolist()) & set(_eligible(platform).ids.tolist())
-    stored = [alignment_store.load_alignment_ids(s.workspace, job.id).tolist()
+    stored = [s.workspace.db.run(alignment_store.load_alignment_ids, job.id).tolist()
               for s in (bank, platform)]
     assert stored[0] == stored[1] and set(stored[0]) == expected
     started = [e for e in platform.workspace.audit.entries() if e["action"] == "job.running"]
@@ -296,4 +297,4 @@ def test_a_pinned_peer_cannot_run_an_approved_alignment_twice_or_hang_up_to_keep
     refused = [e for e in platform.workspace.audit.entries() if e["action"] == "job.start_refused"]
     assert len(refused) == 2 and refused[0]["actor"] == "peer:bank"
     assert jobs.get(platform.workspace, job.id).state == "failed"
-    assert alignment_store.list_alignments(platform.workspace) == []
+    assert alignment.alignments(platform) == []   # a run that did not finish leaves nothing usable
