@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from app.commands._common import add_workspace_args, signed_in
-from app.workflows import jobs
+from app.workflows import job_exposure, jobs
 
 
 def register(sub) -> None:
@@ -49,7 +49,10 @@ def _show(args) -> int:
     with signed_in(args) as session:
         job = jobs.show(session, args.id)
         problems = jobs.proposal_problems(session.workspace, job)
+        exposed = job_exposure.sentence(job_exposure.exposure(session.workspace, job))
     print(json.dumps({k: getattr(job, k) for k in jobs.COLUMNS}, indent=2, ensure_ascii=False))
+    if exposed:
+        print(f"EXPOSURE: {exposed}")
     for problem in problems:
         print(f"PROBLEM: {problem}")
     return 0

@@ -1407,7 +1407,7 @@
         <translation>其内容已被修改</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/job_panels.py" line="+46"/>
+        <location filename="../../app/ui/pages/job_panels.py" line="+47"/>
         <source>Cross-party work is paused by an administrator (kill switch).</source>
         <translation>管理员已暂停所有跨方工作（紧急停止开关）。</translation>
     </message>
@@ -1656,7 +1656,7 @@
 <context>
     <name>Jobs</name>
     <message>
-        <location filename="../../app/ui/pages/job_panels.py" line="-24"/>
+        <location filename="../../app/ui/pages/job_panels.py" line="-25"/>
         <source>Alignment</source>
         <translation>样本对齐</translation>
     </message>
@@ -1707,6 +1707,11 @@
     </message>
     <message>
         <location line="+1"/>
+        <source>Interrupted</source>
+        <translation>已中断</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Rejected</source>
         <translation>已拒绝</translation>
     </message>
@@ -1746,7 +1751,7 @@
         <translation>已取消</translation>
     </message>
     <message>
-        <location line="+143"/>
+        <location line="+144"/>
         <source>%1 has not decided yet; the job waits in its Jobs inbox. Run becomes available once it is approved.</source>
         <translation>%1 尚未做出决定，任务在其“任务”收件箱中等待。批准后即可运行。</translation>
     </message>
@@ -1759,7 +1764,7 @@
 <context>
     <name>JobsAdminCard</name>
     <message>
-        <location line="-129"/>
+        <location line="-130"/>
         <source>The kill switch refuses new proposals, stops running jobs at their next checkpoint and keeps any job from starting, in this workspace.</source>
         <translation>紧急停止开关会在本工作区拒绝新的任务提议，使运行中的任务在下一个检查点停止，并阻止任何任务启动。</translation>
     </message>
@@ -1797,7 +1802,7 @@
 <context>
     <name>JobsPage</name>
     <message>
-        <location filename="../../app/ui/pages/jobs.py" line="+102"/>
+        <location filename="../../app/ui/pages/jobs.py" line="+104"/>
         <source>Jobs</source>
         <translation>任务</translation>
     </message>
@@ -1932,7 +1937,7 @@
         <translation>对方决定</translation>
     </message>
     <message>
-        <location line="+56"/>
+        <location line="+57"/>
         <source>Proposed here; waiting for the peer&apos;s administrators or analysts to decide.</source>
         <translation>由本方提议，正在等待对方的管理员或分析师决定。</translation>
     </message>
@@ -1943,6 +1948,16 @@
     </message>
     <message>
         <location line="+6"/>
+        <source>If you approve, the bank&apos;s model uses your %1 features on up to %2 shared customers over at most %3 trees of depth %4. A bank that broke the protocol could read your binned values of the customers in each node; your approval, these limits and both audits are your controls.</source>
+        <translation>若批准：银行的模型将在最多 %2 位共同客户上使用您的 %1 个特征，最多 %3 棵树、深度 %4。若银行违反协议，可读出每个节点中客户的您方分箱取值；您的审批、这些上限和双方审计是您的控制手段。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>If you approve, the peer learns, once, which of its up to %1 identifiers are among your consented customers.</source>
+        <translation>若批准：对方将获知一次，其最多 %1 个标识中哪些属于您方已授权的客户。</translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>CROSS-PARTY WORK IS PAUSED (kill switch). New proposals are refused, no job can be approved or started, and running jobs stop at their next checkpoint.</source>
         <translation>跨方工作已暂停（紧急停止开关）。新的提议将被拒绝，任何任务都不能被批准或启动，运行中的任务会在下一个检查点停止。</translation>
     </message>
@@ -3336,7 +3351,7 @@
 <context>
     <name>Shell</name>
     <message>
-        <location filename="../../app/ui/shell.py" line="+88"/>
+        <location filename="../../app/ui/shell.py" line="+92"/>
         <source>not available in this version</source>
         <translation>本版本暂不提供</translation>
     </message>

@@ -31,6 +31,7 @@ STATES = {
     "paused": QT_TRANSLATE_NOOP("Jobs", "Paused"),
     "finished": QT_TRANSLATE_NOOP("Jobs", "Finished"),
     "failed": QT_TRANSLATE_NOOP("Jobs", "Failed"),
+    "interrupted": QT_TRANSLATE_NOOP("Jobs", "Interrupted"),
     "rejected": QT_TRANSLATE_NOOP("Jobs", "Rejected"),
     "cancelled": QT_TRANSLATE_NOOP("Jobs", "Cancelled"),
 }
@@ -140,7 +141,8 @@ class JobsAdminCard(Retranslatable, QFrame):
 
 
 def run_in_background(task, service, job_id: str) -> jobs.Job:
-    return service.run(job_id, task)
+    """Run an approved job, or ask the peer to approve resuming one that stopped, then run it."""
+    return service.run_or_resume(job_id, task, wait=service.decision_timeout)
 
 
 class ProposedJob:
@@ -164,7 +166,7 @@ class ProposedJob:
         return self.runner is not None and self.runner.running
 
     def _enable_run(self) -> None:
-        runnable = self.job is not None and self.job.state in ("approved", "failed")
+        runnable = self.job is not None and self.job.state in ("approved", *jobs.RESUMABLE)
         self.run_button.setEnabled(runnable and not self._busy())
 
     def run(self) -> None:

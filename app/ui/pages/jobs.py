@@ -17,7 +17,7 @@ from app.ui.pages.job_panels import JOB_TYPES, STATES, JobsAdminCard, jobs_label
 from app.ui.tables import read_only_table, selected_item, set_row
 from app.ui.widgets import (MessageArea, RefreshWhileVisible, Retranslatable, button, button_row,
                             card, page_layout, page_titles, plain_label)
-from app.workflows import jobs
+from app.workflows import job_exposure, jobs
 from app.workflows.peering import status as peer_status
 from app.workflows.jobs import Job
 from app.workflows.session import Session
@@ -25,7 +25,7 @@ from app.workflows.session import Session
 PROGRESS_WIDTH = 260
 HASH_SHOWN = 16  # hex digits of the transcript hash in the table; the tooltip has all 64
 PENDING, ACTIVE = ("proposed",), ("approved", "running", "paused")
-HISTORY = ("finished", "failed", "rejected", "cancelled")
+HISTORY = ("finished", "failed", "interrupted", "rejected", "cancelled")
 
 
 class JobsPage(RefreshWhileVisible, Retranslatable, QWidget):
@@ -78,7 +78,9 @@ class JobsPage(RefreshWhileVisible, Retranslatable, QWidget):
         self.reject_button.clicked.connect(self.reject_selected)
         decide = button_row(None, self.reject_button, self.approve_button)
         self.waiting_note = plain_label(object_name="Hint", wrap=True)
+        self.exposure = plain_label(object_name="Hint", wrap=True)
         box.addLayout(self.facts)
+        box.addWidget(self.exposure)
         box.addWidget(self.params, 1)
         box.addWidget(self.waiting_note)
         box.addWidget(self.reason)
@@ -219,6 +221,7 @@ class JobsPage(RefreshWhileVisible, Retranslatable, QWidget):
                                                   self._proposer(job),
                                                   peer_status.local_time(job.created_at))):
             value.setText(text)
+        self._show_exposure(job_exposure.exposure(self.session.workspace, job))
         self.params.setRowCount(len(job.params))
         for row, (key, value) in enumerate(sorted(job.params.items())):
             set_row(self.params, row, (key, "—" if value is None else value))
@@ -231,6 +234,24 @@ class JobsPage(RefreshWhileVisible, Retranslatable, QWidget):
         self.reason.setEnabled(ours)
         self.approve_button.setToolTip(self.tr("The kill switch is on; nothing can be "
                                                "approved.") if self.is_paused else "")
+
+    def _show_exposure(self, facts: dict | None) -> None:
+        """What approving exposes, in the approver's words (docs/threat-model.md)."""
+        if facts and facts["kind"] == "training":
+            text = (self.tr("If you approve, the bank's model uses your %1 features on up to %2 "
+                            "shared customers over at most %3 trees of depth %4. A bank that broke "
+                            "the protocol could read your binned values of the customers in each "
+                            "node; your approval, these limits and both audits are your controls.")
+                    .replace("%1", str(facts["features"])).replace("%2", f"{facts['rows']:,}")
+                    .replace("%3", str(facts["trees"])).replace("%4", str(facts["depth"])))
+        elif facts:
+            text = (self.tr("If you approve, the peer learns, once, which of its up to %1 "
+                            "identifiers are among your consented customers.")
+                    .replace("%1", f"{facts['peer_items']:,}"))
+        else:
+            text = ""
+        self.exposure.setText(text)
+        self.exposure.setVisible(bool(text))
 
     def _show_paused(self) -> None:
         if self.is_paused:

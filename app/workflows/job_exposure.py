@@ -1,0 +1,48 @@
+"""What approving a job exposes, in numbers the approver can weigh before deciding.
+
+SecureBoost is secure against a semi-honest bank only: a bank that breaks the protocol can read the
+partner's binned values of the rows in each node histogram (docs/threat-model.md). The partner's
+approver therefore sees what is at stake in every training job it approves, and an alignment's
+approver sees how many identifiers the peer may test against its customers.
+"""
+
+from __future__ import annotations
+
+from app.errors import UserFacingError
+from app.store import alignments as alignment_store
+from app.store import datasets as dataset_store
+from app.store.jobs import Job
+
+
+def exposure(workspace, job: Job) -> dict | None:
+    """Structured facts (the UI words them in the user's language); None when nothing to say."""
+    p = job.params
+    if job.type == "training" and workspace.role == "feature":
+        try:
+            record = workspace.db.run(alignment_store.get_alignment, p.get("alignment_id", ""))
+            columns = workspace.db.run(dataset_store.dataset_columns, record.dataset)
+            features = sum(1 for c in columns if c["role"] == "feature")
+            rows = record.size
+        except UserFacingError:  # an unknown alignment: the job cannot run anyway
+            return None
+        return {"kind": "training", "features": features, "rows": rows,
+                "trees": p.get("n_trees"), "depth": p.get("max_depth"),
+                "first_tree_bank_only": bool(p.get("first_tree_label_only"))}
+    if job.type == "alignment":
+        cap = p.get("max_items_proposer" if job.proposer == "remote" else "max_items_approver")
+        return {"kind": "alignment", "peer_items": cap}
+    return None
+
+
+def sentence(facts: dict | None) -> str:
+    """The same facts in English, for the CLI and the logs-free audit of a decision."""
+    if not facts:
+        return ""
+    if facts["kind"] == "training":
+        return (f"If approved, the bank's model uses your {facts['features']} features on up to "
+                f"{facts['rows']:,} shared customers over at most {facts['trees']} trees of depth "
+                f"{facts['depth']}. A bank that broke the protocol could read your binned values "
+                "of the customers in each node (docs/threat-model.md): your approval, these caps "
+                "and both audits are your controls.")
+    return (f"If approved, the peer learns, once, which of its up to {facts['peer_items']:,} "
+            "identifiers are among your consented customers.")
