@@ -3,8 +3,10 @@ other side, run and recorded with the same transcript hash in both audit chains.
 
 from __future__ import annotations
 
+import socket
 import threading
 import time
+from contextlib import ExitStack
 
 import pytest
 
@@ -76,6 +78,31 @@ def test_job_proposed_approved_and_run_with_matching_transcripts(linked):
         finished = [e for e in ws.audit.entries() if e["action"] == "job.finished"]
         assert done.transcript_hash in finished[-1]["objects"]
         assert any(e["action"] == "peer.head" for e in ws.audit.entries())
+
+
+def test_job_runs_while_64_strangers_hold_the_peers_port(linked):
+    """Only the pinned peers' hosts get handshake slots; 127.0.0.1 is the pinned host here, the
+    strangers connect from 127.0.0.2 and up and send nothing."""
+    (_, platform), (bank_link, platform_link), _ = linked
+    approver = threading.Thread(target=lambda: approve_first_proposal(platform))
+    with ExitStack() as held:
+        for i in range(2, 66):
+            stranger = held.enter_context(socket.socket())
+            stranger.bind((f"127.0.0.{i}", 0))
+            stranger.connect(("127.0.0.1", platform_link.port))
+        approver.start()
+        job = bank_link.propose("scoring", "platform", {"model": "m1"}, wait=10)
+        approver.join()
+        assert bank_link.run(job.id).state == "finished"
+
+
+def approve_first_proposal(session):
+    for _ in range(100):
+        pending = [j for j in jobs.list_jobs(session) if j.state == "proposed"]
+        if pending:
+            jobs.decide(session, pending[0].id, approve=True)
+            return
+        time.sleep(0.05)
 
 
 def test_rejection_travels_back(linked):

@@ -90,6 +90,11 @@ def pinned_fingerprints(workspace: Workspace) -> set[bytes]:
     return {bytes.fromhex(r[0]) for r in workspace.db.query("SELECT fingerprint FROM peers")}
 
 
+def pinned_hosts(workspace: Workspace) -> list[str]:
+    """The hosts of the pinned peers' addresses: where their connections are expected from."""
+    return [parse_address(r[0])[0] for r in workspace.db.query("SELECT address FROM peers")]
+
+
 def list_peers(session: Session) -> list[dict]:
     if not (session.can("peers.manage") or session.can("jobs.propose")):
         session.require("peers.manage")
