@@ -49,11 +49,11 @@ def open_workspace(args) -> Workspace:
     return Workspace.open(args.workspace, passphrase=passphrase_from(args))
 
 
-def open_session(args) -> Session:
+def open_session(args, read_only: bool = False) -> Session:
     ws = open_workspace(args)
     try:
         name = args.user or ws.meta("default_admin")
-        return login(ws, name, read_password(f"Password for {name}: "))
+        return login(ws, name, read_password(f"Password for {name}: "), read_only=read_only)
     except BaseException:
         ws.close()
         raise

@@ -50,7 +50,7 @@ def _init(args) -> int:
 
 
 def _info(args) -> int:
-    session = open_session(args)
+    session = open_session(args, read_only=True)
     try:
         print(json.dumps(session.workspace.info, indent=2, ensure_ascii=False))
     finally:
@@ -59,7 +59,7 @@ def _info(args) -> int:
 
 
 def _verify(args) -> int:
-    session = open_session(args)
+    session = open_session(args, read_only=True)
     try:
         result = workspace_admin.verify_workspace(session, console_task("audit chain"))
     finally:
