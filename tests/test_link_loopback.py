@@ -51,15 +51,7 @@ def test_peer_check_reports_version_rtt_and_party(linked):
 
 def test_job_proposed_approved_and_run_with_matching_transcripts(linked):
     (bank, platform), (bank_link, _), _ = linked
-
-    def approve_when_it_arrives():
-        for _ in range(100):
-            pending = [j for j in jobs.list_jobs(platform) if j.state == "proposed"]
-            if pending:
-                jobs.decide(platform, pending[0].id, approve=True)
-                return
-            time.sleep(0.05)
-    approver = threading.Thread(target=approve_when_it_arrives)
+    approver = threading.Thread(target=approve_first_proposal, args=(platform,))
     approver.start()
     job = bank_link.propose("scoring", "platform", {"model": "m1"}, wait=10)
     approver.join()
@@ -84,7 +76,7 @@ def test_job_runs_while_64_strangers_hold_the_peers_port(linked):
     """Only the pinned peers' hosts get handshake slots; 127.0.0.1 is the pinned host here, the
     strangers connect from 127.0.0.2 and up and send nothing."""
     (_, platform), (bank_link, platform_link), _ = linked
-    approver = threading.Thread(target=lambda: approve_first_proposal(platform))
+    approver = threading.Thread(target=approve_first_proposal, args=(platform,))
     with ExitStack() as held:
         for i in range(2, 66):
             stranger = held.enter_context(socket.socket())

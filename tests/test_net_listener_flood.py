@@ -136,3 +136,11 @@ def test_source_addresses_resolve_names_and_normalise():
     with serve(HOST, 0, BANK, [], echo_session, party_name="Bank",
                allowed_sources=["::ffff:127.0.0.1"]) as lst:
         assert lst._allowed == {"127.0.0.1"}
+
+
+def test_connections_that_hang_up_silently_are_not_reported(listener):
+    for _ in range(50):
+        raw_connection(listener.port).close()
+    with dial(listener.port):
+        pass
+    assert not listener.errors

@@ -335,6 +335,13 @@ class Listener:
         """The connection sent its first bytes: give it a handshake thread if its pool has room."""
         source, pinned, _ = self._silent.pop(conn)
         selector.unregister(conn)
+        try:
+            spoke = conn.recv(1, socket.MSG_PEEK)
+        except OSError:
+            spoke = b""
+        if not spoke:  # hung up without a word: nothing worth a thread or a report
+            conn.close()
+            return
         pool, per_address = ((self.MAX_PENDING, self.MAX_PER_ADDRESS) if pinned
                              else (self.STRANGER_SLOTS, 1))
         with self._lock:
