@@ -77,6 +77,7 @@ def test_job_runs_while_64_strangers_hold_the_peers_port(linked):
     strangers connect from 127.0.0.2 and up and send nothing."""
     (_, platform), (bank_link, platform_link), _ = linked
     approver = threading.Thread(target=approve_first_proposal, args=(platform,))
+    assert admitted(platform_link, "127.0.0.1") == {"127.0.0.1"}
     with ExitStack() as held:
         for i in range(2, 66):
             stranger = held.enter_context(socket.socket())
@@ -86,6 +87,28 @@ def test_job_runs_while_64_strangers_hold_the_peers_port(linked):
         job = bank_link.propose("scoring", "platform", {"model": "m1"}, wait=10)
         approver.join()
         assert bank_link.run(job.id).state == "finished"
+
+
+def test_pinned_hosts_and_the_allow_list_get_the_handshake_slots(linked):
+    (bank, _), (bank_link, _), (bank_admin, _) = linked
+    assert admitted(bank_link, "127.0.0.1") == {"127.0.0.1"}  # the pinned peer's host
+    peers.add_peer(bank_admin, "branch", "127.0.0.7:9", "ab" * 32)  # as if by another process
+    assert admitted(bank_link, "127.0.0.7") == {"127.0.0.1", "127.0.0.7"}
+    extra = link.PeerService(bank, allow_from=["127.0.0.9"])
+    extra.start()
+    try:
+        assert extra.listener._allowed == {"127.0.0.1", "127.0.0.7", "127.0.0.9"}
+    finally:
+        extra.stop()
+
+
+def admitted(service, host: str) -> set[str]:
+    """The listener's allowed sources once ``host`` is among them (its watcher polls each second)."""
+    for _ in range(60):
+        if host in service.listener._allowed:
+            break
+        time.sleep(0.1)
+    return set(service.listener._allowed)
 
 
 def approve_first_proposal(session):
