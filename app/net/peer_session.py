@@ -232,7 +232,7 @@ class Listener:
         self._stop = threading.Event()
         self._lock = threading.Lock()
         self._allowed = None if allowed_sources is None else _normalised(allowed_sources)
-        self._handshaking: Counter[str] = Counter()  # per source address, and per pool (bool)
+        self._handshaking: Counter = Counter()  # per source address (str) and per pool (bool)
         self._silent: dict[socket.socket, tuple[str, bool, float]] = {}  # oldest first
         self._dropped, self._reported_at = 0, -self.REPORT_EVERY
         self._channels: set[Channel] = set()
@@ -449,7 +449,7 @@ def serve(host: str, port: int, identity: Identity, trusted_certs: Iterable[byte
         raise
 
 
-def source_addresses(hosts: Iterable[str]) -> set[str]:
+def source_addresses(hosts: Iterable[str]) -> frozenset[str]:
     """The IP addresses of host names or literals (a name that does not resolve adds none)."""
     found: set[str] = set()
     for host in hosts:

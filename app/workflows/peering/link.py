@@ -147,8 +147,9 @@ class PeerService:
             except Exception:  # a closed workspace or listener ends the watch
                 return
 
-    def _allowed_sources(self) -> tuple[set[str], set[str]]:
-        """(pinned hosts, the addresses that may connect): only pinned peers get a handshake."""
+    def _allowed_sources(self) -> tuple[set[str], frozenset[str]]:
+        """(pinned hosts, their addresses plus ``allow_from``'s): connections from these get the
+        listener's own handshake slots, strangers share a few others (see ``Listener``)."""
         hosts = set(peers.pinned_hosts(self.workspace))
         return hosts, source_addresses(hosts | set(self.allow_from))
 
