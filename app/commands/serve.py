@@ -5,7 +5,7 @@ from __future__ import annotations
 import signal
 import threading
 
-from app.commands._common import add_workspace_args, open_session
+from app.commands._common import add_workspace_args, signed_in
 from app.workflows.peering import link
 from app.workflows.peering import peers
 
@@ -15,26 +15,25 @@ def register(sub) -> None:
     add_workspace_args(parser)
     parser.add_argument("--listen", default="127.0.0.1:0", help="HOST:PORT (port 0 = any free)")
     parser.add_argument("--allow-from", action="append", default=[], metavar="HOST",
-                        help="also accept connections from this address or name (repeatable); "
-                             "the pinned peers' hosts are always accepted, nobody else is")
+                        help="also give this address or name the pinned peers' connection slots "
+                             "(repeatable); the pinned peers' hosts always have them")
     parser.set_defaults(handler=_serve)
 
 
 def _serve(args) -> int:
     host, port = peers.parse_address(args.listen, allow_any_port=True)
-    session = open_session(args)
-    service = link.PeerService(session, host=host, port=port, allow_from=args.allow_from)
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    try:
-        bound = service.start()
-        print(f"Listening on {host}:{bound} as {session.workspace.party_name}. Ctrl-C stops.",
-              flush=True)
-        stop.wait()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        service.stop()
-        session.workspace.close()
+    with signed_in(args) as session:
+        service = link.PeerService(session, host=host, port=port, allow_from=args.allow_from)
+        stop = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        try:
+            bound = service.start()
+            print(f"Listening on {host}:{bound} as {session.workspace.party_name}. Ctrl-C stops.",
+                  flush=True)
+            stop.wait()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            service.stop()
     return 0
 
