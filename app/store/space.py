@@ -11,12 +11,12 @@ occupying the disk until the workspace is closed.
 
 from __future__ import annotations
 
-import gzip
 import logging
 import os
 import shutil
 import struct
-from pathlib import Path
+
+from sqlcipher3 import dbapi2 as sqlcipher
 
 from app.errors import StoreError
 
@@ -33,7 +33,7 @@ class DiskFull(StoreError):
 
 def is_full(exc: BaseException) -> bool:
     """SQLite's SQLITE_FULL (it also reports ENOSPC from a write this way)."""
-    return "database or disk is full" in str(exc) and type(exc).__name__ == "OperationalError"
+    return isinstance(exc, sqlcipher.OperationalError) and "database or disk is full" in str(exc)
 
 
 def explained(exc: BaseException) -> BaseException:
