@@ -54,7 +54,8 @@ def signed_in(args, read_only: bool = False) -> Iterator[Session]:
     workspace closes when the block ends, however it ends, so no command leaves it open.
     ``read_only``: the command only reads (see ``login``)."""
     with Workspace.open(args.workspace, passphrase=passphrase_from(args)) as ws:
-        jobs.mark_interrupted(ws)
+        if not read_only:   # a read-only command (e.g. on a full disk) changes nothing
+            jobs.mark_interrupted(ws)
         name = args.user or ws.meta("default_admin")
         yield login(ws, name, read_password(f"Password for {name}: "), read_only=read_only)
 
