@@ -8,9 +8,9 @@ import os
 import sys
 
 from app.errors import UserFacingError
-from app.store.workspace import Workspace
 from app.workflows.session import Session, login
 from app.workflows.tasks import Task
+from app.workflows.workspace_admin import Workspace, open_workspace as open_path
 
 PASSWORD_ENV = "LIANMO_PASSWORD"
 
@@ -46,7 +46,7 @@ def read_password(prompt: str = "Password: ") -> str:
 
 
 def open_workspace(args) -> Workspace:
-    return Workspace.open(args.workspace, passphrase=passphrase_from(args))
+    return open_path(args.workspace, passphrase_from(args))
 
 
 def open_session(args) -> Session:

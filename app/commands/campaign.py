@@ -15,8 +15,6 @@ import unicodedata
 from pathlib import Path
 
 from app.errors import UserFacingError, ValidationError
-from app.evaluation import evaluate_campaign, partner_report
-from app.evaluation.outcomes_file import load_campaign, parse_scores, read_columns
 
 
 def register(subparsers) -> None:
@@ -51,6 +49,9 @@ def _split(text: str) -> list[str]:
 
 
 def evaluate(args: argparse.Namespace) -> int:
+    from app.workflows.campaign import (evaluate_campaign, load_campaign, parse_scores,
+                                        partner_report, read_columns)
+
     delimiter = "\t" if args.delimiter.lower() in ("tab", "\\t") else args.delimiter
     if len(delimiter) != 1:
         raise ValidationError("The delimiter must be a single character.")
@@ -238,7 +239,7 @@ def _evaluate_plan(args) -> int:
     report = _with_session(args, lambda s: wf.evaluate_plan(s, args.plan, args.window_days, args.at))
     _write_json(Path(args.report), report)
     if args.partner_report:
-        _write_json(Path(args.partner_report), partner_report(report, args.min_cell))
+        _write_json(Path(args.partner_report), wf.partner_report(report, args.min_cell))
     p = report["parameters"]
     text = (f"{format_summary(report)}\nWindow {p['window_start']} .. {p['window_end']} "
             f"({p['window_days']} days from the {p['window_basis'].replace('_', ' ')}; "

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 from app.commands._common import add_workspace_args, console_task, open_session
-from app.data.validation import format_report
 from app.workflows import data_import
 
 
@@ -38,7 +37,7 @@ def _import(args) -> int:
                                             console_task("Import"), commit=not args.dry_run)
     finally:
         session.workspace.close()
-    print(format_report(report))
+    print(data_import.format_report(report))
     if args.report:
         with open(args.report, "w", encoding="utf-8") as fh:
             json.dump(report, fh, ensure_ascii=False, indent=1)

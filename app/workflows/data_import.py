@@ -30,7 +30,7 @@ from app.data.dictionary import data_dictionary
 from app.data.ids import CANON_VERSION
 from app.data.loader import ConsentEvents, Problems, load_consent, load_dataset
 from app.data.profile import Profile, load_profile, parse_profile
-from app.data.validation import build_report
+from app.data.validation import build_report, format_report  # noqa: F401 (the CLI prints it)
 from app.errors import ValidationError
 from app.store.arrays import array_exists, delete_array, load_array, save_array
 from app.store.workspace import now_iso
@@ -47,13 +47,13 @@ def _sha256(path: str) -> str:
     return h.hexdigest()
 
 
-def _ids_to_array(ids: np.ndarray) -> np.ndarray:
+def ids_to_array(ids: np.ndarray) -> np.ndarray:
     """Bytes identifiers as an (n, width) uint8 matrix: the array store takes numbers only."""
     width = max(1, ids.dtype.itemsize)
     return np.frombuffer(ids.astype(f"S{width}").tobytes(), np.uint8).reshape(len(ids), width)
 
 
-def _array_to_ids(arr: np.ndarray) -> np.ndarray:
+def array_to_ids(arr: np.ndarray) -> np.ndarray:
     return np.frombuffer(np.ascontiguousarray(arr).tobytes(), f"S{arr.shape[1]}")
 
 
@@ -65,7 +65,7 @@ def _stored_consent(conn, dataset: str) -> ConsentEvents:
     parts = {k: [] for k in ("ids", "granted_at", "expires_at", "revoked_at")}
     for b in batches:
         base = f"consent/{dataset}/{b}"
-        parts["ids"].append(_array_to_ids(load_array(conn, f"{base}/ids")))
+        parts["ids"].append(array_to_ids(load_array(conn, f"{base}/ids")))
         times = load_array(conn, f"{base}/times")
         for j, k in enumerate(("granted_at", "expires_at", "revoked_at")):
             parts[k].append(times[:, j])
@@ -89,7 +89,7 @@ def _write_consent(conn, dataset: str, events: ConsentEvents, path: str, user: s
                        (dataset,)).fetchone()
     batch = int(row[0])
     base = f"consent/{dataset}/{batch}"
-    save_array(conn, f"{base}/ids", _ids_to_array(events.ids))
+    save_array(conn, f"{base}/ids", ids_to_array(events.ids))
     save_array(conn, f"{base}/times",
                np.column_stack([events.granted_at, events.expires_at, events.revoked_at]))
     conn.execute("INSERT INTO consent_batches VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -136,7 +136,7 @@ def _write_dataset(conn, ds, features: np.ndarray, report: dict, path: str, user
         conn.execute("INSERT INTO dataset_columns VALUES (?, ?, ?, ?, ?, ?, ?)",
                      (name, pos, entry["column"], entry["role"], entry["type"], entry["sensitivity"],
                       json.dumps(cats, ensure_ascii=False) if cats is not None else None))
-    save_array(conn, f"data/{name}/ids", _ids_to_array(ds.ids))
+    save_array(conn, f"data/{name}/ids", ids_to_array(ds.ids))
     save_array(conn, f"data/{name}/features", features)
     if ds.label is not None:
         save_array(conn, f"data/{name}/label", ds.label)
@@ -233,7 +233,7 @@ def load_eligible_in(conn, dataset: str, at: float | None = None) -> EligibleDat
     if row is None:
         raise ValidationError(f"No dataset named {dataset!r} in this workspace.")
     at = time.time() if at is None else float(at)
-    ids = _array_to_ids(load_array(conn, f"data/{dataset}/ids"))
+    ids = array_to_ids(load_array(conn, f"data/{dataset}/ids"))
     keep = eligible_mask_in(conn, dataset, ids, at)
     cols = conn.execute("SELECT name, role, categories FROM dataset_columns WHERE dataset = ? "
                         "ORDER BY position", (dataset,)).fetchall()
@@ -264,7 +264,7 @@ def summary(session) -> list[dict]:
         for name, side, id_type, version, rows, imported_at, by, src in conn.execute(
                 "SELECT name, side, id_type, version, rows, imported_at, imported_by, source_file "
                 "FROM datasets ORDER BY name").fetchall():
-            ids = _array_to_ids(load_array(conn, f"data/{name}/ids"))
+            ids = array_to_ids(load_array(conn, f"data/{name}/ids"))
             cols = conn.execute("SELECT name, role, type, sensitivity FROM dataset_columns "
                                 "WHERE dataset = ? ORDER BY position", (name,)).fetchall()
             out.append({"dataset": name, "side": side, "id_type": id_type, "version": version,

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QWidget
 
-from app.data.ids import ID_TYPES
 from app.errors import UserFacingError
 from app.ui.pages.job_panels import ProposedJob
 from app.ui.progress import TaskProgress
@@ -51,7 +50,7 @@ class AlignmentPage(ProposedJob, RefreshWhileVisible, Retranslatable, QWidget):
         self.message = MessageArea()
         self.peer = QComboBox()
         self.id_type = QComboBox()
-        for code in ID_TYPES:
+        for code in alignment.ID_TYPES:
             self.id_type.addItem(code, code)
         self.dataset = QComboBox()
         self.eligible = plain_label(object_name="Hint", wrap=True)

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHBoxLayout, QHea
                                QLineEdit, QTableView, QWidget)
 
 from app.errors import UserFacingError
-from app.store.audit import ChainReport
 from app.ui.errors import translate_sentence
 from app.ui.pages.audit_model import AuditModel
 from app.ui.progress import TaskProgress
@@ -19,6 +18,7 @@ from app.ui.tasks import TaskRunner
 from app.ui.widgets import (MessageArea, Retranslatable, button, page_layout, page_titles,
                             plain_label)
 from app.workflows import audit_trail
+from app.workflows.audit_trail import ChainReport
 from app.workflows.session import Session
 
 log = logging.getLogger(__name__)

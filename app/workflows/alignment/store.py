@@ -17,7 +17,7 @@ from app.data.idmatch import positions
 from app.errors import UserFacingError
 from app.store.arrays import load_array, save_array
 from app.store.workspace import now_iso
-from app.workflows.data_import import EligibleData, _array_to_ids, _ids_to_array
+from app.workflows.data_import import EligibleData, array_to_ids, ids_to_array
 
 COLUMNS = ("id", "job_id", "peer", "dataset", "id_type", "canon_version", "size", "own_count",
            "peer_count", "created_at", "created_by")
@@ -48,7 +48,7 @@ def save_alignment_in(conn, record: AlignmentRecord, ids: np.ndarray) -> None:
         raise UserFacingError("The alignment size does not match its identifiers.")
     conn.execute(f"INSERT INTO alignments ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * 11)})",
                  tuple(getattr(record, c) for c in COLUMNS))
-    save_array(conn, f"alignment/{record.id}/ids", _ids_to_array(np.asarray(ids, dtype=bytes))
+    save_array(conn, f"alignment/{record.id}/ids", ids_to_array(np.asarray(ids, dtype=bytes))
                if len(ids) else np.zeros((0, 1), np.uint8))
 
 
@@ -73,7 +73,7 @@ def get_alignment(workspace, alignment_id: str) -> AlignmentRecord:
 
 
 def load_alignment_ids(workspace, alignment_id: str) -> np.ndarray:
-    return workspace.db.run(lambda conn: _array_to_ids(load_array(conn, f"alignment/{alignment_id}/ids")))
+    return workspace.db.run(lambda conn: array_to_ids(load_array(conn, f"alignment/{alignment_id}/ids")))
 
 
 def usable_rows(workspace, alignment_id: str, eligible: EligibleData) -> tuple[np.ndarray, np.ndarray]:

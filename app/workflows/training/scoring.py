@@ -23,7 +23,7 @@ from app.store.arrays import load_array
 from app.store.workspace import now_iso
 from app.workflows import jobs
 from app.workflows.training import store as training_store
-from app.workflows.data_import import EligibleData, _array_to_ids
+from app.workflows.data_import import EligibleData, array_to_ids
 from app.workflows.plans.population import (FEDERATED, LABEL_ONLY, ScoredPopulation,
                                            build_population, save_population)
 from app.workflows.training.link import (PartnerOverLink, agree_rows, feature_columns, recv_sb,
@@ -90,7 +90,7 @@ def _score_feature(workspace, channel, record, plain: dict, rows) -> dict:
 
 def population(workspace, elig: EligibleData, score: np.ndarray, source: np.ndarray) -> ScoredPopulation:
     """Plan input: customer key = the row of the stored dataset, flags from the bank's data."""
-    stored = workspace.db.run(lambda conn: _array_to_ids(load_array(conn, f"data/{elig.dataset}/ids")))
+    stored = workspace.db.run(lambda conn: array_to_ids(load_array(conn, f"data/{elig.dataset}/ids")))
     key = positions(stored, elig.ids)  # eligible customers are all stored rows
     n = len(elig.ids)
     branches = list(elig.branches)

@@ -16,7 +16,6 @@ import re
 
 from PySide6.QtWidgets import QFileDialog, QTabWidget, QWidget
 
-from app.data.profile import Profile, load_profile, parse_profile
 from app.errors import UserFacingError
 from app.ui.pages.data.files import FilesView
 from app.ui.pages.data.mapping import MappingEditor
@@ -26,6 +25,7 @@ from app.ui.progress import TaskProgress
 from app.ui.tasks import TaskRunner
 from app.ui.widgets import MessageArea, Retranslatable, button, button_row, page_layout, page_titles
 from app.workflows import data_import, data_preview
+from app.workflows.data_preview import Profile, load_profile, parse_profile
 from app.workflows.session import Session
 
 log = logging.getLogger(__name__)
