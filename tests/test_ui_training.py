@@ -74,7 +74,7 @@ def test_train_through_the_page_metrics_only_at_the_bank(aligned, make_page, qtb
     page.form.max_depth.setValue(3)
 
     qtbot.mouseClick(page.estimate_button, Qt.LeftButton)
-    qtbot.waitUntil(lambda: not page._busy(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not page.busy(), timeout=WAIT_MS)
     rows = page.chosen()["size"]
     assert f"{rows:,}" in page.estimate_text.text()
 

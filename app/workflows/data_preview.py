@@ -21,8 +21,7 @@ from dataclasses import dataclass
 
 from app.data.encoding import ENCODINGS, open_binary
 from app.data.ids import BAD_CHECK_DIGIT, IdError, canonicalize, mask
-from app.data.profile import (CONSENT_FIELDS, CONTACT_FLAGS, FORMAT, Profile,  # noqa: F401
-                              load_profile, parse_profile)
+from app.data.profile import CONTACT_FLAGS, FORMAT, Profile
 from app.data.tabular import MAX_FIELD, XlsxTable, clean_name
 from app.errors import ValidationError
 

@@ -10,7 +10,8 @@ from PySide6.QtWidgets import (QComboBox, QGridLayout, QHBoxLayout, QLineEdit, Q
 from app.ui.pages.data.mapping import dl
 from app.ui.pages.data.report import fill, table
 from app.ui.widgets import Retranslatable, button, plain_label
-from app.workflows.data_preview import DELIMITERS, ENCODINGS, Preview
+from app.workflows.data_preview import DELIMITERS, Preview
+from app.workflows.profiles import ENCODINGS
 
 DELIMITER_LABELS = {
     ",": QT_TRANSLATE_NOOP("DataLabels", "Comma (,)"),
