@@ -1,4 +1,4 @@
-"""Campaign evaluation inside the product (issue 8; docs/campaign-evaluation.md, "In-product")."""
+"""Campaign evaluation inside the product (docs/campaign-evaluation.md, "In-product")."""
 
 from app.workflows.campaign.files import (  # noqa: F401
     evaluate_campaign, load_campaign, outcome_columns, parse_scores, partner_report, read_columns,
