@@ -43,6 +43,7 @@ def test_page_imports_outcomes_and_shows_headline_numbers(qtbot, bank, tmp_path)
     dialog = OutcomeImportDialog(plan.id_type, page)
     qtbot.addWidget(dialog)
     dialog.set_file(sim.path)
+    qtbot.waitUntil(lambda: len(dialog.header) >= 3, timeout=10000)  # read off the GUI thread
     choice = dialog.choice()
     assert (choice["id_column"], choice["bound_at_column"], choice["channel_column"]) == \
         ("customer_id", "bound_at", "channel")

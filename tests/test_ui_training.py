@@ -75,7 +75,7 @@ def test_train_through_the_page_metrics_only_at_the_bank(aligned, make_page, qtb
     page.form.seed.setValue(0)   # the form proposes a fresh seed; this test wants one known model
 
     qtbot.mouseClick(page.estimate_button, Qt.LeftButton)
-    qtbot.waitUntil(lambda: not page._busy(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not page.busy(), timeout=WAIT_MS)
     rows = page.chosen()["size"]
     assert f"{rows:,}" in page.estimate_text.text()
 
@@ -94,10 +94,10 @@ def test_train_through_the_page_metrics_only_at_the_bank(aligned, make_page, qtb
     assert done.state == "finished"
     assert page.tr("Tree %1 of %2 done").replace("%1", "2").replace("%2", "2") in seen
     shown = float(page.results.auc_values[0].text())
-    assert shown == pytest.approx(done.result["auc_federated"], abs=5e-4)
+    assert shown == pytest.approx(done.result["auc_federated"], abs=5.01e-4)  # shown to 3 decimals
     assert 0.5 < shown <= 1.0
     assert float(page.results.auc_values[1].text()) == pytest.approx(
-        done.result["auc_label_only"], abs=5e-4)
+        done.result["auc_label_only"], abs=5.01e-4)
     assert page.results.lift.rowCount() == 10
     names = [page.results.importance.item(r, 0).text()
              for r in range(page.results.importance.rowCount())]

@@ -10,10 +10,10 @@ from contextlib import contextmanager
 from typing import Iterator
 
 from app.errors import UserFacingError
-from app.store.workspace import Workspace
 from app.workflows import jobs
 from app.workflows.session import Session, login
 from app.workflows.tasks import Task
+from app.workflows.workspace_admin import open_workspace
 
 PASSWORD_ENV = "LIANMO_PASSWORD"
 
@@ -53,7 +53,7 @@ def signed_in(args, read_only: bool = False) -> Iterator[Session]:
     """``args.user`` (default: the first administrator) signed in on ``args.workspace``; the
     workspace closes when the block ends, however it ends, so no command leaves it open.
     ``read_only``: the command only reads (see ``login``)."""
-    with Workspace.open(args.workspace, passphrase=passphrase_from(args)) as ws:
+    with open_workspace(args.workspace, passphrase_from(args)) as ws:
         if not read_only:   # a read-only command (e.g. on a full disk) changes nothing
             jobs.mark_interrupted(ws)
         name = args.user or ws.meta("default_admin")

@@ -16,8 +16,6 @@ from pathlib import Path
 
 from app.commands._common import add_workspace_args, console_task, signed_in
 from app.errors import UserFacingError, ValidationError
-from app.evaluation import evaluate_campaign, partner_report
-from app.evaluation.outcomes_file import load_campaign, parse_scores, read_columns
 
 
 def register(subparsers) -> None:
@@ -52,6 +50,9 @@ def _split(text: str) -> list[str]:
 
 
 def evaluate(args: argparse.Namespace) -> int:
+    from app.workflows.campaign import (evaluate_campaign, load_campaign, parse_scores,
+                                        partner_report, read_columns)
+
     delimiter = "\t" if args.delimiter.lower() in ("tab", "\\t") else args.delimiter
     if len(delimiter) != 1:
         raise ValidationError("The delimiter must be a single character.")
@@ -228,7 +229,7 @@ def _evaluate_plan(args) -> int:
         report = wf.evaluate_plan(session, args.plan, args.window_days, args.at)
     _write_json(Path(args.report), report)
     if args.partner_report:
-        _write_json(Path(args.partner_report), partner_report(report, args.min_cell))
+        _write_json(Path(args.partner_report), wf.partner_report(report, args.min_cell))
     p = report["parameters"]
     text = (f"{format_summary(report)}\nWindow {p['window_start']} .. {p['window_end']} "
             f"({p['window_days']} days from the {p['window_basis'].replace('_', ' ')}; "

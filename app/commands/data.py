@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 from app.commands._common import add_workspace_args, console_task, signed_in
-from app.data.validation import format_report
 from app.workflows import data_import
 
 
@@ -35,7 +34,7 @@ def _import(args) -> int:
     with signed_in(args) as session:
         report = data_import.import_dataset(session, args.data, args.consent, args.profile,
                                             console_task("Import"), commit=not args.dry_run)
-    print(format_report(report))
+    print(data_import.format_report(report))
     if args.report:
         with open(args.report, "w", encoding="utf-8") as fh:
             json.dump(report, fh, ensure_ascii=False, indent=1)

@@ -18,12 +18,12 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from app.data.generator import generate
+    from app.workflows.rehearsal import generate_demo_data
     from app.errors import UserFacingError
 
     if not 10 <= args.rows <= 50_000_000:
         raise UserFacingError("--rows must be between 10 and 50,000,000.")
-    paths = generate(args.rows, args.seed, args.out, compress=args.gzip)
+    paths = generate_demo_data(args.rows, args.seed, args.out, compress=args.gzip)
     for role, path in paths.items():
         print(f"{role}: {path}")
     return 0

@@ -6,8 +6,7 @@ from pathlib import Path
 
 from app.commands._common import add_workspace_args, signed_in
 from app.errors import PeerError
-from app.net.tls import PinMismatch
-from app.workflows.peering import peers
+from app.workflows.peering import PinMismatch, peers
 
 
 def register(sub) -> None:

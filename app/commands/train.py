@@ -12,7 +12,6 @@ import sys
 
 from app.commands._common import add_workspace_args, signed_in
 from app.errors import UserFacingError
-from app.protocols.secureboost.params import TrainParams
 from app.workflows import jobs, training
 from app.workflows.peering import link
 from app.workflows.tasks import Task
@@ -60,8 +59,8 @@ def register(sub) -> None:
     s.set_defaults(handler=_score)
 
 
-def _params(args) -> TrainParams:
-    return TrainParams(n_trees=args.trees, max_depth=args.depth, learning_rate=args.learning_rate,
+def _params(args) -> training.TrainParams:
+    return training.TrainParams(n_trees=args.trees, max_depth=args.depth, learning_rate=args.learning_rate,
                        n_bins=args.bins, reg_lambda=args.l2, min_child_weight=args.min_child_weight,
                        first_tree_label_only=args.first_tree_label_only == "true",
                        key_bits=args.key_bits,

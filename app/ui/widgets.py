@@ -6,7 +6,7 @@ guess rich text and render HTML typed into a name field.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (QBoxLayout, QFrame, QHBoxLayout, QLabel, QLayout, QPushButton,
                                QVBoxLayout, QWidget)
 
@@ -120,34 +120,3 @@ class Retranslatable:
     def retranslate(self) -> None:
         raise NotImplementedError
 
-
-class RefreshWhileVisible:
-    """Mixin: calls ``refresh()`` when the page is shown and every ``REFRESH_MS`` while it is.
-
-    Pages in the stack behind the current one need no polling, so ``self.timer`` runs only
-    between showEvent and hideEvent. A page that polls something lighter than ``refresh()``
-    overrides ``_tick()``; ``refresh()`` may stop the timer (e.g. the workspace closed under it).
-    """
-
-    REFRESH_MS = 1000
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.timer = QTimer(self, interval=self.REFRESH_MS)
-        self.timer.timeout.connect(self._tick)
-
-    def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
-        self.timer.start()
-        self.refresh()
-        super().showEvent(event)
-
-    def hideEvent(self, event) -> None:  # noqa: N802 (Qt's name)
-        self.timer.stop()
-        super().hideEvent(event)
-
-    def _tick(self) -> None:
-        if self.isVisible():
-            self.refresh()
-
-    def refresh(self) -> None:
-        raise NotImplementedError

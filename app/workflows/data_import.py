@@ -29,7 +29,7 @@ from app.data.dictionary import data_dictionary
 from app.data.ids import CANON_VERSION
 from app.data.loader import ConsentEvents, Problems, load_consent, load_dataset
 from app.data.profile import Profile, load_profile, parse_profile
-from app.data.validation import build_report
+from app.data.validation import build_report, format_report  # noqa: F401 (the CLI prints it)
 from app.errors import ValidationError
 from app.store import datasets as dataset_store
 from app.store import space

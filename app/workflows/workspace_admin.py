@@ -7,10 +7,16 @@ from pathlib import Path
 
 from app.errors import UserFacingError
 from app.store import keys
+from app.store.workspace import ROLES as PARTY_ROLES  # noqa: F401 (label or feature party)
 from app.store.workspace import Workspace
 from app.workflows import audit_trail
 from app.workflows.session import Session, load_user
 from app.workflows.users import insert_user, validate_new_user
+
+
+def open_workspace(path: str | Path, passphrase: str | None = None) -> Workspace:
+    """Open an existing workspace (its key from the OS keyring, or the passphrase)."""
+    return Workspace.open(path, passphrase=passphrase)
 
 
 def init_workspace(path: str | Path, party_name: str, role: str, admin_name: str,

@@ -1,10 +1,10 @@
 """The registry of the main window's steps, in sidebar order.
 
-To add a page: write ``app/ui/pages/<name>.py`` with a widget class taking ``(session, parent)``,
-then put its class in the matching line below (``factory`` None means "not built yet": the step
-is shown greyed out with a tooltip, never as a fake page). ``permission`` is one permission or a
-tuple meaning "any of"; roles without it do not see the step. The workflow functions check
-permissions again, so hiding is a courtesy, not the control.
+To add a page: write ``app/ui/pages/<name>.py`` with a ``base.Page`` subclass (it takes
+``(session, parent)``), then put its class in the matching line below (``factory`` None means
+"not built yet": the step is shown greyed out with a tooltip, never as a fake page).
+``permission`` is one permission or a tuple meaning "any of"; roles without it do not see the
+step. The workflow functions check permissions again, so hiding is a courtesy, not the control.
 """
 
 from __future__ import annotations

@@ -11,14 +11,12 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QWidget
 
-from app.data.ids import ID_TYPES
 from app.errors import UserFacingError
+from app.ui.pages.base import Page
 from app.ui.pages.job_panels import ProposedJob
 from app.ui.progress import TaskProgress
 from app.ui.tables import read_only_table, set_row
-from app.ui.tasks import TaskRunner
-from app.ui.widgets import (MessageArea, RefreshWhileVisible, Retranslatable, button, card,
-                            page_layout, page_titles, plain_label)
+from app.ui.widgets import button, card, plain_label
 from app.workflows import alignment, data_import, jobs
 from app.workflows.peering import status as peer_status
 from app.workflows.peering import peers
@@ -33,25 +31,20 @@ def propose_in_background(_task, service, peer: str, dataset: str | None, id_typ
     return alignment.propose_alignment(service.session, service, peer, dataset, id_type, wait)
 
 
-class AlignmentPage(ProposedJob, RefreshWhileVisible, Retranslatable, QWidget):
+class AlignmentPage(ProposedJob, Page):
     REASON_STATES = ("rejected",)
     REFRESH_MS = 2000
 
     def __init__(self, session: Session, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setObjectName("Page")
-        self.session = session
+        super().__init__(session, parent)
         self.link = peer_status.link_for(session) or PeerLink(session)
         self.wait_seconds = WAIT_SECONDS
         self.datasets: list[dict] = []
         self.rows: list[dict] = []
         self.job: jobs.Job | None = None      # the alignment job proposed from this page
-        self.runner: TaskRunner | None = None
-        self.title, self.subtitle = page_titles()
-        self.message = MessageArea()
         self.peer = QComboBox()
         self.id_type = QComboBox()
-        for code in ID_TYPES:
+        for code in alignment.ID_TYPES:
             self.id_type.addItem(code, code)
         self.dataset = QComboBox()
         self.eligible = plain_label(object_name="Hint", wrap=True)
@@ -87,12 +80,10 @@ class AlignmentPage(ProposedJob, RefreshWhileVisible, Retranslatable, QWidget):
         box.addLayout(actions)
         box.addWidget(self.progress)
         self.table_title = plain_label(object_name="SectionTitle")
-        page_layout(self, self.title, self.subtitle, self.message, self.form_card,
-                    self.table_title, fill=self.table)
+        self.frame(self.message, self.form_card, self.table_title, fill=self.table)
 
     def retranslate(self) -> None:
-        self.title.setText(self.tr("Alignment"))
-        self.subtitle.setText(self.tr(
+        self.set_titles(self.tr("Alignment"), self.tr(
             "Find the customers both parties share without showing either party the other's "
             "customers. Each party learns only which of its own customers are shared, and the "
             "sizes. The peer approves the job in its Jobs inbox before it runs."))
@@ -114,7 +105,7 @@ class AlignmentPage(ProposedJob, RefreshWhileVisible, Retranslatable, QWidget):
         self._show_job()
         self._fill_table()
 
-    # -- reading (refresh() on show: RefreshWhileVisible; while shown, only the proposed job) ----
+    # -- reading (refresh() on show; while shown, only the proposed job) -----------------------
     def _tick(self) -> None:
         if self.isVisible() and self.job is not None and self.job.state == "proposed":
             self._reload_job()  # the peer may decide after our wait ran out
@@ -188,14 +179,14 @@ class AlignmentPage(ProposedJob, RefreshWhileVisible, Retranslatable, QWidget):
     # -- proposing and running (Run, _start and the status line: job_panels.ProposedJob) -------
     def _update_buttons(self) -> None:
         ready = bool(self.peer.currentText() and self.dataset.currentText())
-        self.propose_button.setEnabled(ready and not self._busy())
+        self.propose_button.setEnabled(ready and not self.busy())
         self._enable_run()
 
     def failed_hint(self) -> str:
         return self.tr("failed; Run tries again")
 
     def propose(self) -> None:
-        if self._busy():
+        if self.busy():
             return
         text = self.tr("Proposal sent to %1; waiting for its users to decide in their Jobs inbox…")
         self.message.show_text(text.replace("%1", self.peer.currentText()), "info")
@@ -204,8 +195,8 @@ class AlignmentPage(ProposedJob, RefreshWhileVisible, Retranslatable, QWidget):
                     self.wait_seconds)
         self.runner.finished.connect(self._proposed)
 
-    def _failed(self, text: str) -> None:
-        super()._failed(text)
+    def task_ended(self, text: str, kind: str) -> None:
+        super().task_ended(text, kind)
         self.refresh()
 
     def decision_text(self, state: str) -> tuple[str, str]:

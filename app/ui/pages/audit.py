@@ -11,14 +11,13 @@ from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHBoxLayout, QHea
                                QLineEdit, QTableView, QWidget)
 
 from app.errors import UserFacingError
-from app.store.audit import ChainReport
 from app.ui.errors import translate_sentence
 from app.ui.pages.audit_model import AuditModel
+from app.ui.pages.base import Page
 from app.ui.progress import TaskProgress
-from app.ui.tasks import TaskRunner
-from app.ui.widgets import (MessageArea, Retranslatable, button, page_layout, page_titles,
-                            plain_label)
+from app.ui.widgets import button, plain_label
 from app.workflows import audit_trail
+from app.workflows.audit_trail import ChainReport
 from app.workflows.session import Session
 
 log = logging.getLogger(__name__)
@@ -30,20 +29,15 @@ def verify_in_background(task, session: Session) -> ChainReport:
     return audit_trail.verify_chain(session, task)
 
 
-class AuditPage(Retranslatable, QWidget):
+class AuditPage(Page):
     def __init__(self, session: Session, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setObjectName("Page")
-        self.session = session
-        self.runner: TaskRunner | None = None
-        self.title, self.subtitle = page_titles()
+        super().__init__(session, parent)
         self.filter = QLineEdit()
         self.filter.setClearButtonEnabled(True)
         self.count = plain_label(object_name="Hint")
         self.verify_button = button(kind="primary")
         self.export_button = button()
         self.progress = TaskProgress()
-        self.message = MessageArea()
         self.model = AuditModel(self)
         self.table = QTableView()
         self._setup_table()
@@ -75,14 +69,12 @@ class AuditPage(Retranslatable, QWidget):
         tools.addSpacing(16)
         tools.addWidget(self.verify_button)
         tools.addWidget(self.export_button)
-        page_layout(self, self.title, self.subtitle, tools, self.progress, self.message,
-                    fill=self.table)
+        self.frame(tools, self.progress, self.message, fill=self.table)
 
     def retranslate(self) -> None:
-        self.title.setText(self.tr("Audit"))
-        self.subtitle.setText(self.tr("Every sign-in, change and job is a link in a hash chain: "
-                                      "editing, deleting or reordering an entry breaks it. "
-                                      "Parameters are stored only as digests."))
+        self.set_titles(self.tr("Audit"), self.tr(
+            "Every sign-in, change and job is a link in a hash chain: editing, deleting or "
+            "reordering an entry breaks it. Parameters are stored only as digests."))
         self.filter.setPlaceholderText(self.tr("Filter by user, action or object"))
         self.verify_button.setText(self.tr("Verify chain"))
         self.export_button.setText(self.tr("Export…"))
@@ -92,11 +84,8 @@ class AuditPage(Retranslatable, QWidget):
 
     # -- reading ------------------------------------------------------------------------------
     def apply_filter(self) -> None:
-        try:
-            entries = audit_trail.list_entries(self.session, self.filter.text().strip())
-        except UserFacingError as exc:
-            entries = []
-            self.message.show_error(exc)
+        entries = self.attempt(audit_trail.list_entries, self.session, self.filter.text().strip(),
+                               default=[])
         self.model.set_entries(entries)
         self.table.resizeColumnsToContents()
         self._show_count()
@@ -106,31 +95,27 @@ class AuditPage(Retranslatable, QWidget):
 
     # -- verifying ----------------------------------------------------------------------------
     def start_verify(self) -> None:
-        if self.runner is not None and self.runner.running:
+        if self.busy():
             return
         self.message.clear_message()
-        self.runner = TaskRunner(verify_in_background, self.session, parent=self)
-        self.runner.finished.connect(self._verified)
-        self.runner.failed.connect(lambda text: self._ended(text, "error"))
-        self.runner.cancelled.connect(
-            lambda _text: self._ended(self.tr("Verification cancelled; the chain was not "
-                                              "checked to the end, so there is no result."),
-                                      "warning"))
-        self.progress.attach(self.runner)
         self.verify_button.setEnabled(False)
-        self.runner.start()
+        self.progress.attach(self.start_task(verify_in_background, self.session,
+                                             done=self._verified))
 
     def _verified(self, report: ChainReport) -> None:
         if report.ok:
             text = self.tr("Audit chain intact: all %1 entries verified. Head %2…")
             text = text.replace("%1", f"{report.count:,}").replace("%2", report.head[:16])
-            self._ended(text, "success")
+            self.task_ended(text, "success")
         else:
             text = self.tr("Audit chain broken at entry %1: %2.")
             text = text.replace("%1", str(report.first_bad_seq))
-            self._ended(text.replace("%2", translate_sentence(report.reason)), "error")
+            self.task_ended(text.replace("%2", translate_sentence(report.reason)), "error")
 
-    def _ended(self, text: str, kind: str) -> None:
+    def task_ended(self, text: str, kind: str) -> None:
+        if kind == "warning":  # cancelled
+            text = self.tr("Verification cancelled; the chain was not checked to the end, so "
+                           "there is no result.")
         self.verify_button.setEnabled(True)
         self.message.show_text(text, kind)
 

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import QCheckBox, QFrame, QHBoxLayout, QVBoxLayout, QWidg
 
 from app.errors import UserFacingError
 from app.ui.errors import sentence
-from app.ui.tasks import TaskRunner
 from app.ui.widgets import Retranslatable, button, plain_label
 from app.workflows import jobs
 from app.workflows.peering import status as peer_status
@@ -146,11 +145,12 @@ def run_in_background(task, service, job_id: str) -> jobs.Job:
 
 
 class ProposedJob:
-    """Mixin of the Alignment and Training pages: the one job proposed from the page, run there.
+    """Mixin of the Alignment and Training pages (before ``Page`` in their bases): the one job
+    proposed from the page, run there.
 
-    The page provides ``session``, ``link``, ``job``, ``runner``, ``message``, ``status``,
-    ``progress``, ``run_button``, ``_ran`` and ``_update_buttons``, and the
-    sentences that name its job type: ``decision_text()`` and ``failed_hint()``.
+    The page provides ``link``, ``job``, ``status``, ``progress``, ``run_button``, ``_ran`` and
+    ``_update_buttons``, and the sentences that name its job type: ``decision_text()`` and
+    ``failed_hint()``.
     """
 
     REASON_STATES: tuple[str, ...] | None = None  # states whose reason is said; None: any
@@ -162,15 +162,12 @@ class ProposedJob:
         """The sentence (%1 the peer, %2 the state) and its kind once the peer decided."""
         raise NotImplementedError
 
-    def _busy(self) -> bool:
-        return self.runner is not None and self.runner.running
-
     def _enable_run(self) -> None:
         runnable = self.job is not None and self.job.state in ("approved", *jobs.RESUMABLE)
-        self.run_button.setEnabled(runnable and not self._busy())
+        self.run_button.setEnabled(runnable and not self.busy())
 
     def run(self) -> None:
-        if self._busy() or self.job is None:
+        if self.busy() or self.job is None:
             return
         self.message.clear_message()
         self._start(run_in_background, self.link.service, self.job.id)
@@ -197,13 +194,11 @@ class ProposedJob:
         self._show_job()
 
     def _start(self, fn, *args) -> None:
-        self.runner = TaskRunner(fn, *args, parent=self)
-        self.runner.failed.connect(self._failed)
-        self.runner.cancelled.connect(self._failed)
-        self.runner.start()
+        self.start_task(fn, *args)
         self._update_buttons()
 
-    def _failed(self, text: str) -> None:
+    def task_ended(self, text: str, _kind: str) -> None:
+        """A failed or cancelled run or proposal: said as an error, then the job re-read."""
         self.message.show_text(text, "error")
         self._reload_job()
 

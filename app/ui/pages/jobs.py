@@ -13,10 +13,10 @@ from PySide6.QtWidgets import (QFormLayout, QHBoxLayout, QHeaderView, QLineEdit,
                                QTabWidget, QWidget)
 
 from app.errors import UserFacingError
+from app.ui.pages.base import Page
 from app.ui.pages.job_panels import JOB_TYPES, STATES, JobsAdminCard, jobs_label
 from app.ui.tables import read_only_table, selected_item, set_row
-from app.ui.widgets import (MessageArea, RefreshWhileVisible, Retranslatable, button, button_row,
-                            card, page_layout, page_titles, plain_label)
+from app.ui.widgets import MessageArea, button, button_row, card, plain_label
 from app.workflows import job_exposure, jobs
 from app.workflows.peering import status as peer_status
 from app.workflows.jobs import Job
@@ -28,20 +28,16 @@ PENDING, ACTIVE = ("proposed",), ("approved", "running", "paused")
 HISTORY = ("finished", "failed", "interrupted", "rejected", "cancelled")
 
 
-class JobsPage(RefreshWhileVisible, Retranslatable, QWidget):
+class JobsPage(Page):
     REFRESH_MS = 1000
 
     def __init__(self, session: Session, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setObjectName("Page")
-        self.session = session
+        super().__init__(session, parent)
         self.can_decide = session.can("jobs.approve")
         self.jobs: dict[str, list[Job]] = {"pending": [], "active": [], "history": []}
         self._shown: dict[str, tuple] = {}
         self.is_paused = False
-        self.title, self.subtitle = page_titles()
         self.banner = MessageArea()
-        self.message = MessageArea()
         self.admin = JobsAdminCard(session)
         self.admin.said.connect(self._say)
         self.admin.changed.connect(self.refresh)
@@ -97,12 +93,10 @@ class JobsPage(RefreshWhileVisible, Retranslatable, QWidget):
         return tab
 
     def _layout(self) -> None:
-        page_layout(self, self.title, self.subtitle, self.banner, self.admin, self.message,
-                    fill=self.tabs)
+        self.frame(self.banner, self.admin, self.message, fill=self.tabs)
 
     def retranslate(self) -> None:
-        self.title.setText(self.tr("Jobs"))
-        self.subtitle.setText(self.tr(
+        self.set_titles(self.tr("Jobs"), self.tr(
             "Cross-party work runs only after both parties approved it, each in its own "
             "workspace. Read every parameter before approving: it is what the peer will run "
             "against this workspace's data."))
@@ -125,7 +119,7 @@ class JobsPage(RefreshWhileVisible, Retranslatable, QWidget):
         self._shown.clear()  # every table is redrawn in the new language
         self._render()
 
-    # -- reading (on show and every REFRESH_MS while shown: RefreshWhileVisible) -------------
+    # -- reading (on show and every REFRESH_MS while shown) ----------------------------------
     def refresh(self) -> None:
         try:
             found = jobs.list_jobs(self.session)

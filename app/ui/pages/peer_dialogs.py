@@ -11,9 +11,8 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QLineEdit
                                QWidget)
 
 from app.errors import UserFacingError, ValidationError
-from app.net.identity import parse_fingerprint, short_code
 from app.ui.widgets import MessageArea, plain_label
-from app.workflows.peering import peers
+from app.workflows.peering import parse_fingerprint, peers, short_code
 from app.workflows.session import Session
 
 

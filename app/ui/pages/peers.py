@@ -14,12 +14,11 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from app.errors import UserFacingError
 from app.ui.errors import translate_sentence
+from app.ui.pages.base import Page
 from app.ui.pages.peer_cards import IdentityCard, MismatchCard
 from app.ui.pages.peer_dialogs import AddPeerDialog
 from app.ui.tables import read_only_table, select_where, selected_item, set_row
-from app.ui.tasks import TaskRunner
-from app.ui.widgets import (MessageArea, RefreshWhileVisible, Retranslatable, button, button_row,
-                            page_layout, page_titles)
+from app.ui.widgets import button, button_row
 from app.workflows.peering import status as peer_status
 from app.workflows.peering import peers
 from app.workflows.peering.status import PeerLink, PeerState
@@ -59,26 +58,21 @@ def check_in_background(_task, link: PeerLink, name: str) -> PeerState:
     return link.check(name)
 
 
-class PeersPage(RefreshWhileVisible, Retranslatable, QWidget):
+class PeersPage(Page):
     REFRESH_MS = 3000  # re-read the table: "last seen" moves when the peer connects to us
 
     def __init__(self, session: Session, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setObjectName("Page")
-        self.session = session
+        super().__init__(session, parent)
         self.can_manage = session.can("peers.manage")
         # The window's running link; a page made without one (tests) still pairs and checks.
         self.link = peer_status.link_for(session) or PeerLink(session)
         self.me = peers.describe_identity(session.workspace)
         self.peers: list[dict] = []
         self.known: set[str] = set()
-        self.runner: TaskRunner | None = None
         self.dialog = None  # the open dialog or confirmation (tests drive it through this)
-        self.title, self.subtitle = page_titles()
         self.identity = IdentityCard(self.me, self.link)
         self.identity.copy_button.clicked.connect(self.copy_fingerprint)
         self.mismatch = MismatchCard()
-        self.message = MessageArea()
         self.table = read_only_table(6)
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.add_button = button(kind="primary")
@@ -95,12 +89,10 @@ class PeersPage(RefreshWhileVisible, Retranslatable, QWidget):
 
     def _layout(self) -> None:
         actions = button_row(self.add_button, self.check_button, self.remove_button, None)
-        page_layout(self, self.title, self.subtitle, self.identity, self.mismatch, actions,
-                    self.message, fill=self.table)
+        self.frame(self.identity, self.mismatch, actions, self.message, fill=self.table)
 
     def retranslate(self) -> None:
-        self.title.setText(self.tr("Peers"))
-        self.subtitle.setText(self.tr(
+        self.set_titles(self.tr("Peers"), self.tr(
             "The other party's computers this workspace trusts, each pinned by the fingerprint "
             "its administrator gave you. Give them ours the same way."))
         self.table.setHorizontalHeaderLabels(
@@ -111,7 +103,7 @@ class PeersPage(RefreshWhileVisible, Retranslatable, QWidget):
         self.remove_button.setText(self.tr("Remove…"))
         self._fill()
 
-    # -- data (on show and every REFRESH_MS while shown: RefreshWhileVisible) ----------------
+    # -- data (on show and every REFRESH_MS while shown) -------------------------------------
     def refresh(self, force: bool = False) -> None:
         try:
             found = peers.list_peers(self.session)
@@ -164,7 +156,7 @@ class PeersPage(RefreshWhileVisible, Retranslatable, QWidget):
 
     def _update_buttons(self) -> None:
         chosen = self.selected_name() is not None
-        busy = self.runner is not None and self.runner.running
+        busy = self.busy()
         self.check_button.setEnabled(chosen and not busy)
         self.remove_button.setEnabled(chosen and not busy)
         self.add_button.setEnabled(not busy)
@@ -199,17 +191,15 @@ class PeersPage(RefreshWhileVisible, Retranslatable, QWidget):
         self._run(check_in_background, name)
 
     def _run(self, fn, name: str) -> None:
-        if self.runner is not None and self.runner.running:
+        if self.busy():
             return
         pairing = fn is learn_in_background
-        self.runner = TaskRunner(fn, self.link, name, parent=self)
-        self.runner.finished.connect(lambda state: self._show_outcome(name, state, pairing))
-        self.runner.failed.connect(self._failed)
-        self.runner.start()
+        self.start_task(fn, self.link, name,
+                        done=lambda state: self._show_outcome(name, state, pairing))
         self._update_buttons()
 
-    def _failed(self, text: str) -> None:
-        self.message.show_text(text, "error")
+    def task_ended(self, text: str, kind: str) -> None:
+        super().task_ended(text, kind)
         self._update_buttons()
 
     def _show_outcome(self, name: str, state: PeerState, pairing: bool) -> None:

@@ -6,22 +6,19 @@ from PySide6.QtWidgets import QHeaderView, QWidget
 
 from app.errors import UserFacingError
 from app.ui.labels import USER_ROLES, label
+from app.ui.pages.base import Page
 from app.ui.pages.user_dialogs import AddUserDialog, ResetPasswordDialog
 from app.ui.tables import read_only_table, select_where, selected_item, set_row
-from app.ui.widgets import MessageArea, Retranslatable, button, button_row, page_layout, page_titles
+from app.ui.widgets import button, button_row
 from app.workflows import users
 from app.workflows.session import Session, User
 
 
-class UsersPage(Retranslatable, QWidget):
+class UsersPage(Page):
     def __init__(self, session: Session, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setObjectName("Page")
-        self.session = session
+        super().__init__(session, parent)
         self.users: list[User] = []
         self.dialog = None  # the open dialog, if any (tests drive it through this)
-        self.title, self.subtitle = page_titles()
-        self.message = MessageArea()
         self.table = read_only_table(4)
         self.table.setWordWrap(True)  # Qt's default: the columns share the width
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
@@ -38,12 +35,12 @@ class UsersPage(Retranslatable, QWidget):
 
     def _layout(self) -> None:
         actions = button_row(self.add_button, self.toggle_button, self.reset_button, None)
-        page_layout(self, self.title, self.subtitle, actions, self.message, fill=self.table)
+        self.frame(actions, self.message, fill=self.table)
 
     def retranslate(self) -> None:
-        self.title.setText(self.tr("Users"))
-        self.subtitle.setText(self.tr("Administrators, analysts and branch managers of this "
-                                      "workspace. Every change is recorded in the audit chain."))
+        self.set_titles(self.tr("Users"), self.tr(
+            "Administrators, analysts and branch managers of this workspace. Every change is "
+            "recorded in the audit chain."))
         self.table.setHorizontalHeaderLabels(
             [self.tr("User name"), self.tr("Role"), self.tr("Branch"), self.tr("Status")])
         self.add_button.setText(self.tr("Add user…"))
@@ -52,11 +49,7 @@ class UsersPage(Retranslatable, QWidget):
 
     # -- data ---------------------------------------------------------------------------------
     def refresh(self) -> None:
-        try:
-            self.users = users.list_users(self.session)
-        except UserFacingError as exc:
-            self.users = []
-            self.message.show_error(exc)
+        self.users = self.attempt(users.list_users, self.session, default=[])
         self._fill()
 
     def _fill(self) -> None:

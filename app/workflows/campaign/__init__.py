@@ -1,5 +1,8 @@
 """Campaign evaluation inside the product (docs/campaign-evaluation.md, "In-product")."""
 
+from app.workflows.campaign.files import (  # noqa: F401
+    evaluate_campaign, load_campaign, outcome_columns, parse_scores, partner_report, read_columns,
+)
 from app.workflows.campaign.service import (  # noqa: F401
     OUTCOME_ID_TYPES, RetrainProposal, SimulatedOutcomes, evaluate_plan, finalised_plans,
     import_outcomes, labels_for_evaluation, list_evaluations, load_evaluation, partner_share,

@@ -1,7 +1,8 @@
 """The "Import outcomes" dialog: pick a bind file, choose its three columns and identifier type.
 
-Only the header is read here (no customer value is shown); the import itself runs in the page's
-TaskRunner through ``app.workflows.campaign.import_outcomes``.
+Only the header is read here (no customer value is shown), in the background: unpacking an .xlsx
+workbook to reach it can take seconds. The import itself runs in the page's TaskRunner through
+``app.workflows.campaign.import_outcomes``.
 """
 
 from __future__ import annotations
@@ -9,14 +10,18 @@ from __future__ import annotations
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
                                QHBoxLayout, QLineEdit, QVBoxLayout, QWidget)
 
-from app.data.tabular import open_table
+from app.ui.tasks import TaskRunner
 from app.ui.widgets import MessageArea, Retranslatable, button, plain_label
-from app.workflows.campaign import OUTCOME_ID_TYPES
+from app.workflows.campaign import OUTCOME_ID_TYPES, outcome_columns
 
 DELIMITERS = ((",", ","), (";", ";"), ("tab", "\t"), ("|", "|"))
 _GUESSES = {"id": ("mobile", "phone", "customer", "id", "reference", "手机", "客户"),
             "at": ("bound", "time", "date", "at", "时间", "日期"),
             "channel": ("channel", "渠道")}
+
+
+def columns_in_background(_task, path: str, delimiter: str) -> list[str]:
+    return outcome_columns(path, delimiter)
 
 
 def guess(header: list[str], kind: str, taken: set[str]) -> int:
@@ -32,6 +37,7 @@ class OutcomeImportDialog(Retranslatable, QDialog):
         super().__init__(parent)
         self.setMinimumWidth(520)
         self.header: list[str] = []
+        self.reader: TaskRunner | None = None  # reads the header of the chosen file
         self.path = QLineEdit()
         self.path.setReadOnly(True)
         self.browse = button()
@@ -87,13 +93,19 @@ class OutcomeImportDialog(Retranslatable, QDialog):
 
     def read_header(self) -> None:
         self.message.clear_message()
-        self.header = []
-        if self.path.text():
-            try:
-                self.header = [h for h in open_table(self.path.text(), "auto",
-                                                     self.delimiter.currentData()).header if h]
-            except Exception as exc:  # a refused file: say why, keep the dialog open
-                self.message.show_error(exc)
+        self.show_header([])
+        if not self.path.text():
+            return
+        reader = self.reader = TaskRunner(columns_in_background, self.path.text(),
+                                          self.delimiter.currentData(), parent=self)
+        # Only the latest file and delimiter count; a refused file is said, the dialog stays open.
+        reader.finished.connect(lambda header: reader is self.reader and self.show_header(header))
+        reader.failed.connect(lambda text: reader is self.reader and
+                              self.message.show_text(text, "error"))
+        reader.start()
+
+    def show_header(self, header: list[str]) -> None:
+        self.header = header
         taken: set[str] = set()
         for combo, kind in ((self.id_column, "id"), (self.at_column, "at"),
                             (self.channel_column, "channel")):

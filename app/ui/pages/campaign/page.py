@@ -14,13 +14,13 @@ import logging
 from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QHBoxLayout, QInputDialog,
                                QSpinBox, QTabWidget, QWidget)
 
+from app.ui.pages.base import Page
+
 from app.ui.pages.campaign.charts import (HeadlineCards, chart_view, curve_chart, uplift_chart)
 from app.ui.pages.campaign.export import write_pdf
 from app.ui.pages.campaign.import_dialog import OutcomeImportDialog
 from app.ui.progress import TaskProgress
-from app.ui.tasks import TaskRunner
-from app.ui.widgets import (MessageArea, Retranslatable, button, button_row, page_layout,
-                            page_titles, plain_label)
+from app.ui.widgets import button, button_row, plain_label
 from app.workflows import campaign
 from app.workflows.peering import status as peer_status
 from app.workflows.peering import peers
@@ -49,16 +49,12 @@ def import_in_background(task, session: Session, plan_id: str, choice: dict) -> 
                                     choice["id_type"], choice["delimiter"], task=task)
 
 
-class CampaignPage(Retranslatable, QWidget):
+class CampaignPage(Page):
     def __init__(self, session: Session, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setObjectName("Page")
-        self.session = session
+        super().__init__(session, parent)
         self.analyst = session.can("campaign.evaluate")
-        self.runner: TaskRunner | None = None
         self.report: dict | None = None
         self.plans: list[dict] = []
-        self.title, self.subtitle = page_titles()
         self.plan_label, self.window_label = plain_label(), plain_label()
         self.plan = QComboBox()
         self.plan.setMinimumWidth(240)
@@ -78,7 +74,6 @@ class CampaignPage(Retranslatable, QWidget):
         self.pdf_button.clicked.connect(self.export_pdf)
         self.xlsx_button.clicked.connect(self.export_xlsx)
         self.progress = TaskProgress()
-        self.message = MessageArea()
         self.summary = plain_label(object_name="Hint", wrap=True)
         self.cards = HeadlineCards()
         self.tabs = QTabWidget()
@@ -97,19 +92,17 @@ class CampaignPage(Retranslatable, QWidget):
         summary.addWidget(self.pdf_button)
         summary.addWidget(self.xlsx_button)
         summary.addWidget(self.share_button)
-        page_layout(self, self.title, self.subtitle, controls, self.progress, self.message,
-                    self.cards, summary, fill=self.tabs)
+        self.frame(controls, self.progress, self.message, self.cards, summary, fill=self.tabs)
 
     def retranslate(self) -> None:
-        self.title.setText(self.tr("Campaign"))
         if self.analyst:
-            self.subtitle.setText(self.tr(
+            self.set_titles(self.tr("Campaign"), self.tr(
                 "Import who bound after the campaign, then compare the invited customers with the "
                 "control group: uplift with 95% intervals, by channel, branch and score decile."))
         else:
-            self.subtitle.setText(self.tr("Results for your branch %1 only: its invited customers "
-                                          "compared with its control group.")
-                                  .replace("%1", self.session.user.branch or ""))
+            self.set_titles(self.tr("Campaign"), self.tr(
+                "Results for your branch %1 only: its invited customers compared with its "
+                "control group.").replace("%1", self.session.user.branch or ""))
         self.plan_label.setText(self.tr("Plan"))
         self.window_label.setText(self.tr("Window (days)"))
         self.import_button.setText(self.tr("Import outcomes…"))
@@ -166,13 +159,12 @@ class CampaignPage(Retranslatable, QWidget):
 
     def _run(self, fn, *args, done) -> None:
         self.message.clear_message()
-        self.runner = TaskRunner(fn, self.session, *args, parent=self)
-        self.runner.finished.connect(done)
-        self.runner.failed.connect(lambda text: (self.message.show_text(text, "error"), self._busy(False)))
-        self.runner.cancelled.connect(lambda text: (self.message.show_text(text, "warning"), self._busy(False)))
-        self.progress.attach(self.runner)
         self._busy(True)
-        self.runner.start()
+        self.progress.attach(self.start_task(fn, self.session, *args, done=done))
+
+    def task_ended(self, text: str, kind: str) -> None:
+        super().task_ended(text, kind)
+        self._busy(False)
 
     def share(self, peer: str | None = None) -> None:
         """Aggregates only (cells under 10 customers suppressed), through a job the partner approves."""
@@ -234,7 +226,7 @@ class CampaignPage(Retranslatable, QWidget):
     # -- display -------------------------------------------------------------------------------
     def show_report(self, report: dict | None) -> None:
         self.cards.show_report(report)
-        self._busy(self.runner is not None and self.runner.running)
+        self._busy(self.busy())
         if report is None:
             self.summary.setText(self.tr("No evaluation yet: import outcomes and press Evaluate.")
                                  if self.plan_id() else "")

@@ -7,11 +7,11 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, Signal
 from PySide6.QtWidgets import (QComboBox, QGridLayout, QHBoxLayout, QLineEdit, QVBoxLayout,
                                QWidget)
 
-from app.data.encoding import ENCODINGS
 from app.ui.pages.data.mapping import dl
 from app.ui.pages.data.report import fill, table
 from app.ui.widgets import Retranslatable, button, plain_label
 from app.workflows.data_preview import DELIMITERS, Preview
+from app.workflows.profiles import ENCODINGS
 
 DELIMITER_LABELS = {
     ",": QT_TRANSLATE_NOOP("DataLabels", "Comma (,)"),

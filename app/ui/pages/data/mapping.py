@@ -11,8 +11,8 @@ from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QGridLayout, QHBoxLayout, QHeaderView,
                                QLineEdit, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
-from app.data.profile import CONSENT_FIELDS, CONTACT_FLAGS, FORMAT, Profile
 from app.ui.widgets import Retranslatable, plain_label
+from app.workflows.profiles import CONSENT_FIELDS, CONTACT_FLAGS, FORMAT, Profile
 
 NONE = ""  # combo data meaning "no column"
 DATASET_NAME = re.compile(r"[a-z0-9_]{1,40}")

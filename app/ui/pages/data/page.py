@@ -9,23 +9,22 @@ cancelled or failed import leave the workspace exactly as it was.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import re
 
 from PySide6.QtWidgets import QFileDialog, QTabWidget, QWidget
 
-from app.data.profile import Profile, load_profile, parse_profile
 from app.errors import UserFacingError
 from app.ui.pages.data.files import FilesView
 from app.ui.pages.data.mapping import MappingEditor
 from app.ui.pages.data.overview import OverviewView
 from app.ui.pages.data.report import ReportView, number
+from app.ui.pages.base import Page
 from app.ui.progress import TaskProgress
-from app.ui.tasks import TaskRunner
-from app.ui.widgets import MessageArea, Retranslatable, button, button_row, page_layout, page_titles
+from app.ui.widgets import button, button_row
 from app.workflows import data_import, data_preview
+from app.workflows.profiles import Profile, load_profile, parse_profile, save_profile
 from app.workflows.session import Session
 
 log = logging.getLogger(__name__)
@@ -48,18 +47,14 @@ def dataset_name_for(path: str) -> str:
     return re.sub(r"[^a-z0-9_]+", "_", stem).strip("_")[:40] or "customers"
 
 
-class DataPage(Retranslatable, QWidget):
+class DataPage(Page):
     def __init__(self, session: Session, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setObjectName("Page")
-        self.session = session
+        super().__init__(session, parent)
         self.side = "bank" if session.workspace.role == "label" else "partner"
         self.can_import = session.can("data.import")
-        self.runner: TaskRunner | None = None
+        self.cancelled_text = ""  # what a cancelled import or consent update left behind
         self.preview: data_preview.Preview | None = None
         self.loaded_profile: Profile | None = None
-        self.title, self.subtitle = page_titles()
-        self.message = MessageArea()
         self.overview = OverviewView(session)
         self.overview.consent_update_requested.connect(self.choose_consent_update)
         self.progress = TaskProgress()
@@ -89,7 +84,7 @@ class DataPage(Retranslatable, QWidget):
         self.import_button.clicked.connect(lambda: self.start_import(commit=True))
 
     def _layout(self) -> None:
-        layout = page_layout(self, self.title, self.subtitle)
+        layout = self.frame()
         if self.can_import:
             layout.addLayout(button_row(self.load_button, self.save_button, None,
                                         self.validate_button, self.import_button))
@@ -100,14 +95,14 @@ class DataPage(Retranslatable, QWidget):
         layout.addWidget(self.tabs if self.can_import else self.overview, 1)
 
     def retranslate(self) -> None:
-        self.title.setText(self.tr("Consent & data"))
         if not self.can_import:
-            self.subtitle.setText(self.tr("Imported datasets and their data dictionary "
-                                          "(read-only). Analysts import data."))
+            self.set_titles(self.tr("Consent & data"), self.tr(
+                "Imported datasets and their data dictionary (read-only). Analysts import data."))
             return
-        self.subtitle.setText(self.tr("Import your customer file together with its consent file. "
-                                      "Only customers with a valid consent for the joint marketing "
-                                      "model are stored, encrypted in this workspace."))
+        self.set_titles(self.tr("Consent & data"), self.tr(
+            "Import your customer file together with its consent file. Only customers with a "
+            "valid consent for the joint marketing model are stored, encrypted in this "
+            "workspace."))
         for index, text in enumerate((self.tr("1 · Files"), self.tr("2 · Columns"),
                                       self.tr("3 · Report"), self.tr("Datasets"))):
             self.tabs.setTabText(index, text)
@@ -248,9 +243,7 @@ class DataPage(Retranslatable, QWidget):
         if profile is None:
             return False
         try:
-            with open(path, "w", encoding="utf-8") as fh:
-                json.dump(profile.to_json(), fh, ensure_ascii=False, indent=2)
-                fh.write("\n")
+            save_profile(profile, path)
         except OSError:
             log.warning("profile save failed", exc_info=True)
             self.message.show_text(self.tr("The file could not be written."), "error")
@@ -261,7 +254,7 @@ class DataPage(Retranslatable, QWidget):
 
     # -- validate and import ------------------------------------------------------------------
     def start_import(self, commit: bool) -> None:
-        if self.runner is not None and self.runner.running:
+        if self.busy():
             return
         self.message.clear_message()
         data, consent = self.files.data_path.text(), self.files.consent_path.text()
@@ -272,21 +265,17 @@ class DataPage(Retranslatable, QWidget):
         profile = self.current_profile()
         if profile is None:
             return
-        runner = TaskRunner(import_in_background, self.session, data, consent, profile, commit,
-                            parent=self)
-        runner.finished.connect(lambda report: self._imported(report, commit))
-        runner.cancelled.connect(lambda _t: self._ended(
+        self.cancelled_text = (
             self.tr("Import cancelled: nothing was stored and the workspace is unchanged.")
-            if commit else self.tr("Validation cancelled; nothing was stored."), "warning"))
-        self._run(runner)
+            if commit else self.tr("Validation cancelled; nothing was stored."))
+        self._run(import_in_background, data, consent, profile, commit,
+                  done=lambda report: self._imported(report, commit))
 
-    def _run(self, runner: TaskRunner) -> None:
-        self.runner = runner
-        runner.failed.connect(lambda text: self._ended(text, "error"))
+    def _run(self, fn, *args, done) -> None:
+        self._set_busy(True)
+        runner = self.start_task(fn, self.session, *args, done=done)
         self.progress.attach(runner)
         runner.progress.connect(self._rows_progress)
-        self._set_busy(True)
-        runner.start()
 
     def _rows_progress(self, done: int, total: int, _message: str, _eta) -> None:
         if total <= 0 and self.progress.cancel_button.isEnabled():
@@ -303,9 +292,9 @@ class DataPage(Retranslatable, QWidget):
         if not busy:
             self.overview.consent_button.setEnabled(bool(self.overview.datasets))
 
-    def _ended(self, text: str, kind: str) -> None:
+    def task_ended(self, text: str, kind: str) -> None:
         self._set_busy(False)
-        self.message.show_text(text, kind)
+        super().task_ended(self.cancelled_text if kind == "warning" else text, kind)
 
     def _imported(self, report: dict, committed: bool) -> None:
         self.report.show_report(report)
@@ -320,7 +309,7 @@ class DataPage(Retranslatable, QWidget):
         else:
             text = self.tr("Validation finished: %1 customers would be stored. Nothing has been "
                            "stored yet.").replace("%1", number(report["eligible"]))
-        self._ended(text, "success")
+        self.task_ended(text, "success")
 
     # -- consent updates ----------------------------------------------------------------------
     def choose_consent_update(self) -> None:
@@ -331,15 +320,11 @@ class DataPage(Retranslatable, QWidget):
 
     def import_consent_from(self, path: str) -> None:
         dataset = self.overview.selected()
-        if dataset is None or (self.runner is not None and self.runner.running):
+        if dataset is None or self.busy():
             return
         self.message.clear_message()
-        runner = TaskRunner(consent_in_background, self.session, dataset["dataset"], path,
-                            parent=self)
-        runner.finished.connect(self._consent_done)
-        runner.cancelled.connect(lambda _t: self._ended(
-            self.tr("Consent update cancelled; nothing was recorded."), "warning"))
-        self._run(runner)
+        self.cancelled_text = self.tr("Consent update cancelled; nothing was recorded.")
+        self._run(consent_in_background, dataset["dataset"], path, done=self._consent_done)
 
     def _consent_done(self, result: dict) -> None:
         self.overview.refresh()
@@ -350,4 +335,4 @@ class DataPage(Retranslatable, QWidget):
                        "are eligible now.")
         text = text.replace("%1", result["dataset"]).replace("%2", number(result["rows_read"])) \
             .replace("%3", number(result["rows_rejected"])).replace("%4", number(now))
-        self._ended(text, "success")
+        self.task_ended(text, "success")

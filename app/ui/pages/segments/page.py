@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QScrollArea, QSplitter, Q
 
 from app.errors import UserFacingError
 from app.ui.errors import sentence
+from app.ui.pages.base import Page
 from app.ui.pages.segments.branch import BranchReview
 from app.ui.pages.segments.chart import DistributionPanel
 from app.ui.pages.segments.common import count
@@ -27,8 +28,7 @@ from app.ui.pages.segments.plans import PlansPanel
 from app.ui.pages.segments.rules import RuleEditor, RuleError
 from app.ui.progress import TaskProgress
 from app.ui.tasks import TaskRunner
-from app.ui.widgets import (MessageArea, Retranslatable, button, button_row, page_layout,
-                            page_titles, plain_label)
+from app.ui.widgets import button, button_row, plain_label
 from app.workflows import plans
 from app.workflows.plans import sources as plan_sources
 from app.workflows.session import Session
@@ -64,15 +64,11 @@ def plan_in_background(_task, session: Session, prepared, rules: dict, model_id:
     return plans.revise_plan(session, plan_id, prepared, rules).id
 
 
-class SegmentsPage(Retranslatable, QWidget):
+class SegmentsPage(Page):
     def __init__(self, session: Session, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setObjectName("Page")
-        self.session = session
+        super().__init__(session, parent)
         self.analyst = session.can("plan.create")
-        self.title, self.subtitle = page_titles()
-        self.message = MessageArea()
-        layout = page_layout(self, self.title, self.subtitle, spacing=10)
+        layout = self.frame(spacing=10)
         if self.analyst:
             self._build_analyst(layout)
         else:
@@ -92,8 +88,7 @@ class SegmentsPage(Retranslatable, QWidget):
         self.source: dict | None = None          # the loaded source summary
         self.pending_rules: dict | None = None   # rules to show once their source is loaded
         self.source_runner: TaskRunner | None = None
-        self.count_runner: TaskRunner | None = None
-        self.plan_runner: TaskRunner | None = None
+        self.count_runner: TaskRunner | None = None  # the page's own runner saves plans
         self.recount_waiting = False
         self.source_label = plain_label()
         self.source_combo = QComboBox()
@@ -147,14 +142,13 @@ class SegmentsPage(Retranslatable, QWidget):
         return splitter
 
     def retranslate(self) -> None:
-        self.title.setText(self.tr("Segments"))
         if not self.analyst:
-            self.subtitle.setText(self.tr(
+            self.set_titles(self.tr("Segments"), self.tr(
                 "Your branch's part of each campaign plan. Customers appear as a reference and a "
                 "masked number; the control group is only counted. Take customers off with a "
                 "reason, then approve or reject the list."))
             return
-        self.subtitle.setText(self.tr(
+        self.set_titles(self.tr("Segments"), self.tr(
             "Choose a scored population, set who is invited through which channel and who is "
             "held out as the control group; the counts follow every edit. Branch managers then "
             "review their branch's list before you finalise and export."))
@@ -284,7 +278,7 @@ class SegmentsPage(Retranslatable, QWidget):
 
     # -- plans -------------------------------------------------------------------------------
     def _update_buttons(self) -> None:
-        busy = self.plan_runner is not None and self.plan_runner.running
+        busy = self.busy()
         selected = self.plans_panel.selected_plan()
         self.create_button.setEnabled(self.source is not None and not busy)
         self.revise_button.setEnabled(self.source is not None and not busy and selected is not None
@@ -303,16 +297,15 @@ class SegmentsPage(Retranslatable, QWidget):
         if revise and selected is None:
             return None
         self.message.clear_message()
-        runner = TaskRunner(plan_in_background, self.session, self.source["prepared"], rules,
-                            self.source["model_id"], selected["id"] if selected else None,
-                            parent=self)
-        runner.finished.connect(lambda plan_id: self._plan_saved(plan_id, revise))
-        runner.failed.connect(lambda text: self.message.show_text(text, "error"))
-        runner.failed.connect(lambda _t: self._update_buttons())
-        self.plan_runner = runner
-        runner.start()
+        runner = self.start_task(plan_in_background, self.session, self.source["prepared"], rules,
+                                 self.source["model_id"], selected["id"] if selected else None,
+                                 done=lambda plan_id: self._plan_saved(plan_id, revise))
         self._update_buttons()
         return runner
+
+    def task_ended(self, text: str, kind: str) -> None:
+        super().task_ended(text, kind)
+        self._update_buttons()
 
     def _plan_saved(self, plan_id: str, revised: bool) -> None:
         self.plans_panel.refresh(select=plan_id)

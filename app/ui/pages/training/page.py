@@ -16,13 +16,12 @@ from PySide6.QtWidgets import (QComboBox, QFormLayout, QHBoxLayout, QProgressBar
 
 from app.errors import PermissionDenied, UserFacingError
 from app.ui.errors import sentence
+from app.ui.pages.base import Page
 from app.ui.pages.job_panels import ProposedJob
 from app.ui.pages.training.form import TrainingForm
 from app.ui.pages.training.results import TrainingResults
 from app.ui.progress import TaskProgress
-from app.ui.tasks import TaskRunner
-from app.ui.widgets import (MessageArea, RefreshWhileVisible, Retranslatable, add_to, button,
-                            button_row, card, page_layout, page_titles, plain_label)
+from app.ui.widgets import add_to, button, button_row, card, plain_label
 from app.workflows import alignment, data_import, jobs, training
 from app.workflows.peering import status as peer_status
 from app.workflows.peering.status import PeerLink
@@ -45,13 +44,11 @@ def propose_in_background(_task, service, peer, params: dict, wait: float) -> jo
     return service.propose("training", peer, params, wait=wait)
 
 
-class TrainingPage(ProposedJob, RefreshWhileVisible, Retranslatable, QWidget):
+class TrainingPage(ProposedJob, Page):
     REFRESH_MS = 1000
 
     def __init__(self, session: Session, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setObjectName("Page")
-        self.session = session
+        super().__init__(session, parent)
         self.is_label = session.workspace.role == "label"
         self.link = peer_status.link_for(session) or PeerLink(session)
         self.wait_seconds = WAIT_SECONDS
@@ -59,9 +56,6 @@ class TrainingPage(ProposedJob, RefreshWhileVisible, Retranslatable, QWidget):
         self.features: dict[str, int] = {}     # dataset -> own feature count
         self.job: jobs.Job | None = None       # the training job proposed from this page
         self.shown_model: str | None = None
-        self.runner: TaskRunner | None = None
-        self.title, self.subtitle = page_titles()
-        self.message = MessageArea()
         self.alignment = QComboBox()
         self.alignment.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
         self.alignment.setMinimumContentsLength(24)
@@ -119,14 +113,13 @@ class TrainingPage(ProposedJob, RefreshWhileVisible, Retranslatable, QWidget):
         columns = QHBoxLayout()
         columns.addWidget(scroll, 0)
         columns.addWidget(right, 1)
-        page_layout(self, self.title, self.subtitle, self.message, fill=columns)
+        self.frame(self.message, fill=columns)
         self.peer_run.hide()
         self.peer_bar.hide()
         self.tree.hide()
 
     def retranslate(self) -> None:
-        self.title.setText(self.tr("Training"))
-        self.subtitle.setText(self.tr(
+        self.set_titles(self.tr("Training"), self.tr(
             "Train a marketing model on the customers both parties share. The bank's labels and "
             "the partner's features never leave their owners: the partner works on encrypted "
             "gradients, and only the bank sees how good the model is."))
@@ -142,7 +135,7 @@ class TrainingPage(ProposedJob, RefreshWhileVisible, Retranslatable, QWidget):
         self._fill_alignments()
         self._show_job()
 
-    # -- reading (refresh() on show: RefreshWhileVisible; while shown, _tick follows the jobs) --
+    # -- reading (refresh() on show; while shown, _tick follows the jobs) ----------------------
     def refresh(self) -> None:
         try:
             self.alignments = alignment.alignments(self.session)
@@ -195,7 +188,7 @@ class TrainingPage(ProposedJob, RefreshWhileVisible, Retranslatable, QWidget):
             found = jobs.list_jobs(self.session, ("running",))
         except UserFacingError:
             return
-        ours = self.runner.running if self.runner is not None else False
+        ours = self.busy()
         running = [j for j in found if j.type == "training"] if not ours else []
         if running:
             job = running[0]
@@ -234,7 +227,7 @@ class TrainingPage(ProposedJob, RefreshWhileVisible, Retranslatable, QWidget):
 
     # -- actions (Run, _start and the status line: job_panels.ProposedJob) ---------------------
     def _update_buttons(self) -> None:
-        ready = self.chosen() is not None and not self._busy()
+        ready = self.chosen() is not None and not self.busy()
         self.estimate_button.setEnabled(ready)
         self.propose_button.setEnabled(ready)
         self._enable_run()
@@ -251,7 +244,7 @@ class TrainingPage(ProposedJob, RefreshWhileVisible, Retranslatable, QWidget):
 
     def estimate(self) -> None:
         params, chosen = self._params(), self.chosen()
-        if params is None or chosen is None or self._busy():
+        if params is None or chosen is None or self.busy():
             return
         self.estimate_text.setText(self.tr("Measuring this machine's encryption speed…"))
         self._start(estimate_in_background, self.session, chosen["id"], params,
@@ -277,7 +270,7 @@ class TrainingPage(ProposedJob, RefreshWhileVisible, Retranslatable, QWidget):
 
     def propose(self) -> None:
         params, chosen = self._params(), self.chosen()
-        if params is None or chosen is None or self._busy():
+        if params is None or chosen is None or self.busy():
             return
         try:
             body = training.job_params(chosen["id"], params)
