@@ -184,16 +184,17 @@ def _exit_quietly(*_) -> None:
 
 
 def _die_with_parent(watch, parent_pid: int) -> None:
-    """Exit as soon as the parent is gone, without a traceback (see the module docstring)."""
+    """Exit as soon as the parent is gone, without a traceback (see the module docstring).
+
+    The kernel's SIGKILL ends a worker even inside one long gmpy2 call (which holds the GIL, so
+    no Python handler or thread could run); the watch thread covers other systems.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     if sys.platform.startswith("linux"):
         try:
             import ctypes
-            # The signal also comes when the parent *thread* that started us ends: exit only
-            # if we were re-parented.
-            signal.signal(signal.SIGUSR2, lambda *_: os.getppid() != parent_pid and _exit_quietly())
-            ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGUSR2))  # PR_SET_PDEATHSIG
-        except (OSError, AttributeError, ValueError):
+            ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
             pass
     if os.getppid() != parent_pid:  # gone before the signal was armed
         _exit_quietly()
@@ -283,6 +284,20 @@ class _Worker:
         self.watch.close()
 
 
+def _spawner(requests: queue.Queue, size: int) -> None:
+    """Starts workers on request, and lives as long as they should."""
+    ctx = multiprocessing.get_context("spawn")
+    while True:
+        reply = requests.get()
+        if reply is None:
+            return
+        try:
+            with _bare_main():
+                reply.set_result([_Worker(ctx) for _ in range(size)])
+        except BaseException as exc:
+            reply.set_exception(exc)
+
+
 def _failed(errors: list[str]) -> LocalProtocolError:
     return LocalProtocolError(f"A worker process failed ({errors[0]}).")
 
@@ -297,14 +312,24 @@ class LocalExecutor(Executor):
         self._lock = threading.Lock()
         self._workers: list[_Worker] = []
         self._queue: queue.Queue | None = None
+        self._spawner: queue.Queue | None = None
 
     def _started(self) -> list[_Worker]:
         with self._lock:
             if not self._workers:
-                ctx = multiprocessing.get_context("spawn")
-                with _bare_main():
-                    self._workers = [_Worker(ctx) for _ in range(self.size)]
+                self._workers = self._spawn()
             return self._workers
+
+    def _spawn(self) -> list[_Worker]:
+        """Start the workers from this executor's own thread: Linux sends the parent-death signal
+        when the *thread* that started a worker ends, and a job's threads come and go."""
+        if self._spawner is None:
+            self._spawner = queue.Queue()
+            threading.Thread(target=_spawner, args=(self._spawner, self.size),
+                             name="lianmo-worker-spawner", daemon=True).start()
+        reply: Future = Future()
+        self._spawner.put(reply)
+        return reply.result()
 
     def pids(self) -> list[int]:
         return [w.proc.pid for w in self._started()]
@@ -420,6 +445,9 @@ class LocalExecutor(Executor):
                 jobs.put(None)
         with self._lock:
             workers, self._workers = self._workers, []
+            spawner, self._spawner = self._spawner, None
         for worker in workers:
             with worker.lock:
                 worker.stop()
+        if spawner is not None:
+            spawner.put(None)
