@@ -74,7 +74,7 @@ def hash_to_group(tag: bytes, item: bytes) -> bytes:
 
 @task
 def hash_and_blind(tag: bytes, scalar: bytes, items: list[bytes]) -> bytes:
-    """H(x)^a for each item, concatenated (32·k bytes). Runs in a pool worker."""
+    """H(x)^a for each item, concatenated (32·k bytes). Runs in a worker process."""
     base = hashlib.sha512(tag)
     out = []
     append = out.append

@@ -19,7 +19,7 @@ from app.errors import RemoteProtocolError
 from app.protocols.secureboost.gradients import G_BOUND, H_BOUND
 from app.protocols.secureboost.tree import Hist
 
-PRECOMPUTE_STEP = 256               # obfuscators per worker per call: ~30 ms, then the pool is free
+PRECOMPUTE_STEP = 256               # obfuscators per worker per call: ~30 ms, then the workers are free
 PRECOMPUTE_MAX_PER_WORKER = 250_000  # 128 MiB of reserve per worker at 2048 bits
 
 
@@ -83,7 +83,7 @@ class LabelCrypto(_Counted):
     def decrypt_histograms(self, blob: bytes, n_nodes: int, used: np.ndarray, n_slots: int) -> list[Hist]:
         """Packed ciphertexts of a level's nodes -> integer sums (g, h, count) per (feature, slot).
 
-        One decryption batch per level keeps the worker pool busy. The partner sends only its
+        One decryption batch per level keeps every worker busy. The partner sends only its
         ``used[f]`` bins plus the missing slot per feature; unused bins come back as zeros.
         """
         total = int(np.sum(used)) + len(used)
@@ -148,8 +148,9 @@ class FeatureCrypto(_Counted):
         groups = []
         for rows in nodes:
             sums = self._histogram(rows, n_slots)
-            flat = paillier.concat(self.pub, [part for feature, k in zip(sums, np.asarray(used).tolist())
-                                              for part in (feature[:k], feature[-1:])])
+            parts = [part for feature, k in zip(sums, np.asarray(used).tolist())
+                     for part in (feature[:k], feature[-1:])]
+            flat = paillier.concat(self.pub, parts)
             node_groups = self.packer.fold_groups(self.pub, flat)  # never across two nodes
             self.ops["fold"] += len(flat) - len(node_groups)
             groups.extend(node_groups)
