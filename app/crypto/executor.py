@@ -416,7 +416,7 @@ class LocalExecutor(Executor):
                 with worker.lock:
                     worker.conn.send((name, args))
                     status, payload = worker.recv()
-            except (EOFError, OSError) as exc:
+            except (EOFError, OSError):
                 future.set_exception(LocalProtocolError("A worker process stopped unexpectedly."))
                 continue
             if status == "ok":

@@ -7,9 +7,9 @@ in ``check_proposal`` before deciding, and the run re-checks it).
 
 The protocol itself is app/protocols/alignment.py (sans-IO); this module binds it to the job
 system: consent re-checked at run time (``load_eligible_in``), messages as registered codec types
-over the job's TranscriptChannel, the job's crypto executor for large inputs, progress and cancellation
-(task and kill switch), and the result saved as an alignment whose id is the job id, which both
-parties share. No function here returns identifiers: listings carry sizes only.
+over the job's TranscriptChannel, the job's crypto executor for large inputs, progress and
+cancellation (task and kill switch), and the result saved as an alignment whose id is the job
+id, which both parties share. No function here returns identifiers: listings carry sizes only.
 
 Resume: when the link drops mid-run, the party's checkpoint is kept in this process's memory,
 and re-running the failed job (``PeerService.run``) continues where it stopped. Scalars are never

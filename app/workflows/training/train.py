@@ -209,7 +209,8 @@ def _check_rows(rows: AlignedRows, params: TrainParams) -> None:
                               "that is too few to train a model.")
 
 
-def _train_label(workspace, job, channel, initiator, task, params, alignment_id, executor) -> dict:
+def _train_label(workspace, job, channel, initiator, task, params, alignment_id,
+                 executor) -> dict:
     rows = agree_rows(workspace, channel, initiator, alignment_id, job.peer, need_label=True,
                       label_source=outcome_labels(workspace, job.params.get("label_evaluation")))
     _check_rows(rows, params)
