@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from app.data import columns as C
 from app.crypto.executor import state_task
+from app.data import columns as C
 from app.data import parallel
 from app.data.ids import IdError, canonicalizer
 from app.data.profile import PURPOSE, Profile
