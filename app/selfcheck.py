@@ -9,7 +9,6 @@ and a frozen app without ``freeze_support()`` cannot start its crypto worker pro
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 from typing import Callable
 
 
@@ -109,29 +108,25 @@ def check_psi() -> str:
 
 
 def check_process_pool() -> str:
-    """Both kinds of crypto worker pools start (spawn; frozen apps need freeze_support) and compute."""
-    from concurrent.futures import ProcessPoolExecutor
+    """Crypto worker processes start (spawn; frozen apps need freeze_support) and compute."""
     from phe import paillier as phe_paillier
-    from app.crypto import pool, ristretto
+    from app.crypto import paillier, ristretto
+    from app.crypto.executor import LocalExecutor
 
     pub, priv = phe_paillier.generate_paillier_keypair(n_length=1024)
     width = 2 * ((pub.n.bit_length() + 7) // 8)
     values = [[7, 11], [13]]
     blobs = [b"".join(pub.raw_encrypt(m).to_bytes(width, "big") for m in part) for part in values]
-    workers = pool.WorkerPool(size=2)
-    try:
-        got = workers.run_each("app.crypto.paillier:task_decrypt",
-                               [(blob, int(priv.p), int(priv.q)) for blob in blobs])
-    finally:
-        workers.close()
-    if got != values:
-        raise RuntimeError("Paillier decryption in the worker pool gave wrong results")
     tag, scalar = b"selfcheck", ristretto.SecretScalar().raw()
-    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as executor:
+    with LocalExecutor(size=2) as executor:
+        got = executor.run_each(paillier.task_decrypt,
+                                [(blob, int(priv.p), int(priv.q)) for blob in blobs])
         blinded = executor.submit(ristretto.hash_and_blind, tag, scalar, [b"1", b"2"]).result(timeout=120)
+    if got != values:
+        raise RuntimeError("Paillier decryption in the worker processes gave wrong results")
     if blinded != ristretto.hash_and_blind(tag, scalar, [b"1", b"2"]):
         raise RuntimeError("Ristretto blinding in a worker process differs from this process")
-    return "Paillier decryption on 2 worker processes, Ristretto blinding in a spawned executor"
+    return "Paillier decryption and Ristretto blinding on 2 worker processes"
 
 
 CHECKS: list[tuple[str, Callable[[], str]]] = [

@@ -120,12 +120,14 @@ def _child(tmp: str, store: bool) -> dict:
     profile = parse_profile(_json.load(open(os.path.join(tmp, "profile.json"))))
     data, consent = os.path.join(tmp, "big.csv"), os.path.join(tmp, "consent.csv")
     out = {}
-    t0 = time.perf_counter()
-    ds = load_dataset(data, profile)
-    out["parse_s"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    events = load_consent(consent, profile)
-    out["consent_s"] = time.perf_counter() - t0
+    from app.crypto.executor import LocalExecutor
+    with LocalExecutor() as executor:  # as import_dataset does: parse workers for this import
+        t0 = time.perf_counter()
+        ds = load_dataset(data, profile, executor=executor)
+        out["parse_s"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        events = load_consent(consent, profile, executor=executor)
+        out["consent_s"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     mask = eligible_mask(ds.ids, events)
     build_report(ds, events, mask)

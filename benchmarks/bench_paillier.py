@@ -15,7 +15,8 @@ import gmpy2
 import numpy as np
 from gmpy2 import mpz
 
-from app.crypto import histogram, obfuscation, paillier, pool
+from app.crypto import histogram, obfuscation, paillier
+from app.crypto.executor import LocalExecutor
 from app.crypto.packing import GHPacker
 
 F, BINS = 8, 32
@@ -44,16 +45,21 @@ def _row(figure, value, unit, reference=None, ratio=None, note=""):
 
 
 def run(quick: bool) -> list[dict]:
+    with LocalExecutor() as ex:
+        return _run(ex, quick)
+
+
+def _run(ex, quick: bool) -> list[dict]:
     pub, priv = paillier.generate_keypair(2048)
     n, nsq = mpz(pub.n), mpz(pub.nsquare)
-    cores = pool.get_pool().size
+    cores = ex.size
     rows: list[dict] = []
 
     # ---- primitives, one core
     t_phe = _per_op(lambda: pub.raw_encrypt(12345), 3 if quick else 8)
     r = mpz(secrets.randbelow(pub.n))
     t_rn = _per_op(lambda: gmpy2.powmod(r, n, nsq), 5 if quick else 20)
-    h_s = obfuscation.base_for(pub.n)
+    h_s = obfuscation.base_for(ex.local, pub.n)
     exp_bits = obfuscation.encryption_exponent_bits(2048)
     rr_bits = obfuscation.rerandomisation_exponent_bits(2048)
     t_build, obf = _timed(lambda: obfuscation.Obfuscator(pub.n, h_s, exp_bits))
@@ -66,9 +72,10 @@ def run(quick: bool) -> list[dict]:
     t_enc_known = _per_op(lambda: paillier.raw_encrypt(pub, 987654321, x), 2000)
     c1, c2 = obf.draw(), obf.draw()
     t_add = _per_op(lambda: c1 * c2 % nsq, 20000)
-    cts_few = paillier.encrypt_batch(pub, list(range(40)))
-    t_dec = _per_op(lambda: paillier.task_decrypt(paillier.cts_to_bytes(pub, cts_few[:1]),
-                                                  int(priv.p), int(priv.q)), 20 if quick else 100)
+    cts_few = paillier.encrypt_batch(ex, pub, list(range(40)))
+    t_dec = _per_op(lambda: paillier.task_decrypt(ex.local, paillier.cts_to_bytes(pub, cts_few[:1]),
+                                                  int(priv.p), int(priv.q)),
+                    20 if quick else 100)
     rows += [
         _row("phe encrypt (stock, gmpy2)", t_phe * 1e3, "ms/op"),
         _row("raw obfuscator r^n mod n^2", t_rn * 1e3, "ms/op"),
@@ -84,29 +91,29 @@ def run(quick: bool) -> list[dict]:
         _row("decrypt, CRT", t_dec * 1e3, "ms/op"),
     ]
 
-    # ---- batches on the pool
+    # ---- batches on the executor's workers
     N = 10_000 if quick else 100_000
     rng = np.random.default_rng(0)
     packer = GHPacker(1_000_000, scale_bits=32, g_bound=1.0, h_bound=0.25)
     plains = packer.pack(rng.uniform(-1, 1, N), rng.uniform(0, 0.25, N))
-    paillier.encrypt_batch(pub, plains[:64], priv=priv)   # start workers, build their tables
-    paillier.encrypt_batch(pub, plains[:64])
+    paillier.encrypt_batch(ex, pub, plains[:64], priv=priv)   # start workers, build their tables
+    paillier.encrypt_batch(ex, pub, plains[:64])
     # re-measure the one-core primitives next to the batches: shared machines drift within a run
     t_obf_now = statistics.mean([t_obf_crt, _per_op(obf_crt.draw, 100)])
-    t_enc_owner, cts = _timed(lambda: paillier.encrypt_batch(pub, plains, priv=priv))
-    t_enc_pub, _ = _timed(lambda: paillier.encrypt_batch(pub, plains[: N // 5]))
+    t_enc_owner, cts = _timed(lambda: paillier.encrypt_batch(ex, pub, plains, priv=priv))
+    t_enc_pub, _ = _timed(lambda: paillier.encrypt_batch(ex, pub, plains[: N // 5]))
     t_enc_pub *= 5
     bins = rng.integers(0, BINS, (N, F)).astype(np.uint8)
-    t_ship, session = _timed(lambda: histogram.HistogramSession(pub, cts, bins))
+    t_ship, session = _timed(lambda: histogram.HistogramSession(ex, pub, cts, bins))
     all_rows = np.arange(N)
     t_hist, hist = _timed(lambda: session.histogram(all_rows, BINS))
     session.close()
     half = all_rows[rng.random(N) < 0.5]
-    with histogram.HistogramSession(pub, cts, bins) as s2:
+    with histogram.HistogramSession(ex, pub, cts, bins) as s2:
         t_half, child = _timed(lambda: s2.histogram(half, BINS))
     t_sub, _ = _timed(lambda: histogram.subtract(pub, hist, child))
     t_add_now = statistics.mean([t_add, _per_op(lambda: c1 * c2 % nsq, 20000)])
-    t_dec_batch, _ = _timed(lambda: paillier.decrypt_batch(priv, hist[0] * 4))
+    t_dec_batch, _ = _timed(lambda: paillier.decrypt_batch(ex, priv, paillier.concat(pub, [hist[0]] * 4)))
     t_dec_batch /= 4 * BINS
 
     # the lower bound implied by one-core primitives (performance.md), over all cores

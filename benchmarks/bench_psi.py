@@ -22,6 +22,7 @@ import numpy as np
 import rbcl
 
 from app.crypto import ristretto
+from app.crypto.executor import LocalExecutor, machine_cores
 from app.protocols.alignment import AlignmentParty
 from app.protocols.alignment_runner import run_pair
 from benchmarks.two_parties import on_link, run_parties
@@ -61,11 +62,16 @@ def primitive_costs(samples: int) -> tuple[float, float, float, float]:
     return ((t1 - t0) / samples, (t2 - t1) / samples, (c1 - c0) / samples, (c2 - c1) / samples)
 
 
+def _warm(executor) -> None:
+    """Start the workers (and their imports) outside the timed region."""
+    executor.run_each(ristretto.reblind, [(ristretto.SecretScalar().raw(), b"")] * executor.size)
+
+
 def _worker_stats(pool) -> tuple[float, int]:
-    """CPU seconds and peak RSS (bytes) of the pool's live workers, from /proc (Linux)."""
+    """CPU seconds and peak RSS (bytes) of the executor's live workers, from /proc (Linux)."""
     cpu, peak = 0.0, 0
     tick = os.sysconf("SC_CLK_TCK")
-    for pid in list(getattr(pool, "_processes", {}) or {}):
+    for pid in pool.pids():
         try:
             with open(f"/proc/{pid}/stat") as f:
                 fields = f.read().rsplit(")", 1)[1].split()
@@ -139,14 +145,14 @@ def _tls_party(role: str, n: int, link: tuple, out) -> None:
     from app.workflows.alignment import align_over_channel
     items_a, items_b = mobile_ids(n)
     items = items_a if role == "label" else items_b
-    pool = ristretto.shared_pool()
-    list(pool.map(abs, range(4 * ristretto.pool_size())))
+    pool = LocalExecutor()
+    _warm(pool)
 
     def align(channel) -> dict:
         cpu0 = time.process_time() + _worker_stats(pool)[0]
         t0 = time.perf_counter()
         party = AlignmentParty(role, items, chunk_size=CHUNK_SIZE, window=WINDOW, **JOB)
-        result = align_over_channel(party, channel)
+        result = align_over_channel(party, channel, executor=pool)
         wall = time.perf_counter() - t0
         cpu = time.process_time() + _worker_stats(pool)[0] - cpu0
         ids = hashlib.sha256(b"\n".join(items[i] for i in result.rows)).hexdigest()
@@ -155,7 +161,7 @@ def _tls_party(role: str, n: int, link: tuple, out) -> None:
                 "worker_peak": _worker_stats(pool)[1]}
 
     on_link(role, link, align, out)
-    ristretto.shutdown_pool()
+    pool.close()
 
 
 def align_over_tls(n: int) -> dict[str, dict]:
@@ -176,7 +182,7 @@ def run(quick: bool) -> list[dict]:
     # LIANMO_BENCH_PSI_N overrides the size (e.g. 4000000 for the 3 GB-per-party check at 4M).
     n = int(os.environ.get("LIANMO_BENCH_PSI_N", QUICK_N if quick else FULL_N))
     samples = 1500 if quick else 4000
-    cores = ristretto.pool_size()
+    cores = machine_cores()
     load_before = os.getloadavg()[0]
 
     before = [primitive_costs(samples) for _ in range(3)]
@@ -215,12 +221,12 @@ def run(quick: bool) -> list[dict]:
                      tls[role]["worker_peak"] / 2**20, "unit": "MiB", "reference": None,
                      "ratio": None, "note": "VmHWM from /proc"})
 
-    pool = ristretto.shared_pool()
-    list(pool.map(abs, range(4 * cores)))       # start the workers outside the timed region
+    pool = LocalExecutor()
+    _warm(pool)
     cmp_a, cmp_b = mobile_ids(QUICK_N, seed=11)
     cmp_wall = align_pair(cmp_a, cmp_b, pool)[0]
     floor = pooled_crypto_seconds(cmp_a, cmp_b, pool)
-    ristretto.shutdown_pool()
+    pool.close()
     rows.append({"figure": "in-memory runner vs bare pooled crypto, 20k x 20k", "value": cmp_wall,
                  "unit": "s", "reference": floor, "ratio": cmp_wall / floor,
                  "note": "both parties in one process, one pool; the same hash+mul and mul jobs "

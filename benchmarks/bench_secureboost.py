@@ -21,7 +21,8 @@ from collections import Counter
 
 import numpy as np
 
-from app.crypto import paillier, pool
+from app.crypto import obfuscation, paillier
+from app.crypto.executor import LocalExecutor
 from app.protocols.secureboost import estimate
 from app.protocols.secureboost.binning import fit_binning
 from app.protocols.secureboost.driver import federated_scores, run_training
@@ -95,18 +96,19 @@ class SampledBound:
     the cheaper cost measured at its two ends (still a lower bound). Sampling time is excluded
     from the wall time by the caller (``paused``)."""
 
-    def __init__(self, key_bits: int, n_features: int, every: int = 5) -> None:
+    def __init__(self, ex, key_bits: int, n_features: int, every: int = 5) -> None:
+        self.ex = ex
         self.key_bits, self.n_features, self.every = key_bits, n_features, every
         self.paused = 0.0
         self.points: list[tuple[Counter, estimate.PrimitiveCosts]] = [
             (Counter(), self._measure(paillier.generate_keypair(key_bits)))]
         # later samples use the run's own key: a second key's tables in the workers would crowd
         # the caches the run itself uses
-        pool.get_pool().run_each("app.crypto.obfuscation:task_clear_tables", [()] * pool.get_pool().size)
+        ex.broadcast(obfuscation.task_clear_tables)
 
     def _measure(self, keypair) -> estimate.PrimitiveCosts:
         t0 = time.perf_counter()
-        costs = estimate.measure_costs(self.key_bits, rows=4096, n_features=self.n_features,
+        costs = estimate.measure_costs(self.ex, self.key_bits, rows=4096, n_features=self.n_features,
                                        keypair=keypair)
         self.paused += time.perf_counter() - t0
         return costs
@@ -140,11 +142,12 @@ def _scale_params(n_trees: int) -> TrainParams:
                        key_bits=2048)
 
 
-def one_tree_at_scale(n: int) -> list[dict]:
+def one_tree_at_scale(ex, n: int) -> list[dict]:
     """Seconds for one federated tree over n customers, next to its HE lower bound."""
     y, bg, Bg, bh, Bh = _generated(n)
-    sampler = SampledBound(2048, Bh.shape[1])
-    label, feature = LabelParty(_scale_params(1), y, Bg, bg), FeatureParty(_scale_params(1), Bh, bh)
+    sampler = SampledBound(ex, 2048, Bh.shape[1])
+    label = LabelParty(_scale_params(1), y, Bg, bg, executor=ex)
+    feature = FeatureParty(_scale_params(1), Bh, bh, executor=ex)
     t0 = time.perf_counter()
     run_training(label, feature)
     wall = time.perf_counter() - t0
@@ -156,12 +159,12 @@ def one_tree_at_scale(n: int) -> list[dict]:
                      f"{dict(label.crypto.ops + feature.crypto.ops)}; costs {sampler.cost_range()}"}]
 
 
-def scoring_at_scale(n: int, n_trees: int, train_rows: int = 5000) -> list[dict]:
+def scoring_at_scale(ex, n: int, n_trees: int, train_rows: int = 5000) -> list[dict]:
     """Federated scoring of n customers with an n_trees model (decisions as bits, then combined)."""
     y, bg, Bg, bh, Bh = _generated(n)
     params = _scale_params(n_trees)
-    label = LabelParty(params, y[:train_rows], Bg[:train_rows], bg)
-    feature = FeatureParty(params, Bh[:train_rows], bh)
+    label = LabelParty(params, y[:train_rows], Bg[:train_rows], bg, executor=ex)
+    feature = FeatureParty(params, Bh[:train_rows], bh, executor=ex)
     model = run_training(label, feature)
     partner_nodes = sum(int((t.kind == PARTNER_SPLIT).sum()) for t in model.trees)
     t0 = time.perf_counter()
@@ -177,13 +180,14 @@ def scoring_at_scale(n: int, n_trees: int, train_rows: int = 5000) -> list[dict]
 
 
 def run(quick: bool) -> list[dict]:
-    rows = bank_full(quick)
-    rows += one_tree_at_scale(100_000 if quick else 1_000_000)
-    rows += scoring_at_scale(400_000 if quick else 4_000_000, 5 if quick else 50)
+    with LocalExecutor() as ex:
+        rows = bank_full(ex, quick)
+        rows += one_tree_at_scale(ex, 100_000 if quick else 1_000_000)
+        rows += scoring_at_scale(ex, 400_000 if quick else 4_000_000, 5 if quick else 50)
     return rows
 
 
-def bank_full(quick: bool) -> list[dict]:
+def bank_full(ex, quick: bool) -> list[dict]:
     y, own, partner = _load()
     params = TrainParams(n_trees=2 if quick else 100, max_depth=5, learning_rate=0.3, n_bins=32,
                          reg_lambda=1.0, min_child_weight=1.0, min_leaf_size=1, valid_fraction=0.2,
@@ -192,13 +196,14 @@ def bank_full(quick: bool) -> list[dict]:
     bh = fit_binning(partner, categorical=CATEGORICAL, n_bins=params.n_bins)
     Bg, Bh = bg.transform(own), bh.transform(partner)
 
-    sampler = SampledBound(params.key_bits, len(PARTNER))
+    sampler = SampledBound(ex, params.key_bits, len(PARTNER))
     costs = sampler.points[0][1]
     est = estimate.estimate_duration(len(y), len(BANK), len(PARTNER), params.n_trees, params.max_depth,
                                      params.n_bins, params.key_bits, costs, params.first_tree_label_only,
                                      params.valid_fraction,
                                      partner_bins_used=int(np.mean([f.n_used for f in bh.features])))
-    label, feature = LabelParty(params, y, Bg, bg), FeatureParty(params, Bh, bh)
+    label = LabelParty(params, y, Bg, bg, executor=ex)
+    feature = FeatureParty(params, Bh, bh, executor=ex)
     sampler.attach(label, feature)
     paused, t0 = sampler.paused, time.perf_counter()
     model = run_training(label, feature)

@@ -28,10 +28,10 @@ def _params(n_trees: int):
 
 
 def _party(role: str, core: int, n_trees: int, precompute: bool, link: tuple, out) -> None:
-    """One party: pinned to ``core`` with one crypto worker (set before the pool starts)."""
+    """One party: pinned to ``core`` with one crypto worker."""
     os.environ["LIANMO_CRYPTO_WORKERS"] = "1"
     os.sched_setaffinity(0, {core})
-    from app.crypto import pool
+    from app.crypto.executor import LocalExecutor
     from app.protocols.secureboost import messages as sbm
     from app.protocols.secureboost.binning import fit_binning
     from app.protocols.secureboost.feature_party import FeatureParty
@@ -47,21 +47,21 @@ def _party(role: str, core: int, n_trees: int, precompute: bool, link: tuple, ou
         t0 = time.perf_counter()
         if role == "label":
             binning = fit_binning(own, categorical=CATEGORICAL, n_bins=params.n_bins)
-            label = LabelParty(params, y, binning.transform(own), binning)
+            label = LabelParty(params, y, binning.transform(own), binning, executor=ex)
             plain = None if precompute else (lambda _label, ch: recv_sb(ch))
             model = training._drive(label, channel, reply=plain)
             return {"wall": time.perf_counter() - t0, "trees": len(model.trees),
                     "kernel": {k: round(v, 2) for k, v in label.crypto.seconds.items()}}
         binning = fit_binning(partner, categorical=CATEGORICAL, n_bins=params.n_bins)
-        party = FeatureParty(params, binning.transform(partner), binning)
+        party = FeatureParty(params, binning.transform(partner), binning, executor=ex)
         while True:
             data = recv_sb(channel)
             send_sb(channel, party.handle(data))
             if sbm.decode(data, training._FEATURE_IN).type == "finish":
                 return {"wall": time.perf_counter() - t0}
 
-    on_link(role, link, train, out)
-    pool.shutdown_pool()
+    with LocalExecutor(1) as ex:
+        on_link(role, link, train, out)
 
 
 def two_machines(n_trees: int, precompute: bool) -> dict[str, dict]:

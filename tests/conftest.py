@@ -53,3 +53,11 @@ def admin_session(tmp_path):
     session = init_workspace(tmp_path / "ws", "Demo Bank", "label", "admin", "correct horse")
     yield session
     session.workspace.close()
+
+
+@pytest.fixture(scope="session")
+def executor():
+    """One crypto executor for the test session (workers start on first use)."""
+    from app.crypto.executor import LocalExecutor
+    with LocalExecutor() as ex:
+        yield ex

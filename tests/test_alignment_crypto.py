@@ -76,9 +76,8 @@ def test_secret_scalar_is_fresh_hidden_and_never_serialised():
         pickle.dumps(a)
 
 
-def test_pool_runs_the_batch_kernel():
-    pool = r.shared_pool()
+def test_executor_runs_the_batch_kernel(executor):
     s = r.SecretScalar()
     items = [b"1%010d" % i for i in range(10)]
-    assert pool.submit(r.hash_and_blind, TAG, s.raw(), items).result(timeout=60) == \
+    assert executor.submit(r.hash_and_blind, TAG, s.raw(), items).result(timeout=60) == \
         r.hash_and_blind(TAG, s.raw(), items)

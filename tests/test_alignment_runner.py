@@ -1,4 +1,4 @@
-"""The alignment runner: threads, the process pool, progress, cancel, abort and resume."""
+"""The alignment runner: threads, the crypto executor, progress, cancel, abort and resume."""
 
 import queue
 import threading
@@ -6,7 +6,6 @@ import threading
 import msgpack
 import pytest
 
-from app.crypto.ristretto import shared_pool
 from app.errors import PeerError, RemoteProtocolError, UserCancelled
 from app.protocols.alignment import AlignmentParty, State
 from app.protocols.alignment_runner import drive, run_pair
@@ -37,9 +36,9 @@ def test_threads_with_progress():
     assert seen[-1][1] == 2400 and done == sorted(done) and 1200 <= done[-1] <= 2400
 
 
-def test_process_pool_gives_the_same_alignment():
+def test_executor_gives_the_same_alignment(executor):
     items_a, items_b = ids(0, 1500), ids(700, 2300)
-    ra, rb = run_pair(*make(items_a, items_b, chunk_size=256), executor=shared_pool())
+    ra, rb = run_pair(*make(items_a, items_b, chunk_size=256), executor=executor)
     check(items_a, items_b, ra, rb)
     assert ra.size == 800
 

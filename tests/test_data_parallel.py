@@ -41,17 +41,17 @@ def rows(n: int, seed: int = 3) -> list[str]:
     return out
 
 
-def load_both(monkeypatch, loader, path, prof):
+def load_both(monkeypatch, loader, path, prof, executor):
     """(parallel result, single-process result), checking the parallel path really ran."""
     monkeypatch.setattr(tabular, "BLOCK_SIZE", 2048)  # many blocks, many ending inside quotes
     monkeypatch.setattr(parallel, "MIN_BYTES", 0)
     calls = []
     real_run = parallel.run
     monkeypatch.setattr(parallel, "run", lambda *a, **k: calls.append(real_run(*a, **k)) or calls[-1])
-    par = loader(path, prof)
+    par = loader(path, prof, executor=executor)
     assert calls and calls[0] is not None, "the file was not parsed by the workers"
     monkeypatch.setattr(parallel, "WORKERS", 1)
-    return par, loader(path, prof)
+    return par, loader(path, prof, executor=executor)
 
 
 def same_dataset(a, b):
@@ -67,28 +67,28 @@ def same_dataset(a, b):
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk"])
-def test_parallel_equals_single_process(tmp_path, monkeypatch, encoding):
+def test_parallel_equals_single_process(tmp_path, monkeypatch, encoding, executor):
     path = tmp_path / "big.csv"
     path.write_bytes((HEADER + "".join(rows(1500))).encode(encoding))
-    par, single = load_both(monkeypatch, load_dataset, str(path), profile())
+    par, single = load_both(monkeypatch, load_dataset, str(path), profile(), executor)
     same_dataset(par, single)
     assert single.problems.by_reason["bad_number"] > 0 and single.rejected_rows > 0
     assert 12.5 in par.features["score"].tolist()  # full-width digits: NFKC, as before
     assert len(par) > 1000 and par.rows.min() == 4  # row 2 has a bad id, row 3 is blank
 
 
-def test_row_numbers_after_quoted_line_breaks(tmp_path, monkeypatch):
+def test_row_numbers_after_quoted_line_breaks(tmp_path, monkeypatch, executor):
     lines = rows(1500)
     path = tmp_path / "big.csv"
     path.write_text(HEADER + "".join(lines), encoding="utf-8")
-    par, _ = load_both(monkeypatch, load_dataset, str(path), profile())
+    par, _ = load_both(monkeypatch, load_dataset, str(path), profile(), executor)
     # a record with a quoted line break is one row; blank lines keep their number
     expected = [r for r, line in enumerate(lines, start=2) if line.strip() and not line.startswith("12345")]
     assert set(par.rows.tolist()) <= set(expected) and par.rows.max() == expected[-1]
 
 
 @pytest.mark.parametrize("where", [0.1, 0.9])
-def test_ragged_row_reported_with_its_row_number(tmp_path, monkeypatch, where):
+def test_ragged_row_reported_with_its_row_number(tmp_path, monkeypatch, where, executor):
     lines = rows(1500)
     bad = int(len(lines) * where)
     while lines[bad] == "\n":
@@ -99,37 +99,37 @@ def test_ragged_row_reported_with_its_row_number(tmp_path, monkeypatch, where):
     monkeypatch.setattr(tabular, "BLOCK_SIZE", 2048)
     monkeypatch.setattr(parallel, "MIN_BYTES", 0)
     with pytest.raises(ValidationError) as par:
-        load_dataset(str(path), profile())
+        load_dataset(str(path), profile(), executor=executor)
     monkeypatch.setattr(parallel, "WORKERS", 1)
     with pytest.raises(ValidationError) as single:
-        load_dataset(str(path), profile())
+        load_dataset(str(path), profile(), executor=executor)
     assert str(par.value) == str(single.value)
     assert f"row {bad + 2}," in str(par.value) and "7 fields but the header has 6" in str(par.value)
 
 
-def test_unclosed_quote_falls_back_and_is_reported(tmp_path, monkeypatch):
+def test_unclosed_quote_falls_back_and_is_reported(tmp_path, monkeypatch, executor):
     path = tmp_path / "open.csv"
     path.write_text(HEADER + "".join(rows(600)) + '13800138000,1,a,"never closed\n', encoding="utf-8")
     monkeypatch.setattr(tabular, "BLOCK_SIZE", 2048)
     monkeypatch.setattr(parallel, "MIN_BYTES", 0)
     with pytest.raises(ValidationError, match="a quoted field is never closed"):
-        load_dataset(str(path), profile())
+        load_dataset(str(path), profile(), executor=executor)
 
 
-def test_consent_file_in_parallel(tmp_path, monkeypatch):
+def test_consent_file_in_parallel(tmp_path, monkeypatch, executor):
     rng = np.random.default_rng(5)
     body = "".join(f"13{rng.integers(0, 10**9):09d},joint-marketing-model,2024-01-0{1 + i % 9} "
                    f"10:00:00,{'2023-01-01' if i % 50 == 0 else ''},\n" for i in range(2000))
     path = tmp_path / "consent.csv"
     path.write_text("customer_id,purpose,granted_at,expires_at,revoked_at\n" + body, encoding="utf-8")
-    par, single = load_both(monkeypatch, load_consent, str(path), profile())
+    par, single = load_both(monkeypatch, load_consent, str(path), profile(), executor)
     assert par.ids.tolist() == single.ids.tolist() and par.rows.tolist() == single.rows.tolist()
     assert np.array_equal(par.granted_at, single.granted_at, equal_nan=True)
     assert [vars(p) for p in par.problems.listed] == [vars(p) for p in single.problems.listed]
     assert par.rejected_rows == single.rejected_rows == 40
 
 
-def test_cancel_stops_the_workers(tmp_path, monkeypatch):
+def test_cancel_stops_the_workers(tmp_path, monkeypatch, executor):
     path = tmp_path / "big.csv"
     path.write_text(HEADER + "".join(rows(1500)), encoding="utf-8")
     monkeypatch.setattr(tabular, "BLOCK_SIZE", 2048)
@@ -143,7 +143,7 @@ def test_cancel_stops_the_workers(tmp_path, monkeypatch):
             raise UserCancelled()
 
     with pytest.raises(UserCancelled):
-        load_dataset(str(path), profile(), CancelAtOnce())
+        load_dataset(str(path), profile(), CancelAtOnce(), executor)
 
 
 @settings(max_examples=200, deadline=None)

@@ -3,11 +3,12 @@
 import secrets
 
 import gmpy2
+import numpy as np
 import pytest
 from gmpy2 import mpz
 from phe import paillier as phe_paillier
 
-from app.crypto import obfuscation, paillier as P, pool
+from app.crypto import histogram, obfuscation, paillier as P
 from app.errors import LocalProtocolError, RemoteProtocolError
 
 
@@ -79,86 +80,104 @@ def test_textbook_known_answer():
     assert priv.raw_decrypt(int(expected)) == 42
 
 
-def test_round_trip_and_interop_with_phe(keys):
+def test_round_trip_and_interop_with_phe(keys, executor):
     pub, priv = keys
     ms = [0, 1, pub.n - 1] + [secrets.randbelow(pub.n) for _ in range(37)]
-    ours = P.encrypt_batch(pub, ms)
+    ours = P.encrypt_batch(executor, pub, ms)
     assert [priv.raw_decrypt(int(c)) for c in ours] == ms          # phe decrypts ours
-    assert P.decrypt_batch(priv, ours) == ms
-    theirs = [mpz(pub.raw_encrypt(m)) for m in ms[:10]]
-    assert P.decrypt_batch(priv, theirs) == ms[:10]                   # we decrypt phe's
+    assert P.decrypt_batch(executor, priv, ours) == ms
+    theirs = P.CipherArray(pub.n, [mpz(pub.raw_encrypt(m)) for m in ms[:10]])
+    assert P.decrypt_batch(executor, priv, theirs) == ms[:10]      # we decrypt phe's
 
 
-def test_key_owner_crt_encryption_decrypts(keys):
+def test_key_owner_crt_encryption_decrypts(keys, executor):
     pub, priv = keys
     ms = [secrets.randbelow(pub.n) for _ in range(20)]
-    assert P.decrypt_batch(priv, P.encrypt_batch(pub, ms, priv=priv)) == ms
+    assert P.decrypt_batch(executor, priv, P.encrypt_batch(executor, pub, ms, priv=priv)) == ms
 
 
-def test_two_encryptions_of_same_value_differ(keys):
+def test_two_encryptions_of_same_value_differ(keys, executor):
     pub, priv = keys
-    a, b = P.encrypt_batch(pub, [7, 7])
-    assert a != b
-    assert P.decrypt_batch(priv, [a, b]) == [7, 7]
+    cts = P.encrypt_batch(executor, pub, [7, 7])
+    assert cts[0] != cts[1]
+    assert P.decrypt_batch(executor, priv, cts) == [7, 7]
 
 
-def test_rerandomise_changes_ciphertext_not_plaintext(keys):
+def test_rerandomise_changes_ciphertext_not_plaintext(keys, executor):
     pub, priv = keys
     ms = list(range(25))
-    cts = P.encrypt_batch(pub, ms)
-    fresh = P.rerandomise_batch(pub, cts)
+    cts = P.encrypt_batch(executor, pub, ms)
+    fresh = P.rerandomise_batch(executor, pub, cts)
     assert all(x != y for x, y in zip(cts, fresh))
-    assert P.decrypt_batch(priv, fresh) == ms
+    assert P.decrypt_batch(executor, priv, fresh) == ms
 
 
-def test_add_is_homomorphic(keys):
+def test_add_is_homomorphic(keys, executor):
     pub, priv = keys
-    a, b = P.encrypt_batch(pub, [1000, 2345])
-    assert P.decrypt_batch(priv, [P.add(pub, a, b)]) == [3345]
+    cts = P.encrypt_batch(executor, pub, [1000, 2345])
+    assert P.decrypt_batch(executor, priv, P.add(pub, cts[:1], cts[1:])) == [3345]
 
 
-def test_encrypt_rejects_out_of_range_plaintexts(keys):
+def test_encrypt_rejects_out_of_range_plaintexts(keys, executor):
     pub, _ = keys
     for bad in (-1, pub.n, 1.5, True):
         with pytest.raises(LocalProtocolError):
-            P.encrypt_batch(pub, [bad])
+            P.encrypt_batch(executor, pub, [bad])
 
 
-def test_round_trip_2048():
+def test_round_trip_2048(executor):
     pub, priv = P.generate_keypair(2048)
     ms = [secrets.randbelow(pub.n) for _ in range(16)]
-    cts = P.encrypt_batch(pub, ms)
-    assert P.decrypt_batch(priv, cts) == ms
+    cts = P.encrypt_batch(executor, pub, ms)
+    assert P.decrypt_batch(executor, priv, cts) == ms
     assert [priv.raw_decrypt(int(c)) for c in cts] == ms
-    assert len(P.ct_to_bytes(pub, cts[0])) == 512
+    assert len(P.cts_to_bytes(pub, cts[:1])) == 512
 
 
-def test_ciphertext_bytes_fixed_width_round_trip(keys):
+def test_ciphertext_bytes_fixed_width_round_trip(keys, executor):
     pub, _ = keys
-    cts = P.encrypt_batch(pub, [5, 6, 7]) + [mpz(1)]
-    for ct in cts:
-        data = P.ct_to_bytes(pub, ct)
-        assert len(data) == 2 * ((pub.n.bit_length() + 7) // 8)
-        assert P.ct_from_bytes(pub, data) == ct
-    assert P.cts_from_bytes(pub, P.cts_to_bytes(pub, cts)) == cts
+    cts = P.encrypt_batch(executor, pub, [5, 6, 7]) + P.CipherArray(pub.n, [mpz(1)])
+    blob = P.cts_to_bytes(pub, cts)
+    assert len(blob) == 4 * 2 * ((pub.n.bit_length() + 7) // 8)
+    assert P.cts_from_bytes(pub, blob) == cts
 
 
-def test_ct_from_bytes_rejects_bad_values(keys):
+def test_cts_from_bytes_rejects_bad_values(keys):
     pub, priv = keys
     width = P.ct_width(pub)
     bad = [0, pub.nsquare, pub.nsquare + 1, 2 ** (8 * width) - 1, priv.p, priv.q * 12345]
+    good = P.cts_to_bytes(pub, P.CipherArray(pub.n, [mpz(2)]))
     for value in bad:
         data = value.to_bytes(width, "big")
+        for blob in (data, good + data + good):
+            with pytest.raises(RemoteProtocolError):
+                P.cts_from_bytes(pub, blob)
+    for data in (b"\x01" * (width - 1), b"\x01" * (width + 1), b"\x01" * (width + 3), "text"):
         with pytest.raises(RemoteProtocolError):
-            P.ct_from_bytes(pub, data)
-        good = P.ct_to_bytes(pub, mpz(2))
-        with pytest.raises(RemoteProtocolError):
-            P.cts_from_bytes(pub, good + data + good)
-    for data in (b"", b"\x01" * (width - 1), b"\x01" * (width + 1), "text"):
-        with pytest.raises(RemoteProtocolError):
-            P.ct_from_bytes(pub, data)
-    with pytest.raises(RemoteProtocolError):
-        P.cts_from_bytes(pub, b"\x01" * (width + 3))
+            P.cts_from_bytes(pub, data)
+
+
+def test_kernels_refuse_ciphertexts_under_another_key(keys, executor):
+    pub, priv = keys
+    other_pub, other_priv = P.generate_keypair(1024)
+    ours = P.encrypt_batch(executor, pub, [1, 2, 3])
+    theirs = P.encrypt_batch(executor, other_pub, [4, 5, 6])
+    attempts = [
+        lambda: P.add(pub, ours, theirs),
+        lambda: ours + theirs,
+        lambda: P.concat(pub, [ours, theirs]),
+        lambda: P.decrypt_batch(executor, other_priv, ours),
+        lambda: P.rerandomise_batch(executor, other_pub, ours),
+        lambda: P.fold_batch(executor, pub, [ours, theirs], 8),
+        lambda: P.cts_to_bytes(other_pub, ours),
+        lambda: P.decrypt_batch(executor, priv, list(ours)),     # bare integers name no key
+        lambda: histogram.HistogramSession(executor, other_pub, ours, np.zeros((3, 1), np.uint8)),
+        lambda: histogram.subtract(pub, [ours], [theirs]),
+    ]
+    for attempt in attempts:
+        with pytest.raises(LocalProtocolError, match="different Paillier keys"):
+            attempt()
+    assert P.decrypt_batch(executor, priv, ours) == [1, 2, 3]   # the same calls under one key work
 
 
 def test_validate_public_key():
@@ -184,21 +203,6 @@ def test_validate_public_key():
             P.validate_public_key(not_int, min_bits=1024)
 
 
-def test_pool_refuses_non_crypto_tasks_and_reports_worker_errors(keys):
-    with pytest.raises(LocalProtocolError):
-        pool.resolve_task("os:system")
-    with pytest.raises(LocalProtocolError):
-        pool.resolve_task("app.crypto.paillier:validate_public_key")
-    workers = pool.get_pool()
-    if workers.size > 1:
-        with pytest.raises(LocalProtocolError):
-            workers.run_each("app.crypto.histogram:task_histogram",
-                             [("no-such-token", b"", 4)] * workers.size)
-        # the pool still works afterwards
-        pub, priv = keys
-        assert P.decrypt_batch(priv, P.encrypt_batch(pub, list(range(30)))) == list(range(30))
-
-
 def test_precomputed_obfuscators_are_handed_out_once(keys):
     pub, priv = keys
     h_s = obfuscation.make_base(pub.n)
@@ -211,12 +215,13 @@ def test_precomputed_obfuscators_are_handed_out_once(keys):
     assert all(priv.raw_decrypt(int(x)) == 0 for x in drawn)   # each encrypts zero
 
 
-def test_encryption_uses_worker_reserves_without_reuse(keys):
+def test_encryption_uses_worker_reserves_without_reuse(keys, executor):
     pub, priv = keys
-    have = P.precompute_obfuscators(pub, 40, limit=30, priv=priv)
+    have = P.precompute_obfuscators(executor, pub, 40, limit=30, priv=priv)
     assert have == 30
     plains = [7] * 200
-    first, second = P.encrypt_batch(pub, plains, priv=priv), P.encrypt_batch(pub, plains, priv=priv)
+    first = P.encrypt_batch(executor, pub, plains, priv=priv)
+    second = P.encrypt_batch(executor, pub, plains, priv=priv)
     assert len(set(first) | set(second)) == 400     # no obfuscator used twice
-    assert P.decrypt_batch(priv, first + second) == [7] * 400
-    assert P.precompute_obfuscators(pub, 0, limit=30, priv=priv) == 0  # the reserve was used up
+    assert P.decrypt_batch(executor, priv, first + second) == [7] * 400
+    assert P.precompute_obfuscators(executor, pub, 0, limit=30, priv=priv) == 0  # used up

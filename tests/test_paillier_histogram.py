@@ -1,9 +1,10 @@
-"""Encrypted histograms equal numpy's plaintext histograms; sibling subtraction; shard cache."""
+"""Encrypted histograms equal numpy's plaintext histograms; sibling subtraction; worker shards."""
 
 import numpy as np
 import pytest
 
 from app.crypto import histogram as H, paillier as P
+from app.crypto.executor import LocalExecutor
 from app.crypto.packing import GHPacker
 from app.errors import LocalProtocolError
 
@@ -11,7 +12,7 @@ N, F, B = 1500, 5, 16
 
 
 @pytest.fixture(scope="module")
-def setup():
+def setup(executor):
     pub, priv = P.generate_keypair(1024)
     rng = np.random.default_rng(11)
     g = rng.uniform(-1, 1, N)
@@ -19,14 +20,14 @@ def setup():
     bins = rng.integers(0, B, (N, F)).astype(np.uint8)
     bins[:, 2] = np.minimum(bins[:, 2], 3)  # a feature with many empty bins
     packer = GHPacker(N, scale_bits=30, g_bound=1.0, h_bound=0.25, count_slot=True)
-    cts = P.encrypt_batch(pub, packer.pack(g, h), priv=priv)
+    cts = P.encrypt_batch(executor, pub, packer.pack(g, h), priv=priv)
     return pub, priv, packer, g, h, bins, cts
 
 
-def decrypt_hist(priv, packer, hist):
+def decrypt_hist(executor, priv, packer, hist):
     out = []
     for feature in hist:
-        out.append([packer.unpack(m) for m in P.decrypt_batch(priv, feature)])
+        out.append([packer.unpack(m) for m in P.decrypt_batch(executor, priv, feature)])
     return out
 
 
@@ -42,53 +43,47 @@ def check(decoded, g, h, bins, rows):
 
 
 @pytest.mark.parametrize("parallel", [False, True])
-def test_histogram_and_sibling_match_numpy(setup, parallel):
+def test_histogram_and_sibling_match_numpy(setup, parallel, executor):
     pub, priv, packer, g, h, bins, cts = setup
     rng = np.random.default_rng(3)
     parent = np.sort(rng.choice(N, 1100, replace=False))
     left = parent[rng.random(parent.size) < 0.3]
     right = np.setdiff1d(parent, left)
-    with H.HistogramSession(pub, cts, bins, parallel=parallel) as session:
+    with H.HistogramSession(executor, pub, cts, bins, parallel=parallel) as session:
         parent_hist = session.histogram(parent, B)
         left_hist = session.histogram(left, B)
         empty_hist = session.histogram(np.array([], dtype=np.int64), B)
     assert len(parent_hist) == F and all(len(f) == B for f in parent_hist)
-    check(decrypt_hist(priv, packer, parent_hist), g, h, bins, parent)
-    check(decrypt_hist(priv, packer, left_hist), g, h, bins, left)
+    check(decrypt_hist(executor, priv, packer, parent_hist), g, h, bins, parent)
+    check(decrypt_hist(executor, priv, packer, left_hist), g, h, bins, left)
     sibling = H.subtract(pub, parent_hist, left_hist)
-    check(decrypt_hist(priv, packer, sibling), g, h, bins, right)
+    check(decrypt_hist(executor, priv, packer, sibling), g, h, bins, right)
     assert all(c == 1 for f in empty_hist for c in f)
     assert parent_hist[2][10] == 1  # empty bin = identity, to be re-randomised before sending
 
 
-def test_parallel_and_local_agree_bit_for_bit(setup):
+def test_parallel_and_local_agree_bit_for_bit(setup, executor):
     pub, _, _, _, _, bins, cts = setup
     rows = np.arange(0, N, 3)
-    with H.HistogramSession(pub, cts, bins, parallel=False) as a, \
-            H.HistogramSession(pub, cts, bins, parallel=True) as b:
+    with H.HistogramSession(executor, pub, cts, bins, parallel=False) as a, \
+            H.HistogramSession(executor, pub, cts, bins, parallel=True) as b:
         assert a.histogram(rows, B) == b.histogram(rows, B)
 
 
-def test_function_reuses_shards_for_same_objects(setup):
-    pub, priv, packer, g, h, bins, cts = setup
-    rows = np.arange(200)
-    first = H.histogram(pub, cts, bins, rows, B)
-    session = H._CACHED
-    second = H.histogram(pub, cts, bins, rows[::2], B)
-    assert H._CACHED is session
-    check(decrypt_hist(priv, packer, second), g, h, bins, rows[::2])
-    other = list(cts)
-    H.histogram(pub, other, bins, rows, B)
-    assert H._CACHED is not session
-    H.release()
-    assert H._CACHED is None
-    assert first == H.histogram(pub, cts, bins, rows, B)
-    H.release()
-
-
-def test_histogram_rejects_bad_input(setup):
+def test_closing_a_session_frees_the_worker_shards(setup):
     pub, _, _, _, _, bins, cts = setup
-    with H.HistogramSession(pub, cts, bins, parallel=False) as session:
+    with LocalExecutor(2) as two:
+        session = H.HistogramSession(two, pub, cts, bins, parallel=True)
+        args = [(session.token, np.arange(2, dtype=np.int64).tobytes(), B)] * 2
+        assert len(two.run_each(H.task_histogram, args)) == session.parts == 2
+        session.close()
+        with pytest.raises(LocalProtocolError, match="shard for this tree is gone"):
+            two.run_each(H.task_histogram, args)
+
+
+def test_histogram_rejects_bad_input(setup, executor):
+    pub, _, _, _, _, bins, cts = setup
+    with H.HistogramSession(executor, pub, cts, bins, parallel=False) as session:
         with pytest.raises(LocalProtocolError):
             session.histogram(np.array([0, N]), B)     # row out of range
         with pytest.raises(LocalProtocolError):
@@ -96,11 +91,11 @@ def test_histogram_rejects_bad_input(setup):
         with pytest.raises(LocalProtocolError):
             session.histogram(np.array([0, 1]), B - 1)  # bins contain B - 1
     with pytest.raises(LocalProtocolError):
-        H.HistogramSession(pub, cts, bins.astype(np.int16))
+        H.HistogramSession(executor, pub, cts, bins.astype(np.int16))
     with pytest.raises(LocalProtocolError):
-        H.HistogramSession(pub, cts[:-1], bins)
+        H.HistogramSession(executor, pub, cts[:-1], bins)
     with pytest.raises(LocalProtocolError):
-        H.subtract(pub, [[1, 2]], [[1]])
+        H.subtract(pub, [P.CipherArray(pub.n, [1, 2])], [P.CipherArray(pub.n, [1])])
 
 
 def naive_kernel(values, bins, rows, n_bins, modulus):
@@ -134,11 +129,11 @@ def test_grouped_kernel_equals_per_feature_products(n_bins, cards):
         assert done < 0.7 * per_feature
 
 
-def test_session_counts_the_multiplications_it_did(setup):
+def test_session_counts_the_multiplications_it_did(setup, executor):
     pub, _, _, _, _, bins, cts = setup
     rows = np.arange(N)
     for parallel in (False, True):
-        with H.HistogramSession(pub, cts, bins, parallel=parallel) as session:
+        with H.HistogramSession(executor, pub, cts, bins, parallel=parallel) as session:
             session.histogram(rows, B)
             # at least one multiplication per row beyond the first per used bin, never more than
             # the per-feature count plus the merge of worker partials

@@ -75,7 +75,7 @@ def test_slot_capacity_matches_performance_note(keys):
     assert 18 <= packer.bins_per_ciphertext(pub2048) <= 20
 
 
-def test_folded_ciphertexts_round_trip(keys):
+def test_folded_ciphertexts_round_trip(keys, executor):
     pub, priv = keys
     rng = np.random.default_rng(5)
     packer = GHPacker(5000, scale_bits=24, g_bound=1.0, h_bound=0.25, count_slot=True)
@@ -88,10 +88,10 @@ def test_folded_ciphertexts_round_trip(keys):
         h = rng.uniform(0, 0.25, c)
         sums.append(sum(packer.pack(g, h)))
         expected.append((g.sum(), h.sum(), int(c)))
-    cts = P.encrypt_batch(pub, sums)
-    folded = packer.pack_ciphertexts(pub, cts)
+    cts = P.encrypt_batch(executor, pub, sums)
+    folded = packer.pack_ciphertexts(executor, pub, cts)
     assert len(folded) == 4
-    plains = P.decrypt_batch(priv, P.rerandomise_batch(pub, folded))
+    plains = P.decrypt_batch(executor, priv, P.rerandomise_batch(executor, pub, folded))
     values = packer.unpack_plaintexts(pub, plains, n_sums)
     assert values == sums
     for v, (G, H, c) in zip(values, expected):

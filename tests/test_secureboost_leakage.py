@@ -24,10 +24,10 @@ PARAMS = TrainParams(n_trees=3, max_depth=3, key_bits=1024, min_leaf_size=5, val
                      early_stopping_rounds=0, first_tree_label_only=False, seed=11)
 
 
-def _train(y, guest, host):
+def _train(executor, y, guest, host):
     bg, bh = fit_binning(guest, n_bins=PARAMS.n_bins), fit_binning(host, n_bins=PARAMS.n_bins)
-    label = LabelParty(PARAMS, y, bg.transform(guest), bg)
-    feature = FeatureParty(PARAMS, bh.transform(host), bh)
+    label = LabelParty(PARAMS, y, bg.transform(guest), bg, executor=executor)
+    feature = FeatureParty(PARAMS, bh.transform(host), bh, executor=executor)
     transcript = Transcript()
     model = run_training(label, feature, transcript)
     federated_scores(model, bg.transform(guest), feature, bh.transform(host), transcript)
@@ -35,11 +35,11 @@ def _train(y, guest, host):
 
 
 @pytest.fixture(scope="module")
-def runs():
+def runs(executor):
     y, guest, host = breast()
     permuted = np.random.default_rng(5).permutation(y)
     assert not np.array_equal(permuted, y)
-    return _train(y, guest, host), _train(permuted, guest, host), y, permuted
+    return _train(executor, y, guest, host), _train(executor, permuted, guest, host), y, permuted
 
 
 def _shape(message: bytes) -> tuple:
@@ -98,14 +98,14 @@ def test_no_plaintext_gradient_label_or_leaf_in_transcript(runs, which):
     assert leaked == []
 
 
-def test_first_tree_uses_label_features_only_by_default():
+def test_first_tree_uses_label_features_only_by_default(executor):
     y, guest, host = breast()
     params = TrainParams(n_trees=2, max_depth=3, key_bits=1024, early_stopping_rounds=0, n_bins=16)
     assert TrainParams().first_tree_label_only and TrainParams().min_leaf_size >= 20
     assert params.first_tree_label_only and params.min_leaf_size == TrainParams().min_leaf_size
     bg, bh = fit_binning(guest, n_bins=16), fit_binning(host, n_bins=16)
-    label = LabelParty(params, y, bg.transform(guest), bg)
-    feature = FeatureParty(params, bh.transform(host), bh)
+    label = LabelParty(params, y, bg.transform(guest), bg, executor=executor)
+    feature = FeatureParty(params, bh.transform(host), bh, executor=executor)
     transcript = Transcript()
     model = run_training(label, feature, transcript)
     types = [msgpack.unpackb(b, raw=False)["type"] for b in transcript.to_feature]

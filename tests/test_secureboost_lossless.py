@@ -69,10 +69,11 @@ def test_bank_marketing_matches_xgboost():
     assert abs(ours - theirs) < 0.005, (ours, theirs)
 
 
-def _federated_and_central(y, guest, host, params):
+def _federated_and_central(executor, y, guest, host, params):
     bg, bh = fit_binning(guest, n_bins=params.n_bins), fit_binning(host, n_bins=params.n_bins)
     Bg, Bh = bg.transform(guest), bh.transform(host)
-    label, feature = LabelParty(params, y, Bg, bg), FeatureParty(params, Bh, bh)
+    label = LabelParty(params, y, Bg, bg, executor=executor)
+    feature = FeatureParty(params, Bh, bh, executor=executor)
     fed = run_training(label, feature)
     central = run_training(LabelParty(params, y, np.hstack([Bg, Bh]),
                                       Binning(params.n_bins, bg.features + bh.features),
@@ -80,10 +81,10 @@ def _federated_and_central(y, guest, host, params):
     return fed, central, feature, (Bg, Bh)
 
 
-def test_real_paillier_gives_identical_trees_on_breast():
+def test_real_paillier_gives_identical_trees_on_breast(executor):
     y, guest, host = breast()
     params = _params(n_trees=4, max_depth=3, key_bits=1024, valid_fraction=0.2)
-    fed, central, feature, (Bg, Bh) = _federated_and_central(y, guest, host, params)
+    fed, central, feature, (Bg, Bh) = _federated_and_central(executor, y, guest, host, params)
     n_guest = Bg.shape[1]
     assert len(fed.trees) == len(central.trees) == 4
     partner_nodes = 0
@@ -107,14 +108,14 @@ def test_real_paillier_gives_identical_trees_on_breast():
 
 
 @pytest.mark.slow
-def test_real_paillier_2048_identical_on_bank_marketing():
+def test_real_paillier_2048_identical_on_bank_marketing(executor):
     y, own, partner = bank()
     params = _params(n_trees=2, valid_fraction=0.2)
     bg = fit_binning(own, categorical=BANK_CATEGORICAL)
     bh = fit_binning(partner, categorical=BANK_CATEGORICAL)
     Bg, Bh = bg.transform(own), bh.transform(partner)
-    feature = FeatureParty(params, Bh, bh)
-    fed = run_training(LabelParty(params, y, Bg, bg), feature)
+    feature = FeatureParty(params, Bh, bh, executor=executor)
+    fed = run_training(LabelParty(params, y, Bg, bg, executor=executor), feature)
     central = run_training(LabelParty(params, y, np.hstack([Bg, Bh]),
                                       Binning(BINS, bg.features + bh.features), partner=False), None)
     for ft, ct in zip(fed.trees, central.trees):

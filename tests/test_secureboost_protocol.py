@@ -33,10 +33,10 @@ def data():
     return y, bg, bg.transform(guest), bh, bh.transform(host)
 
 
-def _parties(data, params=PARAMS, label_state=None, feature_state=None):
+def _parties(executor, data, params=PARAMS, label_state=None, feature_state=None):
     y, bg, Bg, bh, Bh = data
-    return (LabelParty(params, y, Bg, bg, state=label_state),
-            FeatureParty(params, Bh, bh, state=feature_state))
+    return (LabelParty(params, y, Bg, bg, state=label_state, executor=executor),
+            FeatureParty(params, Bh, bh, state=feature_state, executor=executor))
 
 
 # ---------------------------------------------------------------- plain-data checkpoints
@@ -59,8 +59,8 @@ def _unpack(data):
     return msgpack.unpackb(data, object_hook=hook, raw=False, strict_map_key=False)
 
 
-def test_resume_from_checkpoint_gives_identical_model(data):
-    label, feature = _parties(data)
+def test_resume_from_checkpoint_gives_identical_model(data, executor):
+    label, feature = _parties(executor, data)
     full = run_training(label, feature)
     assert len(full.trees) >= 3
 
@@ -71,11 +71,11 @@ def test_resume_from_checkpoint_gives_identical_model(data):
         if tree == 2:
             raise _Stop()
 
-    label1, feature1 = _parties(data)
+    label1, feature1 = _parties(executor, data)
     with pytest.raises(_Stop):
         run_training(label1, feature1, on_checkpoint=crash_after_tree_2)
     ls, fs = (_unpack(b) for b in saved[2])
-    label2, feature2 = _parties(data, label_state=ls, feature_state=fs)
+    label2, feature2 = _parties(executor, data, label_state=ls, feature_state=fs)
     resumed = run_training(label2, feature2)
 
     assert _pack(resumed.to_plain()) == _pack(full.to_plain())
@@ -83,19 +83,19 @@ def test_resume_from_checkpoint_gives_identical_model(data):
     assert LabelModel.from_plain(_unpack(_pack(full.to_plain()))).to_plain().keys() == full.to_plain().keys()
 
 
-def test_checkpoint_of_another_job_is_refused(data):
-    label, feature = _parties(data)
+def test_checkpoint_of_another_job_is_refused(data, executor):
+    label, feature = _parties(executor, data)
     state = label.checkpoint()
     other = TrainParams(**{**PARAMS.to_dict(), "seed": 4})
     with pytest.raises(LocalProtocolError):
-        _parties(data, params=other, label_state=state)
+        _parties(executor, data, params=other, label_state=state)
 
 
 # ---------------------------------------------------------------- scoring and report
 
-def test_federated_scores_match_training_margins(data):
+def test_federated_scores_match_training_margins(data, executor):
     y, bg, Bg, bh, Bh = data
-    label, feature = _parties(data, TrainParams(**{**PARAMS.to_dict(), "early_stopping_rounds": 0}))
+    label, feature = _parties(executor, data, TrainParams(**{**PARAMS.to_dict(), "early_stopping_rounds": 0}))
     model = run_training(label, feature)
     scores = federated_scores(model, Bg, feature, Bh)
     # Training kept every row's margin current (validation rows via the partner's other_bits).
@@ -104,9 +104,9 @@ def test_federated_scores_match_training_margins(data):
     assert plain.splits == feature.model.splits
 
 
-def test_report_has_metrics_and_anonymous_importance(data):
+def test_report_has_metrics_and_anonymous_importance(data, executor):
     y, bg, Bg, bh, Bh = data
-    label, feature = _parties(data)
+    label, feature = _parties(executor, data)
     model = run_training(label, feature)
     rep = training_report(label, model, feature_scores=federated_scores(model, Bg, feature, Bh))
     assert rep["federated"]["auc"] > 0.9 and rep["label_only"]["auc"] > 0.8
@@ -158,7 +158,7 @@ def _rewrite(data, **changes):
     return msgpack.packb(obj, use_bin_type=True)
 
 
-def test_feature_party_refuses_other_job_short_key_and_bad_ciphertexts(data):
+def test_feature_party_refuses_other_job_short_key_and_bad_ciphertexts(data, executor):
     def digest(kind, d):
         if kind == "to_feature" and msgpack.unpackb(d, raw=False)["type"] == "setup":
             return _rewrite(d, params_digest=b"\x00" * 32)
@@ -177,12 +177,12 @@ def test_feature_party_refuses_other_job_short_key_and_bad_ciphertexts(data):
         return d
 
     for tamper, word in ((digest, "params_digest"), (big_ct, "ciphertext"), (short, "gradients")):
-        label, feature = _parties(data, TrainParams(**{**PARAMS.to_dict(), "first_tree_label_only": False}))
+        label, feature = _parties(executor, data, TrainParams(**{**PARAMS.to_dict(), "first_tree_label_only": False}))
         with pytest.raises(RemoteProtocolError, match=word):
             _drive_until(label, feature, tamper)
 
 
-def test_label_party_refuses_bad_histograms_and_partitions(data):
+def test_label_party_refuses_bad_histograms_and_partitions(data, executor):
     params = TrainParams(**{**PARAMS.to_dict(), "first_tree_label_only": False})
 
     def cts(kind, d):
@@ -198,7 +198,7 @@ def test_label_party_refuses_bad_histograms_and_partitions(data):
         return d
 
     for tamper, field in ((cts, "cts"), (refs, "part_refs")):
-        label, feature = _parties(data, params)
+        label, feature = _parties(executor, data, params)
         with pytest.raises(RemoteProtocolError, match=field):
             _drive_until(label, feature, tamper)
 

@@ -122,8 +122,8 @@ def test_params_are_validated_and_digest_is_stable():
     assert TrainParams().digest() == TrainParams().digest() != TrainParams(seed=1).digest()
 
 
-def test_measure_costs_times_every_primitive_with_real_paillier():
-    costs = estimate.measure_costs(1024, rows=256, n_features=2, n_slots=9, batch=4)
+def test_measure_costs_times_every_primitive_with_real_paillier(executor):
+    costs = estimate.measure_costs(executor, 1024, rows=256, n_features=2, n_slots=9, batch=4)
     values = [getattr(costs, op) for op in estimate.OPS]
     assert all(v > 0 for v in values)
     assert costs.decrypt > costs.add and costs.encrypt > costs.add  # exponentiations vs one mulmod

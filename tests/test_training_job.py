@@ -289,9 +289,9 @@ def test_partner_revocations_shrink_the_rows_on_both_sides(world, first, tmp_pat
 
 
 @pytest.fixture(scope="module")
-def costs():
+def costs(executor):
     """Primitive costs measured once on this machine (real keys, real pool)."""
-    return training_train.measure_costs(2048, rows=256)
+    return training_train.measure_costs(executor, 2048, rows=256)
 
 
 def test_estimate_and_parameter_checks(world, costs):

@@ -27,11 +27,11 @@ class SlowChannel:
 
 def reserve(crypto: LabelCrypto) -> int:
     """Obfuscators the workers hold for this key (asks for none)."""
-    return paillier.precompute_obfuscators(crypto.pub, 0, 10**9, priv=crypto.priv)
+    return paillier.precompute_obfuscators(crypto.ex, crypto.pub, 0, 10**9, priv=crypto.priv)
 
 
-def test_waiting_fills_the_reserve_and_the_next_encryption_uses_it():
-    crypto = LabelCrypto(1024, n_rows_max=600, scale_bits=24)
+def test_waiting_fills_the_reserve_and_the_next_encryption_uses_it(executor):
+    crypto = LabelCrypto(executor, 1024, n_rows_max=600, scale_bits=24)
     label = SimpleNamespace(crypto=crypto)
     assert reserve(crypto) == 0
     assert training._reply_while_precomputing(label, SlowChannel(1.0)) == b"reply"
@@ -44,8 +44,8 @@ def test_waiting_fills_the_reserve_and_the_next_encryption_uses_it():
     assert reserve(crypto) == 0
 
 
-def test_precompute_stops_when_the_reply_arrives():
-    crypto = LabelCrypto(1024, n_rows_max=10**6, scale_bits=24)  # a share far beyond 0.2 s
+def test_precompute_stops_when_the_reply_arrives(executor):
+    crypto = LabelCrypto(executor, 1024, n_rows_max=10**6, scale_bits=24)  # a share far beyond 0.2 s
     label = SimpleNamespace(crypto=crypto)
     training._reply_while_precomputing(label, SlowChannel(0.2))
     ahead = reserve(crypto)
@@ -56,11 +56,13 @@ def test_precompute_stops_when_the_reply_arrives():
     assert reserve(crypto) == 0
 
 
-def test_one_core_machine_precomputes_and_drops_in_this_process(monkeypatch):
-    from app.crypto import obfuscation, pool
-    monkeypatch.setattr(pool, "_POOL", pool.WorkerPool(1))  # no workers: everything runs here
-    crypto = LabelCrypto(1024, n_rows_max=64, scale_bits=24)
-    assert crypto.precompute_step() is False  # a whole tree's worth (64 < one step of 256)
-    assert sum(len(o._reserve) for o in obfuscation._CACHE.values()) == 64
-    crypto.forget_precomputed()
-    assert all(not o._reserve for o in obfuscation._CACHE.values())
+def test_one_core_machine_precomputes_and_drops_in_this_process():
+    from app.crypto.executor import LocalExecutor
+    with LocalExecutor(1) as one_core:  # one worker: everything runs in this process
+        crypto = LabelCrypto(one_core, 1024, n_rows_max=64, scale_bits=24)
+        assert crypto.precompute_step() is False  # a whole tree's worth (64 < one step of 256)
+        tables = one_core.local.store("obfuscators").values()
+        assert sum(len(o._reserve) for o in tables) == 64
+        crypto.forget_precomputed()
+        assert all(not o._reserve for o in tables)
+        assert not one_core._workers  # no process was started

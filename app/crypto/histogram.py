@@ -20,14 +20,14 @@ party's own ciphertexts would otherwise let it test which rows went into which b
 from __future__ import annotations
 
 import secrets
-import threading
 from typing import Sequence
 
 import gmpy2
 import numpy as np
 from gmpy2 import mpz
 
-from app.crypto import paillier, pool
+from app.crypto import paillier
+from app.crypto.executor import Executor, WorkerState, state_task
 from app.errors import LocalProtocolError
 
 _ONE = mpz(1)
@@ -122,21 +122,22 @@ def _check_bins(bins: np.ndarray, n_rows: int) -> np.ndarray:
 class HistogramSession:
     """Ciphertexts and bins shipped to the workers once; many node histograms computed from them."""
 
-    def __init__(self, pub, cts: Sequence[mpz], bins: np.ndarray, parallel: bool | None = None):
-        self.pub = pub
+    def __init__(self, ex: Executor, pub, cts: paillier.CipherArray, bins: np.ndarray,
+                 parallel: bool | None = None):
+        paillier.check_key(pub, cts)
+        self.ex, self.pub = ex, pub
         self.nsq = mpz(pub.nsquare)
         self.n_rows = len(cts)
         self.bins = _check_bins(bins, self.n_rows)
         self.n_features = self.bins.shape[1]
         self.max_bin = int(self.bins.max()) if self.bins.size else 0
-        self._source = (cts, bins)  # identity check for the histogram() cache
         if parallel is None:
             parallel = self.n_rows >= PARALLEL_MIN_ROWS
-        self.parts = pool.parallel_parts(self.n_rows, 2) if parallel else 1
+        self.parts = ex.parallel_parts(self.n_rows, 2) if parallel else 1
         self.token = secrets.token_hex(16)
         self.multiplications = 0  # ciphertext additions actually performed (for lower bounds)
         if self.parts == 1:
-            self._cts = [mpz(c) for c in cts]
+            self._cts = [mpz(c) for c in cts.items]
             return
         width = paillier.ct_width(pub)
         args = []
@@ -144,9 +145,9 @@ class HistogramSession:
             blob = paillier.cts_to_bytes(pub, cts[w::self.parts])
             shard = np.ascontiguousarray(self.bins[w::self.parts])
             args.append((self.token, int(pub.n), blob, width, shard.tobytes(), shard.shape))
-        pool.get_pool().run_each("app.crypto.histogram:task_load", args)
+        ex.run_each(task_load, args)
 
-    def histogram(self, rows: np.ndarray, n_bins: int) -> list[list[mpz]]:
+    def histogram(self, rows: np.ndarray, n_bins: int) -> list[paillier.CipherArray]:
         """Per feature, per bin: product of the ciphertexts of ``rows`` falling in that bin."""
         rows = np.asarray(rows)
         if rows.ndim != 1 or (rows.size and (rows.dtype.kind not in "iu" or rows.min() < 0
@@ -160,15 +161,17 @@ class HistogramSession:
             self.multiplications += done
         else:
             flat = self._parallel(rows, n_bins)
-        return [flat[f * n_bins:(f + 1) * n_bins] for f in range(self.n_features)]
+        n = self.pub.n
+        return [paillier.CipherArray(n, flat[f * n_bins:(f + 1) * n_bins])
+                for f in range(self.n_features)]
 
     def _parallel(self, rows: np.ndarray, n_bins: int) -> list[mpz]:
         shard = rows % self.parts
         args = [(self.token, (rows[shard == w] // self.parts).tobytes(), n_bins)
                 for w in range(self.parts)]
-        replies = pool.get_pool().run_each("app.crypto.histogram:task_histogram", args)
-        width, nsq = paillier.ct_width(self.pub), self.nsq
-        partials = [paillier.cts_from_trusted_bytes(blob, width) for _, blob in replies]
+        replies = self.ex.run_each(task_histogram, args)
+        nsq = self.nsq
+        partials = [paillier.cts_from_trusted_bytes(self.pub, blob).items for _, blob in replies]
         self.multiplications += sum(done for done, _ in replies)
         flat = partials[0]
         for other in partials[1:]:
@@ -176,15 +179,10 @@ class HistogramSession:
             flat = [b if a == 1 else a if b == 1 else a * b % nsq for a, b in zip(flat, other)]
         return flat
 
-    def matches(self, pub, cts, bins) -> bool:
-        return pub.n == self.pub.n and cts is self._source[0] and bins is self._source[1] \
-            and len(cts) == self.n_rows
-
     def close(self) -> None:
         """Free the worker shards (call when the tree is done)."""
         if self.parts > 1:
-            pool.get_pool().run_each("app.crypto.histogram:task_release",
-                                     [(self.token,)] * self.parts)
+            self.ex.run_each(task_release, [(self.token,)] * self.parts)
             self.parts = 0
         self._cts = []
 
@@ -195,66 +193,48 @@ class HistogramSession:
         self.close()
 
 
-_CACHE_LOCK = threading.Lock()
-_CACHED: HistogramSession | None = None
-
-
-def histogram(pub, cts: Sequence[mpz], bins: np.ndarray, rows: np.ndarray,
-              n_bins: int) -> list[list[mpz]]:
-    """Node histogram. Reuses the shipped shards while called with the *same* ``cts`` list and
-    ``bins`` array objects (do not mutate them in place); call ``release()`` after each tree."""
-    global _CACHED
-    with _CACHE_LOCK:
-        session = _CACHED
-        if session is None or not session.matches(pub, cts, bins):
-            if session is not None:
-                session.close()
-            session = _CACHED = HistogramSession(pub, cts, bins)
-        return session.histogram(rows, n_bins)
-
-
-def release() -> None:
-    """Drop the cached session and its worker shards."""
-    global _CACHED
-    with _CACHE_LOCK:
-        session, _CACHED = _CACHED, None
-    if session is not None:
-        session.close()
-
-
-def subtract(pub, parent_hist: list[list[mpz]], child_hist: list[list[mpz]]) -> list[list[mpz]]:
+def subtract(pub, parent_hist: list[paillier.CipherArray],
+             child_hist: list[paillier.CipherArray]) -> list[paillier.CipherArray]:
     """Sibling histogram: parent * child^-1 mod n^2, bin by bin."""
+    paillier.check_key(pub, *parent_hist, *child_hist)
     if len(parent_hist) != len(child_hist) or any(
             len(a) != len(b) for a, b in zip(parent_hist, child_hist)):
         raise LocalProtocolError("Parent and child histograms have different shapes.")
     nsq = mpz(pub.nsquare)
-    return [[p if c == 1 else p * gmpy2.invert(c, nsq) % nsq for p, c in zip(pf, cf)]
+    return [paillier.CipherArray(pub.n, [p if c == 1 else p * gmpy2.invert(c, nsq) % nsq
+                                         for p, c in zip(pf.items, cf.items)])
             for pf, cf in zip(parent_hist, child_hist)]
 
 
 # ---------------------------------------------------------------- worker tasks
 
-_SHARDS: dict[str, tuple] = {}
 _MAX_SHARDS = 2  # current tree (and at most one not yet released)
 
 
-def task_load(token: str, n: int, blob: bytes, width: int, bins_bytes: bytes,
+@state_task
+def task_load(state: WorkerState, token: str, n: int, blob: bytes, width: int, bins_bytes: bytes,
               shape: tuple[int, int]) -> int:
-    while len(_SHARDS) >= _MAX_SHARDS:
-        _SHARDS.pop(next(iter(_SHARDS)))
+    shards = state.store("histogram shards")
+    while len(shards) >= _MAX_SHARDS:
+        shards.pop(next(iter(shards)))
     bins = np.frombuffer(bins_bytes, dtype=np.uint8).reshape(shape)
-    _SHARDS[token] = (mpz(n) ** 2, paillier.cts_from_trusted_bytes(blob, width), bins, width)
-    return len(_SHARDS[token][1])
+    cts = paillier.cts_from_trusted_bytes(paillier.PublicKey(n), blob).items
+    shards[token] = (mpz(n) ** 2, cts, bins, width)
+    return len(cts)
 
 
-def task_histogram(token: str, rows_bytes: bytes, n_bins: int) -> tuple[int, bytes]:
-    if token not in _SHARDS:
+@state_task
+def task_histogram(state: WorkerState, token: str, rows_bytes: bytes,
+                   n_bins: int) -> tuple[int, bytes]:
+    shards = state.store("histogram shards")
+    if token not in shards:
         raise LocalProtocolError("The histogram shard for this tree is gone.")
-    nsq, cts, bins, width = _SHARDS[token]
+    nsq, cts, bins, width = shards[token]
     rows = np.frombuffer(rows_bytes, dtype=np.int64)
     flat, done = _kernel(cts, bins, rows, n_bins, nsq)
     return done, b"".join(c.to_bytes(width, "big") for c in flat)
 
 
-def task_release(token: str) -> None:
-    _SHARDS.pop(token, None)
+@state_task
+def task_release(state: WorkerState, token: str) -> None:
+    state.store("histogram shards").pop(token, None)

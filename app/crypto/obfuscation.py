@@ -15,6 +15,8 @@ Exponent length depends on who the obfuscator hides from (docs/paillier.md):
 Every ciphertext draws a fresh ``a`` from the OS CSPRNG (``secrets``); an obfuscator is never
 reused. Obfuscators do not depend on the data, so the key owner may draw them ahead of time while
 it waits for the peer (``precompute``); each precomputed one is handed out once and dropped.
+Tables and reserves belong to a WorkerState (a worker's, or the executor's own): they live as long
+as the job's executor.
 ``h_s`` is generated locally by whoever encrypts or re-randomises: a peer never supplies it.
 
 The key owner may pass ``p, q``: the same value ``h_s^a mod n^2`` is then computed modulo ``p^2``
@@ -24,10 +26,11 @@ and ``q^2`` and recombined (CRT), which is cheaper because the moduli are half a
 from __future__ import annotations
 
 import secrets
-import threading
 
 import gmpy2
 from gmpy2 import mpz
+
+from app.crypto.executor import WorkerState, state_task
 
 _ONE = mpz(1)
 # NIST SP 800-57 Part 1 Rev. 5, Table 2: security strength of an RSA-type modulus (bits).
@@ -149,61 +152,46 @@ class Obfuscator:
         return len(self._reserve)
 
 
-_CACHE: dict[tuple, Obfuscator] = {}
-_CACHE_LOCK = threading.Lock()
 _CACHE_MAX = 4  # tables are 16-46 MiB; the current key's two (encrypt, re-randomise) and one spare key's
 
 
-def get_obfuscator(n: int, h_s: int, exp_bits: int, p: int = 0, q: int = 0) -> Obfuscator:
-    """The table for this key in this process (built on first use, kept while the key is current)."""
+def get_obfuscator(state: WorkerState, n: int, h_s: int, exp_bits: int, p: int = 0,
+                   q: int = 0) -> Obfuscator:
+    """The table for this key in this worker (built on first use, kept while the key is current)."""
     key = (int(n), int(h_s), int(exp_bits), int(p), int(q))
-    with _CACHE_LOCK:
-        found = _CACHE.get(key)
+    tables = state.store("obfuscators")
+    found = tables.get(key)
     if found is not None:
         return found
     built = Obfuscator(n, h_s, exp_bits, p, q)
-    with _CACHE_LOCK:
-        while len(_CACHE) >= _CACHE_MAX:
-            _CACHE.pop(next(iter(_CACHE)))
-        _CACHE[key] = built
-    return built
+    with state.lock:
+        while len(tables) >= _CACHE_MAX:
+            tables.pop(next(iter(tables)))
+        return tables.setdefault(key, built)
 
 
-_BASES: dict[int, int] = {}
-
-
-def base_for(n: int) -> int:
+def base_for(state: WorkerState, n: int) -> int:
     """This process's ``h_s`` for modulus n, generated once (never received from a peer)."""
-    with _CACHE_LOCK:
-        h_s = _BASES.get(int(n))
+    bases = state.store("obfuscation bases")
+    h_s = bases.get(int(n))
     if h_s is None:
         h_s = make_base(n)
-        with _CACHE_LOCK:
-            if len(_BASES) >= 8:
-                _BASES.pop(next(iter(_BASES)))
-            h_s = _BASES.setdefault(int(n), h_s)
+        with state.lock:
+            if len(bases) >= 8:
+                bases.pop(next(iter(bases)))
+            h_s = bases.setdefault(int(n), h_s)
     return h_s
 
 
-def clear_tables() -> None:
-    """Drop tables and bases (end of a job: the key is gone, so are its tables)."""
-    with _CACHE_LOCK:
-        _CACHE.clear()
-        _BASES.clear()
-
-
-def drop_reserves() -> None:
+@state_task
+def task_drop_reserves(state: WorkerState) -> None:
     """Forget obfuscators drawn ahead (end of a job: nobody will encrypt under that key again)."""
-    with _CACHE_LOCK:
-        for obfuscator in _CACHE.values():
-            obfuscator._reserve.clear()
+    for obfuscator in list(state.store("obfuscators").values()):
+        obfuscator._reserve.clear()
 
 
-def task_drop_reserves() -> None:
-    """Pool task: drop this worker's precomputed obfuscators."""
-    drop_reserves()
-
-
-def task_clear_tables() -> None:
-    """Pool task: drop this worker's tables."""
-    clear_tables()
+@state_task
+def task_clear_tables(state: WorkerState) -> None:
+    """Drop this worker's tables and bases (the key is gone, so are its tables)."""
+    state.store("obfuscators").clear()
+    state.store("obfuscation bases").clear()

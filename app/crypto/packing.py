@@ -12,10 +12,10 @@ import math
 from typing import Sequence
 
 import numpy as np
-from gmpy2 import mpz
 
 from app.crypto import paillier
-from app.crypto.paillier import PublicKey
+from app.crypto.executor import Executor
+from app.crypto.paillier import CipherArray, PublicKey
 from app.errors import LocalProtocolError, RemoteProtocolError
 
 
@@ -110,18 +110,18 @@ class GHPacker:
             raise LocalProtocolError("The key is too short for this packing.")
         return k
 
-    def fold_groups(self, pub: PublicKey, cts: Sequence[mpz]) -> list[list[mpz]]:
+    def fold_groups(self, pub: PublicKey, cts: CipherArray) -> list[CipherArray]:
         """``cts`` cut into the groups ``pack_ciphertexts`` folds (``bins_per_ciphertext`` each)."""
         k = self.bins_per_ciphertext(pub)
-        return [list(cts[start:start + k]) for start in range(0, len(cts), k)]
+        return [cts[start:start + k] for start in range(0, len(cts), k)]
 
-    def pack_ciphertexts(self, pub: PublicKey, cts: Sequence[mpz]) -> list[mpz]:
+    def pack_ciphertexts(self, ex: Executor, pub: PublicKey, cts: CipherArray) -> CipherArray:
         """Fold groups of ``bins_per_ciphertext`` sums into one ciphertext: ``acc^(2^pair_bits) * ct``.
 
         The first ciphertext of a group lands in the most significant slot. Re-randomise the
         result before it leaves the process.
         """
-        return paillier.fold_batch(pub, self.fold_groups(pub, cts), self.pair_bits)
+        return paillier.fold_batch(ex, pub, self.fold_groups(pub, cts), self.pair_bits)
 
     def unpack_plaintexts(self, pub: PublicKey, plains: Sequence[int], total: int) -> list[int]:
         """The ``total`` slot values (still packed (G, H) sums) from decrypted folded plaintexts."""

@@ -1,9 +1,10 @@
 """Paillier for SecureBoost: keys, batched encrypt/decrypt/fold, wire format (layout: packing.py).
 
 Keys are phe's ``PaillierPublicKey``/``PaillierPrivateKey`` (so ciphertexts interoperate with phe:
-g = n + 1, ``c = (1 + n*m) * r^n mod n^2``), but the arithmetic uses raw gmpy2 ``mpz`` values and a
-process pool. Ciphertexts are plain ``mpz`` integers with no exponent or other metadata attached:
-every message type uses one constant fixed-point scale, so nothing on the wire depends on values.
+g = n + 1, ``c = (1 + n*m) * r^n mod n^2``), but the arithmetic uses raw gmpy2 ``mpz`` values on the job's
+executor. Ciphertexts travel as a CipherArray: plain ``mpz`` values plus the modulus they belong
+to, with no exponent or other metadata on the wire (every message type uses one constant
+fixed-point scale, so nothing on the wire depends on values).
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ import gmpy2
 from gmpy2 import mpz
 from phe import paillier as phe_paillier
 
-from app.crypto import obfuscation, pool
+from app.crypto import obfuscation
+from app.crypto.executor import Executor, WorkerState, split_evenly, state_task, task
 from app.errors import LocalProtocolError, RemoteProtocolError
 
 DEFAULT_KEY_BITS = 2048
@@ -79,19 +81,70 @@ class _Key:
     ct_bytes: int  # fixed wire width of one ciphertext: 2 * ceil(n_bits / 8)
 
 
-_KEYS: dict[int, _Key] = {}
-
-
 def _key(pub: PublicKey) -> _Key:
-    found = _KEYS.get(pub.n)
-    if found is None:
-        n = mpz(pub.n)
-        n_bits = int(n.bit_length())
-        found = _Key(n, n * n, n_bits, 2 * ((n_bits + 7) // 8))
-        if len(_KEYS) >= 8:
-            _KEYS.pop(next(iter(_KEYS)))
-        _KEYS[pub.n] = found
-    return found
+    n = mpz(pub.n)
+    n_bits = int(n.bit_length())
+    return _Key(n, n * n, n_bits, 2 * ((n_bits + 7) // 8))
+
+
+# ---------------------------------------------------------------- ciphertext arrays
+
+
+class CipherArray:
+    """Ciphertexts under one public key, which the array names (its modulus ``n``).
+
+    Why: a ciphertext is a bare integer, so nothing else stops a kernel from multiplying values
+    under two keys into garbage that decrypts without error. Every kernel that combines, decrypts
+    or serialises ciphertexts checks the key first. The values stay a plain list of ``mpz``.
+    """
+
+    __slots__ = ("n", "items")
+
+    def __init__(self, n: int, items: list[mpz]) -> None:
+        self.n = int(n)
+        self.items = items
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __iter__(self):
+        return iter(self.items)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return CipherArray(self.n, self.items[index])
+        return self.items[index]
+
+    def __add__(self, other: "CipherArray") -> "CipherArray":
+        """Concatenation (not homomorphic addition: that is ``paillier.add``)."""
+        if not isinstance(other, CipherArray) or other.n != self.n:
+            raise _other_key()
+        return CipherArray(self.n, self.items + other.items)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, CipherArray) and other.n == self.n and other.items == self.items
+
+    __hash__ = None
+
+    def __repr__(self) -> str:
+        return f"CipherArray({len(self.items)} ciphertexts)"
+
+
+def _other_key() -> LocalProtocolError:
+    return LocalProtocolError("Ciphertexts under different Paillier keys cannot be combined.")
+
+
+def check_key(pub: PublicKey, *arrays: CipherArray) -> None:
+    """Refuse anything that is not a CipherArray under ``pub``."""
+    for array in arrays:
+        if not isinstance(array, CipherArray) or array.n != pub.n:
+            raise _other_key()
+
+
+def concat(pub: PublicKey, arrays: Sequence[CipherArray]) -> CipherArray:
+    """One array from several under ``pub``."""
+    check_key(pub, *arrays)
+    return CipherArray(pub.n, [ct for array in arrays for ct in array.items])
 
 
 # ---------------------------------------------------------------- wire format
@@ -112,41 +165,27 @@ def ct_width(pub: PublicKey) -> int:
     return _key(pub).ct_bytes
 
 
-def cts_from_trusted_bytes(blob: bytes, width: int) -> list[mpz]:
+def cts_from_trusted_bytes(pub: PublicKey, blob: bytes) -> CipherArray:
     """Our own workers' blobs (no validation); peer bytes must use cts_from_bytes."""
-    return _from_blob(blob, width)
-
-
-def ct_to_bytes(pub: PublicKey, ct: mpz) -> bytes:
-    """Fixed-width big-endian encoding, 2 * n_bytes long whatever the value."""
-    return mpz(ct).to_bytes(_key(pub).ct_bytes, "big")
-
-
-def ct_from_bytes(pub: PublicKey, data: bytes) -> mpz:
-    """Parse one peer ciphertext: exact width, 0 < ct < n^2, gcd(ct, n) = 1 else RemoteProtocolError."""
-    key = _key(pub)
-    ct = _parse_one(key, data)
-    if gmpy2.gcd(ct, key.n) != 1:
-        raise RemoteProtocolError("The peer sent a ciphertext that is not invertible.")
-    return ct
+    return CipherArray(pub.n, _from_blob(blob, _key(pub).ct_bytes))
 
 
 def _parse_one(key: _Key, data: bytes) -> mpz:
-    if not isinstance(data, (bytes, bytearray, memoryview)) or len(data) != key.ct_bytes:
-        raise RemoteProtocolError("The peer sent a ciphertext of the wrong size.")
     ct = mpz.from_bytes(bytes(data), "big")
     if ct == 0 or ct >= key.nsq:
         raise RemoteProtocolError("The peer sent a ciphertext outside the valid range.")
     return ct
 
 
-def cts_to_bytes(pub: PublicKey, cts: Sequence[mpz]) -> bytes:
+def cts_to_bytes(pub: PublicKey, cts: CipherArray) -> bytes:
     """Many ciphertexts as one fixed-width blob (len = count * 2 * n_bytes)."""
-    return _to_blob(cts, _key(pub).ct_bytes)
+    check_key(pub, cts)
+    return _to_blob(cts.items, _key(pub).ct_bytes)
 
 
-def cts_from_bytes(pub: PublicKey, blob: bytes) -> list[mpz]:
-    """Parse a peer blob; one gcd for the whole batch (the product mod n is a unit iff each is)."""
+def cts_from_bytes(pub: PublicKey, blob: bytes) -> CipherArray:
+    """Parse a peer blob: exact width, 0 < ct < n^2 and gcd(ct, n) = 1 for each, else
+    RemoteProtocolError; one gcd for the whole batch (the product mod n is a unit iff each is)."""
     key = _key(pub)
     if not isinstance(blob, (bytes, bytearray, memoryview)) or len(blob) % key.ct_bytes:
         raise RemoteProtocolError("The peer sent a ciphertext block of the wrong size.")
@@ -157,23 +196,24 @@ def cts_from_bytes(pub: PublicKey, blob: bytes) -> list[mpz]:
         product = product * ct % key.n
     if gmpy2.gcd(product, key.n) != 1:
         raise RemoteProtocolError("The peer sent a ciphertext that is not invertible.")
-    return cts
+    return CipherArray(pub.n, cts)
 
 
 # ---------------------------------------------------------------- batched operations
 
 
-def _encryption_args(pub: PublicKey, priv: PrivateKey | None, exponent_bits: int | None) -> tuple:
+def _encryption_args(ex: Executor, pub: PublicKey, priv: PrivateKey | None,
+                     exponent_bits: int | None) -> tuple:
     """What a worker needs to draw encryption obfuscators: n, our h_s, |a|, and p, q if we own
     the key (CRT)."""
     p, q = (int(priv.p), int(priv.q)) if priv is not None else (0, 0)
     bits = exponent_bits or obfuscation.encryption_exponent_bits(_key(pub).n_bits)
-    return pub.n, obfuscation.base_for(pub.n), bits, p, q
+    return pub.n, obfuscation.base_for(ex.local, pub.n), bits, p, q
 
 
-def encrypt_batch(pub: PublicKey, plaintexts: Sequence[int], *, exponent_bits: int | None = None,
-                  priv: PrivateKey | None = None) -> list[mpz]:
-    """Encrypt plaintexts in [0, n) with fresh DJN obfuscators, across the process pool.
+def encrypt_batch(ex: Executor, pub: PublicKey, plaintexts: Sequence[int], *,
+                  exponent_bits: int | None = None, priv: PrivateKey | None = None) -> CipherArray:
+    """Encrypt plaintexts in [0, n) with fresh DJN obfuscators, across the executor's workers.
 
     Passing the key owner's ``priv`` computes the very same obfuscators via CRT (faster). The
     exponent length defaults to ``obfuscation.encryption_exponent_bits`` (256 at 2048 bits).
@@ -183,100 +223,107 @@ def encrypt_batch(pub: PublicKey, plaintexts: Sequence[int], *, exponent_bits: i
     for m in plaintexts:
         if isinstance(m, bool) or not isinstance(m, (int, type(key.n))) or not 0 <= m < n:
             raise LocalProtocolError("A plaintext is not an integer in [0, n).")
-    extra = _encryption_args(pub, priv, exponent_bits)
+    extra = _encryption_args(ex, pub, priv, exponent_bits)
     plain_ints = [int(m) for m in plaintexts]
-    blobs = pool.map_chunks("app.crypto.paillier:task_encrypt", plain_ints, extra)
-    return [ct for blob in blobs for ct in _from_blob(blob, key.ct_bytes)]
+    blobs = ex.map_chunks(task_encrypt, plain_ints, extra)
+    return CipherArray(n, [ct for blob in blobs for ct in _from_blob(blob, key.ct_bytes)])
 
 
-def _blob_chunks(cts: Sequence[mpz], width: int, min_parallel: int) -> list[bytes]:
+def _blob_chunks(ex: Executor, cts: CipherArray, width: int, min_parallel: int) -> list[bytes]:
     """Ciphertexts as one fixed-width blob per worker (bytes cross the pipe cheaply)."""
-    bounds = pool.split_evenly(range(len(cts)), pool.parallel_parts(len(cts), min_parallel))
-    return [_to_blob(cts[r.start:r.stop], width) for r in bounds] or [b""]
+    items = cts.items
+    bounds = split_evenly(range(len(items)), ex.parallel_parts(len(items), min_parallel))
+    return [_to_blob(items[r.start:r.stop], width) for r in bounds] or [b""]
 
 
-def precompute_obfuscators(pub: PublicKey, per_worker: int, limit: int, *,
+def precompute_obfuscators(ex: Executor, pub: PublicKey, per_worker: int, limit: int, *,
                            priv: PrivateKey | None = None, exponent_bits: int | None = None) -> int:
     """Have every worker draw up to ``per_worker`` encryption obfuscators ahead (reserve capped at
     ``limit`` each); returns the smallest reserve. Used while the key owner waits for its peer."""
-    args = (*_encryption_args(pub, priv, exponent_bits), per_worker, limit)
-    workers = pool.get_pool()
-    if workers.size == 1:  # a one-core machine: encrypt_batch runs in this process, too
-        return task_precompute(*args)
-    return min(workers.run_each("app.crypto.paillier:task_precompute", [args] * workers.size))
+    args = (*_encryption_args(ex, pub, priv, exponent_bits), per_worker, limit)
+    return min(ex.broadcast(task_precompute, *args))
 
 
-def drop_precomputed_obfuscators() -> None:
+def drop_precomputed_obfuscators(ex: Executor) -> None:
     """Forget every obfuscator drawn ahead, wherever ``precompute_obfuscators`` put them."""
-    workers = pool.get_pool()
-    if workers.size == 1:
-        obfuscation.drop_reserves()
-    else:
-        workers.run_each("app.crypto.obfuscation:task_drop_reserves", [()] * workers.size)
+    ex.broadcast(obfuscation.task_drop_reserves)
 
 
-def fold_batch(pub: PublicKey, groups: Sequence[Sequence[mpz]], shift_bits: int) -> list[mpz]:
-    """Fold each group into one ciphertext (Horner, ``acc^(2^shift_bits) * ct``) across the pool.
+def fold_batch(ex: Executor, pub: PublicKey, groups: Sequence[CipherArray],
+               shift_bits: int) -> CipherArray:
+    """Fold each group into one ciphertext (Horner, ``acc^(2^shift_bits) * ct``) across workers.
 
     A fold costs ``shift_bits`` squarings mod n^2, so a level's groups are spread over workers.
     """
+    check_key(pub, *groups)
     key = _key(pub)
-    parts = pool.parallel_parts(len(groups), min_parallel=4)
-    chunks = [(_to_blob([ct for group in chunk for ct in group], key.ct_bytes),
+    parts = ex.parallel_parts(len(groups), min_parallel=4)
+    chunks = [(_to_blob([ct for group in chunk for ct in group.items], key.ct_bytes),
                [len(group) for group in chunk])
-              for chunk in pool.split_evenly(groups, parts)]
-    blobs = pool.run_chunks("app.crypto.paillier:task_fold", chunks, (pub.n, shift_bits))
-    return [ct for blob in blobs for ct in _from_blob(blob, key.ct_bytes)]
+              for chunk in split_evenly(groups, parts)]
+    blobs = ex.run_chunks(task_fold, chunks, (pub.n, shift_bits))
+    return CipherArray(pub.n, [ct for blob in blobs for ct in _from_blob(blob, key.ct_bytes)])
 
 
-def rerandomise_batch(pub: PublicKey, cts: Sequence[mpz], *,
-                      exponent_bits: int | None = None) -> list[mpz]:
+def rerandomise_batch(ex: Executor, pub: PublicKey, cts: CipherArray, *,
+                      exponent_bits: int | None = None) -> CipherArray:
     """Multiply each ciphertext by a fresh obfuscator (same plaintext, unlinkable ciphertext).
 
     Hides from the key owner, so the exponent defaults to the conservative
     ``obfuscation.rerandomisation_exponent_bits`` (n_bits / 2).
     """
+    check_key(pub, cts)
     key = _key(pub)
     exp_bits = exponent_bits or obfuscation.rerandomisation_exponent_bits(key.n_bits)
-    extra = (pub.n, obfuscation.base_for(pub.n), exp_bits, key.ct_bytes)
-    chunks = _blob_chunks(cts, key.ct_bytes, min_parallel=8)
-    blobs = pool.run_chunks("app.crypto.paillier:task_rerandomise", chunks, extra)
-    return [ct for blob in blobs for ct in _from_blob(blob, key.ct_bytes)]
+    extra = (pub.n, obfuscation.base_for(ex.local, pub.n), exp_bits, key.ct_bytes)
+    chunks = _blob_chunks(ex, cts, key.ct_bytes, min_parallel=8)
+    blobs = ex.run_chunks(task_rerandomise, chunks, extra)
+    return CipherArray(pub.n, [ct for blob in blobs for ct in _from_blob(blob, key.ct_bytes)])
 
 
-def decrypt_batch(priv: PrivateKey, cts: Sequence[mpz]) -> list[int]:
-    """Decrypt with CRT (mod p^2 and q^2) across the process pool."""
+def decrypt_batch(ex: Executor, priv: PrivateKey, cts: CipherArray) -> list[int]:
+    """Decrypt with CRT (mod p^2 and q^2) across the executor's workers."""
+    check_key(priv.public_key, cts)
     key = _key(priv.public_key)
-    chunks = _blob_chunks(cts, key.ct_bytes, min_parallel=4)
-    parts = pool.run_chunks("app.crypto.paillier:task_decrypt", chunks, (int(priv.p), int(priv.q)))
+    chunks = _blob_chunks(ex, cts, key.ct_bytes, min_parallel=4)
+    parts = ex.run_chunks(task_decrypt, chunks, (int(priv.p), int(priv.q)))
     return [m for part in parts for m in part]
 
 
 def raw_encrypt(pub: PublicKey, m: int, obfuscator: mpz) -> mpz:
-    """``(1 + n*m) * obfuscator mod n^2`` for a given obfuscator (known-answer tests, kernels)."""
+    """``(1 + n*m) * obfuscator mod n^2`` for a given obfuscator (known-answer tests)."""
     key = _key(pub)
     return (1 + key.n * m) * obfuscator % key.nsq
 
 
-def add(pub: PublicKey, a: mpz, b: mpz) -> mpz:
-    """Homomorphic addition: one multiplication mod n^2."""
-    return a * b % _key(pub).nsq
+def add(pub: PublicKey, a: CipherArray, b: CipherArray) -> CipherArray:
+    """Homomorphic addition, element by element: one multiplication mod n^2 each."""
+    check_key(pub, a, b)
+    if len(a) != len(b):
+        raise LocalProtocolError("Ciphertext arrays of different lengths cannot be added.")
+    nsq = mpz(pub.nsquare)
+    return CipherArray(pub.n, [x * y % nsq for x, y in zip(a.items, b.items)])
 
 
 # ---------------------------------------------------------------- worker tasks
 
 
-def task_encrypt(plaintexts: list[int], n: int, h_s: int, exp_bits: int, p: int, q: int) -> bytes:
-    obf = obfuscation.get_obfuscator(n, h_s, exp_bits, p, q)
+@state_task
+def task_encrypt(state: WorkerState, plaintexts: list[int], n: int, h_s: int, exp_bits: int,
+                 p: int, q: int) -> bytes:
+    obf = obfuscation.get_obfuscator(state, n, h_s, exp_bits, p, q)
     n = mpz(n)
     nsq, width = n * n, 2 * ((int(n.bit_length()) + 7) // 8)
     return b"".join(((1 + n * m) * obf.draw() % nsq).to_bytes(width, "big") for m in plaintexts)
 
 
-def task_precompute(n: int, h_s: int, exp_bits: int, p: int, q: int, count: int, limit: int) -> int:
-    return obfuscation.get_obfuscator(n, h_s, exp_bits, p, q).precompute(count, limit)
+@state_task
+def task_precompute(state: WorkerState, n: int, h_s: int, exp_bits: int, p: int, q: int,
+                    count: int, limit: int) -> int:
+    return obfuscation.get_obfuscator(state, n, h_s, exp_bits, p, q).precompute(count, limit)
 
 
+@task
 def task_fold(chunk: tuple[bytes, list[int]], n: int, shift_bits: int) -> bytes:
     blob, sizes = chunk
     nsq = mpz(n) ** 2
@@ -293,30 +340,31 @@ def task_fold(chunk: tuple[bytes, list[int]], n: int, shift_bits: int) -> bytes:
     return _to_blob(out, width)
 
 
-def task_rerandomise(blob: bytes, n: int, h_s: int, exp_bits: int, width: int) -> bytes:
-    obf = obfuscation.get_obfuscator(n, h_s, exp_bits)
+@state_task
+def task_rerandomise(state: WorkerState, blob: bytes, n: int, h_s: int, exp_bits: int,
+                     width: int) -> bytes:
+    obf = obfuscation.get_obfuscator(state, n, h_s, exp_bits)
     nsq = mpz(n) ** 2
     return b"".join((ct * obf.draw() % nsq).to_bytes(width, "big") for ct in _from_blob(blob, width))
 
 
-_CRT: dict[tuple[int, int], tuple] = {}
-
-
-def _crt_constants(p: int, q: int) -> tuple:
-    found = _CRT.get((p, q))
+def _crt_constants(state: WorkerState, p: int, q: int) -> tuple:
+    constants = state.store("crt")
+    found = constants.get((p, q))
     if found is None:
         mp, mq = mpz(p), mpz(q)
         g = mp * mq + 1
         hp = gmpy2.invert((gmpy2.powmod(g, mp - 1, mp * mp) - 1) // mp, mp)
         hq = gmpy2.invert((gmpy2.powmod(g, mq - 1, mq * mq) - 1) // mq, mq)
         found = (mp, mq, mp * mp, mq * mq, hp, hq, gmpy2.invert(mp, mq), 2 * (((mp * mq).bit_length() + 7) // 8))
-        _CRT.clear()
-        _CRT[(p, q)] = found
+        constants.clear()
+        constants[(p, q)] = found
     return found
 
 
-def task_decrypt(blob: bytes, p: int, q: int) -> list[int]:
-    mp, mq, p2, q2, hp, hq, p_inv, width = _crt_constants(p, q)
+@state_task
+def task_decrypt(state: WorkerState, blob: bytes, p: int, q: int) -> list[int]:
+    mp, mq, p2, q2, hp, hq, p_inv, width = _crt_constants(state, p, q)
     out = []
     for ct in _from_blob(blob, width):
         xp = (gmpy2.powmod(ct, mp - 1, p2) - 1) // mp * hp % mp

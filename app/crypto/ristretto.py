@@ -9,21 +9,18 @@ Why this shape:
   type or canonicalisation version are unrelated group elements: they cannot match by accident
   and cannot be linked across jobs.
 - Batch functions take and return one ``bytes`` of 32·k bytes, so a chunk crosses the process
-  pool as two pickled byte strings, not k objects. They are plain module-level functions: the
-  worker pool runs them on our own data only (peer bytes are length-checked before they get here
-  and are never unpickled).
+  executor's workers as two pickled byte strings, not k objects. They are plain module-level
+  functions marked as worker tasks: workers run them on our own data only (peer bytes are
+  length-checked before they get here and are never unpickled).
 """
 
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
-import os
-import threading
-from concurrent.futures import ProcessPoolExecutor
 
 import rbcl
 
+from app.crypto.executor import task
 from app.errors import LocalProtocolError
 
 POINT_BYTES = 32
@@ -52,7 +49,7 @@ class SecretScalar:
     """A fresh non-zero scalar mod the group order, for one party in one job.
 
     It lives in memory only: pickling or copying it into a checkpoint file fails loudly, and its
-    repr never shows the value. ``raw()`` exists solely to hand it to a pool worker.
+    repr never shows the value. ``raw()`` exists solely to hand it to a worker process.
     """
 
     __slots__ = ("_value",)
@@ -75,8 +72,9 @@ def hash_to_group(tag: bytes, item: bytes) -> bytes:
     return _from_hash(hashlib.sha512(tag + item).digest())
 
 
+@task
 def hash_and_blind(tag: bytes, scalar: bytes, items: list[bytes]) -> bytes:
-    """H(x)^a for each item, concatenated (32·k bytes). Runs in a pool worker."""
+    """H(x)^a for each item, concatenated (32·k bytes). Runs in a worker process."""
     base = hashlib.sha512(tag)
     out = []
     append = out.append
@@ -87,6 +85,7 @@ def hash_and_blind(tag: bytes, scalar: bytes, items: list[bytes]) -> bytes:
     return b"".join(out)
 
 
+@task
 def reblind(scalar: bytes, points: bytes) -> tuple[bytes, int]:
     """P^a for each 32-byte point; returns (concatenated result, -1) or (b"", index of a bad point).
 
@@ -112,39 +111,3 @@ def first_invalid_point(points: bytes) -> int:
         if point == _IDENTITY or not _is_valid(point):
             return offset // POINT_BYTES
     return -1
-
-
-# --- the process pool ---------------------------------------------------------------------------
-
-_POOL: ProcessPoolExecutor | None = None
-_POOL_LOCK = threading.Lock()
-
-
-def pool_size() -> int:
-    """One worker per core this process may use."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except (AttributeError, OSError):
-        return max(1, os.cpu_count() or 1)
-
-
-def shared_pool() -> ProcessPoolExecutor:
-    """The process-wide executor for blinding, started on first use.
-
-    ``spawn``, not ``fork``: forking a process that runs Qt threads can deadlock the child.
-    """
-    global _POOL
-    with _POOL_LOCK:
-        if _POOL is None:
-            _POOL = ProcessPoolExecutor(max_workers=pool_size(),
-                                        mp_context=multiprocessing.get_context("spawn"))
-        return _POOL
-
-
-def shutdown_pool() -> None:
-    """Stop the workers; the next ``shared_pool()`` starts fresh ones."""
-    global _POOL
-    with _POOL_LOCK:
-        pool, _POOL = _POOL, None
-    if pool is not None:
-        pool.shutdown(wait=True, cancel_futures=True)

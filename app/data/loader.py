@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from app.crypto.executor import state_task
 from app.data import columns as C
 from app.data import parallel
 from app.data.ids import IdError, canonicalizer
@@ -160,16 +161,21 @@ class _Sink:
         self.n += part["n"]
 
 
-def _parse_worker(worker: int, path: str, encoding: str, delimiter: str, header: list[str],
-                  header_bytes: int, units, sink_args, indices) -> dict | None:
-    """One worker's share of a file (runs in a spawned process); rows relative to its start."""
-    table = CsvTable.attached(path, encoding, delimiter, header, header_bytes)
-    sink = _Sink(*sink_args)
-    for block in table.unit_blocks(units, indices):
-        sink.add(block)
-        parallel.report(worker, sink.n)
-        if parallel.stopped():
-            return None
+@state_task
+def parse_share(state, path: str, encoding: str, delimiter: str, header: list[str],
+                header_bytes: int, units, sink_args, indices) -> dict | None:
+    """One worker's share of a file (runs in a worker process); rows relative to its start.
+    None after a structural error (the caller re-reads in one process for the exact message)."""
+    try:
+        table = CsvTable.attached(path, encoding, delimiter, header, header_bytes)
+        sink = _Sink(*sink_args)
+        for block in table.unit_blocks(units, indices):
+            sink.add(block)
+            state.report(sink.n)
+            if state.stopped():
+                return None
+    except ValidationError:
+        return None
     return sink.export(table.end_row)
 
 
@@ -177,7 +183,7 @@ class _Reader:
     """Opens the file, resolves the profile's columns, and fills a :class:`_Sink` from it."""
 
     def __init__(self, path: str, id_column: str, id_type: str, specs: dict[str, tuple[str, str]],
-                 encoding: str, delimiter: str, task=None):
+                 encoding: str, delimiter: str, task=None, executor=None):
         self.label = os.path.basename(path)
         self.table = open_table(path, encoding, delimiter)
         self.id_index = _index(self.table, self.label, id_column, "identifier")
@@ -191,7 +197,7 @@ class _Reader:
         used = {self.id_index} | {i for _, i, _ in convs.values()}
         self.ignored = [n for i, n in enumerate(self.table.header) if i not in used and n]
         self.indices = [self.id_index] + [i for _, i, _ in convs.values()]
-        self.task = task
+        self.task, self.executor = task, executor
 
     def _single(self) -> _Sink:
         sink = _Sink(*self.sink_args)
@@ -203,13 +209,15 @@ class _Reader:
         return sink
 
     def _parallel(self) -> _Sink | None:
-        runs = parallel.plan(self.table)
+        if self.executor is None:
+            return None
+        runs = parallel.plan(self.table, min(parallel.WORKERS, self.executor.size))
         if runs is None:
             return None
         t = self.table
         jobs = [(t.path, t.encoding, t.delimiter, t.header, t._header_bytes, run, self.sink_args,
                  self.indices) for run in runs]
-        parts = parallel.run(_parse_worker, jobs, self.task, self.label)
+        parts = parallel.run(self.executor, parse_share, jobs, self.task, self.label)
         if parts is None:
             return None  # a worker met a structural error: the single-process read reports it
         sink, row = _Sink(*self.sink_args), 2
@@ -273,8 +281,9 @@ def _duplicates(ids: np.ndarray, id_ok: np.ndarray, values: list[np.ndarray]):
     return conflict, redundant
 
 
-def load_dataset(path: str, profile: Profile, task=None) -> Dataset:
-    """Read and validate a customer file (CSV, CSV.GZ or XLSX) according to ``profile``."""
+def load_dataset(path: str, profile: Profile, task=None, executor=None) -> Dataset:
+    """Read and validate a customer file (CSV, CSV.GZ or XLSX) according to ``profile``; a large
+    CSV is parsed on ``executor``'s workers when one is given."""
     specs: dict[str, tuple[str, str]] = {f"f:{f.column}": (f.column, f.type) for f in profile.features}
     if profile.label:
         specs["label"] = (profile.label, "label")
@@ -283,7 +292,7 @@ def load_dataset(path: str, profile: Profile, task=None) -> Dataset:
     for flag, col in profile.contact.items():
         specs[f"c:{flag}"] = (col, "flag")
     reader = _Reader(path, profile.id_column, profile.id_type, specs, profile.encoding,
-                     profile.delimiter, task)
+                     profile.delimiter, task, executor)
     ids, rows, values, rejected = reader.read()
     conflict, redundant = _duplicates(ids, ids != b"", list(values.values()))
     for i in np.flatnonzero(conflict).tolist():
@@ -325,13 +334,13 @@ class ConsentEvents:
     problems: Problems
 
 
-def load_consent(path: str, profile: Profile, task=None) -> ConsentEvents:
+def load_consent(path: str, profile: Profile, task=None, executor=None) -> ConsentEvents:
     """Read a consent file; the identifier type is the dataset's, columns per ``profile.consent``."""
     m = profile.consent
     kinds = {"purpose": "text", "granted_at": "datetime", "expires_at": "datetime",
              "revoked_at": "datetime"}
     specs = {k: (m[k], kind) for k, kind in kinds.items()}
-    reader = _Reader(path, m["customer_id"], profile.id_type, specs, "auto", ",", task)
+    reader = _Reader(path, m["customer_id"], profile.id_type, specs, "auto", ",", task, executor)
     ids, rows, values, rejected = reader.read()
     granted = values["granted_at"]
     no_grant = np.isnan(granted) & ~rejected

@@ -1,7 +1,7 @@
-"""Drive an AlignmentParty over a message channel, with an optional process pool.
+"""Drive an AlignmentParty over a message channel, with an optional crypto executor.
 
 ``drive`` is transport-agnostic: incoming messages arrive in a queue (a TLS reader thread or the
-other in-memory party puts them there) and ``send`` ships ours. Completed pool work lands in the
+other in-memory party puts them there) and ``send`` ships ours. Completed worker tasks land in the
 same queue, so one loop waits on "a message or a result" without polling sockets. Memory stays
 bounded because the protocol's window caps the chunks in flight in each direction.
 
@@ -16,11 +16,12 @@ from __future__ import annotations
 import queue
 import threading
 from collections import deque
-from concurrent.futures import Executor, Future
+from concurrent.futures import Future
 from typing import Callable
 
 import msgpack
 
+from app.crypto.executor import Executor
 from app.errors import PeerError, RemoteProtocolError, UserCancelled
 from app.protocols import alignment_messages as m
 from app.protocols.alignment import Alignment, AlignmentParty, State, Work

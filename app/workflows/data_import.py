@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from app.crypto.executor import LocalExecutor
 from app.data.consent import eligible_ids
 from app.data.dictionary import data_dictionary
 from app.data.ids import CANON_VERSION
@@ -125,8 +126,9 @@ def import_dataset(session, data_path: str, consent_path: str, profile: str | Pr
     session.require("data.import")
     task = task or NullTask()
     prof = profile if isinstance(profile, Profile) else load_profile(profile)
-    ds = load_dataset(data_path, prof, task)
-    events = load_consent(consent_path, prof, task)
+    with LocalExecutor() as executor:  # parse workers for large files, gone after reading
+        ds = load_dataset(data_path, prof, task, executor)
+        events = load_consent(consent_path, prof, task, executor)
     ws = session.workspace
     stored = ws.db.run(_stored_consent, prof.dataset)
     all_events = _merge(stored, events)
@@ -165,7 +167,8 @@ def import_consent(session, dataset: str, consent_path: str, task=None) -> dict:
     if row is None:
         raise ValidationError(f"No dataset named {dataset!r} in this workspace.")
     prof = parse_profile(row["profile"])
-    events = load_consent(consent_path, prof, task or NullTask())
+    with LocalExecutor() as executor:
+        events = load_consent(consent_path, prof, task or NullTask(), executor)
     space.require_room_for_import(session.workspace.path, consent_path)
     batch = session.audited("data.consent", {"dataset": dataset, "rows": int(len(events.ids))},
                             {"consent_sha256": _sha256(consent_path)},

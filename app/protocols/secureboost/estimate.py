@@ -1,7 +1,7 @@
 """How long training will take, from primitive costs measured on this machine.
 
 ``measure_costs`` times each homomorphic primitive through the same kernel calls training uses
-(so process-pool parallelism is included) in a few seconds. ``estimate_duration`` multiplies by the
+(so the executor's parallelism is included) in a few seconds. ``estimate_duration`` multiplies by the
 operation counts the protocol will perform; ``lower_bound`` does the same for the operation
 counts a finished run actually performed (the HE floor a wall time is compared against).
 """
@@ -16,7 +16,8 @@ import numpy as np
 from gmpy2 import mpz
 
 from app.crypto import histogram as hist_kernel
-from app.crypto import paillier, pool
+from app.crypto import paillier
+from app.crypto.executor import Executor
 from app.protocols.secureboost.he import make_packer
 
 OPS = ("encrypt", "ship", "add", "fold", "rerandomise", "decrypt")
@@ -24,7 +25,7 @@ OPS = ("encrypt", "ship", "add", "fold", "rerandomise", "decrypt")
 
 @dataclass(frozen=True)
 class PrimitiveCosts:
-    """Seconds per operation with this machine's worker pool (``add``: one core's cost / workers)."""
+    """Seconds per operation with this machine's workers (``add``: one core's cost / workers)."""
 
     key_bits: int
     encrypt: float       # one packed (g, h) encryption
@@ -44,20 +45,20 @@ def _timed(fn, *args):
     return out, time.perf_counter() - t0
 
 
-def measure_costs(key_bits: int = 2048, rows: int = 4096, n_features: int = 8,
+def measure_costs(ex: Executor, key_bits: int = 2048, rows: int = 4096, n_features: int = 8,
                   n_slots: int = 33, keypair=None, scale_bits: int = 24,
                   batch: int = 24) -> PrimitiveCosts:
-    """Time every primitive on small real batches (warm-up first: pool start, tables)."""
+    """Time every primitive on small real batches (warm-up first: workers start, tables)."""
     pub, priv = keypair or paillier.generate_keypair(key_bits)
     packer = make_packer(rows, scale_bits)
     rng = np.random.default_rng(0)
     g = np.rint(rng.uniform(-1, 1, rows) * packer.scale) / packer.scale
     h = np.rint(rng.uniform(0, 0.25, rows) * packer.scale) / packer.scale
     plains = packer.pack(g, h)
-    paillier.encrypt_batch(pub, plains[:64], priv=priv)  # warm-up
-    cts, t_enc = _timed(lambda: paillier.encrypt_batch(pub, plains, priv=priv))
+    paillier.encrypt_batch(ex, pub, plains[:64], priv=priv)  # warm-up
+    cts, t_enc = _timed(lambda: paillier.encrypt_batch(ex, pub, plains, priv=priv))
     bins = rng.integers(0, n_slots, size=(rows, n_features), dtype=np.uint8)
-    session, t_ship = _timed(hist_kernel.HistogramSession, pub, cts, bins)
+    session, t_ship = _timed(hist_kernel.HistogramSession, ex, pub, cts, bins)
     try:
         sums = session.histogram(np.arange(rows), n_slots)
     finally:
@@ -67,16 +68,16 @@ def measure_costs(key_bits: int = 2048, rows: int = 4096, n_features: int = 8,
     # on one core and assume perfect scaling over the workers: a true lower bound per operation.
     nsq, acc = mpz(pub.nsquare), mpz(1)
     t0 = time.perf_counter()
-    for ct in cts:
+    for ct in cts.items:
         acc = acc * ct % nsq
-    t_add = (time.perf_counter() - t0) / pool.get_pool().size
-    flat = [ct for feature in sums for ct in feature]
-    packed, t_fold = _timed(packer.pack_ciphertexts, pub, flat)
+    t_add = (time.perf_counter() - t0) / ex.size
+    flat = paillier.concat(pub, sums)
+    packed, t_fold = _timed(packer.pack_ciphertexts, ex, pub, flat)
     # A level's worth of packed histograms, as training batches them (warm-up builds tables).
-    many = (packed * (batch // max(1, len(packed)) + 1))[:batch]
-    paillier.decrypt_batch(priv, paillier.rerandomise_batch(pub, many))
-    _, t_rr = _timed(paillier.rerandomise_batch, pub, many)
-    _, t_dec = _timed(paillier.decrypt_batch, priv, many)
+    many = paillier.concat(pub, [packed] * (batch // max(1, len(packed)) + 1))[:batch]
+    paillier.decrypt_batch(ex, priv, paillier.rerandomise_batch(ex, pub, many))
+    _, t_rr = _timed(paillier.rerandomise_batch, ex, pub, many)
+    _, t_dec = _timed(paillier.decrypt_batch, ex, priv, many)
     n_fold = max(1, len(flat) - len(packed))
     return PrimitiveCosts(key_bits, t_enc / rows, t_ship / rows, t_add / rows,
                           t_fold / n_fold, t_rr / len(many), t_dec / len(many))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from app.crypto.executor import Executor
 from app.errors import LocalProtocolError
 from app.protocols.secureboost import messages as m
 from app.protocols.secureboost.binning import Binning
@@ -22,10 +23,11 @@ from app.protocols.secureboost.tree import children, goes_left, smaller_child
 
 class FeatureParty:
     def __init__(self, params: TrainParams, bins: np.ndarray, binning: Binning,
-                 state: dict | None = None) -> None:
+                 state: dict | None = None, executor: Executor | None = None) -> None:
         if binning.n_bins != params.n_bins or bins.shape[1] != len(binning.features):
             raise LocalProtocolError("The binning does not match the job parameters.")
         self.p, self.bins, self.binning = params, np.ascontiguousarray(bins, np.uint8), binning
+        self.executor = executor  # None: scoring only
         self.n_rows = bins.shape[0]
         self.used = np.array([f.n_used for f in binning.features], dtype=np.uint8)
         self.train_rows, _ = train_valid_split(self.n_rows, params.valid_fraction, params.seed)
@@ -50,7 +52,9 @@ class FeatureParty:
         m.require(msg.n_rows == self.n_rows, "setup", "n_rows", "does not match the aligned rows")
         n = int.from_bytes(msg.key_n, "big")
         m.require(n.bit_length() == self.p.key_bits, "setup", "key_n", "is not the approved key size")
-        self.crypto = FeatureCrypto(n, self.p.key_bits, len(self.train_rows), self.p.scale_bits)
+        if self.executor is None:
+            raise LocalProtocolError("Training needs a crypto executor.")
+        self.crypto = FeatureCrypto(self.executor, n, self.p.key_bits, len(self.train_rows), self.p.scale_bits)
         return m.make("setup_ack", version=m.VERSION, params_digest=self.p.digest(),
                       n_features=len(self.binning.features), bin_counts=self.used)
 

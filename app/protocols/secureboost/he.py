@@ -12,13 +12,14 @@ from contextlib import contextmanager
 
 import numpy as np
 
-from app.crypto import histogram, paillier, pool
+from app.crypto import histogram, paillier
+from app.crypto.executor import Executor
 from app.crypto.packing import GHPacker
 from app.errors import RemoteProtocolError
 from app.protocols.secureboost.gradients import G_BOUND, H_BOUND
 from app.protocols.secureboost.tree import Hist
 
-PRECOMPUTE_STEP = 256               # obfuscators per worker per call: ~30 ms, then the pool is free
+PRECOMPUTE_STEP = 256               # obfuscators per worker per call: ~30 ms, then the workers are free
 PRECOMPUTE_MAX_PER_WORKER = 250_000  # 128 MiB of reserve per worker at 2048 bits
 
 
@@ -47,8 +48,9 @@ class _Counted:
 class LabelCrypto(_Counted):
     """Key owner: encrypts packed (g, h), decrypts returned histograms. Keys live in memory only."""
 
-    def __init__(self, key_bits: int, n_rows_max: int, scale_bits: int) -> None:
+    def __init__(self, ex: Executor, key_bits: int, n_rows_max: int, scale_bits: int) -> None:
         super().__init__()
+        self.ex = ex
         self.pub, self.priv = paillier.generate_keypair(key_bits)
         self.packer = make_packer(n_rows_max, scale_bits)
 
@@ -60,20 +62,20 @@ class LabelCrypto(_Counted):
         scale = self.packer.scale
         plains = self.packer.pack(g_int / scale, h_int / scale)
         with self._time("encrypt"):
-            cts = paillier.encrypt_batch(self.pub, plains, priv=self.priv)
+            cts = paillier.encrypt_batch(self.ex, self.pub, plains, priv=self.priv)
         self.ops["encrypt"] += len(cts)
         return paillier.cts_to_bytes(self.pub, cts)
 
     def precompute_step(self) -> bool:
         """Draw a few of the next tree's obfuscators ahead (call while waiting for the partner);
         False once every worker holds its share of a tree's worth."""
-        workers = pool.get_pool().size
-        share = min(-(-self.packer.n_rows_max // workers), PRECOMPUTE_MAX_PER_WORKER)
-        have = paillier.precompute_obfuscators(self.pub, PRECOMPUTE_STEP, share, priv=self.priv)
+        share = min(-(-self.packer.n_rows_max // self.ex.size), PRECOMPUTE_MAX_PER_WORKER)
+        have = paillier.precompute_obfuscators(self.ex, self.pub, PRECOMPUTE_STEP, share,
+                                               priv=self.priv)
         return have < share
 
     def forget_precomputed(self) -> None:
-        paillier.drop_precomputed_obfuscators()
+        paillier.drop_precomputed_obfuscators(self.ex)
 
     def n_packed(self, n_sums: int) -> int:
         return -(-n_sums // self.packer.bins_per_ciphertext(self.pub))
@@ -81,7 +83,7 @@ class LabelCrypto(_Counted):
     def decrypt_histograms(self, blob: bytes, n_nodes: int, used: np.ndarray, n_slots: int) -> list[Hist]:
         """Packed ciphertexts of a level's nodes -> integer sums (g, h, count) per (feature, slot).
 
-        One decryption batch per level keeps the worker pool busy. The partner sends only its
+        One decryption batch per level keeps every worker busy. The partner sends only its
         ``used[f]`` bins plus the missing slot per feature; unused bins come back as zeros.
         """
         total = int(np.sum(used)) + len(used)
@@ -91,7 +93,7 @@ class LabelCrypto(_Counted):
             raise RemoteProtocolError("The field 'cts' of the peer's histograms message has the wrong size.")
         cts = paillier.cts_from_bytes(self.pub, blob)
         with self._time("decrypt"):
-            plains = paillier.decrypt_batch(self.priv, cts) if cts else []
+            plains = paillier.decrypt_batch(self.ex, self.priv, cts) if len(cts) else []
         self.ops["decrypt"] += len(cts)
         return [self._unpack(plains[i * per_node:(i + 1) * per_node], total, used, n_slots)
                 for i in range(n_nodes)]
@@ -115,8 +117,10 @@ class LabelCrypto(_Counted):
 class FeatureCrypto(_Counted):
     """Feature party: holds the label party's public key and this tree's encrypted gradients."""
 
-    def __init__(self, n: int, min_bits: int, n_rows_max: int, scale_bits: int) -> None:
+    def __init__(self, ex: Executor, n: int, min_bits: int, n_rows_max: int,
+                 scale_bits: int) -> None:
         super().__init__()
+        self.ex = ex
         self.pub = paillier.validate_public_key(n, min_bits=min_bits)
         self.packer = make_packer(n_rows_max, scale_bits)
         self._cts: list | None = None
@@ -132,7 +136,7 @@ class FeatureCrypto(_Counted):
         self.ops["ship"] += n_rows
         self._bins = np.ascontiguousarray(bins, dtype=np.uint8)
         with self._time("ship"):  # the shards go to the workers once per tree
-            self._session = histogram.HistogramSession(self.pub, self._cts, self._bins)
+            self._session = histogram.HistogramSession(self.ex, self.pub, self._cts, self._bins)
 
     def node_histograms(self, nodes: list[np.ndarray], n_slots: int, used: np.ndarray) -> bytes:
         """Encrypted per-(feature, slot) sums for each node's rows: folded, re-randomised (one
@@ -144,17 +148,18 @@ class FeatureCrypto(_Counted):
         groups = []
         for rows in nodes:
             sums = self._histogram(rows, n_slots)
-            flat = [ct for feature, k in zip(sums, np.asarray(used).tolist())
-                    for ct in (*feature[:k], feature[-1])]
+            parts = [part for feature, k in zip(sums, np.asarray(used).tolist())
+                     for part in (feature[:k], feature[-1:])]
+            flat = paillier.concat(self.pub, parts)
             node_groups = self.packer.fold_groups(self.pub, flat)  # never across two nodes
             self.ops["fold"] += len(flat) - len(node_groups)
             groups.extend(node_groups)
         if not groups:
             return b""
         with self._time("fold"):
-            packed = paillier.fold_batch(self.pub, groups, self.packer.pair_bits)
+            packed = paillier.fold_batch(self.ex, self.pub, groups, self.packer.pair_bits)
         with self._time("rerandomise"):
-            packed = paillier.rerandomise_batch(self.pub, packed)
+            packed = paillier.rerandomise_batch(self.ex, self.pub, packed)
         self.ops["rerandomise"] += len(packed)
         return paillier.cts_to_bytes(self.pub, packed)
 

@@ -15,6 +15,7 @@ from typing import Generator
 
 import numpy as np
 
+from app.crypto.executor import Executor
 from app.errors import LocalProtocolError
 from app.protocols.secureboost import messages as m
 from app.protocols.secureboost.binning import Binning
@@ -31,11 +32,15 @@ Protocol = Generator[bytes, bytes, LabelModel]
 
 class LabelParty:
     def __init__(self, params: TrainParams, y: np.ndarray, bins: np.ndarray, binning: Binning,
-                 partner: bool = True, state: dict | None = None) -> None:
+                 partner: bool = True, state: dict | None = None,
+                 executor: Executor | None = None) -> None:
         y = np.asarray(y, dtype=np.float64)
         if bins.shape[0] != len(y) or bins.shape[1] != len(binning.features):
             raise LocalProtocolError("Labels, bins and binning do not match.")
+        if partner and executor is None:
+            raise LocalProtocolError("Training with a partner needs a crypto executor.")
         self.p, self.y, self.bins, self.partner = params, y, np.ascontiguousarray(bins, np.uint8), partner
+        self.executor = executor
         self.n_rows = len(y)
         self.train_rows, self.valid_rows = train_valid_split(self.n_rows, params.valid_fraction, params.seed)
         self.fixed = FixedPoint(params.scale_bits)
@@ -71,7 +76,7 @@ class LabelParty:
 
     def _setup(self) -> Generator[bytes, bytes, None]:
         n_train = len(self.train_rows)
-        self.crypto = LabelCrypto(self.p.key_bits, n_train, self.p.scale_bits)
+        self.crypto = LabelCrypto(self.executor, self.p.key_bits, n_train, self.p.scale_bits)
         reply = yield m.encode(m.make("setup", version=m.VERSION, params_digest=self.p.digest(),
                                       key_n=self.crypto.n_bytes, start_tree=self.next_tree,
                                       n_rows=self.n_rows))

@@ -7,9 +7,9 @@ in ``check_proposal`` before deciding, and the run re-checks it).
 
 The protocol itself is app/protocols/alignment.py (sans-IO); this module binds it to the job
 system: consent re-checked at run time (``load_eligible_in``), messages as registered codec types
-over the job's TranscriptChannel, the process pool for large inputs, progress and cancellation
-(task and kill switch), and the result saved as an alignment whose id is the job id, which both
-parties share. No function here returns identifiers: listings carry sizes only.
+over the job's TranscriptChannel, the job's crypto executor for large inputs, progress and
+cancellation (task and kill switch), and the result saved as an alignment whose id is the job
+id, which both parties share. No function here returns identifiers: listings carry sizes only.
 
 Resume: when the link drops mid-run, the party's checkpoint is kept in this process's memory,
 and re-running the failed job (``PeerService.run``) continues where it stopped. Scalars are never
@@ -22,12 +22,12 @@ from __future__ import annotations
 import queue
 import threading
 import time
-from concurrent.futures import Executor, Future
+from concurrent.futures import Future
 from dataclasses import dataclass
 
 import numpy as np
 
-from app.crypto import ristretto
+from app.crypto.executor import Executor, LocalExecutor
 from app.data.ids import CANON_VERSION
 from app.errors import JobRefused, LianmoError, UserCancelled, UserFacingError
 from app.net.codec import DEFAULT_CODEC
@@ -153,15 +153,16 @@ class _Run:
 
 
 
-class _SizedExecutor(Executor):
-    """Inline for small alignments (both sides' counts, known after the hellos), else the pool."""
+class _SizedExecutor:
+    """Inline for small alignments (both sides' counts, known after the hellos), else the job's
+    executor."""
 
-    def __init__(self, party: AlignmentParty) -> None:
-        self.party = party
+    def __init__(self, party: AlignmentParty, executor: Executor) -> None:
+        self.party, self.executor = party, executor
 
     def submit(self, fn, /, *args, **kwargs) -> Future:
         if self.party.progress()[1] >= INLINE_BELOW:
-            return ristretto.shared_pool().submit(fn, *args, **kwargs)
+            return self.executor.submit(fn, *args, **kwargs)
         future: Future = Future()
         try:
             future.set_result(fn(*args, **kwargs))
@@ -188,7 +189,8 @@ def _read_into(channel, inbox: queue.Queue) -> None:
             return
 
 
-def align_over_channel(party: AlignmentParty, channel, progress=None, check_cancelled=None):
+def align_over_channel(party: AlignmentParty, channel, progress=None, check_cancelled=None, *,
+                       executor: Executor):
     """Run ``party`` over any channel with ``send(type, body)`` / ``recv(timeout)``."""
     inbox: queue.Queue = queue.Queue()
 
@@ -197,7 +199,7 @@ def align_over_channel(party: AlignmentParty, channel, progress=None, check_canc
 
     threading.Thread(target=_read_into, args=(channel, inbox), name="lianmo-align-reader",
                      daemon=True).start()
-    return drive(party, inbox, send, _SizedExecutor(party), progress, check_cancelled)
+    return drive(party, inbox, send, _SizedExecutor(party, executor), progress, check_cancelled)
 
 
 def _prepare(workspace, job: jobs.Job) -> _Run:
@@ -253,7 +255,9 @@ def run_alignment_job(workspace, job: jobs.Job, channel, initiator: bool, task) 
         except LianmoError:
             pass
         raise
-    result = align_over_channel(run.party, channel, *_watchers(workspace, job, task))
+    with LocalExecutor() as executor:   # the job's crypto workers: gone when the job ends
+        result = align_over_channel(run.party, channel, *_watchers(workspace, job, task),
+                                    executor=executor)
     return _save(workspace, job, run, result)
 
 

@@ -17,6 +17,7 @@ from dataclasses import fields
 
 import numpy as np
 
+from app.crypto.executor import LocalExecutor
 from app.crypto.obfuscation import encryption_exponent_bits
 from app.errors import (JobRefused, LocalProtocolError, PermissionDenied, UserFacingError,
                         ValidationError)
@@ -82,10 +83,13 @@ def run_training_job(workspace, job, channel, initiator: bool, task) -> dict:
         raise ValidationError("The training job names no alignment.")
     params = train_params(job.params)
     workspace.db.transaction(model_store.drop_finished_checkpoints)
-    if workspace.role == "label":
-        return _train_label(workspace, job, channel, initiator, task, params, alignment_id)
-    if workspace.role == "feature":
-        return _train_feature(workspace, job, channel, initiator, task, params, alignment_id)
+    with LocalExecutor() as executor:  # the job's crypto workers: gone when the job ends
+        if workspace.role == "label":
+            return _train_label(workspace, job, channel, initiator, task, params, alignment_id,
+                                executor)
+        if workspace.role == "feature":
+            return _train_feature(workspace, job, channel, initiator, task, params, alignment_id,
+                                  executor)
     raise UserFacingError("This workspace has no party role for training.")
 
 
@@ -207,7 +211,8 @@ def _check_rows(rows: AlignedRows, params: TrainParams) -> None:
                               "that is too few to train a model.")
 
 
-def _train_label(workspace, job, channel, initiator, task, params, alignment_id) -> dict:
+def _train_label(workspace, job, channel, initiator, task, params, alignment_id,
+                 executor) -> dict:
     rows = agree_rows(workspace, channel, initiator, alignment_id, job.peer, need_label=True,
                       label_source=outcome_labels(workspace, job.params.get("label_evaluation")))
     _check_rows(rows, params)
@@ -216,7 +221,8 @@ def _train_label(workspace, job, channel, initiator, task, params, alignment_id)
     binning = (Binning.from_dict(state["model"]["binning"]) if state is not None
                else fit_binning(columns, categorical, params.n_bins))
     y = rows.eligible.label[rows.rows].astype(np.float64)
-    label = LabelParty(params, y, binning.transform(columns), binning, partner=True, state=state)
+    label = LabelParty(params, y, binning.transform(columns), binning, partner=True, state=state,
+                       executor=executor)
     label.on_tree_done = lambda t: _between_trees(workspace, job, task, params, t + 1, rows.digest,
                                                   label.checkpoint())
     model = _drive(label, channel)
@@ -296,7 +302,8 @@ def _store(workspace, job, items: list[tuple[ModelRecord, dict]]) -> None:
 
 
 # -- feature party ------------------------------------------------------------------------------------
-def _train_feature(workspace, job, channel, initiator, task, params, alignment_id) -> dict:
+def _train_feature(workspace, job, channel, initiator, task, params, alignment_id,
+                   executor) -> dict:
     rows = agree_rows(workspace, channel, initiator, alignment_id, job.peer)
     _check_rows(rows, params)
     columns, categorical = feature_columns(workspace, rows.eligible, rows.rows)
@@ -311,7 +318,8 @@ def _train_feature(workspace, job, channel, initiator, task, params, alignment_i
                                   "workspace has no checkpoint for it on the same customers.")
     binning = (Binning.from_dict(state["model"]["binning"]) if state is not None
                else fit_binning(columns, categorical, params.n_bins))
-    party = FeatureParty(params, binning.transform(columns), binning, state=state)
+    party = FeatureParty(params, binning.transform(columns), binning, state=state,
+                         executor=executor)
     while True:
         msg = sbm.decode(data, _FEATURE_IN)
         reply = party.handle(data)
@@ -360,7 +368,9 @@ def estimate_training(session, alignment_id: str, params: TrainParams,
     own = len(eligible.feature_names)
     other = own if partner_features is None else int(partner_features)
     label_f, partner_f = (own, other) if ws.role == "label" else (other, own)
-    costs = costs or measure_costs(params.key_bits, rows=max(256, sample_rows))
+    if costs is None:
+        with LocalExecutor() as executor:
+            costs = measure_costs(executor, params.key_bits, rows=max(256, sample_rows))
     est = estimate_duration(int(keep.sum()), label_f, partner_f, params.n_trees, params.max_depth,
                             params.n_bins, params.key_bits, costs, params.first_tree_label_only,
                             params.valid_fraction)

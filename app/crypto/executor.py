@@ -1,0 +1,453 @@
+"""The crypto executor: one object per job that runs CPU-bound kernels on worker processes.
+
+Why an object, not module-level pools: a job's workflow creates it, hands it to the kernels and
+closes it (``with LocalExecutor() as ex:``), so workers, their per-key tables, per-tree shards and
+precomputed obfuscators live exactly as long as the job and two jobs never share state by accident.
+``Executor`` is what the kernels need; ``LocalExecutor`` implements it with processes on this
+machine (a cluster executor implements the same four methods).
+
+Kernels need to address worker *i* (the histogram kernel keeps ciphertext shards in each worker),
+so every worker owns one duplex pipe: ``run_each`` scatters one task per worker and gathers the
+replies in order; ``submit`` hands a task to whichever worker is free (PSI chunks).
+
+Workers are started lazily with ``spawn`` (fork is unsafe once Qt threads exist) and only run
+functions marked with ``@task`` / ``@state_task`` in ``app.crypto`` or ``app.data``. Arguments are
+ints, bytes, numpy arrays and tuples produced by *this* process: nothing received from a peer is
+ever unpickled here; peer bytes are parsed and validated before they reach an executor.
+
+A worker dies with its parent, quietly: on Linux the kernel signals it when the parent goes
+(PR_SET_PDEATHSIG) and, everywhere, a thread sees the parent's end of a watch pipe close. A killed
+application would otherwise leave workers holding hundreds of MB each, printing BrokenPipe errors.
+"""
+
+from __future__ import annotations
+
+import importlib
+import multiprocessing
+import os
+import queue
+import signal
+import sys
+import threading
+import types
+from concurrent.futures import Future
+from contextlib import contextmanager
+from multiprocessing.connection import wait as wait_connections
+from typing import Any, Callable, Sequence
+
+from app.errors import LocalProtocolError
+
+_ALLOWED_PREFIXES = ("app.crypto.", "app.data.")
+_MARK = "__lianmo_task__"
+
+
+def task(fn: Callable) -> Callable:
+    """Allow ``fn(*args)`` to run in a worker."""
+    setattr(fn, _MARK, "plain")
+    return fn
+
+
+def state_task(fn: Callable) -> Callable:
+    """Allow ``fn(state, *args)`` to run in a worker; ``state`` is that worker's WorkerState."""
+    setattr(fn, _MARK, "state")
+    return fn
+
+
+def task_name(fn: str | Callable) -> str:
+    return fn if isinstance(fn, str) else f"{fn.__module__}:{fn.__qualname__}"
+
+
+def resolve_task(name: str) -> tuple[Callable[..., Any], bool]:
+    """``"app.crypto.module:func"`` to (function, wants state); anything not marked is refused."""
+    module_name, _, func_name = name.partition(":")
+    fn = None
+    if module_name.startswith(_ALLOWED_PREFIXES) and func_name.isidentifier():
+        fn = getattr(importlib.import_module(module_name), func_name, None)
+    kind = getattr(fn, _MARK, None)
+    if kind is None:
+        raise LocalProtocolError("A worker was asked to run a function that is not a worker task.")
+    return fn, kind == "state"
+
+
+def machine_cores() -> int:
+    """Cores this process may use (affinity-aware), overridable with LIANMO_CRYPTO_WORKERS."""
+    forced = os.environ.get("LIANMO_CRYPTO_WORKERS", "").strip()
+    if forced.isdigit() and int(forced) > 0:
+        return int(forced)
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+def split_evenly(items: Sequence[Any], parts: int) -> list[Sequence[Any]]:
+    """Contiguous chunks whose sizes differ by at most one (empty chunks dropped)."""
+    size, extra = divmod(len(items), parts)
+    chunks, start = [], 0
+    for i in range(parts):
+        end = start + size + (1 if i < extra else 0)
+        if end > start:
+            chunks.append(items[start:end])
+        start = end
+    return chunks
+
+
+class WorkerState:
+    """What one worker keeps between tasks (per-key tables, per-tree shards, CRT constants).
+
+    The executor's own instance (``Executor.local``) serves the tasks it runs in this process.
+    ``report``/``stopped`` let a long task send progress and see a cancellation.
+    """
+
+    def __init__(self, conn=None) -> None:
+        self.lock = threading.Lock()
+        self._stores: dict[str, dict] = {}
+        self._conn = conn
+        self._stop = False
+
+    def store(self, name: str) -> dict:
+        with self.lock:
+            return self._stores.setdefault(name, {})
+
+    def report(self, value: Any) -> None:
+        if self._conn is not None:
+            self._conn.send(("progress", value))
+
+    def stopped(self) -> bool:
+        """True once the caller asked this task to stop (only "stop" arrives while a task runs)."""
+        if self._conn is not None and not self._stop and self._conn.poll():
+            self._stop = self._conn.recv() == "stop"
+        return self._stop
+
+
+class Executor:
+    """What kernels need from workers. Implementations provide ``size``, ``local``, ``run_each``,
+    ``submit`` and ``close``; the chunking helpers below are shared."""
+
+    size: int
+    local: WorkerState
+
+    def run_each(self, task: str | Callable, per_worker_args: Sequence[tuple],
+                 on_progress: Callable[[int, Any], None] | None = None,
+                 check: Callable[[], None] | None = None) -> list[Any]:
+        """Run ``task(*args_i)`` on worker i for each i, in parallel; results in order.
+        ``on_progress(i, value)`` gets worker i's reports; ``check()`` runs while waiting and may
+        raise to stop the workers (they are told to stop and drained first)."""
+        raise NotImplementedError
+
+    def submit(self, task: str | Callable, *args) -> Future:
+        """``task(*args)`` on any free worker."""
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> "Executor":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def call_local(self, task: str | Callable, *args) -> Any:
+        fn, wants_state = resolve_task(task_name(task))
+        return fn(self.local, *args) if wants_state else fn(*args)
+
+    def parallel_parts(self, n_items: int, min_parallel: int = 8) -> int:
+        """One chunk per worker, or 1 for small inputs / one worker (a pipe round trip costs more
+        than a few exponentiations)."""
+        return self.size if self.size > 1 and n_items >= max(min_parallel, 2) else 1
+
+    def run_chunks(self, task: str | Callable, chunks: Sequence[Any], extra: tuple = ()) -> list[Any]:
+        """``task(chunk, *extra)`` for each chunk (at most one per worker); results in order."""
+        if len(chunks) <= 1:
+            return [self.call_local(task, chunk, *extra) for chunk in chunks]
+        return self.run_each(task, [(chunk, *extra) for chunk in chunks])
+
+    def map_chunks(self, task: str | Callable, items: Sequence[Any], extra: tuple = (),
+                   min_parallel: int = 8) -> list[Any]:
+        """``task(chunk, *extra)`` over even chunks of ``items``; the per-chunk results in order."""
+        parts = self.parallel_parts(len(items), min_parallel)
+        return self.run_chunks(task, split_evenly(items, parts) or [items], extra)
+
+    def broadcast(self, task: str | Callable, *args) -> list[Any]:
+        """``task(*args)`` once on every worker (here, if there is only one): worker-state tasks."""
+        if self.size == 1:
+            return [self.call_local(task, *args)]
+        return self.run_each(task, [args] * self.size)
+
+
+# ---------------------------------------------------------------- worker side
+
+
+def _exit_quietly(*_) -> None:
+    os._exit(0)
+
+
+def _die_with_parent(watch, parent_pid: int) -> None:
+    """Exit as soon as the parent is gone, without a traceback (see the module docstring).
+
+    The kernel's SIGKILL ends a worker even inside one long gmpy2 call (which holds the GIL, so
+    no Python handler or thread could run); the watch thread covers other systems.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+            ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent_pid:  # gone before the signal was armed
+        _exit_quietly()
+
+    def watch_parent() -> None:
+        try:
+            watch.recv()  # the parent never sends: this returns when its end closes
+        except BaseException:
+            pass
+        _exit_quietly()
+
+    threading.Thread(target=watch_parent, name="lianmo-parent-watch", daemon=True).start()
+
+
+def _worker_main(conn, watch, parent_pid: int) -> None:
+    """Worker loop: receive (task, args), reply ("ok", result) or ("err", message)."""
+    _die_with_parent(watch, parent_pid)
+    state = WorkerState(conn)
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            _exit_quietly()
+        if message is None:
+            return
+        if message == "stop":  # a stop that came after its task ended
+            continue
+        name, args = message
+        state._stop = False
+        try:
+            fn, wants_state = resolve_task(name)
+            reply = ("ok", fn(state, *args) if wants_state else fn(*args))
+        except Exception as exc:  # report, keep serving
+            reply = ("err", f"{type(exc).__name__}: {exc}")
+        try:
+            conn.send(reply)
+        except (EOFError, OSError):
+            _exit_quietly()
+
+
+@contextmanager
+def _bare_main():
+    """Start workers without re-importing the caller's ``__main__`` (a GUI script, a benchmark).
+
+    ``spawn`` normally re-runs the main module in every child; our workers need none of it, and
+    re-running it would import Qt there or, in an unguarded script, start pools recursively.
+    """
+    saved = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        if saved is not None:
+            sys.modules["__main__"] = saved
+
+
+# ---------------------------------------------------------------- parent side
+
+
+class _Worker:
+    def __init__(self, ctx) -> None:
+        self.conn, child_conn = ctx.Pipe(duplex=True)
+        watch_r, self.watch = ctx.Pipe(duplex=False)
+        self.lock = threading.Lock()
+        self.proc = ctx.Process(target=_worker_main, args=(child_conn, watch_r, os.getpid()),
+                                daemon=True, name="lianmo-worker")
+        self.proc.start()
+        child_conn.close()
+        watch_r.close()
+
+    def recv(self) -> tuple[str, Any]:
+        while True:
+            status, payload = self.conn.recv()
+            if status != "progress":
+                return status, payload
+
+    def stop(self) -> None:
+        try:
+            self.conn.send(None)
+        except OSError:
+            pass
+        self.conn.close()
+        self.proc.join(timeout=2)
+        if self.proc.is_alive():
+            self.proc.terminate()
+            self.proc.join(timeout=2)
+        self.watch.close()
+
+
+def _spawner(requests: queue.Queue, size: int) -> None:
+    """Starts workers on request, and lives as long as they should."""
+    ctx = multiprocessing.get_context("spawn")
+    while True:
+        reply = requests.get()
+        if reply is None:
+            return
+        try:
+            with _bare_main():
+                reply.set_result([_Worker(ctx) for _ in range(size)])
+        except BaseException as exc:
+            reply.set_exception(exc)
+
+
+def _failed(errors: list[str]) -> LocalProtocolError:
+    return LocalProtocolError(f"A worker process failed ({errors[0]}).")
+
+
+class LocalExecutor(Executor):
+    """Worker processes on this machine, one per core unless told otherwise; started on first use,
+    restarted on use after ``close``."""
+
+    def __init__(self, size: int | None = None) -> None:
+        self.size = size or machine_cores()
+        self.local = WorkerState()
+        self._lock = threading.Lock()
+        self._workers: list[_Worker] = []
+        self._queue: queue.Queue | None = None
+        self._spawner: queue.Queue | None = None
+
+    def _started(self) -> list[_Worker]:
+        with self._lock:
+            if not self._workers:
+                self._workers = self._spawn()
+            return self._workers
+
+    def _spawn(self) -> list[_Worker]:
+        """Start the workers from this executor's own thread: Linux sends the parent-death signal
+        when the *thread* that started a worker ends, and a job's threads come and go."""
+        if self._spawner is None:
+            self._spawner = queue.Queue()
+            threading.Thread(target=_spawner, args=(self._spawner, self.size),
+                             name="lianmo-worker-spawner", daemon=True).start()
+        reply: Future = Future()
+        self._spawner.put(reply)
+        return reply.result()
+
+    def pids(self) -> list[int]:
+        return [w.proc.pid for w in self._started()]
+
+    def run_each(self, task, per_worker_args, on_progress=None, check=None):
+        if len(per_worker_args) > self.size:
+            raise LocalProtocolError("More work items than workers were scattered.")
+        name = task_name(task)
+        resolve_task(name)  # refuse bad names before anything is sent
+        workers = self._started()[:len(per_worker_args)]
+        for worker in workers:
+            worker.lock.acquire()
+        try:
+            for worker, args in zip(workers, per_worker_args):
+                worker.conn.send((name, tuple(args)))
+            if on_progress is None and check is None:
+                replies = [worker.recv() for worker in workers]
+            else:
+                replies = self._gather(workers, on_progress, check)
+        except (EOFError, OSError) as exc:
+            self._broken()
+            raise LocalProtocolError("A worker process stopped unexpectedly.") from exc
+        except BaseException:
+            self._broken()  # e.g. KeyboardInterrupt mid-gather: pipes would be out of step
+            raise
+        finally:
+            for worker in workers:
+                worker.lock.release()
+        errors = [payload for status, payload in replies if status != "ok"]
+        if errors:
+            raise _failed(errors)
+        return [payload for _, payload in replies]
+
+    @staticmethod
+    def _gather(workers, on_progress, check) -> list:
+        replies: dict[int, tuple] = {}
+        index = {id(w.conn): i for i, w in enumerate(workers)}
+        stopping: BaseException | None = None
+        while len(replies) < len(workers):
+            pending = [w.conn for i, w in enumerate(workers) if i not in replies]
+            for conn in wait_connections(pending, timeout=0.2):
+                status, payload = conn.recv()
+                i = index[id(conn)]
+                if status != "progress":
+                    replies[i] = (status, payload)
+                elif on_progress is not None and stopping is None:
+                    on_progress(i, payload)
+            if check is not None and stopping is None:
+                try:
+                    check()
+                except Exception as exc:  # let the workers end their block, then re-raise
+                    stopping = exc
+                    for i, worker in enumerate(workers):
+                        if i not in replies:
+                            worker.conn.send("stop")
+        if stopping is not None:
+            raise stopping
+        return [replies[i] for i in range(len(workers))]
+
+    def submit(self, task, *args) -> Future:
+        name = task_name(task)
+        resolve_task(name)
+        future: Future = Future()
+        with self._lock:
+            if self._queue is None:
+                self._queue = queue.Queue()
+                for i in range(self.size):
+                    threading.Thread(target=self._dispatch, args=(i, self._queue),
+                                     name="lianmo-worker-feed", daemon=True).start()
+            self._queue.put((future, name, args))
+        return future
+
+    def _dispatch(self, i: int, jobs: queue.Queue) -> None:
+        """One feeder per worker: takes the next submitted task when its worker is free."""
+        while True:
+            job = jobs.get()
+            if job is None:
+                return
+            future, name, args = job
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                worker = self._started()[i]
+                with worker.lock:
+                    worker.conn.send((name, args))
+                    status, payload = worker.recv()
+            except (EOFError, OSError):
+                future.set_exception(LocalProtocolError("A worker process stopped unexpectedly."))
+                continue
+            if status == "ok":
+                future.set_result(payload)
+            else:
+                future.set_exception(_failed([payload]))
+
+    def _broken(self) -> None:
+        for worker in self._workers:
+            worker.stop()
+        self._workers = []
+
+    def close(self) -> None:
+        """Stop the workers (their state goes with them); queued ``submit`` work is cancelled."""
+        with self._lock:
+            jobs, self._queue = self._queue, None
+        if jobs is not None:
+            while True:
+                try:
+                    job = jobs.get_nowait()
+                except queue.Empty:
+                    break
+                if job is not None:
+                    job[0].cancel()
+            for _ in range(self.size):
+                jobs.put(None)
+        with self._lock:
+            workers, self._workers = self._workers, []
+            spawner, self._spawner = self._spawner, None
+        for worker in workers:
+            with worker.lock:
+                worker.stop()
+        if spawner is not None:
+            spawner.put(None)
