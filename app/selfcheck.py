@@ -111,7 +111,7 @@ def check_process_pool() -> str:
     """Crypto worker processes start (spawn; frozen apps need freeze_support) and compute."""
     from phe import paillier as phe_paillier
     from app.crypto import paillier, ristretto
-    from app.crypto.executor import LocalExecutor
+    from app.executor import LocalExecutor
 
     pub, priv = phe_paillier.generate_paillier_keypair(n_length=1024)
     width = 2 * ((pub.n.bit_length() + 7) // 8)

@@ -120,7 +120,7 @@ def _child(tmp: str, store: bool) -> dict:
     profile = parse_profile(_json.load(open(os.path.join(tmp, "profile.json"))))
     data, consent = os.path.join(tmp, "big.csv"), os.path.join(tmp, "consent.csv")
     out = {}
-    from app.crypto.executor import LocalExecutor
+    from app.executor import LocalExecutor
     with LocalExecutor() as executor:  # as import_dataset does: parse workers for this import
         t0 = time.perf_counter()
         ds = load_dataset(data, profile, executor=executor)

@@ -16,7 +16,7 @@ import numpy as np
 from gmpy2 import mpz
 
 from app.crypto import histogram, obfuscation, paillier
-from app.crypto.executor import LocalExecutor
+from app.executor import LocalExecutor
 from app.crypto.packing import GHPacker
 
 F, BINS = 8, 32

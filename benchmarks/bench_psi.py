@@ -22,7 +22,7 @@ import numpy as np
 import rbcl
 
 from app.crypto import ristretto
-from app.crypto.executor import LocalExecutor, machine_cores
+from app.executor import LocalExecutor, machine_cores
 from app.protocols.alignment import AlignmentParty
 from app.protocols.alignment_runner import run_pair
 from benchmarks.two_parties import on_link, run_parties

@@ -22,7 +22,7 @@ from collections import Counter
 import numpy as np
 
 from app.crypto import obfuscation, paillier
-from app.crypto.executor import LocalExecutor
+from app.executor import LocalExecutor
 from app.protocols.secureboost import estimate
 from app.protocols.secureboost.binning import fit_binning
 from app.protocols.secureboost.driver import federated_scores, run_training

@@ -31,7 +31,7 @@ def _party(role: str, core: int, n_trees: int, precompute: bool, link: tuple, ou
     """One party: pinned to ``core`` with one crypto worker."""
     os.environ["LIANMO_CRYPTO_WORKERS"] = "1"
     os.sched_setaffinity(0, {core})
-    from app.crypto.executor import LocalExecutor
+    from app.executor import LocalExecutor
     from app.protocols.secureboost import messages as sbm
     from app.protocols.secureboost.binning import fit_binning
     from app.protocols.secureboost.feature_party import FeatureParty

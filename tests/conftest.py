@@ -58,6 +58,6 @@ def admin_session(tmp_path):
 @pytest.fixture(scope="session")
 def executor():
     """One crypto executor for the test session (workers start on first use)."""
-    from app.crypto.executor import LocalExecutor
+    from app.executor import LocalExecutor
     with LocalExecutor() as ex:
         yield ex

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from app.crypto import executor as E
+from app import executor as E
 from app.crypto import obfuscation, paillier, ristretto
 from app.errors import LocalProtocolError
 
@@ -54,7 +54,7 @@ def test_worker_state_belongs_to_its_executor():
 
 PARENT = """
 import sys, threading, time
-from app.crypto.executor import LocalExecutor
+from app.executor import LocalExecutor
 from app.crypto import paillier
 ex = LocalExecutor(2)
 pids = ex.pids()

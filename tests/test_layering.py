@@ -29,14 +29,16 @@ SHARED = {"app", "errors", "resources"}
 ALLOWED: dict[str, set[str]] = {
     "ui": {"workflows"},
     "commands": {"workflows", "selfcheck"},
-    "selfcheck": {"crypto", "store"},  # proves the installation: touches what it checks
-    "workflows": {"protocols", "net", "store", "data", "evaluation", "crypto", "schema"},
-    "protocols": {"crypto", "schema"},
+    "selfcheck": {"crypto", "store", "executor"},  # proves the installation: touches what it checks
+    "workflows": {"protocols", "net", "store", "data", "evaluation", "crypto", "schema",
+                  "executor"},
+    "protocols": {"crypto", "schema", "executor"},
     "evaluation": set(),
     "net": {"schema"},
     "store": set(),
-    "data": set(),
-    "crypto": set(),
+    "data": {"executor"},     # parse workers run on the job's executor
+    "crypto": {"executor"},   # kernels run on the executor they are handed
+    "executor": set(),        # local pool today, a cluster later: below every user of it
     "schema": set(),
     "app": set(), "errors": set(), "resources": set(),
 }

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from app.crypto import histogram as H, paillier as P
-from app.crypto.executor import LocalExecutor
+from app.executor import LocalExecutor
 from app.crypto.packing import GHPacker
 from app.errors import LocalProtocolError
 

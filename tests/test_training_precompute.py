@@ -57,7 +57,7 @@ def test_precompute_stops_when_the_reply_arrives(executor):
 
 
 def test_one_core_machine_precomputes_and_drops_in_this_process():
-    from app.crypto.executor import LocalExecutor
+    from app.executor import LocalExecutor
     with LocalExecutor(1) as one_core:  # one worker: everything runs in this process
         crypto = LabelCrypto(one_core, 1024, n_rows_max=64, scale_bits=24)
         assert crypto.precompute_step() is False  # a whole tree's worth (64 < one step of 256)

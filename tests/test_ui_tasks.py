@@ -8,8 +8,8 @@ from PySide6.QtCore import QThread
 from PySide6.QtWidgets import QApplication
 
 from app.errors import UserFacingError
-from app.ui.progress import TaskProgress, format_eta
-from app.ui.tasks import TaskRunner
+from app.ui.kit.progress import TaskProgress, format_eta
+from app.ui.kit.tasks import TaskRunner
 
 
 def run(qtbot, runner, signal):

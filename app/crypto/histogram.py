@@ -27,7 +27,7 @@ import numpy as np
 from gmpy2 import mpz
 
 from app.crypto import paillier
-from app.crypto.executor import Executor, WorkerState, state_task
+from app.executor import Executor, WorkerState, state_task
 from app.errors import LocalProtocolError
 
 _ONE = mpz(1)

@@ -30,7 +30,7 @@ import secrets
 import gmpy2
 from gmpy2 import mpz
 
-from app.crypto.executor import WorkerState, state_task
+from app.executor import WorkerState, state_task
 
 _ONE = mpz(1)
 # NIST SP 800-57 Part 1 Rev. 5, Table 2: security strength of an RSA-type modulus (bits).

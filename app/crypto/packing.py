@@ -14,7 +14,7 @@ from typing import Sequence
 import numpy as np
 
 from app.crypto import paillier
-from app.crypto.executor import Executor
+from app.executor import Executor
 from app.crypto.paillier import CipherArray, PublicKey
 from app.errors import LocalProtocolError, RemoteProtocolError
 

@@ -17,7 +17,7 @@ from gmpy2 import mpz
 from phe import paillier as phe_paillier
 
 from app.crypto import obfuscation
-from app.crypto.executor import Executor, WorkerState, split_evenly, state_task, task
+from app.executor import Executor, WorkerState, split_evenly, state_task, task
 from app.errors import LocalProtocolError, RemoteProtocolError
 
 DEFAULT_KEY_BITS = 2048

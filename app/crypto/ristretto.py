@@ -20,7 +20,7 @@ import hashlib
 
 import rbcl
 
-from app.crypto.executor import task
+from app.executor import task
 from app.errors import LocalProtocolError
 
 POINT_BYTES = 32

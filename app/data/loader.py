@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from app.crypto.executor import state_task
+from app.executor import state_task
 from app.data import columns as C
 from app.data import parallel
 from app.data.ids import IdError, canonicalizer

@@ -21,7 +21,7 @@ from typing import Callable
 
 import msgpack
 
-from app.crypto.executor import Executor
+from app.executor import Executor
 from app.errors import PeerError, RemoteProtocolError, UserCancelled
 from app.protocols import alignment_messages as m
 from app.protocols.alignment import Alignment, AlignmentParty, State, Work

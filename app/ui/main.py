@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QApplication
 from app.ui.fonts import install_fonts
 from app.ui.i18n import DEFAULT_LANGUAGE, Translations
 from app.ui.settings import AppSettings
-from app.ui.style import apply_style
+from app.ui.kit.style import apply_style
 from app.ui.window import MainWindow
 from app.workflows.app_state import AppState
 

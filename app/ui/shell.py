@@ -11,10 +11,10 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QHBoxLayout, QListWidget, QListWidgetItem, QStackedWidget,
                                QVBoxLayout, QWidget)
 
-from app.ui.labels import USER_ROLES, PARTY_ROLES_SHORT, label
+from app.ui.kit.labels import USER_ROLES, PARTY_ROLES_SHORT, label
 from app.ui.pages import PAGES, PageEntry
 from app.ui.password_dialog import ChangePasswordDialog
-from app.ui.widgets import Retranslatable, button, plain_label
+from app.ui.kit.widgets import Retranslatable, button, plain_label
 from app.workflows.session import Session
 from app.workflows.wizard import first_enabled, step_states
 

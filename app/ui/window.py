@@ -12,8 +12,8 @@ from app.ui.pages.peers import start_peer_link, stop_peer_link
 from app.ui.settings import AppSettings
 from app.ui.shell import Shell
 from app.ui.startup.view import StartupView
-from app.ui.tasks import TaskRunner
-from app.ui.widgets import Retranslatable
+from app.ui.kit.tasks import TaskRunner
+from app.ui.kit.widgets import Retranslatable
 from app.workflows.app_state import AppState
 
 TITLE = "联模 Lianmo"

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from app.crypto.executor import LocalExecutor
+from app.executor import LocalExecutor
 from app.data.consent import eligible_ids
 from app.data.dictionary import data_dictionary
 from app.data.ids import CANON_VERSION

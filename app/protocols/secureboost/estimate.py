@@ -17,7 +17,7 @@ from gmpy2 import mpz
 
 from app.crypto import histogram as hist_kernel
 from app.crypto import paillier
-from app.crypto.executor import Executor
+from app.executor import Executor
 from app.protocols.secureboost.he import make_packer
 
 OPS = ("encrypt", "ship", "add", "fold", "rerandomise", "decrypt")

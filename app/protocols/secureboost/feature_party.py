@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from app.crypto.executor import Executor
+from app.executor import Executor
 from app.errors import LocalProtocolError
 from app.protocols.secureboost import messages as m
 from app.protocols.secureboost.binning import Binning

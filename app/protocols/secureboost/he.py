@@ -13,7 +13,7 @@ from contextlib import contextmanager
 import numpy as np
 
 from app.crypto import histogram, paillier
-from app.crypto.executor import Executor
+from app.executor import Executor
 from app.crypto.packing import GHPacker
 from app.errors import RemoteProtocolError
 from app.protocols.secureboost.gradients import G_BOUND, H_BOUND

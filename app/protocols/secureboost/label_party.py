@@ -15,7 +15,7 @@ from typing import Generator
 
 import numpy as np
 
-from app.crypto.executor import Executor
+from app.executor import Executor
 from app.errors import LocalProtocolError
 from app.protocols.secureboost import messages as m
 from app.protocols.secureboost.binning import Binning

@@ -14,9 +14,9 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QWidget
 from app.errors import UserFacingError
 from app.ui.pages.base import Page
 from app.ui.pages.job_panels import ProposedJob
-from app.ui.progress import TaskProgress
-from app.ui.tables import read_only_table, set_row
-from app.ui.widgets import button, card, plain_label
+from app.ui.kit.progress import TaskProgress
+from app.ui.kit.tables import read_only_table, set_row
+from app.ui.kit.widgets import button, card, plain_label
 from app.workflows import alignment, data_import, jobs
 from app.workflows.peering import status as peer_status
 from app.workflows.peering import peers

@@ -14,8 +14,8 @@ from app.errors import UserFacingError
 from app.ui.errors import translate_sentence
 from app.ui.pages.audit_model import AuditModel
 from app.ui.pages.base import Page
-from app.ui.progress import TaskProgress
-from app.ui.widgets import button, plain_label
+from app.ui.kit.progress import TaskProgress
+from app.ui.kit.widgets import button, plain_label
 from app.workflows import audit_trail
 from app.workflows.audit_trail import ChainReport
 from app.workflows.session import Session

@@ -15,8 +15,8 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLayout, QVBoxLayout, QWidget
 
 from app.errors import UserFacingError
-from app.ui.tasks import TaskRunner
-from app.ui.widgets import MessageArea, Retranslatable, page_layout, page_titles
+from app.ui.kit.tasks import TaskRunner
+from app.ui.kit.widgets import MessageArea, Retranslatable, page_layout, page_titles
 from app.workflows.session import Session
 
 

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QCheckBox, QFrame, QHBoxLayout, QVBoxLayout, QWidg
 
 from app.errors import UserFacingError
 from app.ui.errors import sentence
-from app.ui.widgets import Retranslatable, button, plain_label
+from app.ui.kit.widgets import Retranslatable, button, plain_label
 from app.workflows import jobs
 from app.workflows.peering import status as peer_status
 from app.workflows.session import Session

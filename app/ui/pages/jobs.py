@@ -15,8 +15,8 @@ from PySide6.QtWidgets import (QFormLayout, QHBoxLayout, QHeaderView, QLineEdit,
 from app.errors import UserFacingError
 from app.ui.pages.base import Page
 from app.ui.pages.job_panels import JOB_TYPES, STATES, JobsAdminCard, jobs_label
-from app.ui.tables import read_only_table, selected_item, set_row
-from app.ui.widgets import MessageArea, button, button_row, card, plain_label
+from app.ui.kit.tables import read_only_table, selected_item, set_row
+from app.ui.kit.widgets import MessageArea, button, button_row, card, plain_label
 from app.workflows import job_exposure, jobs
 from app.workflows.peering import status as peer_status
 from app.workflows.jobs import Job

@@ -11,7 +11,7 @@ from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from app.ui.errors import translate_sentence
-from app.ui.widgets import MessageArea, Retranslatable, button, plain_label
+from app.ui.kit.widgets import MessageArea, Retranslatable, button, plain_label
 from app.workflows.peering.status import Mismatch, PeerLink
 
 

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QLineEdit
                                QWidget)
 
 from app.errors import UserFacingError, ValidationError
-from app.ui.widgets import MessageArea, plain_label
+from app.ui.kit.widgets import MessageArea, plain_label
 from app.workflows.peering import parse_fingerprint, peers, short_code
 from app.workflows.session import Session
 

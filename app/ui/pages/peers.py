@@ -17,8 +17,8 @@ from app.ui.errors import translate_sentence
 from app.ui.pages.base import Page
 from app.ui.pages.peer_cards import IdentityCard, MismatchCard
 from app.ui.pages.peer_dialogs import AddPeerDialog
-from app.ui.tables import read_only_table, select_where, selected_item, set_row
-from app.ui.widgets import button, button_row
+from app.ui.kit.tables import read_only_table, select_where, selected_item, set_row
+from app.ui.kit.widgets import button, button_row
 from app.workflows.peering import status as peer_status
 from app.workflows.peering import peers
 from app.workflows.peering.status import PeerLink, PeerState

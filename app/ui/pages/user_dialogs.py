@@ -12,8 +12,8 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout
                                QVBoxLayout, QWidget)
 
 from app.errors import UserFacingError
-from app.ui.labels import USER_ROLES, label
-from app.ui.widgets import MessageArea, plain_label
+from app.ui.kit.labels import USER_ROLES, label
+from app.ui.kit.widgets import MessageArea, plain_label
 from app.workflows import users
 from app.workflows.permissions import ROLES
 from app.workflows.session import Session

@@ -5,11 +5,11 @@ from __future__ import annotations
 from PySide6.QtWidgets import QHeaderView, QWidget
 
 from app.errors import UserFacingError
-from app.ui.labels import USER_ROLES, label
+from app.ui.kit.labels import USER_ROLES, label
 from app.ui.pages.base import Page
 from app.ui.pages.user_dialogs import AddUserDialog, ResetPasswordDialog
-from app.ui.tables import read_only_table, select_where, selected_item, set_row
-from app.ui.widgets import button, button_row
+from app.ui.kit.tables import read_only_table, select_where, selected_item, set_row
+from app.ui.kit.widgets import button, button_row
 from app.workflows import users
 from app.workflows.session import Session, User
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLineEdit, QWidget
 
-from app.ui.widgets import MessageArea, Retranslatable, page_layout, page_titles
+from app.ui.kit.widgets import MessageArea, Retranslatable, page_layout, page_titles
 
 
 def password_field() -> QLineEdit:

@@ -6,10 +6,10 @@ from PySide6.QtWidgets import (QButtonGroup, QComboBox, QFileDialog, QLabel, QLi
                                QRadioButton, QVBoxLayout, QWidget)
 
 from app.errors import UserFacingError
-from app.ui.labels import PARTY_ROLES, label
+from app.ui.kit.labels import PARTY_ROLES, label
 from app.ui.settings import AppSettings
 from app.ui.startup.common import StartupPage, folder_row, password_field
-from app.ui.widgets import button, plain_label
+from app.ui.kit.widgets import button, plain_label
 from app.workflows.app_state import AppState, keyring_available
 from app.workflows.workspace_admin import PARTY_ROLES as PARTY_ROLE_CODES
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QLineEdit
 
-from app.ui.labels import PARTY_ROLES_SHORT, label
+from app.ui.kit.labels import PARTY_ROLES_SHORT, label
 from app.ui.startup.common import StartupPage, password_field
-from app.ui.widgets import plain_label
+from app.ui.kit.widgets import plain_label
 from app.workflows.app_state import AppState
 
 

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QFileDialog, QLabel, QLineEdit, QListWidget, QList
 from app.errors import WorkspaceLocked
 from app.ui.settings import AppSettings
 from app.ui.startup.common import StartupPage, folder_row, password_field
-from app.ui.widgets import button, plain_label
+from app.ui.kit.widgets import button, plain_label
 from app.workflows.app_state import AppState
 
 

@@ -14,7 +14,7 @@ from app.ui.settings import AppSettings
 from app.ui.startup.create_page import CreatePage
 from app.ui.startup.login_page import LoginPage
 from app.ui.startup.open_page import OpenPage
-from app.ui.widgets import Retranslatable, button, button_row, card, plain_label
+from app.ui.kit.widgets import Retranslatable, button, button_row, card, plain_label
 from app.workflows.app_state import AppState
 from app.workflows.wizard import CREATE, LOGIN, OPEN, startup_wizard
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from app.crypto.executor import Executor, LocalExecutor
+from app.executor import Executor, LocalExecutor
 from app.data.ids import CANON_VERSION
 from app.errors import JobRefused, LianmoError, UserCancelled, UserFacingError
 from app.net.codec import DEFAULT_CODEC

@@ -17,7 +17,7 @@ from dataclasses import fields
 
 import numpy as np
 
-from app.crypto.executor import LocalExecutor
+from app.executor import LocalExecutor
 from app.crypto.obfuscation import encryption_exponent_bits
 from app.errors import (JobRefused, LocalProtocolError, PermissionDenied, UserFacingError,
                         ValidationError)

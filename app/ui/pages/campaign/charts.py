@@ -12,8 +12,8 @@ from PySide6.QtCore import QMargins, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QGridLayout, QWidget
 
-from app.ui.style import ACCENT, MUTED, TEXT
-from app.ui.widgets import Retranslatable, card, plain_label
+from app.ui.kit.style import ACCENT, MUTED, TEXT
+from app.ui.kit.widgets import Retranslatable, card, plain_label
 
 MAX_BARS = 40  # more categories (branches) than this: the largest by treated customers
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
                                QHBoxLayout, QLineEdit, QVBoxLayout, QWidget)
 
-from app.ui.tasks import TaskRunner
-from app.ui.widgets import MessageArea, Retranslatable, button, plain_label
+from app.ui.kit.tasks import TaskRunner
+from app.ui.kit.widgets import MessageArea, Retranslatable, button, plain_label
 from app.workflows.campaign import OUTCOME_ID_TYPES, outcome_columns
 
 DELIMITERS = ((",", ","), (";", ";"), ("tab", "\t"), ("|", "|"))

@@ -19,8 +19,8 @@ from app.ui.pages.base import Page
 from app.ui.pages.campaign.charts import (HeadlineCards, chart_view, curve_chart, uplift_chart)
 from app.ui.pages.campaign.export import write_pdf
 from app.ui.pages.campaign.import_dialog import OutcomeImportDialog
-from app.ui.progress import TaskProgress
-from app.ui.widgets import button, button_row, plain_label
+from app.ui.kit.progress import TaskProgress
+from app.ui.kit.widgets import button, button_row, plain_label
 from app.workflows import campaign
 from app.workflows.peering import status as peer_status
 from app.workflows.peering import peers

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import (QComboBox, QGridLayout, QHBoxLayout, QLineEdit, Q
 
 from app.ui.pages.data.mapping import dl
 from app.ui.pages.data.report import fill, table
-from app.ui.widgets import Retranslatable, button, plain_label
+from app.ui.kit.widgets import Retranslatable, button, plain_label
 from app.workflows.data_preview import DELIMITERS, Preview
 from app.workflows.profiles import ENCODINGS
 

@@ -11,7 +11,7 @@ from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QGridLayout, QHBoxLayout, QHeaderView,
                                QLineEdit, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
-from app.ui.widgets import Retranslatable, plain_label
+from app.ui.kit.widgets import Retranslatable, plain_label
 from app.workflows.profiles import CONSENT_FIELDS, CONTACT_FLAGS, FORMAT, Profile
 
 NONE = ""  # combo data meaning "no column"

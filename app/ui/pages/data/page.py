@@ -21,8 +21,8 @@ from app.ui.pages.data.mapping import MappingEditor
 from app.ui.pages.data.overview import OverviewView
 from app.ui.pages.data.report import ReportView, number
 from app.ui.pages.base import Page
-from app.ui.progress import TaskProgress
-from app.ui.widgets import button, button_row
+from app.ui.kit.progress import TaskProgress
+from app.ui.kit.widgets import button, button_row
 from app.workflows import data_import, data_preview
 from app.workflows.profiles import Profile, load_profile, parse_profile, save_profile
 from app.workflows.session import Session

@@ -12,8 +12,8 @@ from PySide6.QtWidgets import (QHBoxLayout, QSplitter, QTableWidget, QTableWidge
                                QWidget)
 
 from app.ui.pages.data.mapping import FEATURE_TYPE_LABELS, ID_TYPE_LABELS, dl
-from app.ui.tables import read_only_table
-from app.ui.widgets import Retranslatable, plain_label
+from app.ui.kit.tables import read_only_table
+from app.ui.kit.widgets import Retranslatable, plain_label
 
 REASONS = {
     "id_missing": QT_TRANSLATE_NOOP("DataReasons", "identifier missing"),

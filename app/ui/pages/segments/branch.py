@@ -14,8 +14,8 @@ from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLineEdit, QVBoxLayout, 
 from app.errors import UserFacingError
 from app.ui.pages.segments.common import RowsModel, code_label, count, table_view
 from app.ui.print_sheets import write_call_sheet_pdf
-from app.ui.tasks import TaskRunner
-from app.ui.widgets import MessageArea, Retranslatable, button, plain_label
+from app.ui.kit.tasks import TaskRunner
+from app.ui.kit.widgets import MessageArea, Retranslatable, button, plain_label
 from app.workflows import plans
 from app.workflows.session import Session
 

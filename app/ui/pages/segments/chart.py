@@ -13,8 +13,8 @@ from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from app.ui.pages.segments.common import RowsModel, table_view
-from app.ui.style import ACCENT
-from app.ui.widgets import Retranslatable
+from app.ui.kit.style import ACCENT
+from app.ui.kit.widgets import Retranslatable
 
 
 class DistributionPanel(Retranslatable, QWidget):

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHeaderView, QLineE
                                QVBoxLayout, QWidget)
 
 from app.ui.pages.segments.common import code_label
-from app.ui.widgets import Retranslatable, button, button_row
+from app.ui.kit.widgets import Retranslatable, button, button_row
 from app.workflows.plans.population import BUILTIN_COLUMNS, FLAGS
 from app.workflows.plans.rules import CHANNELS, OPERATORS
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from app.ui.pages.segments.common import RowsModel, code_label, count, table_view
-from app.ui.widgets import Retranslatable, plain_label
+from app.ui.kit.widgets import Retranslatable, plain_label
 
 
 def _arm_rows(table: dict, names: list[str], label=lambda k: k) -> list[list[str]]:

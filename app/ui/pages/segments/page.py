@@ -26,9 +26,9 @@ from app.ui.pages.segments.conditions import column_kinds
 from app.ui.pages.segments.counts import LiveCounts
 from app.ui.pages.segments.plans import PlansPanel
 from app.ui.pages.segments.rules import RuleEditor, RuleError
-from app.ui.progress import TaskProgress
-from app.ui.tasks import TaskRunner
-from app.ui.widgets import button, button_row, plain_label
+from app.ui.kit.progress import TaskProgress
+from app.ui.kit.tasks import TaskRunner
+from app.ui.kit.widgets import button, button_row, plain_label
 from app.workflows import plans
 from app.workflows.plans import sources as plan_sources
 from app.workflows.session import Session

@@ -15,9 +15,9 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QVBoxLayout, QWidget
 from app.ui.pages.audit_model import local_time
 from app.ui.pages.segments.common import RowsModel, code_label, count, table_view
 from app.ui.print_sheets import write_call_sheet_pdf
-from app.ui.progress import TaskProgress
-from app.ui.tasks import TaskRunner
-from app.ui.widgets import MessageArea, Retranslatable, button, button_row, plain_label
+from app.ui.kit.progress import TaskProgress
+from app.ui.kit.tasks import TaskRunner
+from app.ui.kit.widgets import MessageArea, Retranslatable, button, button_row, plain_label
 from app.workflows import plans
 from app.workflows.session import Session
 

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout
 
 from app.ui.pages.segments.common import code_label
 from app.ui.pages.segments.conditions import ConditionTable, RowError
-from app.ui.widgets import Retranslatable, plain_label
+from app.ui.kit.widgets import Retranslatable, plain_label
 from app.workflows.plans.rules import CHANNELS, MODES, NON_RESPONDING, OVERFLOW
 
 UNLIMITED = -1

@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QSpinBox,
                                QToolButton, QVBoxLayout, QWidget)
 
-from app.ui.widgets import Retranslatable, plain_label
+from app.ui.kit.widgets import Retranslatable, plain_label
 from app.workflows.training import MAX_DEPTH, MAX_TREES, TrainParams
 
 DEFAULTS = TrainParams(n_trees=30, max_depth=5, learning_rate=0.3, n_bins=32, key_bits=2048)

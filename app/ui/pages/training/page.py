@@ -20,8 +20,8 @@ from app.ui.pages.base import Page
 from app.ui.pages.job_panels import ProposedJob
 from app.ui.pages.training.form import TrainingForm
 from app.ui.pages.training.results import TrainingResults
-from app.ui.progress import TaskProgress
-from app.ui.widgets import add_to, button, button_row, card, plain_label
+from app.ui.kit.progress import TaskProgress
+from app.ui.kit.widgets import add_to, button, button_row, card, plain_label
 from app.workflows import alignment, data_import, jobs, training
 from app.workflows.peering import status as peer_status
 from app.workflows.peering.status import PeerLink

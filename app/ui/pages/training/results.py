@@ -15,9 +15,9 @@ from PySide6.QtCore import QMargins, QPointF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QGridLayout, QTabWidget, QVBoxLayout, QWidget
 
-from app.ui.tables import read_only_table, set_row
-from app.ui.style import ACCENT
-from app.ui.widgets import Retranslatable, plain_label
+from app.ui.kit.tables import read_only_table, set_row
+from app.ui.kit.style import ACCENT
+from app.ui.kit.widgets import Retranslatable, plain_label
 
 
 def _auc_text(part: dict | None) -> str:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QWidget
 
-from app.ui.tasks import TaskRunner
-from app.ui.widgets import Retranslatable, button, plain_label
+from app.ui.kit.tasks import TaskRunner
+from app.ui.kit.widgets import Retranslatable, button, plain_label
 
 
 def format_eta(seconds: float | None) -> str:
