@@ -117,3 +117,53 @@ def test_no_clear_identifier_on_disk(ana, demo):
     assert len(blobs) > 100_000
     assert not any(i in blobs for i in some)
     assert b"customer_mobile" not in blobs  # even column names are encrypted
+
+
+def _rewrite_consent(src: str, dst: Path, change) -> str:
+    lines = Path(src).read_text(encoding="utf-8").splitlines()
+    out = [lines[0]] + [",".join(change(line.split(","))) for line in lines[1:]]
+    dst.write_text("\n".join(out) + "\n", encoding="utf-8")
+    return str(dst)
+
+
+def test_a_reimport_whose_consent_file_grants_nothing_new_asks_first(ana, demo, tmp_path):
+    from app.workflows.import_guard import ImportWarnings
+    data_import.import_dataset(ana, demo["bank"], demo["bank_consent"], demo["bank_profile"])
+    other = _rewrite_consent(demo["bank_consent"], tmp_path / "other.csv",
+                             lambda f: [f[0], "newsletter", *f[2:]])
+    with pytest.raises(ImportWarnings, match="grants nothing for the joint marketing purpose"):
+        data_import.import_dataset(ana, demo["bank"], other, demo["bank_profile"])
+    assert _tables(ana)[0][1] == 1                      # nothing was committed
+    backwards = _rewrite_consent(demo["bank_consent"], tmp_path / "backwards.csv",
+                                 lambda f: [f[0], f[1], f[3], f[2], *f[4:]])
+    with pytest.raises(ImportWarnings, match="none was accepted"):
+        data_import.import_dataset(ana, demo["bank"], backwards, demo["bank_profile"])
+    dry = data_import.import_dataset(ana, demo["bank"], other, demo["bank_profile"], commit=False)
+    assert dry["warnings"] and "version" not in dry   # the preview shows them too
+    done = data_import.import_dataset(ana, demo["bank"], other, demo["bank_profile"],
+                                      accept_warnings=True)
+    assert done["version"] == 2 and done["warnings"]
+
+
+def test_a_second_import_of_the_same_dataset_is_refused_while_one_runs(ana, demo):
+    from app.errors import UserFacingError
+    from app.workflows.import_guard import only_import
+    with only_import(ana.workspace.path, "bank_customers"):
+        with pytest.raises(UserFacingError, match="being imported right now"):
+            data_import.import_dataset(ana, demo["bank"], demo["bank_consent"], demo["bank_profile"])
+        other = data_import.import_dataset(ana, demo["bank"], demo["bank_consent"],
+                                           demo["bank_profile"], commit=False)   # reading is fine
+        assert other["eligible"] > 0
+    assert data_import.import_dataset(ana, demo["bank"], demo["bank_consent"],
+                                      demo["bank_profile"])["version"] == 1   # lock released
+    lock = list(Path(ana.workspace.path).glob(".import-*.lock"))
+    assert lock == []
+
+
+def test_a_lock_left_by_a_process_that_is_gone_does_not_block_imports(ana, demo):
+    import hashlib
+    import socket
+    name = hashlib.sha256(b"bank_customers").hexdigest()[:16]
+    (Path(ana.workspace.path) / f".import-{name}.lock").write_text(f"999999999@{socket.gethostname()}")
+    assert data_import.import_dataset(ana, demo["bank"], demo["bank_consent"],
+                                      demo["bank_profile"])["version"] == 1

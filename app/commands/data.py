@@ -19,6 +19,9 @@ def register(sub) -> None:
     imp.add_argument("--profile", required=True, metavar="PROFILE.json")
     imp.add_argument("--dry-run", action="store_true", help="validate and print the report only")
     imp.add_argument("--report", metavar="OUT.json", help="also write the full report as JSON")
+    imp.add_argument("--accept-warnings", action="store_true",
+                     help="import even when the consent file grants nothing new or has dates "
+                          "that cannot be right (the warnings are printed either way)")
     imp.set_defaults(handler=_import)
     con = actions.add_parser("consent", help="add a later consent file (revocations take effect now)")
     add_workspace_args(con)
@@ -33,7 +36,8 @@ def register(sub) -> None:
 def _import(args) -> int:
     with signed_in(args) as session:
         report = data_import.import_dataset(session, args.data, args.consent, args.profile,
-                                            console_task("Import"), commit=not args.dry_run)
+                                            console_task("Import"), commit=not args.dry_run,
+                                            accept_warnings=args.accept_warnings)
     print(data_import.format_report(report))
     if args.report:
         with open(args.report, "w", encoding="utf-8") as fh:

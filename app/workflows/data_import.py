@@ -35,6 +35,8 @@ from app.errors import ValidationError
 from app.store import datasets as dataset_store
 from app.store import space
 from app.store.workspace import now_iso
+from app.workflows import import_guard
+from app.workflows.import_guard import ImportWarnings  # noqa: F401  (the UI and CLI catch it)
 from app.workflows.tasks import NullTask
 
 _CONTACT_ORDER = ("app_active_30d", "branch_visit_recent", "already_bound", "opted_out")
@@ -117,15 +119,25 @@ def _write_dataset(conn, ds, features: np.ndarray, report: dict, path: str, user
 
 
 def import_dataset(session, data_path: str, consent_path: str, profile: str | Profile,
-                   task=None, commit: bool = True) -> dict:
+                   task=None, commit: bool = True, accept_warnings: bool = False) -> dict:
     """Validate ``data_path`` + ``consent_path`` and (``commit``) store the eligible rows.
 
-    Returns the validation report (plus ``version`` when committed). Raises ValidationError for
-    structural problems; row-level problems are in the report and those rows are not stored.
+    Returns the validation report (plus ``version`` when committed; ``warnings`` lists surprises
+    in the consent file). Raises ValidationError for structural problems; row-level problems are
+    in the report and those rows are not stored. A commit with warnings raises ImportWarnings
+    unless ``accept_warnings``; a second import of the same dataset while one runs is refused.
     """
     session.require("data.import")
-    task = task or NullTask()
     prof = profile if isinstance(profile, Profile) else load_profile(profile)
+    if not commit:
+        return _import(session, data_path, consent_path, prof, task or NullTask(), False, False)
+    with import_guard.only_import(session.workspace.path, prof.dataset):
+        return _import(session, data_path, consent_path, prof, task or NullTask(), True,
+                       accept_warnings)
+
+
+def _import(session, data_path: str, consent_path: str, prof: Profile, task, commit: bool,
+            accept_warnings: bool) -> dict:
     with LocalExecutor() as executor:  # parse workers for large files, gone after reading
         ds = load_dataset(data_path, prof, task, executor)
         events = load_consent(consent_path, prof, task, executor)
@@ -134,8 +146,12 @@ def import_dataset(session, data_path: str, consent_path: str, profile: str | Pr
     all_events = _merge(stored, events)
     eligible = np.isin(ds.ids, eligible_ids(all_events, time.time()))
     report = build_report(ds, events, eligible)
+    report["warnings"] = import_guard.consent_warnings(
+        events, stored if len(stored.ids) else None, time.time())
     if not commit:
         return report
+    if report["warnings"] and not accept_warnings:
+        raise import_guard.ImportWarnings(report["warnings"])
     space.require_room_for_import(ws.path, data_path, consent_path)
     if not eligible.any():
         raise ValidationError(f"{ds.file}: no row has a valid consent for the joint marketing "

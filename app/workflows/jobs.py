@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import importlib
 import json
-import os
-import socket
 import uuid
 
 from app.errors import JobRefused, LocalProtocolError, StoreError, UserFacingError
 from app.store import jobs as job_store
 from app.store import peers as peer_store
 from app.store.jobs import COLUMNS, Job  # noqa: F401  (commands and pages read them from here)
+from app.workflows import processes
 from app.workflows.session import Session
 
 JOB_TYPES = ("alignment", "training", "scoring", "evaluation_share")
@@ -233,7 +232,7 @@ def transition(workspace, job_id: str, state: str, actor: str = "system", **fiel
         job = _load(conn, job_id)
         if state == "running":
             _refuse_if_paused(conn)
-            fields["runner"] = _RUNNER
+            fields["runner"] = processes.THIS
         _move(conn, job, state, **fields)
         objects = {"job": job_id}
         if fields.get("transcript_hash"):
@@ -304,38 +303,12 @@ def accept_start(workspace, peer: str, job_id: str) -> Job:
 
 
 # -- jobs whose process is gone ----------------------------------------------------------------
-_RUNNER = f"{os.getpid()}@{socket.gethostname()}"
-
-
-def _alive(runner: str | None) -> bool:
-    pid, _, host = (runner or "").partition("@")
-    if not pid.isdigit() or host != socket.gethostname():
-        return False
-    if os.name == "nt":  # signal 0 means CTRL_C_EVENT there: ask the kernel instead
-        import ctypes
-        kernel = ctypes.windll.kernel32
-        handle = kernel.OpenProcess(0x1000, False, int(pid))  # query limited information
-        if not handle:
-            return False
-        code = ctypes.c_ulong()
-        kernel.GetExitCodeProcess(handle, ctypes.byref(code))
-        kernel.CloseHandle(handle)
-        return code.value == 259  # STILL_ACTIVE
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def mark_interrupted(workspace) -> list[str]:
     """Jobs left ``running`` by a process that is gone become ``interrupted`` (audited), so they
     show up with their resume action instead of looking busy forever. Called when a workspace
     is opened."""
     def change(conn):
-        gone = [j for j in job_store.running(conn) if not _alive(j.runner)]
+        gone = [j for j in job_store.running(conn) if not processes.alive(j.runner)]
         for job in gone:
             _move(conn, job, "interrupted", error="the process running it stopped")
             workspace.audit.append_in(conn, "system", "job.interrupted", {"job": job.id},

@@ -4,7 +4,7 @@
 <context>
     <name>AddPeerDialog</name>
     <message>
-        <location filename="../../app/ui/pages/peer_dialogs.py" line="+27"/>
+        <location filename="../../app/ui/pages/peer_dialogs.py" line="+26"/>
         <source>Add peer</source>
         <translation>添加合作方</translation>
     </message>
@@ -125,12 +125,12 @@
 <context>
     <name>AlignmentPage</name>
     <message>
-        <location filename="../../app/ui/pages/alignment.py" line="+94"/>
+        <location filename="../../app/ui/pages/alignment.py" line="+86"/>
         <source>Alignment</source>
         <translation>样本对齐</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Find the customers both parties share without showing either party the other&apos;s customers. Each party learns only which of its own customers are shared, and the sizes. The peer approves the job in its Jobs inbox before it runs.</source>
         <translation>在不向任何一方展示对方客户的前提下找出双方共有的客户。每一方只知道自己哪些客户是共有的，以及各方的数量。任务运行前须由合作方在其“任务”收件箱中批准。</translation>
     </message>
@@ -287,7 +287,7 @@
 <context>
     <name>AuditPage</name>
     <message>
-        <location filename="../../app/ui/pages/audit.py" line="+82"/>
+        <location filename="../../app/ui/pages/audit.py" line="+75"/>
         <source>Audit</source>
         <translation>审计</translation>
     </message>
@@ -297,7 +297,7 @@
         <translation>每次登录、变更和任务都是哈希链中的一环：修改、删除或调换任何一条记录都会使链条断裂。参数仅以摘要形式保存。</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
         <source>Filter by user, action or object</source>
         <translation>按用户、操作或对象筛选</translation>
     </message>
@@ -312,17 +312,17 @@
         <translation>导出…</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+14"/>
         <source>%1 entries</source>
         <translation>共 %1 条</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+23"/>
         <source>Verification cancelled; the chain was not checked to the end, so there is no result.</source>
         <translation>校验已取消：审计链未检查完毕，因此没有结论。</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="-10"/>
         <source>Audit chain intact: all %1 entries verified. Head %2…</source>
         <translation>审计链完整：%1 条记录全部校验通过。链头 %2…</translation>
     </message>
@@ -332,7 +332,7 @@
         <translation>审计链在第 %1 条记录处断裂：%2。</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+14"/>
         <source>Export audit chain</source>
         <translation>导出审计链</translation>
     </message>
@@ -459,22 +459,23 @@
 <context>
     <name>CampaignPage</name>
     <message>
-        <location filename="../../app/ui/pages/campaign/page.py" line="+104"/>
+        <location filename="../../app/ui/pages/campaign/page.py" line="+99"/>
+        <location line="+4"/>
         <source>Campaign</source>
         <translation>营销活动</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-3"/>
         <source>Import who bound after the campaign, then compare the invited customers with the control group: uplift with 95% intervals, by channel, branch and score decile.</source>
         <translation>导入活动后的绑卡结果，将受邀客户与对照组比较：提升率及 95% 置信区间，按渠道、网点和评分十分位细分。</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>Results for your branch %1 only: its invited customers compared with its control group.</source>
         <translation>仅显示您的网点 %1 的结果：本网点受邀客户与其对照组的比较。</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
         <source>Plan</source>
         <translation>方案</translation>
     </message>
@@ -525,17 +526,17 @@
     </message>
     <message>
         <location line="+0"/>
-        <location line="+141"/>
+        <location line="+140"/>
         <source>Uplift curve</source>
         <translation>提升曲线</translation>
     </message>
     <message>
-        <location line="-138"/>
+        <location line="-137"/>
         <source>No finalised plan</source>
         <translation>没有已定稿的方案</translation>
     </message>
     <message>
-        <location line="+60"/>
+        <location line="+59"/>
         <source>No partner is pinned yet (see Peers).</source>
         <translation>尚未固定任何合作方（见“合作方”）。</translation>
     </message>
@@ -981,12 +982,13 @@
 <context>
     <name>DataPage</name>
     <message>
-        <location filename="../../app/ui/pages/data/page.py" line="+103"/>
+        <location filename="../../app/ui/pages/data/page.py" line="+104"/>
+        <location line="+3"/>
         <source>Consent &amp; data</source>
         <translation>授权与数据</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-2"/>
         <source>Imported datasets and their data dictionary (read-only). Analysts import data.</source>
         <translation>已导入的数据集及其数据字典（只读）。数据由分析师导入。</translation>
     </message>
@@ -1052,12 +1054,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+199"/>
+        <location line="+211"/>
         <source>Consent file (*.csv *.csv.gz *.gz)</source>
         <translation>授权文件 (*.csv *.csv.gz *.gz)</translation>
     </message>
     <message>
-        <location line="-140"/>
+        <location line="-152"/>
         <source>The file has no column named %1; check the file or the mapping.</source>
         <translation>文件中没有名为 %1 的列；请检查文件或字段映射。</translation>
     </message>
@@ -1088,7 +1090,7 @@
         <translation>保存导入配置</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+26"/>
         <source>The file could not be written.</source>
         <translation>无法写入该文件。</translation>
     </message>
@@ -1103,7 +1105,7 @@
         <translation>请先选择客户数据文件和授权文件。</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+7"/>
         <source>Import cancelled: nothing was stored and the workspace is unchanged.</source>
         <translation>导入已取消：未保存任何数据，工作区保持不变。</translation>
     </message>
@@ -1113,12 +1115,32 @@
         <translation>校验已取消；未保存任何数据。</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+7"/>
+        <source>Check the consent file</source>
+        <translation>请检查授权文件</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Nothing was imported yet:</source>
+        <translation>尚未导入任何数据：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Import anyway?</source>
+        <translation>仍要导入吗？</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Import stopped; nothing was stored.</source>
+        <translation>导入已停止；未保存任何数据。</translation>
+    </message>
+    <message>
+        <location line="+16"/>
         <source>%1 rows read</source>
         <translation>已读取 %1 行</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+26"/>
         <source>Imported %1 customers with a valid consent into %2 (version %3). See the Datasets tab.</source>
         <translation>已将 %1 位授权有效的客户导入 %2（第 %3 版）。请查看“数据集”标签页。</translation>
     </message>
@@ -1133,7 +1155,7 @@
         <translation>授权更新</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+10"/>
         <source>Consent update cancelled; nothing was recorded.</source>
         <translation>授权更新已取消；未记录任何内容。</translation>
     </message>
@@ -1407,12 +1429,12 @@
         <translation>其内容已被修改</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/job_panels.py" line="+47"/>
+        <location filename="../../app/ui/pages/job_panels.py" line="+46"/>
         <source>Cross-party work is paused by an administrator (kill switch).</source>
         <translation>管理员已暂停所有跨方工作（紧急停止开关）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/peers.py" line="+33"/>
+        <location filename="../../app/ui/pages/peers.py" line="+32"/>
         <source>Peer names are 1-64 letters, digits, &apos;.&apos;, &apos;-&apos; or &apos;_&apos;.</source>
         <translation>合作方名称为 1-64 个字母、数字或 &apos;.&apos;、&apos;-&apos;、&apos;_&apos;。</translation>
     </message>
@@ -1507,7 +1529,7 @@
         <translation>不设对照组的计划需要 &apos;control.allow_no_control&apos;: true 和 &apos;control.reason&apos;。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/training/page.py" line="+35"/>
+        <location filename="../../app/ui/pages/training/page.py" line="+34"/>
         <source>Metrics are computed from labels and are not available to the feature party.</source>
         <translation>模型指标由标签计算得出，特征方无法查看。</translation>
     </message>
@@ -1751,12 +1773,12 @@
         <translation>已取消</translation>
     </message>
     <message>
-        <location line="+144"/>
+        <location line="+142"/>
         <source>%1 has not decided yet; the job waits in its Jobs inbox. Run becomes available once it is approved.</source>
         <translation>%1 尚未做出决定，任务在其“任务”收件箱中等待。批准后即可运行。</translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+36"/>
         <source>Current job with %1: %2</source>
         <translation>与 %1 的当前任务：%2</translation>
     </message>
@@ -1764,7 +1786,7 @@
 <context>
     <name>JobsAdminCard</name>
     <message>
-        <location line="-130"/>
+        <location line="-126"/>
         <source>The kill switch refuses new proposals, stops running jobs at their next checkpoint and keeps any job from starting, in this workspace.</source>
         <translation>紧急停止开关会在本工作区拒绝新的任务提议，使运行中的任务在下一个检查点停止，并阻止任何任务启动。</translation>
     </message>
@@ -1802,12 +1824,12 @@
 <context>
     <name>JobsPage</name>
     <message>
-        <location filename="../../app/ui/pages/jobs.py" line="+104"/>
+        <location filename="../../app/ui/pages/jobs.py" line="+99"/>
         <source>Jobs</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Cross-party work runs only after both parties approved it, each in its own workspace. Read every parameter before approving: it is what the peer will run against this workspace&apos;s data.</source>
         <translation>跨方工作须经双方各自在本方工作区批准后才会运行。批准前请逐项阅读参数：这正是对方将针对本工作区数据运行的内容。</translation>
     </message>
@@ -1980,7 +2002,7 @@
 <context>
     <name>Labels</name>
     <message>
-        <location filename="../../app/ui/labels.py" line="+8"/>
+        <location filename="../../app/ui/kit/labels.py" line="+8"/>
         <source>Administrator</source>
         <translation>管理员</translation>
     </message>
@@ -2353,7 +2375,7 @@
 <context>
     <name>OutcomeImportDialog</name>
     <message>
-        <location filename="../../app/ui/pages/campaign/import_dialog.py" line="+70"/>
+        <location filename="../../app/ui/pages/campaign/import_dialog.py" line="+76"/>
         <source>Import outcomes</source>
         <translation>导入结果</translation>
     </message>
@@ -2505,12 +2527,12 @@
 <context>
     <name>PeersPage</name>
     <message>
-        <location filename="../../app/ui/pages/peers.py" line="+64"/>
+        <location filename="../../app/ui/pages/peers.py" line="+58"/>
         <source>Peers</source>
         <translation>合作方</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>The other party&apos;s computers this workspace trusts, each pinned by the fingerprint its administrator gave you. Give them ours the same way.</source>
         <translation>本工作区信任的对方计算机，每台都以其管理员提供的指纹固定。请以同样方式把本方指纹告知对方。</translation>
     </message>
@@ -2615,7 +2637,7 @@
         <translation>正在连接 %1…</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+22"/>
         <source>%1 is pinned but could not be reached now: %2 Its certificate will be fetched at the first connection.</source>
         <translation>已固定 %1，但目前无法连接：%2 将在首次连接时获取其证书。</translation>
     </message>
@@ -3273,12 +3295,13 @@
 <context>
     <name>SegmentsPage</name>
     <message>
-        <location filename="../../app/ui/pages/segments/page.py" line="+150"/>
+        <location filename="../../app/ui/pages/segments/page.py" line="+146"/>
+        <location line="+5"/>
         <source>Segments</source>
         <translation>目标客群</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-4"/>
         <source>Your branch&apos;s part of each campaign plan. Customers appear as a reference and a masked number; the control group is only counted. Take customers off with a reason, then approve or reject the list.</source>
         <translation>各营销计划中本网点的部分。客户以编号和脱敏号码显示，对照组只显示人数。可填写原因移除客户，然后批准或退回名单。</translation>
     </message>
@@ -3328,7 +3351,7 @@
         <translation>%1 位客户，%2 个网点，评分于 %3</translation>
     </message>
     <message>
-        <location line="+87"/>
+        <location line="+86"/>
         <source>A new version of the plan was saved; branch decisions start over.</source>
         <translation>已保存计划的新版本，网点审核重新开始。</translation>
     </message>
@@ -3435,7 +3458,7 @@
 <context>
     <name>TaskProgress</name>
     <message>
-        <location filename="../../app/ui/progress.py" line="+14"/>
+        <location filename="../../app/ui/kit/progress.py" line="+14"/>
         <source>estimating time left…</source>
         <translation>正在估算剩余时间…</translation>
     </message>
@@ -3576,12 +3599,12 @@
 <context>
     <name>TrainingPage</name>
     <message>
-        <location filename="../../app/ui/pages/training/page.py" line="+93"/>
+        <location filename="../../app/ui/pages/training/page.py" line="+88"/>
         <source>Training</source>
         <translation>模型训练</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Train a marketing model on the customers both parties share. The bank&apos;s labels and the partner&apos;s features never leave their owners: the partner works on encrypted gradients, and only the bank sees how good the model is.</source>
         <translation>在双方共有的客户上训练营销模型。银行的标签和合作方的特征都不会离开各自的所有者：合作方只处理加密的梯度，且只有银行能看到模型效果。</translation>
     </message>
@@ -3852,7 +3875,7 @@
 <context>
     <name>UsersPage</name>
     <message>
-        <location filename="../../app/ui/pages/users.py" line="+44"/>
+        <location filename="../../app/ui/pages/users.py" line="+41"/>
         <source>Users</source>
         <translation>用户</translation>
     </message>
@@ -3892,7 +3915,7 @@
         <translation>重置密码…</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+12"/>
         <source>Disabled</source>
         <translation>已停用</translation>
     </message>

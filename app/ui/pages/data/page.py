@@ -13,7 +13,7 @@ import logging
 import os
 import re
 
-from PySide6.QtWidgets import QFileDialog, QTabWidget, QWidget
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QTabWidget, QWidget
 
 from app.errors import UserFacingError
 from app.ui.pages.data.files import FilesView
@@ -31,8 +31,13 @@ log = logging.getLogger(__name__)
 
 
 def import_in_background(task, session: Session, data: str, consent: str, profile: Profile,
-                         commit: bool) -> dict:
-    return data_import.import_dataset(session, data, consent, profile, task=task, commit=commit)
+                         commit: bool, accept_warnings: bool = False) -> dict:
+    """The import; warnings that need the user's confirmation come back as a report key."""
+    try:
+        return data_import.import_dataset(session, data, consent, profile, task=task,
+                                          commit=commit, accept_warnings=accept_warnings)
+    except data_import.ImportWarnings as exc:
+        return {"needs_confirmation": exc.warnings}
 
 
 def consent_in_background(task, session: Session, dataset: str, path: str) -> dict:
@@ -268,8 +273,23 @@ class DataPage(Page):
         self.cancelled_text = (
             self.tr("Import cancelled: nothing was stored and the workspace is unchanged.")
             if commit else self.tr("Validation cancelled; nothing was stored."))
-        self._run(import_in_background, data, consent, profile, commit,
+        self._run(import_in_background, data, consent, profile, commit, False,
                   done=lambda report: self._imported(report, commit))
+
+    def _confirm_warnings(self, warnings: list[str]) -> None:
+        """Stop before committing and ask; on yes the same import runs again, accepted."""
+        answer = QMessageBox.warning(
+            self, self.tr("Check the consent file"),
+            self.tr("Nothing was imported yet:") + "\n\n" + "\n".join(warnings) + "\n\n" +
+            self.tr("Import anyway?"), QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
+        if answer != QMessageBox.Yes:
+            self.message.show_text(self.tr("Import stopped; nothing was stored."), "warning")
+            return
+        profile = self.current_profile()
+        if profile is not None:
+            self._run(import_in_background, self.files.data_path.text(),
+                      self.files.consent_path.text(), profile, True, True,
+                      done=lambda report: self._imported(report, True))
 
     def _run(self, fn, *args, done) -> None:
         self._set_busy(True)
@@ -297,6 +317,9 @@ class DataPage(Page):
         super().task_ended(self.cancelled_text if kind == "warning" else text, kind)
 
     def _imported(self, report: dict, committed: bool) -> None:
+        if "needs_confirmation" in report:
+            self._confirm_warnings(report["needs_confirmation"])
+            return
         self.report.show_report(report)
         self.tabs.setCurrentWidget(self.report)
         if committed:
