@@ -232,9 +232,11 @@ def _posing_as(approved: TrainParams, actual: TrainParams):
     ({"first_tree_label_only": False, "max_depth": 2}, {"first_tree_label_only": False, "max_depth": 3},
      "approved depth|left_bits"),  # refused at the first level past the approved depth
 ])
-def test_feature_party_enforces_the_approved_parameters_it_can_check(data, approved, actual, word):
+def test_feature_party_enforces_the_approved_parameters_it_can_check(executor, data, approved,
+                                                                     actual, word):
     y, bg, Bg, bh, Bh = data
     ok, bad = (TrainParams(**{**PARAMS.to_dict(), **x}) for x in (approved, actual))
-    label, feature = LabelParty(bad, y, Bg, bg), FeatureParty(ok, Bh, bh)
+    label = LabelParty(bad, y, Bg, bg, executor=executor)
+    feature = FeatureParty(ok, Bh, bh, executor=executor)
     with pytest.raises(RemoteProtocolError, match=word):
         _drive_until(label, feature, _posing_as(ok, bad))
