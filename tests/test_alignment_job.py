@@ -14,12 +14,15 @@ import pytest
 from app.data.generator import generate
 from app.errors import JobRefused, PeerError, RemoteProtocolError, UserFacingError
 from app.workflows import alignment, data_import, jobs
+from app.workflows.job_types import standard
 from app.workflows.alignment import job as alignment_job
 from app.workflows.alignment import store as alignment_store
 from app.workflows.peering import link
 from app.workflows.peering import peers
 from app.workflows.tasks import Task
 from linked import close, import_demo, pin, serve_and_pair, workspaces
+
+JOB_TYPES = standard()
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +55,7 @@ def _approve_when_it_arrives(session, seen_problems: list):
             pending = [j for j in jobs.list_jobs(session) if j.state == "proposed"]
             if pending:
                 seen_problems.append(alignment.check_proposal(session.workspace, pending[0]))
-                jobs.decide(session, pending[0].id, approve=True)
+                jobs.decide(session, pending[0].id, approve=True, job_types=JOB_TYPES)
                 return
             time.sleep(0.05)
     thread = threading.Thread(target=approve)
@@ -137,10 +140,11 @@ def test_mismatched_id_types_are_refused_at_proposal_and_approval(tmp_path, demo
                 pending = [j for j in jobs.list_jobs(platform) if j.state == "proposed"]
                 if pending:
                     try:
-                        jobs.decide(platform, pending[0].id, approve=True)
+                        jobs.decide(platform, pending[0].id, approve=True, job_types=JOB_TYPES)
                     except JobRefused as exc:
                         refused.append(str(exc))
-                        jobs.decide(platform, pending[0].id, approve=False, reason="no mobile data")
+                        jobs.decide(platform, pending[0].id, approve=False,
+                                    reason="no mobile data", job_types=JOB_TYPES)
                     return
                 time.sleep(0.05)
         thread = threading.Thread(target=approver)
@@ -175,8 +179,8 @@ def test_invalid_point_from_the_peer_fails_both_jobs(linked, monkeypatch):
         if workspace is platform.workspace:
             channel = Corrupting(channel)
         return real_runner(workspace, job, channel, initiator, task)
-    monkeypatch.setattr(alignment, "hostile_runner", runner, raising=False)
-    monkeypatch.setitem(link.RUNNERS, "alignment", "app.workflows.alignment:hostile_runner")
+    for service in linked[1]:  # both parties run the swapped runner
+        monkeypatch.setattr(service, "job_types", JOB_TYPES.replace("alignment", runner=runner))
 
     job, _ = _propose_approved(bank, platform, bank_link)
     with pytest.raises(RemoteProtocolError, match="invalid point"):

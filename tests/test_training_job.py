@@ -21,7 +21,6 @@ from app.protocols.secureboost import metrics
 from app.protocols.secureboost.params import TrainParams
 from app.workflows import data_import, jobs, plans, training
 from app.workflows.alignment import store as alignment_store
-from app.workflows.peering import link
 from app.workflows.training import store as training_store
 from app.workflows.training import train as training_train
 from app.workflows.training.link import SB
@@ -231,7 +230,9 @@ def flaky_training(workspace, job, channel, initiator, task):
 
 
 def test_failed_training_resumes_from_its_checkpoint_to_the_identical_model(world, first, monkeypatch):
-    monkeypatch.setitem(link.RUNNERS, "training", f"{__name__}:flaky_training")
+    for service in world.links:
+        monkeypatch.setattr(service, "job_types",
+                            service.job_types.replace("training", runner=flaky_training))
     FLAKY.update(armed=True, starts=[])
     job = world.links[0].propose("training", "platform",
                                  training.job_params(world.alignment_id, PARAMS), wait=10)

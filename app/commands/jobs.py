@@ -6,6 +6,7 @@ import json
 
 from app.commands._common import add_workspace_args, open_session
 from app.workflows import jobs
+from app.workflows.job_types import standard
 
 
 def register(sub) -> None:
@@ -55,7 +56,7 @@ def _list(args) -> int:
 def _show(args) -> int:
     def body(session):
         job = jobs.show(session, args.id)
-        return job, jobs.proposal_problems(session.workspace, job)
+        return job, standard().problems(session.workspace, job)
     job, problems = _with_session(args, body)
     print(json.dumps({k: getattr(job, k) for k in jobs.COLUMNS}, indent=2, ensure_ascii=False))
     for problem in problems:
@@ -64,12 +65,14 @@ def _show(args) -> int:
 
 
 def _approve(args) -> int:
-    print(_line(_with_session(args, lambda s: jobs.decide(s, args.id, True))))
+    print(_line(_with_session(args, lambda s: jobs.decide(s, args.id, True,
+                                                          job_types=standard()))))
     return 0
 
 
 def _reject(args) -> int:
-    print(_line(_with_session(args, lambda s: jobs.decide(s, args.id, False, args.reason))))
+    print(_line(_with_session(args, lambda s: jobs.decide(s, args.id, False, args.reason,
+                                                          job_types=standard()))))
     return 0
 
 

@@ -47,16 +47,22 @@ class FrameDecoder:
 
     def feed(self, data: bytes) -> list[bytes]:
         """Add received bytes; return every frame they completed, in order."""
+        self.append(data)
+        frames: list[bytes] = []
+        while True:
+            frame = self.next_frame()
+            if frame is None:
+                return frames
+            frames.append(frame)
+
+    def append(self, data: bytes) -> None:
+        """Add received bytes without looking at them: each frame's length is checked when
+        :meth:`next_frame` reaches it, against the cap in force *then* (the cap tightens and
+        loosens with the session's state)."""
         self._check_usable()
         if self._closed:
             raise LocalProtocolError("Bytes fed to a frame decoder after end of stream.")
         self._buffer += data
-        frames: list[bytes] = []
-        while True:
-            frame = self._next_frame()
-            if frame is None:
-                return frames
-            frames.append(frame)
 
     def close(self) -> None:
         """End of stream: fine between frames, RemoteProtocolError inside one."""
@@ -65,7 +71,9 @@ class FrameDecoder:
         if self._buffer:
             self._fail("The connection ended in the middle of a message (a truncated frame).")
 
-    def _next_frame(self) -> bytes | None:
+    def next_frame(self) -> bytes | None:
+        """The next whole frame, or None until its bytes have arrived."""
+        self._check_usable()
         if len(self._buffer) < HEADER.size:
             return None
         (length,) = HEADER.unpack_from(self._buffer)

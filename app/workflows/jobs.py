@@ -7,15 +7,18 @@ carries proposals and decisions between them.
 
 from __future__ import annotations
 
-import importlib
 import json
 import uuid
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from app.errors import JobRefused, LocalProtocolError, UserFacingError
 from app.store.audit import digest
 from app.store.workspace import now_iso
 from app.workflows.session import Session
+
+if TYPE_CHECKING:  # the registry imports every job's workflow, and they import this module
+    from app.workflows.job_types import JobTypes
 
 JOB_TYPES = ("alignment", "training", "scoring", "evaluation_share")
 
@@ -31,9 +34,6 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     "cancelled": frozenset(),
 }
 TERMINAL = frozenset({"finished", "rejected", "cancelled"})
-
-# job type -> "module:function(workspace, job) -> list of problems", run before any approval
-PROPOSAL_CHECKS = {"alignment": "app.workflows.alignment:check_proposal"}
 
 COLUMNS = ("id", "type", "peer", "proposer", "params", "state", "local_decision", "remote_decision",
            "decided_by", "reason", "created_at", "updated_at", "progress_done", "progress_total",
@@ -71,15 +71,6 @@ class Job:
     @property
     def params_digest(self) -> str:
         return digest(self.params)
-
-
-def proposal_problems(workspace, job: Job) -> list[str]:
-    """Why this job cannot run here (shown to the approver; approval is refused while any)."""
-    target = PROPOSAL_CHECKS.get(job.type)
-    if target is None:
-        return []
-    module, name = target.split(":")
-    return list(getattr(importlib.import_module(module), name)(workspace, job))
 
 
 def _load(conn, job_id: str) -> Job:
@@ -144,13 +135,14 @@ def propose(session: Session, job_type: str, peer: str, params: dict) -> Job:
                            insert)
 
 
-def receive_proposal(workspace, peer: str, job_id: str, job_type: str, params: dict) -> Job:
+def receive_proposal(workspace, peer: str, job_id: str, job_type: str, params: dict,
+                     job_types: JobTypes) -> Job:
     """The peer proposed a job: store it for our users to decide, or auto-approve by policy."""
-    if job_type not in JOB_TYPES:
+    if job_type not in JOB_TYPES or job_type not in job_types:
         raise JobRefused(f"Unknown job type {job_type!r}.")
     probe = Job(job_id, job_type, peer, "remote", params, "proposed", None, "approved", None, None,
                 "", "", 0, 0, "", None, None, None)
-    pending_problems = proposal_problems(workspace, probe)
+    pending_problems = job_types.problems(workspace, probe)
 
     def insert(conn):
         _refuse_if_paused(conn)
@@ -172,11 +164,12 @@ def receive_proposal(workspace, peer: str, job_id: str, job_type: str, params: d
     return workspace.db.transaction(insert)
 
 
-def decide(session: Session, job_id: str, approve: bool, reason: str = "") -> Job:
-    """Our user's decision on a peer's proposal."""
+def decide(session: Session, job_id: str, approve: bool, reason: str = "", *,
+           job_types: JobTypes) -> Job:
+    """Our user's decision on a peer's proposal (``job_types`` judges whether it can run here)."""
     session.require("jobs.approve")
     if approve:
-        problems = proposal_problems(session.workspace, get(session, job_id))
+        problems = job_types.problems(session.workspace, get(session, job_id))
         if problems:
             raise JobRefused("This job cannot run here: " + " ".join(problems))
 

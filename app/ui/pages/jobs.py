@@ -18,6 +18,7 @@ from app.ui.tables import read_only_table, selected_item, set_row
 from app.ui.widgets import (MessageArea, RefreshWhileVisible, Retranslatable, button, button_row,
                             card, page_layout, page_titles, plain_label)
 from app.workflows import jobs
+from app.workflows.job_types import standard
 from app.workflows.peering import status as peer_status
 from app.workflows.jobs import Job
 from app.workflows.session import Session
@@ -260,7 +261,8 @@ class JobsPage(RefreshWhileVisible, Retranslatable, QWidget):
         if job is None:
             return
         try:
-            jobs.decide(self.session, job.id, approve, self.reason.text().strip())
+            jobs.decide(self.session, job.id, approve, self.reason.text().strip(),
+                        job_types=standard())
         except UserFacingError as exc:
             self.message.show_error(exc)
             self.refresh()

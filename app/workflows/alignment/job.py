@@ -6,7 +6,7 @@ dataset name (shown to the approver for context) and the ID type; the responder 
 in ``check_proposal`` before deciding, and the run re-checks it).
 
 The protocol itself is app/protocols/alignment.py (sans-IO); this module binds it to the job
-system: consent re-checked at run time (``load_eligible_in``), messages as registered codec types
+system: consent re-checked at run time (``load_eligible_in``), messages as declared codec types
 over the job's TranscriptChannel, the process pool for large inputs, progress and cancellation
 (task and kill switch), and the result saved as an alignment whose id is the job id, which both
 parties share. No function here returns identifiers: listings carry sizes only.
@@ -30,7 +30,6 @@ import numpy as np
 from app.crypto import ristretto
 from app.data.ids import CANON_VERSION
 from app.errors import JobRefused, LianmoError, PeerError, UserCancelled, UserFacingError
-from app.net.codec import DEFAULT_CODEC
 from app.protocols import alignment_messages as m
 from app.protocols.alignment import AlignmentParty, State
 from app.protocols.alignment_runner import drive
@@ -46,7 +45,6 @@ INLINE_BELOW = 20_000          # both parties' items: below this a pool costs mo
 _PREFIX = m.PROTOCOL + "."
 _LIVE = (State.AWAIT_HELLO, State.EXCHANGE, State.FINISHING)
 
-m.register_with_codec(DEFAULT_CODEC)  # idempotent: the same schemas register harmlessly twice
 
 
 # -- proposing and checking ---------------------------------------------------------------------
@@ -220,7 +218,7 @@ def _watchers(workspace, job: jobs.Job, task):
 
 
 def run_alignment_job(workspace, job: jobs.Job, channel, initiator: bool, task) -> dict:
-    """The job runner (link.RUNNERS["alignment"]); returns sizes only."""
+    """The runner of the "alignment" job type; returns sizes only."""
     key = (workspace.id, job.id)
     with _SUSPENDED_LOCK:
         run = _SUSPENDED.pop(key, None)

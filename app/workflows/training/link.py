@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from app.errors import RemoteProtocolError, UserFacingError, ValidationError
-from app.net.codec import DEFAULT_CODEC, Bool, Bytes, Str
 from app.protocols.secureboost import messages as sbm
+from app.schema import Bool, Bytes, Message, Str
 from app.workflows.alignment import store as alignment_store
 from app.workflows.data_import import EligibleData, load_eligible_in
 
@@ -24,8 +24,11 @@ KEEP, SB = "secureboost.keep", "secureboost.msg"
 CHUNK = 16 * 1024 * 1024          # one frame's worth of protocol bytes (frames are <= 64 MiB)
 MAX_MASK = 32 * 1024 * 1024       # 256 million alignment positions
 PEER_WAIT = 3600.0                # seconds a party may compute before the other gives up
-DEFAULT_CODEC.register(KEEP, 1, {"alignment_id": Str(max_len=64), "mask": Bytes(max_len=MAX_MASK)})
-DEFAULT_CODEC.register(SB, 1, {"data": Bytes(max_len=CHUNK), "more": Bool()})
+MESSAGES = (
+    Message(KEEP, 1, {"alignment_id": Str(max_len=64), "mask": Bytes(max_len=MAX_MASK)},
+            max_bytes=MAX_MASK + 512),
+    Message(SB, 1, {"data": Bytes(max_len=CHUNK), "more": Bool()}, max_bytes=CHUNK + 64),
+)
 
 
 # -- SecureBoost bytes over the link --------------------------------------------------------------

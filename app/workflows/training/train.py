@@ -36,7 +36,7 @@ from app.workflows import jobs
 from app.workflows.training import store as training_store
 from app.workflows.alignment.store import get_alignment, usable_rows
 from app.workflows.data_import import load_eligible
-from app.workflows.training.scoring import run_scoring_job  # noqa: F401  (the RUNNERS entry for scoring)
+from app.workflows.training.scoring import run_scoring_job  # noqa: F401  (the scoring job's runner)
 from app.workflows.training.link import (AlignedRows, PartnerOverLink, agree_rows, feature_columns,
                                          recv_sb, send_sb)
 from app.workflows.training.store import ModelRecord, label_only_id
