@@ -373,6 +373,13 @@ class Codec:
     def knows(self, msg_type: str) -> bool:
         return msg_type in self._latest
 
+    def limit_of(self, prefix: bytes) -> int:
+        """The largest size of the message whose first bytes are ``prefix`` (its type's)."""
+        budget = self._budgets.get(_envelope_type(prefix))
+        if budget is None:
+            raise RemoteProtocolError("The peer sent a message of an unknown type.")
+        return budget.max_bytes
+
     def encode(self, msg_type: str, body: dict, version: int | None = None) -> bytes:
         """Validate our own message (a failure is our bug: LocalProtocolError) and pack it."""
         message = self._declared(msg_type, version)
@@ -394,10 +401,8 @@ class Codec:
 
     def decode_versioned(self, data: bytes) -> tuple[str, int, dict]:
         msg_type = _envelope_type(data)
-        budget = self._budgets.get(msg_type)
-        if budget is None:
-            raise RemoteProtocolError("The peer sent a message of an unknown type.")
-        envelope = strict_unpack(data, budget, f"{msg_type!r} message")
+        self.limit_of(data)
+        envelope = strict_unpack(data, self._budgets[msg_type], f"{msg_type!r} message")
         if not (isinstance(envelope, list) and len(envelope) == 3):
             raise RemoteProtocolError("The peer sent a message without a valid envelope.")
         _name, version, body = envelope

@@ -141,6 +141,25 @@ def test_deep_nesting_is_refused():
         codec.decode(b"\x93\xa1t\x01" + b"\x91" * 100_000 + b"\x00")
 
 
+def test_a_whole_message_budget_bounds_what_per_array_limits_do_not():
+    """Every array within its own limit, but far more values than the type can hold: refused
+    while scanning, before msgpack builds a single list."""
+    grid = List(List(Int(0, 1), max_len=80), max_len=80)
+    codec = Codec([Message("t", 1, {"x": grid}, max_bytes=1 << 20)])
+    ok = raw({"x": [[1] * 80] * 80}, "t")
+    assert codec.decode(ok)[1]["x"][79][79] == 1
+    row = b"\xdc\x00\xb0" + b"\x01" * 176                  # 176 values: within msgpack's cap
+    hostile = b"\x93\xa1t\x01\x81\xa1x\xdc\x00\xb0" + row * 176  # 31,000 values
+    tracemalloc.start()
+    try:
+        with pytest.raises(RemoteProtocolError, match="more than the limit of .* values"):
+            codec.decode(hostile)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 64 * 1024
+
+
 def test_we_refuse_to_send_invalid_messages(codec):
     with pytest.raises(LocalProtocolError, match="gain"):
         codec.encode("train.round", {**VALID, "gain": math.nan})

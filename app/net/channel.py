@@ -63,7 +63,7 @@ class Channel:
         self.peer_name: str | None = None
         self.heartbeat_interval = heartbeat_interval
         self.dead_after = dead_after or 4 * (heartbeat_interval or 15.0)
-        self._decoder = FrameDecoder(self.max_frame)
+        self._decoder = FrameDecoder(self.max_frame, limit_of=codec.limit_of)
         self._failure: LianmoError | None = None
         self._closed = threading.Event()
         self._last_heard = self._last_sent = time.monotonic()

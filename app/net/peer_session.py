@@ -298,9 +298,9 @@ class Listener:
             if not crowded:
                 self._channels.add(channel)
         if crowded:
-            channel.close()
             self._report(PeerError(f"A peer opened more than {MAX_SESSIONS_PER_PEER} sessions "
                                    "at once; the newest was dropped."))
+            channel.close()
             return
         try:
             self._on_session(channel)
