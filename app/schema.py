@@ -531,10 +531,16 @@ def _envelope_type(data: bytes) -> str:
     """The type name of ``[type, version, body]``, read from the first bytes only."""
     if not isinstance(data, (bytes, bytearray)) or len(data) < 2 or data[0] != 0x93:
         raise RemoteProtocolError("The peer sent a message without a valid envelope.")
-    if 0xa0 <= data[1] <= 0xbf:
-        start, length = 2, data[1] & 0x1f
-    elif data[1] == 0xd9 and len(data) > 2:
-        start, length = 3, data[2]
+    return peek_text(data, 1)
+
+
+def peek_text(data: bytes, pos: int) -> str:
+    """The short text (at most 255 bytes) at ``pos``, read without unpacking anything else:
+    how a message's type is known from its first bytes."""
+    if pos < len(data) and 0xa0 <= data[pos] <= 0xbf:
+        start, length = pos + 1, data[pos] & 0x1f
+    elif pos + 1 < len(data) and data[pos] == 0xd9:
+        start, length = pos + 2, data[pos + 1]
     else:
         raise RemoteProtocolError("The peer sent a message of an unknown type.")
     try:

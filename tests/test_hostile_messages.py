@@ -18,11 +18,14 @@ from app.errors import LianmoError, PeerError, RemoteProtocolError
 from app.net.framing import encode_frame
 from app.net.identity import generate_identity
 from app.net.peer_session import (
-    MAX_SESSIONS_PER_PEER, PRE_AUTH_MAX_FRAME, ChannelOptions, connect, serve, session_codec,
+    MAX_SESSIONS_PER_PEER, PRE_AUTH_MAX_FRAME, ChannelOptions, connect, memory_channel_pair, serve,
+    session_codec,
 )
 from app.net.tls import TlsTransport, client_context
+from app.protocols.secureboost import messages as sbm
 from app.workflows.job_types import standard
 from app.workflows.peering import link
+from app.workflows.training import link as training_link
 from app.workflows.training.link import KEEP
 
 HOST = "127.0.0.1"
@@ -212,3 +215,17 @@ def test_concurrent_sessions_per_peer_are_capped():
                      options=OPTIONS):
             assert recorder.ended.get(timeout=5) is None
         assert len(lst.errors) == refused
+
+
+def test_training_messages_are_capped_by_their_type_while_reassembling():
+    ack = sbm.encode(sbm.make("ack", tree=1))
+    assert sbm.decode(ack, {"ack"}).tree == 1 and sbm.limit_of(ack) == sbm.SMALL
+    with pytest.raises(RemoteProtocolError, match="start with its type"):
+        sbm.decode(msgpack.packb({"tree": 1, "type": "ack"}), {"ack"})
+    ours, theirs = memory_channel_pair(options=ChannelOptions(
+        codec=session_codec(training_link.MESSAGES), heartbeat_interval=None))
+    ours.send(training_link.SB, {"data": ack, "more": True})  # "an ack", then 8 MiB more
+    for _ in range(2):
+        ours.send(training_link.SB, {"data": bytes(4 * MiB), "more": True})
+    with pytest.raises(RemoteProtocolError, match="over its type's limit"):
+        training_link.recv_sb(theirs, timeout=5)

@@ -1,4 +1,4 @@
-"""SecureBoost wire messages: msgpack maps with an explicit schema per type.
+"""SecureBoost wire messages: msgpack maps (their type first), declared in app.schema.
 
 Rules that keep the transcript free of value-dependent metadata (security.md):
 - numbers whose value could depend on labels travel only inside fixed-width arrays (raw
@@ -18,7 +18,7 @@ import numpy as np
 
 from app.errors import RemoteProtocolError
 from app.protocols.secureboost.params import MAX_DEPTH, MAX_TREES
-from app.schema import Budget, Bytes, Int, Str, check, strict_unpack
+from app.schema import Budget, Bytes, Int, Str, check, peek_text, strict_unpack
 from app.schema import Message as Declaration
 
 VERSION = 1
@@ -120,8 +120,9 @@ def decode(data: bytes, expect: set[str] | frozenset[str]) -> Message:
     """Parse and validate one peer message of one of the ``expect``ed types."""
     obj = strict_unpack(bytes(data) if isinstance(data, bytearray) else data, _BUDGET,
                         "training message")
-    if not isinstance(obj, dict) or not isinstance(obj.get("type"), str):
-        raise RemoteProtocolError("The peer's message has no type.")
+    if not isinstance(obj, dict) or next(iter(obj), None) != "type" or not isinstance(
+            obj["type"], str):
+        raise RemoteProtocolError("The peer's message does not start with its type.")
     type_ = obj["type"]
     if type_ not in expect or type_ not in DECLARED:
         raise RemoteProtocolError(f"The peer sent an unexpected message ({type_[:32]!r}).")
@@ -131,6 +132,17 @@ def decode(data: bytes, expect: set[str] | frozenset[str]) -> Message:
                                   f"{declared.max_bytes} bytes.")
     check(declared, obj, f"an invalid {type_} message")
     return Message(type_, {name: _typed(spec, obj[name]) for name, spec in SCHEMAS[type_].items()})
+
+
+def limit_of(prefix: bytes) -> int:
+    """The declared largest size of the message starting with ``prefix`` (its type comes first),
+    so a receiver reassembling chunks can refuse it before holding more."""
+    if not prefix or not (0x80 <= prefix[0] <= 0x8f) or prefix[1:6] != b"\xa4type":
+        raise RemoteProtocolError("The peer's message does not start with its type.")
+    declared = DECLARED.get(peek_text(prefix, 6))
+    if declared is None:
+        raise RemoteProtocolError("The peer sent an unknown training message.")
+    return declared.max_bytes
 
 
 def _typed(spec, value):

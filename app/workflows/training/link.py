@@ -39,15 +39,17 @@ def send_sb(channel, data: bytes) -> None:
 
 
 def recv_sb(channel, timeout: float = PEER_WAIT) -> bytes:
-    parts, size = [], 0
+    parts, size, limit = [], 0, sbm.MAX_MESSAGE_BYTES
     while True:
         msg_type, body = channel.recv(timeout=timeout)
         if msg_type != SB:
             raise RemoteProtocolError(f"{msg_type}: expected a training message")
+        if not parts:  # the type leads the first chunk: hold no more than that type may need
+            limit = sbm.limit_of(body["data"])
         parts.append(body["data"])
         size += len(body["data"])
-        if size > sbm.MAX_MESSAGE_BYTES:
-            raise RemoteProtocolError("secureboost.msg: the message is too large")
+        if size > limit:
+            raise RemoteProtocolError("secureboost.msg: the message is over its type's limit")
         if not body["more"]:
             return b"".join(parts)
 
