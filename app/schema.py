@@ -206,9 +206,6 @@ class Struct(Spec):
     def depth(self) -> int:
         return 1 + max((spec.depth() for _name, spec in self.fields), default=0)
 
-    def get(self, name: str) -> Spec:
-        return dict(self.fields)[name]
-
 
 @dataclass(frozen=True)
 class Map(Spec):
@@ -365,13 +362,6 @@ class Codec:
             budget = self._budgets.get(message.name)
             self._budgets[message.name] = message.budget if budget is None else budget | message.budget
         self.max_bytes = max((m.max_bytes for m in self._messages.values()), default=0)
-
-    @property
-    def messages(self) -> tuple[Message, ...]:
-        return tuple(self._messages.values())
-
-    def knows(self, msg_type: str) -> bool:
-        return msg_type in self._latest
 
     def limit_of(self, prefix: bytes) -> int:
         """The largest size of the message whose first bytes are ``prefix`` (its type's)."""

@@ -129,43 +129,37 @@ def listener():
         yield lst, recorder
 
 
-@pytest.mark.parametrize("shape", SHAPES)
-def test_hostile_shapes_over_tls_cost_a_small_multiple_of_the_frame(listener, shape):
+def attack_over_tls(listener, frame: bytes) -> tuple[LianmoError | None, int]:
+    """Handshake properly, send ``frame`` raw; how the listener's session ended, and the peak."""
     lst, recorder = listener
-    size = 30 * MiB
-    frame = encode_frame(_envelope(KEEP, b"\x82\xacalignment_id\xa1x\xa4mask"
-                                   + SHAPES[shape](size)), max_frame=CODEC.max_bytes)
     channel = connect(HOST, lst.port, PLATFORM, BANK.fingerprint, party_name="Platform",
                       options=OPTIONS)
-    error: list = []
+    ended: list = []
 
     def attack():
         send_raw(channel, frame)
-        error.append(recorder.ended.get(timeout=60))
+        ended.append(recorder.ended.get(timeout=60))
     try:
         peak = peak_while(attack)
     finally:
         channel.close()
-    assert isinstance(error[0], RemoteProtocolError) and "limit" in str(error[0])
+    return ended[0], peak
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_hostile_shapes_over_tls_cost_a_small_multiple_of_the_frame(listener, shape):
+    frame = encode_frame(_envelope(KEEP, b"\x82\xacalignment_id\xa1x\xa4mask"
+                                   + SHAPES[shape](30 * MiB)), max_frame=CODEC.max_bytes)
+    error, peak = attack_over_tls(listener, frame)
+    assert isinstance(error, RemoteProtocolError) and "limit" in str(error)
     print(f"{shape}: peak {peak / MiB:.1f} MiB for a {len(frame) / MiB:.1f} MiB frame")
     assert peak < 3 * len(frame)
 
 
 def test_a_frame_over_its_types_limit_is_refused_before_it_is_buffered(listener):
-    lst, recorder = listener
     frame = encode_frame(_envelope(link.PING, nested(30 * MiB)), max_frame=CODEC.max_bytes)
-    channel = connect(HOST, lst.port, PLATFORM, BANK.fingerprint, party_name="Platform",
-                      options=OPTIONS)
-    error: list = []
-
-    def attack():
-        send_raw(channel, frame)
-        error.append(recorder.ended.get(timeout=60))
-    try:
-        peak = peak_while(attack)
-    finally:
-        channel.close()
-    assert isinstance(error[0], RemoteProtocolError) and "limit of 64 bytes" in str(error[0])
+    error, peak = attack_over_tls(listener, frame)
+    assert isinstance(error, RemoteProtocolError) and "limit of 64 bytes" in str(error)
     print(f"typed ping: peak {peak / MiB:.2f} MiB for a {len(frame) / MiB:.1f} MiB frame")
     assert peak < MiB
 

@@ -124,15 +124,18 @@ def test_malformed_envelopes(codec, data):
 ])
 def test_huge_announced_sizes_are_refused_before_allocating(header):
     codec = Codec([Message("t", 1, {"x": List(Int(0, 1), max_len=10)}, max_bytes=2 ** 32 + 100)])
-    data = b"\x93\xa1t\x01\x81\xa1x" + header
+    assert refusal_peak(codec, b"\x93\xa1t\x01\x81\xa1x" + header, "limit") < 1024 * 1024
+
+
+def refusal_peak(codec, data, match):
+    """Peak traced memory while ``codec`` refuses ``data`` with an error matching ``match``."""
     tracemalloc.start()
     try:
-        with pytest.raises(RemoteProtocolError, match="limit"):
+        with pytest.raises(RemoteProtocolError, match=match):
             codec.decode(data)
-        _, peak = tracemalloc.get_traced_memory()
+        return tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-    assert peak < 1024 * 1024
 
 
 def test_deep_nesting_is_refused():
@@ -150,14 +153,7 @@ def test_a_whole_message_budget_bounds_what_per_array_limits_do_not():
     assert codec.decode(ok)[1]["x"][79][79] == 1
     row = b"\xdc\x00\xb0" + b"\x01" * 176                  # 176 values: within msgpack's cap
     hostile = b"\x93\xa1t\x01\x81\xa1x\xdc\x00\xb0" + row * 176  # 31,000 values
-    tracemalloc.start()
-    try:
-        with pytest.raises(RemoteProtocolError, match="more than the limit of .* values"):
-            codec.decode(hostile)
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
-    assert peak < 64 * 1024
+    assert refusal_peak(codec, hostile, "more than the limit of .* values") < 64 * 1024
 
 
 def test_we_refuse_to_send_invalid_messages(codec):
