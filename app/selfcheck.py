@@ -10,10 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
-import sys
 from typing import Callable
-
-FROZEN = bool(getattr(sys, "frozen", False))
 
 
 def check_gmpy2_in_phe() -> str:
@@ -27,13 +24,11 @@ def check_gmpy2_in_phe() -> str:
 
 
 def check_sqlcipher() -> str:
-    from sqlcipher3 import dbapi2
-    conn = dbapi2.connect(":memory:")
-    version = conn.execute("PRAGMA cipher_version").fetchone()
-    conn.close()
-    if not version or not str(version[0]).startswith("4."):
+    from app.store.database import cipher_version
+    version = cipher_version()
+    if not version or not str(version).startswith("4."):
         raise RuntimeError(f"SQLCipher 4.x required, found {version}")
-    return f"SQLCipher {version[0]}"
+    return f"SQLCipher {version}"
 
 
 def check_ristretto() -> str:

@@ -7,7 +7,7 @@ the public rbcl API: per party n_own x (hash + mul) + n_peer x mul, both parties
 cores the two parties share. On 20k x 20k the in-memory runner (both parties in this process) is
 compared with the same crypto pushed straight through a pool (the protocol's own overhead).
 openmined-psi (the ``bench`` extra, never an app dependency) runs on the 20k sets and on the TLS
-run's own sets when it is installed: the issue's target is our TLS wall <= 0.5 x its time.
+run's own sets when it is installed: the target is our TLS wall <= 0.5 x its time.
 """
 
 from __future__ import annotations
@@ -236,7 +236,7 @@ def run(quick: bool) -> list[dict]:
                      "reference": cmp_wall, "ratio": omp / cmp_wall,
                      "note": "C++ ECDH, one thread, one side learns; reference = ours in memory, "
                              "same sets"})
-    # The issue's comparison: openmined-psi on the very sets the TLS run aligned (ours = TLS wall).
+    # The headline comparison: openmined-psi on the very sets the TLS run aligned (ours = TLS wall).
     same = openmined_seconds(*mobile_ids(n))
     if same is not None:
         rows.append({"figure": f"openmined-psi, {_label(n)} (the TLS run's sets)", "value": same,

@@ -1,7 +1,7 @@
 """PySide6 lives in app/ui/ only: importing everything else must not pull it in.
 
-The brief suggested pkgutil.walk_packages, but it imports every package to recurse into it
-(app.ui.pages included), so the probe walks with iter_modules and skips app.ui itself.
+pkgutil.walk_packages would import every package to recurse into it (app.ui.pages included),
+so the probe walks with iter_modules and skips app.ui itself.
 """
 
 from __future__ import annotations

@@ -69,9 +69,9 @@ def test_no_float_or_scalar_that_depends_on_values(runs):
                 assert key in {"tree", "depth", "version", "start_tree", "n_rows"}, key
 
 
-def _patterns(values: np.ndarray, fp: FixedPoint) -> set[bytes]:
+def _patterns(values: np.ndarray, fixed: FixedPoint) -> set[bytes]:
     values = np.asarray(values, dtype=np.float64)
-    ints = np.rint(values * fp.scale).astype(np.int64)
+    ints = np.rint(values * fixed.scale).astype(np.int64)
     out = set()
     for arr in (values, ints):
         for order in "<>":
@@ -85,12 +85,12 @@ def test_no_plaintext_gradient_label_or_leaf_in_transcript(runs, which):
     run, y = runs[which], (runs[2], runs[3])[which]
     label, model, transcript = run
     blob = b"".join(transcript.to_feature)
-    fp = FixedPoint(PARAMS.scale_bits)
+    fixed = FixedPoint(PARAMS.scale_bits)
     train = label.train_rows
     g, h = logistic_grad_hess(y[train], np.full(len(train), model.base_margin))
-    g_int, h_int = fp.encode(g, h)
+    g_int, h_int = fixed.encode(g, h)
     leaves = np.concatenate([t.value[t.value != 0] for t in model.trees])
-    secrets = _patterns(np.unique(np.r_[g, h, fp.decode(g_int), fp.decode(h_int), leaves]), fp)
+    secrets = _patterns(np.unique(np.r_[g, h, fixed.decode(g_int), fixed.decode(h_int), leaves]), fixed)
     secrets |= {np.packbits(y.astype(bool)).tobytes(), np.packbits(y[train].astype(bool)).tobytes(),
                 y.astype(np.uint8).tobytes(), y[train].astype(np.uint8).tobytes()}
     assert len(secrets) > 20

@@ -57,20 +57,20 @@ def test_best_split_matches_brute_force_and_learns_missing_direction():
     rng = np.random.default_rng(1)
     n, n_bins = 400, 6
     bins = rng.integers(0, n_bins + 1, size=(n, 2)).astype(np.uint8)  # slot n_bins = missing
-    fp = FixedPoint(24)
+    fixed = FixedPoint(24)
     g = np.where(bins[:, 1] == n_bins, -0.9, np.where(bins[:, 1] < 3, 0.5, -0.5)) + rng.normal(0, .05, n)
-    g_int, h_int = fp.encode(np.clip(g, -1, 1), np.full(n, 0.2))
-    p = SplitParams(reg_lambda=1.0, min_child_weight=1.0, min_leaf_size=1, scale=fp.scale)
+    g_int, h_int = fixed.encode(np.clip(g, -1, 1), np.full(n, 0.2))
+    p = SplitParams(reg_lambda=1.0, min_child_weight=1.0, min_leaf_size=1, scale=fixed.scale)
     hist = own_histogram(bins, np.arange(n), g_int, h_int, n_bins + 1)
     totals = (int(g_int.sum()), int(h_int.sum()), n)
     split = best_split([(0, hist)], totals, p)
     best = (-np.inf, None)
-    G, H = g_int.sum() / fp.scale, h_int.sum() / fp.scale
+    G, H = g_int.sum() / fixed.scale, h_int.sum() / fixed.scale
     for f in range(2):
         for b in range(n_bins):
             for miss_left in (False, True):
                 left = np.where(bins[:, f] == n_bins, miss_left, bins[:, f] <= b)
-                gl, hl = g_int[left].sum() / fp.scale, h_int[left].sum() / fp.scale
+                gl, hl = g_int[left].sum() / fixed.scale, h_int[left].sum() / fixed.scale
                 if hl < 1 or H - hl < 1:
                     continue
                 gain = gl**2 / (hl + 1) + (G - gl)**2 / (H - hl + 1) - G**2 / (H + 1)

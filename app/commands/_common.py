@@ -6,6 +6,8 @@ import argparse
 import getpass
 import os
 import sys
+from contextlib import contextmanager
+from typing import Iterator
 
 from app.errors import UserFacingError
 from app.store.workspace import Workspace
@@ -45,18 +47,13 @@ def read_password(prompt: str = "Password: ") -> str:
     return getpass.getpass(prompt)
 
 
-def open_workspace(args) -> Workspace:
-    return Workspace.open(args.workspace, passphrase=passphrase_from(args))
-
-
-def open_session(args) -> Session:
-    ws = open_workspace(args)
-    try:
+@contextmanager
+def signed_in(args) -> Iterator[Session]:
+    """``args.user`` (default: the first administrator) signed in on ``args.workspace``; the
+    workspace closes when the block ends, however it ends, so no command leaves it open."""
+    with Workspace.open(args.workspace, passphrase=passphrase_from(args)) as ws:
         name = args.user or ws.meta("default_admin")
-        return login(ws, name, read_password(f"Password for {name}: "))
-    except BaseException:
-        ws.close()
-        raise
+        yield login(ws, name, read_password(f"Password for {name}: "))
 
 
 def console_task(label: str) -> Task:

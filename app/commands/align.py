@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 
-from app.commands._common import add_workspace_args, open_session
+from app.commands._common import add_workspace_args, signed_in
 from app.workflows.tasks import Task
 
 
@@ -41,8 +41,7 @@ def _progress_printer() -> Task:
 def _align(args) -> int:
     from app.workflows import alignment, jobs
     from app.workflows.peering.link import PeerService
-    session = open_session(args)
-    try:
+    with signed_in(args) as session:
         service = PeerService(session)
         if args.job:
             job = jobs.show(session, args.job)
@@ -63,17 +62,12 @@ def _align(args) -> int:
         print(f"Alignment {done.id} finished: {r['size']} customers in common "
               f"({r['overlap_rate']:.1%} of our {r['own_count']}; the peer has {r['peer_count']}).")
         return 0
-    finally:
-        session.workspace.close()
 
 
 def _list(args) -> int:
     from app.workflows import alignment
-    session = open_session(args)
-    try:
+    with signed_in(args) as session:
         rows = alignment.alignments(session)
-    finally:
-        session.workspace.close()
     if not rows:
         print("No alignments yet.")
     for a in rows:

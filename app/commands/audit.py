@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.commands._common import add_workspace_args, open_session
+from app.commands._common import add_workspace_args, signed_in
 from app.workflows import audit_trail
 
 
@@ -23,12 +23,9 @@ def register(sub) -> None:
 
 
 def _export(args) -> int:
-    session = open_session(args)
-    try:
+    with signed_in(args) as session:
         out = audit_trail.export_chain(session, args.out)
         session.audit("audit.export", {}, {"file": out.name})
-    finally:
-        session.workspace.close()
     print(f"Exported to {out}.")
     return 0
 
@@ -40,10 +37,7 @@ def _verify(args) -> int:
 
 
 def _list(args) -> int:
-    session = open_session(args)
-    try:
+    with signed_in(args) as session:
         for e in audit_trail.list_entries(session, text=args.filter):
             print(f"{e['seq']}\t{e['ts']}\t{e['actor']}\t{e['action']}\t{e['objects']}")
-    finally:
-        session.workspace.close()
     return 0

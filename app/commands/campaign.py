@@ -14,6 +14,7 @@ import os
 import unicodedata
 from pathlib import Path
 
+from app.commands._common import add_workspace_args, console_task, signed_in
 from app.errors import UserFacingError, ValidationError
 from app.evaluation import evaluate_campaign, partner_report
 from app.evaluation.outcomes_file import load_campaign, parse_scores, read_columns
@@ -153,8 +154,6 @@ def format_summary(report: dict) -> str:
 # ---- in-product: plans in a workspace ------------------------------------------------------------
 
 def _register_plan_commands(sub) -> None:
-    from app.commands._common import add_workspace_args
-
     def command(name: str, handler, help_text: str):
         p = sub.add_parser(name, help=help_text)
         add_workspace_args(p)
@@ -199,28 +198,18 @@ def _register_plan_commands(sub) -> None:
     sim.add_argument("--out", required=True, metavar="DIR")
 
 
-def _with_session(args, fn):
-    from app.commands._common import open_session
-
-    session = open_session(args)
-    try:
-        return fn(session)
-    finally:
-        session.workspace.close()
-
-
 def _print(args, result: dict, text: str) -> None:
     print(json.dumps(result, indent=2, ensure_ascii=False, default=str) if args.json else text)
 
 
 def _import_outcomes(args) -> int:
-    from app.commands._common import console_task
     from app.workflows import campaign as wf
 
     delimiter = "\t" if args.delimiter.lower() in ("tab", "\\t") else args.delimiter
-    counts = _with_session(args, lambda s: wf.import_outcomes(
-        s, args.plan, args.outcomes, args.id_column, args.bound_at_column, args.channel_column,
-        args.id_type, delimiter, args.encoding, console_task("Reading")))
+    with signed_in(args) as session:
+        counts = wf.import_outcomes(
+            session, args.plan, args.outcomes, args.id_column, args.bound_at_column,
+            args.channel_column, args.id_type, delimiter, args.encoding, console_task("Reading"))
     lines = [f"Rows read {counts['rows_read']}, rejected {counts['rejected']}, "
              f"matched {counts['matched']} (treated {counts['matched_treated']}, control "
              f"{counts['matched_control']}, left out {counts['matched_left_out']}), "
@@ -235,7 +224,8 @@ def _evaluate_plan(args) -> int:
 
     if args.min_cell < 1:
         raise ValidationError("--min-cell must be at least 1.")
-    report = _with_session(args, lambda s: wf.evaluate_plan(s, args.plan, args.window_days, args.at))
+    with signed_in(args) as session:
+        report = wf.evaluate_plan(session, args.plan, args.window_days, args.at)
     _write_json(Path(args.report), report)
     if args.partner_report:
         _write_json(Path(args.partner_report), partner_report(report, args.min_cell))
@@ -253,11 +243,10 @@ def _share(args) -> int:
     from app.workflows import campaign as wf
     from app.workflows.peering.link import PeerService
 
-    def run(session):
+    with signed_in(args) as session:
         service = PeerService(session, decision_timeout=args.wait)
-        return wf.share_with_partner(session, service, args.peer, args.evaluation,
-                                     args.min_cell, wait=args.wait)
-    job = _with_session(args, run)
+        job = wf.share_with_partner(session, service, args.peer, args.evaluation,
+                                    args.min_cell, wait=args.wait)
     states = {"finished": "The partner received and stored the aggregate report.",
               "proposed": "The partner has not decided yet; the job waits for its approval.",
               "rejected": f"The partner rejected the job: {job.reason or 'no reason given'}."}
@@ -269,7 +258,8 @@ def _share(args) -> int:
 def _retrain_labels(args) -> int:
     from app.workflows import campaign as wf
 
-    proposal = _with_session(args, lambda s: wf.retrain_proposal_params(s, args.evaluation))
+    with signed_in(args) as session:
+        proposal = wf.retrain_proposal_params(session, args.evaluation)
     p = proposal.params
     _print(args, p, f"Labels stored for dataset {p['dataset']} v{p['dataset_version']}: "
                     f"{p['labelled']} labelled, {p['positives']} bound.\n"
@@ -281,7 +271,8 @@ def _simulate(args) -> int:
     from app.workflows import campaign as wf
 
     Path(args.out).mkdir(parents=True, exist_ok=True)
-    sim = _with_session(args, lambda s: wf.simulate_demo_outcomes(s, args.plan, args.seed, args.out))
+    with signed_in(args) as session:
+        sim = wf.simulate_demo_outcomes(session, args.plan, args.seed, args.out)
     _print(args, vars(sim), f"{sim.rows} simulated binds written to {sim.path}; true uplift over "
                             f"the treated customers {100 * sim.true_uplift_abs:.2f} pp.")
     return 0

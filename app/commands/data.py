@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from app.commands._common import add_workspace_args, console_task, open_session
+from app.commands._common import add_workspace_args, console_task, signed_in
 from app.data.validation import format_report
 from app.workflows import data_import
 
@@ -32,12 +32,9 @@ def register(sub) -> None:
 
 
 def _import(args) -> int:
-    session = open_session(args)
-    try:
+    with signed_in(args) as session:
         report = data_import.import_dataset(session, args.data, args.consent, args.profile,
                                             console_task("Import"), commit=not args.dry_run)
-    finally:
-        session.workspace.close()
     print(format_report(report))
     if args.report:
         with open(args.report, "w", encoding="utf-8") as fh:
@@ -48,22 +45,16 @@ def _import(args) -> int:
 
 
 def _consent(args) -> int:
-    session = open_session(args)
-    try:
+    with signed_in(args) as session:
         out = data_import.import_consent(session, args.dataset, args.consent, console_task("Consent"))
-    finally:
-        session.workspace.close()
     print(f"Consent batch {out['consent_batch']}: {out['rows_read']:,} rows read, "
           f"{out['rows_rejected']:,} rejected.")
     return 0
 
 
 def _summary(args) -> int:
-    session = open_session(args)
-    try:
+    with signed_in(args) as session:
         rows = data_import.summary(session)
-    finally:
-        session.workspace.close()
     if not rows:
         print("No datasets imported yet.")
     for d in rows:

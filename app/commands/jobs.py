@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from app.commands._common import add_workspace_args, open_session
+from app.commands._common import add_workspace_args, signed_in
 from app.workflows import jobs
 from app.workflows.job_types import standard
 
@@ -34,30 +34,22 @@ def register(sub) -> None:
     kill.set_defaults(handler=_killswitch)
 
 
-def _with_session(args, fn):
-    session = open_session(args)
-    try:
-        return fn(session)
-    finally:
-        session.workspace.close()
-
-
 def _line(job: jobs.Job) -> str:
     progress = f" {job.progress_done}/{job.progress_total}" if job.progress_total else ""
     return f"{job.id}\t{job.type}\t{job.peer}\t{job.proposer}\t{job.state}{progress}\t{job.created_at}"
 
 
 def _list(args) -> int:
-    for job in _with_session(args, jobs.list_jobs):
-        print(_line(job))
+    with signed_in(args) as session:
+        for job in jobs.list_jobs(session):
+            print(_line(job))
     return 0
 
 
 def _show(args) -> int:
-    def body(session):
+    with signed_in(args) as session:
         job = jobs.show(session, args.id)
-        return job, standard().problems(session.workspace, job)
-    job, problems = _with_session(args, body)
+        problems = standard().problems(session.workspace, job)
     print(json.dumps({k: getattr(job, k) for k in jobs.COLUMNS}, indent=2, ensure_ascii=False))
     for problem in problems:
         print(f"PROBLEM: {problem}")
@@ -65,33 +57,36 @@ def _show(args) -> int:
 
 
 def _approve(args) -> int:
-    print(_line(_with_session(args, lambda s: jobs.decide(s, args.id, True,
-                                                          job_types=standard()))))
+    with signed_in(args) as session:
+        print(_line(jobs.decide(session, args.id, True, job_types=standard())))
     return 0
 
 
 def _reject(args) -> int:
-    print(_line(_with_session(args, lambda s: jobs.decide(s, args.id, False, args.reason,
-                                                          job_types=standard()))))
+    with signed_in(args) as session:
+        print(_line(jobs.decide(session, args.id, False, args.reason, job_types=standard())))
     return 0
 
 
 def _cancel(args) -> int:
-    print(_line(_with_session(args, lambda s: jobs.cancel(s, args.id, args.reason))))
+    with signed_in(args) as session:
+        print(_line(jobs.cancel(session, args.id, args.reason)))
     return 0
 
 
 def _policy(args) -> int:
-    _with_session(args, lambda s: jobs.set_policy(s, args.job_type, args.auto_approve == "on"))
+    with signed_in(args) as session:
+        jobs.set_policy(session, args.job_type, args.auto_approve == "on")
     print(f"Auto-approve for {args.job_type}: {args.auto_approve}.")
     return 0
 
 
 def _killswitch(args) -> int:
-    if args.state == "status":
-        state = _with_session(args, jobs.paused)
-    else:
-        _with_session(args, lambda s: jobs.set_paused(s, args.state == "on"))
-        state = args.state == "on"
+    with signed_in(args) as session:
+        if args.state == "status":
+            state = jobs.paused(session)
+        else:
+            jobs.set_paused(session, args.state == "on")
+            state = args.state == "on"
     print("Cross-party work is PAUSED." if state else "Cross-party work is allowed.")
     return 0

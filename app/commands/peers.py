@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.commands._common import add_workspace_args, open_session
+from app.commands._common import add_workspace_args, signed_in
 from app.errors import PeerError
 from app.net.tls import PinMismatch
 from app.workflows.peering import peers
@@ -42,13 +42,10 @@ def register(sub) -> None:
 
 
 def _show(args) -> int:
-    session = open_session(args)
-    try:
+    with signed_in(args) as session:
         info = peers.describe_identity(session.workspace)
         if args.cert_out:
             Path(args.cert_out).write_bytes(peers.identity(session.workspace).cert_pem)
-    finally:
-        session.workspace.close()
     print(f"Party:       {info['party_name']}")
     print(f"Fingerprint: {info['fingerprint']}")
     print(f"Read aloud:  {info['short_code']}")
@@ -57,8 +54,7 @@ def _show(args) -> int:
 
 def _add(args) -> int:
     from app.workflows.peering.link import PeerService, store_certificate
-    session = open_session(args)
-    try:
+    with signed_in(args) as session:
         peer = peers.add_peer(session, args.name, args.address, args.fingerprint)
         print(f"Pinned {peer['name']} at {peer['address']} ({peer['short_code']}).")
         if args.certificate:
@@ -75,30 +71,22 @@ def _add(args) -> int:
             except PeerError as exc:
                 print(f"The peer is not reachable now ({exc}); its certificate will be fetched "
                       "at the first connection.")
-    finally:
-        session.workspace.close()
     return 0
 
 
 def _list(args) -> int:
-    session = open_session(args)
-    try:
+    with signed_in(args) as session:
         for p in peers.list_peers(session):
             seen = p["last_seen"] or "never"
             print(f"{p['name']}\t{p['address']}\t{p['party_name'] or '?'}\tlast seen {seen}\t"
                   f"{p['fingerprint']}")
-    finally:
-        session.workspace.close()
     return 0
 
 
 def _check(args) -> int:
     from app.workflows.peering.link import PeerService
-    session = open_session(args)
-    try:
+    with signed_in(args) as session:
         result = PeerService(session).check(args.name)
-    finally:
-        session.workspace.close()
     print(f"Peer {result['peer']} ({result['party_name']}): protocol v{result['protocol_version']}, "
           f"round trip {result['rtt_ms']} ms, session {result['session_id'][:16]}...")
     for warning in result["warnings"]:
@@ -107,10 +95,7 @@ def _check(args) -> int:
 
 
 def _remove(args) -> int:
-    session = open_session(args)
-    try:
+    with signed_in(args) as session:
         peers.remove_peer(session, args.name)
-    finally:
-        session.workspace.close()
     print(f"Removed {args.name}.")
     return 0

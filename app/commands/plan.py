@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from app.commands._common import add_workspace_args, open_session
+from app.commands._common import add_workspace_args, signed_in
 from app.workflows import plans
 from app.workflows.plans.rules import load_rules
 
@@ -50,11 +50,8 @@ def register(sub) -> None:
 
 
 def _run(args, fn) -> int:
-    session = open_session(args)
-    try:
+    with signed_in(args) as session:
         result = fn(session)
-    finally:
-        session.workspace.close()
     if getattr(args, "json", False):
         print(json.dumps(result, indent=2, ensure_ascii=False, default=str))
     else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import secrets
 from pathlib import Path
 
 from app.commands._common import console_task
@@ -33,7 +34,8 @@ def register(sub) -> None:
     p.add_argument("--delimiter", default=",")
     p.add_argument("--split-column", help="values train/test; default: a seeded random split")
     p.add_argument("--test-fraction", type=float, default=0.3)
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=int, help="decides the split and every model-relevant draw "
+                   "(default: a fresh one, printed and kept in the report)")
     p.add_argument("--trees", type=int, default=30)
     p.add_argument("--depth", type=int, default=5)
     p.add_argument("--learning-rate", type=float, default=0.3)
@@ -52,7 +54,8 @@ def _run(args) -> int:
         label_data=args.label_data, feature_data=args.feature_data, label_column=args.label_column,
         id_column=args.id_column, label_features=_names(args.label_features),
         feature_features=_names(args.feature_features), delimiter=args.delimiter,
-        split_column=args.split_column, test_fraction=args.test_fraction, seed=args.seed,
+        split_column=args.split_column, test_fraction=args.test_fraction,
+        seed=args.seed if args.seed is not None else secrets.randbelow(2 ** 31),
         trees=args.trees, depth=args.depth, learning_rate=args.learning_rate, bins=args.bins,
         l2=args.l2, first_tree_label_only=args.first_tree_label_only, key_bits=args.key_bits,
         early_stopping_rounds=args.early_stopping)
@@ -65,5 +68,9 @@ def _run(args) -> int:
           f"trees {report['trees_built']}")
     print(f"test AUC federated {report['auc_federated']:.4f} vs bank-only "
           f"{report['auc_label_only']:.4f}; KS {report['ks_federated']:.4f}")
+    print(f"seed {options.seed}, model digest {report['model_digest']}")
+    if (report.get("comparison") or {}).get("verdict") == "worse":
+        print("warning: on the validation rows the joint model is worse than the bank's own model "
+              "(beyond noise); consider the bank-only model.")
     print(f"align {t['align']} s, train {t['train']} s, score {t['score']} s, total {t['total']} s")
     return 0

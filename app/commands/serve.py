@@ -5,7 +5,7 @@ from __future__ import annotations
 import signal
 import threading
 
-from app.commands._common import add_workspace_args, open_session
+from app.commands._common import add_workspace_args, signed_in
 from app.workflows.peering import link
 from app.workflows.peering import peers
 
@@ -19,19 +19,18 @@ def register(sub) -> None:
 
 def _serve(args) -> int:
     host, port = peers.parse_address(args.listen, allow_any_port=True)
-    session = open_session(args)
-    service = link.PeerService(session, host=host, port=port)
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    try:
-        bound = service.start()
-        print(f"Listening on {host}:{bound} as {session.workspace.party_name}. Ctrl-C stops.",
-              flush=True)
-        stop.wait()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        service.stop()
-        session.workspace.close()
+    with signed_in(args) as session:
+        service = link.PeerService(session, host=host, port=port)
+        stop = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        try:
+            bound = service.start()
+            print(f"Listening on {host}:{bound} as {session.workspace.party_name}. Ctrl-C stops.",
+                  flush=True)
+            stop.wait()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            service.stop()
     return 0
 

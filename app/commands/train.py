@@ -10,7 +10,7 @@ import json
 import secrets
 import sys
 
-from app.commands._common import add_workspace_args, open_session
+from app.commands._common import add_workspace_args, signed_in
 from app.errors import UserFacingError
 from app.protocols.secureboost.params import TrainParams
 from app.workflows import jobs, training
@@ -39,10 +39,16 @@ def register(sub) -> None:
     p.add_argument("--estimate-only", action="store_true", help="print the estimate and stop")
     p.add_argument("--wait", type=float, default=600.0, help="seconds to wait for the decision")
     p.add_argument("--resume", metavar="JOB_ID", help="run an approved or failed training job again")
+    p.add_argument("--replay", metavar="MODEL_ID",
+                   help="retrain a model with its recorded alignment, parameters and seed, and "
+                        "say whether the result is the same model")
     p.set_defaults(handler=_train)
 
     m = sub.add_parser("models", help="stored models (and a training report on the bank side)")
     add_workspace_args(m)
+    m.add_argument("action", nargs="?", choices=["list", "show"], default="list",
+                   help="show: the record a validator needs to rebuild --model")
+    m.add_argument("--model", metavar="MODEL_ID", help="the model for 'show'")
     m.add_argument("--report", metavar="MODEL_ID", help="print this model's training report")
     m.set_defaults(handler=_models)
 
@@ -95,17 +101,21 @@ def _run(service: link.PeerService, job: jobs.Job, label: str) -> int:
 
 
 def _train(args) -> int:
-    session = open_session(args)
-    try:
+    with signed_in(args) as session:
         service = link.PeerService(session, decision_timeout=args.wait)
         if args.resume:
             return _run(service, jobs.show(session, args.resume), "training")
-        if not args.alignment:
+        if args.replay:
+            body = training.replay_job_params(session, args.replay)
+            args.alignment = body["alignment_id"]
+            params = training.train_params(body)
+        elif not args.alignment:
             raise UserFacingError("Name the alignment to train on (--alignment ID).")
-        params = _params(args)
-        body = (training.retrain_job_params(session, args.alignment, args.labels_from_evaluation,
-                                            params) if args.labels_from_evaluation
-                else training.job_params(args.alignment, params))
+        else:
+            params = _params(args)
+            body = (training.retrain_job_params(session, args.alignment,
+                                                args.labels_from_evaluation, params)
+                    if args.labels_from_evaluation else training.job_params(args.alignment, params))
         print("Measuring this machine's encryption speed ...", flush=True)
         _print_estimate(training.estimate_training(session, args.alignment, params,
                                                    args.partner_features))
@@ -115,13 +125,16 @@ def _train(args) -> int:
               flush=True)
         job = service.propose("training", args.peer, body, wait=args.wait)
         return _run(service, job, "training")
-    finally:
-        session.workspace.close()
 
 
 def _models(args) -> int:
-    session = open_session(args)
-    try:
+    with signed_in(args) as session:
+        if args.action == "show":
+            if not args.model:
+                raise UserFacingError("Name the model to show (--model ID).")
+            print(json.dumps(training.model_record(session, args.model), indent=2,
+                             ensure_ascii=False))
+            return 0
         if args.report:
             print(json.dumps(training.model_report(session, args.report), indent=2,
                              ensure_ascii=False))
@@ -134,15 +147,10 @@ def _models(args) -> int:
             print(f"{m['id']}\t{m['kind']}\t{m['half']}\t{m['trees']} trees\t{m['rows_used']} rows\t"
                   f"{auc}\t{m['created_at']}")
         return 0
-    finally:
-        session.workspace.close()
 
 
 def _score(args) -> int:
-    session = open_session(args)
-    try:
+    with signed_in(args) as session:
         service = link.PeerService(session, decision_timeout=args.wait)
         job = service.propose("scoring", args.peer, {"model": args.model}, wait=args.wait)
         return _run(service, job, "scoring")
-    finally:
-        session.workspace.close()

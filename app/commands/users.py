@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from app.commands._common import add_workspace_args, open_session
+from app.commands._common import add_workspace_args, signed_in
 from app.errors import UserFacingError
 from app.workflows import users
 from app.workflows.permissions import ROLES
@@ -43,11 +43,8 @@ def _new_password() -> str:
 
 
 def _with(args, fn, *params) -> int:
-    session = open_session(args)
-    try:
+    with signed_in(args) as session:
         fn(session, *params)
-    finally:
-        session.workspace.close()
     print("Done.")
     return 0
 
@@ -57,12 +54,9 @@ def _add(args) -> int:
 
 
 def _list(args) -> int:
-    session = open_session(args)
-    try:
+    with signed_in(args) as session:
         for user in users.list_users(session):
             state = " (disabled)" if user.disabled else ""
             branch = f" branch={user.branch}" if user.branch else ""
             print(f"{user.name}\t{user.role}{branch}{state}")
-    finally:
-        session.workspace.close()
     return 0

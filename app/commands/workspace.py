@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 
-from app.commands._common import (add_workspace_args, console_task, open_session, passphrase_from,
+from app.commands._common import (add_workspace_args, console_task, signed_in, passphrase_from,
                                   read_password)
 from app.errors import UserFacingError
 from app.workflows import workspace_admin
@@ -50,20 +50,14 @@ def _init(args) -> int:
 
 
 def _info(args) -> int:
-    session = open_session(args)
-    try:
+    with signed_in(args) as session:
         print(json.dumps(session.workspace.info, indent=2, ensure_ascii=False))
-    finally:
-        session.workspace.close()
     return 0
 
 
 def _verify(args) -> int:
-    session = open_session(args)
-    try:
+    with signed_in(args) as session:
         result = workspace_admin.verify_workspace(session, console_task("audit chain"))
-    finally:
-        session.workspace.close()
     print(f"integrity_check: {'ok' if result['integrity_check'] else result['integrity_errors']}")
     print(f"cipher_integrity_check: {'ok' if result['cipher_integrity_check'] else result['cipher_errors']}")
     print(result["audit_report"])
@@ -71,8 +65,7 @@ def _verify(args) -> int:
 
 
 def _destroy(args) -> int:
-    session = open_session(args)
-    try:
+    with signed_in(args) as session:
         confirm = args.confirm
         if confirm is None:
             if not sys.stdin.isatty():
@@ -80,8 +73,5 @@ def _destroy(args) -> int:
             confirm = input(f"Type the party name ({session.workspace.party_name}) to destroy "
                             "this workspace for good: ")
         out = workspace_admin.destroy_workspace(session, args.audit_out, confirm)
-    except BaseException:
-        session.workspace.close()
-        raise
     print(f"Audit exported to {out}; key shredded and workspace deleted.")
     return 0

@@ -1,46 +1,32 @@
-"""Data dictionary: how sensitive each kind of column is and who may see it in clear.
+"""Data dictionary: how sensitive each kind of column is (JR/T 0171-2020 levels).
 
 Levels follow JR/T 0171-2020 (personal financial information): C3 is information that identifies
 a person or account (here: the customer identifier, mobile or resident ID number); C2 is
 information about a person's accounts and behaviour (features, the label, contact flags, branch);
 C1 is internal information not about an individual (aggregates: counts, rates, model metrics).
-Roles come from app/workflows/permissions.py; branch managers only ever see masked identifiers
-of their own branch's targets (app/data/ids.py ``mask``).
+
+The dictionary records levels only; who may see what is decided in one place, the permissions
+table (app/workflows/permissions.py), and identifiers are only ever shown masked
+(app/data/ids.py ``mask``). A second, unconsulted list of roles here could only drift from it.
 """
 
 from __future__ import annotations
 
-LEVELS = {
-    "C3": "identifies a person (JR/T 0171-2020 C3): encrypted at rest, never displayed in clear",
-    "C2": "a person's financial or behavioural data (C2): analysts only, inside the workspace",
-    "C1": "aggregate, not about one person (C1): may appear in reports and shared evaluations",
-}
-
-# column role -> (level, roles that may see values in clear, roles that see a masked form)
+# column role -> sensitivity level
 DICTIONARY = {
-    "identifier": ("C3", (), ("analyst", "branch_manager")),
-    "feature": ("C2", ("analyst",), ()),
-    "label": ("C2", ("analyst",), ()),
-    "branch": ("C2", ("analyst", "branch_manager"), ()),
-    "contact": ("C2", ("analyst", "branch_manager"), ()),
-    "consent": ("C2", ("analyst", "administrator"), ()),
-    "aggregate": ("C1", ("analyst", "administrator", "branch_manager"), ()),
+    "identifier": "C3",
+    "feature": "C2",
+    "label": "C2",
+    "branch": "C2",
+    "contact": "C2",
+    "consent": "C2",
+    "aggregate": "C1",
 }
 
 
 def sensitivity(role: str) -> str:
     """Level (C1/C2/C3) of a column role; unknown roles are treated as the most sensitive."""
-    return DICTIONARY.get(role, ("C3",))[0]
-
-
-def may_see_clear(role: str, user_role: str) -> bool:
-    entry = DICTIONARY.get(role)
-    return bool(entry) and user_role in entry[1]
-
-
-def may_see_masked(role: str, user_role: str) -> bool:
-    entry = DICTIONARY.get(role)
-    return bool(entry) and (user_role in entry[1] or user_role in entry[2])
+    return DICTIONARY.get(role, "C3")
 
 
 def data_dictionary(profile) -> list[dict]:
@@ -52,6 +38,5 @@ def data_dictionary(profile) -> list[dict]:
     if profile.branch:
         entries.append(("branch", profile.branch, "branch"))
     entries += [("contact", col, f"flag:{flag}") for flag, col in profile.contact.items()]
-    return [{"column": col, "role": role, "type": typ, "sensitivity": DICTIONARY[role][0],
-             "clear": list(DICTIONARY[role][1]), "masked": list(DICTIONARY[role][2])}
+    return [{"column": col, "role": role, "type": typ, "sensitivity": DICTIONARY[role]}
             for role, col, typ in entries]

@@ -24,7 +24,3 @@ def escape_cell(value) -> str:
     if text.startswith(DANGEROUS_PREFIXES):
         return "'" + text
     return text
-
-
-def escape_row(values) -> list[str]:
-    return [escape_cell(v) for v in values]

@@ -38,7 +38,7 @@ _CLOCK_SKEW = dt.timedelta(hours=1)
 
 @dataclass(frozen=True, repr=False)
 class Identity:
-    """Our key and certificate as PEM bytes; the lead keeps them in the encrypted workspace."""
+    """Our key and certificate as PEM bytes; they are kept in the encrypted workspace."""
 
     cert_pem: bytes
     key_pem: bytes

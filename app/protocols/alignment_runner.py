@@ -6,9 +6,9 @@ same queue, so one loop waits on "a message or a result" without polling sockets
 bounded because the protocol's window caps the chunks in flight in each direction.
 
 ``pump`` is a single-threaded deterministic driver for tests (hostile peers, dropped links).
-``run_pair`` is the in-memory channel used by tests, the benchmark and the local rehearsal until
-the TLS runner exists: two threads, two queues, every message packed and unpacked with msgpack
-so that only wire-safe values cross.
+``run_pair`` is the in-memory channel for tests and the benchmark (both parties in one process):
+two threads, two queues, every message packed and unpacked with msgpack so that only wire-safe
+values cross, as over the peer link.
 """
 
 from __future__ import annotations

@@ -54,6 +54,16 @@ def open_connection(path: str, raw_key: bytes | None, passphrase: str | None):
     return conn
 
 
+def cipher_version() -> str | None:
+    """The linked SQLCipher's version (None for plain SQLite, which lacks the pragma)."""
+    conn = sqlcipher.connect(":memory:")
+    try:
+        row = conn.execute("PRAGMA cipher_version").fetchone()
+    finally:
+        conn.close()
+    return row[0] if row else None
+
+
 class Database:
     """Runs callables against the connection on its owner thread."""
 

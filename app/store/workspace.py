@@ -24,6 +24,12 @@ def now_iso() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
+def meta_in(conn, key: str, default: str | None = None) -> str | None:
+    """One workspace fact, read inside the caller's transaction."""
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    return row[0] if row else default
+
+
 def find_database(path: Path) -> Path:
     if not path.is_dir():
         raise StoreError(f"No workspace folder at {path}.")
@@ -96,8 +102,7 @@ class Workspace:
 
     # -- facts -------------------------------------------------------------------------------
     def meta(self, key: str, default: str | None = None) -> str | None:
-        rows = self.db.query("SELECT value FROM meta WHERE key = ?", (key,))
-        return rows[0][0] if rows else default
+        return self.db.run(meta_in, key, default)
 
     def set_meta_in(self, conn, key: str, value: str) -> None:
         conn.execute("INSERT INTO meta (key, value) VALUES (?, ?) "

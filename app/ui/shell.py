@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QListWidget, QListWidgetItem, QStack
 
 from app.ui.labels import USER_ROLES, PARTY_ROLES_SHORT, label
 from app.ui.pages import PAGES, PageEntry
+from app.ui.password_dialog import ChangePasswordDialog
 from app.ui.widgets import Retranslatable, button, plain_label
 from app.workflows.session import Session
 from app.workflows.wizard import first_enabled, step_states
@@ -51,6 +52,8 @@ class Shell(Retranslatable, QWidget):
         self.user = plain_label(object_name="Hint")
         self.sign_out_button = button()
         self.sign_out_button.clicked.connect(self.sign_out_requested.emit)
+        self.password_button = button()
+        self.password_button.clicked.connect(self.change_password)
         self._layout()
         self.retranslate()
         start = first_enabled(self.states)
@@ -68,6 +71,7 @@ class Shell(Retranslatable, QWidget):
         bar.addWidget(self.party)
         bar.addStretch(1)
         bar.addWidget(self.user)
+        bar.addWidget(self.password_button)
         bar.addWidget(self.sign_out_button)
         body = QHBoxLayout()
         body.setContentsMargins(0, 0, 0, 0)
@@ -91,8 +95,13 @@ class Shell(Retranslatable, QWidget):
         who = f"{user.name} · {label(USER_ROLES, user.role)}"
         self.user.setText(who + (f" · {user.branch}" if user.branch else ""))
         self.sign_out_button.setText(self.tr("Sign out"))
+        self.password_button.setText(self.tr("Change my password"))
         self.empty.setText(self.tr("None of the steps open to your role is available in this "
                                    "version yet."))
+
+    def change_password(self) -> None:
+        self.password_dialog = ChangePasswordDialog(self.session, self)
+        self.password_dialog.open()
 
     # -- pages --------------------------------------------------------------------------------
     def enabled_keys(self) -> list[str]:

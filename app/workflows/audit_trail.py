@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from app.errors import UserFacingError, ValidationError
+from app.errors import ValidationError
 from app.store.audit import FIELDS, ChainReport, genesis_hash, verify_entries
 from app.store.workspace import now_iso
 from app.workflows.session import Session
@@ -71,8 +71,3 @@ def verify_export(path: str | Path) -> ChainReport:
         return ChainReport(False, report.count, report.head, report.count + 1,
                            "the file ends before the head its header names (entries were cut off)")
     return report
-
-
-def require_ok(report: ChainReport) -> None:
-    if not report.ok:
-        raise UserFacingError(report.sentence())

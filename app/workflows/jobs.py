@@ -7,14 +7,13 @@ carries proposals and decisions between them.
 
 from __future__ import annotations
 
-import json
 import uuid
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from app.errors import JobRefused, LocalProtocolError, UserFacingError
-from app.store.audit import digest
-from app.store.workspace import now_iso
+from app.store import jobs as job_store
+from app.store import peers as peer_store
+from app.store.jobs import COLUMNS, Job  # noqa: F401  (commands and pages read them from here)
 from app.workflows.session import Session
 
 if TYPE_CHECKING:  # the registry imports every job's workflow, and they import this module
@@ -35,80 +34,37 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 TERMINAL = frozenset({"finished", "rejected", "cancelled"})
 
-COLUMNS = ("id", "type", "peer", "proposer", "params", "state", "local_decision", "remote_decision",
-           "decided_by", "reason", "created_at", "updated_at", "progress_done", "progress_total",
-           "progress_message", "transcript_hash", "result", "error")
-
-
-@dataclass(frozen=True)
-class Job:
-    id: str
-    type: str
-    peer: str
-    proposer: str
-    params: dict
-    state: str
-    local_decision: str | None
-    remote_decision: str | None
-    decided_by: str | None
-    reason: str | None
-    created_at: str
-    updated_at: str
-    progress_done: int
-    progress_total: int
-    progress_message: str
-    transcript_hash: str | None
-    result: dict | None
-    error: str | None
-
-    @classmethod
-    def from_row(cls, row: tuple) -> "Job":
-        values = dict(zip(COLUMNS, row))
-        values["params"] = json.loads(values["params"])
-        values["result"] = json.loads(values["result"]) if values["result"] else None
-        return cls(**values)
-
-    @property
-    def params_digest(self) -> str:
-        return digest(self.params)
 
 
 def _load(conn, job_id: str) -> Job:
-    row = conn.execute(f"SELECT {', '.join(COLUMNS)} FROM jobs WHERE id = ?", (job_id,)).fetchone()
-    if row is None:
+    job = job_store.load(conn, job_id)
+    if job is None:
         raise UserFacingError(f"There is no job {job_id}.")
-    return Job.from_row(row)
+    return job
 
 
 def _move(conn, job: Job, state: str, **fields) -> None:
     if state not in TRANSITIONS[job.state]:
         raise LocalProtocolError(f"Job {job.id} cannot go from {job.state} to {state}.")
-    sets = {"state": state, "updated_at": now_iso(), **fields}
-    conn.execute(f"UPDATE jobs SET {', '.join(k + ' = ?' for k in sets)} WHERE id = ?",
-                 (*sets.values(), job.id))
+    job_store.update(conn, job.id, state=state, **fields)
 
 
 # -- kill switch --------------------------------------------------------------------------------
-def is_paused(conn) -> bool:
-    row = conn.execute("SELECT value FROM meta WHERE key = 'cross_party_paused'").fetchone()
-    return bool(row and row[0] == "1")
-
-
 def set_paused(session: Session, paused: bool) -> None:
     """The kill switch: refuse new proposals and stop running jobs at their next checkpoint."""
     session.require("killswitch")
     session.audited("killswitch.pause" if paused else "killswitch.resume", {}, {},
-                    lambda conn: session.workspace.set_meta_in(conn, "cross_party_paused",
+                    lambda conn: session.workspace.set_meta_in(conn, job_store.PAUSED_KEY,
                                                                "1" if paused else "0"))
 
 
 def paused(session_or_ws) -> bool:
     ws = getattr(session_or_ws, "workspace", session_or_ws)
-    return ws.db.run(is_paused)
+    return ws.db.run(job_store.is_paused)
 
 
 def _refuse_if_paused(conn) -> None:
-    if is_paused(conn):
+    if job_store.is_paused(conn):
         raise JobRefused("Cross-party work is paused by an administrator (kill switch).")
 
 
@@ -122,14 +78,10 @@ def propose(session: Session, job_type: str, peer: str, params: dict) -> Job:
 
     def insert(conn):
         _refuse_if_paused(conn)
-        if not conn.execute("SELECT 1 FROM peers WHERE name = ?", (peer,)).fetchone():
+        if not peer_store.exists(conn, peer):
             raise UserFacingError(f"There is no pinned peer named '{peer}'.")
-        now = now_iso()
-        conn.execute("INSERT INTO jobs (id, type, peer, proposer, params, state, local_decision, "
-                     "decided_by, created_at, updated_at) VALUES (?, ?, ?, 'local', ?, 'proposed', "
-                     "'approved', ?, ?, ?)",
-                     (job_id, job_type, peer, json.dumps(params, sort_keys=True), session.user.name,
-                      now, now))
+        job_store.insert(conn, job_id, job_type, peer, "local", params, local_decision="approved",
+                         decided_by=session.user.name)
         return _load(conn, job_id)
     return session.audited("job.propose", {"job": job_id, "peer": peer, "type": job_type}, params,
                            insert)
@@ -146,17 +98,13 @@ def receive_proposal(workspace, peer: str, job_id: str, job_type: str, params: d
 
     def insert(conn):
         _refuse_if_paused(conn)
-        if conn.execute("SELECT 1 FROM jobs WHERE id = ?", (job_id,)).fetchone():
-            return _load(conn, job_id)  # a re-sent proposal after a reconnect
-        now = now_iso()
-        conn.execute("INSERT INTO jobs (id, type, peer, proposer, params, state, remote_decision, "
-                     "created_at, updated_at) VALUES (?, ?, ?, 'remote', ?, 'proposed', 'approved', "
-                     "?, ?)", (job_id, job_type, peer, json.dumps(params, sort_keys=True), now, now))
+        existing = job_store.load(conn, job_id)
+        if existing is not None:
+            return existing  # a re-sent proposal after a reconnect
+        job_store.insert(conn, job_id, job_type, peer, "remote", params, remote_decision="approved")
         workspace.audit.append_in(conn, f"peer:{peer}", "job.proposal_received",
                                   {"job": job_id, "type": job_type}, params)
-        policy = conn.execute("SELECT auto_approve FROM job_policies WHERE job_type = ?",
-                              (job_type,)).fetchone()
-        if policy and policy[0] and not pending_problems:
+        if job_store.auto_approves(conn, job_type) and not pending_problems:
             job = _load(conn, job_id)
             _move(conn, job, "approved", local_decision="approved", decided_by="policy")
             workspace.audit.append_in(conn, "policy", "job.auto_approve", {"job": job_id}, {})
@@ -216,11 +164,7 @@ def set_policy(session: Session, job_type: str, auto_approve: bool) -> None:
     if job_type not in JOB_TYPES:
         raise UserFacingError(f"Unknown job type {job_type!r}.")
     session.audited("job.policy", {"type": job_type}, {"auto_approve": auto_approve},
-                    lambda conn: conn.execute(
-                        "INSERT INTO job_policies VALUES (?, ?, ?, ?) ON CONFLICT(job_type) DO "
-                        "UPDATE SET auto_approve = excluded.auto_approve, set_by = excluded.set_by, "
-                        "set_at = excluded.set_at",
-                        (job_type, int(auto_approve), session.user.name, now_iso())))
+                    job_store.set_policy, job_type, auto_approve, session.user.name)
 
 
 # -- running -------------------------------------------------------------------------------------
@@ -230,8 +174,6 @@ def transition(workspace, job_id: str, state: str, actor: str = "system", **fiel
         job = _load(conn, job_id)
         if state == "running":
             _refuse_if_paused(conn)
-        if "result" in fields and fields["result"] is not None:
-            fields["result"] = json.dumps(fields["result"], sort_keys=True)
         _move(conn, job, state, **fields)
         objects = {"job": job_id}
         if fields.get("transcript_hash"):
@@ -243,8 +185,7 @@ def transition(workspace, job_id: str, state: str, actor: str = "system", **fiel
 
 
 def report_progress(workspace, job_id: str, done: int, total: int, message: str = "") -> None:
-    workspace.db.execute("UPDATE jobs SET progress_done = ?, progress_total = ?, progress_message = ?,"
-                         " updated_at = ? WHERE id = ?", (done, total, message, now_iso(), job_id))
+    workspace.db.transaction(job_store.set_progress, job_id, done, total, message)
 
 
 def _require_any(session: Session, *permissions: str) -> None:
@@ -264,8 +205,7 @@ def show(session: Session, job_id: str) -> Job:
 
 def list_jobs(session: Session, states: tuple[str, ...] | None = None) -> list[Job]:
     _require_any(session, "jobs.propose", "jobs.approve")
-    rows = session.workspace.db.query(f"SELECT {', '.join(COLUMNS)} FROM jobs ORDER BY created_at DESC")
-    jobs = [Job.from_row(r) for r in rows]
+    jobs = session.workspace.db.run(job_store.list_all)
     return [j for j in jobs if states is None or j.state in states]
 
 

@@ -7,6 +7,7 @@ from typing import Any, Callable
 
 from app.crypto.passwords import check_password
 from app.errors import AuthenticationFailed, PermissionDenied
+from app.store import users as user_store
 from app.store.workspace import Workspace
 from app.workflows.permissions import ROLE_LABELS, allowed
 
@@ -49,22 +50,20 @@ class Session:
 
 
 def load_user(workspace: Workspace, name: str) -> User | None:
-    rows = workspace.db.query("SELECT name, role, branch, disabled FROM users WHERE name = ?", (name,))
-    if not rows:
+    row = workspace.db.run(user_store.get, name)
+    if row is None:
         return None
-    name, role, branch, disabled = rows[0]
+    name, role, branch, disabled = row
     return User(name, role, branch, bool(disabled))
 
 
 def login(workspace: Workspace, name: str, password: str) -> Session:
     """Check the password; the same message for unknown users and wrong passwords."""
-    rows = workspace.db.query(
-        "SELECT password_salt, password_hash, kdf_params, disabled, failed_logins "
-        "FROM users WHERE name = ?", (name,))
+    row = workspace.db.run(user_store.credentials, name)
     failure = AuthenticationFailed("Wrong user name or password.")
-    if not rows:
+    if row is None:
         raise failure
-    salt, expected, params, disabled, failed = rows[0]
+    salt, expected, params, disabled, failed = row
     if disabled:
         raise AuthenticationFailed("This account is disabled; ask an administrator.")
     if failed >= MAX_FAILED_LOGINS:
@@ -74,7 +73,7 @@ def login(workspace: Workspace, name: str, password: str) -> Session:
         workspace.db.transaction(_record_failure, workspace, name)
         raise failure
     if failed:
-        workspace.db.execute("UPDATE users SET failed_logins = 0 WHERE name = ?", (name,))
+        workspace.db.transaction(user_store.clear_failed_logins, name)
     user = load_user(workspace, name)
     session = Session(workspace, user)
     session.audit("session.login")
@@ -82,5 +81,5 @@ def login(workspace: Workspace, name: str, password: str) -> Session:
 
 
 def _record_failure(conn, workspace: Workspace, name: str) -> None:
-    conn.execute("UPDATE users SET failed_logins = failed_logins + 1 WHERE name = ?", (name,))
+    user_store.count_failed_login(conn, name)
     workspace.audit.append_in(conn, name, "session.login_failed", {}, {})

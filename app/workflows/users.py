@@ -6,9 +6,9 @@ import re
 
 from app.crypto.passwords import hash_password
 from app.errors import UserFacingError
-from app.store.workspace import now_iso
+from app.store import users as user_store
 from app.workflows.permissions import ROLES
-from app.workflows.session import Session, User
+from app.workflows.session import Session, User, login
 
 MIN_PASSWORD = 8
 _NAME = re.compile(r"^[\w.\-@]{1,64}$")
@@ -35,12 +35,9 @@ def check_password_policy(password: str) -> None:
 def insert_user(conn, name: str, role: str, password: str, branch: str | None) -> None:
     """Low-level insert used by workspace init (no session exists yet) and by add_user."""
     validate_new_user(name, role, password, branch)
-    if conn.execute("SELECT 1 FROM users WHERE name = ?", (name,)).fetchone():
+    if user_store.exists(conn, name):
         raise UserFacingError(f"A user named '{name}' already exists.")
-    salt, digest, params = hash_password(password)
-    conn.execute("INSERT INTO users (name, role, branch, password_salt, password_hash, kdf_params,"
-                 " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                 (name, role, branch or None, salt, digest, params, now_iso()))
+    user_store.insert(conn, name, role, branch or None, *hash_password(password))
 
 
 def add_user(session: Session, name: str, role: str, password: str, branch: str | None = None) -> User:
@@ -52,7 +49,7 @@ def add_user(session: Session, name: str, role: str, password: str, branch: str 
 
 def list_users(session: Session) -> list[User]:
     session.require("users.manage")
-    rows = session.workspace.db.query("SELECT name, role, branch, disabled FROM users ORDER BY name")
+    rows = session.workspace.db.run(user_store.list_all)
     return [User(n, r, b, bool(d)) for n, r, b, d in rows]
 
 
@@ -63,9 +60,9 @@ def set_disabled(session: Session, name: str, disabled: bool) -> None:
 
     def change(conn):
         _require_exists(conn, name)
-        if disabled and _is_last_active_admin(conn, name):
+        if disabled and user_store.active_administrators(conn) == [name]:
             raise UserFacingError("At least one active administrator must remain.")
-        conn.execute("UPDATE users SET disabled = ? WHERE name = ?", (int(disabled), name))
+        user_store.set_disabled(conn, name, disabled)
     session.audited("users.disable" if disabled else "users.enable", {"user": name}, {}, change)
 
 
@@ -74,7 +71,11 @@ def reset_password(session: Session, name: str, new_password: str) -> None:
     _set_password(session, name, new_password, "users.reset_password")
 
 
-def change_own_password(session: Session, new_password: str) -> None:
+def change_own_password(session: Session, current_password: str, new_password: str) -> None:
+    """Any role's own password. The current one is checked as at sign-in (a wrong one counts
+    towards the lock-out), so a window left signed in does not hand the account over."""
+    check_password_policy(new_password)
+    login(session.workspace, session.user.name, current_password)
     _set_password(session, session.user.name, new_password, "users.change_password")
 
 
@@ -84,16 +85,10 @@ def _set_password(session: Session, name: str, password: str, action: str) -> No
 
     def change(conn):
         _require_exists(conn, name)
-        conn.execute("UPDATE users SET password_salt = ?, password_hash = ?, kdf_params = ?, "
-                     "failed_logins = 0 WHERE name = ?", (salt, digest, params, name))
+        user_store.set_password(conn, name, salt, digest, params)
     session.audited(action, {"user": name}, {}, change)
 
 
 def _require_exists(conn, name: str) -> None:
-    if not conn.execute("SELECT 1 FROM users WHERE name = ?", (name,)).fetchone():
+    if not user_store.exists(conn, name):
         raise UserFacingError(f"There is no user named '{name}'.")
-
-
-def _is_last_active_admin(conn, name: str) -> bool:
-    rows = conn.execute("SELECT name FROM users WHERE role = 'administrator' AND disabled = 0").fetchall()
-    return [r[0] for r in rows] == [name]

@@ -125,7 +125,7 @@
 <context>
     <name>AlignmentPage</name>
     <message>
-        <location filename="../../app/ui/pages/alignment.py" line="+100"/>
+        <location filename="../../app/ui/pages/alignment.py" line="+94"/>
         <source>Alignment</source>
         <translation>样本对齐</translation>
     </message>
@@ -154,24 +154,24 @@
     </message>
     <message>
         <location line="-8"/>
-        <location line="+80"/>
+        <location line="+76"/>
         <source>Mobile number</source>
         <translation>手机号</translation>
     </message>
     <message>
-        <location line="-80"/>
-        <location line="+80"/>
+        <location line="-76"/>
+        <location line="+76"/>
         <source>ID card number</source>
         <translation>身份证号</translation>
     </message>
     <message>
-        <location line="-79"/>
-        <location line="+80"/>
+        <location line="-75"/>
+        <location line="+76"/>
         <source>Customer number (opaque)</source>
         <translation>客户编号（不透明）</translation>
     </message>
     <message>
-        <location line="-77"/>
+        <location line="-73"/>
         <source>Propose</source>
         <translation>发起提议</translation>
     </message>
@@ -216,7 +216,7 @@
         <translation>完成时间</translation>
     </message>
     <message>
-        <location line="+61"/>
+        <location line="+57"/>
         <source>This workspace has no dataset with this ID type.</source>
         <translation>本工作区没有该标识类型的数据集。</translation>
     </message>
@@ -231,7 +231,7 @@
         <translation>提议已发送给 %1，正在等待其用户在“任务”收件箱中做出决定…</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+12"/>
         <source>%1 approved the alignment. Run it when you are ready.</source>
         <translation>%1 已批准对齐任务。准备好后即可运行。</translation>
     </message>
@@ -251,7 +251,7 @@
         <translation>对齐完成：共有客户 %1 位（占我方 %2）。</translation>
     </message>
     <message>
-        <location line="-26"/>
+        <location line="-25"/>
         <source>failed; Run tries again</source>
         <translation>失败；点击“运行”可重试</translation>
     </message>
@@ -287,7 +287,7 @@
 <context>
     <name>AuditPage</name>
     <message>
-        <location filename="../../app/ui/pages/audit.py" line="+89"/>
+        <location filename="../../app/ui/pages/audit.py" line="+82"/>
         <source>Audit</source>
         <translation>审计</translation>
     </message>
@@ -355,7 +355,7 @@
 <context>
     <name>BranchReview</name>
     <message>
-        <location filename="../../app/ui/pages/segments_branch.py" line="+34"/>
+        <location filename="../../app/ui/pages/segments/branch.py" line="+34"/>
         <source>Campaign</source>
         <translation>营销活动</translation>
     </message>
@@ -459,7 +459,7 @@
 <context>
     <name>CampaignPage</name>
     <message>
-        <location filename="../../app/ui/pages/campaign.py" line="+115"/>
+        <location filename="../../app/ui/pages/campaign/page.py" line="+104"/>
         <source>Campaign</source>
         <translation>营销活动</translation>
     </message>
@@ -662,9 +662,42 @@
     </message>
 </context>
 <context>
+    <name>ChangePasswordDialog</name>
+    <message>
+        <location filename="../../app/ui/password_dialog.py" line="+26"/>
+        <source>Current password</source>
+        <translation>当前密码</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>New password</source>
+        <translation>新密码</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Repeat password</source>
+        <translation>确认密码</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Change my password</source>
+        <translation>修改密码</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>New password for %1, at least 8 characters. Wrong current passwords count towards the sign-in lock-out.</source>
+        <translation>为 %1 设置新密码，至少 8 个字符。当前密码输错会计入登录锁定次数。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The two passwords differ.</source>
+        <translation>两次输入的密码不一致。</translation>
+    </message>
+</context>
+<context>
     <name>ConditionTable</name>
     <message>
-        <location filename="../../app/ui/pages/segments_conditions.py" line="+101"/>
+        <location filename="../../app/ui/pages/segments/conditions.py" line="+98"/>
         <source>Column</source>
         <translation>字段</translation>
     </message>
@@ -810,7 +843,7 @@
 <context>
     <name>DataLabels</name>
     <message>
-        <location filename="../../app/ui/pages/data_files.py" line="+17"/>
+        <location filename="../../app/ui/pages/data/files.py" line="+17"/>
         <source>Comma (,)</source>
         <translation>逗号 (,)</translation>
     </message>
@@ -835,7 +868,7 @@
         <translation>自动识别</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/data_mapping.py" line="+21"/>
+        <location filename="../../app/ui/pages/data/mapping.py" line="+21"/>
         <source>Mobile number</source>
         <translation>手机号</translation>
     </message>
@@ -890,7 +923,7 @@
         <translation>已拒绝营销</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/data_overview.py" line="+19"/>
+        <location filename="../../app/ui/pages/data/overview.py" line="+19"/>
         <source>Bank (label party)</source>
         <translation>银行（标签方）</translation>
     </message>
@@ -915,7 +948,7 @@
         <translation>C1：汇总数据，不涉及单个个人</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/data_report.py" line="+39"/>
+        <location filename="../../app/ui/pages/data/report.py" line="+40"/>
         <source>Identifier</source>
         <translation>标识</translation>
     </message>
@@ -948,7 +981,7 @@
 <context>
     <name>DataPage</name>
     <message>
-        <location filename="../../app/ui/pages/data.py" line="+113"/>
+        <location filename="../../app/ui/pages/data/page.py" line="+103"/>
         <source>Consent &amp; data</source>
         <translation>授权与数据</translation>
     </message>
@@ -1113,7 +1146,7 @@
 <context>
     <name>DataReasons</name>
     <message>
-        <location filename="../../app/ui/pages/data_report.py" line="-41"/>
+        <location filename="../../app/ui/pages/data/report.py" line="-41"/>
         <source>identifier missing</source>
         <translation>缺少标识</translation>
     </message>
@@ -1209,7 +1242,7 @@
 <context>
     <name>DistributionPanel</name>
     <message>
-        <location filename="../../app/ui/pages/segments_chart.py" line="+41"/>
+        <location filename="../../app/ui/pages/segments/chart.py" line="+41"/>
         <source>Decile</source>
         <translation>十分位</translation>
     </message>
@@ -1379,7 +1412,7 @@
         <translation>管理员已暂停所有跨方工作（紧急停止开关）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/peers.py" line="+32"/>
+        <location filename="../../app/ui/pages/peers.py" line="+33"/>
         <source>Peer names are 1-64 letters, digits, &apos;.&apos;, &apos;-&apos; or &apos;_&apos;.</source>
         <translation>合作方名称为 1-64 个字母、数字或 &apos;.&apos;、&apos;-&apos;、&apos;_&apos;。</translation>
     </message>
@@ -1404,7 +1437,7 @@
         <translation>合作方关闭了连接。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/segments_common.py" line="+46"/>
+        <location filename="../../app/ui/pages/segments/common.py" line="+46"/>
         <source>Please give a reason.</source>
         <translation>请填写原因。</translation>
     </message>
@@ -1474,7 +1507,7 @@
         <translation>不设对照组的计划需要 &apos;control.allow_no_control&apos;: true 和 &apos;control.reason&apos;。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/training.py" line="+34"/>
+        <location filename="../../app/ui/pages/training/page.py" line="+35"/>
         <source>Metrics are computed from labels and are not available to the feature party.</source>
         <translation>模型指标由标签计算得出，特征方无法查看。</translation>
     </message>
@@ -1482,7 +1515,7 @@
 <context>
     <name>FilesView</name>
     <message>
-        <location filename="../../app/ui/pages/data_files.py" line="+60"/>
+        <location filename="../../app/ui/pages/data/files.py" line="+60"/>
         <source>Customer data</source>
         <translation>客户数据</translation>
     </message>
@@ -1546,7 +1579,7 @@
 <context>
     <name>HeadlineCards</name>
     <message>
-        <location filename="../../app/ui/pages/campaign_charts.py" line="+53"/>
+        <location filename="../../app/ui/pages/campaign/charts.py" line="+53"/>
         <source>Uplift (treated − control)</source>
         <translation>提升（受邀 − 对照）</translation>
     </message>
@@ -1718,7 +1751,7 @@
         <translation>%1 尚未做出决定，任务在其“任务”收件箱中等待。批准后即可运行。</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+38"/>
         <source>Current job with %1: %2</source>
         <translation>与 %1 的当前任务：%2</translation>
     </message>
@@ -1726,7 +1759,7 @@
 <context>
     <name>JobsAdminCard</name>
     <message>
-        <location line="-125"/>
+        <location line="-129"/>
         <source>The kill switch refuses new proposals, stops running jobs at their next checkpoint and keeps any job from starting, in this workspace.</source>
         <translation>紧急停止开关会在本工作区拒绝新的任务提议，使运行中的任务在下一个检查点停止，并阻止任何任务启动。</translation>
     </message>
@@ -1764,7 +1797,7 @@
 <context>
     <name>JobsPage</name>
     <message>
-        <location filename="../../app/ui/pages/jobs.py" line="+114"/>
+        <location filename="../../app/ui/pages/jobs.py" line="+102"/>
         <source>Jobs</source>
         <translation>任务</translation>
     </message>
@@ -1864,7 +1897,7 @@
         <translation>拒绝</translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+30"/>
         <source>Waiting (%1)</source>
         <translation>待批准（%1）</translation>
     </message>
@@ -1970,7 +2003,7 @@
 <context>
     <name>LiveCounts</name>
     <message>
-        <location filename="../../app/ui/pages/segments_counts.py" line="+27"/>
+        <location filename="../../app/ui/pages/segments/counts.py" line="+27"/>
         <source>Step</source>
         <translation>步骤</translation>
     </message>
@@ -2151,7 +2184,7 @@
 <context>
     <name>MappingEditor</name>
     <message>
-        <location filename="../../app/ui/pages/data_mapping.py" line="+88"/>
+        <location filename="../../app/ui/pages/data/mapping.py" line="+88"/>
         <source>Dataset name</source>
         <translation>数据集名称</translation>
     </message>
@@ -2305,7 +2338,7 @@
 <context>
     <name>OutcomeImportDialog</name>
     <message>
-        <location filename="../../app/ui/pages/campaign_import.py" line="+70"/>
+        <location filename="../../app/ui/pages/campaign/import_dialog.py" line="+70"/>
         <source>Import outcomes</source>
         <translation>导入结果</translation>
     </message>
@@ -2354,7 +2387,7 @@
 <context>
     <name>OverviewView</name>
     <message>
-        <location filename="../../app/ui/pages/data_overview.py" line="+58"/>
+        <location filename="../../app/ui/pages/data/overview.py" line="+58"/>
         <source>Stored customers are counted as eligible only while their consent is valid; it is re-checked every time data is used.</source>
         <translation>已保存的客户只有在授权有效期间才计为可用；每次使用数据时都会重新检查授权。</translation>
     </message>
@@ -2457,7 +2490,7 @@
 <context>
     <name>PeersPage</name>
     <message>
-        <location filename="../../app/ui/pages/peers.py" line="+78"/>
+        <location filename="../../app/ui/pages/peers.py" line="+64"/>
         <source>Peers</source>
         <translation>合作方</translation>
     </message>
@@ -2512,7 +2545,7 @@
         <translation>移除…</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+24"/>
         <source>never</source>
         <translation>从未</translation>
     </message>
@@ -2620,7 +2653,7 @@
 <context>
     <name>PlansPanel</name>
     <message>
-        <location filename="../../app/ui/pages/segments_plans.py" line="+98"/>
+        <location filename="../../app/ui/pages/segments/plans.py" line="+96"/>
         <source>Campaign</source>
         <translation>营销活动</translation>
     </message>
@@ -2723,7 +2756,7 @@
 <context>
     <name>ReportView</name>
     <message>
-        <location filename="../../app/ui/pages/data_report.py" line="+95"/>
+        <location filename="../../app/ui/pages/data/report.py" line="+89"/>
         <source>Columns to import</source>
         <translation>将导入的列</translation>
     </message>
@@ -2867,7 +2900,7 @@
 <context>
     <name>RuleEditor</name>
     <message>
-        <location filename="../../app/ui/pages/segments_rules.py" line="+140"/>
+        <location filename="../../app/ui/pages/segments/rules.py" line="+140"/>
         <source>Campaign</source>
         <translation>营销活动</translation>
     </message>
@@ -3092,7 +3125,7 @@
 <context>
     <name>Segments</name>
     <message>
-        <location filename="../../app/ui/pages/segments_common.py" line="-42"/>
+        <location filename="../../app/ui/pages/segments/common.py" line="-42"/>
         <source>App</source>
         <translation>App</translation>
     </message>
@@ -3225,7 +3258,7 @@
 <context>
     <name>SegmentsPage</name>
     <message>
-        <location filename="../../app/ui/pages/segments.py" line="+157"/>
+        <location filename="../../app/ui/pages/segments/page.py" line="+150"/>
         <source>Segments</source>
         <translation>目标客群</translation>
     </message>
@@ -3314,6 +3347,11 @@
     </message>
     <message>
         <location line="+1"/>
+        <source>Change my password</source>
+        <translation>修改密码</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>None of the steps open to your role is available in this version yet.</source>
         <translation>本版本暂未提供您的角色可用的功能步骤。</translation>
     </message>
@@ -3321,7 +3359,7 @@
 <context>
     <name>StartupView</name>
     <message>
-        <location filename="../../app/ui/startup/view.py" line="+68"/>
+        <location filename="../../app/ui/startup/view.py" line="+65"/>
         <source>Joint marketing models without raw data leaving its owner</source>
         <translation>联合建模营销，原始数据不出域</translation>
     </message>
@@ -3440,7 +3478,7 @@
 <context>
     <name>TrainingForm</name>
     <message>
-        <location filename="../../app/ui/pages/training_form.py" line="+94"/>
+        <location filename="../../app/ui/pages/training/form.py" line="+97"/>
         <source>Advanced</source>
         <translation>高级设置</translation>
     </message>
@@ -3523,7 +3561,7 @@
 <context>
     <name>TrainingPage</name>
     <message>
-        <location filename="../../app/ui/pages/training.py" line="+104"/>
+        <location filename="../../app/ui/pages/training/page.py" line="+93"/>
         <source>Training</source>
         <translation>模型训练</translation>
     </message>
@@ -3573,7 +3611,7 @@
         <translation>运行</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+21"/>
         <source>%1 · %2 · %3 shared · %4</source>
         <translation>%1 · %2 · 共有 %3 · %4</translation>
     </message>
@@ -3628,7 +3666,7 @@
         <translation>已完成第 %1 棵树，共 %2 棵</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+4"/>
         <source>%1 approved the training. Run it when you are ready.</source>
         <translation>%1 已批准训练任务。准备好后即可运行。</translation>
     </message>
@@ -3653,7 +3691,7 @@
         <translation>训练完成，模型已保存。</translation>
     </message>
     <message>
-        <location line="-79"/>
+        <location line="-75"/>
         <source>failed; Run resumes from the last finished tree</source>
         <translation>失败；点击“运行”将从最后完成的树继续</translation>
     </message>
@@ -3661,7 +3699,7 @@
 <context>
     <name>TrainingResults</name>
     <message>
-        <location filename="../../app/ui/pages/training_results.py" line="+74"/>
+        <location filename="../../app/ui/pages/training/results.py" line="+76"/>
         <source>Results</source>
         <translation>结果</translation>
     </message>
@@ -3741,7 +3779,22 @@
         <translation>在 %2 位客户上训练了 %1 棵树；效果在模型从未训练过的 %3 位验证客户上测得。</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+27"/>
+        <source>On the validation customers the federated model is worse than the model on bank features only, beyond chance. Use the bank-only model for this campaign, or retrain with other partner features.</source>
+        <translation>在验证客户上，联合模型不如仅用银行特征的模型，且差距超出随机波动。本次营销请使用仅银行特征的模型，或换用其他合作方特征重新训练。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Partner features did not change the validation AUC beyond chance; the bank-only model is as good on these customers.</source>
+        <translation>合作方特征没有使验证集 AUC 产生超出随机波动的变化；在这些客户上，仅银行特征的模型同样好。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Partner features improve the validation AUC beyond chance.</source>
+        <translation>合作方特征使验证集 AUC 的提升超出了随机波动。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>Partner feature #%1</source>
         <translation>合作方特征 #%1</translation>
     </message>
@@ -3784,7 +3837,7 @@
 <context>
     <name>UsersPage</name>
     <message>
-        <location filename="../../app/ui/pages/users.py" line="+56"/>
+        <location filename="../../app/ui/pages/users.py" line="+44"/>
         <source>Users</source>
         <translation>用户</translation>
     </message>

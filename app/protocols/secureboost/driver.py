@@ -1,4 +1,4 @@
-"""In-memory runner: passes encoded messages between the two roles (the lead binds them to TLS).
+"""In-memory runner: passes encoded messages between the two roles (real jobs carry them over TLS).
 
 Every message crosses as bytes through the same encode/validate path a socket would use, and the
 runner can keep a transcript (direction, bytes) for the leakage tests.

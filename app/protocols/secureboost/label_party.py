@@ -38,8 +38,8 @@ class LabelParty:
         self.p, self.y, self.bins, self.partner = params, y, np.ascontiguousarray(bins, np.uint8), partner
         self.n_rows = len(y)
         self.train_rows, self.valid_rows = train_valid_split(self.n_rows, params.valid_fraction, params.seed)
-        self.fp = FixedPoint(params.scale_bits)
-        self.sp = SplitParams(params.reg_lambda, params.min_child_weight, params.min_leaf_size, self.fp.scale)
+        self.fixed = FixedPoint(params.scale_bits)
+        self.sp = SplitParams(params.reg_lambda, params.min_child_weight, params.min_leaf_size, self.fixed.scale)
         self.n_slots = params.n_bins + 1
         self.model = LabelModel(base_margin(y[self.train_rows]), params.max_depth, binning)
         self.margin = np.full(self.n_rows, self.model.base_margin)
@@ -96,7 +96,7 @@ class LabelParty:
         rows = tree_rows(self.train_rows, p.row_subsample, p.seed, t)
         other = np.setdiff1d(np.arange(self.n_rows), rows, assume_unique=True)
         g, h = logistic_grad_hess(self.y[rows], self.margin[rows])
-        g_int, h_int = self.fp.encode(g, h)
+        g_int, h_int = self.fixed.encode(g, h)
         own_feats = tree_features(self.bins.shape[1], p.col_subsample, p.seed, t, 0)
         with_partner = self.partner and not (t == 0 and p.first_tree_label_only)
         partner_feats = (tree_features(self.n_partner_features, p.col_subsample, p.seed, t, 1)

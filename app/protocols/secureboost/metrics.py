@@ -34,9 +34,9 @@ def roc_points(y: np.ndarray, score: np.ndarray) -> tuple[np.ndarray, np.ndarray
     order = np.argsort(-score, kind="mergesort")
     s, t = score[order], y[order]
     last = np.r_[np.flatnonzero(np.diff(s)), len(s) - 1]
-    tp, fp = np.cumsum(t)[last], np.cumsum(~t)[last]
+    tp, false_pos = np.cumsum(t)[last], np.cumsum(~t)[last]
     n_pos, n_neg = max(int(y.sum()), 1), max(int((~y).sum()), 1)
-    return (np.r_[0.0, fp / n_neg], np.r_[0.0, tp / n_pos], np.r_[np.inf, s[last]])
+    return (np.r_[0.0, false_pos / n_neg], np.r_[0.0, tp / n_pos], np.r_[np.inf, s[last]])
 
 
 def ks(y: np.ndarray, score: np.ndarray) -> float:

@@ -89,10 +89,6 @@ class LabelModel:
             pos = np.where(step, np.where(left, 2 * pos + 1, 2 * pos + 2), pos)
         return pos
 
-    def partner_refs(self) -> np.ndarray:
-        refs = [t.feature[t.kind == PARTNER_SPLIT] for t in self.trees]
-        return np.unique(np.concatenate(refs)) if refs else np.zeros(0, np.int32)
-
     def importance(self, partner_label: str = "partner feature #{}") -> dict[str, float]:
         """Total gain per feature; partner features only by anonymous position."""
         imp: dict[str, float] = {}

@@ -25,8 +25,8 @@ def password_field() -> QLineEdit:
     return field
 
 
-class _FormDialog(QDialog):
-    """Layout shared by both dialogs (no translated text here: ``tr`` takes the subclass name)."""
+class FormDialog(QDialog):
+    """Layout of every form dialog (no translated text here: ``tr`` takes the subclass name)."""
 
     def __init__(self, parent: QWidget | None):
         super().__init__(parent)
@@ -67,7 +67,7 @@ class _FormDialog(QDialog):
         super().done(result)
 
 
-class AddUserDialog(_FormDialog):
+class AddUserDialog(FormDialog):
     def __init__(self, session: Session, parent: QWidget | None = None):
         super().__init__(parent)
         self.session = session
@@ -106,7 +106,7 @@ class AddUserDialog(_FormDialog):
                                     self.branch.text().strip() or None)
 
 
-class ResetPasswordDialog(_FormDialog):
+class ResetPasswordDialog(FormDialog):
     def __init__(self, session: Session, user_name: str, parent: QWidget | None = None):
         super().__init__(parent)
         self.session = session

@@ -244,7 +244,9 @@ def run_alignment_job(workspace, job: jobs.Job, channel, initiator: bool, task) 
 
 
 def _save(workspace, job: jobs.Job, run: _Run, result) -> dict:
-    ids = run.ids[result.rows]
+    # Both sides hold the same canonical IDs, so sorting them gives one agreed order that does not
+    # depend on this run's random blinding: the same data aligned again trains the same model.
+    ids = np.sort(run.ids[result.rows])
     record = new_record(job.id, job.id, job.peer, run.dataset, job.params["id_type"],
                         int(job.params["canon_version"]), result.size, result.n_own,
                         result.n_peer, job.decided_by or "system")

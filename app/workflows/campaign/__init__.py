@@ -1,4 +1,4 @@
-"""Campaign evaluation inside the product (issue 8; docs/campaign-evaluation.md, "In-product")."""
+"""Campaign evaluation inside the product (docs/campaign-evaluation.md, "In-product")."""
 
 from app.workflows.campaign.service import (  # noqa: F401
     OUTCOME_ID_TYPES, RetrainProposal, SimulatedOutcomes, evaluate_plan, finalised_plans,

@@ -1,4 +1,4 @@
-"""Campaign evaluation inside the product (issue 8; docs/campaign-evaluation.md, "In-product").
+"""Campaign evaluation inside the product (docs/campaign-evaluation.md, "In-product").
 
 The workflow API the CLI and the GUI share::
 

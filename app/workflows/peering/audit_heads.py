@@ -14,7 +14,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509 import load_pem_x509_certificate
 
 from app.errors import RemoteProtocolError
-from app.store.workspace import Workspace, now_iso
+from app.store import peers as peer_store
+from app.store.workspace import Workspace
 
 
 def _statement(workspace_id: str, seq: int, head: str, session_id: bytes) -> bytes:
@@ -43,18 +44,15 @@ def record_peer_head(workspace: Workspace, peer: str, message: dict) -> str | No
     our_seq, our_head = workspace.audit.head()
 
     def store(conn):
-        rows = conn.execute("SELECT their_seq, their_head FROM peer_heads WHERE peer = ? "
-                            "ORDER BY id DESC LIMIT 1", (peer,)).fetchall()
+        last = peer_store.last_head(conn, peer)
         warning = None
-        if rows:
-            last_seq, last_head = rows[0]
+        if last:
+            last_seq, last_head = last
             if message["seq"] < last_seq or (message["seq"] == last_seq and message["head"] != last_head):
                 warning = (f"The peer '{peer}' shows an audit chain of {message['seq']} entries after "
                            f"having shown {last_seq}: its history was rolled back or replaced.")
-        conn.execute("INSERT INTO peer_heads (peer, seen_at, their_seq, their_head, signature, "
-                     "our_seq, our_head) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                     (peer, now_iso(), message["seq"], message["head"], message["signature"],
-                      our_seq, our_head))
+        peer_store.record_head(conn, peer, message["seq"], message["head"], message["signature"],
+                               our_seq, our_head)
         workspace.audit.append_in(conn, f"peer:{peer}",
                                   "peer.head_rollback" if warning else "peer.head",
                                   {"peer": peer, "seq": message["seq"], "head": message["head"]}, {})

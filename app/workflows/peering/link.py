@@ -24,6 +24,7 @@ from app.net.identity import certificate_fingerprint
 from app.net.peer_session import ChannelOptions, connect, serve, session_codec
 from app.net.tls import TlsTransport, client_context, verify_pinned
 from app.schema import Bool, Bytes, Int, Message, Str
+from app.store import peers as peer_store
 from app.workflows import jobs
 from app.workflows.job_types import JobTypes, standard
 from app.workflows.peering import audit_heads
@@ -80,7 +81,7 @@ def store_certificate(workspace, peer_name: str, cert_pem: bytes) -> None:
     if certificate_fingerprint(cert_pem) != peer["fingerprint_bytes"]:
         raise UserFacingError("That certificate does not match the pinned fingerprint of "
                               f"'{peer_name}'; it was not stored.")
-    workspace.db.execute("UPDATE peers SET cert_pem = ? WHERE name = ?", (cert_pem, peer_name))
+    workspace.db.transaction(peer_store.set_certificate, peer_name, cert_pem)
 
 
 class PeerService:
@@ -131,8 +132,7 @@ class PeerService:
                 return
 
     def _trusted_certs(self) -> list[bytes]:
-        rows = self.workspace.db.query("SELECT cert_pem FROM peers WHERE cert_pem IS NOT NULL")
-        return [bytes(r[0]) for r in rows]
+        return list(self.workspace.db.run(peer_store.certificates).values())
 
     # -- outgoing --------------------------------------------------------------------------------
     def learn_certificate(self, peer_name: str) -> bytes:
@@ -153,8 +153,7 @@ class PeerService:
     def connect(self, peer_name: str, timeout: float = 10.0):
         """A verified session to a pinned peer with audit heads exchanged."""
         peer = peers.get_peer(self.workspace, peer_name)
-        if not self.workspace.db.query("SELECT 1 FROM peers WHERE name = ? AND cert_pem IS NOT NULL",
-                                       (peer_name,)):
+        if self.workspace.db.run(peer_store.certificate, peer_name) is None:
             self.learn_certificate(peer_name)
         host, port = peers.parse_address(peer["address"])
         channel = connect(host, port, self.identity, peer["fingerprint_bytes"],
@@ -283,16 +282,15 @@ class PeerService:
 
     # -- audit heads -----------------------------------------------------------------------------
     def _exchange_heads(self, channel, peer_name: str) -> None:
-        seen = self.workspace.db.query("SELECT their_seq FROM peer_heads WHERE peer = ? "
-                                       "ORDER BY id DESC LIMIT 1", (peer_name,))
+        seen = self.workspace.db.run(peer_store.last_head, peer_name)
         mine = audit_heads.sign_head(self.workspace, self.identity.key_pem, channel.session_id)
-        channel.send(AUDIT_HEAD, {**mine, "seen_your_seq": seen[0][0] if seen else -1})
+        channel.send(AUDIT_HEAD, {**mine, "seen_your_seq": seen[0] if seen else -1})
         msg_type, body = channel.recv(timeout=30)
         if msg_type != AUDIT_HEAD:
             raise RemoteProtocolError(f"{msg_type}: expected the peer's audit head first")
-        cert = self.workspace.db.query("SELECT cert_pem FROM peers WHERE name = ?", (peer_name,))
-        if cert and cert[0][0]:
-            audit_heads.verify_head(body, bytes(cert[0][0]), channel.session_id)
+        cert = self.workspace.db.run(peer_store.certificate, peer_name)
+        if cert:
+            audit_heads.verify_head(body, cert, channel.session_id)
         warning = audit_heads.record_peer_head(self.workspace, peer_name, body)
         own_seq = self.workspace.audit.head()[0]
         if body["seen_your_seq"] > own_seq:

@@ -7,7 +7,8 @@ import re
 from app.errors import UserFacingError
 from app.net.identity import (Identity, format_fingerprint, generate_identity, parse_fingerprint,
                               short_code)
-from app.store.workspace import Workspace, now_iso
+from app.store import peers as peer_store
+from app.store.workspace import Workspace, meta_in
 from app.workflows.session import Session
 
 _PEER_NAME = re.compile(r"^[\w.\-]{1,64}$")
@@ -17,14 +18,11 @@ _ADDRESS = re.compile(r"^(?P<host>[A-Za-z0-9.\-]+|\[[0-9A-Fa-f:]+\]):(?P<port>\d
 def identity(workspace: Workspace) -> Identity:
     """Our key pair and certificate, created on first use and kept only inside the encrypted store."""
     def load_or_create(conn):
-        row = conn.execute("SELECT cert_pem, key_pem FROM identity WHERE id = 1").fetchone()
-        if row:
-            return Identity(bytes(row[0]), bytes(row[1]))
-        party = conn.execute("SELECT value FROM meta WHERE key = 'party_name'").fetchone()[0]
-        new = generate_identity(party)
-        conn.execute("INSERT INTO identity (id, key_pem, cert_pem, fingerprint, created_at) "
-                     "VALUES (1, ?, ?, ?, ?)", (new.key_pem, new.cert_pem, new.fingerprint.hex(),
-                                                now_iso()))
+        stored = peer_store.load_identity(conn)
+        if stored:
+            return Identity(*stored)
+        new = generate_identity(meta_in(conn, "party_name"))
+        peer_store.save_identity(conn, new.key_pem, new.cert_pem, new.fingerprint.hex())
         workspace.audit.append_in(conn, "system", "identity.create",
                                   {"fingerprint": new.fingerprint.hex()}, {})
         return new
@@ -55,10 +53,9 @@ def add_peer(session: Session, name: str, address: str, fingerprint: str) -> dic
         raise UserFacingError("That is this workspace's own fingerprint, not the peer's.")
 
     def insert(conn):
-        if conn.execute("SELECT 1 FROM peers WHERE name = ?", (name,)).fetchone():
+        if peer_store.exists(conn, name):
             raise UserFacingError(f"A peer named '{name}' already exists; remove it first.")
-        conn.execute("INSERT INTO peers (name, address, fingerprint, added_by, added_at) "
-                     "VALUES (?, ?, ?, ?, ?)", (name, address, fp.hex(), session.user.name, now_iso()))
+        peer_store.insert(conn, name, address, fp.hex(), session.user.name)
     session.audited("peer.add", {"peer": name, "fingerprint": fp.hex()}, {"address": address}, insert)
     return get_peer(session.workspace, name)
 
@@ -67,40 +64,31 @@ def remove_peer(session: Session, name: str) -> None:
     session.require("peers.manage")
 
     def delete(conn):
-        if conn.execute("DELETE FROM peers WHERE name = ?", (name,)).rowcount == 0:
+        if not peer_store.delete(conn, name):
             raise UserFacingError(f"There is no peer named '{name}'.")
     session.audited("peer.remove", {"peer": name}, {}, delete)
 
 
 def get_peer(workspace: Workspace, name: str) -> dict:
-    rows = workspace.db.query("SELECT name, address, fingerprint, party_name, added_at, last_seen "
-                              "FROM peers WHERE name = ?", (name,))
-    if not rows:
+    row = workspace.db.run(peer_store.get, name)
+    if row is None:
         raise UserFacingError(f"There is no peer named '{name}'.")
-    return _peer_dict(rows[0])
+    return _peer_dict(row)
 
 
 def find_peer_by_fingerprint(workspace: Workspace, fp: bytes) -> dict | None:
-    rows = workspace.db.query("SELECT name, address, fingerprint, party_name, added_at, last_seen "
-                              "FROM peers WHERE fingerprint = ?", (fp.hex(),))
-    return _peer_dict(rows[0]) if rows else None
-
-
-def pinned_fingerprints(workspace: Workspace) -> set[bytes]:
-    return {bytes.fromhex(r[0]) for r in workspace.db.query("SELECT fingerprint FROM peers")}
+    row = workspace.db.run(peer_store.by_fingerprint, fp.hex())
+    return _peer_dict(row) if row else None
 
 
 def list_peers(session: Session) -> list[dict]:
     if not (session.can("peers.manage") or session.can("jobs.propose")):
         session.require("peers.manage")
-    rows = session.workspace.db.query("SELECT name, address, fingerprint, party_name, added_at, "
-                                      "last_seen FROM peers ORDER BY name")
-    return [_peer_dict(r) for r in rows]
+    return [_peer_dict(r) for r in session.workspace.db.run(peer_store.list_all)]
 
 
 def mark_seen(workspace: Workspace, name: str, party_name: str) -> None:
-    workspace.db.execute("UPDATE peers SET last_seen = ?, party_name = ? WHERE name = ?",
-                         (now_iso(), party_name, name))
+    workspace.db.transaction(peer_store.mark_seen, name, party_name)
 
 
 def _peer_dict(row: tuple) -> dict:

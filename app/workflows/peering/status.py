@@ -16,6 +16,8 @@ from datetime import datetime
 from app.errors import PeerError, UserFacingError
 from app.net.identity import format_fingerprint, parse_fingerprint, short_code
 from app.net.tls import PinMismatch
+from app.store import jobs as job_store
+from app.store import peers as peer_store
 from app.store.workspace import now_iso
 from app.workflows.peering import peers
 from app.workflows.jobs import JOB_TYPES
@@ -170,14 +172,13 @@ def link_for(session: Session) -> PeerLink | None:
 # -- small reads the pages need -------------------------------------------------------------------
 def certificate_known(session: Session) -> set[str]:
     """Names of pinned peers whose certificate we hold (without it they cannot connect to us)."""
-    rows = session.workspace.db.query("SELECT name FROM peers WHERE cert_pem IS NOT NULL")
-    return {r[0] for r in rows}
+    return set(session.workspace.db.run(peer_store.certificates))
 
 
 def auto_approve_policies(session: Session) -> dict[str, bool]:
     """Every job type with its auto-approve flag (absent from the table means off)."""
-    rows = dict(session.workspace.db.query("SELECT job_type, auto_approve FROM job_policies"))
-    return {t: bool(rows.get(t, 0)) for t in JOB_TYPES}
+    stored = session.workspace.db.run(job_store.policies)
+    return {t: stored.get(t, False) for t in JOB_TYPES}
 
 
 def local_time(iso: str | None) -> str:

@@ -1,4 +1,4 @@
-"""Campaign plans: target segments, channels, control group, versions (issue 7; docs/plans.md)."""
+"""Campaign plans: target segments, channels, control group, versions (docs/plans.md)."""
 
 from app.workflows.plans.service import (  # noqa: F401
     Rules, ScoredPopulation, branch_list, build_population, create_plan, decide_branch, distinct,

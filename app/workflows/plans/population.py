@@ -23,7 +23,6 @@ from app.errors import ValidationError
 from app.store.arrays import array_exists, load_array, save_array
 
 FEDERATED, LABEL_ONLY = 0, 1
-MODEL_SOURCES = ("federated", "label_only")
 FLAGS = ("already_bound", "opted_out", "app_active_30d", "branch_visit_recent", "consent_ok")
 BUILTIN_COLUMNS = ("score", "model_source", "branch", "last_contacted_day", *FLAGS)
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
@@ -70,9 +69,6 @@ class ScoredPopulation:
             col = self.custom[name]
             return col.values, col.categories
         raise ValidationError(f"The rules refer to a column '{name}' the scored population does not have.")
-
-    def column_names(self) -> list[str]:
-        return [*BUILTIN_COLUMNS, *self.custom]
 
 
 def _codes(name: str, values, categories) -> tuple[np.ndarray, tuple[str, ...]]:

@@ -1,4 +1,4 @@
-"""Campaign plans: target segments, channels, control group, versions (issue 7; docs/plans.md).
+"""Campaign plans: target segments, channels, control group, versions (docs/plans.md).
 
 The workflow API the CLI and the GUI share. Typical use::
 

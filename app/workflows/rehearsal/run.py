@@ -157,6 +157,9 @@ def rehearse(options: RehearsalOptions, task: Task | None = None, echo=print,
                            "categorical_as_codes": prepared["categorical"]},
             "jobs": {"training": result["training"].id,
                      "training_transcript": result["training"].transcript_hash},
+            # same data, parameters and seed -> the same digest (docs/training.md)
+            "model_digest": train.get("model_digest"),
+            "comparison": train.get("comparison"),
         }
         report["_holdout"] = held
         return report

@@ -1,6 +1,6 @@
 """The training job: SecureBoost between the bank (label party) and the partner (feature party)."""
 
 from app.workflows.training.train import (  # noqa: F401
-    MIN_KEY_BITS, compare_models, estimate_training, job_params, model_report, models,
-    outcome_labels, retrain_job_params, run_scoring_job, run_training_job, train_params,
+    MIN_KEY_BITS, compare_models, estimate_training, job_params, model_record, model_report, models,
+    outcome_labels, replay_job_params, retrain_job_params, run_scoring_job, run_training_job, train_params,
 )

@@ -95,7 +95,7 @@ def label_only_id(model_id: str) -> str:
 
 
 COLUMNS = ("id", "job_id", "alignment_id", "dataset", "kind", "half", "params", "metrics",
-           "rows_used", "trees", "created_at")
+           "rows_used", "trees", "created_at", "record")
 
 
 @dataclass(frozen=True)
@@ -111,12 +111,14 @@ class ModelRecord:
     rows_used: int
     trees: int
     created_at: str
+    record: dict | None = None   # what a validator needs to rebuild it (training/record.py)
 
     @classmethod
     def from_row(cls, row: tuple) -> "ModelRecord":
         values = dict(zip(COLUMNS, row))
         values["params"] = json.loads(values["params"])
         values["metrics"] = json.loads(values["metrics"]) if values["metrics"] else None
+        values["record"] = json.loads(values["record"]) if values["record"] else None
         return cls(**values)
 
 
@@ -129,7 +131,9 @@ def save_model_in(conn, record: ModelRecord, plain: dict) -> None:
                  (record.id, record.job_id, record.alignment_id, record.dataset, record.kind,
                   record.half, json.dumps(record.params, sort_keys=True),
                   None if record.metrics is None else json.dumps(record.metrics, sort_keys=True),
-                  record.rows_used, record.trees, record.created_at, pack_plain(plain)))
+                  record.rows_used, record.trees, record.created_at,
+                  None if record.record is None else json.dumps(record.record, sort_keys=True),
+                  pack_plain(plain)))
 
 
 def list_models(workspace) -> list[ModelRecord]:

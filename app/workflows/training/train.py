@@ -33,6 +33,7 @@ from app.protocols.secureboost.params import TrainParams
 from app.protocols.secureboost.report import label_only_model
 from app.store.workspace import now_iso
 from app.workflows import jobs
+from app.workflows.training import record as reproducible
 from app.workflows.training import store as training_store
 from app.workflows.alignment.store import get_alignment, usable_rows
 from app.workflows.data_import import load_eligible
@@ -221,19 +222,42 @@ def _train_label(workspace, job, channel, initiator, task, params, alignment_id)
     scores = federated_scores(model, label.bins, PartnerOverLink(channel), None)
     baseline = label_only_model(label)
     report = _report(label, model, baseline, scores)
+    data = reproducible.data_digest(rows.eligible.ids[rows.rows], columns, y)
+    record = reproducible.build(params.to_dict(), alignment_id, data, model.to_plain())
+    report["record"] = record
+    replay = _replay_verdict(workspace, job, record)
+    if replay is not None:
+        report["replay"] = replay
     common = dict(job_id=job.id, alignment_id=alignment_id, dataset=rows.record.dataset, half="label",
                   params=params.to_dict(), rows_used=rows.n, created_at=now_iso())
-    federated = ModelRecord(id=job.id, kind="federated", metrics=report, trees=len(model.trees), **common)
+    federated = ModelRecord(id=job.id, kind="federated", metrics=report, trees=len(model.trees),
+                            record=record, **common)
     only = ModelRecord(id=label_only_id(job.id), kind="label_only",
                        metrics={"label_only": report.get("label_only"),
                                 "validation_rows": report["validation_rows"]},
-                       trees=len(baseline.trees), **common)
+                       trees=len(baseline.trees),
+                       record=reproducible.build(params.to_dict(), alignment_id, data,
+                                                 baseline.to_plain()), **common)
     _store(workspace, job, [(federated, model.to_plain()), (only, baseline.to_plain())])
     return {"role": "label", "rows_used": rows.n, "trees": len(model.trees),
             "label_only_trees": len(baseline.trees), "validation_rows": report["validation_rows"],
             "auc_federated": _auc(report.get("federated")),
             "auc_label_only": _auc(report.get("label_only")),
-            "model_id": federated.id, "label_only_model_id": only.id}
+            "model_id": federated.id, "label_only_model_id": only.id,
+            "model_digest": record["model_digest"], "comparison": report.get("comparison"),
+            **({"replay": replay} if replay is not None else {})}
+
+
+def _replay_verdict(workspace, job, record: dict) -> dict | None:
+    """For a job proposed as a replay of an earlier model: did this half come out the same?"""
+    original_id = job.params.get("replay_of")
+    if not isinstance(original_id, str) or not original_id:
+        return None
+    try:
+        original, _ = training_store.get_model(workspace, original_id)
+    except UserFacingError:
+        return {"of": original_id, **reproducible.replay_verdict(None, record)}
+    return {"of": original_id, **reproducible.replay_verdict(original.record, record)}
 
 
 def _report(label: LabelParty, model: LabelModel, baseline: LabelModel, scores: np.ndarray) -> dict:
@@ -247,8 +271,11 @@ def _report(label: LabelParty, model: LabelModel, baseline: LabelModel, scores: 
                         "encryption_exponent_bits": encryption_exponent_bits(label.p.key_bits)}}
     if len(valid):
         y = label.y[valid]
-        out["federated"] = metrics.report(y, np.asarray(scores)[valid])
-        out["label_only"] = metrics.report(y, sigmoid(baseline.margin(label.bins[valid], None)))
+        joint, own = np.asarray(scores)[valid], sigmoid(baseline.margin(label.bins[valid], None))
+        out["federated"] = metrics.report(y, joint)
+        out["label_only"] = metrics.report(y, own)
+        # never silently worse than the bank's own model (docs/training.md)
+        out["comparison"] = reproducible.compare_with_label_only(y, joint, own, label.p.seed)
     return out
 
 
@@ -299,12 +326,18 @@ def _train_feature(workspace, job, channel, initiator, task, params, alignment_i
     for split in party.model.splits.values():
         name = binning.features[split.feature].name
         usage[name] = usage.get(name, 0) + 1
+    plain = party.model.to_plain()
+    half = reproducible.build(params.to_dict(), alignment_id,
+                              reproducible.data_digest(rows.eligible.ids[rows.rows], columns, None),
+                              plain)
     record = ModelRecord(id=job.id, job_id=job.id, alignment_id=alignment_id,
                          dataset=rows.record.dataset, kind="federated", half="feature",
                          params=params.to_dict(), metrics=None, rows_used=rows.n, trees=n_trees,
-                         created_at=now_iso())
-    _store(workspace, job, [(record, party.model.to_plain())])
+                         created_at=now_iso(), record=half)
+    _store(workspace, job, [(record, plain)])
+    replay = _replay_verdict(workspace, job, half)
     return {"role": "feature", "rows_used": rows.n, "trees": n_trees,
+            "model_digest": half["model_digest"], **({"replay": replay} if replay else {}),
             "feature_usage": dict(sorted(usage.items(), key=lambda kv: (-kv[1], kv[0])))}
 
 
@@ -343,6 +376,25 @@ def models(session) -> list[dict]:
              "created_at": r.created_at, "auc": _auc((r.metrics or {}).get(
                  "federated" if r.kind == "federated" else "label_only"))}
             for r in training_store.list_models(session.workspace)]
+
+
+def model_record(session, model_id: str) -> dict:
+    """What a validator needs to rebuild this half (either party; no metric, nothing of the peer's)."""
+    session.require("data.view")
+    record, _ = training_store.get_model(session.workspace, model_id)
+    if record.record is None:
+        raise UserFacingError(f"Model {model_id} was trained before models carried a record; "
+                              "retrain it to get one.")
+    return {"model": record.id, "kind": record.kind, "half": record.half,
+            "dataset": record.dataset, "trees": record.trees, "rows_used": record.rows_used,
+            "created_at": record.created_at, **record.record}
+
+
+def replay_job_params(session, model_id: str) -> dict:
+    """Job parameters that retrain ``model_id`` exactly: its alignment, parameters and seed."""
+    original = model_record(session, model_id)
+    return {**job_params(original["alignment_id"], train_params(original["params"])),
+            "replay_of": model_id}
 
 
 def model_report(session, model_id: str) -> dict:

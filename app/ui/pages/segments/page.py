@@ -1,4 +1,4 @@
-"""Segments (issue 7): turn scores into a campaign plan, review it branch by branch, export it.
+"""Segments: turn scores into a campaign plan, review it branch by branch, export it.
 
 Analysts (``plan.create``) pick a stored scored population, see its score distribution, edit the
 rules with live counts, create or revise plans, follow the branch review, finalise and export.

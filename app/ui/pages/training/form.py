@@ -8,6 +8,8 @@ checks produce the sentence when a value is out of range.
 
 from __future__ import annotations
 
+import secrets
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QSpinBox,
                                QToolButton, QVBoxLayout, QWidget)
@@ -50,7 +52,8 @@ class TrainingForm(Retranslatable, QWidget):
         self.first_tree_label_only.setChecked(d.first_tree_label_only)
         self.row_subsample = _real(0.05, 1.0, d.row_subsample, 0.05)
         self.col_subsample = _real(0.05, 1.0, d.col_subsample, 0.05)
-        self.seed = _spin(0, 2**31 - 1, d.seed)
+        # a fresh seed per form: recorded with the job, it lets a validator retrain the same model
+        self.seed = _spin(0, 2**31 - 1, secrets.randbelow(2**31))
         self.key_bits = QComboBox()
         for bits in (2048, 3072):
             self.key_bits.addItem(str(bits), bits)

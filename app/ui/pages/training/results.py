@@ -49,6 +49,7 @@ class TrainingResults(Retranslatable, QWidget):
         self.importance = read_only_table(2)
         self.usage_table = read_only_table(2)
         self.note = plain_label(object_name="Hint", wrap=True)
+        self.verdict = plain_label(object_name="Hint", wrap=True)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         for widget in (self.chart_view, self.lift, self.importance):
@@ -57,6 +58,7 @@ class TrainingResults(Retranslatable, QWidget):
         inner = QVBoxLayout(self.metrics)
         inner.setContentsMargins(0, 0, 0, 0)
         inner.addLayout(aucs)
+        inner.addWidget(self.verdict)
         inner.addWidget(self.tabs, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -105,6 +107,7 @@ class TrainingResults(Retranslatable, QWidget):
                              .replace("%3", f"{report.get('validation_rows', 0):,}"))
         self.auc_values[0].setText(_auc_text(federated))
         self.auc_values[1].setText(_auc_text(only))
+        self._show_verdict(report.get("comparison"))
         self._draw_roc(federated, only)
         lift = (federated or {}).get("lift", [])
         self.lift.setRowCount(len(lift))
@@ -119,6 +122,20 @@ class TrainingResults(Retranslatable, QWidget):
         self.note.hide()
         self.usage_table.hide()
         self.metrics.show()
+
+    def _show_verdict(self, comparison: dict | None) -> None:
+        """Never silently worse than the bank's own model: the paired bootstrap's verdict in words."""
+        verdict = (comparison or {}).get("verdict")
+        texts = {
+            "worse": self.tr("On the validation customers the federated model is worse than the "
+                             "model on bank features only, beyond chance. Use the bank-only model "
+                             "for this campaign, or retrain with other partner features."),
+            "no_difference": self.tr("Partner features did not change the validation AUC beyond "
+                                     "chance; the bank-only model is as good on these customers."),
+            "better": self.tr("Partner features improve the validation AUC beyond chance."),
+        }
+        self.verdict.setText(texts.get(verdict, ""))
+        self.verdict.setVisible(verdict in texts)
 
     def _feature_name(self, name: str) -> str:
         prefix = "partner feature #"

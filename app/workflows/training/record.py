@@ -1,0 +1,84 @@
+"""What a model-risk validator needs: a record to rebuild a model half, and an honest comparison.
+
+Banks retrain a model from its recorded inputs before they use it. Each party records, for its own
+half only, a digest of the data it trained on (its aligned customers in the agreed order, its
+feature columns and, at the bank, the labels), every approved parameter including the seed, the
+scheme and key size, the version of Lianmo, and a digest of the resulting half. Cryptographic
+randomness (keys, obfuscators, PSI scalars) never reaches the model, so the same record replayed
+on the same data gives the same model digest. Neither party sees the other's data digest: a replay
+compares each half on its own side, and the partner's changed data shows in the bank's half too
+(different bins give different split gains and trees).
+
+The joint model is compared with the label-only one on the same validation rows by a paired
+bootstrap of the AUC difference, so the bank is told plainly when partner data made things worse.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+
+from app import __version__
+from app.protocols.secureboost import metrics
+from app.workflows.training.store import pack_plain
+
+BOOTSTRAP_ROUNDS = 1000
+SCHEME = "paillier"
+_REPLAYED = ("data_digest", "params", "version")
+
+
+def data_digest(ids: np.ndarray, columns: dict[str, np.ndarray], label: np.ndarray | None) -> str:
+    """SHA-256 of what this party trained on, independent of how and when it was imported."""
+    h = hashlib.sha256(b"lianmo.training-data.v1\0")
+    h.update(np.asarray(ids).astype("S").tobytes())
+    for name in sorted(columns):
+        h.update(name.encode() + b"\0" + np.ascontiguousarray(columns[name], np.float64).tobytes())
+    if label is not None:
+        h.update(b"label\0" + np.ascontiguousarray(label, np.float64).tobytes())
+    return h.hexdigest()
+
+
+def model_digest(plain: dict) -> str:
+    return hashlib.sha256(pack_plain(plain)).hexdigest()
+
+
+def build(params: dict, alignment_id: str, data: str, plain: dict) -> dict:
+    """The record stored with a model half (no metric and nothing of the other party's)."""
+    return {"data_digest": data, "alignment_id": alignment_id, "params": dict(params),
+            "seed": params.get("seed"), "scheme": SCHEME, "key_bits": params.get("key_bits"),
+            "version": __version__, "model_digest": model_digest(plain)}
+
+
+def replay_verdict(original: dict | None, replay: dict) -> dict:
+    """``reproduced`` when the model digest is the same; otherwise which recorded inputs differ."""
+    if not original:
+        return {"reproduced": False, "differs": ["record"]}
+    if original.get("model_digest") == replay.get("model_digest"):
+        return {"reproduced": True, "differs": []}
+    differs = [k for k in _REPLAYED if original.get(k) != replay.get(k)]
+    return {"reproduced": False, "differs": differs or ["model"]}
+
+
+def compare_with_label_only(y: np.ndarray, joint: np.ndarray, label_only: np.ndarray,
+                            seed: int) -> dict | None:
+    """Paired bootstrap (same resampled rows for both models) of AUC(joint) - AUC(label-only).
+
+    ``verdict`` is ``worse`` or ``better`` only when the 95 % interval excludes zero, else
+    ``no_difference``: a noisy validation set is not read as evidence either way.
+    """
+    y = np.asarray(y).astype(bool)
+    if len(y) < 20 or y.all() or not y.any():
+        return None
+    rng = np.random.default_rng([int(seed) & 0xFFFFFFFF, 0x5EED])
+    diffs = []
+    for _ in range(BOOTSTRAP_ROUNDS):
+        i = rng.integers(0, len(y), len(y))
+        if y[i].all() or not y[i].any():
+            continue
+        diffs.append(metrics.auc(y[i], joint[i]) - metrics.auc(y[i], label_only[i]))
+    low, high = np.percentile(diffs, [2.5, 97.5])
+    verdict = "worse" if high < 0 else "better" if low > 0 else "no_difference"
+    return {"auc_difference": round(float(metrics.auc(y, joint) - metrics.auc(y, label_only)), 6),
+            "ci_low": round(float(low), 6), "ci_high": round(float(high), 6),
+            "rounds": len(diffs), "verdict": verdict}
