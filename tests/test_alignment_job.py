@@ -13,10 +13,11 @@ import pytest
 
 from app.data.generator import generate
 from app.errors import JobRefused, PeerError, RemoteProtocolError, UserFacingError
+from app.store import alignments as alignment_store
 from app.workflows import alignment, data_import, jobs
 from app.workflows.job_types import standard
 from app.workflows.alignment import job as alignment_job
-from app.workflows.alignment import store as alignment_store
+from app.workflows.alignment.rows import usable_rows
 from app.workflows.peering import link
 from app.workflows.peering import peers
 from app.workflows.tasks import Task
@@ -102,8 +103,8 @@ def test_both_sides_store_the_plain_intersection_in_the_same_order(linked, tmp_p
                            "overlap_rate": round(len(expected) / len(bank_ids), 6)}
     assert theirs.result["size"] == len(expected)
     assert theirs.result["own_count"] == len(platform_ids)
-    stored_bank = alignment_store.load_alignment_ids(bank.workspace, job.id).tolist()
-    stored_platform = alignment_store.load_alignment_ids(platform.workspace, job.id).tolist()
+    stored_bank = bank.workspace.db.run(alignment_store.load_alignment_ids, job.id).tolist()
+    stored_platform = platform.workspace.db.run(alignment_store.load_alignment_ids, job.id).tolist()
     assert stored_bank == stored_platform and set(stored_bank) == expected
 
     listed = alignment.alignments(platform)
@@ -117,7 +118,7 @@ def test_both_sides_store_the_plain_intersection_in_the_same_order(linked, tmp_p
         f"{v},joint-marketing-model,2020-01-01 00:00:00,,2026-01-01 00:00:00\n" for v in victims))
     name = alignment.choose_dataset(bank.workspace, "mobile")[0]
     data_import.import_consent(bank, name, str(path))
-    keep, rows = alignment_store.usable_rows(bank.workspace, job.id, _eligible(bank))
+    keep, rows = usable_rows(bank.workspace, job.id, _eligible(bank))
     assert keep.tolist() == [False] * 3 + [True] * (len(expected) - 3)
     assert _eligible(bank).ids[rows].tolist() == stored_bank[3:]
 
@@ -153,7 +154,7 @@ def test_mismatched_id_types_are_refused_at_proposal_and_approval(tmp_path, demo
         thread.join()
         assert refused and "no dataset with mobile IDs" in refused[0]
         assert job.state == "rejected" and job.reason == "no mobile data"
-        assert alignment_store.list_alignments(bank.workspace) == []
+        assert bank.workspace.db.run(alignment_store.list_alignments) == []
     finally:
         close(services, admins)
 
@@ -189,8 +190,8 @@ def test_invalid_point_from_the_peer_fails_both_jobs(linked, monkeypatch):
     theirs = _wait_state(platform.workspace, job.id, ("failed",))
     assert ours.state == "failed" and "'points' holds an invalid point" in ours.error
     assert theirs.state == "failed" and "stopped the alignment because of an error" in theirs.error
-    assert alignment_store.list_alignments(bank.workspace) == []
-    assert alignment_store.list_alignments(platform.workspace) == []
+    assert bank.workspace.db.run(alignment_store.list_alignments) == []
+    assert platform.workspace.db.run(alignment_store.list_alignments) == []
 
 
 class DroppingTask(Task):
@@ -219,7 +220,7 @@ def test_dropped_link_resumes_within_the_session(linked):
     assert done.state == "finished" and theirs.state == "finished"
     assert (bank.workspace.id, job.id) not in alignment_job._SUSPENDED
     expected = set(_eligible(bank).ids.tolist()) & set(_eligible(platform).ids.tolist())
-    stored = [alignment_store.load_alignment_ids(s.workspace, job.id).tolist()
+    stored = [s.workspace.db.run(alignment_store.load_alignment_ids, job.id).tolist()
               for s in (bank, platform)]
     assert stored[0] == stored[1] and set(stored[0]) == expected
 

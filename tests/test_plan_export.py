@@ -13,7 +13,7 @@ from app.errors import PermissionDenied, UserFacingError
 from app.workflows import plans, users
 from app.data.escape import escape_cell
 from app.workflows.plans.export import references
-from app.workflows.plans.store import reference_key
+from app.store.plans import reference_key
 from app.workflows.plans.synthetic import synthetic_population
 from app.workflows.session import login
 

@@ -19,9 +19,9 @@ from app.errors import PeerError, PermissionDenied, StoreError, ValidationError
 from app.protocols.secureboost import messages as sbm
 from app.protocols.secureboost import metrics
 from app.protocols.secureboost.params import TrainParams
+from app.store import alignments as alignment_store
+from app.store import models as model_store
 from app.workflows import data_import, jobs, plans, training
-from app.workflows.alignment import store as alignment_store
-from app.workflows.training import store as training_store
 from app.workflows.training import train as training_train
 from app.workflows.training.link import SB
 from fixture_data import DATA as FIXTURES
@@ -140,7 +140,7 @@ def test_model_halves_stored_and_metrics_only_at_the_label_party(world, first):
     ours, _ = first
     bank_models = {m["id"]: m for m in training.models(world.bank)}
     assert bank_models[ours.id]["kind"] == "federated" and bank_models[ours.id]["half"] == "label"
-    only = bank_models[training_store.label_only_id(ours.id)]
+    only = bank_models[model_store.label_only_id(ours.id)]
     assert only["kind"] == "label_only" and only["rows_used"] == world.aligned
     report = training.model_report(world.bank, ours.id)
     assert report["federated"]["auc"] > 0.9 and len(report["federated"]["lift"]) == 10
@@ -249,8 +249,8 @@ def test_failed_training_resumes_from_its_checkpoint_to_the_identical_model(worl
     assert done.state == theirs.state == "finished" and done.transcript_hash == theirs.transcript_hash
     assert FLAKY["starts"] == [0, 1]  # the second run resumed after the first tree
     for session in (world.bank, world.platform):
-        resumed = training_store.get_model(session.workspace, job.id)[1]
-        straight = training_store.get_model(session.workspace, first[0].id)[1]
+        resumed = session.workspace.db.run(model_store.get_model, job.id)[1]
+        straight = session.workspace.db.run(model_store.get_model, first[0].id)[1]
         _assert_same(resumed, straight)
     assert done.result["auc_federated"] == first[0].result["auc_federated"]
 
@@ -307,13 +307,13 @@ def test_estimate_and_parameter_checks(world, costs):
 
 def test_plain_store_round_trip_refuses_objects():
     state = {"a": np.arange(5, dtype=np.int32), "b": [np.zeros((2, 3))], "c": b"\x00", "d": float("inf")}
-    back = training_store.unpack_plain(training_store.pack_plain(state))
+    back = model_store.unpack_plain(model_store.pack_plain(state))
     _assert_same(back, state)
     with pytest.raises(StoreError):
-        training_store.pack_plain({"x": np.array([object()], dtype=object)})
-    forged = training_store.pack_plain({"x": {"__nd__": "|O", "shape": [1], "data": b"\0" * 8}})
+        model_store.pack_plain({"x": np.array([object()], dtype=object)})
+    forged = model_store.pack_plain({"x": {"__nd__": "|O", "shape": [1], "data": b"\0" * 8}})
     with pytest.raises(StoreError):
-        training_store.unpack_plain(forged)
+        model_store.unpack_plain(forged)
 
 
 def test_cli_train_models_and_score(world, costs, monkeypatch, capsys):

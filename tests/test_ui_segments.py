@@ -15,7 +15,7 @@ from app.ui.pages.segments.rules import RuleError
 from app.ui.shell import Shell
 from app.workflows import plans, users
 from app.workflows.plans import sources as plan_sources
-from app.workflows.plans import store as plan_store
+from app.store import plans as plan_store
 from app.workflows.plans.export import references
 from app.workflows.plans.synthetic import synthetic_population
 from app.workflows.session import login

@@ -18,7 +18,6 @@ files, and errors and the report name rows and columns, never values.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import time
 from dataclasses import dataclass
@@ -32,7 +31,7 @@ from app.data.loader import ConsentEvents, Problems, load_consent, load_dataset
 from app.data.profile import Profile, load_profile, parse_profile
 from app.data.validation import build_report
 from app.errors import ValidationError
-from app.store.arrays import array_exists, delete_array, load_array, save_array
+from app.store import datasets as dataset_store
 from app.store.workspace import now_iso
 from app.workflows.tasks import NullTask
 
@@ -47,26 +46,12 @@ def _sha256(path: str) -> str:
     return h.hexdigest()
 
 
-def _ids_to_array(ids: np.ndarray) -> np.ndarray:
-    """Bytes identifiers as an (n, width) uint8 matrix: the array store takes numbers only."""
-    width = max(1, ids.dtype.itemsize)
-    return np.frombuffer(ids.astype(f"S{width}").tobytes(), np.uint8).reshape(len(ids), width)
-
-
-def _array_to_ids(arr: np.ndarray) -> np.ndarray:
-    return np.frombuffer(np.ascontiguousarray(arr).tobytes(), f"S{arr.shape[1]}")
-
-
 # -- consent ----------------------------------------------------------------------------------
 
 def _stored_consent(conn, dataset: str) -> ConsentEvents:
-    batches = [b for (b,) in conn.execute(
-        "SELECT batch FROM consent_batches WHERE dataset = ? ORDER BY batch", (dataset,))]
     parts = {k: [] for k in ("ids", "granted_at", "expires_at", "revoked_at")}
-    for b in batches:
-        base = f"consent/{dataset}/{b}"
-        parts["ids"].append(_array_to_ids(load_array(conn, f"{base}/ids")))
-        times = load_array(conn, f"{base}/times")
+    for ids, times in dataset_store.consent_batches(conn, dataset):
+        parts["ids"].append(ids)
         for j, k in enumerate(("granted_at", "expires_at", "revoked_at")):
             parts[k].append(times[:, j])
     width = max([a.dtype.itemsize for a in parts["ids"]] + [1])
@@ -85,25 +70,13 @@ def _merge(a: ConsentEvents, b: ConsentEvents) -> ConsentEvents:
 
 
 def _write_consent(conn, dataset: str, events: ConsentEvents, path: str, user: str) -> int:
-    row = conn.execute("SELECT coalesce(max(batch), 0) + 1 FROM consent_batches WHERE dataset = ?",
-                       (dataset,)).fetchone()
-    batch = int(row[0])
-    base = f"consent/{dataset}/{batch}"
-    save_array(conn, f"{base}/ids", _ids_to_array(events.ids))
-    save_array(conn, f"{base}/times",
-               np.column_stack([events.granted_at, events.expires_at, events.revoked_at]))
-    conn.execute("INSERT INTO consent_batches VALUES (?, ?, ?, ?, ?, ?, ?)",
-                 (dataset, batch, len(events.ids), os.path.basename(path), _sha256(path), now_iso(), user))
-    return batch
+    return dataset_store.insert_consent_batch(
+        conn, dataset, events.ids,
+        np.column_stack([events.granted_at, events.expires_at, events.revoked_at]),
+        os.path.basename(path), _sha256(path), now_iso(), user)
 
 
 # -- dataset ----------------------------------------------------------------------------------
-
-def _delete_dataset(conn, name: str) -> None:
-    for suffix in ("ids", "features", "label", "branch", "contact"):
-        delete_array(conn, f"data/{name}/{suffix}")
-    conn.execute("DELETE FROM datasets WHERE name = ?", (name,))
-
 
 def _feature_matrix(ds, keep: np.ndarray) -> np.ndarray:
     """The kept rows' features as one float64 matrix, filled column by column in place.
@@ -122,30 +95,23 @@ def _feature_matrix(ds, keep: np.ndarray) -> np.ndarray:
 
 def _write_dataset(conn, ds, features: np.ndarray, report: dict, path: str, user: str) -> int:
     prof = ds.profile
-    name = prof.dataset
-    old = conn.execute("SELECT version FROM datasets WHERE name = ?", (name,)).fetchone()
-    version = (old[0] + 1) if old else 1
-    _delete_dataset(conn, name)
-    conn.execute("INSERT INTO datasets VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                 (name, prof.side, prof.id_type, CANON_VERSION, version, len(ds),
-                  json.dumps(prof.to_json(), ensure_ascii=False), json.dumps(report, ensure_ascii=False),
-                  os.path.basename(path), _sha256(path), now_iso(), user))
-    for pos, entry in enumerate(data_dictionary(prof)):
-        cats = ds.categories.get(entry["column"]) if entry["role"] == "feature" else \
-            (ds.branches if entry["role"] == "branch" else None)
-        conn.execute("INSERT INTO dataset_columns VALUES (?, ?, ?, ?, ?, ?, ?)",
-                     (name, pos, entry["column"], entry["role"], entry["type"], entry["sensitivity"],
-                      json.dumps(cats, ensure_ascii=False) if cats is not None else None))
-    save_array(conn, f"data/{name}/ids", _ids_to_array(ds.ids))
-    save_array(conn, f"data/{name}/features", features)
+    record = {"name": prof.dataset, "side": prof.side, "id_type": prof.id_type,
+              "canon_version": CANON_VERSION, "rows": len(ds), "profile": prof.to_json(),
+              "report": report, "source_file": os.path.basename(path),
+              "source_sha256": _sha256(path), "imported_at": now_iso(), "imported_by": user}
+    columns = [{**entry, "categories": ds.categories.get(entry["column"])
+                if entry["role"] == "feature" else
+                (ds.branches if entry["role"] == "branch" else None)}
+               for entry in data_dictionary(prof)]
+    parts = {"features": features}
     if ds.label is not None:
-        save_array(conn, f"data/{name}/label", ds.label)
+        parts["label"] = ds.label
     if ds.branch is not None:
-        save_array(conn, f"data/{name}/branch", ds.branch)
+        parts["branch"] = ds.branch
     if ds.contact:
-        save_array(conn, f"data/{name}/contact", np.column_stack(
-            [ds.contact.get(k, np.full(len(ds), -1, np.int8)) for k in _CONTACT_ORDER]))
-    return version
+        parts["contact"] = np.column_stack(
+            [ds.contact.get(k, np.full(len(ds), -1, np.int8)) for k in _CONTACT_ORDER])
+    return dataset_store.replace_dataset(conn, record, columns, ds.ids, parts)
 
 
 def import_dataset(session, data_path: str, consent_path: str, profile: str | Profile,
@@ -193,10 +159,10 @@ def import_dataset(session, data_path: str, consent_path: str, profile: str | Pr
 def import_consent(session, dataset: str, consent_path: str, task=None) -> dict:
     """Append a later consent file (e.g. revocations); eligibility changes from now on."""
     session.require("data.import")
-    row = session.workspace.db.query("SELECT profile FROM datasets WHERE name = ?", (dataset,))
-    if not row:
+    row = session.workspace.db.run(dataset_store.get_dataset, dataset)
+    if row is None:
         raise ValidationError(f"No dataset named {dataset!r} in this workspace.")
-    prof = parse_profile(json.loads(row[0][0]))
+    prof = parse_profile(row["profile"])
     events = load_consent(consent_path, prof, task or NullTask())
     batch = session.audited("data.consent", {"dataset": dataset, "rows": int(len(events.ids))},
                             {"consent_sha256": _sha256(consent_path)},
@@ -229,22 +195,26 @@ def eligible_mask_in(conn, dataset: str, ids: np.ndarray, at: float | None = Non
 
 
 def load_eligible_in(conn, dataset: str, at: float | None = None) -> EligibleData:
-    row = conn.execute("SELECT id_type FROM datasets WHERE name = ?", (dataset,)).fetchone()
+    row = dataset_store.get_dataset(conn, dataset)
     if row is None:
         raise ValidationError(f"No dataset named {dataset!r} in this workspace.")
     at = time.time() if at is None else float(at)
-    ids = _array_to_ids(load_array(conn, f"data/{dataset}/ids"))
+    ids = dataset_store.dataset_ids(conn, dataset)
     keep = eligible_mask_in(conn, dataset, ids, at)
-    cols = conn.execute("SELECT name, role, categories FROM dataset_columns WHERE dataset = ? "
-                        "ORDER BY position", (dataset,)).fetchall()
+    cols = dataset_store.dataset_columns(conn, dataset)
     everyone = bool(keep.all())
     take = (lambda a: a if everyone else a[keep])  # noqa: E731 - no copy when all consent
-    opt = (lambda n: take(load_array(conn, f"data/{dataset}/{n}"))  # noqa: E731
-           if array_exists(conn, f"data/{dataset}/{n}") else None)
+
+    def opt(part):
+        values = dataset_store.dataset_part(conn, dataset, part, optional=True)
+        return None if values is None else take(values)
     contact = opt("contact")
-    branch_cats = next((json.loads(c) for _, r, c in cols if r == "branch" and c), [])
-    return EligibleData(dataset, row[0], at, take(ids), take(load_array(conn, f"data/{dataset}/features")),
-                        [n for n, r, _ in cols if r == "feature"], opt("label"), opt("branch"),
+    branch_cats = next((c["categories"] for c in cols if c["role"] == "branch" and c["categories"]),
+                       [])
+    return EligibleData(dataset, row["id_type"], at, take(ids),
+                        take(dataset_store.dataset_part(conn, dataset, "features")),
+                        [c["name"] for c in cols if c["role"] == "feature"], opt("label"),
+                        opt("branch"),
                         branch_cats,
                         {k: contact[:, j] for j, k in enumerate(_CONTACT_ORDER)} if contact is not None else {})
 
@@ -261,15 +231,16 @@ def summary(session) -> list[dict]:
 
     def body(conn):
         out = []
-        for name, side, id_type, version, rows, imported_at, by, src in conn.execute(
-                "SELECT name, side, id_type, version, rows, imported_at, imported_by, source_file "
-                "FROM datasets ORDER BY name").fetchall():
-            ids = _array_to_ids(load_array(conn, f"data/{name}/ids"))
-            cols = conn.execute("SELECT name, role, type, sensitivity FROM dataset_columns "
-                                "WHERE dataset = ? ORDER BY position", (name,)).fetchall()
-            out.append({"dataset": name, "side": side, "id_type": id_type, "version": version,
-                        "rows_stored": rows, "eligible_now": int(eligible_mask_in(conn, name, ids).sum()),
-                        "imported_at": imported_at, "imported_by": by, "source_file": src,
-                        "columns": [dict(zip(("name", "role", "type", "sensitivity"), c)) for c in cols]})
+        for d in dataset_store.list_datasets(conn):
+            name = d["name"]
+            ids = dataset_store.dataset_ids(conn, name)
+            cols = dataset_store.dataset_columns(conn, name)
+            out.append({"dataset": name, "side": d["side"], "id_type": d["id_type"],
+                        "version": d["version"], "rows_stored": d["rows"],
+                        "eligible_now": int(eligible_mask_in(conn, name, ids).sum()),
+                        "imported_at": d["imported_at"], "imported_by": d["imported_by"],
+                        "source_file": d["source_file"],
+                        "columns": [{k: c[k] for k in ("name", "role", "type", "sensitivity")}
+                                    for c in cols]})
         return out
     return session.workspace.db.run(body)

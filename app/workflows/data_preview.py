@@ -24,6 +24,7 @@ from app.data.ids import BAD_CHECK_DIGIT, IdError, canonicalize, mask
 from app.data.profile import CONTACT_FLAGS, FORMAT, Profile
 from app.data.tabular import MAX_FIELD, XlsxTable, clean_name
 from app.errors import ValidationError
+from app.store import datasets as dataset_store
 
 PREVIEW_ROWS = 20
 SAMPLE_BYTES = 1024 * 1024
@@ -257,8 +258,4 @@ def missing_columns(profile: Profile, header: list[str]) -> list[str]:
 def consent_batches(session) -> dict[str, dict]:
     """Per dataset: number of consent files imported, their rows and the latest import time."""
     session.require("data.view")
-    rows = session.workspace.db.query(
-        "SELECT dataset, count(*), sum(rows), max(imported_at) FROM consent_batches "
-        "GROUP BY dataset")
-    return {d: {"batches": int(n), "rows": int(r or 0), "latest": latest}
-            for d, n, r, latest in rows}
+    return session.workspace.db.run(dataset_store.consent_summary)

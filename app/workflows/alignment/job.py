@@ -33,8 +33,9 @@ from app.errors import JobRefused, LianmoError, PeerError, UserCancelled, UserFa
 from app.protocols import alignment_messages as m
 from app.protocols.alignment import AlignmentParty, State
 from app.protocols.alignment_runner import drive
+from app.store import alignments as alignment_store
+from app.store import datasets as dataset_store
 from app.workflows import jobs
-from app.workflows.alignment.store import list_alignments, new_record, save_alignment_in
 from app.workflows.data_import import load_eligible_in
 from app.workflows.session import Session
 
@@ -50,22 +51,21 @@ _LIVE = (State.AWAIT_HELLO, State.EXCHANGE, State.FINISHING)
 # -- proposing and checking ---------------------------------------------------------------------
 
 def _datasets(workspace, id_type: str) -> list[tuple[str, int]]:
-    return [(n, int(v)) for n, v in workspace.db.query(
-        "SELECT name, canon_version FROM datasets WHERE id_type = ? ORDER BY name", (id_type,))]
+    return [(d["name"], int(d["canon_version"]))
+            for d in workspace.db.run(dataset_store.list_datasets) if d["id_type"] == id_type]
 
 
 def choose_dataset(workspace, id_type: str, name: str | None = None) -> tuple[str, int]:
     """(dataset, canon_version) we align: the named one (its ID type must match) or the only
     dataset with that ID type."""
     if name is not None:
-        rows = workspace.db.query("SELECT id_type, canon_version FROM datasets WHERE name = ?",
-                                  (name,))
-        if not rows:
+        found = workspace.db.run(dataset_store.get_dataset, name)
+        if found is None:
             raise UserFacingError(f"There is no dataset named '{name}' in this workspace.")
-        if rows[0][0] != id_type:
-            raise UserFacingError(f"Dataset '{name}' holds {rows[0][0]} IDs, not {id_type} IDs; "
-                                  "both parties must align on the same ID type.")
-        return name, int(rows[0][1])
+        if found["id_type"] != id_type:
+            raise UserFacingError(f"Dataset '{name}' holds {found['id_type']} IDs, not {id_type} "
+                                  "IDs; both parties must align on the same ID type.")
+        return name, int(found["canon_version"])
     found = _datasets(workspace, id_type)
     if not found:
         raise UserFacingError(f"This workspace has no dataset with {id_type} IDs to align.")
@@ -247,13 +247,14 @@ def _save(workspace, job: jobs.Job, run: _Run, result) -> dict:
     # Both sides hold the same canonical IDs, so sorting them gives one agreed order that does not
     # depend on this run's random blinding: the same data aligned again trains the same model.
     ids = np.sort(run.ids[result.rows])
-    record = new_record(job.id, job.id, job.peer, run.dataset, job.params["id_type"],
-                        int(job.params["canon_version"]), result.size, result.n_own,
-                        result.n_peer, job.decided_by or "system")
+    record = alignment_store.new_record(job.id, job.id, job.peer, run.dataset,
+                                        job.params["id_type"], int(job.params["canon_version"]),
+                                        result.size, result.n_own, result.n_peer,
+                                        job.decided_by or "system")
 
     def body(conn):
-        conn.execute("DELETE FROM alignments WHERE id = ?", (record.id,))  # a re-run replaces
-        save_alignment_in(conn, record, ids)
+        alignment_store.delete_alignment(conn, record.id)  # a re-run replaces
+        alignment_store.save_alignment_in(conn, record, ids)
         workspace.audit.append_in(conn, job.decided_by or "system", "alignment.saved",
                                   {"alignment": record.id, "peer": job.peer,
                                    "dataset": run.dataset},
@@ -269,10 +270,8 @@ def _save(workspace, job: jobs.Job, run: _Run, result) -> dict:
 def alignments(session: Session) -> list[dict]:
     """Alignments of finished jobs: sizes, overlap rate, job id, peer and when. Never IDs."""
     session.require("data.view")
-    finished = {j for (j,) in session.workspace.db.query(
-        "SELECT id FROM jobs WHERE type = 'alignment' AND state = 'finished'")}
     return [{"id": r.id, "job_id": r.job_id, "peer": r.peer, "dataset": r.dataset,
              "id_type": r.id_type, "size": r.size, "own_count": r.own_count,
              "peer_count": r.peer_count, "overlap_rate": r.overlap_rate,
              "created_at": r.created_at, "created_by": r.created_by}
-            for r in list_alignments(session.workspace) if r.job_id in finished]
+            for r in session.workspace.db.run(alignment_store.list_alignments, True)]

@@ -26,11 +26,13 @@ import numpy as np
 
 from app.data import simworld
 from app.data.idmatch import positions
+from app.store import datasets as dataset_store
+from app.store.plans import reference_key
 from app.workflows.campaign.evaluation import DAY, window_start
 from app.workflows.data_import import load_eligible_in
 from app.workflows.plans.export import references
+from app.workflows.plans.plan import CONTACT, Plan
 from app.workflows.plans.rules import CHANNELS
-from app.workflows.plans.store import CONTACT, Plan, reference_key
 from app.workflows.plans.summary import evaluation_arms
 
 CST = timezone(timedelta(hours=8))
@@ -62,11 +64,10 @@ def _synthetic(plan: Plan, rng) -> dict[str, np.ndarray]:
 
 def _from_dataset(conn, plan: Plan, features: dict[str, np.ndarray]) -> int:
     """Overwrite the synthetic features of members found in the bank dataset; returns how many."""
-    row = conn.execute("SELECT name FROM datasets WHERE side = 'bank' AND id_type = ? "
-                       "ORDER BY imported_at DESC LIMIT 1", (plan.id_type,)).fetchone()
-    if row is None or plan.members.ids is None:
+    found = dataset_store.latest_bank_dataset(conn, plan.id_type)
+    if found is None or plan.members.ids is None:
         return 0
-    data = load_eligible_in(conn, row[0])
+    data = load_eligible_in(conn, found[0])
     pos = positions(data.ids, plan.members.ids)
     found = pos >= 0
     columns = {name: data.features[:, j] for j, name in enumerate(data.feature_names)}

@@ -13,7 +13,6 @@ rejected and consent-withdrawn members are left out of both arms alike).
 
 from __future__ import annotations
 
-import json
 import time
 import uuid
 from datetime import datetime, timezone
@@ -22,13 +21,13 @@ import numpy as np
 
 from app.errors import UserFacingError
 from app.evaluation import evaluate_campaign
-from app.store.arrays import array_exists, load_array, save_array
-from app.store.audit import digest
+from app.store import outcomes as outcome_store
+from app.store import plans as plan_store
 from app.store.workspace import now_iso
 from app.workflows.campaign.outcomes import load_events
+from app.workflows.plans.plan import Plan
 from app.workflows.plans.population import load_population_in
 from app.workflows.plans.rules import CHANNELS
-from app.workflows.plans.store import Plan
 from app.workflows.plans.summary import evaluation_arms
 
 DAY = 86400.0
@@ -55,10 +54,9 @@ def window_start(conn, plan: Plan) -> tuple[float, str]:
     if plan.state != "finalised":
         raise UserFacingError("This plan is not finalised yet: nobody has been contacted, so "
                               "there is nothing to evaluate.")
-    row = conn.execute("SELECT min(exported_at) FROM plan_exports WHERE plan_id = ? AND version = ?",
-                       (plan.id, plan.version)).fetchone()
-    if row and row[0]:
-        return parse_time(row[0]), "first_export"
+    first = plan_store.first_export_at(conn, plan.id, plan.version)
+    if first:
+        return parse_time(first), "first_export"
     return parse_time(plan.finalised_at), "finalised"
 
 
@@ -78,7 +76,7 @@ def member_outcomes(n: int, member: np.ndarray, bound_at: np.ndarray, start: flo
 
 def _reference_scores(conn, plan: Plan, branch_code: int | None) -> np.ndarray | None:
     """The scored population the plan was built from (same model id), if it is still stored."""
-    if not conn.execute("SELECT 1 FROM scores WHERE model_id = ?", (plan.model_id,)).fetchone():
+    if not plan_store.has_scores(conn, plan.model_id):
         return None
     pop = load_population_in(conn, plan.model_id)
     if branch_code is None:
@@ -139,48 +137,30 @@ def _event_summary(ev, arm, outcome, first, start, end, at) -> dict:
             "bound_via": via}
 
 
-def _prefix(plan_id: str, evaluation: str) -> str:
-    return f"campaigns/{plan_id}/evaluations/{evaluation}/"
-
-
 def store(conn, plan: Plan, report: dict, arm: np.ndarray, outcome: np.ndarray,
           window: tuple[float, float], at: float, user: str) -> dict:
     """A new evaluation version of the plan, with the per-member snapshot for retraining."""
     evaluation = str(uuid.uuid4())
-    version = conn.execute("SELECT coalesce(max(version), 0) + 1 FROM campaign_evaluations "
-                           "WHERE plan_id = ?", (plan.id,)).fetchone()[0]
-    text = json.dumps(report, ensure_ascii=False, allow_nan=False, sort_keys=True)
     stamp = now_iso()
-    conn.execute("INSERT INTO campaign_evaluations (id, plan_id, plan_version, version, scope, "
-                 "window_days, window_start, window_end, evaluated_at, report, report_sha256, "
-                 "created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                 (evaluation, plan.id, plan.version, version, report["parameters"]["scope"],
-                  report["parameters"]["window_days"], window[0], window[1], min(at, time.time()), text,
-                  digest(report), user, stamp))
-    save_array(conn, _prefix(plan.id, evaluation) + "arm", arm.astype(np.int8))
-    save_array(conn, _prefix(plan.id, evaluation) + "outcome", outcome.astype(np.int8))
+    version = outcome_store.insert_evaluation(conn, evaluation, plan.id, plan.version, report,
+                                              window, min(at, time.time()), arm, outcome, user,
+                                              stamp)
     return {"id": evaluation, "version": int(version), "created_by": user, "created_at": stamp}
-
-
-EVAL_COLUMNS = ("id", "plan_id", "plan_version", "version", "scope", "window_days", "created_by",
-                "created_at")
 
 
 def load(conn, evaluation: str) -> tuple[dict, dict]:
     """(metadata, report) of a stored evaluation."""
-    row = conn.execute(f"SELECT {', '.join(EVAL_COLUMNS)}, report FROM campaign_evaluations "
-                       "WHERE id = ?", (evaluation,)).fetchone()
-    if row is None:
+    found = outcome_store.get_evaluation(conn, evaluation)
+    if found is None:
         raise UserFacingError("There is no such evaluation.")
-    meta = dict(zip(EVAL_COLUMNS, row[:-1]))
-    report = json.loads(row[-1])
+    meta, report = found
     report["evaluation"] = {k: meta[k] for k in ("id", "version", "created_by", "created_at")}
     return meta, report
 
 
 def snapshot(conn, plan_id: str, evaluation: str) -> tuple[np.ndarray, np.ndarray]:
     """(arm, outcome) per plan member as evaluated."""
-    prefix = _prefix(plan_id, evaluation)
-    if not array_exists(conn, prefix + "arm"):
+    found = outcome_store.evaluation_snapshot(conn, plan_id, evaluation)
+    if found is None:
         raise UserFacingError("This evaluation has no stored outcomes.")
-    return load_array(conn, prefix + "arm"), load_array(conn, prefix + "outcome")
+    return found

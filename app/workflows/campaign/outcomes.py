@@ -11,7 +11,6 @@ invalid identifier or time are listed by row number and reason only, never by va
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import uuid
 from dataclasses import dataclass, field
@@ -23,10 +22,12 @@ from app.data.idmatch import positions
 from app.data.ids import ID_TYPES, IdError, canonicalizer
 from app.data.tabular import clean_name, open_table
 from app.errors import ValidationError
-from app.store.arrays import array_exists, load_array, save_array
+from app.store import datasets as dataset_store
+from app.store import outcomes as outcome_store
+from app.store.plans import reference_key
 from app.store.workspace import now_iso
 from app.workflows.plans.export import references
-from app.workflows.plans.store import HOLDOUT, Plan, reference_key
+from app.workflows.plans.plan import HOLDOUT, Plan
 from app.workflows.tasks import NullTask
 
 REFERENCE = "reference"
@@ -141,21 +142,15 @@ def member_index(conn, plan: Plan, ids: list[str], id_type: str) -> np.ndarray:
 
 def _dataset_ids(conn, customer_key: np.ndarray, id_type: str) -> np.ndarray:
     """Plans without identifiers: the customer key is the row of the bank dataset (docs/plans.md)."""
-    row = conn.execute("SELECT name FROM datasets WHERE side = 'bank' AND id_type = ? "
-                       "ORDER BY imported_at DESC LIMIT 1", (id_type,)).fetchone()
-    if row is None or not array_exists(conn, f"data/{row[0]}/ids"):
+    found = dataset_store.latest_bank_dataset(conn, id_type)
+    if found is None or not dataset_store.has_dataset_ids(conn, found[0]):
         raise ValidationError("The plan has no identifiers and no bank dataset of this "
                               "identifier type is stored: outcomes cannot be matched.")
-    matrix = load_array(conn, f"data/{row[0]}/ids")
-    ids = np.frombuffer(np.ascontiguousarray(matrix).tobytes(), f"S{matrix.shape[1]}")
+    ids = dataset_store.dataset_ids(conn, found[0])
     out = np.full(len(customer_key), b"", dtype=ids.dtype)
     ok = (customer_key >= 0) & (customer_key < len(ids))
     out[ok] = ids[customer_key[ok]]
     return out
-
-
-def _prefix(plan_id: str, batch: str) -> str:
-    return f"campaigns/{plan_id}/outcomes/{batch}/"
 
 
 def store_batch(conn, plan: Plan, events: OutcomeFile, member: np.ndarray, user: str) -> dict:
@@ -173,16 +168,10 @@ def store_batch(conn, plan: Plan, events: OutcomeFile, member: np.ndarray, user:
         "matched_left_out": int((status > HOLDOUT).sum()),
         "matched_customers": int(len(np.unique(member[matched]))),
     }
-    prefix = _prefix(plan.id, batch)
-    save_array(conn, prefix + "member", member[matched])
-    save_array(conn, prefix + "bound_at", events.bound_at[matched])
-    save_array(conn, prefix + "channel", events.channel[matched])
-    conn.execute("INSERT INTO campaign_outcome_batches (id, plan_id, version, channels, rows_read, "
-                 "matched, unmatched, rejected, counts, source_file, source_sha256, imported_by, "
-                 "imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                 (batch, plan.id, plan.version, json.dumps(events.channels, ensure_ascii=False),
-                  events.rows_read, counts["matched"], counts["unmatched"], counts["rejected"],
-                  json.dumps(counts), events.file, events.sha256, user, now_iso()))
+    outcome_store.insert_outcome_batch(conn, batch, plan.id, plan.version, events.channels,
+                                       member[matched], events.bound_at[matched],
+                                       events.channel[matched], counts, events.file, events.sha256,
+                                       user, now_iso())
     counts["batch"] = batch
     return counts
 
@@ -200,14 +189,10 @@ class StoredEvents:
 
 def load_events(conn, plan_id: str, version: int) -> StoredEvents:
     parts, labels = [], {}
-    rows = conn.execute("SELECT id, channels FROM campaign_outcome_batches WHERE plan_id = ? AND "
-                        "version = ? ORDER BY imported_at, id", (plan_id, version)).fetchall()
-    for batch, channel_json in rows:
-        prefix = _prefix(plan_id, batch)
-        local = json.loads(channel_json)
+    rows = outcome_store.outcome_batches(conn, plan_id, version)
+    for local, member, bound_at, channel in rows:
         remap = np.array([labels.setdefault(c, len(labels)) for c in local] or [0], np.int32)
-        parts.append((load_array(conn, prefix + "member"), load_array(conn, prefix + "bound_at"),
-                      remap[load_array(conn, prefix + "channel")]))
+        parts.append((member, bound_at, remap[channel]))
     if not parts:
         return StoredEvents(np.empty(0, np.int64), np.empty(0), np.empty(0, np.int32), [], 0)
     member, bound_at, channel = (np.concatenate(p) for p in zip(*parts))

@@ -22,10 +22,11 @@ import numpy as np
 from app.data.idmatch import positions
 
 from app.errors import UserFacingError
-from app.store.arrays import load_array, save_array
+from app.store import datasets as dataset_store
+from app.store import outcomes as outcome_store
 from app.store.workspace import now_iso
 from app.workflows.campaign.evaluation import ALL, load, snapshot
-from app.workflows.plans.store import load_plan_in
+from app.workflows.plans.plan import load_plan_in
 
 UNLABELLED = -1
 
@@ -36,19 +37,12 @@ class RetrainProposal:
     params: dict         # flat scalars: usable as training job parameters
 
 
-def _array_name(evaluation: str, dataset: str) -> str:
-    return f"campaigns/labels/{evaluation}/{dataset}"
-
-
 def _bank_dataset(conn, id_type: str | None) -> tuple[str, int, np.ndarray]:
-    row = conn.execute("SELECT name, version FROM datasets WHERE side = 'bank' AND id_type = ? "
-                       "ORDER BY imported_at DESC LIMIT 1", (id_type,)).fetchone()
-    if row is None:
+    found = dataset_store.latest_bank_dataset(conn, id_type)
+    if found is None:
         raise UserFacingError("There is no bank dataset with the plan's identifier type to "
                               "attach the new labels to; import the customer file first.")
-    matrix = load_array(conn, f"data/{row[0]}/ids")
-    ids = np.frombuffer(np.ascontiguousarray(matrix).tobytes(), f"S{matrix.shape[1]}")
-    return row[0], int(row[1]), ids
+    return found[0], found[1], dataset_store.dataset_ids(conn, found[0])
 
 
 def build(conn, evaluation: str, user: str) -> RetrainProposal:
@@ -68,13 +62,9 @@ def build(conn, evaluation: str, user: str) -> RetrainProposal:
     labels[rows[found]] = outcome[treated][found]
     if not found.any():
         raise UserFacingError("None of the plan's treated customers is in the bank dataset.")
-    name = _array_name(evaluation, dataset)
-    save_array(conn, name, labels)
     labelled, positives = int(found.sum()), int((labels == 1).sum())
-    conn.execute("INSERT OR REPLACE INTO campaign_labels (evaluation_id, dataset, dataset_version, "
-                 "array_name, labelled, positives, created_by, created_at) VALUES "
-                 "(?, ?, ?, ?, ?, ?, ?, ?)",
-                 (evaluation, dataset, version, name, labelled, positives, user, now_iso()))
+    name = outcome_store.save_labels(conn, evaluation, dataset, version, labels, labelled,
+                                     positives, user, now_iso())
     p = report["parameters"]
     params = {"dataset": dataset, "dataset_version": version, "label_source": "campaign_outcomes",
               "label_array": name, "evaluation": evaluation, "plan": plan.id,
@@ -87,12 +77,10 @@ def build(conn, evaluation: str, user: str) -> RetrainProposal:
 
 def labels_for_ids(conn, evaluation: str, ids: np.ndarray) -> np.ndarray:
     """The stored labels of ``evaluation`` for these identifiers (-1 where there is none)."""
-    row = conn.execute("SELECT dataset, array_name FROM campaign_labels WHERE evaluation_id = ?",
-                       (evaluation,)).fetchone()
-    if row is None:
+    found = outcome_store.load_labels(conn, evaluation)
+    if found is None:
         raise UserFacingError("No labels were built from this evaluation yet.")
-    matrix = load_array(conn, f"data/{row[0]}/ids")
-    ds_ids = np.frombuffer(np.ascontiguousarray(matrix).tobytes(), f"S{matrix.shape[1]}")
-    labels = load_array(conn, row[1])
+    dataset, labels = found
+    ds_ids = dataset_store.dataset_ids(conn, dataset)
     pos = positions(ds_ids, np.asarray(ids))
     return np.where(pos >= 0, labels[np.maximum(pos, 0)], UNLABELLED).astype(np.int8)

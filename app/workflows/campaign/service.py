@@ -20,13 +20,15 @@ import math
 
 from app.errors import PermissionDenied, UserFacingError
 from app.evaluation import partner_report
+from app.store import outcomes as outcome_store
+from app.store import plans as plan_store
 from app.workflows import jobs
 from app.workflows.campaign import evaluation as campaign_eval
 from app.workflows.campaign import share as campaign_share
 from app.workflows.campaign.demo import SimulatedOutcomes, simulate
 from app.workflows.campaign.outcomes import OUTCOME_ID_TYPES, member_index, read_outcome_file, store_batch
 from app.workflows.campaign.retrain import RetrainProposal, build, labels_for_ids
-from app.workflows.plans.store import load_plan_in
+from app.workflows.plans.plan import load_plan_in
 from app.workflows.session import Session
 
 __all__ = ["import_outcomes", "evaluate_plan", "finalised_plans", "list_evaluations", "load_evaluation",
@@ -108,29 +110,13 @@ def evaluate_plan(session: Session, plan_id: str, window_days: int = 30, at=None
 def finalised_plans(session: Session) -> list[dict]:
     """Plans that can be evaluated (finalised), newest first, with their identifier type."""
     _scope(session)
-    rows = session.workspace.db.query(
-        "SELECT p.id, p.campaign_id, p.current_version, p.finalised_at, v.id_type FROM plans p "
-        "JOIN plan_versions v ON v.plan_id = p.id AND v.version = p.current_version "
-        "WHERE p.state = 'finalised' ORDER BY p.finalised_at DESC, p.id")
-    keys = ("id", "campaign_id", "version", "finalised_at", "id_type")
-    return [dict(zip(keys, r)) for r in rows]
+    return session.workspace.db.run(plan_store.finalised_plans)
 
 
 def list_evaluations(session: Session, plan_id: str | None = None) -> list[dict]:
     """Stored evaluation versions (branch managers: their own branch's only)."""
     branch = _scope(session)
-    sql = f"SELECT {', '.join(campaign_eval.EVAL_COLUMNS)} FROM campaign_evaluations"
-    where, args = [], []
-    if plan_id is not None:
-        where.append("plan_id = ?")
-        args.append(plan_id)
-    if branch is not None:
-        where.append("scope = ?")
-        args.append(branch)
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    rows = session.workspace.db.query(sql + " ORDER BY created_at, version", tuple(args))
-    return [dict(zip(campaign_eval.EVAL_COLUMNS, r)) for r in rows]
+    return session.workspace.db.run(outcome_store.list_evaluations, plan_id, branch)
 
 
 def load_evaluation(session: Session, evaluation_id: str) -> dict:
@@ -194,10 +180,7 @@ def shared_reports(session: Session) -> list[dict]:
     """Aggregate reports received from partners (partner side)."""
     if not (session.can("campaign.evaluate") or session.can("jobs.approve")):
         raise PermissionDenied(f"'{session.user.name}' may not read shared evaluations.")
-    rows = session.workspace.db.query("SELECT job_id, peer, campaign_id, report, report_sha256, "
-                                      "received_at FROM campaign_shared_reports ORDER BY received_at")
-    keys = ("job_id", "peer", "campaign_id", "report", "report_sha256", "received_at")
-    out = [dict(zip(keys, r)) for r in rows]
+    out = session.workspace.db.run(outcome_store.shared_reports)
     for item in out:
         item["report"] = campaign_share.parse_report_text(item["report"])
     return out

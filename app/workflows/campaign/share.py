@@ -17,6 +17,7 @@ import math
 from app.errors import RemoteProtocolError
 from app.evaluation.report import PARTNER_FORMAT, PARTNER_PARAMETERS
 from app.schema import Bool, Message, Str
+from app.store import outcomes as outcome_store
 from app.store.workspace import now_iso
 
 SHARE, SHARE_ACK = "lianmo.evaluation_share", "lianmo.evaluation_share_ack"
@@ -261,9 +262,7 @@ def receive(workspace, job, channel) -> dict:
     campaign = str(job.params.get("campaign_id", ""))[:64]
 
     def store(conn):
-        conn.execute("INSERT OR REPLACE INTO campaign_shared_reports (job_id, peer, campaign_id, "
-                     "report, report_sha256, received_at) VALUES (?, ?, ?, ?, ?, ?)",
-                     (job.id, job.peer, campaign, text, sha, now_iso()))
+        outcome_store.save_shared_report(conn, job.id, job.peer, campaign, text, sha, now_iso())
         workspace.audit.append_in(conn, f"peer:{job.peer}", "campaign.share_received",
                                   {"job": job.id, "campaign": campaign, "sha256": sha},
                                   {"report_sha256": sha})

@@ -12,7 +12,6 @@ lack of partner data, and every score says which model produced it.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 
@@ -20,13 +19,12 @@ import numpy as np
 
 from app.data.ids import ID_TYPES
 from app.errors import ValidationError
-from app.store.arrays import array_exists, load_array, save_array
+from app.store import plans as plan_store
 
 FEDERATED, LABEL_ONLY = 0, 1
 FLAGS = ("already_bound", "opted_out", "app_active_30d", "branch_visit_recent", "consent_ok")
 BUILTIN_COLUMNS = ("score", "model_source", "branch", "last_contacted_day", *FLAGS)
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
-_MODEL_ID = re.compile(r"^[\w.\-]{1,64}$")
 
 
 @dataclass(frozen=True)
@@ -161,55 +159,30 @@ def check_population(pop: ScoredPopulation) -> None:
 
 
 # -- store layout ---------------------------------------------------------------------------------
-def _prefix(model_id: str) -> str:
-    if not _MODEL_ID.match(model_id or ""):
-        raise ValidationError("A model id is 1-64 letters, digits, '.', '-' or '_'.")
-    return f"scores/{model_id}/"
+_STORED = ("customer_key", "score", "model_source", "branch", "last_contacted_day", "consent_until",
+           *FLAGS)
 
 
 def save_population(conn, model_id: str, pop: ScoredPopulation, created_at: str) -> None:
     """Write the layout ``load_population_in`` reads (the scoring step calls this)."""
     check_population(pop)
-    prefix = _prefix(model_id)
-    conn.execute("DELETE FROM arrays WHERE name LIKE ? ESCAPE '!'",
-                 (prefix.replace("_", "!_").replace("%", "!%") + "%",))
-    for name in ("customer_key", "score", "model_source", "branch", "last_contacted_day",
-                 "consent_until", *FLAGS):
-        save_array(conn, prefix + name, getattr(pop, name))
-    width = 0
-    if pop.ids is not None:
-        width = max(1, pop.ids.dtype.itemsize)
-        matrix = np.frombuffer(pop.ids.astype(f"S{width}").tobytes(), np.uint8)
-        save_array(conn, prefix + "ids", matrix.reshape(len(pop), width))
-    meta = {}
-    for name, col in pop.custom.items():
-        save_array(conn, prefix + "custom/" + name, col.values)
-        meta[name] = {"categories": list(col.categories) if col.categories is not None else None,
-                      "personal": col.personal}
-    conn.execute("INSERT OR REPLACE INTO scores (model_id, n, branches, id_type, id_width, custom, "
-                 "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                 (model_id, len(pop), json.dumps(list(pop.branches)), pop.id_type, width,
-                  json.dumps(meta), created_at))
+    custom = {name: (col.values, {"categories": list(col.categories)
+                                  if col.categories is not None else None,
+                                  "personal": col.personal})
+              for name, col in pop.custom.items()}
+    plan_store.save_scores(conn, model_id, {name: getattr(pop, name) for name in _STORED}, pop.ids,
+                           pop.id_type, pop.branches, custom, created_at)
 
 
 def load_population_in(conn, model_id: str) -> ScoredPopulation:
-    prefix = _prefix(model_id)
-    row = conn.execute("SELECT branches, id_type, id_width, custom FROM scores WHERE model_id = ?",
-                       (model_id,)).fetchone()
-    if row is None:
+    stored = plan_store.load_scores(conn, model_id, _STORED)
+    if stored is None:
         raise ValidationError(f"There are no stored scores for model '{model_id}'.")
-    branches, id_type, width, custom_meta = row
-    cols = {name: load_array(conn, prefix + name)
-            for name in ("customer_key", "score", "model_source", "branch", "last_contacted_day",
-                         "consent_until", *FLAGS)}
-    ids = None
-    if width and array_exists(conn, prefix + "ids"):
-        ids = np.ascontiguousarray(load_array(conn, prefix + "ids")).view(f"S{width}").ravel()
-    custom = {name: CustomColumn(load_array(conn, prefix + "custom/" + name),
+    custom = {name: CustomColumn(values,
                                  tuple(m["categories"]) if m["categories"] is not None else None,
                                  bool(m["personal"]))
-              for name, m in json.loads(custom_meta).items()}
-    pop = ScoredPopulation(branches=tuple(json.loads(branches)), ids=ids, id_type=id_type,
-                           custom=custom, **cols)
+              for name, (values, m) in stored["custom"].items()}
+    pop = ScoredPopulation(branches=stored["branches"], ids=stored["ids"],
+                           id_type=stored["id_type"], custom=custom, **stored["columns"])
     check_population(pop)
     return pop

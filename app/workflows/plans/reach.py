@@ -18,12 +18,12 @@ import numpy as np
 
 from app.errors import PermissionDenied, UserFacingError
 from app.store.workspace import now_iso
-from app.workflows.plans import store as plan_store
+from app.store import plans as plan_store
 from app.workflows.plans.build import APP, BRANCH
 from app.workflows.plans.export import (CallSheet, ExportMeta, flush_to_disk, mask_text, masked_ids,
                                        references, safe_file_part, write_app_csv, write_app_json,
                                        write_call_sheet_xlsx, write_manifest)
-from app.workflows.plans.store import CONTACT, Plan
+from app.workflows.plans.plan import CONTACT, Plan, load_plan_in
 from app.workflows.session import Session
 
 PdfWriter = Callable[[Path, CallSheet], None]
@@ -72,7 +72,7 @@ def call_sheet(plan: Plan, branch: str, rows: np.ndarray, secret: bytes,
 
 
 def _finalised(session: Session, plan_id: str) -> tuple[Plan, bytes]:
-    plan = session.workspace.db.run(plan_store.load_plan_in, plan_id)
+    plan = session.workspace.db.run(load_plan_in, plan_id)
     if plan.state != "finalised":
         raise UserFacingError("Reach lists are exported only from a finalised plan.")
     return plan, session.workspace.db.run(plan_store.reference_key)
@@ -113,10 +113,8 @@ def _record(session: Session, plan: Plan, meta: ExportMeta, out: Path,
 
     def insert(conn):
         for f in files:
-            conn.execute("INSERT INTO plan_exports (id, plan_id, version, kind, branch, file_name, "
-                         "rows, sha256, exported_by, exported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                         (str(uuid.uuid4()), plan.id, plan.version, f["kind"], f["branch"],
-                          f["file"], f["rows"], f["sha256"], meta.exported_by, meta.exported_at))
+            plan_store.insert_export(conn, plan.id, plan.version, str(uuid.uuid4()), f,
+                                     meta.exported_by, meta.exported_at)
             session.workspace.audit.append_in(
                 conn, meta.exported_by, "plan.export",
                 {"plan": plan.id, "version": plan.version, "campaign": plan.campaign_id, **f}, {})

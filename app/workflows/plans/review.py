@@ -15,12 +15,12 @@ import numpy as np
 
 from app.errors import PermissionDenied, UserFacingError
 from app.store.workspace import now_iso
-from app.workflows.plans import store as plan_store
+from app.store import plans as plan_store
 from app.workflows.plans.control import CONTROL, TREATED
 from app.workflows.plans.export import masked_ids, references
 from app.workflows.plans.rules import CHANNELS
-from app.workflows.plans.store import (CONSENT_WITHDRAWN, CONTACT, HOLDOUT, REMOVED, STATUS_NAMES,
-                                      Plan)
+from app.workflows.plans.plan import (CONSENT_WITHDRAWN, CONTACT, HOLDOUT, REMOVED, STATUS_NAMES,
+                                     Plan, compute_status, load_plan_in, today)
 from app.workflows.plans.summary import plan_summary
 from app.workflows.session import Session
 
@@ -62,7 +62,7 @@ def _manager_branch(session: Session) -> str:
 
 
 def _load(session: Session, plan_id: str) -> Plan:
-    return session.workspace.db.run(plan_store.load_plan_in, plan_id)
+    return session.workspace.db.run(load_plan_in, plan_id)
 
 
 def _branch_rows(plan: Plan, branch: str) -> np.ndarray:
@@ -106,10 +106,8 @@ def _check_open(plan: Plan, branch: str) -> None:
 
 def _still_open(conn, plan: Plan, branch: str) -> None:
     """Re-check inside the writing transaction (the plan may have moved since it was read)."""
-    row = conn.execute("SELECT state, current_version FROM plans WHERE id = ?", (plan.id,)).fetchone()
-    decided = conn.execute("SELECT 1 FROM branch_decisions WHERE plan_id = ? AND version = ? AND "
-                           "branch = ?", (plan.id, plan.version, branch)).fetchone()
-    if row != ("review", plan.version) or decided:
+    if (plan_store.plan_head(conn, plan.id) != ("review", plan.version)
+            or plan_store.branch_decided(conn, plan.id, plan.version, branch)):
         raise UserFacingError("The plan changed meanwhile; open your branch's list again.")
 
 
@@ -140,9 +138,8 @@ def remove_customer(session: Session, plan_id: str, reference: str, reason: str)
 
     def insert(conn):
         _still_open(conn, plan, branch)
-        conn.execute("INSERT INTO branch_removals (plan_id, version, member, branch, reason, "
-                     "removed_by, removed_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                     (plan.id, plan.version, member, branch, reason, session.user.name, now_iso()))
+        plan_store.insert_removal(conn, plan.id, plan.version, member, branch, reason,
+                                  session.user.name, now_iso())
     session.audited("plan.branch_remove", {"plan": plan.id, "version": plan.version,
                                            "branch": branch, "reference": reference},
                     {"reason": reason}, insert)
@@ -160,9 +157,8 @@ def decide_branch(session: Session, plan_id: str, approve: bool, reason: str = "
 
     def insert(conn):
         _still_open(conn, plan, branch)
-        conn.execute("INSERT INTO branch_decisions (plan_id, version, branch, decision, reason, "
-                     "decided_by, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                     (plan.id, plan.version, branch, decision, reason, session.user.name, now_iso()))
+        plan_store.insert_decision(conn, plan.id, plan.version, branch, decision, reason,
+                                   session.user.name, now_iso())
     session.audited(f"plan.branch_{'approve' if approve else 'reject'}",
                     {"plan": plan.id, "version": plan.version, "branch": branch},
                     {"reason": reason}, insert)
@@ -177,15 +173,13 @@ def finalise_plan(session: Session, plan_id: str) -> Plan:
     stamp, user = now_iso(), session.user.name
 
     def finish(conn):
-        plan = plan_store.load_plan_in(conn, plan_id)
+        plan = load_plan_in(conn, plan_id)
         if plan.state != "review":
             raise UserFacingError("This plan is already finalised.")
-        status = plan_store.compute_status(plan, plan_store.withdrawn_keys(conn), finalising=True)
+        status = compute_status(plan, plan_store.withdrawn_keys(conn), finalising=True)
         branches = plan.member_branches()
         silent = [b for b in branches if b not in plan.decisions]
-        conn.execute("UPDATE plans SET state = 'finalised', finalised_by = ?, finalised_at = ?, "
-                     "finalised_day = ? WHERE id = ?", (user, stamp, plan_store.today(), plan.id))
-        plan_store.save_final_status(conn, plan, status)
+        plan_store.finalise(conn, plan.id, plan.version, status, user, stamp, today())
         objects = {"plan": plan.id, "version": plan.version, "branches": len(branches),
                    "contact": int((status == CONTACT).sum()),
                    "control": int((status == HOLDOUT).sum()), "no_response": len(silent),

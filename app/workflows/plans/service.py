@@ -18,7 +18,7 @@ import numpy as np
 
 from app.errors import PermissionDenied, UserFacingError
 from app.store.workspace import now_iso
-from app.workflows.plans import store as plan_store
+from app.store import plans as plan_store
 from app.workflows.plans.build import Draft, Prepared, build, counts, prepare
 from app.workflows.plans.population import (ScoredPopulation, build_population,  # noqa: F401
                                            distinct, load_population_in, save_population)
@@ -27,7 +27,7 @@ from app.workflows.plans.review import (branch_list, decide_branch, finalise_pla
                                        plan_overview, remove_customer)
 from app.workflows.plans.rules import Rules, load_rules, parse_rules  # noqa: F401
 from app.workflows.plans.summary import evaluation_arms, plan_aggregates, plan_summary  # noqa: F401
-from app.workflows.plans.store import Plan
+from app.workflows.plans.plan import Plan, contact_history, insert_version, load_plan_in
 from app.workflows.session import Session
 
 
@@ -54,11 +54,8 @@ def record_consent_withdrawals(session: Session, customer_keys) -> int:
     keys = distinct(np.asarray(customer_keys, dtype=np.int64))
     now, who = now_iso(), session.user.name
 
-    def insert(conn):
-        conn.executemany("INSERT OR IGNORE INTO consent_withdrawals (customer_key, recorded_by, "
-                         "recorded_at) VALUES (?, ?, ?)", ((int(k), who, now) for k in keys))
     session.audited("plan.consent_withdrawn", {"customers": int(len(keys))}, {"keys": keys.tolist()},
-                    insert)
+                    plan_store.record_withdrawals, keys, who, now)
     return int(len(keys))
 
 
@@ -66,7 +63,7 @@ def prepare_population(session: Session, pop: ScoredPopulation) -> Prepared:
     """Sort and decile once; attach the contact history of earlier finalised plans."""
     session.require("plan.create")
     prep = prepare(pop)
-    prep.contacted_day = session.workspace.db.run(plan_store.contact_history, pop.customer_key)
+    prep.contacted_day = session.workspace.db.run(contact_history, pop.customer_key)
     return prep
 
 
@@ -104,10 +101,9 @@ def create_plan(session: Session, population, rules, model_id: str,
 
     def insert(conn):
         plan_store.reference_key(conn)
-        conn.execute("INSERT INTO plans (id, campaign_id, model_id, state, current_version, "
-                     "created_by, created_at) VALUES (?, ?, ?, 'review', 1, ?, ?)",
-                     (plan_id, draft.rules.campaign_id, model_id, session.user.name, stamp))
-        plan_store.insert_version(conn, plan_id, 1, draft, session.user.name, stamp)
+        plan_store.insert_plan(conn, plan_id, draft.rules.campaign_id, model_id, session.user.name,
+                               stamp)
+        insert_version(conn, plan_id, 1, draft, session.user.name, stamp)
         _audit_version(session, conn, "plan.create", plan_id, 1, draft)
     session.workspace.db.transaction(insert)
     return load_plan(session, plan_id)
@@ -121,16 +117,14 @@ def revise_plan(session: Session, plan_id: str, population, rules,
     stamp = now_iso()
 
     def insert(conn):
-        row = conn.execute("SELECT state, current_version FROM plans WHERE id = ?",
-                           (plan_id,)).fetchone()
+        row = plan_store.plan_head(conn, plan_id)
         if row is None:
             raise UserFacingError("There is no such plan.")
         if row[0] != "review":
             raise UserFacingError("A finalised plan cannot be changed; create a new plan.")
         version = row[1] + 1
-        plan_store.insert_version(conn, plan_id, version, draft, session.user.name, stamp)
-        conn.execute("UPDATE plans SET current_version = ?, campaign_id = ? WHERE id = ?",
-                     (version, draft.rules.campaign_id, plan_id))
+        insert_version(conn, plan_id, version, draft, session.user.name, stamp)
+        plan_store.set_current_version(conn, plan_id, version, draft.rules.campaign_id)
         _audit_version(session, conn, "plan.revise", plan_id, version, draft)
     session.workspace.db.transaction(insert)
     return load_plan(session, plan_id)
@@ -153,14 +147,10 @@ def load_plan(session: Session, plan_id: str, now: float | None = None) -> Plan:
     """The whole plan (all branches): analysts only."""
     if not (session.can("plan.create") or session.can("plan.export")):
         raise PermissionDenied(f"'{session.user.name}' may not open whole plans.")
-    return session.workspace.db.run(plan_store.load_plan_in, plan_id, now)
+    return session.workspace.db.run(load_plan_in, plan_id, now)
 
 
 def list_plans(session: Session) -> list[dict]:
     if not (session.can("plan.create") or session.can("plan.export") or session.can("plan.review")):
         raise PermissionDenied(f"'{session.user.name}' may not see plans.")
-    rows = session.workspace.db.query(
-        "SELECT id, campaign_id, model_id, state, current_version, created_by, created_at "
-        "FROM plans ORDER BY created_at, id")
-    keys = ("id", "campaign_id", "model_id", "state", "version", "created_by", "created_at")
-    return [dict(zip(keys, r)) for r in rows]
+    return session.workspace.db.run(plan_store.list_plans)

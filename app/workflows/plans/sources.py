@@ -8,11 +8,10 @@ population's scores as a histogram and a decile table. The summaries use the dec
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 
 from app.errors import PermissionDenied
+from app.store import plans as plan_store
 from app.workflows.plans.build import Prepared
 from app.workflows.session import Session
 
@@ -21,12 +20,9 @@ def list_score_sources(session: Session) -> list[dict]:
     """Models with a stored scored population, newest first: id, size, branches, custom columns."""
     if not (session.can("plan.create") or session.can("score.run")):
         raise PermissionDenied(f"'{session.user.name}' may not choose score sources.")
-    rows = session.workspace.db.query(
-        "SELECT model_id, n, branches, custom, created_at FROM scores "
-        "ORDER BY created_at DESC, model_id")
-    return [{"model_id": model_id, "n": int(n), "branches": len(json.loads(branches)),
-             "custom_columns": sorted(json.loads(custom)), "created_at": created_at}
-            for model_id, n, branches, custom, created_at in rows]
+    return [{"model_id": r["model_id"], "n": r["n"], "branches": len(r["branches"]),
+             "custom_columns": sorted(r["custom"]), "created_at": r["created_at"]}
+            for r in session.workspace.db.run(plan_store.list_scores)]
 
 
 def score_histogram(score: np.ndarray, bins: int = 20) -> tuple[np.ndarray, np.ndarray]:

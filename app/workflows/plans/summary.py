@@ -10,7 +10,7 @@ import numpy as np
 from app.workflows.plans.build import Draft, counts
 from app.workflows.plans.control import CONTROL, TREATED, balance
 from app.workflows.plans.rules import CHANNELS
-from app.workflows.plans.store import STATUS_NAMES, Plan
+from app.workflows.plans.plan import STATUS_NAMES, Plan
 
 
 def _active(plan) -> np.ndarray:

@@ -20,8 +20,8 @@ from app.protocols.secureboost import metrics
 from app.protocols.secureboost.gradients import sigmoid
 from app.protocols.secureboost.model import LabelModel
 from app.protocols.secureboost.params import TrainParams
+from app.store import models as model_store
 from app.workflows import alignment, data_import, training
-from app.workflows.training import store as training_store
 from app.workflows.plans import load_population
 from app.workflows.rehearsal.data import prepare
 from app.workflows.rehearsal.link import (Party, approve_when_proposed, close_parties, create_party,
@@ -104,7 +104,8 @@ def holdout_metrics(bank: Party, model_id: str, dataset: str) -> dict:
     at = positions(elig.ids, pop.ids)  # every scored customer is an eligible test customer
     y = elig.label[at].astype(float)
     federated = pop.model_source == 0
-    baseline = LabelModel.from_plain(training_store.get_model(ws, training_store.label_only_id(model_id))[1])
+    baseline = LabelModel.from_plain(
+        ws.db.run(model_store.get_model, model_store.label_only_id(model_id))[1])
     columns, _ = feature_columns(ws, elig, at)
     bank_only = sigmoid(baseline.margin(baseline.binning.transform(columns), None))
     keep = federated & (y >= 0)

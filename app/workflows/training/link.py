@@ -3,7 +3,7 @@
 SecureBoost encodes and validates its own messages (app/protocols/secureboost/messages.py); on the
 peer link they travel as opaque byte strings in ``secureboost.msg`` frames (chunked: one protocol
 message can exceed one frame). Before either job, each side sends its keep-mask over the alignment
-positions (consent re-checked now, see alignment_store.usable_rows) and both use the positions both
+positions (consent re-checked now, see alignment.rows.usable_rows) and both use the positions both
 still keep, in alignment order.
 """
 
@@ -17,7 +17,9 @@ import numpy as np
 from app.errors import RemoteProtocolError, UserFacingError, ValidationError
 from app.protocols.secureboost import messages as sbm
 from app.schema import Bool, Bytes, Message, Str
-from app.workflows.alignment import store as alignment_store
+from app.store import alignments as alignment_store
+from app.store import datasets as dataset_store
+from app.workflows.alignment import rows as alignment_rows
 from app.workflows.data_import import EligibleData, load_eligible_in
 
 KEEP, SB = "secureboost.keep", "secureboost.msg"
@@ -89,20 +91,20 @@ def agree_rows(workspace, channel, initiator: bool, alignment_id: str, peer: str
     partner then learns only "not usable at the bank", never why. ``label_source(eligible)``
     replaces the dataset's labels (retraining on campaign outcomes).
     """
-    record = alignment_store.get_alignment(workspace, alignment_id)
+    record = workspace.db.run(alignment_store.get_alignment, alignment_id)
     if record.peer != peer:
         raise UserFacingError("That alignment was made with a different peer.")
     eligible = workspace.db.run(load_eligible_in, record.dataset)
     if label_source is not None:  # e.g. labels built from a campaign's outcomes
         eligible.label = label_source(eligible)
-    keep, rows = alignment_store.usable_rows(workspace, alignment_id, eligible)
+    keep, rows = alignment_rows.usable_rows(workspace, alignment_id, eligible)
     at = np.full(record.size, -1, dtype=np.int64)
     at[keep] = rows
     if need_label:
         if eligible.label is None:
             raise ValidationError("The aligned dataset has no label column.")
         keep = keep & (at >= 0) & (eligible.label[np.maximum(at, 0)] >= 0)
-    mine = {"alignment_id": alignment_id, "mask": alignment_store.pack_mask(keep)}
+    mine = {"alignment_id": alignment_id, "mask": alignment_rows.pack_mask(keep)}
     if initiator:
         channel.send(KEEP, mine)
         theirs = _recv_keep(channel)
@@ -111,8 +113,8 @@ def agree_rows(workspace, channel, initiator: bool, alignment_id: str, peer: str
         channel.send(KEEP, mine)
     if theirs["alignment_id"] != alignment_id:
         raise RemoteProtocolError("secureboost.keep.alignment_id: a different alignment")
-    both = keep & alignment_store.unpack_mask(theirs["mask"], record.size)
-    digest = hashlib.sha256(alignment_id.encode() + b"\0" + alignment_store.pack_mask(both)).hexdigest()
+    both = keep & alignment_rows.unpack_mask(theirs["mask"], record.size)
+    digest = hashlib.sha256(alignment_id.encode() + b"\0" + alignment_rows.pack_mask(both)).hexdigest()
     return AlignedRows(record, eligible, both, at[both], digest)
 
 
@@ -127,8 +129,9 @@ def _recv_keep(channel) -> dict:
 def feature_columns(workspace, eligible: EligibleData, rows: np.ndarray | None = None
                     ) -> tuple[dict[str, np.ndarray], set[str]]:
     """Column name -> values (of ``rows``), and which columns are categorical codes."""
-    types = dict(workspace.db.query("SELECT name, type FROM dataset_columns WHERE dataset = ? "
-                                    "AND role = 'feature'", (eligible.dataset,)))
+    types = {c["name"]: c["type"] for c in workspace.db.run(dataset_store.dataset_columns,
+                                                              eligible.dataset)
+             if c["role"] == "feature"}
     data = eligible.features if rows is None else eligible.features[rows]
     columns = {name: data[:, j] for j, name in enumerate(eligible.feature_names)}
     return columns, {n for n in eligible.feature_names if types.get(n) == "categorical"}

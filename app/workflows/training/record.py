@@ -21,7 +21,7 @@ import numpy as np
 
 from app import __version__
 from app.protocols.secureboost import metrics
-from app.workflows.training.store import pack_plain
+from app.store.models import pack_plain
 
 BOOTSTRAP_ROUNDS = 1000
 SCHEME = "paillier"

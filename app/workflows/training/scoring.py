@@ -19,11 +19,11 @@ from app.protocols.secureboost.feature_party import FeatureParty
 from app.protocols.secureboost.gradients import sigmoid
 from app.protocols.secureboost.model import FeatureModel, LabelModel
 from app.protocols.secureboost.params import TrainParams
-from app.store.arrays import load_array
+from app.store import datasets as dataset_store
+from app.store import models as model_store
 from app.store.workspace import now_iso
 from app.workflows import jobs
-from app.workflows.training import store as training_store
-from app.workflows.data_import import EligibleData, _array_to_ids
+from app.workflows.data_import import EligibleData
 from app.workflows.plans.population import (FEDERATED, LABEL_ONLY, ScoredPopulation,
                                            build_population, save_population)
 from app.workflows.training.link import (PartnerOverLink, agree_rows, feature_columns, recv_sb,
@@ -36,7 +36,7 @@ def run_scoring_job(workspace, job, channel, initiator: bool, task) -> dict:
     model_id = job.params.get("model")
     if not isinstance(model_id, str) or not model_id:
         raise UserFacingError("The scoring job names no model.")
-    record, plain = training_store.get_model(workspace, model_id)
+    record, plain = workspace.db.run(model_store.get_model, model_id)
     if record.kind != "federated":
         raise UserFacingError("Only a federated model is scored with the partner.")
     # Scoring may target another alignment than the one trained on (new customers, a hold-out):
@@ -57,8 +57,8 @@ def run_scoring_job(workspace, job, channel, initiator: bool, task) -> dict:
 
 def _score_label(workspace, job, channel, model_id: str, plain: dict, rows) -> dict:
     model = LabelModel.from_plain(plain)
-    baseline = LabelModel.from_plain(training_store.get_model(workspace,
-                                                              training_store.label_only_id(model_id))[1])
+    baseline = LabelModel.from_plain(
+        workspace.db.run(model_store.get_model, model_store.label_only_id(model_id))[1])
     elig = rows.eligible
     columns, _ = feature_columns(workspace, elig)
     score = sigmoid(baseline.margin(baseline.binning.transform(columns), None))
@@ -90,7 +90,7 @@ def _score_feature(workspace, channel, record, plain: dict, rows) -> dict:
 
 def population(workspace, elig: EligibleData, score: np.ndarray, source: np.ndarray) -> ScoredPopulation:
     """Plan input: customer key = the row of the stored dataset, flags from the bank's data."""
-    stored = workspace.db.run(lambda conn: _array_to_ids(load_array(conn, f"data/{elig.dataset}/ids")))
+    stored = workspace.db.run(dataset_store.dataset_ids, elig.dataset)
     key = positions(stored, elig.ids)  # eligible customers are all stored rows
     n = len(elig.ids)
     branches = list(elig.branches)

@@ -31,16 +31,18 @@ from app.protocols.secureboost.label_party import LabelParty
 from app.protocols.secureboost.model import LabelModel
 from app.protocols.secureboost.params import TrainParams
 from app.protocols.secureboost.report import label_only_model
+from app.store import alignments as alignment_store
+from app.store import models as model_store
+from app.store import outcomes as outcome_store
+from app.store.models import ModelRecord, label_only_id
 from app.store.workspace import now_iso
 from app.workflows import jobs
 from app.workflows.training import record as reproducible
-from app.workflows.training import store as training_store
-from app.workflows.alignment.store import get_alignment, usable_rows
+from app.workflows.alignment.rows import usable_rows
 from app.workflows.data_import import load_eligible
 from app.workflows.training.scoring import run_scoring_job  # noqa: F401  (the scoring job's runner)
 from app.workflows.training.link import (AlignedRows, PartnerOverLink, agree_rows, feature_columns,
                                          recv_sb, send_sb)
-from app.workflows.training.store import ModelRecord, label_only_id
 
 MIN_KEY_BITS = 2048
 _FIELDS = {f.name: type(f.default) for f in fields(TrainParams)}
@@ -79,7 +81,7 @@ def run_training_job(workspace, job, channel, initiator: bool, task) -> dict:
     if not isinstance(alignment_id, str) or not alignment_id:
         raise ValidationError("The training job names no alignment.")
     params = train_params(job.params)
-    training_store.drop_finished_checkpoints(workspace)
+    workspace.db.transaction(model_store.drop_finished_checkpoints)
     if workspace.role == "label":
         return _train_label(workspace, job, channel, initiator, task, params, alignment_id)
     if workspace.role == "feature":
@@ -90,7 +92,8 @@ def run_training_job(workspace, job, channel, initiator: bool, task) -> dict:
 def _between_trees(workspace, job, task, params: TrainParams, done: int, digest: str,
                    state: dict) -> None:
     """Checkpoint, progress, cooperative cancel and the kill switch, at every tree boundary."""
-    training_store.save_checkpoint(workspace, job.id, done, digest, state)
+    workspace.db.transaction(model_store.save_checkpoint, job.id, done, digest,
+                             model_store.pack_plain(state))
     message = f"tree {done} of {params.n_trees}"
     jobs.report_progress(workspace, job.id, done, params.n_trees, message)
     task.progress(done, params.n_trees, message)  # raises UserCancelled when cancelled
@@ -114,9 +117,7 @@ def outcome_labels(workspace, evaluation_id):
 
     def source(eligible):
         def body(conn):
-            row = conn.execute("SELECT cl.dataset_version, d.version FROM campaign_labels cl JOIN "
-                               "datasets d ON d.name = cl.dataset WHERE cl.evaluation_id = ?",
-                               (evaluation_id,)).fetchone()
+            row = outcome_store.label_dataset_versions(conn, evaluation_id)
             if row is None:
                 raise UserFacingError("No labels were built from that campaign evaluation.")
             if row[0] != row[1]:
@@ -132,7 +133,7 @@ def retrain_job_params(session, alignment_id: str, evaluation_id: str, params: T
     customers: bound within the window = 1, else 0); the partner sees that the labels changed."""
     from app.workflows.campaign import retrain_proposal_params
     proposal = retrain_proposal_params(session, evaluation_id)
-    record = get_alignment(session.workspace, alignment_id)
+    record = session.workspace.db.run(alignment_store.get_alignment, alignment_id)
     if record.dataset != proposal.params["dataset"]:
         raise UserFacingError("The campaign labels belong to another dataset than the alignment.")
     return {**job_params(alignment_id, params), "label_evaluation": evaluation_id}
@@ -210,7 +211,7 @@ def _train_label(workspace, job, channel, initiator, task, params, alignment_id)
     rows = agree_rows(workspace, channel, initiator, alignment_id, job.peer, need_label=True,
                       label_source=outcome_labels(workspace, job.params.get("label_evaluation")))
     _check_rows(rows, params)
-    state = training_store.load_checkpoint(workspace, job.id, rows.digest)
+    state = workspace.db.run(model_store.load_checkpoint, job.id, rows.digest)
     columns, categorical = feature_columns(workspace, rows.eligible, rows.rows)
     binning = (Binning.from_dict(state["model"]["binning"]) if state is not None
                else fit_binning(columns, categorical, params.n_bins))
@@ -254,7 +255,7 @@ def _replay_verdict(workspace, job, record: dict) -> dict | None:
     if not isinstance(original_id, str) or not original_id:
         return None
     try:
-        original, _ = training_store.get_model(workspace, original_id)
+        original, _ = workspace.db.run(model_store.get_model, original_id)
     except UserFacingError:
         return {"of": original_id, **reproducible.replay_verdict(None, record)}
     return {"of": original_id, **reproducible.replay_verdict(original.record, record)}
@@ -287,7 +288,7 @@ def _auc(part: dict | None) -> float | None:
 def _store(workspace, job, items: list[tuple[ModelRecord, dict]]) -> None:
     def write(conn):
         for record, plain in items:
-            training_store.save_model_in(conn, record, plain)
+            model_store.save_model_in(conn, record, plain)
             workspace.audit.append_in(conn, "system", "model.store",
                                       {"model": record.id, "job": job.id, "kind": record.kind},
                                       {"trees": record.trees, "rows": record.rows_used})
@@ -303,7 +304,8 @@ def _train_feature(workspace, job, channel, initiator, task, params, alignment_i
     setup = sbm.decode(data, {"setup"})
     state = None
     if setup.start_tree > 0:  # the label party resumes: we need our state at the same tree
-        state = training_store.load_checkpoint(workspace, job.id, rows.digest, setup.start_tree)
+        state = workspace.db.run(model_store.load_checkpoint, job.id, rows.digest,
+                                 setup.start_tree)
         if state is None:
             raise UserFacingError(f"The bank resumes training at tree {setup.start_tree}, but this "
                                   "workspace has no checkpoint for it on the same customers.")
@@ -352,7 +354,7 @@ def estimate_training(session, alignment_id: str, params: TrainParams,
     """
     session.require("train.run")
     ws = session.workspace
-    record = get_alignment(ws, alignment_id)
+    record = ws.db.run(alignment_store.get_alignment, alignment_id)
     eligible = load_eligible(session, record.dataset)
     keep, _ = usable_rows(ws, alignment_id, eligible)
     own = len(eligible.feature_names)
@@ -375,13 +377,13 @@ def models(session) -> list[dict]:
              "kind": r.kind, "half": r.half, "trees": r.trees, "rows_used": r.rows_used,
              "created_at": r.created_at, "auc": _auc((r.metrics or {}).get(
                  "federated" if r.kind == "federated" else "label_only"))}
-            for r in training_store.list_models(session.workspace)]
+            for r in session.workspace.db.run(model_store.list_models)]
 
 
 def model_record(session, model_id: str) -> dict:
     """What a validator needs to rebuild this half (either party; no metric, nothing of the peer's)."""
     session.require("data.view")
-    record, _ = training_store.get_model(session.workspace, model_id)
+    record, _ = session.workspace.db.run(model_store.get_model, model_id)
     if record.record is None:
         raise UserFacingError(f"Model {model_id} was trained before models carried a record; "
                               "retrain it to get one.")
@@ -403,6 +405,6 @@ def model_report(session, model_id: str) -> dict:
     if session.workspace.role != "label":
         raise PermissionDenied("Metrics are computed from labels and are not available to the "
                                "feature party.")
-    record, _ = training_store.get_model(session.workspace, model_id)
+    record, _ = session.workspace.db.run(model_store.get_model, model_id)
     return {"model": record.id, "kind": record.kind, "trees": record.trees,
             "rows_used": record.rows_used, "params": record.params, **(record.metrics or {})}

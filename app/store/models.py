@@ -1,9 +1,10 @@
-"""Model halves and training checkpoints in the encrypted store, as plain msgpack (never pickle).
-
-SecureBoost exposes its state as dicts of plain values and numpy arrays; ``pack_plain`` writes
+"""Model halves and training checkpoints (0005_models.sql), stored as plain msgpack, never pickle:
+SecureBoost exposes its state as dicts of plain values and numpy arrays, ``pack_plain`` writes
 arrays as ``{"__nd__": dtype, "shape": [...], "data": bytes}`` and ``unpack_plain`` accepts only
-plain numeric dtypes back, so a stored blob can never run code when read. Keys and ciphertexts are
-never part of this state: a resumed run makes a fresh key pair.
+plain numeric dtypes back, so a stored blob can never run code when read. Each party keeps only its
+own half (the feature party never stores metrics, which come from labels); a checkpoint is keyed
+by the digest of the rows it was taken on and holds no keys or ciphertexts, so a resumed run makes
+a fresh key pair on the same customers. A model's scores are a scored population (``store.plans``).
 """
 
 from __future__ import annotations
@@ -58,34 +59,31 @@ def unpack_plain(data: bytes):
 
 
 # -- checkpoints --------------------------------------------------------------------------------
-def save_checkpoint(workspace, job_id: str, next_tree: int, rows_digest: str, state: dict) -> None:
-    """Keep the state after a finished tree; older checkpoints beyond the last two are dropped."""
-    blob = pack_plain(state)
-
-    def write(conn):
-        conn.execute("INSERT OR REPLACE INTO training_checkpoints VALUES (?, ?, ?, ?, ?)",
-                     (job_id, next_tree, rows_digest, blob, now_iso()))
-        conn.execute("DELETE FROM training_checkpoints WHERE job_id = ? AND next_tree <= ?",
-                     (job_id, next_tree - KEEP_CHECKPOINTS))
-    workspace.db.transaction(write)
+def save_checkpoint(conn, job_id: str, next_tree: int, rows_digest: str, blob: bytes) -> None:
+    """Keep a packed state after a finished tree; older checkpoints beyond the last two are
+    dropped. Pack with ``pack_plain`` before the transaction, not on the database thread."""
+    conn.execute("INSERT OR REPLACE INTO training_checkpoints VALUES (?, ?, ?, ?, ?)",
+                 (job_id, next_tree, rows_digest, blob, now_iso()))
+    conn.execute("DELETE FROM training_checkpoints WHERE job_id = ? AND next_tree <= ?",
+                 (job_id, next_tree - KEEP_CHECKPOINTS))
 
 
-def load_checkpoint(workspace, job_id: str, rows_digest: str,
+def load_checkpoint(conn, job_id: str, rows_digest: str,
                     next_tree: int | None = None) -> dict | None:
     """The latest checkpoint (or the one at ``next_tree``) taken on exactly these rows."""
     sql = "SELECT state FROM training_checkpoints WHERE job_id = ? AND rows_digest = ?"
     args: tuple = (job_id, rows_digest)
     if next_tree is not None:
         sql, args = sql + " AND next_tree = ?", args + (next_tree,)
-    rows = workspace.db.query(sql + " ORDER BY next_tree DESC LIMIT 1", args)
-    return unpack_plain(rows[0][0]) if rows else None
+    row = conn.execute(sql + " ORDER BY next_tree DESC LIMIT 1", args).fetchone()
+    return unpack_plain(row[0]) if row else None
 
 
-def drop_finished_checkpoints(workspace) -> None:
+def drop_finished_checkpoints(conn) -> None:
     """Checkpoints of jobs that can no longer run. Kept until then rather than dropped when a
     runner returns: the job may still fail after that (e.g. at the transcript check)."""
-    workspace.db.execute("DELETE FROM training_checkpoints WHERE job_id IN (SELECT id FROM jobs "
-                         "WHERE state IN ('finished', 'rejected', 'cancelled'))")
+    conn.execute("DELETE FROM training_checkpoints WHERE job_id IN (SELECT id FROM jobs "
+                 "WHERE state IN ('finished', 'rejected', 'cancelled'))")
 
 
 # -- models -------------------------------------------------------------------------------------
@@ -136,14 +134,14 @@ def save_model_in(conn, record: ModelRecord, plain: dict) -> None:
                   pack_plain(plain)))
 
 
-def list_models(workspace) -> list[ModelRecord]:
-    rows = workspace.db.query(f"SELECT {', '.join(COLUMNS)} FROM models ORDER BY created_at DESC, id")
+def list_models(conn) -> list[ModelRecord]:
+    rows = conn.execute(f"SELECT {', '.join(COLUMNS)} FROM models ORDER BY created_at DESC, id")
     return [ModelRecord.from_row(r) for r in rows]
 
 
-def get_model(workspace, model_id: str) -> tuple[ModelRecord, dict]:
-    rows = workspace.db.query(f"SELECT {', '.join(COLUMNS)}, model FROM models WHERE id = ?",
-                              (model_id,))
-    if not rows:
+def get_model(conn, model_id: str) -> tuple[ModelRecord, dict]:
+    row = conn.execute(f"SELECT {', '.join(COLUMNS)}, model FROM models WHERE id = ?",
+                       (model_id,)).fetchone()
+    if row is None:
         raise UserFacingError(f"There is no model {model_id}.")
-    return ModelRecord.from_row(rows[0][:-1]), unpack_plain(rows[0][-1])
+    return ModelRecord.from_row(row[:-1]), unpack_plain(row[-1])
