@@ -360,7 +360,8 @@ class Codec:
             self._messages[key] = message
             self._latest[message.name] = max(message.version, self._latest.get(message.name, 0))
             budget = self._budgets.get(message.name)
-            self._budgets[message.name] = message.budget if budget is None else budget | message.budget
+            self._budgets[message.name] = (message.budget if budget is None
+                                           else budget | message.budget)
         self.max_bytes = max((m.max_bytes for m in self._messages.values()), default=0)
 
     def limit_of(self, prefix: bytes) -> int:
@@ -499,8 +500,9 @@ def scan(data: bytes, budget: Budget) -> None:
         else:
             raise RemoteProtocolError("The peer's message holds a msgpack type we never accept.")
         if count > (budget.map_len if is_map else budget.array_len) or count * per > end - pos:
-            raise RemoteProtocolError(f"The peer's message announces a {'map' if is_map else 'list'}"
-                                      " over the limit of its type.")
+            kind = "map" if is_map else "list"
+            raise RemoteProtocolError(f"The peer's message announces a {kind} over the limit of "
+                                      "its type.")
         if len(pending) > budget.depth:
             raise RemoteProtocolError(f"The peer's message nests deeper than the limit of "
                                       f"{budget.depth} for its type.")
