@@ -3,14 +3,17 @@ other side, run and recorded with the same transcript hash in both audit chains.
 
 from __future__ import annotations
 
+import socket
 import threading
 import time
+from contextlib import ExitStack
 
 import pytest
 
 from app.errors import PeerError
 from app.workflows import jobs
 from app.workflows.job_types import standard
+from app.workflows.peering import link
 from app.workflows.peering import peers
 from app.workflows.workspace_admin import init_workspace
 from app.schema import Int, Message
@@ -49,15 +52,7 @@ def test_peer_check_reports_version_rtt_and_party(linked):
 
 def test_job_proposed_approved_and_run_with_matching_transcripts(linked):
     (bank, platform), (bank_link, _), _ = linked
-
-    def approve_when_it_arrives():
-        for _ in range(100):
-            pending = [j for j in jobs.list_jobs(platform) if j.state == "proposed"]
-            if pending:
-                jobs.decide(platform, pending[0].id, approve=True, job_types=JOB_TYPES)
-                return
-            time.sleep(0.05)
-    approver = threading.Thread(target=approve_when_it_arrives)
+    approver = threading.Thread(target=approve_first_proposal, args=(platform,))
     approver.start()
     job = bank_link.propose("scoring", "platform", {"model": "m1"}, wait=10)
     approver.join()
@@ -76,6 +71,54 @@ def test_job_proposed_approved_and_run_with_matching_transcripts(linked):
         finished = [e for e in ws.audit.entries() if e["action"] == "job.finished"]
         assert done.transcript_hash in finished[-1]["objects"]
         assert any(e["action"] == "peer.head" for e in ws.audit.entries())
+
+
+def test_job_runs_while_64_strangers_hold_the_peers_port(linked):
+    """Only the pinned peers' hosts get handshake slots; 127.0.0.1 is the pinned host here, the
+    strangers connect from 127.0.0.2 and up and send nothing."""
+    (_, platform), (bank_link, platform_link), _ = linked
+    approver = threading.Thread(target=approve_first_proposal, args=(platform,))
+    assert admitted(platform_link, "127.0.0.1") == {"127.0.0.1"}
+    with ExitStack() as held:
+        for i in range(2, 66):
+            stranger = held.enter_context(socket.socket())
+            stranger.bind((f"127.0.0.{i}", 0))
+            stranger.connect(("127.0.0.1", platform_link.port))
+        approver.start()
+        job = bank_link.propose("scoring", "platform", {"model": "m1"}, wait=10)
+        approver.join()
+        assert bank_link.run(job.id).state == "finished"
+
+
+def test_pinned_hosts_and_the_allow_list_get_the_handshake_slots(linked):
+    (bank, _), (bank_link, _), (bank_admin, _) = linked
+    assert admitted(bank_link, "127.0.0.1") == {"127.0.0.1"}  # the pinned peer's host
+    peers.add_peer(bank_admin, "branch", "127.0.0.7:9", "ab" * 32)  # as if by another process
+    assert admitted(bank_link, "127.0.0.7") == {"127.0.0.1", "127.0.0.7"}
+    extra = link.PeerService(bank, allow_from=["127.0.0.9"])
+    extra.start()
+    try:
+        assert extra.listener._allowed == {"127.0.0.1", "127.0.0.7", "127.0.0.9"}
+    finally:
+        extra.stop()
+
+
+def admitted(service, host: str) -> set[str]:
+    """The listener's allowed sources once ``host`` is among them (its watcher polls each second)."""
+    for _ in range(60):
+        if host in service.listener._allowed:
+            break
+        time.sleep(0.1)
+    return set(service.listener._allowed)
+
+
+def approve_first_proposal(session):
+    for _ in range(100):
+        pending = [j for j in jobs.list_jobs(session) if j.state == "proposed"]
+        if pending:
+            jobs.decide(session, pending[0].id, approve=True, job_types=JOB_TYPES)
+            return
+        time.sleep(0.05)
 
 
 def test_rejection_travels_back(linked):

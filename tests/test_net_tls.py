@@ -174,10 +174,11 @@ def test_plain_tcp_client_is_refused(listener):
     assert "did not speak TLS" in str(wait_for_error(listener))
 
 
-def test_silent_tcp_client_is_dropped_after_the_handshake_timeout(echo):
+def test_stalled_tcp_client_is_dropped_after_the_handshake_timeout(echo):
     with serve(HOST, 0, BANK, [PLATFORM.cert_pem], echo, party_name="Bank",
                handshake_timeout=0.5) as lst:
         with socket.create_connection((HOST, lst.port), timeout=3) as raw:
+            raw.sendall(b"\x16")  # the first byte of a TLS record, then nothing
             assert raw.recv(10) == b""  # the server hung up on us
         assert "in time" in str(wait_for_error(lst))
 

@@ -48,12 +48,13 @@ def read_password(prompt: str = "Password: ") -> str:
 
 
 @contextmanager
-def signed_in(args) -> Iterator[Session]:
+def signed_in(args, read_only: bool = False) -> Iterator[Session]:
     """``args.user`` (default: the first administrator) signed in on ``args.workspace``; the
-    workspace closes when the block ends, however it ends, so no command leaves it open."""
+    workspace closes when the block ends, however it ends, so no command leaves it open.
+    ``read_only``: the command only reads (see ``login``)."""
     with Workspace.open(args.workspace, passphrase=passphrase_from(args)) as ws:
         name = args.user or ws.meta("default_admin")
-        yield login(ws, name, read_password(f"Password for {name}: "))
+        yield login(ws, name, read_password(f"Password for {name}: "), read_only=read_only)
 
 
 def console_task(label: str) -> Task:

@@ -14,13 +14,16 @@ def register(sub) -> None:
     parser = sub.add_parser("serve", help="listen for pinned peers (runs until interrupted)")
     add_workspace_args(parser)
     parser.add_argument("--listen", default="127.0.0.1:0", help="HOST:PORT (port 0 = any free)")
+    parser.add_argument("--allow-from", action="append", default=[], metavar="HOST",
+                        help="also give this address or name the pinned peers' connection slots "
+                             "(repeatable); the pinned peers' hosts always have them")
     parser.set_defaults(handler=_serve)
 
 
 def _serve(args) -> int:
     host, port = peers.parse_address(args.listen, allow_any_port=True)
     with signed_in(args) as session:
-        service = link.PeerService(session, host=host, port=port)
+        service = link.PeerService(session, host=host, port=port, allow_from=args.allow_from)
         stop = threading.Event()
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
         try:

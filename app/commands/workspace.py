@@ -50,13 +50,13 @@ def _init(args) -> int:
 
 
 def _info(args) -> int:
-    with signed_in(args) as session:
+    with signed_in(args, read_only=True) as session:
         print(json.dumps(session.workspace.info, indent=2, ensure_ascii=False))
     return 0
 
 
 def _verify(args) -> int:
-    with signed_in(args) as session:
+    with signed_in(args, read_only=True) as session:
         result = workspace_admin.verify_workspace(session, console_task("audit chain"))
     print(f"integrity_check: {'ok' if result['integrity_check'] else result['integrity_errors']}")
     print(f"cipher_integrity_check: {'ok' if result['cipher_integrity_check'] else result['cipher_errors']}")

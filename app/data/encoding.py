@@ -16,6 +16,7 @@ from __future__ import annotations
 import codecs
 import os
 import re
+from dataclasses import dataclass
 
 from app.errors import ValidationError
 
@@ -25,8 +26,12 @@ _NON_ASCII = re.compile(rb"[\x80-\xff]")
 _REFUSED_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
-def detect_encoding(path: str, label: str | None = None) -> str:
-    """Return the codec to use for ``path`` under the ``auto`` rules (see module docstring)."""
+def detect_encoding(path: str, label: str | None = None, limit: LineLimit | None = None) -> str:
+    """Return the codec to use for ``path`` under the ``auto`` rules (see module docstring).
+
+    A line beyond ``limit`` ends the scan with what was seen before it: the reader refuses the
+    file at that line whatever the encoding, so reading on would only cost time and memory.
+    """
     label = label or os.path.basename(path)
     with open_binary(path) as fh:
         head = fh.read(4)
@@ -37,7 +42,7 @@ def detect_encoding(path: str, label: str | None = None) -> str:
         fh.seek(0)
         first_utf8 = first_other = None  # line numbers of the first line of each kind
         line_base = 0
-        for block in iter_blocks(fh):
+        for block in _until_too_long(iter_blocks(fh, limit=limit)):
             if not block.isascii():
                 try:
                     block.decode("utf-8")
@@ -51,6 +56,13 @@ def detect_encoding(path: str, label: str | None = None) -> str:
                         f"{first_other} is not); re-export it in one encoding or choose one explicitly.")
             line_base += block.count(b"\n")
     return "gb18030" if first_other is not None else "utf-8"
+
+
+def _until_too_long(blocks):
+    try:
+        yield from blocks
+    except LineTooLong:
+        return
 
 
 def _scan_lines(block: bytes, line_base: int, first_utf8, first_other):
@@ -84,13 +96,61 @@ def open_binary(path: str):
     return open(path, "rb")
 
 
-def iter_blocks(fh, size: int = BLOCK):
+class LineTooLong(Exception):
+    """A line outgrew what any valid row can hold before its line break arrived.
+
+    ``column`` is the (0-based, counted by delimiters) index of a value that is certainly longer
+    than the field limit, or None when no single value is but the line holds more than a row can.
+    """
+
+    def __init__(self, column: int | None):
+        super().__init__(column)
+        self.column = column
+
+
+@dataclass(frozen=True)
+class LineLimit:
+    """Bounds for a line still waiting for its ``\\n``: a value (a run of bytes without delimiter
+    or line break, which never spans two values) of more than ``field`` bytes, or a line of more
+    than ``line`` bytes, is refused as soon as it is seen, not after the whole line was read."""
+
+    field: int
+    line: int
+    delimiter: bytes | None = b","  # None (not one byte): only the line is bounded
+
+    def check(self, tail: bytes) -> None:
+        """Raise :class:`LineTooLong` if ``tail`` (a line start, no ``\\n`` yet) is beyond a bound."""
+        if len(tail) <= self.field:
+            return
+        if self.delimiter is not None:
+            start = self._long_value(tail)
+            if start is not None:
+                raise LineTooLong(tail.count(self.delimiter, 0, start))
+        if len(tail) > self.line:
+            raise LineTooLong(None)
+
+    def _long_value(self, tail: bytes) -> int | None:
+        """Where a value of more than ``field`` bytes starts, or None. Such a value covers a
+        multiple of ``field + 1``, so only those offsets are looked at, each within its window
+        (C-speed finds, linear in all)."""
+        step, d = self.field + 1, self.delimiter
+        for at in range(0, len(tail), step):
+            start = tail.rfind(d, max(0, at - step), at + 1) + 1 or max(0, at - step)
+            end = tail.find(d, at, at + step + 1)
+            if (len(tail) if end < 0 else end) - start > self.field:
+                return start
+        return None
+
+
+def iter_blocks(fh, size: int | None = None, limit: LineLimit | None = None):
     """Yield blocks of about ``size`` bytes that end just after a newline (or at end of file).
 
     Cutting at ``\\n`` is safe for every accepted encoding: 0x0A is never part of a multi-byte
-    UTF-8, GBK or GB18030 character.
+    UTF-8, GBK or GB18030 character. With a ``limit``, the unfinished line carried over to the next
+    read is checked after every read (raising :class:`LineTooLong`), so a line without end costs
+    at most the limit plus one block of memory and reading.
     """
-    rest = b""
+    rest, size = b"", size or BLOCK
     while True:
         data = fh.read(size)
         if not data:
@@ -99,19 +159,20 @@ def iter_blocks(fh, size: int = BLOCK):
             return
         data = rest + data
         cut = data.rfind(b"\n") + 1
-        if cut == 0:
-            rest = data
-            continue
         rest = data[cut:]
-        yield data[:cut]
+        if limit is not None:
+            limit.check(rest)
+        if cut:
+            yield data[:cut]
 
 
-def resolve(path: str, encoding: str, label: str | None = None) -> str:
+def resolve(path: str, encoding: str, label: str | None = None,
+            limit: LineLimit | None = None) -> str:
     """The codec for ``path``: validate an explicit choice or detect under ``auto``."""
     if encoding not in ENCODINGS:
         raise ValidationError(f"Unknown encoding {encoding!r}; choose one of: {', '.join(ENCODINGS)}.")
     if encoding == "auto":
-        return detect_encoding(path, label)
+        return detect_encoding(path, label, limit)
     return encoding
 
 

@@ -21,7 +21,7 @@ import zipfile
 from dataclasses import dataclass
 from itertools import repeat
 
-from app.data.encoding import decode_block, iter_blocks, open_binary, resolve
+from app.data.encoding import LineLimit, LineTooLong, decode_block, iter_blocks, open_binary, resolve
 from app.errors import ValidationError
 
 BLOCK_SIZE = 8 * 1024 * 1024    # bytes read per block (read at construction time)
@@ -57,6 +57,14 @@ def _check_header(label: str, names: list[str]) -> list[str]:
     return names
 
 
+def line_limit(fields: int, delimiter: str) -> LineLimit:
+    """Bytes a row of ``fields`` values can take: a character is at most 4 bytes (UTF-8, GBK,
+    GB18030), a value may be quoted (a quote inside doubled: 2 bytes), then a delimiter."""
+    field = 4 * MAX_FIELD + 3
+    one_byte = delimiter.encode() if len(delimiter.encode()) == 1 else None
+    return LineLimit(field, fields * (field + 1) + 2, one_byte)
+
+
 class CsvTable:
     """A delimited text file: ``header`` is read at construction; ``blocks(indices)`` streams."""
 
@@ -66,9 +74,12 @@ class CsvTable:
             raise ValidationError("The delimiter must be one character other than a quote or newline.")
         self.path, self.label, self.delimiter = path, os.path.basename(path), delimiter
         self.block_size = block_size or BLOCK_SIZE
-        self.codec = resolve(path, encoding, self.label)
         with open_binary(path) as fh:
             first = fh.readline(MAX_FIELD * 4)
+        # At most as many fields as delimiter bytes in the header line (a GBK character may hold
+        # one): a bound for the encoding scan, made exact once the header is parsed.
+        self.codec = resolve(path, encoding, self.label,
+                             line_limit(first.count(delimiter.encode()) + 1, delimiter))
         if not first.strip(b"\r\n\xef\xbb\xbf \t"):
             raise ValidationError(f"{self.label}: the file is empty (no header row).")
         if not first.endswith(b"\n") and len(first) >= MAX_FIELD * 4:
@@ -79,6 +90,7 @@ class CsvTable:
             raise ValidationError(f"{self.label}: row 1 (the header) is malformed.")
         self.header = _check_header(self.label, next(csv.reader([text], delimiter=delimiter)))
         self.encoding = "utf-8" if self.codec == "utf-8-sig" else self.codec
+        self.limit = line_limit(len(self.header), delimiter)
 
     @classmethod
     def attached(cls, path: str, encoding: str, delimiter: str, header: list[str],
@@ -88,6 +100,7 @@ class CsvTable:
         table.path, table.label, table.delimiter = path, os.path.basename(path), delimiter
         table.block_size, table.codec, table.encoding = BLOCK_SIZE, encoding, encoding
         table.header, table._header_bytes = header, header_bytes
+        table.limit = line_limit(len(header), delimiter)
         return table
 
     def blocks(self, indices: list[int]):
@@ -97,7 +110,8 @@ class CsvTable:
         line_base = 1
         with open_binary(self.path) as fh:
             fh.read(self._header_bytes)
-            for data in iter_blocks(fh, self.block_size):
+            reader = iter_blocks(fh, self.block_size, self.limit)
+            while (data := self._next(reader, row)) is not None:
                 text = pending + decode_block(data, self.encoding, self.label, line_base,
                                               self.header, self.delimiter)
                 line_base += data.count(b"\n")
@@ -126,16 +140,19 @@ class CsvTable:
         quotes, line_base, unit_base = 0, 1, 1
         with open_binary(self.path) as fh:
             fh.read(self._header_bytes)
-            for data in iter_blocks(fh, self.block_size):
-                pos += len(data)
-                line_base += data.count(b"\n")
-                quotes += data.count(b'"')
-                if quotes % 2:
-                    if pos - start > MAX_PENDING:
-                        return None
-                    continue
-                out.append((start, pos, unit_base))
-                start, quotes, unit_base = pos, 0, line_base
+            try:
+                for data in iter_blocks(fh, self.block_size, self.limit):
+                    pos += len(data)
+                    line_base += data.count(b"\n")
+                    quotes += data.count(b'"')
+                    if quotes % 2:
+                        if pos - start > MAX_PENDING:
+                            return None
+                        continue
+                    out.append((start, pos, unit_base))
+                    start, quotes, unit_base = pos, 0, line_base
+            except LineTooLong:
+                return None  # only :meth:`blocks` reports it
         return None if pos != start else out
 
     def unit_blocks(self, units: list[tuple[int, int, int]], indices: list[int], row: int = 0):
@@ -153,6 +170,18 @@ class CsvTable:
                 if block.rows:
                     yield block
         self.end_row = row
+
+    def _next(self, reader, row: int) -> bytes | None:
+        """The next block, or None at the end; a line beyond the limit is refused at ``row``
+        (where it starts, unless it continues a quoted line break)."""
+        try:
+            return next(reader, None)
+        except LineTooLong as exc:
+            if exc.column is not None:
+                self._fail(row, exc.column, f"the value is longer than {MAX_FIELD} characters")
+            raise ValidationError(f"{self.label}: row {row}: the row is longer than "
+                                  f"{len(self.header)} values of at most {MAX_FIELD} characters "
+                                  "can be.") from None
 
     def _fail(self, row: int, index: int, what: str):
         name = self.header[index] if index < len(self.header) else f"#{index + 1}"

@@ -22,12 +22,15 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import logging
 import random
 import secrets
+import selectors
 import socket
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
@@ -204,14 +207,33 @@ def connect_with_retry(host: str, port: int, identity: Identity, pinned_fingerpr
 
 
 class Listener:
-    """Accepts pinned peers in background threads; ``on_session(channel)`` owns each channel."""
+    """Accepts pinned peers in background threads; ``on_session(channel)`` owns each channel.
 
-    MAX_PENDING = 16  # concurrent handshakes: a connection flood cannot exhaust threads
+    Strangers must not be able to lock a pinned peer out by holding connections open, so a
+    connection earns a handshake thread step by step. It waits without a thread until it sends
+    its first byte (a real client sends its TLS hello at once; a silent one is dropped after
+    ``FIRST_BYTE_TIMEOUT``, or sooner when newer silent ones from its address crowd it out).
+    Then it takes a handshake slot from its pool: connections from ``allowed_sources`` (the
+    pinned peers' addresses) share ``MAX_PENDING`` slots, at most ``MAX_PER_ADDRESS`` per
+    address; any other address shares the ``STRANGER_SLOTS`` (one each), enough for a peer that
+    is pairing (it fetches our certificate before we pinned it) and never one of the pinned
+    peers' slots. ``allowed_sources=None`` counts every address as pinned. Behind a shared
+    address (NAT, or a stranger on the peer's own machine) only the limits and timeouts help.
+    """
+
+    MAX_PENDING = 16          # concurrent handshakes of pinned addresses: threads stay bounded
+    MAX_PER_ADDRESS = 4       # of which one source address may hold
+    STRANGER_SLOTS = 2        # concurrent handshakes of all other addresses, one per address
+    MAX_SILENT = 256          # connections waiting for their first byte, from all addresses
+    MAX_SILENT_PER_ADDRESS = 32
+    FIRST_BYTE_TIMEOUT = 2.0  # seconds a connection may stay silent
+    REPORT_EVERY = 10.0       # seconds between two reports of dropped connections (no log flood)
 
     def __init__(self, sock: socket.socket, identity: Identity, trusted_certs: Iterable[bytes],
                  on_session: Callable[[Channel], None], party_name: str, versions: Iterable[int],
                  handshake_timeout: float, options: ChannelOptions,
-                 on_error: Callable[[LianmoError], None] | None) -> None:
+                 on_error: Callable[[LianmoError], None] | None,
+                 allowed_sources: Iterable[str] | None = None) -> None:
         trusted = list(trusted_certs)
         self._ctx = server_context(identity.cert_pem, identity.key_pem, trusted)
         self._pins = {certificate_fingerprint(cert) for cert in trusted}
@@ -220,15 +242,25 @@ class Listener:
         self._party, self._versions = party_name, tuple(versions)
         self._timeout, self._options = handshake_timeout, options
         self._stop = threading.Event()
-        self._slots = threading.BoundedSemaphore(self.MAX_PENDING)
         self._lock = threading.Lock()
+        self._allowed = None if allowed_sources is None else _normalised(allowed_sources)
+        self._handshaking: Counter = Counter()  # per source address (str) and per pool (bool)
+        self._silent: dict[socket.socket, tuple[str, bool, float]] = {}  # oldest first
+        self._dropped, self._reported_at = 0, -self.REPORT_EVERY
         self._channels: set[Channel] = set()
         self._workers: set[threading.Thread] = set()
         self.errors: list[LianmoError] = []  # refused connections, newest last (for diagnostics)
+        self.dropped = 0  # connections dropped for want of a slot, since the start
         self.host, self.port = sock.getsockname()[:2]
         self._thread = threading.Thread(target=self._accept_loop, name="lianmo-listener",
                                         daemon=True)
         self._thread.start()
+
+    def allow(self, sources: Iterable[str] | None) -> None:
+        """Replace the source addresses that may connect (``None``: any), from now on."""
+        allowed = None if sources is None else _normalised(sources)
+        with self._lock:
+            self._allowed = allowed
 
     def trust(self, cert_pem: bytes) -> None:
         """Accept one more pinned peer, for connections from now on."""
@@ -263,32 +295,115 @@ class Listener:
         self.stop()
 
     def _accept_loop(self) -> None:
-        self._sock.settimeout(0.2)  # poll the stop flag
-        while not self._stop.is_set():
+        self._sock.setblocking(False)
+        with selectors.DefaultSelector() as selector:
+            selector.register(self._sock, selectors.EVENT_READ)
             try:
-                conn, _addr = self._sock.accept()
-            except (socket.timeout, BlockingIOError):
-                continue
+                while not self._stop.is_set():
+                    for key, _events in selector.select(self._next_wait()):
+                        if key.fileobj is self._sock:
+                            self._accept(selector)
+                        else:
+                            self._spoke(selector, key.fileobj)
+                    self._drop_silent(selector, time.monotonic())
             except OSError:
-                return
-            if not self._slots.acquire(blocking=False):
-                conn.close()
-                self._report(PeerError("Too many connections at once; one was dropped."))
-                continue
-            worker = threading.Thread(target=self._serve_one, args=(conn,), daemon=True,
-                                      name="lianmo-peer")
-            with self._lock:
-                self._workers = {w for w in self._workers if w.is_alive()} | {worker}
-            worker.start()
+                return  # the listening socket was closed
+            finally:
+                for conn in list(self._silent):
+                    conn.close()
+                self._silent.clear()
 
-    def _serve_one(self, conn: socket.socket) -> None:
+    def _next_wait(self) -> float:
+        """Poll the stop flag, and wake for the oldest silent connection's deadline."""
+        if not self._silent:
+            return 0.2
+        oldest_deadline = next(iter(self._silent.values()))[2]
+        return min(0.2, max(0.0, oldest_deadline - time.monotonic()))
+
+    def _accept(self, selector: selectors.BaseSelector) -> None:
+        for _ in range(64):  # drain the backlog, but keep serving the silent ones too
+            try:
+                conn, addr = self._sock.accept()
+            except (BlockingIOError, InterruptedError):
+                return
+            source = _source(addr)
+            with self._lock:
+                pinned = self._allowed is None or source in self._allowed
+            same = [c for c, (s, _, _) in self._silent.items() if s == source]
+            strangers = [c for c, (_, p, _) in self._silent.items() if not p]
+            if len(same) >= self.MAX_SILENT_PER_ADDRESS:
+                self._forget_silent(selector, same[0])
+            elif len(self._silent) >= self.MAX_SILENT:
+                if not (strangers or pinned):
+                    conn.close()  # strangers never crowd out a pinned address's connection
+                    self._dropped_one()
+                    continue
+                self._forget_silent(selector, (strangers or list(self._silent))[0])
+            conn.setblocking(False)
+            self._silent[conn] = (source, pinned, time.monotonic() + self.FIRST_BYTE_TIMEOUT)
+            selector.register(conn, selectors.EVENT_READ)
+
+    def _spoke(self, selector: selectors.BaseSelector, conn: socket.socket) -> None:
+        """The connection sent its first bytes: give it a handshake thread if its pool has room."""
+        source, pinned, _ = self._silent.pop(conn)
+        selector.unregister(conn)
+        try:
+            spoke = conn.recv(1, socket.MSG_PEEK)
+        except OSError:
+            spoke = b""
+        if not spoke:  # hung up without a word: nothing worth a thread or a report
+            conn.close()
+            return
+        pool, per_address = ((self.MAX_PENDING, self.MAX_PER_ADDRESS) if pinned
+                             else (self.STRANGER_SLOTS, 1))
+        with self._lock:
+            room = self._handshaking[pinned] < pool and self._handshaking[source] < per_address
+            if room:
+                self._handshaking.update((pinned, source))
+        if not room:
+            conn.close()
+            self._dropped_one()
+            return
+        conn.setblocking(True)
+        worker = threading.Thread(target=self._serve_one, args=(conn, source, pinned),
+                                  daemon=True, name="lianmo-peer")
+        with self._lock:
+            self._workers = {w for w in self._workers if w.is_alive()} | {worker}
+        worker.start()
+
+    def _drop_silent(self, selector: selectors.BaseSelector, now: float) -> None:
+        while self._silent:
+            conn, (_, _, deadline) = next(iter(self._silent.items()))
+            if deadline > now:
+                return
+            self._forget_silent(selector, conn)
+
+    def _forget_silent(self, selector: selectors.BaseSelector, conn: socket.socket) -> None:
+        del self._silent[conn]
+        selector.unregister(conn)
+        conn.close()
+
+    def _dropped_one(self) -> None:
+        """Count every drop, report them at most every ``REPORT_EVERY`` seconds."""
+        self.dropped += 1
+        self._dropped += 1
+        now = time.monotonic()
+        if now - self._reported_at >= self.REPORT_EVERY:
+            self._report(PeerError(f"Too many connections at once; {self._dropped} were "
+                                   "dropped."))
+            self._dropped, self._reported_at = 0, now
+
+    def _serve_one(self, conn: socket.socket, source: str, pinned: bool) -> None:
         channel = None
         try:
             channel = self._establish(conn)
         except LianmoError as exc:
             self._report(exc)
         finally:
-            self._slots.release()
+            with self._lock:
+                self._handshaking.subtract((pinned, source))
+                if not self._handshaking[source]:
+                    del self._handshaking[source]
         if channel is None:
             return
         with self._lock:
@@ -340,17 +455,52 @@ class Listener:
 
 def serve(host: str, port: int, identity: Identity, trusted_certs: Iterable[bytes],
           on_session: Callable[[Channel], None], *, party_name: str,
-          versions: Iterable[int] = PROTOCOL_VERSIONS, handshake_timeout: float = 10.0,
+          versions: Iterable[int] = PROTOCOL_VERSIONS, handshake_timeout: float = 5.0,
           options: ChannelOptions = ChannelOptions(),
-          on_error: Callable[[LianmoError], None] | None = None) -> Listener:
-    """Listen on host:port (0 = any free port; read ``listener.port``) for pinned peers."""
+          on_error: Callable[[LianmoError], None] | None = None,
+          allowed_sources: Iterable[str] | None = None) -> Listener:
+    """Listen on host:port (0 = any free port; read ``listener.port``) for pinned peers, from
+    ``allowed_sources`` only (IP addresses, see ``source_addresses``; ``None``: any address)."""
     sock = socket.create_server((host, port), reuse_port=False)
     try:
         return Listener(sock, identity, trusted_certs, on_session, party_name, versions,
-                        handshake_timeout, options, on_error)
+                        handshake_timeout, options, on_error, allowed_sources)
     except BaseException:
         sock.close()
         raise
+
+
+def source_addresses(hosts: Iterable[str]) -> frozenset[str]:
+    """The IP addresses of host names or literals (a name that does not resolve adds none)."""
+    found: set[str] = set()
+    for host in hosts:
+        host = host.strip("[]")
+        try:
+            found.add(str(ipaddress.ip_address(host)))
+            continue
+        except ValueError:
+            pass
+        try:
+            infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+        except (OSError, UnicodeError):
+            continue
+        found.update(info[4][0] for info in infos)
+    return _normalised(found)
+
+
+def _normalised(addresses: Iterable[str]) -> frozenset[str]:
+    return frozenset(_source((a,)) for a in addresses)
+
+
+def _source(addr: tuple) -> str:
+    """One spelling per address: no IPv6 zone, IPv4-mapped IPv6 as plain IPv4."""
+    text = str(addr[0]).split("%", 1)[0]
+    try:
+        ip = ipaddress.ip_address(text)
+    except ValueError:
+        return text
+    mapped = getattr(ip, "ipv4_mapped", None)
+    return str(mapped or ip)
 
 
 def memory_channel_pair(*, party_names: tuple[str, str] = ("A", "B"),
@@ -391,4 +541,4 @@ def _channel(transport: object, options: ChannelOptions, peer_fp: bytes,
 
 __all__ = ["Backoff", "ChannelOptions", "Listener", "MESSAGES", "PROTOCOL_VERSIONS", "connect",
            "connect_with_retry", "derive_session_id", "memory_channel_pair",
-           "negotiate", "run_handshake", "serve", "session_codec"]
+           "negotiate", "run_handshake", "serve", "session_codec", "source_addresses"]

@@ -16,6 +16,7 @@ from typing import Any, Callable
 from sqlcipher3 import dbapi2 as sqlcipher
 
 from app.errors import StoreError, WorkspaceLocked
+from app.store import space
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +94,7 @@ class Database:
             try:
                 future.set_result(fn(conn, *args))
             except BaseException as exc:
-                future.set_exception(exc)
+                future.set_exception(space.explained(exc))
         conn.close()
 
     def run(self, fn: Callable[..., Any], *args: Any) -> Any:
@@ -108,7 +109,7 @@ class Database:
 
     def transaction(self, fn: Callable[..., Any], *args: Any) -> Any:
         """Run ``fn`` inside one IMMEDIATE transaction: everything commits, or nothing does."""
-        return self.run(_in_transaction, fn, args)
+        return self.run(_in_transaction, fn, args, self.path)
 
     def query(self, sql: str, params: tuple | dict = ()) -> list[tuple]:
         return self.run(lambda conn: conn.execute(sql, params).fetchall())
@@ -122,12 +123,25 @@ class Database:
             self._thread.join()
 
 
-def _in_transaction(conn, fn, args):
+def _in_transaction(conn, fn, args, path):
     conn.execute("BEGIN IMMEDIATE")
     try:
         result = fn(conn, *args)
+        conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        rollback(conn)
         raise
-    conn.execute("COMMIT")
+    space.fold_log(conn, path)
     return result
+
+
+def rollback(conn) -> None:
+    """Undo what is still open, after an error. Never replaces that error: SQLite has already
+    rolled back by itself after some failures (a full disk), and a second ROLLBACK would fail with
+    "no transaction is active", hiding the cause."""
+    if not conn.in_transaction:
+        return
+    try:
+        conn.execute("ROLLBACK")
+    except sqlcipher.Error as exc:
+        log.warning("rollback after an error failed too: %s", exc)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from importlib import resources
 
+from app.store.database import rollback
+
 _NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
 
@@ -44,10 +46,10 @@ def migrate(conn, up_to: int | None = None) -> int:
             for statement in _statements(sql):
                 conn.execute(statement)
             conn.execute("INSERT INTO schema_version (version, name) VALUES (?, ?)", (number, name))
+            conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            rollback(conn)
             raise
-        conn.execute("COMMIT")
         version = number
     return version
 

@@ -32,6 +32,7 @@ from app.data.profile import Profile, load_profile, parse_profile
 from app.data.validation import build_report
 from app.errors import ValidationError
 from app.store import datasets as dataset_store
+from app.store import space
 from app.store.workspace import now_iso
 from app.workflows.tasks import NullTask
 
@@ -133,6 +134,7 @@ def import_dataset(session, data_path: str, consent_path: str, profile: str | Pr
     report = build_report(ds, events, eligible)
     if not commit:
         return report
+    space.require_room_for_import(ws.path, data_path, consent_path)
     if not eligible.any():
         raise ValidationError(f"{ds.file}: no row has a valid consent for the joint marketing "
                               f"model; nothing was imported.")
@@ -164,6 +166,7 @@ def import_consent(session, dataset: str, consent_path: str, task=None) -> dict:
         raise ValidationError(f"No dataset named {dataset!r} in this workspace.")
     prof = parse_profile(row["profile"])
     events = load_consent(consent_path, prof, task or NullTask())
+    space.require_room_for_import(session.workspace.path, consent_path)
     batch = session.audited("data.consent", {"dataset": dataset, "rows": int(len(events.ids))},
                             {"consent_sha256": _sha256(consent_path)},
                             _write_consent, dataset, events, consent_path, session.user.name)

@@ -7,6 +7,7 @@ from typing import Any, Callable
 
 from app.crypto.passwords import check_password
 from app.errors import AuthenticationFailed, PermissionDenied
+from app.store import space
 from app.store import users as user_store
 from app.store.workspace import Workspace
 from app.workflows.permissions import ROLE_LABELS, allowed
@@ -57,8 +58,9 @@ def load_user(workspace: Workspace, name: str) -> User | None:
     return User(name, role, branch, bool(disabled))
 
 
-def login(workspace: Workspace, name: str, password: str) -> Session:
-    """Check the password; the same message for unknown users and wrong passwords."""
+def login(workspace: Workspace, name: str, password: str, *, read_only: bool = False) -> Session:
+    """Check the password; the same message for unknown users and wrong passwords. ``read_only``
+    (a command that only reads): on a full disk the sign-in goes unrecorded instead of refused."""
     row = workspace.db.run(user_store.credentials, name)
     failure = AuthenticationFailed("Wrong user name or password.")
     if row is None:
@@ -76,7 +78,7 @@ def login(workspace: Workspace, name: str, password: str) -> Session:
         workspace.db.transaction(user_store.clear_failed_logins, name)
     user = load_user(workspace, name)
     session = Session(workspace, user)
-    session.audit("session.login")
+    space.skippable_when_full(read_only, session.audit, "session.login")
     return session
 
 

@@ -17,11 +17,13 @@ import socket
 import ssl
 import threading
 import time
+from collections.abc import Iterable
 
 from app.errors import JobRefused, LianmoError, PeerError, RemoteProtocolError, UserFacingError
 from app.net.channel import ReceiveTimeout
 from app.net.identity import certificate_fingerprint
-from app.net.peer_session import ChannelOptions, connect, serve, session_codec
+from app.net.peer_session import (ChannelOptions, connect, serve, session_codec,
+                                   source_addresses)
 from app.net.tls import TlsTransport, client_context, verify_pinned
 from app.schema import Bool, Bytes, Int, Message, Str
 from app.store import peers as peer_store
@@ -89,8 +91,9 @@ class PeerService:
 
     def __init__(self, session: Session, host: str = "127.0.0.1", port: int = 0,
                  decision_timeout: float = 600.0, options: ChannelOptions = ChannelOptions(),
-                 job_types: JobTypes | None = None):
+                 allow_from: Iterable[str] = (), job_types: JobTypes | None = None):
         self.session = session
+        self.allow_from = tuple(allow_from)  # more source addresses than the pinned peers' hosts
         self.job_types = job_types or standard()
         options = dataclasses.replace(
             options, codec=session_codec(MESSAGES, self.job_types.messages()))
@@ -107,9 +110,10 @@ class PeerService:
     def start(self) -> int:
         certs = self._trusted_certs()
         self._trusted = set(certs)
+        self._sources = self._allowed_sources()
         self.listener = serve(self.host, self.port, self.identity, certs,
                               self._on_session, party_name=self.workspace.party_name,
-                              options=self.options)
+                              options=self.options, allowed_sources=self._sources[1])
         self.port = self.listener.port
         self._stopping = threading.Event()
         threading.Thread(target=self._watch_pins, name="lianmo-pins", daemon=True).start()
@@ -122,14 +126,26 @@ class PeerService:
             self.listener = None
 
     def _watch_pins(self) -> None:
-        """Trust certificates learned by other processes (e.g. ``peer add`` while we serve)."""
+        """Trust certificates and addresses learned by other processes (e.g. ``peer add`` while
+        we serve); names are resolved again every minute."""
+        resolved_at = time.monotonic()
         while not self._stopping.wait(1.0):
             try:
                 for cert in set(self._trusted_certs()) - self._trusted:
                     self.listener.trust(cert)
                     self._trusted.add(cert)
+                stale = time.monotonic() - resolved_at > 60
+                if stale or set(peers.pinned_hosts(self.workspace)) != self._sources[0]:
+                    self._sources, resolved_at = self._allowed_sources(), time.monotonic()
+                    self.listener.allow(self._sources[1])
             except Exception:  # a closed workspace or listener ends the watch
                 return
+
+    def _allowed_sources(self) -> tuple[set[str], frozenset[str]]:
+        """(pinned hosts, their addresses plus ``allow_from``'s): connections from these get the
+        listener's own handshake slots, strangers share a few others (see ``Listener``)."""
+        hosts = set(peers.pinned_hosts(self.workspace))
+        return hosts, source_addresses(hosts | set(self.allow_from))
 
     def _trusted_certs(self) -> list[bytes]:
         return list(self.workspace.db.run(peer_store.certificates).values())

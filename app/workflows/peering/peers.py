@@ -81,6 +81,12 @@ def find_peer_by_fingerprint(workspace: Workspace, fp: bytes) -> dict | None:
     return _peer_dict(row) if row else None
 
 
+def pinned_hosts(workspace: Workspace) -> list[str]:
+    """The hosts of the pinned peers' addresses: where their connections are expected from."""
+    at = peer_store.PEER_COLUMNS.index("address")
+    return [parse_address(r[at])[0] for r in workspace.db.run(peer_store.list_all)]
+
+
 def list_peers(session: Session) -> list[dict]:
     if not (session.can("peers.manage") or session.can("jobs.propose")):
         session.require("peers.manage")
