@@ -140,7 +140,7 @@ def _child(tmp: str, store: bool) -> dict:
     out["workers"] = WORKERS
     del ds, events
     if store:
-        from app.workflows.data_import import import_dataset
+        from app.workflows.importing.data_import import import_dataset
         from app.workflows.workspace_admin import init_workspace
         from app.workflows.session import login
         from app.workflows.users import add_user
@@ -152,7 +152,7 @@ def _child(tmp: str, store: bool) -> dict:
         import_dataset(session, data, consent, profile)
         out["store_s"] = time.perf_counter() - t0
         out["peak_store_mb"] = _peak_mb()
-        from app.workflows.data_import import load_eligible
+        from app.workflows.importing.data_import import load_eligible
         t0 = time.perf_counter()
         back = load_eligible(session, "bench")
         out["load_back_s"] = time.perf_counter() - t0

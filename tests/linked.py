@@ -14,7 +14,9 @@ from contextlib import contextmanager
 from PySide6.QtCore import QCoreApplication, QEvent
 
 from app.data.generator import generate
-from app.workflows import data_import, jobs, users
+from app.workflows import jobs, users
+from app.workflows.importing import data_import
+from app.workflows.job_types import standard
 from app.workflows.peering import link
 from app.workflows.peering import status as peer_status
 from app.workflows.peering import peers
@@ -22,6 +24,8 @@ from app.workflows.session import login
 from app.workflows.workspace_admin import init_workspace
 
 PARTIES = (("bank", "Bank", "label"), ("platform", "Platform", "feature"))
+
+JOB_TYPES = standard()
 
 
 def make_admins(root, passphrase: str | None = None) -> list:
@@ -57,9 +61,10 @@ def pin(admins, bank_address: str, platform_address: str) -> None:
     peers.add_peer(admins[1], "bank", bank_address, fps[0])
 
 
-def serve_and_pair(admins, analysts, decision_timeout: float = 10) -> list:
+def serve_and_pair(admins, analysts, decision_timeout: float = 10, job_types=JOB_TYPES) -> list:
     """A started PeerService per analyst, pinned both ways, each knowing the other's certificate."""
-    services = [link.PeerService(s, decision_timeout=decision_timeout) for s in analysts]
+    services = [link.PeerService(s, decision_timeout=decision_timeout, job_types=job_types)
+                for s in analysts]
     ports = [s.start() for s in services]
     pin(admins, f"127.0.0.1:{ports[0]}", f"127.0.0.1:{ports[1]}")
     # Pairing: each side fetches the other's certificate once (needs the peer's listener).
@@ -77,10 +82,10 @@ def close(services, sessions) -> None:
 
 
 @contextmanager
-def linked_services(root):
+def linked_services(root, job_types=JOB_TYPES):
     """Analysts' PeerServices paired over loopback: yields (admins, analysts, services)."""
     admins, analysts = workspaces(root)
-    services = serve_and_pair(admins, analysts)
+    services = serve_and_pair(admins, analysts, job_types=job_types)
     try:
         yield admins, analysts, services
     finally:
@@ -114,7 +119,7 @@ def approve_when_it_arrives(session, job_type: str) -> threading.Thread:
         for _ in range(1200):
             waiting = [j for j in jobs.list_jobs(session, ("proposed",)) if j.type == job_type]
             if waiting:
-                jobs.decide(session, waiting[0].id, approve=True)
+                jobs.decide(session, waiting[0].id, approve=True, job_types=JOB_TYPES)
                 return
             time.sleep(0.05)
     thread = threading.Thread(target=approve, daemon=True)

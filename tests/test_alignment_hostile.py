@@ -183,11 +183,10 @@ def test_messages_in_the_wrong_state_are_refused():
         a.receive(m.blinded(1, rbcl.crypto_core_ristretto255_random()))   # after the end
 
 
-def test_schemas_plug_into_the_generic_codec():
+def test_declarations_build_a_channel_codec():
     import msgpack
-    from app.net.codec import Codec
-    codec = Codec()
-    m.register_with_codec(codec)
+    from app.schema import Codec
+    codec = Codec(m.MESSAGES)
     a, _ = pair(n=10)
     hello = a.start()
     body = {k: v for k, v in hello.items() if k != "type"}

@@ -14,12 +14,16 @@ import pytest
 from app.data.generator import generate
 from app.errors import JobRefused, PeerError, RemoteProtocolError, UserFacingError
 from app.store import alignments as alignment_store
-from app.workflows import alignment, data_import, jobs
+from app.workflows import alignment, jobs
+from app.workflows.importing import data_import
+from app.workflows.job_types import standard
 from app.workflows.alignment.rows import usable_rows
 from app.workflows.peering import link
 from app.workflows.peering import peers
 from app.workflows.tasks import Task
 from linked import close, import_demo, pin, serve_and_pair, workspaces
+
+JOB_TYPES = standard()
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +56,7 @@ def _approve_when_it_arrives(session, seen_problems: list):
             pending = [j for j in jobs.list_jobs(session) if j.state == "proposed"]
             if pending:
                 seen_problems.append(alignment.check_proposal(session.workspace, pending[0]))
-                jobs.decide(session, pending[0].id, approve=True)
+                jobs.decide(session, pending[0].id, approve=True, job_types=JOB_TYPES)
                 return
             time.sleep(0.05)
     thread = threading.Thread(target=approve)
@@ -137,10 +141,11 @@ def test_mismatched_id_types_are_refused_at_proposal_and_approval(tmp_path, demo
                 pending = [j for j in jobs.list_jobs(platform) if j.state == "proposed"]
                 if pending:
                     try:
-                        jobs.decide(platform, pending[0].id, approve=True)
+                        jobs.decide(platform, pending[0].id, approve=True, job_types=JOB_TYPES)
                     except JobRefused as exc:
                         refused.append(str(exc))
-                        jobs.decide(platform, pending[0].id, approve=False, reason="no mobile data")
+                        jobs.decide(platform, pending[0].id, approve=False,
+                                    reason="no mobile data", job_types=JOB_TYPES)
                     return
                 time.sleep(0.05)
         thread = threading.Thread(target=approver)
@@ -175,8 +180,8 @@ def test_invalid_point_from_the_peer_fails_both_jobs(linked, monkeypatch):
         if workspace is platform.workspace:
             channel = Corrupting(channel)
         return real_runner(workspace, job, channel, initiator, task)
-    monkeypatch.setattr(alignment, "hostile_runner", runner, raising=False)
-    monkeypatch.setitem(link.RUNNERS, "alignment", "app.workflows.alignment:hostile_runner")
+    for service in linked[1]:  # both parties run the swapped runner
+        monkeypatch.setattr(service, "job_types", JOB_TYPES.replace("alignment", runner=runner))
 
     job, _ = _propose_approved(bank, platform, bank_link)
     with pytest.raises(RemoteProtocolError, match="invalid point"):
@@ -281,14 +286,15 @@ def test_a_pinned_peer_cannot_run_an_approved_alignment_twice_or_hang_up_to_keep
         if workspace is bank.workspace:
             raise PeerError("The connection to the peer was lost.")  # no job_end from us
         return result
-    monkeypatch.setattr(alignment, "hostile_runner", hangs_up, raising=False)
-    monkeypatch.setitem(link.RUNNERS, "alignment", "app.workflows.alignment:hostile_runner")
+    for service in linked[1]:  # both parties run the swapped runner
+        monkeypatch.setattr(service, "job_types", JOB_TYPES.replace("alignment", runner=hangs_up))
     job, _ = _propose_approved(bank, platform, bank_link, chunk_size=256)
     with pytest.raises(PeerError):
         bank_link.run(job.id)
     assert _wait_state(platform.workspace, job.id, ("failed",)).state == "failed"   # not running
 
-    monkeypatch.setitem(link.RUNNERS, "alignment", "app.workflows.alignment:run_alignment_job")
+    for service in linked[1]:
+        monkeypatch.setattr(service, "job_types", JOB_TYPES)
     for _ in range(2):   # job_start straight away, without a new decision: refused each time
         with bank_link.connect("platform") as channel:
             channel.send(link.JOB_START, {"job_id": job.id})

@@ -13,6 +13,7 @@ import pytest
 from app.errors import PermissionDenied, UserFacingError
 from app.evaluation import evaluate_campaign, partner_report
 from app.workflows import campaign, jobs, plans, users
+from app.workflows.job_types import standard
 from app.workflows.campaign import evaluation as campaign_eval
 from app.workflows.peering import link
 from app.workflows.peering import peers
@@ -27,6 +28,8 @@ RULES = {"campaign_id": "QP-8", "template_id": "bind_v1", "pitch_script": "Bind 
          "channels": {"rules": [{"when": {"column": "branch_visit_recent", "op": "==",
                                           "value": True}, "channel": "branch"}]},
          "control": {"fraction": 0.2, "seed": 7}}
+
+JOB_TYPES = standard()
 
 
 def make_plan(ana, pop, model="m1", rules=RULES):
@@ -232,7 +235,7 @@ def test_evaluation_share_over_loopback_tls_stores_aggregates_only(linked, tmp_p
             waiting = [j for j in jobs.list_jobs(pat) if j.state == "proposed"]
             if waiting:
                 assert waiting[0].params["report_sha256"]
-                jobs.decide(pat, waiting[0].id, approve=True)
+                jobs.decide(pat, waiting[0].id, approve=True, job_types=JOB_TYPES)
                 return
             time.sleep(0.05)
     approver = threading.Thread(target=approve)
@@ -267,7 +270,7 @@ def test_simulated_outcomes_recover_the_true_uplift(admin_session, tmp_path):
 
 def test_retrain_labels_align_with_the_bank_dataset(admin_session, tmp_path):
     from app.data.generator import generate
-    from app.workflows import data_import
+    from app.workflows.importing import data_import
     users.add_user(admin_session, "ana", "analyst", "analyst-pass")
     ana = login(admin_session.workspace, "ana", "analyst-pass")
     files = generate(1500, 7, str(tmp_path / "data"))

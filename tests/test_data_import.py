@@ -9,7 +9,8 @@ import pytest
 
 from app.data.generator import generate
 from app.errors import PermissionDenied, UserCancelled, ValidationError
-from app.workflows import data_import, users
+from app.workflows import users
+from app.workflows.importing import data_import
 from app.workflows.session import login
 from app.workflows.tasks import Task
 
@@ -127,7 +128,7 @@ def _rewrite_consent(src: str, dst: Path, change) -> str:
 
 
 def test_a_reimport_whose_consent_file_grants_nothing_new_asks_first(ana, demo, tmp_path):
-    from app.workflows.import_guard import ImportWarnings
+    from app.workflows.importing.import_guard import ImportWarnings
     data_import.import_dataset(ana, demo["bank"], demo["bank_consent"], demo["bank_profile"])
     other = _rewrite_consent(demo["bank_consent"], tmp_path / "other.csv",
                              lambda f: [f[0], "newsletter", *f[2:]])
@@ -147,7 +148,7 @@ def test_a_reimport_whose_consent_file_grants_nothing_new_asks_first(ana, demo, 
 
 def test_a_second_import_of_the_same_dataset_is_refused_while_one_runs(ana, demo):
     from app.errors import UserFacingError
-    from app.workflows.import_guard import only_import
+    from app.workflows.importing.import_guard import only_import
     with only_import(ana.workspace.path, "bank_customers"):
         with pytest.raises(UserFacingError, match="being imported right now"):
             data_import.import_dataset(ana, demo["bank"], demo["bank_consent"], demo["bank_profile"])

@@ -13,8 +13,10 @@ import pytest
 from app.data.generator import generate
 from app.data.profile import load_profile, parse_profile
 from app.errors import PermissionDenied, ValidationError
-from app.workflows import data_import, data_preview, users
-from app.workflows.data_preview import (guess_column_type, guess_profile, mask_cell, masked_rows,
+from app.workflows import users
+from app.workflows.importing import data_import
+from app.workflows.importing import data_preview
+from app.workflows.importing.data_preview import (guess_column_type, guess_profile, mask_cell, masked_rows,
                                         missing_columns, profile_columns, read_preview,
                                         sniff_encoding)
 from app.workflows.session import login

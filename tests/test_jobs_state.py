@@ -7,10 +7,13 @@ import pytest
 
 from app.errors import JobRefused, LocalProtocolError, PermissionDenied, UserFacingError
 from app.workflows import jobs, users
+from app.workflows.job_types import standard
 from app.workflows.peering import peers
 from app.workflows.jobs import TRANSITIONS
 from app.workflows.session import login
 from app.workflows.workspace_admin import init_workspace
+
+JOB_TYPES = standard()
 
 
 @pytest.fixture
@@ -30,7 +33,8 @@ def pair(tmp_path):
 
 def _send(proposal, to_ws):
     """What the peer link carries: id, type and parameters."""
-    return jobs.receive_proposal(to_ws, "bank", proposal.id, proposal.type, proposal.params)
+    return jobs.receive_proposal(to_ws, "bank", proposal.id, proposal.type, proposal.params,
+                                 JOB_TYPES)
 
 
 def test_propose_approve_run_finish(pair):
@@ -40,7 +44,7 @@ def test_propose_approve_run_finish(pair):
     assert theirs.state == "proposed" and theirs.local_decision is None
     with pytest.raises(JobRefused):
         jobs.require_runnable(partner.workspace, job.id)
-    jobs.decide(partner, job.id, approve=True)
+    jobs.decide(partner, job.id, approve=True, job_types=JOB_TYPES)
     jobs.record_remote_decision(bank.workspace, job.id, approved=True)
     jobs.require_runnable(bank.workspace, job.id)          # the proposer starts it ...
     jobs.accept_start(partner.workspace, "bank", job.id)   # ... the approver accepts the start
@@ -57,13 +61,13 @@ def test_reject_and_illegal_transitions(pair):
     bank, partner, _, _ = pair
     job = jobs.propose(bank, "training", "platform", {"trees": 5})
     _send(job, partner.workspace)
-    jobs.decide(partner, job.id, approve=False, reason="not this quarter")
+    jobs.decide(partner, job.id, approve=False, reason="not this quarter", job_types=JOB_TYPES)
     jobs.record_remote_decision(bank.workspace, job.id, approved=False, reason="not this quarter")
     assert jobs.get(bank.workspace, job.id).state == "rejected"
     with pytest.raises(LocalProtocolError):
         jobs.transition(bank.workspace, job.id, "running")
     with pytest.raises(UserFacingError):
-        jobs.decide(partner, job.id, approve=True)
+        jobs.decide(partner, job.id, approve=True, job_types=JOB_TYPES)
     assert all(TRANSITIONS[s] == frozenset() for s in jobs.TERMINAL)
 
 
@@ -79,13 +83,13 @@ def test_kill_switch_refuses_and_resumes(pair):
     _send(job, partner.workspace)
     jobs.set_paused(partner_admin, True)
     with pytest.raises(JobRefused, match="kill switch"):
-        jobs.decide(partner, job.id, approve=True)
+        jobs.decide(partner, job.id, approve=True, job_types=JOB_TYPES)
     with pytest.raises(JobRefused, match="kill switch"):
         _send(jobs.propose(bank, "training", "platform", {}), partner.workspace)
     with pytest.raises(PermissionDenied):
         jobs.set_paused(partner, False)  # analysts cannot lift it
     jobs.set_paused(partner_admin, False)
-    assert jobs.decide(partner, job.id, approve=True).state == "approved"
+    assert jobs.decide(partner, job.id, approve=True, job_types=JOB_TYPES).state == "approved"
     actions = [e["action"] for e in partner.workspace.audit.entries()]
     assert "killswitch.pause" in actions and "killswitch.resume" in actions
 
@@ -108,7 +112,7 @@ def test_alignment_with_problems_is_neither_approved_nor_auto_approved(pair):
                                  "result_exposure": "both", "chunk_size": 4096}), partner.workspace)
     assert theirs.state == "proposed"  # the policy does not override a named problem
     with pytest.raises(JobRefused, match="cannot run here"):
-        jobs.decide(partner, theirs.id, approve=True)
+        jobs.decide(partner, theirs.id, approve=True, job_types=JOB_TYPES)
 
 
 def test_auto_approve_policy_is_audited(pair):
@@ -150,7 +154,7 @@ def _approved(pair, job_type="training", params=None):
     bank, partner, _, _ = pair
     job = jobs.propose(bank, job_type, "platform", params or {"trees": 5})
     _send(job, partner.workspace)
-    jobs.decide(partner, job.id, approve=True)
+    jobs.decide(partner, job.id, approve=True, job_types=JOB_TYPES)
     jobs.record_remote_decision(bank.workspace, job.id, approved=True)
     return job
 
@@ -197,7 +201,7 @@ def test_a_stopped_run_resumes_only_after_a_new_decision(pair):
     theirs = _send(job, partner.workspace)
     assert theirs.state == "proposed" and theirs.local_decision is None
     assert "job.resume_requested" in [e["action"] for e in partner.workspace.audit.entries()]
-    jobs.decide(partner, job.id, approve=True)
+    jobs.decide(partner, job.id, approve=True, job_types=JOB_TYPES)
     jobs.record_remote_decision(bank.workspace, job.id, approved=True)
     _run_both(pair, job.id, transcript_hash="cd" * 32, result={})
     assert jobs.get(partner.workspace, job.id).state == "finished"
@@ -224,8 +228,8 @@ def test_proposals_are_size_and_count_limited_per_peer(pair):
     bank, partner, _, _ = pair
     with pytest.raises(JobRefused, match="larger"):
         jobs.receive_proposal(partner.workspace, "bank", "x" * 36, "training",
-                              {"pad": "x" * (jobs.MAX_PARAMS_BYTES + 1)})
+                              {"pad": "x" * (jobs.MAX_PARAMS_BYTES + 1)}, JOB_TYPES)
     for i in range(jobs.MAX_PENDING_PER_PEER):
-        jobs.receive_proposal(partner.workspace, "bank", f"{i:036d}", "scoring", {})
+        jobs.receive_proposal(partner.workspace, "bank", f"{i:036d}", "scoring", {}, JOB_TYPES)
     with pytest.raises(JobRefused, match="already"):
-        jobs.receive_proposal(partner.workspace, "bank", "f" * 36, "scoring", {})
+        jobs.receive_proposal(partner.workspace, "bank", "f" * 36, "scoring", {}, JOB_TYPES)

@@ -50,11 +50,6 @@ ENTRY_POINTS: dict[str, set[str]] = {
     "selfcheck": {"app.ui.selfcheck_qt", "app.ui.resources"},
 }
 
-# Edges being removed on other branches right now. MUST BE EMPTY once those branches are merged:
-# the integrator deletes each line as its edge disappears.
-PENDING: set[tuple[str, str]] = {
-    ("app.protocols.alignment_messages", "app.net.codec"),  # the schema language moves to app.schema
-}
 
 
 @functools.cache
@@ -119,7 +114,7 @@ def layer_violations(edges=None) -> list[str]:
     bad = []
     for module, line, target, _names in edges or lianmo_edges():
         source, dest = layer(module), layer(target)
-        if source == dest or dest in SHARED or (module, target) in PENDING:
+        if source == dest or dest in SHARED:
             continue
         if source not in ALLOWED or dest not in ALLOWED:
             bad.append(f"{where(module, line)}: {module} -> {target} (layer missing from ALLOWED)")
@@ -149,12 +144,6 @@ def test_layers_follow_the_table():
 def test_no_private_names_across_packages():
     bad = private_violations()
     assert not bad, "private names imported from another package:\n" + "\n".join(bad)
-
-
-def test_pending_edges_still_exist():
-    """A PENDING edge that is gone must leave the set, so the set empties as branches merge."""
-    present = {(module, target) for module, _line, target, _names in lianmo_edges()}
-    assert PENDING <= present, f"no longer imported, delete from PENDING: {PENDING - present}"
 
 
 def test_the_checks_see_violations():

@@ -11,15 +11,15 @@ from contextlib import ExitStack
 import pytest
 
 from app.errors import PeerError
-from app.net.codec import DEFAULT_CODEC, Int
 from app.workflows import jobs
+from app.workflows.job_types import standard
 from app.workflows.peering import link
 from app.workflows.peering import peers
 from app.workflows.workspace_admin import init_workspace
+from app.schema import Int, Message
 from linked import linked_services
 
-DEFAULT_CODEC.register("test.count", 1, {"n": Int(0, 1000)}) if not DEFAULT_CODEC.is_registered(
-    "test.count") else None
+JOB_TYPES = standard()
 
 
 def counting_runner(workspace, job, channel, initiator, task):
@@ -37,8 +37,9 @@ def counting_runner(workspace, job, channel, initiator, task):
 
 @pytest.fixture
 def linked(tmp_path, monkeypatch):
-    monkeypatch.setitem(link.RUNNERS, "scoring", f"{__name__}:counting_runner")
-    with linked_services(tmp_path) as (admins, analysts, services):
+    counting = JOB_TYPES.replace("scoring", runner=counting_runner,
+                                 messages=(Message("test.count", 1, {"n": Int(0, 1000)}, 64),))
+    with linked_services(tmp_path, counting) as (admins, analysts, services):
         yield analysts, services, admins
 
 
@@ -115,7 +116,7 @@ def approve_first_proposal(session):
     for _ in range(100):
         pending = [j for j in jobs.list_jobs(session) if j.state == "proposed"]
         if pending:
-            jobs.decide(session, pending[0].id, approve=True)
+            jobs.decide(session, pending[0].id, approve=True, job_types=JOB_TYPES)
             return
         time.sleep(0.05)
 
@@ -127,7 +128,8 @@ def test_rejection_travels_back(linked):
         for _ in range(100):
             pending = [j for j in jobs.list_jobs(platform) if j.state == "proposed"]
             if pending:
-                jobs.decide(platform, pending[0].id, approve=False, reason="not now")
+                jobs.decide(platform, pending[0].id, approve=False, reason="not now",
+                            job_types=JOB_TYPES)
                 return
             time.sleep(0.05)
     t = threading.Thread(target=reject)

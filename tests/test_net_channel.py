@@ -9,21 +9,27 @@ import pytest
 
 from app.errors import LocalProtocolError, PeerError, RemoteProtocolError
 from app.net.channel import Channel, PeerClosed, ReceiveTimeout, memory_transport_pair
-from app.net.codec import DEFAULT_CODEC, Float, Int, Str
+from app.net import peer_session
 from app.net.framing import FrameDecoder, encode_frame
 from app.net.peer_session import (
-    CONFIRM, HELLO, ChannelOptions, derive_session_id, memory_channel_pair, negotiate,
-    run_handshake,
+    CONFIRM, HELLO, ChannelOptions, derive_session_id, negotiate, run_handshake, session_codec,
 )
+from app.schema import Float, Int, Message, Str
 
-DEFAULT_CODEC.register("test.echo", 1, {"n": Int(0, 1000), "text": Str(max_len=50)})
-DEFAULT_CODEC.register("test.gain", 1, {"gain": Float()})
+CODEC = session_codec([Message("test.echo", 1, {"n": Int(0, 1000), "text": Str(max_len=50)},
+                               max_bytes=256),
+                       Message("test.gain", 1, {"gain": Float()}, max_bytes=64)])
 
 
 def raw_pair(**kwargs):
     """A channel and the raw transport of its peer, to send hostile bytes."""
     ours, theirs = memory_transport_pair()
-    return Channel(ours, heartbeat_interval=None, **kwargs), theirs
+    return Channel(ours, codec=CODEC, heartbeat_interval=None, **kwargs), theirs
+
+
+def memory_channel_pair(options=None, **kwargs):
+    return peer_session.memory_channel_pair(
+        options=options or ChannelOptions(codec=CODEC, heartbeat_interval=None), **kwargs)
 
 
 def test_memory_pair_round_trip_and_shared_session():
@@ -85,8 +91,8 @@ def test_a_downgrade_in_transit_is_detected():
                threading.Thread(target=relay, args=(relay_b, relay_a, False), daemon=True)]
     for t in threads:
         t.start()
-    client = Channel(client_end, heartbeat_interval=None)
-    server = Channel(server_end, heartbeat_interval=None)
+    client = Channel(client_end, codec=CODEC, heartbeat_interval=None)
+    server = Channel(server_end, codec=CODEC, heartbeat_interval=None)
     errors = {}
 
     def run(name, channel, is_client):
@@ -110,7 +116,7 @@ def test_a_downgrade_in_transit_is_detected():
 
 def test_handshake_refuses_an_unexpected_first_message():
     channel, peer = raw_pair()
-    peer.send(encode_frame(DEFAULT_CODEC.encode("test.echo", {"n": 1, "text": "x"})))
+    peer.send(encode_frame(CODEC.encode("test.echo", {"n": 1, "text": "x"})))
     with pytest.raises(RemoteProtocolError, match="where 'lianmo.hello' was expected"):
         run_handshake(channel, is_client=True, party_name="A", timeout=2)
 
@@ -136,7 +142,7 @@ def test_we_never_send_a_message_that_breaks_its_schema():
 
 def test_slow_drip_one_byte_at_a_time():
     channel, peer = raw_pair()
-    frame = encode_frame(DEFAULT_CODEC.encode("test.echo", {"n": 5, "text": "drip"}))
+    frame = encode_frame(CODEC.encode("test.echo", {"n": 5, "text": "drip"}))
     for i in range(len(frame)):
         peer.send(frame[i:i + 1])
     assert channel.recv(timeout=2) == ("test.echo", {"n": 5, "text": "drip"})
@@ -154,7 +160,7 @@ def test_hostile_frame_lengths(length, match):
 
 def test_truncated_frame_then_eof():
     channel, peer = raw_pair()
-    frame = encode_frame(DEFAULT_CODEC.encode("test.echo", {"n": 5, "text": "cut"}))
+    frame = encode_frame(CODEC.encode("test.echo", {"n": 5, "text": "cut"}))
     peer.send(frame[: len(frame) // 2])
     peer.close()
     with pytest.raises(RemoteProtocolError, match="truncated"):
@@ -180,7 +186,7 @@ def test_read_timeout_leaves_the_channel_usable():
 
 def test_a_silent_peer_is_declared_dead_even_mid_frame():
     channel, peer = raw_pair(dead_after=0.4)
-    frame = encode_frame(DEFAULT_CODEC.encode("test.echo", {"n": 5, "text": "stuck"}))
+    frame = encode_frame(CODEC.encode("test.echo", {"n": 5, "text": "stuck"}))
     peer.send(frame[:6])  # then it stops sending, forever
     started = time.monotonic()
     with pytest.raises(PeerError, match="sent nothing"):
@@ -190,7 +196,7 @@ def test_a_silent_peer_is_declared_dead_even_mid_frame():
 
 
 def test_heartbeats_keep_a_quiet_peer_alive_and_never_reach_the_caller():
-    options = ChannelOptions(heartbeat_interval=0.1, dead_after=0.5)
+    options = ChannelOptions(codec=CODEC, heartbeat_interval=0.1, dead_after=0.5)
     a, b = memory_channel_pair(options=options)
     with pytest.raises(ReceiveTimeout):  # 1.2 s of silence from the app, but heartbeats flow
         b.recv(timeout=1.2)
@@ -201,7 +207,7 @@ def test_heartbeats_keep_a_quiet_peer_alive_and_never_reach_the_caller():
 
 
 def test_busy_receiver_does_not_mistake_a_live_peer_for_dead():
-    options = ChannelOptions(heartbeat_interval=0.1, dead_after=0.3)
+    options = ChannelOptions(codec=CODEC, heartbeat_interval=0.1, dead_after=0.3)
     a, b = memory_channel_pair(options=options)
     time.sleep(0.8)  # b is "computing" and not reading
     a.send("test.echo", {"n": 3, "text": "x"})

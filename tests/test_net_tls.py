@@ -17,15 +17,36 @@ import pytest
 
 from app.errors import LianmoError, PeerError, RemoteProtocolError
 from app.net.channel import PeerClosed, ReceiveTimeout
-from app.net.codec import DEFAULT_CODEC, Bytes, Int, Str
+from app.net import peer_session
 from app.net.framing import encode_frame
 from app.net.identity import format_fingerprint, generate_identity
-from app.net.peer_session import Backoff, ChannelOptions, connect, connect_with_retry, serve
+from app.net.peer_session import Backoff, ChannelOptions, session_codec
 from app.net.tls import CertificateRefused, PinMismatch, TlsRefused
+from app.schema import Bytes, Int, Message, Str
 
 HOST = "127.0.0.1"
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_CODEC.register("test.echo", 1, {"n": Int(0, 1000), "text": Str(max_len=50)})
+CODEC = session_codec([Message("test.echo", 1, {"n": Int(0, 1000), "text": Str(max_len=50)},
+                               max_bytes=256),
+                       Message("test.blob", 1, {"data": Bytes(max_len=4 << 20)},
+                               max_bytes=(4 << 20) + 64)])
+
+
+def Options(**kwargs):
+    """Channel options whose codec knows this module's test messages."""
+    return ChannelOptions(codec=CODEC, **kwargs)
+
+
+def serve(*args, options=None, **kwargs):
+    return peer_session.serve(*args, options=options or Options(), **kwargs)
+
+
+def connect(*args, options=None, **kwargs):
+    return peer_session.connect(*args, options=options or Options(), **kwargs)
+
+
+def connect_with_retry(*args, options=None, **kwargs):
+    return peer_session.connect_with_retry(*args, options=options or Options(), **kwargs)
 
 PAST = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=30)
 BANK = generate_identity("Bank")
@@ -221,10 +242,10 @@ def test_read_timeout_and_dead_peer_over_tls():
         channel = dial(lst.port)  # sends nothing after the handshake
         assert isinstance(echo.next("error"), ReceiveTimeout)
         channel.close()
-    quiet = ChannelOptions(heartbeat_interval=None)
+    quiet = Options(heartbeat_interval=None)
     echo = Echo(recv_timeout=None)
     with serve(HOST, 0, BANK, [PLATFORM.cert_pem], echo, party_name="Bank",
-               options=ChannelOptions(heartbeat_interval=None, dead_after=0.5)) as lst:
+               options=Options(heartbeat_interval=None, dead_after=0.5)) as lst:
         channel = dial(lst.port, options=quiet)  # no heartbeats either: looks dead
         started = time.monotonic()
         assert "sent nothing" in str(echo.next("error"))
@@ -235,8 +256,8 @@ def test_read_timeout_and_dead_peer_over_tls():
 def test_heartbeats_keep_an_idle_tls_link_alive():
     echo = Echo(recv_timeout=1.5)
     with serve(HOST, 0, BANK, [PLATFORM.cert_pem], echo, party_name="Bank",
-               options=ChannelOptions(heartbeat_interval=None, dead_after=0.6)) as lst:
-        channel = dial(lst.port, options=ChannelOptions(heartbeat_interval=0.1))
+               options=Options(heartbeat_interval=None, dead_after=0.6)) as lst:
+        channel = dial(lst.port, options=Options(heartbeat_interval=0.1))
         assert isinstance(echo.next("error"), ReceiveTimeout)  # not "sent nothing"
         channel.close()
 
@@ -248,9 +269,8 @@ def test_send_to_a_peer_that_stopped_reading_times_out():
         release.wait(10)
         channel.close()
 
-    DEFAULT_CODEC.register("test.blob", 1, {"data": Bytes(max_len=4 << 20)})
     with serve(HOST, 0, BANK, [PLATFORM.cert_pem], stalled, party_name="Bank") as lst:
-        channel = dial(lst.port, options=ChannelOptions(io_timeout=0.5, heartbeat_interval=None))
+        channel = dial(lst.port, options=Options(io_timeout=0.5, heartbeat_interval=None))
         started = time.monotonic()
         with pytest.raises(PeerError, match="stopped reading"):
             for _ in range(64):  # far more than the socket buffers hold
@@ -261,15 +281,17 @@ def test_send_to_a_peer_that_stopped_reading_times_out():
 
 KILLED_CLIENT = """
 import sys, time
-from app.net.codec import DEFAULT_CODEC, Bytes, Int, Str
 from app.net.framing import encode_frame
 from app.net.identity import Identity
-from app.net.peer_session import connect
-DEFAULT_CODEC.register("test.echo", 1, {"n": Int(0, 1000), "text": Str(max_len=50)})
+from app.net.peer_session import ChannelOptions, connect, session_codec
+from app.schema import Int, Message, Str
+CODEC = session_codec([Message("test.echo", 1, {"n": Int(0, 1000), "text": Str(max_len=50)},
+                               max_bytes=256)])
 cert, key, port, pin = sys.argv[1:]
 ident = Identity(open(cert, "rb").read(), open(key, "rb").read())
-channel = connect("127.0.0.1", int(port), ident, bytes.fromhex(pin), party_name="Doomed", timeout=5)
-frame = encode_frame(DEFAULT_CODEC.encode("test.echo", {"n": 1, "text": "x" * 50}))
+channel = connect("127.0.0.1", int(port), ident, bytes.fromhex(pin), party_name="Doomed", timeout=5,
+                  options=ChannelOptions(codec=CODEC))
+frame = encode_frame(CODEC.encode("test.echo", {"n": 1, "text": "x" * 50}))
 channel.transport.send(frame[: len(frame) // 2])
 print("half sent", flush=True)
 time.sleep(60)
@@ -300,7 +322,7 @@ def test_peer_killed_mid_message_then_reconnects(listener, echo, tmp_path):
 
 def test_peer_closing_cleanly_mid_message_is_a_truncated_frame(listener, echo):
     channel = dial(listener.port)
-    frame = encode_frame(DEFAULT_CODEC.encode("test.echo", {"n": 1, "text": "half"}))
+    frame = encode_frame(CODEC.encode("test.echo", {"n": 1, "text": "half"}))
     channel.transport.send(frame[:7])
     channel.close()  # close_notify after half a frame
     error = echo.next("error")

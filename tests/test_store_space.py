@@ -12,7 +12,8 @@ from sqlcipher3 import dbapi2 as sqlcipher
 from app.cli import main
 from app.data.generator import generate
 from app.store import database, space
-from app.workflows import data_import, users
+from app.workflows import users
+from app.workflows.importing import data_import
 from app.workflows.session import login
 
 WRITES = {"INSERT", "UPDATE", "DELETE", "REPLACE"}

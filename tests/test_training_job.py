@@ -21,8 +21,8 @@ from app.protocols.secureboost import metrics
 from app.protocols.secureboost.params import TrainParams
 from app.store import alignments as alignment_store
 from app.store import models as model_store
-from app.workflows import data_import, jobs, plans, training
-from app.workflows.peering import link
+from app.workflows import jobs, plans, training
+from app.workflows.importing import data_import
 from app.workflows.training import train as training_train
 from app.workflows.training.link import SB
 from fixture_data import DATA as FIXTURES
@@ -231,7 +231,9 @@ def flaky_training(workspace, job, channel, initiator, task):
 
 
 def test_failed_training_resumes_from_its_checkpoint_to_the_identical_model(world, first, monkeypatch):
-    monkeypatch.setitem(link.RUNNERS, "training", f"{__name__}:flaky_training")
+    for service in world.links:
+        monkeypatch.setattr(service, "job_types",
+                            service.job_types.replace("training", runner=flaky_training))
     FLAKY.update(armed=True, starts=[])
     job = world.links[0].propose("training", "platform",
                                  training.job_params(world.alignment_id, PARAMS), wait=10)

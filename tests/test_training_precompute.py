@@ -9,9 +9,13 @@ from types import SimpleNamespace
 import numpy as np
 
 from app.crypto import paillier
+from app.protocols.secureboost import messages as sbm
 from app.protocols.secureboost.he import LabelCrypto
 from app.workflows.training import train as training
 from app.workflows.training.link import SB
+
+
+REPLY = sbm.encode(sbm.make("ack", tree=0))  # any well-formed partner message
 
 
 class SlowChannel:
@@ -22,7 +26,7 @@ class SlowChannel:
 
     def recv(self, timeout: float):
         time.sleep(self.delay)
-        return SB, {"data": b"reply", "more": False}
+        return SB, {"data": REPLY, "more": False}
 
 
 def reserve(crypto: LabelCrypto) -> int:
@@ -34,7 +38,7 @@ def test_waiting_fills_the_reserve_and_the_next_encryption_uses_it(executor):
     crypto = LabelCrypto(executor, 1024, n_rows_max=600, scale_bits=24)
     label = SimpleNamespace(crypto=crypto)
     assert reserve(crypto) == 0
-    assert training._reply_while_precomputing(label, SlowChannel(1.0)) == b"reply"
+    assert training._reply_while_precomputing(label, SlowChannel(1.0)) == REPLY
     ahead = reserve(crypto)
     assert ahead > 0                      # the wait was used
     assert ahead <= 600                   # never more than a tree's worth (split over workers)

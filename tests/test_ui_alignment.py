@@ -12,7 +12,8 @@ import pytest
 from PySide6.QtCore import Qt
 
 from app.ui.pages.alignment import AlignmentPage
-from app.workflows import alignment, data_import, jobs
+from app.workflows import alignment, jobs
+from app.workflows.importing import data_import
 from linked import approve_when_it_arrives, gui_and_partner, shown_pages
 
 WAIT_MS = 60000  # generous: the machine is shared; waitUntil returns as soon as it holds

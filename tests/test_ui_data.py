@@ -16,7 +16,8 @@ from app.data.generator import generate
 from app.data.profile import load_profile
 from app.ui.pages.data import DataPage
 from app.ui.shell import Shell
-from app.workflows import data_import, users
+from app.workflows import users
+from app.workflows.importing import data_import
 from app.workflows.session import login
 
 DEMO = Path(__file__).resolve().parents[1] / "resources" / "demo"

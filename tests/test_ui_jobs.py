@@ -12,6 +12,7 @@ import pytest
 
 from app.ui.pages.jobs import JobsPage
 from app.workflows import audit_trail, jobs, users
+from app.workflows.job_types import standard
 from app.workflows.peering import status as peer_status
 from app.workflows.peering.link import PeerService
 from app.workflows.session import login
@@ -19,6 +20,8 @@ from linked import add_analyst, close, make_admins, pin, shown_pages
 
 WAIT_MS = 8000
 PARAMS = {"id_column": "customer_id", "min_overlap": 1000, "rotate_salt": True, "note": None}
+
+JOB_TYPES = standard()
 
 
 @pytest.fixture
@@ -55,7 +58,7 @@ def parameters(page):
 
 def remote_proposal(platform, job_type="training", params=None):
     return jobs.receive_proposal(platform.workspace, "bank", str(uuid.uuid4()), job_type,
-                                 params or {"rounds": 20})
+                                 params or {"rounds": 20}, JOB_TYPES)
 
 
 def test_proposal_from_peer_is_shown_and_approved_through_the_button(linked, make_page, qtbot):
@@ -104,7 +107,7 @@ def test_running_progress_then_transcript_hash_in_history(linked, make_page, qtb
     _, platform = linked
     ws = platform.workspace
     job = remote_proposal(platform)
-    jobs.decide(platform, job.id, approve=True)
+    jobs.decide(platform, job.id, approve=True, job_types=JOB_TYPES)
     jobs.transition(ws, job.id, "running")
     page = make_page(platform)
     jobs.report_progress(ws, job.id, 30, 120, "Building trees")

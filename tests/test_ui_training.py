@@ -13,7 +13,8 @@ from PySide6.QtCore import Qt
 from app.errors import PermissionDenied
 from app.ui.errors import sentence
 from app.ui.pages.training import TrainingPage
-from app.workflows import alignment, data_import, jobs, training
+from app.workflows import alignment, jobs, training
+from app.workflows.importing import data_import
 from linked import approve_when_it_arrives, gui_and_partner, shown_pages
 
 WAIT_MS = 60000  # generous: the machine is shared; waitUntil returns as soon as it holds

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from app.commands._common import add_workspace_args, console_task, signed_in
-from app.workflows import data_import
+from app.workflows.importing import data_import
 
 
 def register(sub) -> None:

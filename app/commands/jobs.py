@@ -6,6 +6,7 @@ import json
 
 from app.commands._common import add_workspace_args, signed_in
 from app.workflows import job_exposure, jobs
+from app.workflows.job_types import standard
 
 
 def register(sub) -> None:
@@ -48,7 +49,7 @@ def _list(args) -> int:
 def _show(args) -> int:
     with signed_in(args) as session:
         job = jobs.show(session, args.id)
-        problems = jobs.proposal_problems(session.workspace, job)
+        problems = standard().problems(session.workspace, job)
         exposed = job_exposure.sentence(job_exposure.exposure(session.workspace, job))
     print(json.dumps({k: getattr(job, k) for k in jobs.COLUMNS}, indent=2, ensure_ascii=False))
     if exposed:
@@ -60,13 +61,13 @@ def _show(args) -> int:
 
 def _approve(args) -> int:
     with signed_in(args) as session:
-        print(_line(jobs.decide(session, args.id, True)))
+        print(_line(jobs.decide(session, args.id, True, job_types=standard())))
     return 0
 
 
 def _reject(args) -> int:
     with signed_in(args) as session:
-        print(_line(jobs.decide(session, args.id, False, args.reason)))
+        print(_line(jobs.decide(session, args.id, False, args.reason, job_types=standard())))
     return 0
 
 

@@ -19,17 +19,16 @@ import logging
 import queue
 import threading
 import time
-from collections import deque
 from typing import Protocol
 
 from app.errors import LianmoError, PeerError, RemoteProtocolError
-from app.net.codec import DEFAULT_CODEC, Codec
 from app.net.framing import DEFAULT_MAX_FRAME, FrameDecoder, encode_frame
+from app.schema import Codec, Message
 
 log = logging.getLogger(__name__)
 
 HEARTBEAT = "lianmo.heartbeat"
-DEFAULT_CODEC.register(HEARTBEAT, 1, {})
+MESSAGES = (Message(HEARTBEAT, 1, {}, max_bytes=64),)
 
 
 class ReceiveTimeout(PeerError):
@@ -49,13 +48,14 @@ class Transport(Protocol):
 class Channel:
     """Send and receive typed messages; ``recv`` from one thread, ``send`` from any."""
 
-    def __init__(self, transport: Transport, *, codec: Codec = DEFAULT_CODEC,
-                 max_frame: int = DEFAULT_MAX_FRAME, heartbeat_interval: float | None = 5.0,
+    def __init__(self, transport: Transport, *, codec: Codec, max_frame: int = DEFAULT_MAX_FRAME,
+                 heartbeat_interval: float | None = 5.0,
                  dead_after: float | None = None, peer_fingerprint: bytes = b"",
                  local_fingerprint: bytes = b"") -> None:
         self.transport = transport
         self.codec = codec
-        self.max_frame = max_frame
+        # No frame may be larger than the largest message this channel's codec declares.
+        self.max_frame = min(max_frame, codec.max_bytes)
         self.peer_fingerprint = peer_fingerprint
         self.local_fingerprint = local_fingerprint
         self.session_id: bytes | None = None  # set by app.net.peer_session after its handshake
@@ -63,8 +63,7 @@ class Channel:
         self.peer_name: str | None = None
         self.heartbeat_interval = heartbeat_interval
         self.dead_after = dead_after or 4 * (heartbeat_interval or 15.0)
-        self._decoder = FrameDecoder(max_frame)
-        self._frames: deque[bytes] = deque()
+        self._decoder = FrameDecoder(self.max_frame, limit_of=codec.limit_of)
         self._failure: LianmoError | None = None
         self._closed = threading.Event()
         self._last_heard = self._last_sent = time.monotonic()
@@ -92,6 +91,11 @@ class Channel:
             raise
         self._last_sent = time.monotonic()
 
+    def cap_frames(self, max_frame: int | None) -> None:
+        """Refuse frames over ``max_frame`` from now on (None: back to the channel's own cap);
+        an unauthenticated peer is held to a few KiB."""
+        self._decoder.max_frame = min(max_frame or self.max_frame, self.max_frame)
+
     def recv(self, timeout: float | None = None) -> tuple[str, dict]:
         """The next message (heartbeats skipped); ReceiveTimeout after ``timeout`` seconds."""
         started = time.monotonic()
@@ -99,8 +103,13 @@ class Channel:
         while True:
             if self._failure is not None:
                 raise self._failure
-            if self._frames:
-                msg_type, body = self._decode(self._frames.popleft())
+            try:
+                frame = self._decoder.next_frame()
+            except RemoteProtocolError as exc:
+                self._fail(exc)
+                raise
+            if frame is not None:
+                msg_type, body = self._decode(frame)
                 if msg_type != HEARTBEAT:
                     return msg_type, body
                 continue
@@ -148,7 +157,7 @@ class Channel:
                 self._fail(PeerClosed("The peer closed the connection."))
                 raise self._failure
             self._last_heard = time.monotonic()
-            self._frames.extend(self._decoder.feed(data))
+            self._decoder.append(data)
         except RemoteProtocolError as exc:
             self._fail(exc)
             raise

@@ -9,11 +9,13 @@ feed it bytes, get whole payloads back; tell it about EOF with :meth:`FrameDecod
 from __future__ import annotations
 
 import struct
+from collections.abc import Callable
 
 from app.errors import LocalProtocolError, RemoteProtocolError
 
 HEADER = struct.Struct(">I")
 DEFAULT_MAX_FRAME = 64 * 1024 * 1024
+PEEK = 258  # enough of a payload to read its message type (see ``limit_of``)
 
 
 def encode_frame(payload: bytes, max_frame: int = DEFAULT_MAX_FRAME) -> bytes:
@@ -32,10 +34,14 @@ class FrameDecoder:
     After any error the decoder stays broken: a stream that lost framing cannot be trusted again.
     """
 
-    def __init__(self, max_frame: int = DEFAULT_MAX_FRAME) -> None:
+    def __init__(self, max_frame: int = DEFAULT_MAX_FRAME,
+                 limit_of: Callable[[bytes], int] | None = None) -> None:
         if not 0 < max_frame < 2 ** 32:
             raise LocalProtocolError("The frame size limit must be between 1 and 2**32-1.")
         self.max_frame = max_frame
+        # limit_of(first bytes of a payload) -> that payload's own cap (its message type's),
+        # applied as soon as those bytes arrive, before the rest is buffered.
+        self.limit_of = limit_of
         self._buffer = bytearray()
         self._error: RemoteProtocolError | None = None
         self._closed = False
@@ -47,16 +53,22 @@ class FrameDecoder:
 
     def feed(self, data: bytes) -> list[bytes]:
         """Add received bytes; return every frame they completed, in order."""
+        self.append(data)
+        frames: list[bytes] = []
+        while True:
+            frame = self.next_frame()
+            if frame is None:
+                return frames
+            frames.append(frame)
+
+    def append(self, data: bytes) -> None:
+        """Add received bytes without looking at them: each frame's length is checked when
+        :meth:`next_frame` reaches it, against the cap in force *then* (the cap tightens and
+        loosens with the session's state)."""
         self._check_usable()
         if self._closed:
             raise LocalProtocolError("Bytes fed to a frame decoder after end of stream.")
         self._buffer += data
-        frames: list[bytes] = []
-        while True:
-            frame = self._next_frame()
-            if frame is None:
-                return frames
-            frames.append(frame)
 
     def close(self) -> None:
         """End of stream: fine between frames, RemoteProtocolError inside one."""
@@ -65,7 +77,9 @@ class FrameDecoder:
         if self._buffer:
             self._fail("The connection ended in the middle of a message (a truncated frame).")
 
-    def _next_frame(self) -> bytes | None:
+    def next_frame(self) -> bytes | None:
+        """The next whole frame, or None until its bytes have arrived."""
+        self._check_usable()
         if len(self._buffer) < HEADER.size:
             return None
         (length,) = HEADER.unpack_from(self._buffer)
@@ -75,6 +89,15 @@ class FrameDecoder:
             self._fail(f"The peer announced a frame of {length} bytes, over the limit of "
                        f"{self.max_frame} bytes.")
         end = HEADER.size + length
+        if self.limit_of is not None and len(self._buffer) >= HEADER.size + min(length, PEEK):
+            try:
+                limit = self.limit_of(bytes(self._buffer[HEADER.size:HEADER.size
+                                                         + min(length, PEEK)]))
+            except RemoteProtocolError as exc:
+                self._fail(str(exc))
+            if length > limit:
+                self._fail(f"The peer announced a message of {length} bytes, over the limit of "
+                           f"{limit} bytes for its type.")
         if len(self._buffer) < end:
             return None
         with memoryview(self._buffer) as view:

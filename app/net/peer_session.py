@@ -37,8 +37,8 @@ from dataclasses import dataclass
 from cryptography.hazmat.primitives import serialization
 
 from app.errors import LianmoError, PeerError, RemoteProtocolError
+from app.net import channel as channel_messages
 from app.net.channel import Channel, PeerClosed, ReceiveTimeout, memory_transport_pair
-from app.net.codec import DEFAULT_CODEC, Bytes, Codec, Int, List, Str
 from app.net.framing import DEFAULT_MAX_FRAME
 from app.net.identity import (
     Identity, certificate_fingerprint, check_structure, format_fingerprint,
@@ -47,22 +47,32 @@ from app.net.tls import (
     CertificateRefused, PinMismatch, TlsRefused, TlsTransport, client_context, server_context,
 )
 from app.net.tls import verify_pinned
+from app.schema import Bytes, Codec, Int, List, Message, Str
 
 log = logging.getLogger(__name__)
 
 PROTOCOL_VERSIONS = (1,)
 HELLO, CONFIRM = "lianmo.hello", "lianmo.confirm"
 _LABEL = b"lianmo/session/v1"
-DEFAULT_CODEC.register(HELLO, 1, {"versions": List(Int(1, 65535), max_len=32, min_len=1),
-                                  "party": Str(max_len=128, min_len=1),
-                                  "nonce": Bytes(size=32)})
-DEFAULT_CODEC.register(CONFIRM, 1, {"session_id": Bytes(size=32), "version": Int(1, 65535)})
+PRE_AUTH_MAX_FRAME = 4096  # hello and confirm are < 1 KiB; nothing bigger before they match
+MAX_SESSIONS_PER_PEER = 4  # a job run, a proposal waiting for its decision, a check, one spare
+MESSAGES = channel_messages.MESSAGES + (
+    Message(HELLO, 1, {"versions": List(Int(1, 65535), max_len=32, min_len=1),
+                       "party": Str(max_len=128, min_len=1), "nonce": Bytes(size=32)},
+            max_bytes=1024),
+    Message(CONFIRM, 1, {"session_id": Bytes(size=32), "version": Int(1, 65535)}, max_bytes=128),
+)
+
+
+def session_codec(*declarations: Iterable[Message]) -> Codec:
+    """A codec for a channel that carries ``declarations`` after the session handshake."""
+    return Codec(MESSAGES + tuple(m for group in declarations for m in group))
 
 
 @dataclass(frozen=True)
 class ChannelOptions:
     """How channels behave once connected (the same on both sides)."""
-    codec: Codec = DEFAULT_CODEC
+    codec: Codec = session_codec()
     max_frame: int = DEFAULT_MAX_FRAME
     heartbeat_interval: float | None = 5.0
     dead_after: float | None = None
@@ -91,6 +101,7 @@ def run_handshake(channel: Channel, *, is_client: bool, party_name: str,
     """Exchange hellos and confirms; sets channel.session_id, .version and .peer_name."""
     deadline = time.monotonic() + timeout
     codec = channel.codec
+    channel.cap_frames(PRE_AUTH_MAX_FRAME)
     hello = {"versions": sorted(set(versions)), "party": party_name,
              "nonce": secrets.token_bytes(32)}
     channel.send(HELLO, hello)
@@ -109,6 +120,7 @@ def run_handshake(channel: Channel, *, is_client: bool, party_name: str,
         raise RemoteProtocolError("The session handshake did not match on both sides (a tampered "
                                   "or downgraded negotiation); the connection was refused.")
     channel.session_id, channel.version, channel.peer_name = session_id, version, peer_hello["party"]
+    channel.cap_frames(None)
 
 
 def _expect(channel: Channel, msg_type: str, deadline: float) -> dict:
@@ -395,7 +407,16 @@ class Listener:
         if channel is None:
             return
         with self._lock:
-            self._channels = {c for c in self._channels if not c.closed} | {channel}
+            self._channels = {c for c in self._channels if not c.closed}
+            crowded = sum(c.peer_fingerprint == channel.peer_fingerprint
+                          for c in self._channels) >= MAX_SESSIONS_PER_PEER
+            if not crowded:
+                self._channels.add(channel)
+        if crowded:
+            self._report(PeerError(f"A peer opened more than {MAX_SESSIONS_PER_PEER} sessions "
+                                   "at once; the newest was dropped."))
+            channel.close()
+            return
         try:
             self._on_session(channel)
         except Exception:  # the handler's bug must not kill the listener
@@ -518,6 +539,6 @@ def _channel(transport: object, options: ChannelOptions, peer_fp: bytes,
                    peer_fingerprint=peer_fp, local_fingerprint=local_fp)
 
 
-__all__ = ["Backoff", "ChannelOptions", "Listener", "PROTOCOL_VERSIONS", "connect",
+__all__ = ["Backoff", "ChannelOptions", "Listener", "MESSAGES", "PROTOCOL_VERSIONS", "connect",
            "connect_with_retry", "derive_session_id", "memory_channel_pair",
-           "negotiate", "run_handshake", "serve", "source_addresses"]
+           "negotiate", "run_handshake", "serve", "session_codec", "source_addresses"]

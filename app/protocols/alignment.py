@@ -153,9 +153,9 @@ class AlignmentParty:
         for name, value in (("job_id", job_id), ("id_type", id_type),
                             ("canon_version", canon_version)):
             rule = m.SCHEMAS["hello"][name]
-            if not isinstance(value, str) or not rule.lo <= len(value) <= rule.hi:
-                raise LocalProtocolError(f"The alignment {name} must be text of {rule.lo} to "
-                                         f"{rule.hi} characters.")
+            if not isinstance(value, str) or not rule.min_len <= len(value) <= rule.max_len:
+                raise LocalProtocolError(f"The alignment {name} must be text of {rule.min_len} "
+                                         f"to {rule.max_len} characters.")
         order, n_duplicates = _distinct_shuffled(items)
         if len(order) > m.MAX_ITEMS:
             raise LocalProtocolError("Too many IDs for one alignment job.")

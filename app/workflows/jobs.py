@@ -12,9 +12,9 @@ job that finished never runs again. So a peer cannot approve-once-run-many with 
 
 from __future__ import annotations
 
-import importlib
 import json
 import uuid
+from typing import TYPE_CHECKING
 
 from app.errors import JobRefused, LocalProtocolError, StoreError, UserFacingError
 from app.store import jobs as job_store
@@ -22,6 +22,9 @@ from app.store import peers as peer_store
 from app.store.jobs import COLUMNS, Job  # noqa: F401  (commands and pages read them from here)
 from app.workflows import processes
 from app.workflows.session import Session
+
+if TYPE_CHECKING:  # the registry imports every job's workflow, and they import this module
+    from app.workflows.job_types import JobTypes
 
 JOB_TYPES = ("alignment", "training", "scoring", "evaluation_share")
 
@@ -43,16 +46,6 @@ RESUMABLE = frozenset({"failed", "paused", "interrupted"})
 MAX_PARAMS_BYTES = 8192      # a proposal's parameters: a flat object of a few dozen values
 MAX_PENDING_PER_PEER = 16    # proposals from one peer waiting for our decision
 
-# job type -> "module:function(workspace, job) -> list of problems", run before any approval
-PROPOSAL_CHECKS = {"alignment": "app.workflows.alignment:check_proposal"}
-
-def proposal_problems(workspace, job: Job) -> list[str]:
-    """Why this job cannot run here (shown to the approver; approval is refused while any)."""
-    target = PROPOSAL_CHECKS.get(job.type)
-    if target is None:
-        return []
-    module, name = target.split(":")
-    return list(getattr(importlib.import_module(module), name)(workspace, job))
 
 
 def _load(conn, job_id: str) -> Job:
@@ -106,15 +99,16 @@ def propose(session: Session, job_type: str, peer: str, params: dict) -> Job:
                            insert)
 
 
-def receive_proposal(workspace, peer: str, job_id: str, job_type: str, params: dict) -> Job:
+def receive_proposal(workspace, peer: str, job_id: str, job_type: str, params: dict,
+                     job_types: JobTypes) -> Job:
     """The peer proposed a job: store it for our users to decide, or auto-approve by policy."""
-    if job_type not in JOB_TYPES:
+    if job_type not in JOB_TYPES or job_type not in job_types:
         raise JobRefused(f"Unknown job type {job_type!r}.")
     probe = Job(job_id, job_type, peer, "remote", params, "proposed", None, "approved", None, None,
                 "", "", 0, 0, "", None, None, None)
     if len(json.dumps(params, sort_keys=True)) > MAX_PARAMS_BYTES:
         raise JobRefused("The proposal's parameters are larger than any job needs.")
-    pending_problems = proposal_problems(workspace, probe)
+    pending_problems = job_types.problems(workspace, probe)
 
     def insert(conn):
         _refuse_if_paused(conn)
@@ -171,11 +165,12 @@ def request_resume(session: Session, job_id: str) -> Job:
     return session.audited("job.resume_requested", {"job": job_id}, {}, change)
 
 
-def decide(session: Session, job_id: str, approve: bool, reason: str = "") -> Job:
-    """Our user's decision on a peer's proposal."""
+def decide(session: Session, job_id: str, approve: bool, reason: str = "", *,
+           job_types: JobTypes) -> Job:
+    """Our user's decision on a peer's proposal (``job_types`` judges whether it can run here)."""
     session.require("jobs.approve")
     if approve:
-        problems = proposal_problems(session.workspace, get(session, job_id))
+        problems = job_types.problems(session.workspace, get(session, job_id))
         if problems:
             raise JobRefused("This job cannot run here: " + " ".join(problems))
 

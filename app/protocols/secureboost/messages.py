@@ -1,4 +1,4 @@
-"""SecureBoost wire messages: msgpack maps with an explicit schema per type.
+"""SecureBoost wire messages: msgpack maps (their type first), declared in app.schema.
 
 Rules that keep the transcript free of value-dependent metadata (security.md):
 - numbers whose value could depend on labels travel only inside fixed-width arrays (raw
@@ -11,66 +11,75 @@ State-dependent sizes (how many rows this tree has, ...) are checked by the rece
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import reduce
 
 import msgpack
 import numpy as np
 
 from app.errors import RemoteProtocolError
 from app.protocols.secureboost.params import MAX_DEPTH, MAX_TREES
+from app.schema import Budget, Bytes, Int, Str, check, peek_text, strict_unpack
+from app.schema import Message as Declaration
 
 VERSION = 1
 MAX_MESSAGE_BYTES = 1 << 30
-_MAX_BLOB = 1 << 30
+SMALL = 4096                  # bytes: a message without ciphertexts, bit sets or per-row data
+_DTYPES = {"u1": np.dtype("<u1"), "u4": np.dtype("<u4"), "i8": np.dtype("<i8")}
 
 
 @dataclass(frozen=True)
-class Int:
-    lo: int
-    hi: int
+class Array(Bytes):
+    """Raw little-endian array of ``dtype`` (u1/u4/i8): bytes on the wire, numpy once read."""
+    dtype: str = "u1"
 
 
-@dataclass(frozen=True)
-class Blob:
-    max_len: int = _MAX_BLOB
-    min_len: int = 0
+def _array(dtype: str, max_items: int = 1 << 27) -> Array:
+    size = _DTYPES[dtype].itemsize
+    return Array(max_len=size * max_items, multiple=size, dtype=dtype)
 
 
-@dataclass(frozen=True)
-class Array:
-    """Raw little-endian array: ``dtype`` is one of u1/u4/i8."""
-
-    dtype: str
-    max_items: int = 1 << 27
+def _blob(max_len: int = MAX_MESSAGE_BYTES, min_len: int = 0) -> Bytes:
+    return Bytes(max_len=max_len, min_len=min_len)
 
 
 _TREE = Int(0, MAX_TREES)
 _ROWS = Int(0, 1 << 31)
+_NODES = 1 << MAX_DEPTH
 
 SCHEMAS: dict[str, dict[str, object]] = {
     # label -> feature
-    "setup": {"version": Int(VERSION, VERSION), "params_digest": Blob(32, 32),
-              "key_n": Blob(1024, 128), "start_tree": _TREE, "n_rows": _ROWS},
-    "tree_start": {"tree": _TREE, "gradients": Blob()},
-    "level": {"tree": _TREE, "depth": Int(0, MAX_DEPTH - 1), "kinds": Array("u1", 1 << MAX_DEPTH),
-              "split_ids": Array("u4", 1 << MAX_DEPTH), "missing_left": Array("u1", 1 << MAX_DEPTH),
-              "left_bits": Blob()},
+    "setup": {"version": Int(VERSION, VERSION), "params_digest": Bytes(size=32),
+              "key_n": _blob(1024, 128), "start_tree": _TREE, "n_rows": _ROWS},
+    "tree_start": {"tree": _TREE, "gradients": _blob()},
+    "level": {"tree": _TREE, "depth": Int(0, MAX_DEPTH - 1), "kinds": _array("u1", _NODES),
+              "split_ids": _array("u4", _NODES), "missing_left": _array("u1", _NODES),
+              "left_bits": _blob()},
     "tree_done": {"tree": _TREE},
-    "finish": {"n_trees": Array("u4", 1)},
+    "finish": {"n_trees": _array("u4", 1)},
     "score_request": {"n_rows": _ROWS},
     # feature -> label
-    "setup_ack": {"version": Int(VERSION, VERSION), "params_digest": Blob(32, 32),
-                  "n_features": Int(0, 100_000), "bin_counts": Array("u1", 100_000)},
-    "histograms": {"tree": _TREE, "depth": Int(0, MAX_DEPTH), "node_ids": Array("u4", 1 << MAX_DEPTH),
-                   "cts": Blob(), "part_nodes": Array("u4", 1 << MAX_DEPTH),
-                   "part_refs": Array("u4", 1 << MAX_DEPTH), "part_bits": Blob(), "other_bits": Blob()},
+    "setup_ack": {"version": Int(VERSION, VERSION), "params_digest": Bytes(size=32),
+                  "n_features": Int(0, 100_000), "bin_counts": _array("u1", 100_000)},
+    "histograms": {"tree": _TREE, "depth": Int(0, MAX_DEPTH), "node_ids": _array("u4", _NODES),
+                   "cts": _blob(), "part_nodes": _array("u4", _NODES),
+                   "part_refs": _array("u4", _NODES), "part_bits": _blob(), "other_bits": _blob()},
     "ack": {"tree": _TREE},
-    "score_decisions": {"n_rows": _ROWS, "refs": Array("u4", 1 << 24), "bits": Blob()},
+    "score_decisions": {"n_rows": _ROWS, "refs": _array("u4", 1 << 24), "bits": _blob()},
 }
+# Largest encoded size per type: ciphertexts, bit sets and per-row data are bounded by the whole
+# message cap (the receiving role then checks them against the job's row count and key).
+_MAX_BYTES = {"setup": SMALL, "tree_done": SMALL, "finish": SMALL, "score_request": SMALL,
+              "ack": SMALL, "setup_ack": 100_000 + SMALL}
+
+# The wire form is the body map itself, its "type" key among the fields.
+MESSAGES = tuple(Declaration(name, VERSION, {"type": Str(32, choices=(name,)), **schema},
+                             max_bytes=_MAX_BYTES.get(name, MAX_MESSAGE_BYTES))
+                 for name, schema in SCHEMAS.items())
+DECLARED = {d.name: d for d in MESSAGES}
+_BUDGET = reduce(Budget.__or__, (Budget.of(d.schema, d.max_bytes) for d in MESSAGES))
 
 # Level node kinds (what the feature party is told about each node of the level).
 NODE_ABSENT, NODE_LEAF, NODE_LABEL_SPLIT, NODE_PARTNER_SPLIT = 0, 1, 2, 3
-
-_DTYPES = {"u1": np.dtype("<u1"), "u4": np.dtype("<u4"), "i8": np.dtype("<i8")}
 
 
 @dataclass
@@ -94,13 +103,12 @@ def make(type_: str, **fields) -> Message:
 
 
 def encode(msg: Message) -> bytes:
-    schema = SCHEMAS[msg.type]
     out: dict[str, object] = {"type": msg.type}
-    for name, spec in schema.items():
+    for name, spec in SCHEMAS[msg.type].items():
         value = msg.fields[name]
         if isinstance(spec, Array):
             value = np.ascontiguousarray(value, dtype=_DTYPES[spec.dtype]).tobytes()
-        elif isinstance(spec, Blob):
+        elif isinstance(spec, Bytes):
             value = bytes(value)
         else:
             value = int(value)
@@ -110,43 +118,35 @@ def encode(msg: Message) -> bytes:
 
 def decode(data: bytes, expect: set[str] | frozenset[str]) -> Message:
     """Parse and validate one peer message of one of the ``expect``ed types."""
-    if not isinstance(data, (bytes, bytearray)) or not 0 < len(data) <= MAX_MESSAGE_BYTES:
-        raise RemoteProtocolError("The peer's message is empty or too large.")
-    try:
-        obj = msgpack.unpackb(bytes(data), raw=False, strict_map_key=True, use_list=True,
-                              max_bin_len=_MAX_BLOB, max_str_len=64, max_array_len=0,
-                              max_map_len=16, max_ext_len=0)
-    except Exception:
-        raise RemoteProtocolError("The peer's message is not valid msgpack.") from None
-    if not isinstance(obj, dict) or not isinstance(obj.get("type"), str):
-        raise RemoteProtocolError("The peer's message has no type.")
-    type_ = obj.pop("type")
-    if type_ not in expect or type_ not in SCHEMAS:
+    obj = strict_unpack(bytes(data) if isinstance(data, bytearray) else data, _BUDGET,
+                        "training message")
+    if not isinstance(obj, dict) or next(iter(obj), None) != "type" or not isinstance(
+            obj["type"], str):
+        raise RemoteProtocolError("The peer's message does not start with its type.")
+    type_ = obj["type"]
+    if type_ not in expect or type_ not in DECLARED:
         raise RemoteProtocolError(f"The peer sent an unexpected message ({type_[:32]!r}).")
-    schema = SCHEMAS[type_]
-    if set(obj) != set(schema):
-        missing, extra = set(schema) - set(obj), set(obj) - set(schema)
-        name = sorted(missing or extra)[0][:32]
-        raise RemoteProtocolError(f"The peer's {type_} message has a missing or unknown field {name!r}.")
-    return Message(type_, {name: _check(type_, name, spec, obj[name]) for name, spec in schema.items()})
+    declared = DECLARED[type_]
+    if len(data) > declared.max_bytes:
+        raise RemoteProtocolError(f"The peer's {type_} message is over its limit of "
+                                  f"{declared.max_bytes} bytes.")
+    check(declared, obj, f"an invalid {type_} message")
+    return Message(type_, {name: _typed(spec, obj[name]) for name, spec in SCHEMAS[type_].items()})
 
 
-def _check(type_: str, name: str, spec, value):
-    where = f"field {name!r} of the peer's {type_} message"
-    if isinstance(spec, Int):
-        if isinstance(value, bool) or not isinstance(value, int) or not spec.lo <= value <= spec.hi:
-            raise RemoteProtocolError(f"The {where} is not an integer in range.")
-        return value
-    if not isinstance(value, bytes):
-        raise RemoteProtocolError(f"The {where} is not a byte string.")
-    if isinstance(spec, Blob):
-        if not spec.min_len <= len(value) <= spec.max_len:
-            raise RemoteProtocolError(f"The {where} has the wrong size.")
-        return value
-    dt = _DTYPES[spec.dtype]
-    if len(value) % dt.itemsize or len(value) // dt.itemsize > spec.max_items:
-        raise RemoteProtocolError(f"The {where} has the wrong size.")
-    return np.frombuffer(value, dtype=dt)
+def limit_of(prefix: bytes) -> int:
+    """The declared largest size of the message starting with ``prefix`` (its type comes first),
+    so a receiver reassembling chunks can refuse it before holding more."""
+    if not prefix or not (0x80 <= prefix[0] <= 0x8f) or prefix[1:6] != b"\xa4type":
+        raise RemoteProtocolError("The peer's message does not start with its type.")
+    declared = DECLARED.get(peek_text(prefix, 6))
+    if declared is None:
+        raise RemoteProtocolError("The peer sent an unknown training message.")
+    return declared.max_bytes
+
+
+def _typed(spec, value):
+    return np.frombuffer(value, dtype=_DTYPES[spec.dtype]) if isinstance(spec, Array) else value
 
 
 def require(ok: bool, type_: str, name: str, what: str = "has the wrong size") -> None:

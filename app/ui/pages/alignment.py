@@ -17,7 +17,8 @@ from app.ui.pages.job_panels import ProposedJob
 from app.ui.kit.progress import TaskProgress
 from app.ui.kit.tables import read_only_table, set_row
 from app.ui.kit.widgets import button, card, plain_label
-from app.workflows import alignment, data_import, jobs
+from app.workflows import alignment, jobs
+from app.workflows.importing import data_import
 from app.workflows.peering import status as peer_status
 from app.workflows.peering import peers
 from app.workflows.peering.status import PeerLink

@@ -18,6 +18,7 @@ from app.ui.pages.job_panels import JOB_TYPES, STATES, JobsAdminCard, jobs_label
 from app.ui.kit.tables import read_only_table, selected_item, set_row
 from app.ui.kit.widgets import MessageArea, button, button_row, card, plain_label
 from app.workflows import job_exposure, jobs
+from app.workflows.job_types import standard
 from app.workflows.peering import status as peer_status
 from app.workflows.jobs import Job
 from app.workflows.session import Session
@@ -275,7 +276,8 @@ class JobsPage(Page):
         if job is None:
             return
         try:
-            jobs.decide(self.session, job.id, approve, self.reason.text().strip())
+            jobs.decide(self.session, job.id, approve, self.reason.text().strip(),
+                        job_types=standard())
         except UserFacingError as exc:
             self.message.show_error(exc)
             self.refresh()

@@ -6,10 +6,10 @@ dataset name (shown to the approver for context) and the ID type; the responder 
 in ``check_proposal`` before deciding, and the run re-checks it).
 
 The protocol itself is app/protocols/alignment.py (sans-IO); this module binds it to the job
-system: consent re-checked at run time (``load_eligible_in``), messages as registered codec types
-over the job's TranscriptChannel, the job's crypto executor for large inputs, progress and
-cancellation (task and kill switch), and the result saved as an alignment whose id is the job
-id, which both parties share. No function here returns identifiers: listings carry sizes only.
+system: consent re-checked at run time (``load_eligible_in``), messages as declared codec types
+over the job's TranscriptChannel, the job's crypto executor for large inputs, progress and cancellation
+(task and kill switch), and the result saved as an alignment whose id is the job id, which both
+parties share. No function here returns identifiers: listings carry sizes only.
 
 Resume: when the link drops mid-run, the party's checkpoint is kept in this process's memory,
 and re-running the failed job (``PeerService.run``) continues where it stopped. Scalars are never
@@ -30,14 +30,13 @@ import numpy as np
 from app.executor import Executor, LocalExecutor
 from app.data.ids import CANON_VERSION
 from app.errors import JobRefused, LianmoError, UserCancelled, UserFacingError
-from app.net.codec import DEFAULT_CODEC
 from app.protocols import alignment_messages as m
 from app.protocols.alignment import AlignmentParty
 from app.protocols.alignment_runner import drive
 from app.store import alignments as alignment_store
 from app.store import datasets as dataset_store
 from app.workflows import jobs
-from app.workflows.data_import import load_eligible_in
+from app.workflows.importing.data_import import load_eligible_in
 from app.workflows.session import Session
 
 RESULT_EXPOSURE = "both parties learn which of their own customers are in the intersection"
@@ -46,7 +45,6 @@ WINDOW = 8
 INLINE_BELOW = 20_000          # both parties' items: below this a pool costs more than it saves
 _PREFIX = m.PROTOCOL + "."
 
-m.register_with_codec(DEFAULT_CODEC)  # idempotent: the same schemas register harmlessly twice
 
 
 # -- proposing and checking ---------------------------------------------------------------------
@@ -240,7 +238,7 @@ def _watchers(workspace, job: jobs.Job, task):
 
 
 def run_alignment_job(workspace, job: jobs.Job, channel, initiator: bool, task) -> dict:
-    """The job runner; returns sizes only.
+    """The runner of the "alignment" job type; returns sizes only.
 
     Every run, a resumed one included, starts from the first chunk on both sides: a side that
     crashed has no resume point, and both sides must agree on where to start without another

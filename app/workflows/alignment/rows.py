@@ -14,7 +14,7 @@ import numpy as np
 from app.data.idmatch import positions
 from app.errors import RemoteProtocolError
 from app.store.alignments import load_alignment_ids
-from app.workflows.data_import import EligibleData
+from app.workflows.importing.data_import import EligibleData
 
 
 def usable_rows(workspace, alignment_id: str, eligible: EligibleData) -> tuple[np.ndarray, np.ndarray]:

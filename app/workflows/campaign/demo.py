@@ -29,7 +29,7 @@ from app.data.idmatch import positions
 from app.store import datasets as dataset_store
 from app.store.plans import reference_key
 from app.workflows.campaign.evaluation import DAY, window_start
-from app.workflows.data_import import load_eligible_in
+from app.workflows.importing.data_import import load_eligible_in
 from app.workflows.plans.export import references
 from app.workflows.plans.plan import CONTACT, Plan
 from app.workflows.plans.rules import CHANNELS

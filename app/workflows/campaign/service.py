@@ -161,7 +161,8 @@ def share_with_partner(session: Session, service, peer: str, evaluation_id: str,
 
 
 def run_evaluation_share_job(workspace, job, channel, initiator, task) -> dict:
-    """link.RUNNERS["evaluation_share"]: the bank sends, the partner validates and stores."""
+    """The runner of the "evaluation_share" job type: the bank sends, the partner validates
+    and stores."""
     if not initiator:
         return campaign_share.receive(workspace, job, channel)
     meta, report = workspace.db.run(campaign_eval.load, str(job.params.get("evaluation", "")))

@@ -16,7 +16,7 @@ import math
 
 from app.errors import RemoteProtocolError
 from app.evaluation.report import PARTNER_FORMAT, PARTNER_PARAMETERS
-from app.net.codec import DEFAULT_CODEC, Bool, Str
+from app.schema import Bool, Message, Str
 from app.store import outcomes as outcome_store
 from app.store.workspace import now_iso
 
@@ -26,11 +26,13 @@ MIN_CELL_FLOOR = 10          # the partner never accepts cells smaller than this
 MAX_BREAKDOWNS, MAX_LABELS = 8, 2000
 _JOB_ID = Str(max_len=36, min_len=36)
 
-if not DEFAULT_CODEC.is_registered(SHARE):
-    DEFAULT_CODEC.register(SHARE, 1, {"job_id": _JOB_ID, "report": Str(max_len=MAX_REPORT_CHARS),
-                                      "sha256": Str(max_len=64, min_len=64)})
-    DEFAULT_CODEC.register(SHARE_ACK, 1, {"job_id": _JOB_ID, "stored": Bool(),
-                                          "reason": Str(max_len=300)})
+MESSAGES = (
+    Message(SHARE, 1, {"job_id": _JOB_ID, "report": Str(max_len=MAX_REPORT_CHARS),
+                       "sha256": Str(max_len=64, min_len=64)},
+            max_bytes=4 * MAX_REPORT_CHARS + 1024),  # UTF-8 text: up to 4 bytes a character
+    Message(SHARE_ACK, 1, {"job_id": _JOB_ID, "stored": Bool(), "reason": Str(max_len=300)},
+            max_bytes=2048),
+)
 
 
 class NotAggregate(ValueError):

@@ -2,13 +2,14 @@
 
 Every session starts with both sides exchanging signed audit-chain heads (rollback detection),
 then carries one conversation: a proposal and its decision, a job run, or a ping. A job runs only
-after both parties approved it in their own workspace; the runner of each job type is a protocol
-binding (alignment, training, scoring) looked up in ``RUNNERS``.
+after both parties approved it in their own workspace; each job type (its runner, its proposal
+check, its messages) comes from the registry the service is given (app/workflows/job_types.py),
+and the service builds its one channel codec from the link's own messages and those job types'.
 """
 
 from __future__ import annotations
 
-import importlib
+import dataclasses
 import json
 import logging
 import secrets
@@ -20,12 +21,14 @@ from collections.abc import Iterable
 
 from app.errors import JobRefused, LianmoError, PeerError, RemoteProtocolError, UserFacingError
 from app.net.channel import ReceiveTimeout
-from app.net.codec import DEFAULT_CODEC, Bool, Bytes, Int, Str
 from app.net.identity import certificate_fingerprint
-from app.net.peer_session import ChannelOptions, connect, serve, source_addresses
+from app.net.peer_session import (ChannelOptions, connect, serve, session_codec,
+                                   source_addresses)
 from app.net.tls import TlsTransport, client_context, verify_pinned
+from app.schema import Bool, Bytes, Int, Message, Str
 from app.store import peers as peer_store
 from app.workflows import jobs
+from app.workflows.job_types import JobTypes, standard
 from app.workflows.peering import audit_heads
 from app.workflows.peering import peers
 from app.workflows.session import Session
@@ -39,35 +42,22 @@ AUDIT_HEAD, PING, PONG = "lianmo.audit_head", "lianmo.ping", "lianmo.pong"
 JOB_PROPOSE, JOB_DECISION = "lianmo.job_propose", "lianmo.job_decision"
 JOB_START, JOB_END = "lianmo.job_start", "lianmo.job_end"
 _JOB_ID = Str(max_len=36, min_len=36)
-DEFAULT_CODEC.register(AUDIT_HEAD, 1, {
-    "workspace": Str(max_len=36, min_len=36), "seq": Int(0, 2 ** 62),
-    "head": Str(max_len=64, min_len=64), "signature": Bytes(max_len=160),
-    "seen_your_seq": Int(-1, 2 ** 62)})
-DEFAULT_CODEC.register(PING, 1, {"nonce": Bytes(size=16)})
-DEFAULT_CODEC.register(PONG, 1, {"nonce": Bytes(size=16)})
-DEFAULT_CODEC.register(JOB_PROPOSE, 1, {"job_id": _JOB_ID, "type": Str(max_len=32, min_len=1),
-                                        "params": Str(max_len=65536)})
-DEFAULT_CODEC.register(JOB_DECISION, 1, {"job_id": _JOB_ID, "approved": Bool(),
-                                         "reason": Str(max_len=500)})
-DEFAULT_CODEC.register(JOB_START, 1, {"job_id": _JOB_ID})
-DEFAULT_CODEC.register(JOB_END, 1, {"job_id": _JOB_ID, "ok": Bool(),
-                                    "transcript_hash": Str(max_len=64), "error": Str(max_len=500)})
-
-# job type -> "module:function"; each runner(workspace, job, channel, initiator, task) -> result dict
-RUNNERS = {
-    "alignment": "app.workflows.alignment:run_alignment_job",
-    "training": "app.workflows.training:run_training_job",
-    "scoring": "app.workflows.training:run_scoring_job",
-    "evaluation_share": "app.workflows.campaign:run_evaluation_share_job",
-}
-
-
-def _runner(job_type: str):
-    target = RUNNERS.get(job_type)
-    if target is None:
-        raise JobRefused(f"This version cannot run {job_type} jobs.")
-    module, name = target.split(":")
-    return getattr(importlib.import_module(module), name)
+_REASON = Str(max_len=500)
+MESSAGES = (
+    Message(AUDIT_HEAD, 1, {"workspace": Str(max_len=36, min_len=36), "seq": Int(0, 2 ** 62),
+                            "head": Str(max_len=64, min_len=64), "signature": Bytes(max_len=160),
+                            "seen_your_seq": Int(-1, 2 ** 62)}, max_bytes=1024),
+    Message(PING, 1, {"nonce": Bytes(size=16)}, max_bytes=64),
+    Message(PONG, 1, {"nonce": Bytes(size=16)}, max_bytes=64),
+    # parameters are JSON text (ASCII: json.dumps escapes the rest), at most 64 KiB
+    Message(JOB_PROPOSE, 1, {"job_id": _JOB_ID, "type": Str(max_len=32, min_len=1),
+                             "params": Str(max_len=65536)}, max_bytes=65536 + 256),
+    Message(JOB_DECISION, 1, {"job_id": _JOB_ID, "approved": Bool(), "reason": _REASON},
+            max_bytes=4 * 500 + 256),
+    Message(JOB_START, 1, {"job_id": _JOB_ID}, max_bytes=128),
+    Message(JOB_END, 1, {"job_id": _JOB_ID, "ok": Bool(), "transcript_hash": Str(max_len=64),
+                         "error": _REASON}, max_bytes=4 * 500 + 256),
+)
 
 
 def fetch_certificate(host: str, port: int, identity, pinned: bytes, timeout: float = 10.0) -> bytes:
@@ -102,9 +92,12 @@ class PeerService:
 
     def __init__(self, session: Session, host: str = "127.0.0.1", port: int = 0,
                  decision_timeout: float = 600.0, options: ChannelOptions = ChannelOptions(),
-                 allow_from: Iterable[str] = ()):
+                 allow_from: Iterable[str] = (), job_types: JobTypes | None = None):
         self.session = session
         self.allow_from = tuple(allow_from)  # more source addresses than the pinned peers' hosts
+        self.job_types = job_types or standard()
+        options = dataclasses.replace(
+            options, codec=session_codec(MESSAGES, self.job_types.messages()))
         self.workspace = session.workspace
         self.identity = peers.identity(self.workspace)
         self.host, self.port = host, port
@@ -253,7 +246,8 @@ class PeerService:
         jobs.transition(self.workspace, job.id, "running", actor=actor)
         transcript = TranscriptChannel(channel, initiator)
         try:
-            result = _runner(job.type)(self.workspace, job, transcript, initiator, task)
+            result = self.job_types.get(job.type).runner(self.workspace, job, transcript,
+                                                         initiator, task)
             digest = transcript.transcript_hash()
             channel.send(JOB_END, {"job_id": job.id, "ok": True, "transcript_hash": digest,
                                    "error": ""})
@@ -311,7 +305,8 @@ class PeerService:
                                                   "try again later."})
             return
         try:
-            job = jobs.receive_proposal(self.workspace, peer_name, body["job_id"], body["type"], params)
+            job = jobs.receive_proposal(self.workspace, peer_name, body["job_id"], body["type"],
+                                        params, self.job_types)
         except JobRefused as exc:
             channel.send(JOB_DECISION, {"job_id": body["job_id"], "approved": False,
                                         "reason": str(exc)[:500]})
@@ -377,4 +372,4 @@ def _parse_params(text: str) -> dict:
     return params
 
 
-__all__ = ["PeerService", "fetch_certificate", "RUNNERS", "UserFacingError"]
+__all__ = ["MESSAGES", "PeerService", "fetch_certificate", "UserFacingError"]

@@ -19,7 +19,7 @@ import numpy as np
 
 from app.data.profile import PURPOSE
 from app.errors import ValidationError
-from app.workflows.data_preview import guess_column_type
+from app.workflows.importing.data_preview import guess_column_type
 
 SAMPLE_ROWS = 2000
 ROW_ID = "lianmo_row"

@@ -17,7 +17,8 @@ from typing import Callable
 
 from app.protocols.secureboost.params import TrainParams
 from app.resources import resource_path
-from app.workflows import campaign, data_import, plans, training
+from app.workflows import campaign, plans, training
+from app.workflows.importing import data_import
 from app.workflows.rehearsal import PEER, run_job, run_pipeline
 from app.workflows.rehearsal.link import close_parties, create_party, link_parties
 from app.workflows.tasks import NullTask

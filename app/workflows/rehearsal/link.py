@@ -16,6 +16,7 @@ from pathlib import Path
 
 from app.errors import JobRefused
 from app.workflows import jobs, users
+from app.workflows.job_types import standard
 from app.workflows.peering import peers
 from app.workflows.peering.link import PeerService
 from app.workflows.session import Session, login
@@ -77,7 +78,7 @@ def approve_when_proposed(approver: Session, job_type: str, timeout: float = 60.
             pending = [j for j in jobs.list_jobs(approver, ("proposed",)) if j.type == job_type
                        and j.proposer == "remote"]
             if pending:
-                jobs.decide(approver, pending[0].id, approve=True)
+                jobs.decide(approver, pending[0].id, approve=True, job_types=standard())
                 return
             time.sleep(0.05)
     thread = threading.Thread(target=watch, name="rehearsal-approver", daemon=True)

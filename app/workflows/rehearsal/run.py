@@ -21,7 +21,8 @@ from app.protocols.secureboost.gradients import sigmoid
 from app.protocols.secureboost.model import LabelModel
 from app.protocols.secureboost.params import TrainParams
 from app.store import models as model_store
-from app.workflows import alignment, data_import, training
+from app.workflows import alignment, training
+from app.workflows.importing import data_import
 from app.workflows.plans import load_population
 from app.workflows.rehearsal.data import prepare
 from app.workflows.rehearsal.link import (Party, approve_when_proposed, close_parties, create_party,

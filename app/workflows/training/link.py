@@ -15,20 +15,23 @@ from dataclasses import dataclass
 import numpy as np
 
 from app.errors import RemoteProtocolError, UserFacingError, ValidationError
-from app.net.codec import DEFAULT_CODEC, Bool, Bytes, Str
 from app.protocols.secureboost import messages as sbm
+from app.schema import Bool, Bytes, Message, Str
 from app.store import alignments as alignment_store
 from app.store import jobs as job_store
 from app.store import datasets as dataset_store
 from app.workflows.alignment import rows as alignment_rows
-from app.workflows.data_import import EligibleData, load_eligible_in
+from app.workflows.importing.data_import import EligibleData, load_eligible_in
 
 KEEP, SB = "secureboost.keep", "secureboost.msg"
 CHUNK = 16 * 1024 * 1024          # one frame's worth of protocol bytes (frames are <= 64 MiB)
 MAX_MASK = 32 * 1024 * 1024       # 256 million alignment positions
 PEER_WAIT = 3600.0                # seconds a party may compute before the other gives up
-DEFAULT_CODEC.register(KEEP, 1, {"alignment_id": Str(max_len=64), "mask": Bytes(max_len=MAX_MASK)})
-DEFAULT_CODEC.register(SB, 1, {"data": Bytes(max_len=CHUNK), "more": Bool()})
+MESSAGES = (
+    Message(KEEP, 1, {"alignment_id": Str(max_len=64), "mask": Bytes(max_len=MAX_MASK)},
+            max_bytes=MAX_MASK + 512),
+    Message(SB, 1, {"data": Bytes(max_len=CHUNK), "more": Bool()}, max_bytes=CHUNK + 64),
+)
 
 
 # -- SecureBoost bytes over the link --------------------------------------------------------------
@@ -39,15 +42,17 @@ def send_sb(channel, data: bytes) -> None:
 
 
 def recv_sb(channel, timeout: float = PEER_WAIT) -> bytes:
-    parts, size = [], 0
+    parts, size, limit = [], 0, sbm.MAX_MESSAGE_BYTES
     while True:
         msg_type, body = channel.recv(timeout=timeout)
         if msg_type != SB:
             raise RemoteProtocolError(f"{msg_type}: expected a training message")
+        if not parts:  # the type leads the first chunk: hold no more than that type may need
+            limit = sbm.limit_of(body["data"])
         parts.append(body["data"])
         size += len(body["data"])
-        if size > sbm.MAX_MESSAGE_BYTES:
-            raise RemoteProtocolError("secureboost.msg: the message is too large")
+        if size > limit:
+            raise RemoteProtocolError("secureboost.msg: the message is over its type's limit")
         if not body["more"]:
             return b"".join(parts)
 

@@ -23,7 +23,7 @@ from app.store import datasets as dataset_store
 from app.store import models as model_store
 from app.store.workspace import now_iso
 from app.workflows import jobs
-from app.workflows.data_import import EligibleData
+from app.workflows.importing.data_import import EligibleData
 from app.workflows.plans.population import (FEDERATED, LABEL_ONLY, ScoredPopulation,
                                            build_population, save_population)
 from app.workflows.training.link import (PartnerOverLink, agree_rows, feature_columns, recv_sb,

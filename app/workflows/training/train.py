@@ -40,8 +40,8 @@ from app.store.workspace import now_iso
 from app.workflows import jobs
 from app.workflows.training import record as reproducible
 from app.workflows.alignment.rows import usable_rows
-from app.workflows.data_import import load_eligible
-from app.workflows.training.scoring import run_scoring_job  # noqa: F401  (the RUNNERS entry for scoring)
+from app.workflows.importing.data_import import load_eligible
+from app.workflows.training.scoring import run_scoring_job  # noqa: F401  (the scoring job's runner)
 from app.workflows.training.link import (AlignedRows, PartnerOverLink, agree_rows, feature_columns,
                                          recv_sb, send_sb)
 

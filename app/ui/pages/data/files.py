@@ -1,5 +1,5 @@
 """The "Files" tab: the customer file and the consent file, how to read the customer file, and
-its first rows with identifiers masked (app.workflows.data_preview)."""
+its first rows with identifiers masked (app.workflows.importing.data_preview)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from PySide6.QtWidgets import (QComboBox, QGridLayout, QHBoxLayout, QLineEdit, Q
 from app.ui.pages.data.mapping import dl
 from app.ui.pages.data.report import fill, table
 from app.ui.kit.widgets import Retranslatable, button, plain_label
-from app.workflows.data_preview import DELIMITERS, Preview
-from app.workflows.profiles import ENCODINGS
+from app.workflows.importing.data_preview import DELIMITERS, Preview
+from app.workflows.importing.profiles import ENCODINGS
 
 DELIMITER_LABELS = {
     ",": QT_TRANSLATE_NOOP("DataLabels", "Comma (,)"),

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QGridLayout, QHBoxL
                                QLineEdit, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from app.ui.kit.widgets import Retranslatable, plain_label
-from app.workflows.profiles import CONSENT_FIELDS, CONTACT_FLAGS, FORMAT, Profile
+from app.workflows.importing.profiles import CONSENT_FIELDS, CONTACT_FLAGS, FORMAT, Profile
 
 NONE = ""  # combo data meaning "no column"
 DATASET_NAME = re.compile(r"[a-z0-9_]{1,40}")

@@ -13,7 +13,8 @@ from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QSplitter, QVBoxLa
 from app.errors import UserFacingError
 from app.ui.pages.data.report import fill, number, role_text, table, type_text
 from app.ui.kit.widgets import MessageArea, Retranslatable, button, plain_label
-from app.workflows import data_import, data_preview
+from app.workflows.importing import data_import
+from app.workflows.importing import data_preview
 from app.workflows.session import Session
 
 SIDES = {"bank": QT_TRANSLATE_NOOP("DataLabels", "Bank (label party)"),

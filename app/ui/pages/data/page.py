@@ -3,7 +3,7 @@
 Analysts (``data.import``) get four tabs: Files (pick, read, preview masked), Columns (the
 mapping = an import profile, loadable and savable), Report (validation) and Datasets (the
 overview). Administrators (``data.view`` only) get the Datasets view, read-only. Validating and
-importing run ``app.workflows.data_import.import_dataset`` in a TaskRunner; the workflow makes a
+importing run ``app.workflows.importing.data_import.import_dataset`` in a TaskRunner; the workflow makes a
 cancelled or failed import leave the workspace exactly as it was.
 """
 
@@ -23,8 +23,9 @@ from app.ui.pages.data.report import ReportView, number
 from app.ui.pages.base import Page
 from app.ui.kit.progress import TaskProgress
 from app.ui.kit.widgets import button, button_row
-from app.workflows import data_import, data_preview
-from app.workflows.profiles import Profile, load_profile, parse_profile, save_profile
+from app.workflows.importing import data_import
+from app.workflows.importing import data_preview
+from app.workflows.importing.profiles import Profile, load_profile, parse_profile, save_profile
 from app.workflows.session import Session
 
 log = logging.getLogger(__name__)

@@ -22,7 +22,8 @@ from app.ui.pages.training.form import TrainingForm
 from app.ui.pages.training.results import TrainingResults
 from app.ui.kit.progress import TaskProgress
 from app.ui.kit.widgets import add_to, button, button_row, card, plain_label
-from app.workflows import alignment, data_import, jobs, training
+from app.workflows import alignment, jobs, training
+from app.workflows.importing import data_import
 from app.workflows.peering import status as peer_status
 from app.workflows.peering.status import PeerLink
 from app.workflows.session import Session

@@ -35,8 +35,8 @@ from app.errors import ValidationError
 from app.store import datasets as dataset_store
 from app.store import space
 from app.store.workspace import now_iso
-from app.workflows import import_guard
-from app.workflows.import_guard import ImportWarnings  # noqa: F401  (the UI and CLI catch it)
+from app.workflows.importing import import_guard
+from app.workflows.importing.import_guard import ImportWarnings  # noqa: F401  (the UI and CLI catch it)
 from app.workflows.tasks import NullTask
 
 _CONTACT_ORDER = ("app_active_30d", "branch_visit_recent", "already_bound", "opted_out")

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.errors import LocalProtocolError, RemoteProtocolError
-from app.net.codec import Bool, Bytes, Codec, Float, Int, List, Map, Nullable, Str
+from app.schema import Bool, Bytes, Codec, Float, Int, List, Map, Message, Nullable, Str
 
 SCHEMA = {
     "round": Int(0, 1000),
@@ -24,6 +24,7 @@ SCHEMA = {
     "note": Nullable(Str(max_len=5)),
     "final": Bool(),
 }
+ROUND = Message("train.round", 1, SCHEMA, max_bytes=4096)
 VALID = {"round": 3, "gain": 0.25, "name": "第一轮", "cipher": b"\x01" * 10, "digest": b"abcd",
          "splits": [{"feature": 2, "threshold": 1.5}], "meta": {"k": "v"}, "note": None,
          "final": False}
@@ -31,9 +32,7 @@ VALID = {"round": 3, "gain": 0.25, "name": "第一轮", "cipher": b"\x01" * 10, 
 
 @pytest.fixture()
 def codec():
-    c = Codec(max_message=4096)
-    c.register("train.round", 1, SCHEMA)
-    return c
+    return Codec([ROUND])
 
 
 def raw(body, msg_type="train.round", version=1):
@@ -98,8 +97,7 @@ def test_non_text_keys_are_refused(codec):
 
 
 def test_duplicate_keys_are_refused():
-    codec = Codec()
-    codec.register("t", 1, {"x": Int(0, 9)})
+    codec = Codec([Message("t", 1, {"x": Int(0, 9)}, max_bytes=64)])
     body = b"\x82" + msgpack.packb("x") + msgpack.packb(1) + msgpack.packb("x") + msgpack.packb(2)
     assert msgpack.unpackb(body) == {"x": 2}  # plain msgpack silently keeps the last one
     with pytest.raises(RemoteProtocolError):
@@ -125,46 +123,58 @@ def test_malformed_envelopes(codec, data):
     b"\xdb" + struct.pack(">I", 2 ** 32 - 1),   # str32
 ])
 def test_huge_announced_sizes_are_refused_before_allocating(header):
-    codec = Codec(max_message=2 ** 32 + 100)
-    codec.register("t", 1, {"x": List(Int(0, 1), max_len=10)})
-    data = b"\x93\xa1t\x01\x81\xa1x" + header
+    codec = Codec([Message("t", 1, {"x": List(Int(0, 1), max_len=10)}, max_bytes=2 ** 32 + 100)])
+    assert refusal_peak(codec, b"\x93\xa1t\x01\x81\xa1x" + header, "limit") < 1024 * 1024
+
+
+def refusal_peak(codec, data, match):
+    """Peak traced memory while ``codec`` refuses ``data`` with an error matching ``match``."""
     tracemalloc.start()
     try:
-        with pytest.raises(RemoteProtocolError, match="limit"):
+        with pytest.raises(RemoteProtocolError, match=match):
             codec.decode(data)
-        _, peak = tracemalloc.get_traced_memory()
+        return tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-    assert peak < 1024 * 1024
 
 
 def test_deep_nesting_is_refused():
-    codec = Codec()
-    codec.register("t", 1, {"x": Int(0, 1)})
+    codec = Codec([Message("t", 1, {"x": Int(0, 1)}, max_bytes=1 << 20)])
     with pytest.raises(RemoteProtocolError):
         codec.decode(b"\x93\xa1t\x01" + b"\x91" * 100_000 + b"\x00")
+
+
+def test_a_whole_message_budget_bounds_what_per_array_limits_do_not():
+    """Every array within its own limit, but far more values than the type can hold: refused
+    while scanning, before msgpack builds a single list."""
+    grid = List(List(Int(0, 1), max_len=80), max_len=80)
+    codec = Codec([Message("t", 1, {"x": grid}, max_bytes=1 << 20)])
+    ok = raw({"x": [[1] * 80] * 80}, "t")
+    assert codec.decode(ok)[1]["x"][79][79] == 1
+    row = b"\xdc\x00\xb0" + b"\x01" * 176                  # 176 values: within msgpack's cap
+    hostile = b"\x93\xa1t\x01\x81\xa1x\xdc\x00\xb0" + row * 176  # 31,000 values
+    assert refusal_peak(codec, hostile, "more than the limit of .* values") < 64 * 1024
 
 
 def test_we_refuse_to_send_invalid_messages(codec):
     with pytest.raises(LocalProtocolError, match="gain"):
         codec.encode("train.round", {**VALID, "gain": math.nan})
-    with pytest.raises(LocalProtocolError, match="not registered"):
+    with pytest.raises(LocalProtocolError, match="not declared"):
         codec.encode("nope", {})
 
 
-def test_registration_conflicts_are_refused(codec):
-    codec.register("train.round", 1, SCHEMA)  # same again: fine
+def test_declaration_conflicts_are_refused():
+    Codec([ROUND, ROUND])  # the same declaration twice: fine
     with pytest.raises(LocalProtocolError):
-        codec.register("train.round", 1, {"round": Int(0, 1)})
-    codec.register("train.round", 2, {"round": Int(0, 1)})
+        Codec([ROUND, Message("train.round", 1, {"round": Int(0, 1)}, max_bytes=64)])
+    codec = Codec([ROUND, Message("train.round", 2, {"round": Int(0, 1)}, max_bytes=64)])
     assert codec.decode(codec.encode("train.round", {"round": 1})) == ("train.round", {"round": 1})
     assert codec.decode_versioned(codec.encode("train.round", VALID, version=1))[1] == 1
 
 
 # --- property-based fuzzing ----------------------------------------------------------------------
 
-FUZZ = Codec(max_message=4096)
-FUZZ.register("train.round", 1, SCHEMA)
+FUZZ = Codec([ROUND])
 _VALID_BYTES = FUZZ.encode("train.round", VALID)
 
 leaves = (st.none() | st.booleans() | st.integers(-2 ** 63, 2 ** 64 - 1) | st.floats()
@@ -214,3 +224,28 @@ def test_fuzz_byte_mutations_of_a_valid_message(flips):
     for position, value in flips:
         data[position] = value
     _decode_or_refuse(bytes(data))
+
+
+# --- where the schema language sits --------------------------------------------------------------
+
+def _app_imports(path):
+    import ast
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = [node.module]
+        elif isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        else:
+            continue
+        yield from (n for n in names if n == "app" or n.startswith("app."))
+
+
+def test_schema_is_a_leaf_and_protocols_use_only_crypto_and_schema():
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[1] / "app"
+    assert set(_app_imports(root / "schema.py")) <= {"app.errors"}
+    allowed = ("app.crypto", "app.schema", "app.errors", "app.protocols")
+    for path in (root / "protocols").rglob("*.py"):
+        for name in _app_imports(path):
+            assert name.split(".")[:2] in [a.split(".") for a in allowed], (path.name, name)
