@@ -304,3 +304,16 @@ def test_a_pinned_peer_cannot_run_an_approved_alignment_twice_or_hang_up_to_keep
     assert len(refused) == 2 and refused[0]["actor"] == "peer:bank"
     assert jobs.get(platform.workspace, job.id).state == "failed"
     assert alignment.alignments(platform) == []   # a run that did not finish leaves nothing usable
+
+
+def test_each_side_brings_at_most_the_approved_number_of_identifiers(linked):
+    (bank, platform), (bank_link, _) = linked
+    job, _ = _propose_approved(bank, platform, bank_link, max_items_peer=10)
+    assert job.params["max_items_approver"] == 10
+    assert job.params["max_items_proposer"] == len(_eligible(bank).ids)
+    with pytest.raises((PeerError, RemoteProtocolError, JobRefused)):
+        bank_link.run(job.id)
+    theirs = _wait_state(platform.workspace, job.id, ("failed",))
+    assert theirs.state == "failed" and "approved for" in theirs.error
+    assert jobs.get(bank.workspace, job.id).state == "failed"
+    assert alignment.alignments(bank) == [] and alignment.alignments(platform) == []

@@ -224,28 +224,3 @@ def test_fuzz_byte_mutations_of_a_valid_message(flips):
     for position, value in flips:
         data[position] = value
     _decode_or_refuse(bytes(data))
-
-
-# --- where the schema language sits --------------------------------------------------------------
-
-def _app_imports(path):
-    import ast
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names = [node.module]
-        elif isinstance(node, ast.Import):
-            names = [alias.name for alias in node.names]
-        else:
-            continue
-        yield from (n for n in names if n == "app" or n.startswith("app."))
-
-
-def test_schema_is_a_leaf_and_protocols_use_only_crypto_and_schema():
-    from pathlib import Path
-    root = Path(__file__).resolve().parents[1] / "app"
-    assert set(_app_imports(root / "schema.py")) <= {"app.errors"}
-    allowed = ("app.crypto", "app.schema", "app.errors", "app.protocols")
-    for path in (root / "protocols").rglob("*.py"):
-        for name in _app_imports(path):
-            assert name.split(".")[:2] in [a.split(".") for a in allowed], (path.name, name)

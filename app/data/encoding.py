@@ -13,6 +13,8 @@ decoded strictly.
 
 from __future__ import annotations
 
+import hashlib
+
 import codecs
 import os
 import re
@@ -192,3 +194,9 @@ def decode_block(data: bytes, codec: str, label: str, line_base: int, header: li
         raise ValidationError(
             f"{label}: line {line}{column} is not valid {codec.upper()} text; check the file's "
             f"encoding (or choose it explicitly).") from None
+
+
+def file_sha256(path: str) -> str:
+    """Hex SHA-256 of a file's bytes: what the audit records as the file that was read."""
+    with open(path, "rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()

@@ -10,7 +10,6 @@ invalid identifier or time are listed by row number and reason only, never by va
 
 from __future__ import annotations
 
-import hashlib
 import os
 import uuid
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from app.data import columns as C
 from app.data.idmatch import positions
 from app.data.ids import ID_TYPES, IdError, canonicalizer
 from app.data.tabular import clean_name, open_table
+from app.data.encoding import file_sha256
 from app.errors import ValidationError
 from app.store import datasets as dataset_store
 from app.store import outcomes as outcome_store
@@ -51,14 +51,6 @@ class OutcomeFile:
     rejected: dict[str, int] = field(default_factory=dict)  # reason -> count
 
 
-def _sha256(path: str) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def _column(table, name: str, role: str) -> int:
     try:
         return table.header.index(clean_name(name))
@@ -81,7 +73,7 @@ def read_outcome_file(path: str, id_column: str, bound_at_column: str, channel_c
     cols = [_column(table, id_column, "identifier"), _column(table, bound_at_column, "bound-at"),
             _column(table, channel_column, "channel")]
     canon = None if id_type == REFERENCE else canonicalizer(id_type)
-    out = OutcomeFile(os.path.basename(path), _sha256(path), [], np.empty(0), np.empty(0, np.int32),
+    out = OutcomeFile(os.path.basename(path), file_sha256(path), [], np.empty(0), np.empty(0, np.int32),
                       [], 0)
     times, channels = C.Timestamp(), {}
     stamps, codes = [], []

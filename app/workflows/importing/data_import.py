@@ -17,7 +17,6 @@ files, and errors and the report name rows and columns, never values.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import time
 from dataclasses import dataclass
@@ -31,6 +30,7 @@ from app.data.ids import CANON_VERSION
 from app.data.loader import ConsentEvents, Problems, load_consent, load_dataset
 from app.data.profile import Profile, load_profile, parse_profile
 from app.data.validation import build_report, format_report  # noqa: F401 (the CLI prints it)
+from app.data.encoding import file_sha256
 from app.errors import ValidationError
 from app.store import datasets as dataset_store
 from app.store import space
@@ -40,14 +40,6 @@ from app.workflows.importing.import_guard import ImportWarnings  # noqa: F401  (
 from app.workflows.tasks import NullTask
 
 _CONTACT_ORDER = ("app_active_30d", "branch_visit_recent", "already_bound", "opted_out")
-
-
-def _sha256(path: str) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 # -- consent ----------------------------------------------------------------------------------
@@ -77,7 +69,7 @@ def _write_consent(conn, dataset: str, events: ConsentEvents, path: str, user: s
     return dataset_store.insert_consent_batch(
         conn, dataset, events.ids,
         np.column_stack([events.granted_at, events.expires_at, events.revoked_at]),
-        os.path.basename(path), _sha256(path), now_iso(), user)
+        os.path.basename(path), file_sha256(path), now_iso(), user)
 
 
 # -- dataset ----------------------------------------------------------------------------------
@@ -102,7 +94,7 @@ def _write_dataset(conn, ds, features: np.ndarray, report: dict, path: str, user
     record = {"name": prof.dataset, "side": prof.side, "id_type": prof.id_type,
               "canon_version": CANON_VERSION, "rows": len(ds), "profile": prof.to_json(),
               "report": report, "source_file": os.path.basename(path),
-              "source_sha256": _sha256(path), "imported_at": now_iso(), "imported_by": user}
+              "source_sha256": file_sha256(path), "imported_at": now_iso(), "imported_by": user}
     columns = [{**entry, "categories": ds.categories.get(entry["column"])
                 if entry["role"] == "feature" else
                 (ds.branches if entry["role"] == "branch" else None)}
@@ -167,8 +159,8 @@ def _import(session, data_path: str, consent_path: str, prof: Profile, task, com
         task.check_cancelled()  # a cancel here still rolls everything back
         return version, batch
 
-    params = {"profile": prof.to_json(), "data_sha256": _sha256(data_path),
-              "consent_sha256": _sha256(consent_path)}
+    params = {"profile": prof.to_json(), "data_sha256": file_sha256(data_path),
+              "consent_sha256": file_sha256(consent_path)}
     objects = {"dataset": prof.dataset, "rows": int(len(kept)), "rows_read": ds.rows_read,
                "rejected": ds.rejected_rows}
     version, batch = session.audited("data.import", objects, params, body)
@@ -187,7 +179,7 @@ def import_consent(session, dataset: str, consent_path: str, task=None) -> dict:
         events = load_consent(consent_path, prof, task or NullTask(), executor)
     space.require_room_for_import(session.workspace.path, consent_path)
     batch = session.audited("data.consent", {"dataset": dataset, "rows": int(len(events.ids))},
-                            {"consent_sha256": _sha256(consent_path)},
+                            {"consent_sha256": file_sha256(consent_path)},
                             _write_consent, dataset, events, consent_path, session.user.name)
     return {"dataset": dataset, "consent_batch": batch, "rows_read": events.rows_read,
             "rows_rejected": events.rejected_rows, "problems": [vars(p) for p in events.problems.listed]}
