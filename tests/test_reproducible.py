@@ -48,7 +48,7 @@ def world(tmp_path_factory):
     w.close()
 
 
-def test_replay_over_tls_reproduces_both_halves_and_the_record_names_its_inputs(world):
+def test_replay_over_tls_reproduces_both_halves_and_the_record_names_its_inputs(world, tmp_path):
     first, theirs = world.train(PARAMS)
     assert first.state == "finished" and theirs.state == "finished"
     shown = training.model_record(world.bank, first.id)
@@ -65,6 +65,12 @@ def test_replay_over_tls_reproduces_both_halves_and_the_record_names_its_inputs(
     assert done.result["replay"] == {"of": first.id, "reproduced": True, "differs": []}
     assert done.result["model_digest"] == shown["model_digest"]
     assert world.peer_job(job.id, "finished").result["replay"]["reproduced"] is True
+
+    sheet = training.export_model_record(world.bank, first.id, str(tmp_path / "record.xlsx"))
+    import openpyxl
+    cells = {r[0]: r[1] for r in openpyxl.load_workbook(sheet).active.iter_rows(values_only=True)}
+    assert cells["model_digest"] == shown["model_digest"] and cells["seed"] == str(PARAMS.seed)
+    assert float(cells["validation.federated.auc"]) > 0.5 and "comparison.verdict" in cells
 
     other = world.train(TrainParams(**{**PARAMS.to_dict(), "seed": PARAMS.seed + 1}))[0]
     assert other.result["model_digest"] != shown["model_digest"]

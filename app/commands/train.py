@@ -48,6 +48,8 @@ def register(sub) -> None:
     m.add_argument("action", nargs="?", choices=["list", "show"], default="list",
                    help="show: the record a validator needs to rebuild --model")
     m.add_argument("--model", metavar="MODEL_ID", help="the model for 'show'")
+    m.add_argument("--xlsx", metavar="OUT.xlsx", help="with 'show': also write the record as a "
+                                                      "sheet for model-risk review")
     m.add_argument("--report", metavar="MODEL_ID", help="print this model's training report")
     m.set_defaults(handler=_models)
 
@@ -137,6 +139,8 @@ def _models(args) -> int:
                 raise UserFacingError("Name the model to show (--model ID).")
             print(json.dumps(training.model_record(session, args.model), indent=2,
                              ensure_ascii=False))
+            if args.xlsx:
+                print(f"Written: {training.export_model_record(session, args.model, args.xlsx)}")
             return 0
         if args.report:
             print(json.dumps(training.model_report(session, args.report), indent=2,

@@ -20,6 +20,7 @@ import hashlib
 import numpy as np
 
 from app import __version__
+from app.data.escape import escape_cell
 from app.protocols.secureboost import metrics
 from app.store.models import pack_plain
 
@@ -82,3 +83,22 @@ def compare_with_label_only(y: np.ndarray, joint: np.ndarray, label_only: np.nda
     return {"auc_difference": round(float(metrics.auc(y, joint) - metrics.auc(y, label_only)), 6),
             "ci_low": round(float(low), 6), "ci_high": round(float(high), 6),
             "rounds": len(diffs), "verdict": verdict}
+
+
+def record_rows(shown: dict, metrics: dict | None) -> list[list[str]]:
+    """Two columns, field and value, for the exported sheet (cells escaped against formulas)."""
+    rows = [["Field", "Value"]]
+    for key in ("model", "kind", "half", "dataset", "alignment_id", "trees", "rows_used",
+                "created_at", "seed", "scheme", "key_bits", "version", "data_digest",
+                "model_digest"):
+        rows.append([key, escape_cell(shown.get(key))])
+    rows += [[f"param.{k}", escape_cell(v)] for k, v in sorted(shown.get("params", {}).items())]
+    for part in ("federated", "label_only"):
+        for name in ("auc", "ks"):
+            value = ((metrics or {}).get(part) or {}).get(name)
+            if value is not None:
+                rows.append([f"validation.{part}.{name}", f"{value:.6f}"])
+    comparison = (metrics or {}).get("comparison")
+    if comparison:
+        rows += [[f"comparison.{k}", escape_cell(v)] for k, v in sorted(comparison.items())]
+    return rows

@@ -11,6 +11,7 @@ rows and keeps the report; the feature party stores its half and counts only.
 from __future__ import annotations
 
 import math
+import os
 import threading
 import time
 from dataclasses import fields
@@ -38,6 +39,7 @@ from app.store import outcomes as outcome_store
 from app.store.models import ModelRecord, label_only_id
 from app.store.workspace import now_iso
 from app.workflows import jobs
+from app.workflows.plans.xlsx import xlsx_bytes
 from app.workflows.training import record as reproducible
 from app.workflows.alignment.rows import usable_rows
 from app.workflows.importing.data_import import load_eligible
@@ -400,6 +402,19 @@ def model_record(session, model_id: str) -> dict:
     return {"model": record.id, "kind": record.kind, "half": record.half,
             "dataset": record.dataset, "trees": record.trees, "rows_used": record.rows_used,
             "created_at": record.created_at, **record.record}
+
+
+def export_model_record(session, model_id: str, path: str) -> str:
+    """The record (and, at the bank, the validation metrics) as an XLSX sheet for model-risk
+    review; returns the path written."""
+    shown = model_record(session, model_id)
+    metrics = (session.workspace.db.run(model_store.get_model, model_id)[0].metrics
+               if shown["half"] == "label" else None)
+    with open(path, "wb") as fh:
+        fh.write(xlsx_bytes("Model record", reproducible.record_rows(shown, metrics),
+                            bold_rows={0}, widths=[28, 70]))
+    session.audit("model.record_exported", {"model": model_id}, {"file": os.path.basename(path)})
+    return path
 
 
 def replay_job_params(session, model_id: str) -> dict:
