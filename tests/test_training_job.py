@@ -344,3 +344,34 @@ def test_cli_train_models_and_score(world, costs, monkeypatch, capsys):
                 "--user", "ana"]
     assert cli.main(["models", *platform, "--report", result["model_id"]]) != 0
     assert "not available to the feature party" in capsys.readouterr().err
+
+
+def test_a_full_disk_during_training_fails_both_jobs_clearly_and_the_resume_finishes(
+        world, first, monkeypatch):
+    """The disk fills when a party stores its checkpoint after tree 2 (SQLite's own error from the
+    real SQLCipher connection's caller): a sentence, no job left running, and once space is back
+    the resumed job gives the model of an uninterrupted run."""
+    import sqlcipher3.dbapi2 as sqlcipher
+    from app.store import models as stored_models
+    real, hit = stored_models.save_checkpoint, []
+
+    def full(conn, job_id, next_tree, *args, **kwargs):
+        if next_tree == 2 and not hit:
+            hit.append(job_id)
+            raise sqlcipher.OperationalError("database or disk is full")
+        return real(conn, job_id, next_tree, *args, **kwargs)
+    monkeypatch.setattr(stored_models, "save_checkpoint", full)
+    job = world.links[0].propose("training", "platform",
+                                 training.job_params(world.alignment_id, PARAMS), wait=10)
+    with pytest.raises((StoreError, PeerError)):
+        world.links[0].run(job.id)
+    ours, theirs = jobs.get(world.bank.workspace, job.id), world.peer_job(job.id, "failed")
+    assert ours.state == theirs.state == "failed" and hit == [job.id]
+    assert any("disk" in (j.error or "").lower() or "not saved" in (j.error or "")
+               for j in (ours, theirs))
+    monkeypatch.setattr(stored_models, "save_checkpoint", real)   # space freed
+    done = world.links[0].resume(job.id, wait=10)
+    assert done.state == "finished"
+    for session in (world.bank, world.platform):
+        _assert_same(session.workspace.db.run(model_store.get_model, job.id)[1],
+                     session.workspace.db.run(model_store.get_model, first[0].id)[1])
