@@ -167,3 +167,24 @@ def test_rollback_of_a_peer_is_flagged(linked):
     bank_link.check("platform")
     actions = [e["action"] for e in platform.workspace.audit.entries()]
     assert "peer.head_rollback" in actions
+    # the rolled-back side learns it too, from its own signature handed back by the peer
+    assert any("was rolled back" in w for w in bank_link.warnings)
+    assert "audit.rollback_detected" in [e["action"] for e in bank.workspace.audit.entries()]
+
+
+def test_a_peer_cannot_raise_a_false_rollback_alarm(linked, monkeypatch):
+    """A bare claim of having seen more of our chain, without our signature over it, is ignored."""
+    from app.workflows.peering import audit_heads
+    (bank, platform), (bank_link, _), _ = linked
+    bank_link.check("platform")
+    real = audit_heads.echo_for
+
+    def lying(workspace, peer):
+        echo = real(workspace, peer)
+        if workspace is platform.workspace:
+            echo = {**echo, "seen_your_seq": echo["seen_your_seq"] + 1000}
+        return echo
+    monkeypatch.setattr(audit_heads, "echo_for", lying)
+    bank_link.check("platform")
+    assert not any("rolled back" in w for w in bank_link.warnings)
+    assert "audit.rollback_detected" not in [e["action"] for e in bank.workspace.audit.entries()]

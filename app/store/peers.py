@@ -84,7 +84,17 @@ def last_head(conn, peer: str) -> tuple[int, str] | None:
 
 
 def record_head(conn, peer: str, their_seq: int, their_head: str, signature: bytes,
-                our_seq: int, our_head: str) -> None:
+                our_seq: int, our_head: str, session_id: bytes = b"") -> None:
     conn.execute("INSERT INTO peer_heads (peer, seen_at, their_seq, their_head, signature, "
-                 "our_seq, our_head) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                 (peer, now_iso(), their_seq, their_head, signature, our_seq, our_head))
+                 "our_seq, our_head, session_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                 (peer, now_iso(), their_seq, their_head, signature, our_seq, our_head,
+                  session_id))
+
+
+def last_signed_head(conn, peer: str) -> dict | None:
+    """The peer's most recent signed head with its signature and session, to echo back to it."""
+    row = conn.execute("SELECT their_seq, their_head, signature, session_id FROM peer_heads "
+                       "WHERE peer = ? ORDER BY id DESC LIMIT 1", (peer,)).fetchone()
+    if row is None or not row[3]:
+        return None
+    return {"seq": row[0], "head": row[1], "signature": bytes(row[2]), "session_id": bytes(row[3])}

@@ -1,9 +1,11 @@
 """Countersigned audit-chain heads: each party signs its chain head and keeps the peer's.
 
 SQLCipher cannot notice a whole database file being restored from an old copy, and a local chain
-cannot notice its newest entries being cut off. The peer can: it remembers the last head we signed.
-A later session showing a shorter chain, or a different hash at a sequence number already seen, is
-flagged as a rollback and audited on both sides.
+cannot notice its newest entries being cut off. The peer can: it remembers the last head we signed
+and hands it back, signature and all, at the next session. We believe a "you were rolled back"
+only when that echo carries our own valid signature: a peer cannot raise a false alarm by merely
+claiming a larger count, and cannot hide a real rollback without dropping the echo, which its own
+audit then shows.
 """
 
 from __future__ import annotations
@@ -39,7 +41,34 @@ def verify_head(message: dict, peer_cert_pem: bytes, session_id: bytes) -> None:
         raise RemoteProtocolError("audit.head: signature does not verify") from exc
 
 
-def record_peer_head(workspace: Workspace, peer: str, message: dict) -> str | None:
+def echo_for(workspace: Workspace, peer: str) -> dict:
+    """The fields that hand the peer its own last signed head back (empty when we have none)."""
+    last = workspace.db.run(peer_store.last_signed_head, peer)
+    if last is None:
+        return {"seen_your_seq": -1, "seen_your_head": "", "seen_your_signature": b"",
+                "seen_your_session": b""}
+    return {"seen_your_seq": last["seq"], "seen_your_head": last["head"],
+            "seen_your_signature": last["signature"], "seen_your_session": last["session_id"]}
+
+
+def rolled_back(workspace: Workspace, own_cert_pem: bytes, message: dict) -> int | None:
+    """The sequence number the peer proves it saw, when it is beyond our chain; else None.
+
+    The echo must verify under our own key; anything else is no evidence and is ignored."""
+    seq = message["seen_your_seq"]
+    if seq < 0 or not message["seen_your_signature"] or seq <= workspace.audit.head()[0]:
+        return None
+    echoed = {"workspace": workspace.id, "seq": seq, "head": message["seen_your_head"],
+              "signature": message["seen_your_signature"]}
+    try:
+        verify_head(echoed, own_cert_pem, message["seen_your_session"])
+    except RemoteProtocolError:
+        return None
+    return seq
+
+
+def record_peer_head(workspace: Workspace, peer: str, message: dict,
+                     session_id: bytes = b"") -> str | None:
     """Store the peer's signed head; return a warning sentence when it shows a rollback."""
     our_seq, our_head = workspace.audit.head()
 
@@ -52,7 +81,7 @@ def record_peer_head(workspace: Workspace, peer: str, message: dict) -> str | No
                 warning = (f"The peer '{peer}' shows an audit chain of {message['seq']} entries after "
                            f"having shown {last_seq}: its history was rolled back or replaced.")
         peer_store.record_head(conn, peer, message["seq"], message["head"], message["signature"],
-                               our_seq, our_head)
+                               our_seq, our_head, session_id)
         workspace.audit.append_in(conn, f"peer:{peer}",
                                   "peer.head_rollback" if warning else "peer.head",
                                   {"peer": peer, "seq": message["seq"], "head": message["head"]}, {})

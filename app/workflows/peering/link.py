@@ -46,7 +46,9 @@ _REASON = Str(max_len=500)
 MESSAGES = (
     Message(AUDIT_HEAD, 1, {"workspace": Str(max_len=36, min_len=36), "seq": Int(0, 2 ** 62),
                             "head": Str(max_len=64, min_len=64), "signature": Bytes(max_len=160),
-                            "seen_your_seq": Int(-1, 2 ** 62)}, max_bytes=1024),
+                            "seen_your_seq": Int(-1, 2 ** 62),
+                            "seen_your_head": Str(max_len=64), "seen_your_signature": Bytes(max_len=160),
+                            "seen_your_session": Bytes(max_len=32)}, max_bytes=1024),
     Message(PING, 1, {"nonce": Bytes(size=16)}, max_bytes=64),
     Message(PONG, 1, {"nonce": Bytes(size=16)}, max_bytes=64),
     # parameters are JSON text (ASCII: json.dumps escapes the rest), at most 64 KiB
@@ -330,20 +332,20 @@ class PeerService:
 
     # -- audit heads -----------------------------------------------------------------------------
     def _exchange_heads(self, channel, peer_name: str) -> None:
-        seen = self.workspace.db.run(peer_store.last_head, peer_name)
         mine = audit_heads.sign_head(self.workspace, self.identity.key_pem, channel.session_id)
-        channel.send(AUDIT_HEAD, {**mine, "seen_your_seq": seen[0] if seen else -1})
+        channel.send(AUDIT_HEAD, {**mine, **audit_heads.echo_for(self.workspace, peer_name)})
         msg_type, body = channel.recv(timeout=30)
         if msg_type != AUDIT_HEAD:
             raise RemoteProtocolError(f"{msg_type}: expected the peer's audit head first")
         cert = self.workspace.db.run(peer_store.certificate, peer_name)
         if cert:
             audit_heads.verify_head(body, cert, channel.session_id)
-        warning = audit_heads.record_peer_head(self.workspace, peer_name, body)
-        own_seq = self.workspace.audit.head()[0]
-        if body["seen_your_seq"] > own_seq:
-            warning = (f"The peer '{peer_name}' has seen {body['seen_your_seq']} entries in our "
-                       f"audit chain, but it now has {own_seq}: this workspace was rolled back.")
+        warning = audit_heads.record_peer_head(self.workspace, peer_name, body, channel.session_id)
+        proven = audit_heads.rolled_back(self.workspace, self.identity.cert_pem, body)
+        if proven is not None:
+            warning = (f"The peer '{peer_name}' holds our signature over {proven} entries of our "
+                       f"audit chain, but it now has {self.workspace.audit.head()[0]}: this "
+                       "workspace was rolled back.")
             self.workspace.audit.append(self.session.user.name, "audit.rollback_detected",
                                         {"peer": peer_name}, {})
         if warning:
