@@ -2,8 +2,8 @@
 
 Eligibility is never stored as a flag: it is recomputed from all consent events at the moment of
 use, so a later file that revokes consent excludes the customer from every step after it, by
-construction. The store implements the same rule in SQL (app/workflows/data_import.py); a test
-checks the two agree.
+construction. The import workflow applies the same rule to stored consents
+(app/workflows/importing/data_import.py); a test checks the two agree.
 
 Rule (purpose ``joint-marketing-model``), at time ``t``: a customer is eligible iff some consent
 row ``g`` has ``g.granted_at <= t``, is not expired (``expires_at`` empty or ``t < expires_at``),
