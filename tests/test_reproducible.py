@@ -111,3 +111,19 @@ def test_training_page_says_plainly_when_the_joint_model_is_worse(qtbot):
     assert not results.verdict.isHidden() and "worse" in results.verdict.text()
     results.show_report({**report, "comparison": None})
     assert results.verdict.isHidden()
+
+
+def test_the_validation_share_is_a_choice_and_zero_needs_early_stopping_off(tmp_path, capsys):
+    from app.errors import ValidationError
+    with pytest.raises(ValidationError, match="validation share above 0"):
+        TrainParams(valid_fraction=0.0, early_stopping_rounds=5)
+    assert TrainParams(valid_fraction=0.0, early_stopping_rounds=0).valid_fraction == 0.0
+    args = ["rehearse", "--label-data", str(BREAST / "breast_hetero_guest.csv"),
+            "--feature-data", str(BREAST / "breast_hetero_host.csv"), "--id-column", "id",
+            "--label-column", "y", "--trees", "2", "--depth", "2", "--seed", "1",
+            "--report", str(tmp_path / "r.json")]
+    assert main([*args, "--validation-fraction", "0"]) != 0      # early stopping is on by default
+    assert "validation share above 0" in capsys.readouterr().err
+    assert main([*args, "--validation-fraction", "0", "--early-stopping", "0"]) == 0
+    report = json.loads((tmp_path / "r.json").read_text())
+    assert report["parameters"]["valid_fraction"] == 0.0 and report["trees_built"] == 2

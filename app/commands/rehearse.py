@@ -42,6 +42,9 @@ def register(sub) -> None:
     p.add_argument("--bins", type=int, default=32)
     p.add_argument("--l2", type=float, default=1.0)
     p.add_argument("--early-stopping", type=int, default=10, help="rounds; 0 = off")
+    p.add_argument("--validation-fraction", type=float, default=0.2,
+                   help="share of the training rows held back for early stopping "
+                        "(0 only with --early-stopping 0)")
     p.add_argument("--first-tree-label-only", type=_bool, default=True)
     p.add_argument("--key-bits", type=int, default=2048, choices=[2048, 3072])
     p.add_argument("--keep", help="keep the two workspaces and files in this folder")
@@ -58,7 +61,7 @@ def _run(args) -> int:
         seed=args.seed if args.seed is not None else secrets.randbelow(2 ** 31),
         trees=args.trees, depth=args.depth, learning_rate=args.learning_rate, bins=args.bins,
         l2=args.l2, first_tree_label_only=args.first_tree_label_only, key_bits=args.key_bits,
-        early_stopping_rounds=args.early_stopping)
+        early_stopping_rounds=args.early_stopping, valid_fraction=args.validation_fraction)
     report = rehearse(options, console_task("rehearsal"), keep_dir=args.keep)
     report.pop("_holdout", None)
     Path(args.report).parent.mkdir(parents=True, exist_ok=True)

@@ -31,6 +31,10 @@ def register(sub) -> None:
     p.add_argument("--first-tree-label-only", choices=["true", "false"], default="true")
     p.add_argument("--key-bits", type=int, default=2048, choices=[2048, 3072])
     p.add_argument("--seed", type=int, help="shared random seed (default: a fresh one)")
+    p.add_argument("--early-stopping", type=int, default=10, help="rounds; 0 = off")
+    p.add_argument("--validation-fraction", type=float, default=0.2,
+                   help="share of the agreed rows held back for early stopping and the report "
+                        "(0 only with --early-stopping 0)")
     p.add_argument("--labels-from-evaluation", metavar="EVALUATION_ID",
                    help="retrain on a campaign's outcomes (bound within the window) as labels")
     p.add_argument("--partner-features", type=int,
@@ -65,7 +69,8 @@ def _params(args) -> training.TrainParams:
     return training.TrainParams(n_trees=args.trees, max_depth=args.depth, learning_rate=args.learning_rate,
                        n_bins=args.bins, reg_lambda=args.l2, min_child_weight=args.min_child_weight,
                        first_tree_label_only=args.first_tree_label_only == "true",
-                       key_bits=args.key_bits,
+                       key_bits=args.key_bits, early_stopping_rounds=args.early_stopping,
+                       valid_fraction=args.validation_fraction,
                        seed=args.seed if args.seed is not None else secrets.randbelow(2 ** 63))
 
 

@@ -125,7 +125,7 @@
 <context>
     <name>AlignmentPage</name>
     <message>
-        <location filename="../../app/ui/pages/alignment.py" line="+86"/>
+        <location filename="../../app/ui/pages/alignment.py" line="+87"/>
         <source>Alignment</source>
         <translation>样本对齐</translation>
     </message>
@@ -924,7 +924,7 @@
         <translation>已拒绝营销</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/data/overview.py" line="+19"/>
+        <location filename="../../app/ui/pages/data/overview.py" line="+20"/>
         <source>Bank (label party)</source>
         <translation>银行（标签方）</translation>
     </message>
@@ -982,7 +982,7 @@
 <context>
     <name>DataPage</name>
     <message>
-        <location filename="../../app/ui/pages/data/page.py" line="+104"/>
+        <location filename="../../app/ui/pages/data/page.py" line="+105"/>
         <location line="+3"/>
         <source>Consent &amp; data</source>
         <translation>授权与数据</translation>
@@ -1529,7 +1529,7 @@
         <translation>不设对照组的计划需要 &apos;control.allow_no_control&apos;: true 和 &apos;control.reason&apos;。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/training/page.py" line="+34"/>
+        <location filename="../../app/ui/pages/training/page.py" line="+35"/>
         <source>Metrics are computed from labels and are not available to the feature party.</source>
         <translation>模型指标由标签计算得出，特征方无法查看。</translation>
     </message>
@@ -1824,7 +1824,7 @@
 <context>
     <name>JobsPage</name>
     <message>
-        <location filename="../../app/ui/pages/jobs.py" line="+99"/>
+        <location filename="../../app/ui/pages/jobs.py" line="+100"/>
         <source>Jobs</source>
         <translation>任务</translation>
     </message>
@@ -1989,7 +1989,7 @@
         <translation>请填写拒绝原因，对方会看到。</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+18"/>
         <source>Approved the %1 job with %2. The peer is told; it starts when they run it.</source>
         <translation>已批准与 %2 的%1任务。已通知对方，对方运行时即开始。</translation>
     </message>
@@ -3516,7 +3516,7 @@
 <context>
     <name>TrainingForm</name>
     <message>
-        <location filename="../../app/ui/pages/training/form.py" line="+97"/>
+        <location filename="../../app/ui/pages/training/form.py" line="+98"/>
         <source>Advanced</source>
         <translation>高级设置</translation>
     </message>
@@ -3559,6 +3559,11 @@
         <location line="+1"/>
         <source>Early stopping (rounds, 0 = off)</source>
         <translation>提前停止（轮数，0 = 关闭）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Validation share (0 only without early stopping)</source>
+        <translation>验证集比例（仅在关闭提前停止时可为 0）</translation>
     </message>
     <message>
         <location line="+1"/>

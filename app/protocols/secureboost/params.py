@@ -45,6 +45,9 @@ class TrainParams:
             (2 <= self.n_bins <= 254, "The number of bins must be between 2 and 254."),
             (0.0 <= self.valid_fraction < 0.9, "The validation share must be in [0, 0.9)."),
             (0 <= self.early_stopping_rounds <= MAX_TREES, "Early stopping rounds are out of range."),
+            (self.early_stopping_rounds == 0 or self.valid_fraction > 0.0,
+             "Early stopping needs a validation share above 0; set early stopping to 0 to train "
+             "on every row."),
             (0.0 < self.row_subsample <= 1.0, "The row subsample rate must be in (0, 1]."),
             (0.0 < self.col_subsample <= 1.0, "The feature subsample rate must be in (0, 1]."),
             (self.key_bits in (1024, 2048, 3072, 4096), "The key size must be 2048 or 3072 bits (1024 only for tests)."),

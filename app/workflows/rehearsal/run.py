@@ -53,13 +53,16 @@ class RehearsalOptions:
     first_tree_label_only: bool = True
     key_bits: int = 2048
     early_stopping_rounds: int = 10
+    valid_fraction: float = 0.2
     extra: dict = field(default_factory=dict)
 
     def train_params(self) -> TrainParams:
-        return TrainParams(n_trees=self.trees, max_depth=self.depth, learning_rate=self.learning_rate,
-                           reg_lambda=self.l2, n_bins=self.bins, key_bits=self.key_bits,
-                           first_tree_label_only=self.first_tree_label_only, seed=self.seed,
-                           early_stopping_rounds=self.early_stopping_rounds, **self.extra)
+        chosen = dict(n_trees=self.trees, max_depth=self.depth, learning_rate=self.learning_rate,
+                      reg_lambda=self.l2, n_bins=self.bins, key_bits=self.key_bits,
+                      first_tree_label_only=self.first_tree_label_only, seed=self.seed,
+                      early_stopping_rounds=self.early_stopping_rounds,
+                      valid_fraction=self.valid_fraction)
+        return TrainParams(**{**chosen, **self.extra})   # ``extra`` names anything else
 
 
 def run_job(bank: Party, partner: Party, job_type: str, propose, task: Task):

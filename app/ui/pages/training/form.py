@@ -48,6 +48,7 @@ class TrainingForm(Retranslatable, QWidget):
         self.min_child_weight = _real(0.0, 1e6, d.min_child_weight, 0.5)
         self.min_leaf_size = _spin(1, 1_000_000, d.min_leaf_size)
         self.early_stopping = _spin(0, MAX_TREES, d.early_stopping_rounds)
+        self.valid_fraction = _real(0.0, 0.5, d.valid_fraction, 0.05)
         self.first_tree_label_only = QCheckBox()
         self.first_tree_label_only.setChecked(d.first_tree_label_only)
         self.row_subsample = _real(0.05, 1.0, d.row_subsample, 0.05)
@@ -70,7 +71,7 @@ class TrainingForm(Retranslatable, QWidget):
         more.setContentsMargins(16, 0, 0, 0)
         self.advanced_labels = self._rows(more, (
             self.reg_lambda, self.min_child_weight, self.min_leaf_size, self.early_stopping,
-            self.first_tree_label_only, self.row_subsample, self.col_subsample, self.seed,
+            self.valid_fraction, self.first_tree_label_only, self.row_subsample, self.col_subsample, self.seed,
             self.key_bits))
         self.advanced.hide()
         layout = QVBoxLayout(self)
@@ -102,6 +103,7 @@ class TrainingForm(Retranslatable, QWidget):
         texts = (self.tr("L2 regularisation"), self.tr("Minimum child weight"),
                  self.tr("Minimum leaf size (customers)"),
                  self.tr("Early stopping (rounds, 0 = off)"),
+                 self.tr("Validation share (0 only without early stopping)"),
                  self.tr("First tree from bank features only"), self.tr("Row subsample"),
                  self.tr("Feature subsample"), self.tr("Random seed"), self.tr("Key size (bits)"))
         for label, text in zip(self.advanced_labels, texts):
@@ -120,6 +122,7 @@ class TrainingForm(Retranslatable, QWidget):
             reg_lambda=self.reg_lambda.value(), min_child_weight=self.min_child_weight.value(),
             min_leaf_size=self.min_leaf_size.value(),
             early_stopping_rounds=self.early_stopping.value(),
+            valid_fraction=round(self.valid_fraction.value(), 4),
             first_tree_label_only=self.first_tree_label_only.isChecked(),
             row_subsample=round(self.row_subsample.value(), 4),
             col_subsample=round(self.col_subsample.value(), 4), seed=self.seed.value(),
