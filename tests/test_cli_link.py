@@ -72,3 +72,26 @@ def test_wrong_fingerprint_through_cli(two_servers):
     assert added.returncode == 1 and "WARNING" in added.stdout and "pinned fingerprint" in added.stdout
     result = lianmo("peer", "check", *ws_args(tmp_path / "bank"), "--name", "platform", check=False)
     assert result.returncode == 2 and "fingerprint" in result.stderr
+
+
+def test_the_listen_address_is_set_once_in_the_workspace(tmp_path, capsys, monkeypatch):
+    """A fixed address the peer can pin: stored in the workspace, audited, printed by info."""
+    import json
+    import pytest
+    from app.cli import main
+    from app.workflows.peering import peers
+    from app.workflows.workspace_admin import init_workspace
+    admin = init_workspace(tmp_path / "ws", "Bank", "label", "admin", "admin-password-1")
+    with pytest.raises(Exception, match="HOST:PORT"):
+        peers.set_listen_address(admin, "0.0.0.0:0")      # the peer pins a fixed port
+    admin.workspace.close()
+    monkeypatch.setenv("LIANMO_PASSWORD", "admin-password-1")
+    ws = ["--workspace", str(tmp_path / "ws")]
+    assert main(["workspace", "set-listen", *ws, "--address", "0.0.0.0:7800"]) == 0
+    capsys.readouterr()
+    assert main(["workspace", "info", *ws]) == 0
+    assert json.loads(capsys.readouterr().out)["listen"] == "0.0.0.0:7800"
+    from app.store.workspace import Workspace
+    with Workspace.open(tmp_path / "ws") as opened:
+        assert peers.listen_address(opened) == "0.0.0.0:7800"
+        assert "peer.listen_set" in [e["action"] for e in opened.audit.entries()]

@@ -193,3 +193,19 @@ def test_window_runs_the_listener_while_signed_in(qapp, tmp_path):
     assert peer_status.link_for(session) is None
     window.deleteLater()
     QCoreApplication.sendPostedEvents(None, QEvent.DeferredDelete)
+
+
+def test_an_administrator_sets_the_listening_address_and_the_next_link_uses_it(pair, make_page):
+    (bank, _), _ = pair
+    page = make_page(bank)
+    assert page.listen_button.isVisible()
+    page.save_listen_address("127.0.0.1:0")                 # a port the peer cannot pin
+    assert peers.listen_address(bank.workspace) is None and page.message.text()  # refused, said
+    with socket.socket() as s:                               # a free fixed port for this test
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    page.save_listen_address(f"127.0.0.1:{port}")
+    assert peers.listen_address(bank.workspace) == f"127.0.0.1:{port}"
+    peer_status.stop_link(bank)
+    link = peer_status.start_link(bank, peers.listen_address(bank.workspace))
+    assert link.running and link.address.endswith(f":{port}")

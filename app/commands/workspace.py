@@ -9,6 +9,7 @@ from app.commands._common import (add_workspace_args, console_task, signed_in, p
                                   read_password)
 from app.errors import UserFacingError
 from app.workflows import workspace_admin
+from app.workflows.peering import peers
 
 
 def register(sub) -> None:
@@ -27,6 +28,12 @@ def register(sub) -> None:
     add_workspace_args(info)
     info.set_defaults(handler=_info)
 
+    listen = actions.add_parser("set-listen", help="where this workspace listens for its peers "
+                                                   "(administrators; used by the GUI and serve)")
+    add_workspace_args(listen)
+    listen.add_argument("--address", required=True, metavar="HOST:PORT",
+                        help="e.g. 0.0.0.0:7800 to accept peers on every interface")
+    listen.set_defaults(handler=_set_listen)
     verify = actions.add_parser("verify", help="file integrity and audit chain")
     add_workspace_args(verify)
     verify.set_defaults(handler=_verify)
@@ -51,7 +58,15 @@ def _init(args) -> int:
 
 def _info(args) -> int:
     with signed_in(args, read_only=True) as session:
-        print(json.dumps(session.workspace.info, indent=2, ensure_ascii=False))
+        info = {**session.workspace.info, "listen": peers.listen_address(session.workspace)}
+        print(json.dumps(info, indent=2, ensure_ascii=False))
+    return 0
+
+
+def _set_listen(args) -> int:
+    with signed_in(args) as session:
+        print(f"Listening address: {peers.set_listen_address(session, args.address)} "
+              "(the GUI and serve use it from now on; give it to the peer with your fingerprint)")
     return 0
 
 

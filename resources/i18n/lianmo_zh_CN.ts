@@ -2527,7 +2527,7 @@
 <context>
     <name>PeersPage</name>
     <message>
-        <location filename="../../app/ui/pages/peers.py" line="+58"/>
+        <location filename="../../app/ui/pages/peers.py" line="+65"/>
         <source>Peers</source>
         <translation>合作方</translation>
     </message>
@@ -2580,6 +2580,26 @@
         <location line="+1"/>
         <source>Remove…</source>
         <translation>移除…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Listening address…</source>
+        <translation>监听地址…</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Listening address</source>
+        <translation>监听地址</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>HOST:PORT where the partner reaches this workspace, with a fixed port (for example 0.0.0.0:7800). The partner pins this address with our fingerprint.</source>
+        <translation>合作方访问本工作区的 主机:端口，须为固定端口（例如 0.0.0.0:7800）。合作方会将此地址与我方指纹一起固定。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Saved: %1. The listener uses it from the next sign-in.</source>
+        <translation>已保存：%1。下次登录起监听程序将使用此地址。</translation>
     </message>
     <message>
         <location line="+24"/>

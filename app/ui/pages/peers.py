@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtGui import QBrush, QColor, QGuiApplication
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
 
 from app.errors import UserFacingError
 from app.ui.errors import translate_sentence
@@ -40,9 +40,12 @@ PEER_SENTENCES = (
 
 # -- the listener's lifecycle, called by the main window ---------------------------------------
 def start_peer_link(session: Session, settings) -> PeerLink:
-    """Listen while this session is open; the address comes from QSettings ``peer/listen``."""
+    """Listen while this session is open: on the workspace's listen address (``workspace
+    set-listen``), else QSettings ``peer/listen``, else a free port on 127.0.0.1."""
     qsettings = settings._s  # AppSettings keeps its QSettings private; only this key is read
-    listen = str(qsettings.value(LISTEN_KEY, peer_status.DEFAULT_LISTEN))
+    # the administrator's address stored in the workspace wins (the peer pinned it)
+    listen = (peer_status.listen_address(session.workspace)
+              or str(qsettings.value(LISTEN_KEY, peer_status.DEFAULT_LISTEN)))
     return peer_status.start_link(session, listen)
 
 
@@ -78,6 +81,9 @@ class PeersPage(Page):
         self.add_button = button(kind="primary")
         self.check_button = button()
         self.remove_button = button()
+        self.listen_button = button()
+        self.listen_button.clicked.connect(self.ask_listen_address)
+        self.listen_button.setVisible(self.can_manage)
         self.add_button.clicked.connect(self.open_add_dialog)
         self.check_button.clicked.connect(self.check_selected)
         self.remove_button.clicked.connect(self.confirm_remove)
@@ -88,7 +94,8 @@ class PeersPage(Page):
         self.refresh()
 
     def _layout(self) -> None:
-        actions = button_row(self.add_button, self.check_button, self.remove_button, None)
+        actions = button_row(self.add_button, self.check_button, self.remove_button, None,
+                             self.listen_button)
         self.frame(self.identity, self.mismatch, actions, self.message, fill=self.table)
 
     def retranslate(self) -> None:
@@ -101,7 +108,25 @@ class PeersPage(Page):
         self.add_button.setText(self.tr("Add peer…"))
         self.check_button.setText(self.tr("Check"))
         self.remove_button.setText(self.tr("Remove…"))
+        self.listen_button.setText(self.tr("Listening address…"))
         self._fill()
+
+    # -- where we listen (administrators) ----------------------------------------------------
+    def ask_listen_address(self) -> None:
+        current = peers.listen_address(self.session.workspace) or ""
+        text, ok = QInputDialog.getText(
+            self, self.tr("Listening address"),
+            self.tr("HOST:PORT where the partner reaches this workspace, with a fixed port (for "
+                    "example 0.0.0.0:7800). The partner pins this address with our fingerprint."),
+            text=current)
+        if ok and text.strip():
+            self.save_listen_address(text.strip())
+
+    def save_listen_address(self, text: str) -> None:
+        saved = self.attempt(peers.set_listen_address, self.session, text)
+        if saved:
+            self.message.show_text(self.tr("Saved: %1. The listener uses it from the next "
+                                           "sign-in.").replace("%1", saved), "success")
 
     # -- data (on show and every REFRESH_MS while shown) -------------------------------------
     def refresh(self, force: bool = False) -> None:

@@ -43,6 +43,26 @@ def parse_address(address: str, allow_any_port: bool = False) -> tuple[str, int]
     return match.group("host").strip("[]"), int(match.group("port"))
 
 
+LISTEN_KEY = "listen_address"   # a ``meta`` entry: where this workspace's listener binds
+
+
+def set_listen_address(session: Session, address: str) -> str:
+    """Where this workspace listens for its peers (HOST:PORT, a fixed port: the peer pins it).
+
+    Stored in the workspace, so the GUI and ``serve`` listen on the same address every time."""
+    session.require("peers.manage")
+    host, port = parse_address(address)
+    value = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    session.audited("peer.listen_set", {}, {"address": value},
+                    lambda conn: session.workspace.set_meta_in(conn, LISTEN_KEY, value))
+    return value
+
+
+def listen_address(workspace: Workspace) -> str | None:
+    """The administrator's listen address for this workspace, or None when none was set."""
+    return workspace.meta(LISTEN_KEY) or None
+
+
 def add_peer(session: Session, name: str, address: str, fingerprint: str) -> dict:
     session.require("peers.manage")
     if not _PEER_NAME.match(name or ""):

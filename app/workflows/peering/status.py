@@ -20,6 +20,7 @@ from app.store import jobs as job_store
 from app.store import peers as peer_store
 from app.store.workspace import now_iso
 from app.workflows.peering import peers
+from app.workflows.peering.peers import listen_address  # noqa: F401  (the GUI reads it here)
 from app.workflows.jobs import JOB_TYPES
 from app.workflows.peering.link import PeerService
 from app.workflows.session import Session
