@@ -347,7 +347,7 @@ def test_cli_train_models_and_score(world, costs, monkeypatch, capsys):
 
 
 def test_a_full_disk_during_training_fails_both_jobs_clearly_and_the_resume_finishes(
-        world, first, monkeypatch):
+        world, monkeypatch):
     """The disk fills when a party stores its checkpoint after tree 2 (SQLite's own error from the
     real SQLCipher connection's caller): a sentence, no job left running, and once space is back
     the resumed job gives the model of an uninterrupted run."""
@@ -372,6 +372,7 @@ def test_a_full_disk_during_training_fails_both_jobs_clearly_and_the_resume_fini
     monkeypatch.setattr(stored_models, "save_checkpoint", real)   # space freed
     done = world.links[0].resume(job.id, wait=10)
     assert done.state == "finished"
+    straight = world.train()[0]   # the same job uninterrupted, on the data as it is now
     for session in (world.bank, world.platform):
         _assert_same(session.workspace.db.run(model_store.get_model, job.id)[1],
-                     session.workspace.db.run(model_store.get_model, first[0].id)[1])
+                     session.workspace.db.run(model_store.get_model, straight.id)[1])
