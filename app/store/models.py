@@ -139,6 +139,15 @@ def list_models(conn) -> list[ModelRecord]:
     return [ModelRecord.from_row(r) for r in rows]
 
 
+def get_record(conn, model_id: str) -> ModelRecord:
+    """One model's metadata, without reading or unpacking the model itself."""
+    row = conn.execute(f"SELECT {', '.join(COLUMNS)} FROM models WHERE id = ?",
+                       (model_id,)).fetchone()
+    if row is None:
+        raise UserFacingError(f"There is no model {model_id}.")
+    return ModelRecord.from_row(row)
+
+
 def get_model(conn, model_id: str) -> tuple[ModelRecord, dict]:
     row = conn.execute(f"SELECT {', '.join(COLUMNS)}, model FROM models WHERE id = ?",
                        (model_id,)).fetchone()

@@ -104,10 +104,10 @@ def receive_proposal(workspace, peer: str, job_id: str, job_type: str, params: d
     """The peer proposed a job: store it for our users to decide, or auto-approve by policy."""
     if job_type not in JOB_TYPES or job_type not in job_types:
         raise JobRefused(f"Unknown job type {job_type!r}.")
-    probe = Job(job_id, job_type, peer, "remote", params, "proposed", None, "approved", None, None,
-                "", "", 0, 0, "", None, None, None)
     if len(json.dumps(params, sort_keys=True)) > MAX_PARAMS_BYTES:
         raise JobRefused("The proposal's parameters are larger than any job needs.")
+    probe = Job(job_id, job_type, peer, "remote", params, "proposed", None, "approved", None, None,
+                "", "", 0, 0, "", None, None, None)
     pending_problems = job_types.problems(workspace, probe)
 
     def insert(conn):
@@ -122,12 +122,17 @@ def receive_proposal(workspace, peer: str, job_id: str, job_type: str, params: d
         job_store.insert(conn, job_id, job_type, peer, "remote", params, remote_decision="approved")
         workspace.audit.append_in(conn, f"peer:{peer}", "job.proposal_received",
                                   {"job": job_id, "type": job_type}, params)
-        if job_store.auto_approves(conn, job_type) and not pending_problems:
-            job = _load(conn, job_id)
-            _move(conn, job, "approved", local_decision="approved", decided_by="policy")
-            workspace.audit.append_in(conn, "policy", "job.auto_approve", {"job": job_id}, {})
-        return _load(conn, job_id)
+        return _approve_by_policy(workspace, conn, job_id, job_type, pending_problems)
     return workspace.db.transaction(insert)
+
+
+def _approve_by_policy(workspace, conn, job_id: str, job_type: str, problems: list[str]) -> Job:
+    """A waiting proposal (new, or a resume) is approved at once when a policy says so."""
+    if job_store.auto_approves(conn, job_type) and not problems:
+        _move(conn, _load(conn, job_id), "approved", local_decision="approved",
+              decided_by="policy")
+        workspace.audit.append_in(conn, "policy", "job.auto_approve", {"job": job_id}, {})
+    return _load(conn, job_id)
 
 
 def _resume_requested(workspace, conn, job: Job, peer: str, job_type: str, params: dict,
@@ -141,11 +146,7 @@ def _resume_requested(workspace, conn, job: Job, peer: str, job_type: str, param
     workspace.audit.append_in(conn, f"peer:{peer}", "job.resume_requested",
                               {"job": job.id, "type": job.type},
                               {"after": job.state, "progress": job.progress_message})
-    if job_store.auto_approves(conn, job_type) and not problems:
-        _move(conn, _load(conn, job.id), "approved", local_decision="approved",
-              decided_by="policy")
-        workspace.audit.append_in(conn, "policy", "job.auto_approve", {"job": job.id}, {})
-    return _load(conn, job.id)
+    return _approve_by_policy(workspace, conn, job.id, job_type, problems)
 
 
 def request_resume(session: Session, job_id: str) -> Job:

@@ -61,23 +61,44 @@ def replay_verdict(original: dict | None, replay: dict) -> dict:
     return {"reproduced": False, "differs": differs or ["model"]}
 
 
+class _WeightedAuc:
+    """AUC of one score on resampled rows, each replicate O(n): the rows are sorted and tied
+    scores grouped once, and a bootstrap sample is a weight (its multiplicity) per row. Equal
+    to the Mann-Whitney AUC of the resampled rows, ties counting half."""
+
+    def __init__(self, y: np.ndarray, score: np.ndarray) -> None:
+        order = np.argsort(score, kind="mergesort")
+        sorted_score = np.asarray(score, dtype=np.float64)[order]
+        self.order, self.pos = order, y[order]
+        self.starts = np.r_[0, np.flatnonzero(np.diff(sorted_score)) + 1]
+
+    def __call__(self, weight: np.ndarray) -> float:
+        w = weight[self.order].astype(np.float64)
+        pos = np.add.reduceat(np.where(self.pos, w, 0.0), self.starts)
+        neg = np.add.reduceat(np.where(self.pos, 0.0, w), self.starts)
+        below = np.cumsum(neg) - neg
+        return float((pos * (below + 0.5 * neg)).sum() / (pos.sum() * neg.sum()))
+
+
 def compare_with_label_only(y: np.ndarray, joint: np.ndarray, label_only: np.ndarray,
                             seed: int) -> dict | None:
     """Paired bootstrap (same resampled rows for both models) of AUC(joint) - AUC(label-only).
 
     ``verdict`` is ``worse`` or ``better`` only when the 95 % interval excludes zero, else
-    ``no_difference``: a noisy validation set is not read as evidence either way.
+    ``no_difference``: a noisy validation set is not read as evidence either way. Each model's
+    rows are sorted once, so 1,000 replicates on a large validation set stay cheap.
     """
     y = np.asarray(y).astype(bool)
     if len(y) < 20 or y.all() or not y.any():
         return None
     rng = np.random.default_rng([int(seed) & 0xFFFFFFFF, 0x5EED])
+    auc_joint, auc_own = _WeightedAuc(y, joint), _WeightedAuc(y, label_only)
     diffs = []
     for _ in range(BOOTSTRAP_ROUNDS):
-        i = rng.integers(0, len(y), len(y))
-        if y[i].all() or not y[i].any():
+        weight = np.bincount(rng.integers(0, len(y), len(y)), minlength=len(y))
+        if not (weight[y].any() and weight[~y].any()):
             continue
-        diffs.append(metrics.auc(y[i], joint[i]) - metrics.auc(y[i], label_only[i]))
+        diffs.append(auc_joint(weight) - auc_own(weight))
     low, high = np.percentile(diffs, [2.5, 97.5])
     verdict = "worse" if high < 0 else "better" if low > 0 else "no_difference"
     return {"auc_difference": round(float(metrics.auc(y, joint) - metrics.auc(y, label_only)), 6),

@@ -263,7 +263,7 @@ def _replay_verdict(workspace, job, record: dict) -> dict | None:
     if not isinstance(original_id, str) or not original_id:
         return None
     try:
-        original, _ = workspace.db.run(model_store.get_model, original_id)
+        original = workspace.db.run(model_store.get_record, original_id)
     except UserFacingError:
         return {"of": original_id, **reproducible.replay_verdict(None, record)}
     return {"of": original_id, **reproducible.replay_verdict(original.record, record)}
@@ -395,9 +395,13 @@ def models(session) -> list[dict]:
 def model_record(session, model_id: str) -> dict:
     """What a validator needs to rebuild this half (either party; no metric, nothing of the peer's)."""
     session.require("data.view")
-    record, _ = session.workspace.db.run(model_store.get_model, model_id)
+    return _shown(session.workspace.db.run(model_store.get_record, model_id))
+
+
+def _shown(record: ModelRecord) -> dict:
+    """The validator's view of one stored half: what it is, plus its reproducibility record."""
     if record.record is None:
-        raise UserFacingError(f"Model {model_id} was trained before models carried a record; "
+        raise UserFacingError(f"Model {record.id} was trained before models carried a record; "
                               "retrain it to get one.")
     return {"model": record.id, "kind": record.kind, "half": record.half,
             "dataset": record.dataset, "trees": record.trees, "rows_used": record.rows_used,
@@ -407,9 +411,10 @@ def model_record(session, model_id: str) -> dict:
 def export_model_record(session, model_id: str, path: str) -> str:
     """The record (and, at the bank, the validation metrics) as an XLSX sheet for model-risk
     review; returns the path written."""
-    shown = model_record(session, model_id)
-    metrics = (session.workspace.db.run(model_store.get_model, model_id)[0].metrics
-               if shown["half"] == "label" else None)
+    session.require("data.view")
+    record = session.workspace.db.run(model_store.get_record, model_id)
+    shown = _shown(record)
+    metrics = record.metrics if record.half == "label" else None
     with open(path, "wb") as fh:
         fh.write(xlsx_bytes("Model record", reproducible.record_rows(shown, metrics),
                             bold_rows={0}, widths=[28, 70]))
@@ -430,6 +435,6 @@ def model_report(session, model_id: str) -> dict:
     if session.workspace.role != "label":
         raise PermissionDenied("Metrics are computed from labels and are not available to the "
                                "feature party.")
-    record, _ = session.workspace.db.run(model_store.get_model, model_id)
+    record = session.workspace.db.run(model_store.get_record, model_id)
     return {"model": record.id, "kind": record.kind, "trees": record.trees,
             "rows_used": record.rows_used, "params": record.params, **(record.metrics or {})}
