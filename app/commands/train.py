@@ -10,9 +10,9 @@ import json
 import secrets
 import sys
 
-from app.commands._common import add_workspace_args, signed_in
+from app.commands._common import add_executor_args, add_workspace_args, signed_in
 from app.errors import UserFacingError
-from app.workflows import jobs, training
+from app.workflows import executors, jobs, training
 from app.workflows.peering import link
 from app.workflows.tasks import Task
 
@@ -39,6 +39,7 @@ def register(sub) -> None:
                    help="retrain on a campaign's outcomes (bound within the window) as labels")
     p.add_argument("--partner-features", type=int,
                    help="the peer's feature count, for the estimate (default: as many as ours)")
+    add_executor_args(p)
     p.add_argument("--estimate-only", action="store_true", help="print the estimate and stop")
     p.add_argument("--wait", type=float, default=600.0, help="seconds to wait for the decision")
     p.add_argument("--resume", metavar="JOB_ID", help="run an approved or failed training job again")
@@ -74,10 +75,21 @@ def _params(args) -> training.TrainParams:
                        seed=args.seed if args.seed is not None else secrets.randbelow(2 ** 63))
 
 
-def _printing_task() -> Task:
-    return Task(lambda done, total, message, eta: print(
+def _printing_task(choice=None) -> Task:
+    task = Task(lambda done, total, message, eta: print(
         f"  {message or f'{done}/{total}'}" + (f" (about {eta:.0f} s left)" if eta else ""),
         flush=True))
+    task.executor_choice = choice   # None: the workspace's executor setting
+    return task
+
+
+def _executor_choice(args):
+    """This run's executor when --executor is given (checked before anything is proposed)."""
+    if args.executor is None:
+        if args.scheduler:
+            raise UserFacingError("--scheduler goes with --executor dask.")
+        return None
+    return executors.executor_choice(args.executor, args.scheduler)
 
 
 def _print_estimate(est: dict) -> None:
@@ -90,7 +102,7 @@ def _print_estimate(est: dict) -> None:
           f"decrypt {costs['decrypt'] * 1e3:.2f} ms per operation", flush=True)
 
 
-def _run(service: link.PeerService, job: jobs.Job, label: str) -> int:
+def _run(service: link.PeerService, job: jobs.Job, label: str, choice=None) -> int:
     if job.state == "proposed":
         print("The peer did not decide in time; propose again when its users are ready "
               "(or ask them to set an auto-approve policy).", file=sys.stderr)
@@ -101,7 +113,7 @@ def _run(service: link.PeerService, job: jobs.Job, label: str) -> int:
         raise UserFacingError(f"The {label} job was {job.state}" +
                               (f": {job.reason}" if job.reason else "."))
     print(f"Running {label} job {job.id} ...", flush=True)
-    done = service.run_or_resume(job.id, _printing_task(), wait=service.decision_timeout)
+    done = service.run_or_resume(job.id, _printing_task(choice), wait=service.decision_timeout)
     if done.state == "proposed":
         print("The peer has not approved resuming the job yet; run again once it has.",
               file=sys.stderr)
@@ -111,10 +123,11 @@ def _run(service: link.PeerService, job: jobs.Job, label: str) -> int:
 
 
 def _train(args) -> int:
+    choice = _executor_choice(args)
     with signed_in(args) as session:
         service = link.PeerService(session, decision_timeout=args.wait)
         if args.resume:
-            return _run(service, jobs.show(session, args.resume), "training")
+            return _run(service, jobs.show(session, args.resume), "training", choice)
         if args.replay:
             body = training.replay_job_params(session, args.replay)
             args.alignment = body["alignment_id"]
@@ -128,13 +141,14 @@ def _train(args) -> int:
                     if args.labels_from_evaluation else training.job_params(args.alignment, params))
         print("Measuring this machine's encryption speed ...", flush=True)
         _print_estimate(training.estimate_training(session, args.alignment, params,
-                                                   args.partner_features))
+                                                   args.partner_features,
+                                                   task=_printing_task(choice)))
         if args.estimate_only:
             return 0
         print(f"Proposing to '{args.peer}' (seed {params.seed}); waiting for its decision ...",
               flush=True)
         job = service.propose("training", args.peer, body, wait=args.wait)
-        return _run(service, job, "training")
+        return _run(service, job, "training", choice)
 
 
 def _models(args) -> int:

@@ -133,7 +133,7 @@ class HistogramSession:
         self.max_bin = int(self.bins.max()) if self.bins.size else 0
         if parallel is None:
             parallel = self.n_rows >= PARALLEL_MIN_ROWS
-        self.parts = ex.parallel_parts(self.n_rows, 2) if parallel else 1
+        self.parts = ex.worker_parts(self.n_rows, 2) if parallel else 1
         self.token = secrets.token_hex(16)
         self.multiplications = 0  # ciphertext additions actually performed (for lower bounds)
         if self.parts == 1:

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from app.executor import Executor, LocalExecutor
+from app.executor import Executor
 from app.data.ids import CANON_VERSION
 from app.errors import JobRefused, LianmoError, UserCancelled, UserFacingError
 from app.protocols import alignment_messages as m
@@ -36,6 +36,7 @@ from app.protocols.alignment_runner import drive
 from app.store import alignments as alignment_store
 from app.store import datasets as dataset_store
 from app.workflows import jobs
+from app.workflows.executors import open_executor
 from app.workflows.importing.data_import import load_eligible_in
 from app.workflows.session import Session
 
@@ -253,7 +254,7 @@ def run_alignment_job(workspace, job: jobs.Job, channel, initiator: bool, task) 
         except LianmoError:
             pass
         raise
-    with LocalExecutor() as executor:   # the job's crypto workers: gone when the job ends
+    with open_executor(workspace, task) as executor:   # the job's crypto workers, gone at its end
         result = align_over_channel(run.party, channel, *_watchers(workspace, job, task),
                                     executor=executor)
     return _save(workspace, job, run, result)

@@ -27,6 +27,7 @@ from app.workflows.plans import load_population
 from app.workflows.rehearsal.data import prepare
 from app.workflows.rehearsal.link import (Party, approve_when_proposed, close_parties, create_party,
                                           link_parties, require_approved)
+from app.workflows import executors
 from app.workflows.tasks import NullTask, Task
 from app.workflows.training.link import feature_columns
 
@@ -54,6 +55,8 @@ class RehearsalOptions:
     key_bits: int = 2048
     early_stopping_rounds: int = 10
     valid_fraction: float = 0.2
+    executor: str = "local"               # both rehearsal parties' crypto executor
+    scheduler: str | None = None          # the Dask scheduler when executor == "dask"
     extra: dict = field(default_factory=dict)
 
     def train_params(self) -> TrainParams:
@@ -136,6 +139,8 @@ def rehearse(options: RehearsalOptions, task: Task | None = None, echo=print,
         bank = create_party(folder, "bank", "Rehearsal Bank", "label")
         partner = create_party(folder, "partner", "Rehearsal Platform", "feature")
         link_parties(bank, partner)
+        for party in (bank, partner):  # each party's jobs run on the chosen executor
+            executors.set_executor(party.admin, options.executor, options.scheduler)
         started = time.perf_counter()
         files = prepared["files"]
         for party, name in ((bank, "bank_train"), (bank, "bank_test"), (partner, "partner")):

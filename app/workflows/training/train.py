@@ -18,7 +18,7 @@ from dataclasses import fields
 
 import numpy as np
 
-from app.executor import LocalExecutor
+from app.workflows.executors import open_executor
 from app.crypto.obfuscation import encryption_exponent_bits
 from app.errors import (JobRefused, LocalProtocolError, PermissionDenied, UserFacingError,
                         ValidationError)
@@ -85,14 +85,12 @@ def run_training_job(workspace, job, channel, initiator: bool, task) -> dict:
         raise ValidationError("The training job names no alignment.")
     params = train_params(job.params)
     workspace.db.transaction(model_store.drop_finished_checkpoints)
-    with LocalExecutor() as executor:  # the job's crypto workers: gone when the job ends
-        if workspace.role == "label":
-            return _train_label(workspace, job, channel, initiator, task, params, alignment_id,
-                                executor)
-        if workspace.role == "feature":
-            return _train_feature(workspace, job, channel, initiator, task, params, alignment_id,
-                                  executor)
-    raise UserFacingError("This workspace has no party role for training.")
+    if workspace.role not in ("label", "feature"):
+        raise UserFacingError("This workspace has no party role for training.")
+    train = _train_label if workspace.role == "label" else _train_feature
+    with open_executor(workspace, task) as executor:  # the job's crypto workers, gone at its end
+        result = train(workspace, job, channel, initiator, task, params, alignment_id, executor)
+        return {**result, "executor": executor.describe()}
 
 
 def _between_trees(workspace, job, task, params: TrainParams, done: int, digest: str,
@@ -356,7 +354,7 @@ def _train_feature(workspace, job, channel, initiator, task, params, alignment_i
 # -- before proposing -------------------------------------------------------------------------------
 def estimate_training(session, alignment_id: str, params: TrainParams,
                       partner_features: int | None = None, costs=None,
-                      sample_rows: int = 4096) -> dict:
+                      sample_rows: int = 4096, task=None) -> dict:
     """Seconds the job should take here, from primitive costs measured on this machine now.
 
     The other party's feature count is not known before the job; without ``partner_features`` we
@@ -371,7 +369,7 @@ def estimate_training(session, alignment_id: str, params: TrainParams,
     other = own if partner_features is None else int(partner_features)
     label_f, partner_f = (own, other) if ws.role == "label" else (other, own)
     if costs is None:
-        with LocalExecutor() as executor:
+        with open_executor(ws, task) as executor:  # the executor the job will run on
             costs = measure_costs(executor, params.key_bits, rows=max(256, sample_rows))
     est = estimate_duration(int(keep.sum()), label_f, partner_f, params.n_trees, params.max_depth,
                             params.n_bins, params.key_bits, costs, params.first_tree_label_only,
