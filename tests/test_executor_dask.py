@@ -118,3 +118,55 @@ def test_sharded_histograms_match_the_single_process_kernel(ex, keys):
         assert shared.parts == 2
         assert [h.items for h in shared.histogram(rows, 4)] == \
             [h.items for h in alone.histogram(rows, 4)]
+
+
+def test_the_executor_is_set_in_the_workspace_audited_and_printed(tmp_path, capsys, monkeypatch):
+    import json
+    from app.cli import main
+    from app.store.workspace import Workspace
+    from app.workflows import executors
+    from app.workflows.workspace_admin import init_workspace
+    admin = init_workspace(tmp_path / "ws", "Bank", "label", "admin", "admin-password-1")
+    with pytest.raises(UserFacingError, match="over TLS"):
+        executors.set_executor(admin, "dask", "tcp://10.0.0.7:8786")
+    with pytest.raises(UserFacingError, match="no certificate file"):
+        executors.set_executor(admin, "dask", "tls://dask.bank.internal:8786",
+                               (str(tmp_path / "ca.pem"), "c.pem", "k.pem"))
+    assert executors.executor_setting(admin.workspace).kind == "local"
+    admin.workspace.close()
+    monkeypatch.setenv("LIANMO_PASSWORD", "admin-password-1")
+    ws = ["--workspace", str(tmp_path / "ws")]
+    assert main(["workspace", "set-executor", *ws, "--executor", "dask",
+                 "--scheduler", "tcp://127.0.0.1:8786"]) == 0
+    capsys.readouterr()
+    assert main(["workspace", "info", *ws]) == 0
+    assert json.loads(capsys.readouterr().out)["executor"] == {
+        "kind": "dask", "scheduler": "tcp://127.0.0.1:8786", "tls": None}
+    with Workspace.open(tmp_path / "ws") as opened:
+        assert "workspace.executor_set" in [e["action"] for e in opened.audit.entries()]
+
+
+def _rehearse(tmp_path, name: str, *executor: str) -> dict:
+    import json
+    from app.cli import main
+    from fixture_data import DATA as FIXTURES
+    breast = FIXTURES / "fate_small_hetero"
+    out = tmp_path / f"{name}.json"
+    assert main(["rehearse", "--label-data", str(breast / "breast_hetero_guest.csv"),
+                 "--feature-data", str(breast / "breast_hetero_host.csv"), "--id-column", "id",
+                 "--label-column", "y", "--trees", "3", "--depth", "3", "--early-stopping", "0",
+                 "--validation-fraction", "0", "--seed", "11", "--report", str(out),
+                 *executor]) == 0
+    return json.loads(out.read_text())
+
+
+def test_a_dask_cluster_trains_the_identical_model(cluster, tmp_path):
+    """Same data and seed on the local pool and on the cluster: the same trees, to the last digit."""
+    local = _rehearse(tmp_path, "local")
+    remote = _rehearse(tmp_path, "dask", "--executor", "dask",
+                       "--scheduler", cluster.scheduler_address)
+    same = ("model_digest", "trees_built", "auc_federated", "ks_federated", "test_rows")
+    assert local["model_digest"] and len(local["model_digest"]) == 64
+    assert {k: remote[k] for k in same} == {k: local[k] for k in same}
+    assert local["executor"]["kind"] == "local"
+    assert remote["executor"] == {"kind": "dask", "workers": 2, "where": cluster.scheduler_address}

@@ -160,6 +160,7 @@ def rehearse(options: RehearsalOptions, task: Task | None = None, echo=print,
             "auc_federated": held["auc_federated"], "auc_label_only": held["auc_label_only"],
             "ks_federated": held["ks_federated"], "ks_label_only": held["ks_label_only"],
             "trees_built": train.get("trees"),
+            "executor": train.get("executor"),   # which crypto executor the bank's half ran on
             "timings_s": {**{k: round(v, 2) for k, v in result["timings"].items()},
                           "import": round(import_s, 2), "total": round(time.perf_counter() - total, 2)},
             "parameters": {**asdict(options), "label_features": prepared["label_features"],
