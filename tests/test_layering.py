@@ -38,7 +38,7 @@ ALLOWED: dict[str, set[str]] = {
     "store": set(),
     "data": {"executor"},     # parse workers run on the job's executor
     "crypto": {"executor"},   # kernels run on the executor they are handed
-    "executor": set(),        # local pool today, a cluster later: below every user of it
+    "executor": set(),        # local pool or Dask cluster: below every user of it
     "schema": set(),
     "app": set(), "errors": set(), "resources": set(),
 }

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.errors import UserFacingError
-from app.executor import Executor, LocalExecutor
+from app.executor import Executor, LocalExecutor, machine_cores
 from app.executor.dask import check_scheduler_address
 from app.store.workspace import Workspace
 from app.workflows.session import Session
@@ -100,3 +100,14 @@ def describe(choice: ExecutorChoice) -> str:
     return f"Dask cluster at {choice.scheduler}" + ("" if choice.tls else
                                                   " (certificates from Dask's configuration)"
                                                   if choice.scheduler.startswith("tls://") else "")
+
+
+def summary(workspace: Workspace, ran: dict | None = None) -> dict:
+    """What the GUI shows: {"kind", "workers", "where"}; a finished job's ``ran`` (its result's
+    "executor") knows the cluster's worker count, the setting alone does not (None)."""
+    if ran:
+        return ran
+    choice = executor_setting(workspace)
+    if choice.kind == "local":
+        return {"kind": "local", "workers": machine_cores(), "where": "this computer"}
+    return {"kind": "dask", "workers": None, "where": choice.scheduler}

@@ -3624,7 +3624,7 @@
 <context>
     <name>TrainingPage</name>
     <message>
-        <location filename="../../app/ui/pages/training/page.py" line="+88"/>
+        <location filename="../../app/ui/pages/training/page.py" line="+90"/>
         <source>Training</source>
         <translation>模型训练</translation>
     </message>
@@ -3724,7 +3724,22 @@
         <translation>正在确认参与客户并生成密钥…</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+7"/>
+        <source>Crypto work: Dask cluster at %1, %2 workers</source>
+        <translation>加密计算：Dask 集群 %1，%2 个工作进程</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Crypto work: Dask cluster at %1</source>
+        <translation>加密计算：Dask 集群 %1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Crypto work: %1 worker processes on this computer</source>
+        <translation>加密计算：本机 %1 个工作进程</translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>Tree %1 of %2 done</source>
         <translation>已完成第 %1 棵树，共 %2 棵</translation>
     </message>
@@ -3744,7 +3759,7 @@
         <translation>训练任务状态：%2。</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+7"/>
         <source>Finished: %1 trees on %2 customers.</source>
         <translation>已完成：在 %2 位客户上训练了 %1 棵树。</translation>
     </message>
@@ -3754,7 +3769,7 @@
         <translation>训练完成，模型已保存。</translation>
     </message>
     <message>
-        <location line="-75"/>
+        <location line="-91"/>
         <source>failed; Run resumes from the last finished tree</source>
         <translation>失败；点击“运行”将从最后完成的树继续</translation>
     </message>

@@ -22,7 +22,7 @@ from app.ui.pages.training.form import TrainingForm
 from app.ui.pages.training.results import TrainingResults
 from app.ui.kit.progress import TaskProgress
 from app.ui.kit.widgets import add_to, button, button_row, card, plain_label
-from app.workflows import alignment, jobs, training
+from app.workflows import alignment, executors, jobs, training
 from app.workflows.importing import data_import
 from app.workflows.peering import status as peer_status
 from app.workflows.peering.status import PeerLink
@@ -74,6 +74,7 @@ class TrainingPage(ProposedJob, Page):
         self.propose_button.clicked.connect(self.propose)
         self.run_button.clicked.connect(self.run)
         self.tree = plain_label()
+        self.executor_line = plain_label(object_name="Hint")   # where the crypto work runs
         self.progress = TaskProgress()
         self.peer_run = plain_label(object_name="Hint")
         self.peer_bar = QProgressBar()
@@ -93,7 +94,7 @@ class TrainingPage(ProposedJob, Page):
             facts.addRow(label, field)
         actions = button_row(self.estimate_button, None, self.propose_button, self.run_button)
         for item in (self.setup_title, facts, self.form, self.estimate_text, actions, self.status,
-                     self.tree, self.progress):
+                     self.tree, self.executor_line, self.progress):
             add_to(box, item)
         box.addStretch(1)
         scroll = QScrollArea()
@@ -118,6 +119,7 @@ class TrainingPage(ProposedJob, Page):
         self.peer_run.hide()
         self.peer_bar.hide()
         self.tree.hide()
+        self.executor_line.hide()
 
     def retranslate(self) -> None:
         self.set_titles(self.tr("Training"), self.tr(
@@ -288,6 +290,20 @@ class TrainingPage(ProposedJob, Page):
         self.runner.progress.connect(self._on_progress)
         self.tree.setText(self.tr("Agreeing the customers and generating keys…"))
         self.tree.show()
+        self._show_executor(executors.summary(self.session.workspace))
+
+    def _show_executor(self, ran: dict) -> None:
+        """One line: which executor runs the crypto work, and its workers when known."""
+        if ran.get("kind") == "dask":
+            text = (self.tr("Crypto work: Dask cluster at %1, %2 workers")
+                    .replace("%2", str(ran["workers"])) if ran.get("workers")
+                    else self.tr("Crypto work: Dask cluster at %1"))
+            text = text.replace("%1", str(ran.get("where", "")))
+        else:
+            text = self.tr("Crypto work: %1 worker processes on this computer").replace(
+                "%1", str(ran.get("workers", "")))
+        self.executor_line.setText(text)
+        self.executor_line.show()
 
     def _start(self, fn, *args) -> None:
         super()._start(fn, *args)
@@ -306,6 +322,8 @@ class TrainingPage(ProposedJob, Page):
     def _ran(self, job: jobs.Job) -> None:
         self.job = job
         result = job.result or {}
+        if result.get("executor"):
+            self._show_executor(result["executor"])
         self.tree.setText(self.tr("Finished: %1 trees on %2 customers.")
                           .replace("%1", str(result.get("trees", 0)))
                           .replace("%2", f"{result.get('rows_used', 0):,}"))
