@@ -115,6 +115,7 @@ def test_the_hash_depends_on_the_tweak():
     a = ot.crhash(rows, ot.tweaks(0, 0, 4))
     b = ot.crhash(rows, ot.tweaks(1, 0, 4))
     assert len({bytes(r) for r in a}) == 4 and not np.any(np.all(a == b, axis=1))
+    assert np.array_equal(ot.crhash(rows, (1, 0)), b)
 
 
 def _started():
