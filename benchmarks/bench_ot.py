@@ -81,8 +81,8 @@ def run(quick: bool) -> list[dict]:
         {"figure": f"IKNP correlated OT, {n_ots} OTs, both parties on one core", "value": cot_rate,
          "unit": "OT/s", "reference": LIBOTE_IKNP_OTS_PER_S,
          "ratio": cot_rate / LIBOTE_IKNP_OTS_PER_S,
-         "note": "includes the 128 base OTs; reference: libOTe README Performance table, 2^24 IKNP OTs in 0.6 s (AES hash, "
-                 "one thread per party, Xeon E5-2699 v3)"},
+         "note": "includes the 128 base OTs; reference: libOTe README Performance table, "
+                 "2^24 IKNP OTs in 0.6 s (AES hash, one thread per party, Xeon E5-2699 v3)"},
         {"figure": "AES bound for the same OTs (9 fixed-key blocks each)", "value": n_ots / aes,
          "unit": "OT/s", "reference": cot_rate, "ratio": cot_rate / (n_ots / aes),
          "note": f"raw AES-128-ECB, {AES_BLOCKS_PER_COT * n_ots} blocks, same run; ratio = "

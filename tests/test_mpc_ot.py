@@ -143,8 +143,8 @@ def test_malformed_and_oversized_messages_are_refused():
         sender.receive(b"\x93\xa3abc")
     with pytest.raises(RemoteProtocolError):
         sender.receive(msgpack.packb(["lianmo.mpc.ext_u", 1, {"chunk": 0, "n_ots": 64}]))
-    huge = msgpack.packb(["lianmo.mpc.ext_u", 1, {"chunk": 0, "n_ots": 64,
-                                                  "u": bytes(messages.KAPPA * messages.MAX_OTS // 8 + 128)}])
+    too_long = bytes(messages.KAPPA * messages.MAX_OTS // 8 + 128)
+    huge = msgpack.packb(["lianmo.mpc.ext_u", 1, {"chunk": 0, "n_ots": 64, "u": too_long}])
     with pytest.raises(RemoteProtocolError):
         sender.receive(huge)
     wrong_size = messages.encode("ext_u", {"chunk": 0, "n_ots": 128, "u": bytes(128 * 16)})
