@@ -17,6 +17,7 @@ from app.store import jobs as job_store
 from app.store import models as model_store
 from app.store import plans as plan_store
 from app.store.models import ModelRecord
+from app.store.workspace import now_iso
 
 MAX_NAME = 80
 
@@ -31,8 +32,10 @@ def check_name(name) -> str:
     return name
 
 
-def default_name(dataset: str, created_at: str) -> str:
-    """``<dataset> <date time>``, e.g. ``bank_customers 2025-06-01 14:05``."""
+def default_name(dataset: str, created_at: str | None = None) -> str:
+    """``<dataset> <date time>`` (UTC, as stored; now when not given), e.g.
+    ``bank_customers 2025-06-01 14:05``."""
+    created_at = created_at or now_iso()
     return f"{dataset} {created_at[:16].replace('T', ' ')}".strip()
 
 
