@@ -5,7 +5,8 @@ train a federated SecureBoost model (Paillier), score every eligible bank custom
 campaign plan with a 10 % control group, simulate the campaign from the generator's documented
 treatment effect, evaluate it, and retrain on the campaign's outcomes (compared with the first model
 on the same customers). Each step is a job proposed by the bank and approved by the
-platform's analyst in the platform's own workspace.
+platform's analyst in the platform's own workspace. At the end it writes ``workspaces.json``
+(``access.py``) and says how to open both workspaces in the app.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from app.resources import resource_path
 from app.workflows import campaign, plans, training
 from app.workflows.importing import data_import
 from app.workflows.rehearsal import PEER, run_job, run_pipeline
-from app.workflows.rehearsal.link import close_parties, create_party, link_parties
+from app.workflows.rehearsal.access import DemoAccess, instructions, passphrase_env, write_access
+from app.workflows.rehearsal.link import ANALYST, close_parties, create_party, link_parties
 from app.workflows.tasks import NullTask
 
 DEMO_PARAMS = dict(n_trees=12, max_depth=4, learning_rate=0.3, n_bins=32, key_bits=2048,
@@ -90,6 +92,14 @@ def _campaign(bank, model_id: str, echo) -> tuple[dict, dict]:
     return plan_section, section
 
 
+def demo_access(bank, partner) -> dict[str, DemoAccess]:
+    """What opens each party's workspace (the analyst who ran the demo's jobs)."""
+    return {key: DemoAccess(path=str(party.workspace.path.resolve()), user=ANALYST,
+                            password=party.password, passphrase_env=passphrase_env(key),
+                            passphrase=party.passphrase)
+            for key, party in (("bank", bank), ("platform", partner))}
+
+
 def run_demo(out: str | Path, echo: Callable[[str], None] = print) -> Path:
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -123,8 +133,12 @@ def run_demo(out: str | Path, echo: Callable[[str], None] = print) -> Path:
                   "timings_s": {**{k: round(v, 2) for k, v in result["timings"].items()},
                                 "total": round(time.perf_counter() - started, 2)},
                   "transcripts": {k: result[k].transcript_hash for k in ("training", "scoring")}}
+        access = demo_access(bank, partner)
     finally:
         close_parties(bank, partner)
     path = out / "report.json"
     path.write_text(json.dumps(report, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
+    written = write_access(out / "workspaces.json", access)
+    for line in instructions(written, access):
+        echo(line)
     return path
