@@ -131,6 +131,7 @@ class MainWindow(Retranslatable, QMainWindow):
         """Stop the shell's background work before its pages (and their runners) go away."""
         if self.shell is None:
             return
+        self.shell.guide_timer.stop()
         stop_peer_link(self.shell.session)
         for runner in self.shell.findChildren(TaskRunner):
             runner.cancel()

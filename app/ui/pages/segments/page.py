@@ -224,7 +224,7 @@ class SegmentsPage(Page):
         if not self.sources:
             self.source_info.setText(self.tr(
                 "No scored population is stored yet: train a model on the Training page, then "
-                "score the customers with it there (Score customers)."))
+                "score the customers with it (python -m app score --model ID)."))
             return
         s = next((s for s in self.sources if s["model_id"] == self.source_combo.currentData()),
                  None)
@@ -319,6 +319,7 @@ class SegmentsPage(Page):
                 if revised else
                 self.tr("The plan was created and is open for branch review."))
         self.message.show_text(text, "success")
+        self.offer_next("segments")
 
     def edit_plan_rules(self, rules: dict, model_id: str) -> None:
         """Show a stored plan's rules in the editor (loading its score source first if needed)."""

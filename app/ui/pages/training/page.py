@@ -317,6 +317,7 @@ class TrainingPage(ProposedJob, Page):
                           .replace("%1", str(result.get("trees", 0)))
                           .replace("%2", f"{result.get('rows_used', 0):,}"))
         self.message.show_text(self.tr("Training finished and the model is stored."), "success")
+        self.offer_next("training")
         self._show_job()
         self.model_name.clear()
         self.picker.reload(select=job.id)  # the model just trained
