@@ -58,8 +58,9 @@ def _retrain(bank, partner, alignment_id: str, old_model: str, evaluation_id: st
     with the old one on the same customers."""
     params = TrainParams(**DEMO_PARAMS)
     job = run_job(bank, partner, "training", lambda: bank.service.propose(
-        "training", PEER["bank"], training.retrain_job_params(bank.analyst, alignment_id,
-                                                              evaluation_id, params), wait=60),
+        "training", PEER["bank"], training.retrain_job_params(
+            bank.analyst, alignment_id, evaluation_id, params,
+            "Quick-pay, retrained on campaign outcomes (demo)"), wait=60),
         NullTask())
     run_job(bank, partner, "scoring", lambda: bank.service.propose(
         "scoring", PEER["bank"], {"model": job.id}, wait=60), NullTask())
@@ -112,12 +113,18 @@ def run_demo(out: str | Path, echo: Callable[[str], None] = print) -> Path:
         echo(f"imported: bank {imported['bank']['eligible']} consented customers, "
              f"platform {imported['partner']['eligible']}")
         result = run_pipeline(bank, partner, ["bank_customers"], TrainParams(**DEMO_PARAMS),
-                              NullTask(), echo, id_type="mobile")
+                              NullTask(), echo, id_type="mobile",
+                              model_name="Quick-pay propensity (demo)")
         align = result["alignments"]["bank_customers"].result
         train, score = result["training"].result, result["scoring"].result
         echo(f"alignment: {align['size']} customers in common ({align['overlap_rate']:.1%} of the bank's)")
         echo(f"training: {train['trees']} trees; validation AUC federated {train['auc_federated']:.4f} "
              f"vs bank-only {train['auc_label_only']:.4f}")
+        comparison = train.get("comparison") or {}
+        if comparison.get("ci_low") is not None:
+            echo(f"what the platform's data adds: AUC {comparison['auc_difference']:+.3f} "
+                 f"(95% bootstrap CI {comparison['ci_low']:+.3f} to {comparison['ci_high']:+.3f}, "
+                 f"{train.get('validation_rows', 0)} validation customers): {comparison['verdict']}")
         echo(f"scoring: {score['federated']} federated + {score['label_only']} bank-only scores")
         plan_section, campaign_section = _campaign(bank, result["training"].id, echo)
         overall = campaign_section["overall"]
