@@ -22,6 +22,8 @@ def register(sub) -> None:
     add_workspace_args(p)
     p.add_argument("--peer", required=True, help="pinned peer name")
     p.add_argument("--alignment", help="alignment id (the alignment job id, shared by both parties)")
+    p.add_argument("--name", help="the model's name, stored by both parties (default: its dataset "
+                                  "and date)")
     p.add_argument("--trees", type=int, default=100)
     p.add_argument("--depth", type=int, default=5)
     p.add_argument("--learning-rate", type=float, default=0.3)
@@ -50,9 +52,11 @@ def register(sub) -> None:
 
     m = sub.add_parser("models", help="stored models (and a training report on the bank side)")
     add_workspace_args(m)
-    m.add_argument("action", nargs="?", choices=["list", "show"], default="list",
-                   help="show: the record a validator needs to rebuild --model")
-    m.add_argument("--model", metavar="MODEL_ID", help="the model for 'show'")
+    m.add_argument("action", nargs="?", choices=["list", "show", "rename", "main"], default="list",
+                   help="show: the record a validator needs to rebuild --model; rename: give "
+                        "--model the name --name; main: plan from --model from now on")
+    m.add_argument("--model", metavar="MODEL_ID", help="the model for 'show', 'rename', 'main'")
+    m.add_argument("--name", help="the new name for 'rename'")
     m.add_argument("--xlsx", metavar="OUT.xlsx", help="with 'show': also write the record as a "
                                                       "sheet for model-risk review")
     m.add_argument("--report", metavar="MODEL_ID", help="print this model's training report")
@@ -130,6 +134,8 @@ def _train(args) -> int:
             return _run(service, jobs.show(session, args.resume), "training", choice)
         if args.replay:
             body = training.replay_job_params(session, args.replay)
+            if args.name:
+                body["name"] = args.name
             args.alignment = body["alignment_id"]
             params = training.train_params(body)
         elif not args.alignment:
@@ -137,8 +143,9 @@ def _train(args) -> int:
         else:
             params = _params(args)
             body = (training.retrain_job_params(session, args.alignment,
-                                                args.labels_from_evaluation, params)
-                    if args.labels_from_evaluation else training.job_params(args.alignment, params))
+                                                args.labels_from_evaluation, params, args.name)
+                    if args.labels_from_evaluation
+                    else training.job_params(args.alignment, params, args.name))
         print("Measuring this machine's encryption speed ...", flush=True)
         _print_estimate(training.estimate_training(session, args.alignment, params,
                                                    args.partner_features,
@@ -153,6 +160,17 @@ def _train(args) -> int:
 
 def _models(args) -> int:
     with signed_in(args) as session:
+        if args.action in ("rename", "main") and not args.model:
+            raise UserFacingError(f"Name the model to {args.action} (--model ID).")
+        if args.action == "rename":
+            if args.name is None:
+                raise UserFacingError("Give the new name (--name TEXT).")
+            print(f"Renamed: {training.rename_model(session, args.model, args.name)}")
+            return 0
+        if args.action == "main":
+            training.mark_main(session, args.model)
+            print(f"Main model: {args.model}")
+            return 0
         if args.action == "show":
             if not args.model:
                 raise UserFacingError("Name the model to show (--model ID).")
@@ -168,10 +186,11 @@ def _models(args) -> int:
         rows = training.models(session)
         if not rows:
             print("No models yet.", file=sys.stderr)
-        for m in rows:
+        for m in rows:  # "*" marks the main model
             auc = "" if m["auc"] is None else f"AUC {m['auc']:.4f}"
-            print(f"{m['id']}\t{m['kind']}\t{m['half']}\t{m['trees']} trees\t{m['rows_used']} rows\t"
-                  f"{auc}\t{m['created_at']}")
+            print(f"{'*' if m['main'] else ' '} {m['name']}\t{m['id']}\t{m['kind']}\t{m['half']}\t"
+                  f"{m['trees']} trees\t{m['rows_used']} rows\t{auc}\t{m['created_at']}\t"
+                  f"{m['origin']}\t{'scored' if m['scored'] else 'not scored'}")
         return 0
 
 

@@ -78,8 +78,10 @@ def run_job(bank: Party, partner: Party, job_type: str, propose, task: Task):
 
 
 def run_pipeline(bank: Party, partner: Party, datasets: list[str], params: TrainParams,
-                 task: Task, echo=lambda s: None, id_type: str = "opaque") -> dict:
-    """Align each bank dataset, train on the first, score the last; returns jobs and timings."""
+                 task: Task, echo=lambda s: None, id_type: str = "opaque",
+                 model_name: str | None = None) -> dict:
+    """Align each bank dataset, train on the first (a model named ``model_name`` when given),
+    score the last; returns jobs and timings."""
     timings, aligned = {}, {}
     started = time.perf_counter()
     for name in datasets:
@@ -92,7 +94,8 @@ def run_pipeline(bank: Party, partner: Party, datasets: list[str], params: Train
          f"{params.key_bits}-bit Paillier) …")
     started = time.perf_counter()
     train_job = run_job(bank, partner, "training", lambda: bank.service.propose(
-        "training", PEER["bank"], training.job_params(aligned[datasets[0]].id, params), wait=60), task)
+        "training", PEER["bank"], training.job_params(aligned[datasets[0]].id, params, model_name),
+        wait=60), task)
     timings["train"] = time.perf_counter() - started
     echo("scoring …")
     started = time.perf_counter()

@@ -109,7 +109,7 @@ def compare_with_label_only(y: np.ndarray, joint: np.ndarray, label_only: np.nda
 def record_rows(shown: dict, metrics: dict | None) -> list[list[str]]:
     """Two columns, field and value, for the exported sheet (cells escaped against formulas)."""
     rows = [["Field", "Value"]]
-    for key in ("model", "kind", "half", "dataset", "alignment_id", "trees", "rows_used",
+    for key in ("model", "name", "kind", "half", "dataset", "alignment_id", "trees", "rows_used",
                 "created_at", "seed", "scheme", "key_bits", "version", "data_digest",
                 "model_digest"):
         rows.append([key, escape_cell(shown.get(key))])

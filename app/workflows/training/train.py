@@ -40,6 +40,7 @@ from app.store.models import ModelRecord, label_only_id
 from app.store.workspace import now_iso
 from app.workflows import jobs
 from app.workflows.plans.xlsx import xlsx_bytes
+from app.workflows.training import names
 from app.workflows.training import record as reproducible
 from app.workflows.alignment.rows import usable_rows
 from app.workflows.importing.data_import import load_eligible
@@ -53,11 +54,13 @@ _FEATURE_IN = frozenset({"setup", "tree_start", "level", "tree_done", "finish"})
 
 
 # -- parameters -----------------------------------------------------------------------------------
-def job_params(alignment_id: str, params: TrainParams) -> dict:
-    """The flat JSON object both parties approve: the alignment plus every hyper-parameter."""
+def job_params(alignment_id: str, params: TrainParams, name: str | None = None) -> dict:
+    """The flat JSON object both parties approve: the alignment, every hyper-parameter and, when
+    given, the model's name (both parties store the model under it)."""
     if params.key_bits < MIN_KEY_BITS:
         raise ValidationError(f"Training needs keys of at least {MIN_KEY_BITS} bits.")
-    return {"alignment_id": alignment_id, **params.to_dict()}
+    named = {} if name is None else {"name": names.check_name(name)}
+    return {"alignment_id": alignment_id, **params.to_dict(), **named}
 
 
 def train_params(values: dict) -> TrainParams:
@@ -132,7 +135,8 @@ def outcome_labels(workspace, evaluation_id):
     return source
 
 
-def retrain_job_params(session, alignment_id: str, evaluation_id: str, params: TrainParams) -> dict:
+def retrain_job_params(session, alignment_id: str, evaluation_id: str, params: TrainParams,
+                       name: str | None = None) -> dict:
     """Parameters of a new training job whose labels are the campaign's outcomes (treated
     customers: bound within the window = 1, else 0); the partner sees that the labels changed."""
     from app.workflows.campaign import retrain_proposal_params
@@ -140,7 +144,7 @@ def retrain_job_params(session, alignment_id: str, evaluation_id: str, params: T
     record = session.workspace.db.run(alignment_store.get_alignment, alignment_id)
     if record.dataset != proposal.params["dataset"]:
         raise UserFacingError("The campaign labels belong to another dataset than the alignment.")
-    return {**job_params(alignment_id, params), "label_evaluation": evaluation_id}
+    return {**job_params(alignment_id, params, name), "label_evaluation": evaluation_id}
 
 
 def compare_models(session, old_model: str, new_model: str, evaluation_id: str) -> dict:
@@ -235,11 +239,13 @@ def _train_label(workspace, job, channel, initiator, task, params, alignment_id,
     replay = _replay_verdict(workspace, job, record)
     if replay is not None:
         report["replay"] = replay
+    created = now_iso()
+    name = names.job_model_name(job, rows.record.dataset, created)
     common = dict(job_id=job.id, alignment_id=alignment_id, dataset=rows.record.dataset, half="label",
-                  params=params.to_dict(), rows_used=rows.n, created_at=now_iso())
+                  params=params.to_dict(), rows_used=rows.n, created_at=created)
     federated = ModelRecord(id=job.id, kind="federated", metrics=report, trees=len(model.trees),
-                            record=record, **common)
-    only = ModelRecord(id=label_only_id(job.id), kind="label_only",
+                            record=record, name=name, **common)
+    only = ModelRecord(id=label_only_id(job.id), kind="label_only", name=f"{name} (bank only)",
                        metrics={"label_only": report.get("label_only"),
                                 "validation_rows": report["validation_rows"]},
                        trees=len(baseline.trees),
@@ -340,10 +346,12 @@ def _train_feature(workspace, job, channel, initiator, task, params, alignment_i
     half = reproducible.build(params.to_dict(), alignment_id,
                               reproducible.data_digest(rows.eligible.ids[rows.rows], columns, None),
                               plain)
+    created = now_iso()
     record = ModelRecord(id=job.id, job_id=job.id, alignment_id=alignment_id,
                          dataset=rows.record.dataset, kind="federated", half="feature",
                          params=params.to_dict(), metrics=None, rows_used=rows.n, trees=n_trees,
-                         created_at=now_iso(), record=half)
+                         created_at=created, record=half,
+                         name=names.job_model_name(job, rows.record.dataset, created))
     _store(workspace, job, [(record, plain)])
     replay = _replay_verdict(workspace, job, half)
     return {"role": "feature", "rows_used": rows.n, "trees": n_trees,
@@ -381,13 +389,8 @@ def estimate_training(session, alignment_id: str, params: TrainParams,
 
 # -- models and reports -------------------------------------------------------------------------------
 def models(session) -> list[dict]:
-    """Stored model halves, newest first (metadata only)."""
-    session.require("data.view")
-    return [{"id": r.id, "job_id": r.job_id, "alignment_id": r.alignment_id, "dataset": r.dataset,
-             "kind": r.kind, "half": r.half, "trees": r.trees, "rows_used": r.rows_used,
-             "created_at": r.created_at, "auc": _auc((r.metrics or {}).get(
-                 "federated" if r.kind == "federated" else "label_only"))}
-            for r in session.workspace.db.run(model_store.list_models)]
+    """Stored model halves, newest first (metadata only): name, AUC, scored, origin, main mark."""
+    return names.listing(session)
 
 
 def model_record(session, model_id: str) -> dict:
@@ -401,7 +404,7 @@ def _shown(record: ModelRecord) -> dict:
     if record.record is None:
         raise UserFacingError(f"Model {record.id} was trained before models carried a record; "
                               "retrain it to get one.")
-    return {"model": record.id, "kind": record.kind, "half": record.half,
+    return {"model": record.id, "name": record.name, "kind": record.kind, "half": record.half,
             "dataset": record.dataset, "trees": record.trees, "rows_used": record.rows_used,
             "created_at": record.created_at, **record.record}
 
@@ -423,8 +426,9 @@ def export_model_record(session, model_id: str, path: str) -> str:
 def replay_job_params(session, model_id: str) -> dict:
     """Job parameters that retrain ``model_id`` exactly: its alignment, parameters and seed."""
     original = model_record(session, model_id)
+    named = {} if original.get("name") is None else {"name": f"{original['name']} (replay)"[:names.MAX_NAME]}
     return {**job_params(original["alignment_id"], train_params(original["params"])),
-            "replay_of": model_id}
+            "replay_of": model_id, **named}
 
 
 def model_report(session, model_id: str) -> dict:
