@@ -11,10 +11,10 @@ over the job's TranscriptChannel, the job's crypto executor for large inputs, pr
 (task and kill switch), and the result saved as an alignment whose id is the job id, which both
 parties share. No function here returns identifiers: listings carry sizes only.
 
-Resume: when the link drops mid-run, the party's checkpoint is kept in this process's memory,
-and re-running the failed job (``PeerService.run``) continues where it stopped. Scalars are never
-stored, so after an app restart the job starts over with fresh scalars (if only one side
-restarted, the first retry fails with a named "must restart" error and the next one starts fresh).
+Resume: while it runs, each side stores its resume point (counters, run ids, finished chunks and
+its own scalar) in its encrypted workspace, bound to the job and erased when the job ends; a
+resumed run (a new decision of the approver) continues from the last finished chunk on both
+sides, after a dropped link or a crash alike (docs/alignment.md).
 """
 
 from __future__ import annotations
@@ -339,13 +339,8 @@ def _watchers(workspace, job: jobs.Job, task):
 
 
 def run_alignment_job(workspace, job: jobs.Job, channel, initiator: bool, task) -> dict:
-    """The runner of the "alignment" job type; returns sizes only.
-
-    Every run, a resumed one included, starts from the first chunk on both sides: a side that
-    crashed has no resume point, and both sides must agree on where to start without another
-    round trip. Alignment is the cheap step (1M x 1M in about three minutes); training resumes
-    from its stored per-tree checkpoints instead.
-    """
+    """The runner of the "alignment" job type; returns sizes only. A resumed run continues
+    from the stored resume point when it still fits (``_resume_point``)."""
     try:
         run = _prepare(workspace, job)
     except LianmoError:
