@@ -214,3 +214,14 @@ def test_tampered_histogram_ciphertext_stops_the_job(data, executor, how):
     params = TrainParams(**{**PARAMS.to_dict(), "scheme": "ou"})
     with pytest.raises(RemoteProtocolError, match="no honest computation gives"):
         _train(executor, data, params, cls)
+
+
+def test_the_scheme_reaches_the_approval_sentence_and_the_model_record():
+    from app.workflows import job_exposure
+    from app.workflows.training import record
+    facts = {"kind": "training", "features": 8, "rows": 100, "trees": 5, "depth": 3,
+             "first_tree_bank_only": True, "scheme": "ou", "key_bits": 2048}
+    assert "Okamoto-Uchiyama (OU) encryption (2048-bit keys)" in job_exposure.sentence(facts)
+    assert "Paillier encryption" in job_exposure.sentence({**facts, "scheme": "paillier"})
+    assert record.build({"scheme": "ou", "key_bits": 2048}, "a", "d", {})["scheme"] == "ou"
+    assert record.build({"key_bits": 2048}, "a", "d", {})["scheme"] == "paillier"  # old params
