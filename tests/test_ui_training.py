@@ -61,6 +61,9 @@ def test_defaults_and_the_advanced_section(aligned, make_page):
     assert page.form.advanced.isVisible()
     page.form.key_bits.setCurrentIndex(page.form.key_bits.findData(3072))
     assert page.form.params().key_bits == 3072
+    assert params.scheme == "paillier" and page.form.scheme.isVisible()
+    page.form.scheme.setCurrentIndex(page.form.scheme.findData("ou"))
+    assert page.form.params().scheme == "ou" and "OU" in page.form.scheme.currentText()
     assert page.alignment.count() == 1
     own = next(sum(c["role"] == "feature" for c in d["columns"])
                for d in data_import.summary(bank) if d["dataset"] == page.chosen()["dataset"])

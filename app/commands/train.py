@@ -13,6 +13,7 @@ import sys
 from app.commands._common import add_executor_args, add_workspace_args, signed_in
 from app.errors import UserFacingError
 from app.workflows import executors, jobs, training
+from app.workflows.training import SCHEMES
 from app.workflows.peering import link
 from app.workflows.tasks import Task
 
@@ -32,6 +33,8 @@ def register(sub) -> None:
     p.add_argument("--min-child-weight", type=float, default=1.0)
     p.add_argument("--first-tree-label-only", choices=["true", "false"], default="true")
     p.add_argument("--key-bits", type=int, default=2048, choices=[2048, 3072])
+    p.add_argument("--scheme", choices=list(SCHEMES), default=SCHEMES[0],
+                   help="homomorphic encryption: paillier (default) or ou (faster; docs/he-schemes.md)")
     p.add_argument("--seed", type=int, help="shared random seed (default: a fresh one)")
     p.add_argument("--early-stopping", type=int, default=10, help="rounds; 0 = off")
     p.add_argument("--validation-fraction", type=float, default=0.2,
@@ -74,7 +77,8 @@ def _params(args) -> training.TrainParams:
     return training.TrainParams(n_trees=args.trees, max_depth=args.depth, learning_rate=args.learning_rate,
                        n_bins=args.bins, reg_lambda=args.l2, min_child_weight=args.min_child_weight,
                        first_tree_label_only=args.first_tree_label_only == "true",
-                       key_bits=args.key_bits, early_stopping_rounds=args.early_stopping,
+                       key_bits=args.key_bits, scheme=args.scheme,
+                       early_stopping_rounds=args.early_stopping,
                        valid_fraction=args.validation_fraction,
                        seed=args.seed if args.seed is not None else secrets.randbelow(2 ** 63))
 

@@ -2002,7 +2002,22 @@
         <translation>若批准：银行的模型将在最多 %2 位共同客户上使用您的 %1 个特征，最多 %3 棵树、深度 %4。若银行违反协议，可读出每个节点中客户的您方分箱取值；您的审批、这些上限和双方审计是您的控制手段。</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+6"/>
+        <source>Okamoto-Uchiyama (OU)</source>
+        <translation>冈本-内山（OU）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Paillier</source>
+        <translation>Paillier</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Gradients are encrypted with %1 (%2-bit keys).</source>
+        <translation>梯度以 %1 加密（%2 位密钥）。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>If you approve, the peer learns, once, which of its up to %1 identifiers are among your consented customers.</source>
         <translation>若批准：对方将获知一次，其最多 %1 个标识中哪些属于您方已授权的客户。</translation>
     </message>
@@ -3655,7 +3670,7 @@
 <context>
     <name>TrainingForm</name>
     <message>
-        <location filename="../../app/ui/pages/training/form.py" line="+98"/>
+        <location filename="../../app/ui/pages/training/form.py" line="+102"/>
         <source>Advanced</source>
         <translation>高级设置</translation>
     </message>
@@ -3730,7 +3745,27 @@
         <translation>密钥长度（位）</translation>
     </message>
     <message>
+        <location line="+1"/>
+        <source>Encryption scheme</source>
+        <translation>加密方案</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Paillier</source>
+        <translation>Paillier</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Okamoto-Uchiyama (OU)</source>
+        <translation>冈本-内山（OU）</translation>
+    </message>
+    <message>
         <location line="+4"/>
+        <source>Paillier is the default. Okamoto-Uchiyama (OU) trains several times faster with 2048-bit keys; both parties must approve it.</source>
+        <translation>默认使用 Paillier。冈本-内山（OU）在 2048 位密钥下训练快数倍；须经双方批准。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>No leaf holds fewer customers, so the partner cannot single out a few labels.</source>
         <translation>任何叶节点的客户数都不少于此值，合作方因此无法锁定少数客户的标签。</translation>
     </message>

@@ -22,6 +22,7 @@ from app.protocols.secureboost.model import LabelModel
 from app.protocols.secureboost.params import TrainParams
 from app.store import models as model_store
 from app.workflows import alignment, training
+from app.workflows.training import SCHEME_NAMES
 from app.workflows.importing import data_import
 from app.workflows.plans import load_population
 from app.workflows.rehearsal.data import prepare
@@ -53,6 +54,7 @@ class RehearsalOptions:
     l2: float = 1.0
     first_tree_label_only: bool = True
     key_bits: int = 2048
+    scheme: str = "paillier"
     early_stopping_rounds: int = 10
     valid_fraction: float = 0.2
     executor: str = "local"               # both rehearsal parties' crypto executor
@@ -62,6 +64,7 @@ class RehearsalOptions:
     def train_params(self) -> TrainParams:
         chosen = dict(n_trees=self.trees, max_depth=self.depth, learning_rate=self.learning_rate,
                       reg_lambda=self.l2, n_bins=self.bins, key_bits=self.key_bits,
+                      scheme=self.scheme,
                       first_tree_label_only=self.first_tree_label_only, seed=self.seed,
                       early_stopping_rounds=self.early_stopping_rounds,
                       valid_fraction=self.valid_fraction)
@@ -91,7 +94,7 @@ def run_pipeline(bank: Party, partner: Party, datasets: list[str], params: Train
         aligned[name] = job
     timings["align"] = time.perf_counter() - started
     echo(f"training ({params.n_trees} trees at most, depth {params.max_depth}, "
-         f"{params.key_bits}-bit Paillier) …")
+         f"{params.key_bits}-bit {SCHEME_NAMES[params.scheme]}) …")
     started = time.perf_counter()
     train_job = run_job(bank, partner, "training", lambda: bank.service.propose(
         "training", PEER["bank"], training.job_params(aligned[datasets[0]].id, params, model_name),

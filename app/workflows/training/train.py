@@ -19,6 +19,7 @@ from dataclasses import fields
 import numpy as np
 
 from app.workflows.executors import open_executor
+from app.crypto import schemes
 from app.crypto.obfuscation import encryption_exponent_bits
 from app.errors import (JobRefused, LocalProtocolError, PermissionDenied, UserFacingError,
                         ValidationError)
@@ -49,6 +50,8 @@ from app.workflows.training.link import (AlignedRows, PartnerOverLink, agree_row
                                          recv_sb, send_sb)
 
 MIN_KEY_BITS = 2048
+SCHEMES = schemes.NAMES          # the approved parameter ``scheme``; the first is the default
+SCHEME_NAMES = schemes.TITLES
 _FIELDS = {f.name: type(f.default) for f in fields(TrainParams)}
 _FEATURE_IN = frozenset({"setup", "tree_start", "level", "tree_done", "finish"})
 
@@ -70,7 +73,7 @@ def train_params(values: dict) -> TrainParams:
         if name not in values:
             continue
         v = values[name]
-        ok = isinstance(v, bool) if kind is bool else (
+        ok = isinstance(v, bool) if kind is bool else isinstance(v, str) if kind is str else (
             isinstance(v, (int, float)) and not isinstance(v, bool) and (kind is float or v == int(v)))
         if not ok:
             raise ValidationError(f"The training parameter {name} has the wrong type.")
@@ -279,9 +282,10 @@ def _report(label: LabelParty, model: LabelModel, baseline: LabelModel, scores: 
     out = {"validation_rows": int(len(valid)), "trees": len(model.trees),
            "label_only_trees": len(baseline.trees), "importance": model.importance(),
            "validation_loss": [float(x) for x in label.history],
-           # which Paillier settings protected the gradients (docs/paillier.md)
-           "paillier": {"key_bits": label.p.key_bits,
-                        "encryption_exponent_bits": encryption_exponent_bits(label.p.key_bits)}}
+           # which scheme and settings protected the gradients (docs/he-schemes.md)
+           "scheme": label.p.scheme,
+           label.p.scheme: {"key_bits": label.p.key_bits,
+                            "encryption_exponent_bits": encryption_exponent_bits(label.p.key_bits)}}
     if len(valid):
         y = label.y[valid]
         joint, own = np.asarray(scores)[valid], sigmoid(baseline.margin(label.bins[valid], None))
@@ -378,10 +382,11 @@ def estimate_training(session, alignment_id: str, params: TrainParams,
     label_f, partner_f = (own, other) if ws.role == "label" else (other, own)
     if costs is None:
         with open_executor(ws, task) as executor:  # the executor the job will run on
-            costs = measure_costs(executor, params.key_bits, rows=max(256, sample_rows))
+            costs = measure_costs(executor, params.key_bits, rows=max(256, sample_rows),
+                                  scheme=params.scheme)
     est = estimate_duration(int(keep.sum()), label_f, partner_f, params.n_trees, params.max_depth,
                             params.n_bins, params.key_bits, costs, params.first_tree_label_only,
-                            params.valid_fraction)
+                            params.valid_fraction, scheme=params.scheme)
     return {**est, "rows": int(keep.sum()), "label_features": label_f,
             "partner_features": partner_f, "assumed": partner_features is None,
             "costs": costs.to_dict()}
