@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -61,3 +62,17 @@ def executor():
     from app.executor import LocalExecutor
     with LocalExecutor() as ex:
         yield ex
+
+
+@pytest.fixture(autouse=True)
+def english_after_each_test():
+    """A test that opens a main window switches the application to Chinese (the default); later
+    tests that build a page on its own expect English source text, so each test ends in English."""
+    yield
+    if "PySide6.QtWidgets" not in sys.modules:
+        return
+    from PySide6.QtWidgets import QApplication
+    app = QApplication.instance()
+    if app is not None:
+        from app.ui.i18n import Translations
+        Translations(app).apply("en")
