@@ -1,17 +1,18 @@
 """Turning exceptions into the sentence a person reads; tracebacks go to the log only.
 
-Our errors carry English sentences (the CLI prints them as they are). The GUI looks the whole
-sentence up in the ``Errors`` translation context; the fixed sentences below are registered there
-so ``pyside6-lupdate`` finds them. Sentences with details in them (file names, user names) are
-shown as they are.
+A coded error (app/errors.py) is said from the catalogue in app/messages.py in the window's
+language, parameters and all. An error still raised with a plain English sentence is looked up
+whole in the ``Errors`` translation context; the fixed sentences below are registered there so
+``pyside6-lupdate`` finds them. Other sentences are shown as they are.
 """
 
 from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QLocale
 
+from app import messages
 from app.errors import LianmoError, UserCancelled
 
 log = logging.getLogger("lianmo.ui")
@@ -36,7 +37,6 @@ KNOWN_SENTENCES = (
     QT_TRANSLATE_NOOP("Errors", "The workspace file was renamed or replaced; refusing to open it."),
     QT_TRANSLATE_NOOP("Errors", "The workspace is closed."),
     QT_TRANSLATE_NOOP("Errors", "The party name must not be empty."),
-    QT_TRANSLATE_NOOP("Errors", "Cancelled; nothing was changed."),
     QT_TRANSLATE_NOOP("Errors", "You cannot disable your own account."),
     QT_TRANSLATE_NOOP("Errors", "At least one active administrator must remain."),
     QT_TRANSLATE_NOOP("Errors", "Passwords need at least 8 characters."),
@@ -57,10 +57,24 @@ def translate_sentence(text: str) -> str:
     return QCoreApplication.translate(CONTEXT, text)
 
 
+def language() -> str:
+    """The window's language (i18n.Translations sets Qt's default locale with the translator)."""
+    return messages.normalize(QLocale().name())
+
+
+def said(exc: BaseException | None, text: str) -> str:
+    """``exc`` in the window's language when it is coded, else the sentence ``text`` it left."""
+    if isinstance(exc, LianmoError) and exc.code is not None:
+        return exc.text(language())
+    return translate_sentence(text)
+
+
 def sentence(exc: BaseException) -> str:
     """The text to show for ``exc``; unexpected errors log their traceback and say so in general."""
     if isinstance(exc, LianmoError):
         log.debug("shown to the user: %s", type(exc).__name__, exc_info=exc)
-        return translate_sentence(str(exc) or (UserCancelled().args[0]))
+        if exc.code is not None:
+            return exc.text(language())
+        return translate_sentence(str(exc)) if str(exc) else UserCancelled().text(language())
     log.error("unexpected error", exc_info=exc)
     return translate_sentence(UNEXPECTED)

@@ -949,7 +949,7 @@
         <translation>C1：汇总数据，不涉及单个个人</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/data/report.py" line="+40"/>
+        <location filename="../../app/ui/pages/data/report.py" line="+42"/>
         <source>Identifier</source>
         <translation>标识</translation>
     </message>
@@ -982,7 +982,7 @@
 <context>
     <name>DataPage</name>
     <message>
-        <location filename="../../app/ui/pages/data/page.py" line="+105"/>
+        <location filename="../../app/ui/pages/data/page.py" line="+112"/>
         <location line="+3"/>
         <source>Consent &amp; data</source>
         <translation>授权与数据</translation>
@@ -1054,12 +1054,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+211"/>
+        <location line="+220"/>
         <source>Consent file (*.csv *.csv.gz *.gz)</source>
         <translation>授权文件 (*.csv *.csv.gz *.gz)</translation>
     </message>
     <message>
-        <location line="-152"/>
+        <location line="-161"/>
         <source>The file has no column named %1; check the file or the mapping.</source>
         <translation>文件中没有名为 %1 的列；请检查文件或字段映射。</translation>
     </message>
@@ -1125,7 +1125,7 @@
         <translation>尚未导入任何数据：</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>Import anyway?</source>
         <translation>仍要导入吗？</translation>
     </message>
@@ -1140,7 +1140,7 @@
         <translation>已读取 %1 行</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+33"/>
         <source>Imported %1 customers with a valid consent into %2 (version %3). See the Datasets tab.</source>
         <translation>已将 %1 位授权有效的客户导入 %2（第 %3 版）。请查看“数据集”标签页。</translation>
     </message>
@@ -1304,7 +1304,7 @@
 <context>
     <name>Errors</name>
     <message>
-        <location filename="../../app/ui/errors.py" line="+20"/>
+        <location filename="../../app/ui/errors.py" line="+21"/>
         <source>Something went wrong; the details are in the log.</source>
         <translation>出现意外错误，详情已写入日志。</translation>
     </message>
@@ -1362,11 +1362,6 @@
         <location line="+1"/>
         <source>The party name must not be empty.</source>
         <translation>参与方名称不能为空。</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Cancelled; nothing was changed.</source>
-        <translation>已取消，未做任何更改。</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -2813,7 +2808,7 @@
 <context>
     <name>ReportView</name>
     <message>
-        <location filename="../../app/ui/pages/data/report.py" line="+89"/>
+        <location filename="../../app/ui/pages/data/report.py" line="+90"/>
         <source>Columns to import</source>
         <translation>将导入的列</translation>
     </message>
@@ -2891,7 +2886,17 @@
         <translation>行</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+11"/>
+        <source>Nothing was imported: the file was refused as a whole.</source>
+        <translation>未导入任何数据：整个文件被拒绝。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Row %1 as read (identifiers masked): %2</source>
+        <translation>第 %1 行（标识已遮蔽）：%2</translation>
+    </message>
+    <message>
+        <location line="+12"/>
         <source>Validate to see what the import would store.</source>
         <translation>校验后可查看导入将保存哪些数据。</translation>
     </message>
