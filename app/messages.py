@@ -10,6 +10,7 @@ with the same fields, and that every entry here is used.
 
 from __future__ import annotations
 
+import numbers
 import os
 import string
 
@@ -232,6 +233,154 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "That certificate does not match the pinned fingerprint of '{peer}'; it was not stored. "
         "Check the fingerprint with the partner.",
         "该证书与为“{peer}”登记的指纹不符，未保存；请与对方核对指纹。"),
+    # -- outcome files (app/evaluation) ----------------------------------------------------
+    "outcomes.no_file": (
+        "The file {file} does not exist; check the path or choose it again.",
+        "文件 {file} 不存在；请检查路径或重新选择。"),
+    "outcomes.unreadable": (
+        "The file {file} cannot be read: {reason}. Check that it is not open elsewhere and that "
+        "you may read it.",
+        "无法读取文件 {file}：{reason}。请确认它没有被其他程序占用，且你有读取权限。"),
+    "outcomes.bad_encoding": (
+        "The file {file} is neither UTF-8 nor GBK text; save it again as UTF-8 CSV.",
+        "文件 {file} 既不是 UTF-8 也不是 GBK 文本；请另存为 UTF-8 编码的 CSV。"),
+    "outcomes.bad_workbook": (
+        "The file {file} is not a readable Excel workbook; save it again as .xlsx or CSV.",
+        "文件 {file} 不是可读取的 Excel 工作簿；请另存为 .xlsx 或 CSV。"),
+    "outcomes.no_header": (
+        "The file {file} is empty or has no header row; put the column names in the first row.",
+        "文件 {file} 是空的或没有表头行；请把列名放在第一行。"),
+    "outcomes.missing_columns": (
+        "The file {file} has no column {missing}; its columns are: {columns}. Rename the columns "
+        "or choose them in the form.",
+        "文件 {file} 没有列 {missing}；它的列是：{columns}。请修改列名，或在表单中选择对应的列。"),
+    "outcomes.bad_csv": (
+        "The file {file} is not valid CSV near line {line:d}; check the quotes and delimiters "
+        "there.",
+        "文件 {file} 在第 {line:d} 行附近不是有效的 CSV；请检查那里的引号和分隔符。"),
+    "outcomes.ragged_row": (
+        "The file {file}, row {row:d}, has {found} fields; the header has {expected}. Check the "
+        "delimiter and the quotes in this row.",
+        "文件 {file} 第 {row:d} 行有 {found} 列，表头有 {expected} 列：请检查这一行的分隔符或引号。"),
+    "outcomes.bad_outcome": (
+        "The file {file}, row {row:d}, column {column}: the outcome is not one of 0/1, yes/no, "
+        "true/false, 是/否.",
+        "文件 {file} 第 {row:d} 行“{column}”列：结果必须是 0/1、yes/no、true/false 或 是/否 之一。"),
+    "outcomes.bad_score": (
+        "The file {file}, row {row:d}, column {column}: the score is not a finite number; correct "
+        "or remove the row.",
+        "文件 {file} 第 {row:d} 行“{column}”列：分数不是有限的数字；请更正或删除这一行。"),
+    "outcomes.control_is_treatment": (
+        "The control value is also listed as a treatment value; choose different values for the "
+        "two groups.",
+        "对照组的取值也被列为处理组取值；请为两组选择不同的取值。"),
+    "outcomes.no_group_value": (
+        "No row has the group value '{value}' in {where}; check the spelling of the group values.",
+        "{where} 中没有任何一行的分组取值为“{value}”；请检查分组取值的拼写。"),
+    # -- workspaces and accounts (app/store, app/workflows) --------------------------------
+    "account.wrong_password": (
+        "Wrong user name or password.",
+        "用户名或密码错误。"),
+    "account.disabled": (
+        "This account is disabled; ask an administrator.",
+        "此账户已停用，请联系管理员。"),
+    "account.locked": (
+        "This account is locked after too many failed sign-ins; ask an administrator to reset its "
+        "password.",
+        "登录失败次数过多，此账户已锁定，请联系管理员重置密码。"),
+    "account.bad_name": (
+        "User names are 1-64 letters, digits, '.', '-', '_' or '@'.",
+        "用户名为 1-64 个字母、数字或 '.'、'-'、'_'、'@'。"),
+    "account.bad_role": (
+        "Role must be one of: {roles}.",
+        "角色必须是以下之一：{roles}。"),
+    "account.branch_needed": (
+        "A branch manager needs a branch code (letters, digits, '-', '_').",
+        "网点经理需要填写网点代码（字母、数字、'-'、'_'）。"),
+    "account.branch_only_managers": (
+        "Only branch managers are bound to a branch.",
+        "只有网点经理才绑定网点；请清空网点代码或把角色改为网点经理。"),
+    "account.short_password": (
+        "Passwords need at least {minimum} characters.",
+        "密码至少需要 {minimum} 个字符。"),
+    "account.exists": (
+        "A user named '{name}' already exists; choose another name.",
+        "已有名为“{name}”的用户；请换一个名字。"),
+    "account.not_self": (
+        "You cannot disable your own account.",
+        "不能停用自己的账户。"),
+    "account.last_admin": (
+        "At least one active administrator must remain.",
+        "必须至少保留一名启用状态的管理员。"),
+    "account.no_user": (
+        "There is no user named '{name}'.",
+        "没有名为“{name}”的用户；请检查用户名。"),
+    "account.not_allowed": (
+        "{role} '{name}' may not do this ({permission}); ask an administrator if you need it.",
+        "{role}“{name}”无权执行此操作（{permission}）；如确有需要，请联系管理员。"),
+    "store.choose_folder": (
+        "Choose a workspace folder first.",
+        "请先选择工作区文件夹。"),
+    "store.choose_new_folder": (
+        "Choose a folder for the new workspace first.",
+        "请先为新工作区选择文件夹。"),
+    "store.short_passphrase": (
+        "Passphrases need at least {minimum} characters.",
+        "口令至少需要 {minimum} 个字符。"),
+    "store.open_first": (
+        "Open a workspace first.",
+        "请先打开工作区。"),
+    "store.no_folder": (
+        "No workspace folder at {path}; check the path.",
+        "{path} 处没有工作区文件夹；请检查路径。"),
+    "store.not_workspace": (
+        "{path} is not a Lianmo workspace (expected exactly one {suffix} file); choose the "
+        "workspace folder itself.",
+        "{path} 不是联模工作区（应当恰好有一个 {suffix} 文件）；请选择工作区文件夹本身。"),
+    "store.bad_role": (
+        "Role must be one of {roles}.",
+        "参与方角色必须是以下之一：{roles}。"),
+    "store.party_empty": (
+        "The party name must not be empty.",
+        "参与方名称不能为空。"),
+    "store.folder_not_empty": (
+        "{path} already exists and is not empty; choose a new folder.",
+        "{path} 已存在且不是空的；请选择一个新文件夹。"),
+    "store.replaced": (
+        "The workspace file was renamed or replaced; refusing to open it.",
+        "工作区文件已被重命名或替换，拒绝打开。"),
+    "store.no_keyring": (
+        "No OS keyring is available on this machine. Create the workspace with a passphrase "
+        "instead (--passphrase-env VAR).",
+        "本机没有可用的系统密钥环。请改为用口令创建工作区（--passphrase-env VAR）。"),
+    "store.keyring_refused": (
+        "The OS keyring refused to store the workspace key; unlock the keyring or create the "
+        "workspace with a passphrase.",
+        "系统密钥环拒绝保存工作区密钥；请解锁密钥环，或改为用口令创建工作区。"),
+    "store.keyring_unreadable": (
+        "The OS keyring could not be read; unlock it and try again.",
+        "无法读取系统密钥环，请解锁后重试。"),
+    "store.key_not_in_keyring": (
+        "The key for this workspace is not in this machine's keyring. Use its passphrase if it "
+        "has one; otherwise the workspace cannot be opened.",
+        "本机密钥环中没有此工作区的密钥。如果它设有口令，请输入口令；否则无法打开此工作区。"),
+    "store.keyring_damaged": (
+        "The keyring entry for this workspace is damaged; open the workspace with its passphrase "
+        "if it has one.",
+        "此工作区在密钥环中的条目已损坏；如果它设有口令，请用口令打开。"),
+    "store.no_key": (
+        "No key for this workspace: give its passphrase or unlock the keyring.",
+        "缺少此工作区的密钥：请输入口令或解锁系统密钥环。"),
+    "store.wrong_key": (
+        "The workspace cannot be opened: the key is wrong or missing, or the file is not a Lianmo "
+        "workspace.",
+        "无法打开工作区：密钥错误或缺失，或该文件不是联模工作区。"),
+    "store.closed": (
+        "The workspace is closed.",
+        "工作区已关闭；请重新打开。"),
+    "store.destroy_mismatch": (
+        "Confirmation does not match the party name; nothing was destroyed.",
+        "确认内容与参与方名称不一致，没有删除任何内容；请输入准确的参与方名称。"),
 }
 
 
@@ -249,6 +398,9 @@ TERMS: dict[str, tuple[str, str]] = {
     "mobile": ("mobile number", "手机号"),
     "id_card": ("resident ID number", "身份证号"),
     "opaque": ("customer number", "客户号"),
+    "administrator": ("Administrator", "管理员"),
+    "analyst": ("Analyst", "分析师"),
+    "branch_manager": ("Branch manager", "网点经理"),
 }
 
 
@@ -287,9 +439,10 @@ def human(value, language: str = "en") -> str:
         return str(value) if entry is None else entry[normalize(language) == "zh_CN"]
     if isinstance(value, bool):
         return str(value)
-    if isinstance(value, int):
-        return f"{value:,}"
-    if isinstance(value, float):
+    if isinstance(value, numbers.Integral):
+        return f"{int(value):,}"
+    if isinstance(value, numbers.Real):
+        value = float(value)
         if value != value or value in (float("inf"), float("-inf")):
             return str(value)
         if value.is_integer() and abs(value) < 1e15:
