@@ -317,3 +317,9 @@ def test_a_short_row_is_shown_in_the_report_with_its_row_masked(qtbot, page, sma
         assert "请检查这一行的分隔符或引号" in page.message.text()
     finally:
         translations.apply("en")
+
+
+def test_report_numbers_have_no_exponent():
+    from app.ui.pages.data.report import number
+    assert number(61960.5) == "61,960.50" and number(61960.0) == "61,960"
+    assert number(0.00123) == "0.00123" and number(1234567) == "1,234,567" and number(None) == "—"

@@ -64,11 +64,10 @@ def type_text(kind: str) -> str:
 
 
 def number(value) -> str:
+    """A count or a column's min/max for people: separators, never an exponent (6.196e+04)."""
     if value is None:
         return "—"
-    if isinstance(value, float):
-        return f"{value:,.0f}" if value.is_integer() else f"{value:,.4g}"
-    return str(value) if isinstance(value, str) else f"{value:,}"
+    return str(value) if isinstance(value, str) else messages.human(value)
 
 
 def table(columns: int) -> QTableWidget:
