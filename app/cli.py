@@ -12,10 +12,11 @@ import logging
 import pkgutil
 import sys
 
-from app import __version__, commands
+from app import __version__, commands, messages
 from app.errors import LianmoError, UserCancelled
 
 log = logging.getLogger("lianmo")
+ERROR_PREFIX = {"en": "error: ", "zh_CN": "错误："}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -23,6 +24,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"lianmo {__version__}")
     parser.add_argument("--self-check", action="store_true", help="check the installation and exit")
     parser.add_argument("--verbose", action="store_true", help="log details to stderr")
+    parser.add_argument("--lang", choices=messages.LANGUAGES,
+                        help="language of error messages (default: from LC_ALL, LC_MESSAGES or "
+                             "LANG)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
         if info.name.startswith("_"):
@@ -43,15 +47,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         from app.ui.main import run_gui  # only here: keeps Qt out of headless runs
         return run_gui()
+    language = args.lang or messages.locale_language()
     try:
         return int(args.handler(args) or 0)
     except UserCancelled as exc:
-        print(str(exc), file=sys.stderr)
+        print(exc.text(language), file=sys.stderr)
         return 130
     except LianmoError as exc:
         log.debug("command failed", exc_info=True)
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"{ERROR_PREFIX[language]}{exc.text(language)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("Interrupted.", file=sys.stderr)
+        print(messages.render("task.interrupted", {}, language), file=sys.stderr)
         return 130

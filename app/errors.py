@@ -1,12 +1,45 @@
 """Typed errors whose message is the sentence a person reads.
 
-The CLI prints ``str(error)`` and exits non-zero; the GUI shows it in the page's message area.
-Tracebacks go to the log only. Messages never contain raw identifiers or feature values.
+``str(error)`` is the English sentence (logs, tests and anything that does not know the reader's
+language). An error raised with a code (``ValidationError.coded("import.ragged_row", row=7, ...)``)
+also carries its parameters, so the CLI and the GUI can say it in the reader's language from the
+catalogue in app/messages.py (:meth:`LianmoError.text`); an error raised with a plain sentence is
+shown as it is. Tracebacks go to the log only. Messages never contain raw identifiers or feature
+values.
 """
+
+from __future__ import annotations
+
+from app import messages
 
 
 class LianmoError(Exception):
-    """Base class: every error we raise on purpose."""
+    """Base class: every error we raise on purpose.
+
+    ``code`` and ``params`` are None and {} for an error raised with a sentence; a coded error's
+    sentence is rendered in English from the catalogue, so the two kinds read the same in logs.
+    """
+
+    code: str | None = None
+    params: dict = {}
+
+    def __init__(self, *args, code: str | None = None, params: dict | None = None) -> None:
+        if code is not None:
+            self.code, self.params = code, dict(params or {})
+            if not args:
+                args = (messages.render(code, self.params, "en"),)
+        super().__init__(*args)
+
+    @classmethod
+    def coded(cls, code: str, **params):
+        """The error whose sentence is catalogue entry ``code`` filled with ``params``."""
+        return cls(code=code, params=params)
+
+    def text(self, language: str | None = None) -> str:
+        """The sentence in ``language`` (``zh_CN`` or ``en``; None: the locale's)."""
+        if self.code is None:
+            return str(self)
+        return messages.render(self.code, self.params, language or messages.locale_language())
 
 
 class UserFacingError(LianmoError):
@@ -16,8 +49,10 @@ class UserFacingError(LianmoError):
 class UserCancelled(LianmoError):
     """The user (or the peer) cancelled long work; nothing was left half-done."""
 
-    def __init__(self, message: str = "Cancelled; nothing was changed.") -> None:
-        super().__init__(message)
+    def __init__(self, *args, code: str | None = None, params: dict | None = None) -> None:
+        if not args and code is None:
+            code = "task.cancelled"  # the catalogue entry said when no reason is given
+        super().__init__(*args, code=code, params=params)
 
 
 class PermissionDenied(UserFacingError):

@@ -6,6 +6,9 @@ import os
 import sys
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Error messages follow the locale; tests read them in English whatever the machine's language.
+if any(os.environ.get(n, "").lower().startswith("zh") for n in ("LC_ALL", "LC_MESSAGES", "LANG")):
+    os.environ["LC_ALL"] = "C.UTF-8"
 
 import keyring  # noqa: E402
 import pytest  # noqa: E402

@@ -50,14 +50,14 @@ def refusal_and_peak(path) -> tuple[str, int]:
 
 def test_one_endless_value_is_refused_in_bounded_memory(tmp_path):
     message, peak = refusal_and_peak(single_line(tmp_path, b"x"))
-    assert "row 3, column 'city': the value is longer than 65536 characters" in message
+    assert "row 3, column 'city': the value is longer than 65,536 characters" in message
     limit = tabular.line_limit(3, ",").field
     assert peak < 3 * (limit + BLOCK) < LINE_MB * 1024 * 1024 / 4
 
 
 def test_endless_small_values_are_refused_in_bounded_memory(tmp_path):
     message, peak = refusal_and_peak(single_line(tmp_path, b"1,"))
-    assert "row 3: the row is longer than 3 values of at most 65536 characters can be" in message
+    assert "row 3: the row is longer than 3 values of at most 65,536 characters can be" in message
     assert peak < 3 * (tabular.line_limit(3, ",").line + BLOCK) < LINE_MB * 1024 * 1024
 
 

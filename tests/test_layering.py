@@ -21,9 +21,10 @@ APP = ROOT / "app"
 # A module's layer is its first name below ``app``; the CLI's entry points join ``commands``.
 ALIASES = {"cli": "commands", "__main__": "commands"}
 
-# Leaves every layer may import: the package root (only ``__version__``), the error hierarchy and
-# the resource paths. They import no other Lianmo module.
-SHARED = {"app", "errors", "resources"}
+# Leaves every layer may import: the package root (only ``__version__``), the error hierarchy, the
+# message catalogue (errors say their sentences from it) and the resource paths. They import no
+# other Lianmo module.
+SHARED = {"app", "errors", "messages", "resources"}
 
 # layer -> the other layers it may import (besides SHARED). A layer absent here is an error.
 ALLOWED: dict[str, set[str]] = {
@@ -41,7 +42,7 @@ ALLOWED: dict[str, set[str]] = {
                                        # primitives (crypto/mpc) declare their own messages
     "executor": set(),        # local pool or Dask cluster: below every user of it
     "schema": set(),
-    "app": set(), "errors": set(), "resources": set(),
+    "app": set(), "errors": set(), "messages": set(), "resources": set(),
 }
 
 # Named modules of a higher layer that a layer may still import, lazily: starting the GUI, the call

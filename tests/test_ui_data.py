@@ -280,3 +280,46 @@ def test_page_is_translated_at_runtime(qtbot, page, small):
     finally:
         QCoreApplication.removeTranslator(translator)
     qtbot.waitUntil(lambda: page.title.text() == "Consent & data", timeout=3000)
+
+
+def test_a_short_row_is_shown_in_the_report_with_its_row_masked(qtbot, page, small, tmp_path):
+    """One short row refuses the file: the report tab names the row, shows it masked and says the
+    fix, in the window's language; the raw mobile number is shown nowhere."""
+    from PySide6.QtWidgets import QApplication
+    from app.ui.i18n import Translations
+    lines = Path(small["bank"]).read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    short = lines[6].split(",")
+    mobile = short[header.index("customer_mobile")]
+    lines[6] = ",".join(short[:-1])
+    path = tmp_path / "short.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    page.set_data_file(str(path))
+    page.set_consent_file(small["bank_consent"])
+    page.load_profile_from(small["bank_profile"])
+    run(qtbot, page, commit=False)
+    assert page.tabs.currentWidget() is page.report
+    [problem] = cells(page.report.problems)
+    assert problem[:2] == ["short.csv", "7"]
+    assert f"has {len(header) - 1} fields but the header has {len(header)}" in problem[3]
+    summary = page.report.summary.text()
+    assert "Row 7 as read (identifiers masked): " in summary and MASKED_MOBILE.search(summary)
+    assert "check the delimiter" in page.message.text()
+    shown = " ".join(problem) + summary + page.message.text()
+    assert mobile not in shown
+    translations = Translations(QApplication.instance())
+    translations.apply("zh_CN")
+    try:
+        qtbot.waitUntil(lambda: "第 7 行" in cells(page.report.problems)[0][3], timeout=3000)
+        assert f"有 {len(header) - 1} 列，表头有 {len(header)} 列" in cells(page.report.problems)[0][3]
+        assert "第 7 行（标识已遮蔽）" in page.report.summary.text()
+        run(qtbot, page, commit=False)
+        assert "请检查这一行的分隔符或引号" in page.message.text()
+    finally:
+        translations.apply("en")
+
+
+def test_report_numbers_have_no_exponent():
+    from app.ui.pages.data.report import number
+    assert number(61960.5) == "61,960.50" and number(61960.0) == "61,960"
+    assert number(0.00123) == "0.00123" and number(1234567) == "1,234,567" and number(None) == "—"

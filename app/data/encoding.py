@@ -40,7 +40,7 @@ def detect_encoding(path: str, label: str | None = None, limit: LineLimit | None
         if head.startswith(codecs.BOM_UTF8):
             return "utf-8-sig"
         if any(head.startswith(bom) for bom in _REFUSED_BOMS):
-            raise ValidationError(f"{label}: the file is UTF-16/UTF-32; save it as UTF-8 or GB18030.")
+            raise ValidationError.coded("import.utf16", file=label)
         fh.seek(0)
         first_utf8 = first_other = None  # line numbers of the first line of each kind
         line_base = 0
@@ -53,9 +53,8 @@ def detect_encoding(path: str, label: str | None = None, limit: LineLimit | None
                 except UnicodeDecodeError:
                     first_utf8, first_other = _scan_lines(block, line_base, first_utf8, first_other)
                 if first_utf8 is not None and first_other is not None:
-                    raise ValidationError(
-                        f"{label}: the file mixes encodings (line {first_utf8} is UTF-8, line "
-                        f"{first_other} is not); re-export it in one encoding or choose one explicitly.")
+                    raise ValidationError.coded("import.mixed_encodings", file=label,
+                                                utf8_line=first_utf8, other_line=first_other)
             line_base += block.count(b"\n")
     return "gb18030" if first_other is not None else "utf-8"
 
@@ -172,7 +171,8 @@ def resolve(path: str, encoding: str, label: str | None = None,
             limit: LineLimit | None = None) -> str:
     """The codec for ``path``: validate an explicit choice or detect under ``auto``."""
     if encoding not in ENCODINGS:
-        raise ValidationError(f"Unknown encoding {encoding!r}; choose one of: {', '.join(ENCODINGS)}.")
+        raise ValidationError.coded("import.unknown_encoding", encoding=encoding,
+                                    choices=list(ENCODINGS))
     if encoding == "auto":
         return detect_encoding(path, label, limit)
     return encoding
@@ -186,14 +186,13 @@ def decode_block(data: bytes, codec: str, label: str, line_base: int, header: li
     except UnicodeDecodeError as exc:
         line_start = data.rfind(b"\n", 0, exc.start) + 1
         line = line_base + data.count(b"\n", 0, exc.start) + 1
-        column = ""
         if header:
             index = data.count(delimiter.encode("ascii"), line_start, exc.start)
             if index < len(header):
-                column = f", column {header[index]!r}"
-        raise ValidationError(
-            f"{label}: line {line}{column} is not valid {codec.upper()} text; check the file's "
-            f"encoding (or choose it explicitly).") from None
+                raise ValidationError.coded("import.bad_encoding_cell", file=label, line=line,
+                                            column=header[index], codec=codec.upper()) from None
+        raise ValidationError.coded("import.bad_encoding_line", file=label, line=line,
+                                    codec=codec.upper()) from None
 
 
 def file_sha256(path: str) -> str:

@@ -20,6 +20,7 @@ from app.data.ids import IdError, canonicalizer
 from app.data.profile import PURPOSE, Profile
 from app.data.tabular import CsvTable, open_table
 from app.errors import ValidationError
+from app.messages import Term
 
 MAX_LISTED = 10_000  # problems listed individually; all are counted
 DUPLICATE_CONFLICT = "duplicate_conflict"
@@ -93,7 +94,8 @@ def _index(table, label: str, column: str, role: str) -> int:
     try:
         return table.header.index(C.norm(column))
     except ValueError:
-        raise ValidationError(f"{label}: the {role} column {column!r} is not in the header.") from None
+        raise ValidationError.coded("import.column_missing", file=label, role=Term(role),
+                                    column=column) from None
 
 
 class _Sink:
@@ -231,7 +233,7 @@ class _Reader:
         sink = self._parallel() or self._single()
         self.conv, self.problems = sink.conv, sink.problems
         if not sink.n:
-            raise ValidationError(f"{self.label}: the file has a header but no data rows.")
+            raise ValidationError.coded("import.no_data_rows", file=self.label)
         row_numbers = np.concatenate(sink.rows)
         bad = sink.bad
         values = {}

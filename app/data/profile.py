@@ -131,5 +131,5 @@ def load_profile(path: str) -> Profile:
             _err(label, "the profile is larger than 1 MiB.")
         doc = json.loads(raw.decode("utf-8-sig"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-        raise ValidationError(f"{label}: not a readable UTF-8 JSON profile.") from None
+        raise ValidationError.coded("import.profile_unreadable", file=label) from None
     return parse_profile(doc, label)

@@ -46,13 +46,13 @@ def clean_name(name: str) -> str:
 def _check_header(label: str, names: list[str]) -> list[str]:
     names = [clean_name(n) for n in names]
     if not any(names):
-        raise ValidationError(f"{label}: row 1 (the header) is empty.")
+        raise ValidationError.coded("import.header_empty", file=label)
     seen: set[str] = set()
     for i, name in enumerate(names):
         if len(name) > 256 or "\x00" in name:
-            raise ValidationError(f"{label}: row 1, column {i + 1}: the column name is not valid.")
+            raise ValidationError.coded("import.column_name_invalid", file=label, column=i + 1)
         if name and name in seen:
-            raise ValidationError(f"{label}: row 1: the column name {name!r} appears twice.")
+            raise ValidationError.coded("import.column_twice", file=label, name=name)
         seen.add(name)
     return names
 
@@ -71,7 +71,7 @@ class CsvTable:
     def __init__(self, path: str, encoding: str = "auto", delimiter: str = ",",
                  block_size: int | None = None):
         if len(delimiter) != 1 or delimiter in "\"\r\n":
-            raise ValidationError("The delimiter must be one character other than a quote or newline.")
+            raise ValidationError.coded("import.delimiter_invalid")
         self.path, self.label, self.delimiter = path, os.path.basename(path), delimiter
         self.block_size = block_size or BLOCK_SIZE
         with open_binary(path) as fh:
@@ -81,13 +81,13 @@ class CsvTable:
         self.codec = resolve(path, encoding, self.label,
                              line_limit(first.count(delimiter.encode()) + 1, delimiter))
         if not first.strip(b"\r\n\xef\xbb\xbf \t"):
-            raise ValidationError(f"{self.label}: the file is empty (no header row).")
+            raise ValidationError.coded("import.file_empty", file=self.label)
         if not first.endswith(b"\n") and len(first) >= MAX_FIELD * 4:
-            raise ValidationError(f"{self.label}: row 1 (the header) is too long.")
+            raise ValidationError.coded("import.header_too_long", file=self.label)
         self._header_bytes = len(first)
         text = decode_block(first, self.codec, self.label, 0, None, delimiter).rstrip("\r\n")
         if "\x00" in text or '"' in text and text.count('"') % 2:
-            raise ValidationError(f"{self.label}: row 1 (the header) is malformed.")
+            raise ValidationError.coded("import.header_malformed", file=self.label)
         self.header = _check_header(self.label, next(csv.reader([text], delimiter=delimiter)))
         self.encoding = "utf-8" if self.codec == "utf-8-sig" else self.codec
         self.limit = line_limit(len(self.header), delimiter)
@@ -117,7 +117,7 @@ class CsvTable:
                 line_base += data.count(b"\n")
                 if '"' in text and text.count('"') % 2:
                     if len(text) > MAX_PENDING:
-                        raise ValidationError(f"{self.label}: row {row}: a quoted field is never closed.")
+                        raise ValidationError.coded("import.quote_unclosed", file=self.label, row=row)
                     pending = text  # block ends inside a quoted field: join with the next one
                     continue
                 pending = ""
@@ -125,7 +125,7 @@ class CsvTable:
                 if block.rows:
                     yield block
         if pending:
-            raise ValidationError(f"{self.label}: row {row}: a quoted field is never closed.")
+            raise ValidationError.coded("import.quote_unclosed", file=self.label, row=row)
 
     def units(self) -> list[tuple[int, int, int]] | None:
         """The byte ranges ``(start, end, line_base)`` that :meth:`blocks` parses one at a time.
@@ -178,14 +178,13 @@ class CsvTable:
             return next(reader, None)
         except LineTooLong as exc:
             if exc.column is not None:
-                self._fail(row, exc.column, f"the value is longer than {MAX_FIELD} characters")
-            raise ValidationError(f"{self.label}: row {row}: the row is longer than "
-                                  f"{len(self.header)} values of at most {MAX_FIELD} characters "
-                                  "can be.") from None
+                self._fail("import.value_too_long", row, exc.column, limit=MAX_FIELD)
+            raise ValidationError.coded("import.row_too_long", file=self.label, row=row,
+                                        width=len(self.header), limit=MAX_FIELD) from None
 
-    def _fail(self, row: int, index: int, what: str):
+    def _fail(self, code: str, row: int, index: int, **params):
         name = self.header[index] if index < len(self.header) else f"#{index + 1}"
-        raise ValidationError(f"{self.label}: row {row}, column {name!r}: {what}.")
+        raise ValidationError.coded(code, file=self.label, row=row, column=name, **params)
 
     def _parse(self, text: str, row: int, indices: list[int]) -> tuple[Block, int]:
         if "\x00" in text:
@@ -211,7 +210,7 @@ class CsvTable:
             for r, line in zip(rows, lines):
                 for j, field in enumerate(line.split(d)):
                     if len(field) > MAX_FIELD:
-                        self._fail(r, j, f"the value is longer than {MAX_FIELD} characters")
+                        self._fail("import.value_too_long", r, j, limit=MAX_FIELD)
         flat = "\n".join(lines).replace("\n", d).split(d) if lines else []
         columns = {j: flat[j::width] for j in indices}
         return Block(rows, columns), row + text.count("\n") + (0 if text.endswith("\n") else 1)
@@ -219,14 +218,14 @@ class CsvTable:
     def _ragged(self, row: int, got: int):
         width = len(self.header)
         where = min(got, width - 1) if got < width else width
-        self._fail(row, where, f"the row has {got} fields but the header has {width}")
+        self._fail("import.ragged_row", row, where, found=got, expected=width)
 
     def _locate_nul(self, text: str, row: int):
         # approximate for quoted line breaks, exact otherwise; a NUL never belongs in a CSV file
         pos = text.index("\x00")
         line_start = text.rfind("\n", 0, pos) + 1
         r = row + text.count("\n", 0, pos)
-        self._fail(r, text.count(self.delimiter, line_start, pos), "the value contains a NUL byte")
+        self._fail("import.nul_byte", r, text.count(self.delimiter, line_start, pos))
 
     def _parse_csv(self, text: str, row: int, indices: list[int]) -> tuple[Block, int]:
         csv.field_size_limit(MAX_FIELD)
@@ -243,8 +242,11 @@ class CsvTable:
                     records.append(record)
                 row += 1
         except csv.Error as exc:
-            reason = "a value is longer than the limit" if "limit" in str(exc) else "the quoting is malformed"
-            raise ValidationError(f"{self.label}: row {row}: {reason}.") from None
+            if "limit" in str(exc):
+                raise ValidationError.coded("import.quoted_value_too_long", file=self.label,
+                                            row=row, limit=MAX_FIELD) from None
+            raise ValidationError.coded("import.quoting_malformed", file=self.label,
+                                        row=row) from None
         columns = {j: [rec[j] for rec in records] for j in indices}
         return Block(rows, columns), row
 
@@ -261,12 +263,12 @@ class XlsxTable:
         try:
             self._book = openpyxl.load_workbook(path, read_only=True, data_only=True)
         except Exception:
-            raise ValidationError(f"{self.label}: the file is not a readable .xlsx workbook.") from None
+            raise ValidationError.coded("import.xlsx_unreadable", file=self.label) from None
         self._sheet = self._book[sheet] if sheet else self._book.worksheets[0]
         self._rows = self._sheet.iter_rows(values_only=True)
         first = next(self._rows, None)
         if first is None:
-            raise ValidationError(f"{self.label}: the worksheet is empty (no header row).")
+            raise ValidationError.coded("import.worksheet_empty", file=self.label)
         self.header = _check_header(self.label, [cell_text(c) for c in first])
         while self.header and not self.header[-1]:
             self.header.pop()
@@ -282,8 +284,8 @@ class XlsxTable:
                     continue
                 for j in range(width, len(cells)):
                     if cells[j]:
-                        raise ValidationError(f"{self.label}: row {number}, column #{j + 1}: a value "
-                                              f"lies outside the header's {width} columns.")
+                        raise ValidationError.coded("import.outside_header", file=self.label,
+                                                    row=number, column=j + 1, width=width)
                 cells.extend([""] * (width - len(cells)))
                 for j in indices:
                     cols[j].append(cells[j])
@@ -313,7 +315,7 @@ def cell_text(value) -> str:
         return value.isoformat()
     text = str(value)
     if len(text) > MAX_FIELD:
-        raise ValidationError("A worksheet cell is longer than the limit.")
+        raise ValidationError.coded("import.cell_too_long", limit=MAX_FIELD)
     return text
 
 
@@ -322,21 +324,20 @@ def _check_zip(path: str, label: str) -> None:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
     except (zipfile.BadZipFile, OSError):
-        raise ValidationError(f"{label}: the file is not a readable .xlsx workbook.") from None
+        raise ValidationError.coded("import.xlsx_unreadable", file=label) from None
     size = sum(i.file_size for i in infos)
     packed = max(1, sum(i.compress_size for i in infos))
     if size > MAX_XLSX_UNCOMPRESSED or size / packed > MAX_XLSX_RATIO:
-        raise ValidationError(f"{label}: the workbook expands to an implausible size; refused.")
+        raise ValidationError.coded("import.xlsx_too_big", file=label)
 
 
 def open_table(path: str, encoding: str = "auto", delimiter: str = ","):
     """A CsvTable or XlsxTable by file extension (``.xlsx``; anything else is delimited text,
     gzip-compressed when it ends in ``.gz``)."""
     if not os.path.isfile(path):
-        raise ValidationError(f"{os.path.basename(path)}: no such file.")
+        raise ValidationError.coded("import.no_such_file", file=os.path.basename(path))
     if path.lower().endswith(".xlsx"):
         return XlsxTable(path)
     if path.lower().endswith(".xls"):
-        raise ValidationError(f"{os.path.basename(path)}: old .xls workbooks are not supported; "
-                              f"save as .xlsx or CSV.")
+        raise ValidationError.coded("import.xls_unsupported", file=os.path.basename(path))
     return CsvTable(path, encoding, delimiter)

@@ -49,7 +49,7 @@ def read_columns(path: str | Path, columns: list[str], delimiter: str = ",") -> 
     """The given columns of a CSV (UTF-8, UTF-8 with BOM or GBK) or XLSX file."""
     path = Path(path)
     if not path.is_file():
-        raise ValidationError(f"The file {path.name} does not exist.")
+        raise ValidationError.coded("outcomes.no_file", file=path.name)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         rows = _xlsx_rows(path)
     else:
@@ -79,13 +79,14 @@ def _decode(path: Path) -> str:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise ValidationError(f"The file {path.name} cannot be read: {exc.strerror or exc}.") from exc
+        raise ValidationError.coded("outcomes.unreadable", file=path.name,
+                                    reason=exc.strerror or str(exc)) from exc
     for encoding in ENCODINGS:
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise ValidationError(f"The file {path.name} is neither UTF-8 nor GBK text.")
+    raise ValidationError.coded("outcomes.bad_encoding", file=path.name)
 
 
 def _xlsx_rows(path: Path):
@@ -94,7 +95,7 @@ def _xlsx_rows(path: Path):
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise ValidationError(f"The file {path.name} is not a readable Excel workbook.") from exc
+        raise ValidationError.coded("outcomes.bad_workbook", file=path.name) from exc
     try:
         width = None
         for row in book.worksheets[0].iter_rows(values_only=True):
@@ -126,11 +127,11 @@ def _collect(name: str, rows, wanted: list[str]) -> Columns:
     try:
         header = [h.strip() for h in next(rows, [])]
         if not any(header):
-            raise ValidationError(f"The file {name} is empty or has no header row.")
+            raise ValidationError.coded("outcomes.no_header", file=name)
         missing = [c for c in wanted if c not in header]
         if missing:
-            raise ValidationError(f"The file {name} has no column {', '.join(missing)}; "
-                                  f"its columns are: {', '.join(h for h in header if h)}.")
+            raise ValidationError.coded("outcomes.missing_columns", file=name, missing=missing,
+                                        columns=[h for h in header if h])
         index = [header.index(c) for c in wanted]
         width = len(header)
         lists: list[list[str]] = [[] for _ in wanted]
@@ -144,7 +145,7 @@ def _collect(name: str, rows, wanted: list[str]) -> Columns:
                 out.extend([row[i] for row in chunk])
     except csv.Error as exc:
         line = getattr(rows, "line_num", None)
-        raise ValidationError(f"The file {name} is not valid CSV near line {line}.") from exc
+        raise ValidationError.coded("outcomes.bad_csv", file=name, line=int(line or 1)) from exc
     return Columns(name, dict(zip(wanted, lists)), blank)
 
 
@@ -156,8 +157,8 @@ def _drop_blank_rows(name: str, chunk: list, width: int, first_row: int, blank: 
         elif len(row) == width:
             kept.append(row)
         else:
-            raise ValidationError(f"The file {name}, row {row_no}, has {len(row)} fields; "
-                                  f"the header has {width}.")
+            raise ValidationError.coded("outcomes.ragged_row", file=name, row=row_no,
+                                        found=len(row), expected=width)
     return kept
 
 
@@ -182,9 +183,8 @@ def parse_outcomes(cols: Columns, column: str) -> np.ndarray:
             mapping[j] = 1 if word in TRUE_WORDS else 0
         else:
             bad = int(np.flatnonzero(codes == j)[0])
-            raise ValidationError(
-                f"The file {cols.name}, row {cols.row_of(bad)}, column {column}: the outcome is not "
-                "one of 0/1, yes/no, true/false, 是/否.")
+            raise ValidationError.coded("outcomes.bad_outcome", file=cols.name,
+                                        row=int(cols.row_of(bad)), column=column)
     return mapping[codes]
 
 
@@ -197,8 +197,8 @@ def parse_scores(cols: Columns, column: str) -> np.ndarray:
         out = np.array([float(v) if v.strip() and _is_number(v) else math.nan for v in values])
     bad = [int(i) for i in np.flatnonzero(~np.isfinite(out)) if values[i].strip()]
     if bad:  # text, or "nan"/"inf" spelled out
-        raise ValidationError(f"The file {cols.name}, row {cols.row_of(bad[0])}, column {column}: "
-                              "the score is not a finite number.")
+        raise ValidationError.coded("outcomes.bad_score", file=cols.name,
+                                    row=int(cols.row_of(bad[0])), column=column)
     return out
 
 
@@ -245,10 +245,10 @@ def arms_from_groups(codes: np.ndarray, labels: list[str], treatment: list[str],
     treatment = [t.strip() for t in treatment]
     control = control.strip()
     if control in treatment:
-        raise ValidationError("The control value is also listed as a treatment value.")
+        raise ValidationError.coded("outcomes.control_is_treatment")
     for value in (*treatment, control):
         if value not in labels:
-            raise ValidationError(f"No row has the group value '{value}' in {where}.")
+            raise ValidationError.coded("outcomes.no_group_value", value=value, where=where)
     mapping = np.full(len(labels), -1, dtype=np.int8)
     mapping[[labels.index(t) for t in treatment]] = 1
     mapping[labels.index(control)] = 0

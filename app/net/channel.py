@@ -83,7 +83,7 @@ class Channel:
         if self._failure is not None:
             raise self._failure
         if self.closed:
-            raise PeerError("The connection to the peer is closed.")
+            raise PeerError.coded("net.connection_closed")
         try:
             self.transport.send(frame)
         except PeerError as exc:
@@ -142,7 +142,7 @@ class Channel:
         wait = self.dead_after - silent
         if deadline is not None:
             if now >= deadline:
-                raise ReceiveTimeout("The peer did not answer in time.")
+                raise ReceiveTimeout.coded("net.no_answer")
             wait = min(wait, deadline - now)
         try:
             data = self.transport.recv_some(wait)
@@ -198,7 +198,7 @@ class MemoryTransport:
 
     def send(self, data: bytes) -> None:
         if self._closed:
-            raise PeerError("The connection is closed.")
+            raise PeerError.coded("net.connection_closed")
         self._outbox.put(bytes(data))
 
     def recv_some(self, timeout: float | None) -> bytes:

@@ -82,8 +82,8 @@ class ChannelOptions:
 def negotiate(mine: Iterable[int], theirs: Iterable[int]) -> int:
     common = set(mine) & set(theirs)
     if not common:
-        raise PeerError(f"No common protocol version: we support {sorted(set(mine))}, the peer "
-                        f"supports {sorted(set(theirs))}. One side must update Lianmo.")
+        raise PeerError.coded("net.no_common_version", ours=str(sorted(set(mine))),
+                              theirs=str(sorted(set(theirs))))
     return max(common)
 
 
@@ -127,10 +127,28 @@ def _expect(channel: Channel, msg_type: str, deadline: float) -> dict:
     try:
         got, body = channel.recv(timeout=max(0.0, deadline - time.monotonic()))
     except ReceiveTimeout as exc:
-        raise PeerError("The peer did not complete the session handshake in time.") from exc
+        raise PeerError.coded("net.session_timeout") from exc
     if got != msg_type:
         raise RemoteProtocolError(f"The peer sent {got!r} where {msg_type!r} was expected.")
     return body
+
+
+def address_text(host: str, port: int) -> str:
+    """``host:port`` as people type it (``[v6]:port`` for an IPv6 address)."""
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+def unreachable(host: str, port: int, exc: OSError) -> PeerError:
+    """A failed connection as a sentence naming the address tried and what to check there."""
+    address = address_text(host, port)
+    if isinstance(exc, ConnectionRefusedError):
+        return PeerError.coded("net.refused", address=address)
+    if isinstance(exc, (TimeoutError, socket.timeout)):
+        return PeerError.coded("net.timed_out", address=address)
+    if isinstance(exc, socket.gaierror):
+        return PeerError.coded("net.unknown_host", address=address)
+    return PeerError.coded("net.unreachable", address=address,
+                           reason=exc.strerror or type(exc).__name__)
 
 
 def connect(host: str, port: int, identity: Identity, pinned_fingerprint: bytes, *,
@@ -140,8 +158,7 @@ def connect(host: str, port: int, identity: Identity, pinned_fingerprint: bytes,
     try:
         sock = socket.create_connection((host, port), timeout=timeout)
     except OSError as exc:
-        raise PeerError(f"Could not reach the peer at {host}:{port} "
-                        f"({exc.strerror or 'timed out'}).") from exc
+        raise unreachable(host, port, exc) from exc
     transport = TlsTransport(sock, client_context(identity.cert_pem, identity.key_pem),
                              server_side=False, io_timeout=options.io_timeout)
     try:
@@ -153,8 +170,8 @@ def connect(host: str, port: int, identity: Identity, pinned_fingerprint: bytes,
         return channel
     except TimeoutError as exc:
         transport.close()
-        raise PeerError(f"The peer at {host}:{port} did not complete the secure handshake in "
-                        f"{timeout:g} seconds.") from exc
+        raise PeerError.coded("net.handshake_timeout", address=address_text(host, port),
+                              seconds=timeout) from exc
     except CertificateRefused as exc:
         transport.close()
         raise CertificateRefused(f"{exc} Our fingerprint is "

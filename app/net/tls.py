@@ -119,18 +119,15 @@ def _load_identity(ctx: ssl.SSLContext, cert_pem: bytes, key_pem: bytes) -> None
 def verify_pinned(cert_der: bytes | None, pinned: Iterable[bytes]) -> bytes:
     """Check the peer's certificate and return its fingerprint if it is one of the pins."""
     if not cert_der:
-        raise TlsRefused("The peer did not present a certificate.")
+        raise TlsRefused.coded("net.no_certificate")
     fingerprint = certificate_fingerprint(check_certificate(cert_der))
     pins = set(pinned)
     if fingerprint in pins:
         return fingerprint
     if len(pins) == 1:
-        raise PinMismatch(
-            f"The peer's certificate fingerprint is {format_fingerprint(fingerprint)}, but the "
-            f"pinned fingerprint is {format_fingerprint(next(iter(pins)))}. This is not the "
-            "computer you paired with; the connection was closed.")
-    raise PinMismatch(f"The peer's certificate fingerprint {format_fingerprint(fingerprint)} is "
-                      "not one of the pinned peers; the connection was closed.")
+        raise PinMismatch.coded("net.pin_mismatch", presented=format_fingerprint(fingerprint),
+                                pinned=format_fingerprint(next(iter(pins))))
+    raise PinMismatch.coded("net.not_pinned", presented=format_fingerprint(fingerprint))
 
 
 class TlsTransport:
@@ -205,7 +202,7 @@ class TlsTransport:
         except ssl.SSLEOFError as exc:
             if chunks:
                 return b"".join(chunks)
-            raise PeerError("The connection to the peer was cut off.") from exc
+            raise PeerError.coded("net.cut_off") from exc
         except ssl.SSLError as exc:
             if chunks:
                 return b"".join(chunks)
@@ -250,7 +247,7 @@ class TlsTransport:
 
     def _read_socket(self, deadline: float | None) -> bytes:
         if self._closed:
-            raise PeerError("The connection is closed.")
+            raise PeerError.coded("net.connection_closed")
         remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
         try:
             if not self._selector.select(remaining):
@@ -259,7 +256,7 @@ class TlsTransport:
         except (OSError, ValueError) as exc:  # ValueError: closed by another thread meanwhile
             if isinstance(exc, TimeoutError):
                 raise
-            raise PeerError("The connection to the peer was cut off.") from exc
+            raise PeerError.coded("net.cut_off") from exc
 
     def _flush(self) -> None:
         with self._send_lock:
@@ -273,9 +270,9 @@ class TlsTransport:
         try:
             self._sock.sendall(data)
         except socket.timeout as exc:
-            raise PeerError("The peer stopped reading; the connection timed out.") from exc
+            raise PeerError.coded("net.stopped_reading") from exc
         except OSError as exc:
-            raise PeerError("The connection to the peer was cut off.") from exc
+            raise PeerError.coded("net.cut_off") from exc
 
 
 def _explain(exc: ssl.SSLError, server_side: bool) -> PeerError:

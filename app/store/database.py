@@ -30,7 +30,7 @@ def _key_pragma(raw_key: bytes | None, passphrase: str | None) -> str:
             raise StoreError("The workspace key has the wrong length.")
         return f"PRAGMA key = \"x'{raw_key.hex()}'\""
     if not passphrase:
-        raise WorkspaceLocked("No key for this workspace: give its passphrase or unlock the keyring.")
+        raise WorkspaceLocked.coded("store.no_key")
     escaped = passphrase.replace("'", "''")
     return f"PRAGMA key = '{escaped}'"
 
@@ -49,9 +49,7 @@ def open_connection(path: str, raw_key: bytes | None, passphrase: str | None):
         conn.execute("PRAGMA secure_delete = ON")
     except sqlcipher.DatabaseError as exc:
         conn.close()
-        raise WorkspaceLocked(
-            "The workspace cannot be opened: the key is wrong or missing, or the file is not a "
-            "Lianmo workspace.") from exc
+        raise WorkspaceLocked.coded("store.wrong_key") from exc
     return conn
 
 
@@ -102,7 +100,7 @@ class Database:
         if threading.current_thread() is self._thread:
             raise StoreError("Nested database call on the owner thread (a bug).")
         if not self._thread.is_alive():
-            raise StoreError("The workspace is closed.")
+            raise StoreError.coded("store.closed")
         future: Future = Future()
         self._jobs.put((fn, args, future))
         return future.result()

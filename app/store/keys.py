@@ -38,13 +38,12 @@ def backend_name() -> str:
 def create_key(workspace_id: str) -> bytes:
     """Generate a fresh raw key and store it; fails clearly when there is no keyring."""
     if not keyring_available():
-        raise StoreError("No OS keyring is available on this machine. Create the workspace with a "
-                         "passphrase instead (--passphrase-env VAR).")
+        raise StoreError.coded("store.no_keyring")
     key = secrets.token_bytes(32)
     try:
         keyring.set_password(SERVICE, workspace_id, key.hex())
     except KeyringError as exc:
-        raise StoreError("The OS keyring refused to store the workspace key.") from exc
+        raise StoreError.coded("store.keyring_refused") from exc
     return key
 
 
@@ -52,16 +51,15 @@ def load_key(workspace_id: str) -> bytes:
     try:
         value = keyring.get_password(SERVICE, workspace_id) if keyring_available() else None
     except KeyringError as exc:
-        raise WorkspaceLocked("The OS keyring could not be read; unlock it and try again.") from exc
+        raise WorkspaceLocked.coded("store.keyring_unreadable") from exc
     if value is None:
-        raise WorkspaceLocked("The key for this workspace is not in this machine's keyring. Use its "
-                              "passphrase if it has one; otherwise the workspace cannot be opened.")
+        raise WorkspaceLocked.coded("store.key_not_in_keyring")
     try:
         key = bytes.fromhex(value)
     except ValueError as exc:
-        raise WorkspaceLocked("The keyring entry for this workspace is damaged.") from exc
+        raise WorkspaceLocked.coded("store.keyring_damaged") from exc
     if len(key) != 32:
-        raise WorkspaceLocked("The keyring entry for this workspace is damaged.")
+        raise WorkspaceLocked.coded("store.keyring_damaged")
     return key
 
 

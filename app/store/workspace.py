@@ -32,10 +32,10 @@ def meta_in(conn, key: str, default: str | None = None) -> str | None:
 
 def find_database(path: Path) -> Path:
     if not path.is_dir():
-        raise StoreError(f"No workspace folder at {path}.")
+        raise StoreError.coded("store.no_folder", path=str(path))
     found = sorted(path.glob(f"*{SUFFIX}"))
     if len(found) != 1:
-        raise StoreError(f"{path} is not a Lianmo workspace (expected exactly one {SUFFIX} file).")
+        raise StoreError.coded("store.not_workspace", path=str(path), suffix=SUFFIX)
     return found[0]
 
 
@@ -55,11 +55,11 @@ class Workspace:
         """Create the folder and database. Users are added by the workflow layer (see init)."""
         path = Path(path)
         if role not in ROLES:
-            raise StoreError(f"Role must be one of {', '.join(ROLES)}.")
+            raise StoreError.coded("store.bad_role", roles=list(ROLES))
         if not party_name.strip():
-            raise StoreError("The party name must not be empty.")
+            raise StoreError.coded("store.party_empty")
         if path.exists() and any(path.iterdir()):
-            raise StoreError(f"{path} already exists and is not empty; choose a new folder.")
+            raise StoreError.coded("store.folder_not_empty", path=str(path))
         workspace_id = str(uuid.uuid4())
         raw_key = None if passphrase else keys.create_key(workspace_id)
         path.mkdir(parents=True, exist_ok=True)
@@ -88,7 +88,7 @@ class Workspace:
             raise
         if not stored or stored[0][0] != workspace_id:
             db.close()
-            raise WorkspaceLocked("The workspace file was renamed or replaced; refusing to open it.")
+            raise WorkspaceLocked.coded("store.replaced")
         return cls(path, db, workspace_id)
 
     def close(self) -> None:

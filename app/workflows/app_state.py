@@ -30,7 +30,7 @@ class AppState:
     def open_workspace(self, path: str | Path, passphrase: str | None = None) -> Workspace:
         """Open with the keyring key, or with ``passphrase``; raises WorkspaceLocked when locked."""
         if not str(path).strip():
-            raise UserFacingError("Choose a workspace folder first.")
+            raise UserFacingError.coded("store.choose_folder")
         self.close_workspace()
         self.workspace = Workspace.open(Path(path), passphrase=passphrase or None)
         jobs.mark_interrupted(self.workspace)
@@ -41,9 +41,9 @@ class AppState:
                          admin_password: str, passphrase: str | None = None) -> Workspace:
         """A new workspace with its first administrator; the user then signs in as usual."""
         if not str(path).strip():
-            raise UserFacingError("Choose a folder for the new workspace first.")
+            raise UserFacingError.coded("store.choose_new_folder")
         if passphrase is not None and len(passphrase) < MIN_PASSPHRASE:
-            raise UserFacingError(f"Passphrases need at least {MIN_PASSPHRASE} characters.")
+            raise UserFacingError.coded("store.short_passphrase", minimum=MIN_PASSPHRASE)
         self.close_workspace()
         session = init_workspace(Path(path), party_name, role, admin_name, admin_password,
                                  passphrase=passphrase or None)
@@ -60,7 +60,7 @@ class AppState:
     # -- session ------------------------------------------------------------------------------
     def sign_in(self, name: str, password: str) -> Session:
         if self.workspace is None:
-            raise UserFacingError("Open a workspace first.")
+            raise UserFacingError.coded("store.open_first")
         self.session = login(self.workspace, name.strip(), password)
         return self.session
 

@@ -7,10 +7,11 @@ from typing import Any, Callable
 
 from app.crypto.passwords import check_password
 from app.errors import AuthenticationFailed, PermissionDenied
+from app.messages import Term
 from app.store import space
 from app.store import users as user_store
 from app.store.workspace import Workspace
-from app.workflows.permissions import ROLE_LABELS, allowed
+from app.workflows.permissions import allowed
 
 MAX_FAILED_LOGINS = 10
 
@@ -33,9 +34,8 @@ class Session:
 
     def require(self, permission: str) -> None:
         if not self.can(permission):
-            raise PermissionDenied(
-                f"{ROLE_LABELS.get(self.user.role, self.user.role)} '{self.user.name}' may not do "
-                f"this ({permission}).")
+            raise PermissionDenied.coded("account.not_allowed", role=Term(self.user.role),
+                                         name=self.user.name, permission=permission)
 
     def audit(self, action: str, objects: dict | None = None, params: dict | None = None) -> dict:
         return self.workspace.audit.append(self.user.name, action, objects, params)
@@ -62,15 +62,14 @@ def login(workspace: Workspace, name: str, password: str, *, read_only: bool = F
     """Check the password; the same message for unknown users and wrong passwords. ``read_only``
     (a command that only reads): on a full disk the sign-in goes unrecorded instead of refused."""
     row = workspace.db.run(user_store.credentials, name)
-    failure = AuthenticationFailed("Wrong user name or password.")
+    failure = AuthenticationFailed.coded("account.wrong_password")
     if row is None:
         raise failure
     salt, expected, params, disabled, failed = row
     if disabled:
-        raise AuthenticationFailed("This account is disabled; ask an administrator.")
+        raise AuthenticationFailed.coded("account.disabled")
     if failed >= MAX_FAILED_LOGINS:
-        raise AuthenticationFailed("This account is locked after too many failed sign-ins; "
-                                   "ask an administrator to reset its password.")
+        raise AuthenticationFailed.coded("account.locked")
     if not check_password(password, salt, expected, params):
         workspace.db.transaction(_record_failure, workspace, name)
         raise failure

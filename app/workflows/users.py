@@ -17,26 +17,26 @@ _BRANCH = re.compile(r"^[\w\-]{1,32}$")
 
 def validate_new_user(name: str, role: str, password: str, branch: str | None) -> None:
     if not _NAME.match(name or ""):
-        raise UserFacingError("User names are 1-64 letters, digits, '.', '-', '_' or '@'.")
+        raise UserFacingError.coded("account.bad_name")
     if role not in ROLES:
-        raise UserFacingError(f"Role must be one of: {', '.join(ROLES)}.")
+        raise UserFacingError.coded("account.bad_role", roles=list(ROLES))
     if role == "branch_manager" and not (branch and _BRANCH.match(branch)):
-        raise UserFacingError("A branch manager needs a branch code (letters, digits, '-', '_').")
+        raise UserFacingError.coded("account.branch_needed")
     if role != "branch_manager" and branch:
-        raise UserFacingError("Only branch managers are bound to a branch.")
+        raise UserFacingError.coded("account.branch_only_managers")
     check_password_policy(password)
 
 
 def check_password_policy(password: str) -> None:
     if len(password or "") < MIN_PASSWORD:
-        raise UserFacingError(f"Passwords need at least {MIN_PASSWORD} characters.")
+        raise UserFacingError.coded("account.short_password", minimum=MIN_PASSWORD)
 
 
 def insert_user(conn, name: str, role: str, password: str, branch: str | None) -> None:
     """Low-level insert used by workspace init (no session exists yet) and by add_user."""
     validate_new_user(name, role, password, branch)
     if user_store.exists(conn, name):
-        raise UserFacingError(f"A user named '{name}' already exists.")
+        raise UserFacingError.coded("account.exists", name=name)
     user_store.insert(conn, name, role, branch or None, *hash_password(password))
 
 
@@ -56,12 +56,12 @@ def list_users(session: Session) -> list[User]:
 def set_disabled(session: Session, name: str, disabled: bool) -> None:
     session.require("users.manage")
     if name == session.user.name and disabled:
-        raise UserFacingError("You cannot disable your own account.")
+        raise UserFacingError.coded("account.not_self")
 
     def change(conn):
         _require_exists(conn, name)
         if disabled and user_store.active_administrators(conn) == [name]:
-            raise UserFacingError("At least one active administrator must remain.")
+            raise UserFacingError.coded("account.last_admin")
         user_store.set_disabled(conn, name, disabled)
     session.audited("users.disable" if disabled else "users.enable", {"user": name}, {}, change)
 
@@ -91,4 +91,4 @@ def _set_password(session: Session, name: str, password: str, action: str) -> No
 
 def _require_exists(conn, name: str) -> None:
     if not user_store.exists(conn, name):
-        raise UserFacingError(f"There is no user named '{name}'.")
+        raise UserFacingError.coded("account.no_user", name=name)

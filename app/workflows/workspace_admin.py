@@ -53,7 +53,7 @@ def destroy_workspace(session: Session, audit_out: str | Path, confirm: str) -> 
     session.require("workspace.destroy")
     ws = session.workspace
     if confirm != ws.party_name:
-        raise UserFacingError("Confirmation does not match the party name; nothing was destroyed.")
+        raise UserFacingError.coded("store.destroy_mismatch")
     session.audit("workspace.destroy", {"workspace": ws.id}, {})
     exported = audit_trail.export_chain(session, audit_out)
     path, workspace_id, key_mode = ws.path, ws.id, ws.meta("key_mode")

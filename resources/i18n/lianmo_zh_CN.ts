@@ -977,7 +977,7 @@
         <translation>C1：汇总数据，不涉及单个个人</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/data/report.py" line="+40"/>
+        <location filename="../../app/ui/pages/data/report.py" line="+42"/>
         <source>Identifier</source>
         <translation>标识</translation>
     </message>
@@ -1010,7 +1010,7 @@
 <context>
     <name>DataPage</name>
     <message>
-        <location filename="../../app/ui/pages/data/page.py" line="+105"/>
+        <location filename="../../app/ui/pages/data/page.py" line="+112"/>
         <location line="+3"/>
         <source>Consent &amp; data</source>
         <translation>授权与数据</translation>
@@ -1082,12 +1082,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+213"/>
+        <location line="+222"/>
         <source>Consent file (*.csv *.csv.gz *.gz)</source>
         <translation>授权文件 (*.csv *.csv.gz *.gz)</translation>
     </message>
     <message>
-        <location line="-154"/>
+        <location line="-163"/>
         <source>The file has no column named %1; check the file or the mapping.</source>
         <translation>文件中没有名为 %1 的列；请检查文件或字段映射。</translation>
     </message>
@@ -1153,7 +1153,7 @@
         <translation>尚未导入任何数据：</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>Import anyway?</source>
         <translation>仍要导入吗？</translation>
     </message>
@@ -1168,7 +1168,7 @@
         <translation>已读取 %1 行</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+33"/>
         <source>Imported %1 customers with a valid consent into %2 (version %3). See the Datasets tab.</source>
         <translation>已将 %1 位授权有效的客户导入 %2（第 %3 版）。请查看“数据集”标签页。</translation>
     </message>
@@ -1332,122 +1332,12 @@
 <context>
     <name>Errors</name>
     <message>
-        <location filename="../../app/ui/errors.py" line="+20"/>
+        <location filename="../../app/ui/errors.py" line="+21"/>
         <source>Something went wrong; the details are in the log.</source>
         <translation>出现意外错误，详情已写入日志。</translation>
     </message>
     <message>
         <location line="+3"/>
-        <source>Wrong user name or password.</source>
-        <translation>用户名或密码错误。</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>This account is disabled; ask an administrator.</source>
-        <translation>此账户已停用，请联系管理员。</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>This account is locked after too many failed sign-ins; ask an administrator to reset its password.</source>
-        <translation>登录失败次数过多，此账户已锁定，请联系管理员重置密码。</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>The workspace cannot be opened: the key is wrong or missing, or the file is not a Lianmo workspace.</source>
-        <translation>无法打开工作区：密钥错误或缺失，或该文件不是联模工作区。</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>No key for this workspace: give its passphrase or unlock the keyring.</source>
-        <translation>缺少此工作区的密钥：请输入口令或解锁系统密钥环。</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>The key for this workspace is not in this machine&apos;s keyring. Use its passphrase if it has one; otherwise the workspace cannot be opened.</source>
-        <translation>本机密钥环中没有此工作区的密钥。如果它设有口令，请输入口令；否则无法打开此工作区。</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>The OS keyring could not be read; unlock it and try again.</source>
-        <translation>无法读取系统密钥环，请解锁后重试。</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>The keyring entry for this workspace is damaged.</source>
-        <translation>此工作区在密钥环中的条目已损坏。</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>The workspace file was renamed or replaced; refusing to open it.</source>
-        <translation>工作区文件已被重命名或替换，拒绝打开。</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>The workspace is closed.</source>
-        <translation>工作区已关闭。</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>The party name must not be empty.</source>
-        <translation>参与方名称不能为空。</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Cancelled; nothing was changed.</source>
-        <translation>已取消，未做任何更改。</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>You cannot disable your own account.</source>
-        <translation>不能停用自己的账户。</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>At least one active administrator must remain.</source>
-        <translation>必须至少保留一名启用状态的管理员。</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Passwords need at least 8 characters.</source>
-        <translation>密码至少需要 8 个字符。</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>User names are 1-64 letters, digits, &apos;.&apos;, &apos;-&apos;, &apos;_&apos; or &apos;@&apos;.</source>
-        <translation>用户名为 1-64 个字母、数字或 &apos;.&apos;、&apos;-&apos;、&apos;_&apos;、&apos;@&apos;。</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>A branch manager needs a branch code (letters, digits, &apos;-&apos;, &apos;_&apos;).</source>
-        <translation>网点经理需要填写网点代码（字母、数字、&apos;-&apos;、&apos;_&apos;）。</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Only branch managers are bound to a branch.</source>
-        <translation>只有网点经理才绑定网点。</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Choose a workspace folder first.</source>
-        <translation>请先选择工作区文件夹。</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Choose a folder for the new workspace first.</source>
-        <translation>请先为新工作区选择文件夹。</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Open a workspace first.</source>
-        <translation>请先打开工作区。</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Passphrases need at least 12 characters.</source>
-        <translation>口令至少需要 12 个字符。</translation>
-    </message>
-    <message>
-        <location line="+1"/>
         <source>it does not follow the previous entry</source>
         <translation>它与上一条记录不衔接</translation>
     </message>
@@ -2995,7 +2885,17 @@
         <translation>行</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+11"/>
+        <source>Nothing was imported: the file was refused as a whole.</source>
+        <translation>未导入任何数据：整个文件被拒绝。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Row %1 as read (identifiers masked): %2</source>
+        <translation>第 %1 行（标识已遮蔽）：%2</translation>
+    </message>
+    <message>
+        <location line="+12"/>
         <source>Validate to see what the import would store.</source>
         <translation>校验后可查看导入将保存哪些数据。</translation>
     </message>

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
-from app.ui.errors import translate_sentence
+from app.ui.errors import said
 from app.ui.kit.widgets import MessageArea, Retranslatable, button, plain_label
 from app.workflows.peering.status import Mismatch, PeerLink
 
@@ -72,7 +72,7 @@ class IdentityCard(Retranslatable, QFrame):
         elif self.link.error is not None:
             text = self.tr("Not listening: %1 Peers cannot reach this workspace; checks and "
                            "pairing from here still work.").replace(
-                "%1", translate_sentence(str(self.link.error)))
+                "%1", said(self.link.error, str(self.link.error)))
         else:
             text = self.tr("Not listening while this page is open on its own.")
         self.listening.setText(text)

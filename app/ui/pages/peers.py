@@ -13,7 +13,7 @@ from PySide6.QtGui import QBrush, QColor, QGuiApplication
 from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
 
 from app.errors import UserFacingError
-from app.ui.errors import translate_sentence
+from app.ui.errors import said
 from app.ui.pages.base import Page
 from app.ui.pages.peer_cards import IdentityCard, MismatchCard
 from app.ui.pages.peer_dialogs import AddPeerDialog
@@ -169,8 +169,8 @@ class PeersPage(Page):
         if state.kind == "ok":
             return self.tr("Paired; certificate matches"), when
         if state.kind == "mismatch":
-            return self.tr("Fingerprint mismatch!"), translate_sentence(state.sentence)
-        return self.tr("Not connected"), translate_sentence(state.sentence)
+            return self.tr("Fingerprint mismatch!"), said(state.error, state.sentence)
+        return self.tr("Not connected"), said(state.error, state.sentence)
 
     def selected_name(self) -> str | None:
         peer = selected_item(self.table, self.peers)
@@ -238,7 +238,7 @@ class PeersPage(Page):
                             "will be fetched at the first connection.") if pairing
                     else self.tr("%1 could not be reached or refused the connection: %2"))
             self.message.show_text(text.replace("%1", name)
-                                   .replace("%2", translate_sentence(state.sentence)), "warning")
+                                   .replace("%2", said(state.error, state.sentence)), "warning")
         elif pairing:
             self.mismatch.hide_for(name)
             self.message.show_text(self.tr("Fetched the certificate of %1: it matches the "

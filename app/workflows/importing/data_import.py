@@ -138,16 +138,16 @@ def _import(session, data_path: str, consent_path: str, prof: Profile, task, com
     all_events = _merge(stored, events)
     eligible = np.isin(ds.ids, eligible_ids(all_events, time.time()))
     report = build_report(ds, events, eligible)
-    report["warnings"] = import_guard.consent_warnings(
-        events, stored if len(stored.ids) else None, time.time())
+    warnings = import_guard.consent_warnings(events, stored if len(stored.ids) else None,
+                                             time.time())
+    report["warnings"] = import_guard.said(warnings, "en")
     if not commit:
         return report
-    if report["warnings"] and not accept_warnings:
-        raise import_guard.ImportWarnings(report["warnings"])
+    if warnings and not accept_warnings:
+        raise import_guard.ImportWarnings(warnings)
     space.require_room_for_import(ws.path, data_path, consent_path)
     if not eligible.any():
-        raise ValidationError(f"{ds.file}: no row has a valid consent for the joint marketing "
-                              f"model; nothing was imported.")
+        raise ValidationError.coded("import.no_consented_rows", file=ds.file)
     task.check_cancelled()
     features = _feature_matrix(ds, eligible)
     ds.features = {}  # the matrix replaces them: keep one copy in memory, not two
@@ -173,7 +173,7 @@ def import_consent(session, dataset: str, consent_path: str, task=None) -> dict:
     session.require("data.import")
     row = session.workspace.db.run(dataset_store.get_dataset, dataset)
     if row is None:
-        raise ValidationError(f"No dataset named {dataset!r} in this workspace.")
+        raise ValidationError.coded("import.no_dataset", dataset=dataset)
     prof = parse_profile(row["profile"])
     with LocalExecutor() as executor:
         events = load_consent(consent_path, prof, task or NullTask(), executor)
@@ -211,7 +211,7 @@ def eligible_mask_in(conn, dataset: str, ids: np.ndarray, at: float | None = Non
 def load_eligible_in(conn, dataset: str, at: float | None = None) -> EligibleData:
     row = dataset_store.get_dataset(conn, dataset)
     if row is None:
-        raise ValidationError(f"No dataset named {dataset!r} in this workspace.")
+        raise ValidationError.coded("import.no_dataset", dataset=dataset)
     at = time.time() if at is None else float(at)
     ids = dataset_store.dataset_ids(conn, dataset)
     keep = eligible_mask_in(conn, dataset, ids, at)

@@ -58,7 +58,7 @@ def sniff_encoding(sample: bytes, label: str = "file") -> str:
     if sample.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     if any(sample.startswith(bom) for bom in _UTF16_32):
-        raise ValidationError(f"{label}: the file is UTF-16/UTF-32; save it as UTF-8 or GB18030.")
+        raise ValidationError.coded("import.utf16", file=label)
     for codec in ("utf-8", "gbk"):
         try:
             sample.decode(codec)
@@ -83,26 +83,27 @@ def read_preview(path: str, encoding: str = "auto", delimiter: str = ",",
     """Header and first ``limit`` records of a CSV (optionally .gz) or XLSX file."""
     label = os.path.basename(path)
     if not os.path.isfile(path):
-        raise ValidationError(f"{label}: no such file.")
+        raise ValidationError.coded("import.no_such_file", file=label)
     if path.lower().endswith(".xls"):
-        raise ValidationError(f"{label}: old .xls workbooks are not supported; save as .xlsx or CSV.")
+        raise ValidationError.coded("import.xls_unsupported", file=label)
     if path.lower().endswith(".xlsx"):
         return _xlsx_preview(path, label, limit)
     if encoding not in ENCODINGS:
-        raise ValidationError(f"Unknown encoding {encoding!r}; choose one of: {', '.join(ENCODINGS)}.")
+        raise ValidationError.coded("import.unknown_encoding", encoding=encoding,
+                                    choices=list(ENCODINGS))
     if len(delimiter) != 1 or delimiter in "\"\r\n":
-        raise ValidationError("The delimiter must be one character other than a quote or newline.")
+        raise ValidationError.coded("import.delimiter_invalid")
     sample, _cut = _head(path)
     codec = sniff_encoding(sample, label) if encoding == "auto" else encoding
     try:
         text = sample.decode(codec)
     except UnicodeDecodeError as exc:
         line = sample.count(b"\n", 0, exc.start) + 1
-        raise ValidationError(f"{label}: line {line} is not valid {codec.upper()} text; check the "
-                              f"file's encoding (or choose it explicitly).") from None
+        raise ValidationError.coded("import.bad_encoding_line", file=label, line=line,
+                                    codec=codec.upper()) from None
     records = _records(text.lstrip("\ufeff"), delimiter, label, limit + 1)
     if not records or not any(records[0]):
-        raise ValidationError(f"{label}: the file is empty (no header row).")
+        raise ValidationError.coded("import.file_empty", file=label)
     header = [clean_name(n) for n in records[0]]
     return Preview(label, header, [_fit(r, len(header)) for r in records[1:]], codec,
                    encoding == "auto")
@@ -118,8 +119,7 @@ def _records(text: str, delimiter: str, label: str, limit: int) -> list[list[str
             if len(out) >= limit:
                 break
     except csv.Error:
-        raise ValidationError(f"{label}: the first rows cannot be read as CSV; check the "
-                              f"delimiter.") from None
+        raise ValidationError.coded("import.preview_unreadable", file=label) from None
     return out
 
 
@@ -174,6 +174,55 @@ def masked_rows(preview: Preview, id_column: str | None, id_type: str) -> list[l
                 cells.append(_looks_like_id(raw) or raw if raw.strip() else raw)
         out.append(cells)
     return out
+
+
+# -- a file refused as a whole ------------------------------------------------------------------
+
+MAX_SHOWN = 40   # characters of one cell in a refused row's excerpt
+
+
+def file_problem(exc: ValidationError, paths: list[str], profile: Profile | None) -> dict | None:
+    """A refusal of a whole file (a ragged row, a line in the wrong encoding) as a report entry.
+
+    The entry names the file and row, gives the error's code and parameters (the page says them
+    in the reader's language) and the row's content masked as the preview masks it, so the person
+    sees which line to fix without identifiers being shown. None for errors without a row.
+    """
+    params = getattr(exc, "params", {}) or {}
+    row = params.get("row", params.get("line"))
+    if exc.code is None or not isinstance(row, int) or "file" not in params:
+        return None
+    path = next((p for p in paths if os.path.basename(p) == params["file"]), None)
+    cells: list[str] = []
+    if path is not None and not path.lower().endswith((".xlsx", ".xls")):
+        cells = _masked_line(path, row, profile)
+    return {"file": params["file"], "row": row, "column": str(params.get("column", "")),
+            "code": exc.code, "params": dict(params), "cells": cells}
+
+
+def _masked_line(path: str, row: int, profile: Profile | None) -> list[str]:
+    """Row ``row`` (the header is row 1) of a delimited file, masked; [] when it cannot be read."""
+    delimiter = profile.delimiter if profile else ","
+    encoding = profile.encoding if profile and profile.encoding in ENCODINGS else "auto"
+    try:
+        codec = sniff_encoding(_head(path)[0]) if encoding == "auto" else encoding
+        csv.field_size_limit(MAX_FIELD)
+        with open_binary(path) as raw:
+            text = io.TextIOWrapper(raw, encoding=codec, errors="replace", newline="")
+            reader = csv.reader(text, delimiter=delimiter)
+            header = [clean_name(n) for n in next(reader, [])]
+            record = None
+            for number, record in enumerate(reader, start=2):
+                if number == row:
+                    break
+            else:
+                return []
+    except (OSError, ValidationError, csv.Error, LookupError, EOFError):
+        return []
+    id_column = profile.id_column if profile else None
+    preview = Preview(os.path.basename(path), header, [record], codec, False)
+    cells = masked_rows(preview, id_column, profile.id_type if profile else "mobile")[0]
+    return [c if len(c) <= MAX_SHOWN else c[:MAX_SHOWN] + "…" for c in cells]
 
 
 # -- guessing a mapping -----------------------------------------------------------------------

@@ -17,6 +17,7 @@ from typing import Iterator
 import numpy as np
 
 from app.data.consent import eligible_ids
+from app import messages
 from app.errors import UserFacingError
 from app.workflows import processes
 
@@ -24,30 +25,37 @@ from app.workflows import processes
 class ImportWarnings(UserFacingError):
     """The import stopped before committing: the user confirms (``accept_warnings``) or stops."""
 
-    def __init__(self, warnings: list[str]) -> None:
-        super().__init__("Nothing was imported yet: " + " ".join(warnings) +
-                         " Import again and accept these warnings to go on.")
-        self.warnings = warnings
+    def __init__(self, warnings: list[tuple[str, dict]]) -> None:
+        self.coded_warnings = warnings
+        self.warnings = said(warnings, "en")
+        super().__init__(self.text("en"))
+
+    def text(self, language: str | None = None) -> str:
+        language = language or messages.locale_language()
+        return messages.render("import.warnings", {"warnings": " ".join(said(
+            self.coded_warnings, language))}, language)
 
 
-def consent_warnings(events, stored_events, now: float) -> list[str]:
-    """Sentences for a consent file that grants nothing new or has impossible dates."""
+def said(warnings: list[tuple[str, dict]], language: str) -> list[str]:
+    """Coded warnings as sentences in ``language``."""
+    return [messages.render(code, params, language) for code, params in warnings]
+
+
+def consent_warnings(events, stored_events, now: float) -> list[tuple[str, dict]]:
+    """(code, parameters) for a consent file that grants nothing new or has impossible dates."""
     warnings = []
     granted, expires = np.asarray(events.granted_at), np.asarray(events.expires_at)
     dated = ~np.isnan(expires) & ~np.isnan(granted)
     if dated.any() and (expires[dated] < granted[dated]).all():
-        warnings.append(f"In {os.path.basename(events.file)} every expiry date precedes its grant "
-                        "date; check the column order or the date format.")
+        warnings.append(("import.consent_dates_reversed", {"file": os.path.basename(events.file)}))
     if len(events.ids) == 0 and events.rejected_rows:
-        warnings.append(f"{events.rejected_rows:,} rows of {os.path.basename(events.file)} "
-                        "were rejected and none was accepted (the report says why, for example "
-                        "an expiry before its grant).")
+        warnings.append(("import.consent_all_rejected", {"file": os.path.basename(events.file),
+                                                          "rows": int(events.rejected_rows)}))
     elif len(events.ids) == 0 and events.other_purpose:
-        warnings.append(f"{os.path.basename(events.file)} grants nothing for the joint marketing "
-                        f"purpose ({events.other_purpose:,} rows are for other purposes).")
+        warnings.append(("import.consent_other_purpose", {"file": os.path.basename(events.file),
+                                                           "rows": int(events.other_purpose)}))
     elif stored_events is not None and len(eligible_ids(events, now)) == 0:
-        warnings.append(f"{os.path.basename(events.file)} makes no customer eligible now; rows "
-                        "would be imported only on consents stored earlier.")
+        warnings.append(("import.consent_nothing_new", {"file": os.path.basename(events.file)}))
     return warnings
 
 
@@ -65,15 +73,14 @@ def only_import(workspace_folder: str | os.PathLike, dataset: str) -> Iterator[N
             except OSError:
                 holder = ""
             if processes.alive(holder):
-                raise UserFacingError(f"Dataset '{dataset}' is being imported right now by "
-                                      "another window or command; wait for it to finish.")
+                raise UserFacingError.coded("import.busy", dataset=dataset)
             lock.unlink(missing_ok=True)  # left by a process that is gone
             continue
         with os.fdopen(fd, "w", encoding="ascii") as fh:
             fh.write(processes.THIS)
         break
     else:
-        raise UserFacingError(f"Dataset '{dataset}' is being imported right now; try again.")
+        raise UserFacingError.coded("import.busy_retry", dataset=dataset)
     try:
         yield
     finally:

@@ -22,7 +22,7 @@ from app.errors import JobRefused, LianmoError, PeerError, RemoteProtocolError, 
 from app.net.channel import ReceiveTimeout
 from app.net.identity import certificate_fingerprint
 from app.net.peer_session import (ChannelOptions, connect, serve, session_codec,
-                                   source_addresses)
+                                   source_addresses, unreachable)
 from app.net.tls import TlsTransport, client_context, verify_pinned
 from app.protocols import jobs as talk
 from app.schema import Bytes, Int, Message, Str
@@ -60,7 +60,7 @@ def fetch_certificate(host: str, port: int, identity, pinned: bytes, timeout: fl
     try:
         sock = socket.create_connection((host, port), timeout=timeout)
     except OSError as exc:
-        raise PeerError(f"Could not reach the peer at {host}:{port}.") from exc
+        raise unreachable(host, port, exc) from exc
     transport = TlsTransport(sock, client_context(identity.cert_pem, identity.key_pem),
                              server_side=False)
     try:
@@ -76,8 +76,7 @@ def store_certificate(workspace, peer_name: str, cert_pem: bytes) -> None:
     """Keep the pinned peer's certificate; it must match the pinned fingerprint."""
     peer = peers.get_peer(workspace, peer_name)
     if certificate_fingerprint(cert_pem) != peer["fingerprint_bytes"]:
-        raise UserFacingError("That certificate does not match the pinned fingerprint of "
-                              f"'{peer_name}'; it was not stored.")
+        raise UserFacingError.coded("net.certificate_not_stored", peer=peer_name)
     workspace.db.transaction(peer_store.set_certificate, peer_name, cert_pem)
 
 

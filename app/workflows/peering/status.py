@@ -42,7 +42,8 @@ class Mismatch:
 @dataclass(frozen=True)
 class PeerState:
     """The latest outcome with one peer in this session: ``ok``, ``failed`` (unreachable or
-    refused, see ``sentence``) or ``mismatch`` (it answered with a key we did not pin)."""
+    refused, see ``sentence``; ``error`` keeps the exception, so it can be said in the reader's
+    language) or ``mismatch`` (it answered with a key we did not pin)."""
 
     kind: str
     at: str
@@ -52,6 +53,7 @@ class PeerState:
     party_name: str | None = None
     warnings: tuple[str, ...] = ()
     mismatch: Mismatch | None = None
+    error: BaseException | None = None
 
 
 def mismatch_of(exc: PinMismatch, pinned: bytes) -> Mismatch:
@@ -116,9 +118,10 @@ class PeerLink:
             result = action()
         except PinMismatch as exc:
             pinned = peers.get_peer(self.session.workspace, name)["fingerprint_bytes"]
-            state = PeerState("mismatch", now_iso(), str(exc), mismatch=mismatch_of(exc, pinned))
+            state = PeerState("mismatch", now_iso(), str(exc), mismatch=mismatch_of(exc, pinned),
+                              error=exc)
         except PeerError as exc:
-            state = PeerState("failed", now_iso(), str(exc))
+            state = PeerState("failed", now_iso(), str(exc), error=exc)
         else:
             state = PeerState("ok", now_iso(), rtt_ms=result.get("rtt_ms"),
                               protocol_version=result.get("protocol_version"),

@@ -15,7 +15,9 @@ import re
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QTabWidget, QWidget
 
-from app.errors import UserFacingError
+from app import messages
+from app.errors import UserFacingError, ValidationError
+from app.ui.errors import language
 from app.ui.pages.data.files import FilesView
 from app.ui.pages.data.mapping import MappingEditor
 from app.ui.pages.data.overview import OverviewView
@@ -38,7 +40,12 @@ def import_in_background(task, session: Session, data: str, consent: str, profil
         return data_import.import_dataset(session, data, consent, profile, task=task,
                                           commit=commit, accept_warnings=accept_warnings)
     except data_import.ImportWarnings as exc:
-        return {"needs_confirmation": exc.warnings}
+        return {"needs_confirmation": exc.coded_warnings}
+    except ValidationError as exc:
+        problem = data_preview.file_problem(exc, [data, consent], profile)
+        if problem is None:
+            raise
+        return {"file_problem": problem}
 
 
 def consent_in_background(task, session: Session, dataset: str, path: str) -> dict:
@@ -281,7 +288,9 @@ class DataPage(Page):
         """Stop before committing and ask; on yes the same import runs again, accepted."""
         answer = QMessageBox.warning(
             self, self.tr("Check the consent file"),
-            self.tr("Nothing was imported yet:") + "\n\n" + "\n".join(warnings) + "\n\n" +
+            self.tr("Nothing was imported yet:") + "\n\n" +
+            "\n".join(messages.render(code, params, language()) for code, params in warnings) +
+            "\n\n" +
             self.tr("Import anyway?"), QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
         if answer != QMessageBox.Yes:
             self.message.show_text(self.tr("Import stopped; nothing was stored."), "warning")
@@ -320,6 +329,13 @@ class DataPage(Page):
     def _imported(self, report: dict, committed: bool) -> None:
         if "needs_confirmation" in report:
             self._confirm_warnings(report["needs_confirmation"])
+            return
+        if "file_problem" in report:   # the whole file was refused: the report tab says where
+            problem = report["file_problem"]
+            self.report.show_problem(problem)
+            self.tabs.setCurrentWidget(self.report)
+            self.task_ended(messages.render(problem["code"], problem["params"], language()),
+                            "error")
             return
         self.report.show_report(report)
         self.tabs.setCurrentWidget(self.report)

@@ -11,6 +11,8 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtWidgets import (QHBoxLayout, QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout,
                                QWidget)
 
+from app import messages
+from app.ui.errors import language
 from app.ui.pages.data.mapping import FEATURE_TYPE_LABELS, ID_TYPE_LABELS, dl
 from app.ui.kit.tables import read_only_table
 from app.ui.kit.widgets import Retranslatable, plain_label
@@ -62,11 +64,10 @@ def type_text(kind: str) -> str:
 
 
 def number(value) -> str:
+    """A count or a column's min/max for people: separators, never an exponent (6.196e+04)."""
     if value is None:
         return "—"
-    if isinstance(value, float):
-        return f"{value:,.0f}" if value.is_integer() else f"{value:,.4g}"
-    return str(value) if isinstance(value, str) else f"{value:,}"
+    return str(value) if isinstance(value, str) else messages.human(value)
 
 
 def table(columns: int) -> QTableWidget:
@@ -88,6 +89,7 @@ class ReportView(Retranslatable, QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.report: dict | None = None
+        self.problem: dict | None = None
         self.summary = plain_label(wrap=True)
         self.summary.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.columns = table(8)
@@ -133,10 +135,28 @@ class ReportView(Retranslatable, QWidget):
                                                 self.tr("Rows")])
         self.problems.setHorizontalHeaderLabels([self.tr("File"), self.tr("Row"),
                                                  self.tr("Column"), self.tr("Reason")])
-        self.show_report(self.report)
+        if self.problem is not None:
+            self.show_problem(self.problem)
+        else:
+            self.show_report(self.report)
+
+    def show_problem(self, problem: dict) -> None:
+        """A file refused as a whole: what is wrong and how to fix it, the row, its masked content."""
+        self.report, self.problem = None, problem
+        text = messages.render(problem["code"], problem["params"], language())
+        lines = [self.tr("Nothing was imported: the file was refused as a whole."), text]
+        if problem["cells"]:
+            lines.append(self.tr("Row %1 as read (identifiers masked): %2")
+                         .replace("%1", str(problem["row"]))
+                         .replace("%2", " | ".join(problem["cells"])))
+        self.summary.setText("\n".join(lines))
+        self.columns.setRowCount(0)
+        self.reasons.setRowCount(0)
+        fill(self.problems, [[problem["file"], str(problem["row"]), problem["column"], text]],
+             numeric=(1,))
 
     def show_report(self, report: dict | None) -> None:
-        self.report = report
+        self.report, self.problem = report, None
         if report is None:
             self.summary.setText(self.tr("Validate to see what the import would store."))
             for t in (self.columns, self.reasons, self.problems):

@@ -1,0 +1,475 @@
+"""The catalogue of coded error messages, in English and Chinese, usable without Qt.
+
+Errors raised below the UI carry a stable code and parameters (app/errors.py); this module turns
+them into the sentence a person reads, in their language, so the CLI speaks Chinese as the GUI
+does. Every text says what went wrong and what to do next. Parameters are filled with
+``str.format`` fields; numbers are formatted for people (``12,345``, never ``1.2345e+04``).
+tests/test_error_catalogue.py checks that every code raised in app/ is here in both languages
+with the same fields, and that every entry here is used.
+"""
+
+from __future__ import annotations
+
+import numbers
+import os
+import string
+
+LANGUAGES = ("zh_CN", "en")
+
+# code -> (English, Chinese). Keep the English as the sentence str(error) showed before a code was
+# given, so logs and searches stay stable. Row and line numbers are written as a spreadsheet shows
+# them (``{row:d}``: 1355, not 1,355).
+CATALOGUE: dict[str, tuple[str, str]] = {
+    "task.cancelled": (
+        "Cancelled; nothing was changed.",
+        "已取消；没有做任何更改。"),
+    "task.interrupted": (
+        "Interrupted.",
+        "已中断。"),
+    # -- reading files (app/data) ----------------------------------------------------------
+    "import.no_such_file": (
+        "{file}: no such file; check the path or choose the file again.",
+        "{file}：文件不存在；请检查路径或重新选择文件。"),
+    "import.xls_unsupported": (
+        "{file}: old .xls workbooks are not supported; save as .xlsx or CSV.",
+        "{file}：不支持旧的 .xls 工作簿；请另存为 .xlsx 或 CSV。"),
+    "import.delimiter_invalid": (
+        "The delimiter must be one character other than a quote or newline.",
+        "分隔符必须是一个字符，且不能是引号或换行；请重新选择分隔符。"),
+    "import.file_empty": (
+        "{file}: the file is empty (no header row); export the file again with its header row.",
+        "{file}：文件是空的（没有表头行）；请重新导出带表头行的文件。"),
+    "import.header_empty": (
+        "{file}: row 1 (the header) is empty; the first row must name the columns.",
+        "{file}：第 1 行（表头）是空的；第一行必须是列名。"),
+    "import.header_too_long": (
+        "{file}: row 1 (the header) is too long; check that the file is a CSV with a header row.",
+        "{file}：第 1 行（表头）太长；请确认文件是带表头行的 CSV。"),
+    "import.header_malformed": (
+        "{file}: row 1 (the header) is malformed; check its quotes and delimiter.",
+        "{file}：第 1 行（表头）格式不正确；请检查其中的引号和分隔符。"),
+    "import.column_name_invalid": (
+        "{file}: row 1, column {column}: the column name is not valid; rename the column (at most "
+        "256 characters).",
+        "{file}：第 1 行第 {column} 列的列名无效；请修改列名（不超过 256 个字符）。"),
+    "import.column_twice": (
+        "{file}: row 1: the column name '{name}' appears twice; give each column its own name.",
+        "{file}：第 1 行中列名“{name}”出现了两次；请给每一列起不同的名字。"),
+    "import.quote_unclosed": (
+        "{file}: row {row:d}: a quoted field is never closed; add the missing closing quote (\") in "
+        "this row or the file's last rows.",
+        "{file}：第 {row:d} 行有一个引号字段没有闭合；请在这一行或文件末尾几行补上缺少的右引号（\"）。"),
+    "import.value_too_long": (
+        "{file}: row {row:d}, column '{column}': the value is longer than {limit} characters; "
+        "shorten it or leave this column out of the mapping.",
+        "{file}：第 {row:d} 行“{column}”列的值超过 {limit} 个字符；请缩短它，或不导入这一列。"),
+    "import.row_too_long": (
+        "{file}: row {row:d}: the row is longer than {width} values of at most {limit} characters "
+        "can be; check the delimiter and the line breaks.",
+        "{file}：第 {row:d} 行比 {width} 个值（每个最多 {limit} 个字符）还长；请检查分隔符和换行。"),
+    "import.ragged_row": (
+        "{file}: row {row:d}, column '{column}': the row has {found} fields but the header has "
+        "{expected}; check the delimiter and the quotes in this row.",
+        "{file}：第 {row:d} 行有 {found} 列，表头有 {expected} 列（从“{column}”列起不一致）：请检查这一行的分隔符或引号。"),
+    "import.nul_byte": (
+        "{file}: row {row:d}, column '{column}': the value contains a NUL byte; export the file "
+        "again as plain text.",
+        "{file}：第 {row:d} 行“{column}”列的值含有 NUL 字节；请重新导出为纯文本文件。"),
+    "import.quoting_malformed": (
+        "{file}: row {row:d}: the quoting is malformed; a quote inside a value must be doubled "
+        "(\"\").",
+        "{file}：第 {row:d} 行的引号格式不正确；值里的引号要写成两个（\"\"）。"),
+    "import.quoted_value_too_long": (
+        "{file}: row {row:d}: a value is longer than the limit of {limit} characters; check for a "
+        "missing closing quote.",
+        "{file}：第 {row:d} 行有一个值超过 {limit} 个字符的上限；请检查是否少了右引号。"),
+    "import.xlsx_unreadable": (
+        "{file}: the file is not a readable .xlsx workbook; open it in a spreadsheet and save it "
+        "again as .xlsx or CSV.",
+        "{file}：无法读取这个 .xlsx 工作簿；请用电子表格软件打开，再另存为 .xlsx 或 CSV。"),
+    "import.worksheet_empty": (
+        "{file}: the worksheet is empty (no header row); put the column names in row 1 of the "
+        "first worksheet.",
+        "{file}：工作表是空的（没有表头行）；请把列名放在第一个工作表的第 1 行。"),
+    "import.outside_header": (
+        "{file}: row {row:d}, column #{column}: a value lies outside the header's {width} columns; "
+        "give that column a name or delete the value.",
+        "{file}：第 {row:d} 行第 {column} 列的值在表头的 {width} 列之外；请给这一列起名，或删除这个值。"),
+    "import.cell_too_long": (
+        "A worksheet cell is longer than the limit of {limit} characters; shorten it or leave its "
+        "column out.",
+        "工作表中有单元格超过 {limit} 个字符的上限；请缩短它，或不导入这一列。"),
+    "import.xlsx_too_big": (
+        "{file}: the workbook expands to an implausible size; refused. Save it as CSV instead.",
+        "{file}：这个工作簿解压后大得不合常理，已拒绝；请改存为 CSV。"),
+    # -- encodings and columns (app/data) --------------------------------------------------
+    "import.utf16": (
+        "{file}: the file is UTF-16/UTF-32; save it as UTF-8 or GB18030.",
+        "{file}：文件是 UTF-16/UTF-32 编码；请另存为 UTF-8 或 GB18030。"),
+    "import.mixed_encodings": (
+        "{file}: the file mixes encodings (line {utf8_line:d} is UTF-8, line {other_line:d} is not); "
+        "re-export it in one encoding or choose one explicitly.",
+        "{file}：文件混用了多种编码（第 {utf8_line:d} 行是 UTF-8，第 {other_line:d} 行不是）；请用一种编码重新导出，或明确选择编码。"),
+    "import.unknown_encoding": (
+        "Unknown encoding '{encoding}'; choose one of: {choices}.",
+        "未知编码“{encoding}”；请从以下编码中选择：{choices}。"),
+    "import.bad_encoding_line": (
+        "{file}: line {line:d} is not valid {codec} text; check the file's encoding (or choose it "
+        "explicitly).",
+        "{file}：第 {line:d} 行不是有效的 {codec} 文本；请检查文件编码（或明确选择编码）。"),
+    "import.bad_encoding_cell": (
+        "{file}: line {line:d}, column '{column}' is not valid {codec} text; check the file's "
+        "encoding (or choose it explicitly).",
+        "{file}：第 {line:d} 行“{column}”列不是有效的 {codec} 文本；请检查文件编码（或明确选择编码）。"),
+    "import.column_missing": (
+        "{file}: the {role} column '{column}' is not in the header; check the mapping or the "
+        "file's header row.",
+        "{file}：表头中没有{role}列“{column}”；请检查列映射或文件的表头行。"),
+    "import.no_data_rows": (
+        "{file}: the file has a header but no data rows; export the file again with its rows.",
+        "{file}：文件只有表头，没有数据行；请重新导出包含数据行的文件。"),
+    "import.profile_unreadable": (
+        "{file}: not a readable UTF-8 JSON profile; choose the profile file saved by Lianmo.",
+        "{file}：不是可读取的 UTF-8 JSON 映射文件；请选择联模保存的映射文件。"),
+    # -- importing (app/workflows/importing) -----------------------------------------------
+    "import.warnings": (
+        "Nothing was imported yet: {warnings} Import again and accept these warnings to go on.",
+        "尚未导入任何数据：{warnings} 如确认无误，请再次导入并接受这些警告。"),
+    "import.consent_dates_reversed": (
+        "In {file} every expiry date precedes its grant date; check the column order or the date "
+        "format.",
+        "{file} 中每个到期日期都早于授权日期；请检查列的顺序或日期格式。"),
+    "import.consent_all_rejected": (
+        "{rows} rows of {file} were rejected and none was accepted (the report says why, for "
+        "example an expiry before its grant).",
+        "{file} 的 {rows} 行全部被拒绝，没有一行被接受（原因见报告，例如到期早于授权）。"),
+    "import.consent_other_purpose": (
+        "{file} grants nothing for the joint marketing purpose ({rows} rows are for other "
+        "purposes).",
+        "{file} 没有为联合营销用途授权任何客户（{rows} 行是其他用途）；请确认选择的是正确的授权文件。"),
+    "import.consent_nothing_new": (
+        "{file} makes no customer eligible now; rows would be imported only on consents stored "
+        "earlier.",
+        "{file} 没有让任何客户在当前获得授权；只会根据之前存储的授权导入数据。"),
+    "import.busy": (
+        "Dataset '{dataset}' is being imported right now by another window or command; wait for "
+        "it to finish.",
+        "数据集“{dataset}”正在由另一个窗口或命令导入；请等它完成后再试。"),
+    "import.busy_retry": (
+        "Dataset '{dataset}' is being imported right now; try again.",
+        "数据集“{dataset}”正在导入；请稍后再试。"),
+    "import.no_consented_rows": (
+        "{file}: no row has a valid consent for the joint marketing model; nothing was imported. "
+        "Check that the consent file belongs to this customer file.",
+        "{file}：没有任何一行有联合营销模型的有效授权，未导入任何数据；请确认授权文件与这个客户文件对应。"),
+    "import.no_dataset": (
+        "No dataset named '{dataset}' in this workspace; see the datasets with 'data summary' or "
+        "on the Data page.",
+        "本工作区没有名为“{dataset}”的数据集；请在数据页面或用 data summary 查看已有数据集。"),
+    "import.preview_unreadable": (
+        "{file}: the first rows cannot be read as CSV; check the delimiter.",
+        "{file}：无法按 CSV 读取前几行；请检查分隔符。"),
+    # -- reaching the peer (app/net, app/workflows/peering) --------------------------------
+    "net.refused": (
+        "Could not reach the peer at {address} (connection refused): nothing listens there. Check "
+        "that the partner's Lianmo is running and listening, that their firewall allows this "
+        "port, and that {address} is the address the partner listens on (the one pinned for "
+        "them).",
+        "无法连接对方 {address}（连接被拒绝）：该地址上没有程序在监听。请确认对方的联模正在运行并在监听，对方防火墙放行了这个端口，且 {address} "
+        "就是对方的监听地址（为对方登记的地址）。"),
+    "net.timed_out": (
+        "Could not reach the peer at {address} (no answer in time). Check the network between the "
+        "two machines and any firewall on the way, that the partner's listener is running, and "
+        "that {address} is the address pinned for them.",
+        "无法连接对方 {address}（超时无应答）。请检查两台机器之间的网络和沿途防火墙，确认对方的监听正在运行，且 {address} 是为对方登记的地址。"),
+    "net.unknown_host": (
+        "Could not reach the peer at {address}: the host name is not known on this network. Check "
+        "the address pinned for the peer (an IP address avoids name lookups).",
+        "无法连接对方 {address}：本网络无法解析这个主机名。请检查为对方登记的地址（使用 IP 地址可避免域名解析）。"),
+    "net.unreachable": (
+        "Could not reach the peer at {address} ({reason}). Check that the partner's listener is "
+        "running, that a firewall allows the port, and that {address} is the address pinned for "
+        "them.",
+        "无法连接对方 {address}（{reason}）。请确认对方的监听正在运行、防火墙放行了该端口，且 {address} 是为对方登记的地址。"),
+    "net.handshake_timeout": (
+        "The peer at {address} did not complete the secure handshake in {seconds} seconds; check "
+        "that {address} is a Lianmo listener and try again.",
+        "对方 {address} 没有在 {seconds} 秒内完成安全握手；请确认 {address} 是联模的监听地址后重试。"),
+    "net.no_common_version": (
+        "No common protocol version: we support {ours}, the peer supports {theirs}. One side must "
+        "update Lianmo.",
+        "双方没有共同的协议版本：我方支持 {ours}，对方支持 {theirs}。请一方升级联模。"),
+    "net.session_timeout": (
+        "The peer did not complete the session handshake in time; try again, and check that the "
+        "partner's Lianmo is not busy or stopped.",
+        "对方没有及时完成会话握手；请重试，并确认对方的联模没有停止或卡住。"),
+    "net.cut_off": (
+        "The connection to the peer was cut off; check the network and try again.",
+        "与对方的连接中断了；请检查网络后重试。"),
+    "net.connection_closed": (
+        "The connection to the peer is closed; connect again.",
+        "与对方的连接已关闭；请重新连接。"),
+    "net.stopped_reading": (
+        "The peer stopped reading; the connection timed out. Check that the partner's Lianmo is "
+        "still running.",
+        "对方停止了接收，连接超时；请确认对方的联模仍在运行。"),
+    "net.no_answer": (
+        "The peer did not answer in time; check that the partner's Lianmo is still running and "
+        "try again.",
+        "对方没有及时应答；请确认对方的联模仍在运行后重试。"),
+    "net.pin_mismatch": (
+        "The peer's certificate fingerprint is {presented}, but the pinned fingerprint is "
+        "{pinned}. This is not the computer you paired with; the connection was closed. Compare "
+        "the fingerprint with the partner by phone before changing anything.",
+        "对方证书的指纹是 {presented}，但登记的指纹是 {pinned}。这不是与你配对的那台电脑，连接已关闭。请先打电话与对方核对指纹，再做任何更改。"),
+    "net.not_pinned": (
+        "The peer's certificate fingerprint {presented} is not one of the pinned peers; the "
+        "connection was closed. Add the peer on the Peers page after checking its fingerprint.",
+        "对方证书的指纹 {presented} 不属于任何已登记的对方，连接已关闭。请核对指纹后在“对方”页面添加。"),
+    "net.no_certificate": (
+        "The peer did not present a certificate; check that the address is a Lianmo listener.",
+        "对方没有出示证书；请确认该地址是联模的监听地址。"),
+    "net.certificate_not_stored": (
+        "That certificate does not match the pinned fingerprint of '{peer}'; it was not stored. "
+        "Check the fingerprint with the partner.",
+        "该证书与为“{peer}”登记的指纹不符，未保存；请与对方核对指纹。"),
+    # -- outcome files (app/evaluation) ----------------------------------------------------
+    "outcomes.no_file": (
+        "The file {file} does not exist; check the path or choose it again.",
+        "文件 {file} 不存在；请检查路径或重新选择。"),
+    "outcomes.unreadable": (
+        "The file {file} cannot be read: {reason}. Check that it is not open elsewhere and that "
+        "you may read it.",
+        "无法读取文件 {file}：{reason}。请确认它没有被其他程序占用，且你有读取权限。"),
+    "outcomes.bad_encoding": (
+        "The file {file} is neither UTF-8 nor GBK text; save it again as UTF-8 CSV.",
+        "文件 {file} 既不是 UTF-8 也不是 GBK 文本；请另存为 UTF-8 编码的 CSV。"),
+    "outcomes.bad_workbook": (
+        "The file {file} is not a readable Excel workbook; save it again as .xlsx or CSV.",
+        "文件 {file} 不是可读取的 Excel 工作簿；请另存为 .xlsx 或 CSV。"),
+    "outcomes.no_header": (
+        "The file {file} is empty or has no header row; put the column names in the first row.",
+        "文件 {file} 是空的或没有表头行；请把列名放在第一行。"),
+    "outcomes.missing_columns": (
+        "The file {file} has no column {missing}; its columns are: {columns}. Rename the columns "
+        "or choose them in the form.",
+        "文件 {file} 没有列 {missing}；它的列是：{columns}。请修改列名，或在表单中选择对应的列。"),
+    "outcomes.bad_csv": (
+        "The file {file} is not valid CSV near line {line:d}; check the quotes and delimiters "
+        "there.",
+        "文件 {file} 在第 {line:d} 行附近不是有效的 CSV；请检查那里的引号和分隔符。"),
+    "outcomes.ragged_row": (
+        "The file {file}, row {row:d}, has {found} fields; the header has {expected}. Check the "
+        "delimiter and the quotes in this row.",
+        "文件 {file} 第 {row:d} 行有 {found} 列，表头有 {expected} 列：请检查这一行的分隔符或引号。"),
+    "outcomes.bad_outcome": (
+        "The file {file}, row {row:d}, column {column}: the outcome is not one of 0/1, yes/no, "
+        "true/false, 是/否.",
+        "文件 {file} 第 {row:d} 行“{column}”列：结果必须是 0/1、yes/no、true/false 或 是/否 之一。"),
+    "outcomes.bad_score": (
+        "The file {file}, row {row:d}, column {column}: the score is not a finite number; correct "
+        "or remove the row.",
+        "文件 {file} 第 {row:d} 行“{column}”列：分数不是有限的数字；请更正或删除这一行。"),
+    "outcomes.control_is_treatment": (
+        "The control value is also listed as a treatment value; choose different values for the "
+        "two groups.",
+        "对照组的取值也被列为处理组取值；请为两组选择不同的取值。"),
+    "outcomes.no_group_value": (
+        "No row has the group value '{value}' in {where}; check the spelling of the group values.",
+        "{where} 中没有任何一行的分组取值为“{value}”；请检查分组取值的拼写。"),
+    # -- workspaces and accounts (app/store, app/workflows) --------------------------------
+    "account.wrong_password": (
+        "Wrong user name or password.",
+        "用户名或密码错误。"),
+    "account.disabled": (
+        "This account is disabled; ask an administrator.",
+        "此账户已停用，请联系管理员。"),
+    "account.locked": (
+        "This account is locked after too many failed sign-ins; ask an administrator to reset its "
+        "password.",
+        "登录失败次数过多，此账户已锁定，请联系管理员重置密码。"),
+    "account.bad_name": (
+        "User names are 1-64 letters, digits, '.', '-', '_' or '@'.",
+        "用户名为 1-64 个字母、数字或 '.'、'-'、'_'、'@'。"),
+    "account.bad_role": (
+        "Role must be one of: {roles}.",
+        "角色必须是以下之一：{roles}。"),
+    "account.branch_needed": (
+        "A branch manager needs a branch code (letters, digits, '-', '_').",
+        "网点经理需要填写网点代码（字母、数字、'-'、'_'）。"),
+    "account.branch_only_managers": (
+        "Only branch managers are bound to a branch.",
+        "只有网点经理才绑定网点；请清空网点代码或把角色改为网点经理。"),
+    "account.short_password": (
+        "Passwords need at least {minimum} characters.",
+        "密码至少需要 {minimum} 个字符。"),
+    "account.exists": (
+        "A user named '{name}' already exists; choose another name.",
+        "已有名为“{name}”的用户；请换一个名字。"),
+    "account.not_self": (
+        "You cannot disable your own account.",
+        "不能停用自己的账户。"),
+    "account.last_admin": (
+        "At least one active administrator must remain.",
+        "必须至少保留一名启用状态的管理员。"),
+    "account.no_user": (
+        "There is no user named '{name}'.",
+        "没有名为“{name}”的用户；请检查用户名。"),
+    "account.not_allowed": (
+        "{role} '{name}' may not do this ({permission}); ask an administrator if you need it.",
+        "{role}“{name}”无权执行此操作（{permission}）；如确有需要，请联系管理员。"),
+    "store.choose_folder": (
+        "Choose a workspace folder first.",
+        "请先选择工作区文件夹。"),
+    "store.choose_new_folder": (
+        "Choose a folder for the new workspace first.",
+        "请先为新工作区选择文件夹。"),
+    "store.short_passphrase": (
+        "Passphrases need at least {minimum} characters.",
+        "口令至少需要 {minimum} 个字符。"),
+    "store.open_first": (
+        "Open a workspace first.",
+        "请先打开工作区。"),
+    "store.no_folder": (
+        "No workspace folder at {path}; check the path.",
+        "{path} 处没有工作区文件夹；请检查路径。"),
+    "store.not_workspace": (
+        "{path} is not a Lianmo workspace (expected exactly one {suffix} file); choose the "
+        "workspace folder itself.",
+        "{path} 不是联模工作区（应当恰好有一个 {suffix} 文件）；请选择工作区文件夹本身。"),
+    "store.bad_role": (
+        "Role must be one of {roles}.",
+        "参与方角色必须是以下之一：{roles}。"),
+    "store.party_empty": (
+        "The party name must not be empty.",
+        "参与方名称不能为空。"),
+    "store.folder_not_empty": (
+        "{path} already exists and is not empty; choose a new folder.",
+        "{path} 已存在且不是空的；请选择一个新文件夹。"),
+    "store.replaced": (
+        "The workspace file was renamed or replaced; refusing to open it.",
+        "工作区文件已被重命名或替换，拒绝打开。"),
+    "store.no_keyring": (
+        "No OS keyring is available on this machine. Create the workspace with a passphrase "
+        "instead (--passphrase-env VAR).",
+        "本机没有可用的系统密钥环。请改为用口令创建工作区（--passphrase-env VAR）。"),
+    "store.keyring_refused": (
+        "The OS keyring refused to store the workspace key; unlock the keyring or create the "
+        "workspace with a passphrase.",
+        "系统密钥环拒绝保存工作区密钥；请解锁密钥环，或改为用口令创建工作区。"),
+    "store.keyring_unreadable": (
+        "The OS keyring could not be read; unlock it and try again.",
+        "无法读取系统密钥环，请解锁后重试。"),
+    "store.key_not_in_keyring": (
+        "The key for this workspace is not in this machine's keyring. Use its passphrase if it "
+        "has one; otherwise the workspace cannot be opened.",
+        "本机密钥环中没有此工作区的密钥。如果它设有口令，请输入口令；否则无法打开此工作区。"),
+    "store.keyring_damaged": (
+        "The keyring entry for this workspace is damaged; open the workspace with its passphrase "
+        "if it has one.",
+        "此工作区在密钥环中的条目已损坏；如果它设有口令，请用口令打开。"),
+    "store.no_key": (
+        "No key for this workspace: give its passphrase or unlock the keyring.",
+        "缺少此工作区的密钥：请输入口令或解锁系统密钥环。"),
+    "store.wrong_key": (
+        "The workspace cannot be opened: the key is wrong or missing, or the file is not a Lianmo "
+        "workspace.",
+        "无法打开工作区：密钥错误或缺失，或该文件不是联模工作区。"),
+    "store.closed": (
+        "The workspace is closed.",
+        "工作区已关闭；请重新打开。"),
+    "store.destroy_mismatch": (
+        "Confirmation does not match the party name; nothing was destroyed.",
+        "确认内容与参与方名称不一致，没有删除任何内容；请输入准确的参与方名称。"),
+}
+
+
+# Words passed as parameters (a column's role, an ID type): said in the reader's language too.
+TERMS: dict[str, tuple[str, str]] = {
+    "identifier": ("identifier", "标识"),
+    "feature": ("feature", "特征"),
+    "contact flag": ("contact flag", "联系标志"),
+    "label": ("label", "标签"),
+    "branch": ("branch", "网点"),
+    "purpose": ("purpose", "用途"),
+    "granted at": ("granted at", "授权时间"),
+    "expires at": ("expires at", "到期时间"),
+    "revoked at": ("revoked at", "撤回时间"),
+    "mobile": ("mobile number", "手机号"),
+    "id_card": ("resident ID number", "身份证号"),
+    "opaque": ("customer number", "客户号"),
+    "administrator": ("Administrator", "管理员"),
+    "analyst": ("Analyst", "分析师"),
+    "branch_manager": ("Branch manager", "网点经理"),
+}
+
+
+class Term(str):
+    """A parameter that is a word of the product (see ``TERMS``), not data: translated too."""
+
+
+def normalize(code: str | None) -> str:
+    """``zh_CN`` for any Chinese locale name (``zh_CN.UTF-8``, ``zh``), otherwise ``en``."""
+    return "zh_CN" if (code or "").lower().replace("-", "_").startswith("zh") else "en"
+
+
+def locale_language(environ=None) -> str:
+    """The language the locale asks for: the first set of LC_ALL, LC_MESSAGES, LANG (POSIX order)."""
+    env = os.environ if environ is None else environ
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        if env.get(name):
+            return normalize(env[name])
+    return "en"
+
+
+class _Formatter(string.Formatter):
+    def __init__(self, language: str) -> None:
+        self.language = language
+
+    def format_field(self, value, format_spec: str) -> str:
+        if not format_spec:
+            return human(value, self.language)
+        return super().format_field(value, format_spec)
+
+
+def human(value, language: str = "en") -> str:
+    """A parameter as people write it: thousands separators, no exponent, lists joined."""
+    if isinstance(value, Term):
+        entry = TERMS.get(str(value))
+        return str(value) if entry is None else entry[normalize(language) == "zh_CN"]
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, numbers.Integral):
+        return f"{int(value):,}"
+    if isinstance(value, numbers.Real):
+        value = float(value)
+        if value != value or value in (float("inf"), float("-inf")):
+            return str(value)
+        if value.is_integer() and abs(value) < 1e15:
+            return f"{value:,.0f}"
+        return f"{value:,.2f}" if abs(value) >= 100 else f"{value:.4g}"
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return ", ".join(human(v, language) for v in value)
+    return str(value)
+
+
+def fields(text: str) -> set[str]:
+    """The parameter names a catalogue text uses."""
+    return {name for _lit, name, _spec, _conv in string.Formatter().parse(text) if name}
+
+
+def render(code: str, params: dict, language: str = "en") -> str:
+    """Catalogue entry ``code`` in ``language`` with ``params`` filled in.
+
+    An unknown code or a missing parameter still gives a sentence (the code itself), never an
+    exception while reporting another one.
+    """
+    entry = CATALOGUE.get(code)
+    if entry is None:
+        return code
+    language = normalize(language)
+    text = entry[1] if language == "zh_CN" else entry[0]
+    try:
+        return _Formatter(language).vformat(text, (), params)
+    except (KeyError, IndexError, ValueError):
+        return code
