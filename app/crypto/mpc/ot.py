@@ -116,15 +116,22 @@ def _aes_into(encryptor: Any, data: np.ndarray) -> np.ndarray:
     return out[:written]
 
 
-def prg(seeds: np.ndarray, chunk: int, nbytes: int) -> np.ndarray:
-    """(len(seeds), nbytes) uint8: AES-128-CTR of each seed, the chunk index in the nonce."""
-    out = np.empty((len(seeds), nbytes + BLOCK - 1), dtype=np.uint8)
+def prg(seeds: np.ndarray, chunk: int, nbytes: int, offset: int = 0) -> np.ndarray:
+    """(len(seeds), nbytes) uint8, C-contiguous: AES-128-CTR of each seed, the chunk index in the
+    nonce, from byte ``offset`` of each stream on (so a chunk's columns can be made in parts).
+
+    Rows are written in order into one flat buffer: ``update_into`` asks for block − 1 spare
+    bytes, which fall on the next row (written afterwards) or on the buffer's tail.
+    """
+    flat = np.empty(len(seeds) * nbytes + BLOCK - 1, dtype=np.uint8)
     zeros = np.zeros(nbytes, dtype=np.uint8)
-    nonce = chunk.to_bytes(8, "big") + bytes(8)
+    skip = bytes(offset % BLOCK)
+    nonce = chunk.to_bytes(8, "big") + (offset // BLOCK).to_bytes(8, "big")
     for j, seed in enumerate(seeds):
-        Cipher(algorithms.AES(seed.tobytes()), modes.CTR(nonce)).encryptor().update_into(zeros,
-                                                                                         out[j])
-    return out[:, :nbytes]
+        stream = Cipher(algorithms.AES(seed.tobytes()), modes.CTR(nonce)).encryptor()
+        stream.update(skip)                        # the part of the first block before offset
+        stream.update_into(zeros, flat[j * nbytes:])
+    return flat[:len(seeds) * nbytes].reshape(len(seeds), nbytes)
 
 
 def _transpose_tile(words: np.ndarray, out: np.ndarray, scratch: np.ndarray) -> None:
@@ -185,13 +192,14 @@ def crhash(rows: np.ndarray, tweaks: np.ndarray | tuple[int, int]) -> np.ndarray
     aes = Cipher(algorithms.AES(_FIXED_KEY), modes.ECB()).encryptor()
     first = _aes_into(aes, np.ascontiguousarray(rows, dtype=np.uint8)).view(np.uint64)
     first = first.reshape(-1, 2)
-    mixed = first.copy()
+    mixed = np.empty_like(first)
     if isinstance(tweaks, tuple):
         instance, start = tweaks
-        mixed[:, 0] ^= np.arange(start, start + len(mixed), dtype=np.uint64)
-        mixed[:, 1] ^= np.uint64(instance)
+        np.bitwise_xor(first[:, 0], np.arange(start, start + len(first), dtype=np.uint64),
+                       out=mixed[:, 0])
+        np.bitwise_xor(first[:, 1], np.uint64(instance), out=mixed[:, 1])
     else:
-        mixed ^= tweaks
+        np.bitwise_xor(first, tweaks, out=mixed)
     second = _aes_into(aes, mixed.view(np.uint8)).view(np.uint64).reshape(-1, 2)
     second ^= first
     return second
