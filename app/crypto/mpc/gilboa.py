@@ -19,19 +19,24 @@ from __future__ import annotations
 import numpy as np
 
 from app.crypto.mpc.ot import hash64, prg, transpose
-from app.executor import task
+from app.executor import split_evenly, task
 
 # Correction widths for OT k (bit k of b): (first k, last k + 1, numpy type). Only the low
 # 64 − k bits of OT k's correction matter (it is weighted by 2^k).
 GROUPS = ((0, 32, np.uint64), (32, 48, np.uint32), (48, 56, np.uint16), (56, 64, np.uint8))
-PART_BITS = 8   # bit positions per part: 8 parts a chunk, each within one correction width
+# Parts are whole multiples of 8 bit positions: 8·m OTs, a multiple of the transpose's 64 columns
+# for any chunk width m (a multiple of 8).
+PART_BITS = 8
 
 
-def parts(parallel: bool) -> list[tuple[int, int]]:
-    """The bit-position ranges a chunk is cut into: eight for workers, one in-process."""
-    if not parallel:
-        return [(0, 64)]
-    return [(k, k + PART_BITS) for k in range(0, 64, PART_BITS)]
+def parts(count: int) -> list[tuple[int, int]]:
+    """The bit-position ranges a chunk is cut into: ``count`` (1 to 8) runs of about equal size.
+
+    Few parts on purpose: every part of every kernel keys 128 to 256 AES contexts (~25 µs each),
+    so eight parts a chunk cost about 40% more than one; one part per worker is enough.
+    """
+    units = [(k, k + PART_BITS) for k in range(0, 64, PART_BITS)]
+    return [(run[0][0], run[-1][1]) for run in split_evenly(units, max(1, min(count, 8)))]
 
 
 def pack_y(y: np.ndarray, k_lo: int) -> bytes:

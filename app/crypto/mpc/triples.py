@@ -70,7 +70,8 @@ class TripleGen:
     P0 is done when it sends seq 2C+2, P1 when it receives it. ``rng`` draws a_i and b_i
     (None: the OS CSPRNG; see ring.draw); base-OT scalars always come from libsodium.
     ``executor`` (optional, an app.executor Executor): the per-chunk kernels (``gilboa``) run on
-    its workers, eight parts a chunk; the shares are the same bit for bit as in-process.
+    its workers, a chunk cut into one part per worker; the shares and messages are the same
+    bit for bit as in-process.
     """
 
     def __init__(self, role: int, n: int, rng: Any = None, executor: Any = None) -> None:
@@ -85,7 +86,7 @@ class TripleGen:
         self._base_send = BaseSender(KAPPA)       # for our IKNP receiver (choices: bits of b)
         self._base_recv = BaseReceiver(random_bits(KAPPA, rng))  # for our IKNP sender (Δ = a)
         self._executor = executor
-        self._parts = gilboa.parts(executor is not None and executor.size > 1)
+        self._parts = gilboa.parts(1 if executor is None else executor.size)
         self._recv_keys: tuple | None = None       # (k0, k1): our IKNP receiver's seed pairs
         self._send_keys: tuple | None = None       # (k_s, s bits): our IKNP sender's keys
         self._in_flight: list = []                 # our receiver's shares still being computed
