@@ -9,9 +9,9 @@ by column, the hash tweak is the OT index, and the parties' shares are sums over
 the parts does not change them). Every task takes arrays this process built (peer bytes are
 parsed and checked before they get here) and returns arrays or bytes.
 
-The receiver's PRG output t is not kept between its two steps: the finishing task makes it again
-(one AES block per OT, a few per cent of the cost), so nothing of 8 MiB travels back from a
-worker and any worker can take any part.
+On an executor the receiver's PRG output t is not kept between its two steps: the finishing task
+makes it again (one AES block per OT, ~6% of the cost), so nothing of 8 MiB travels back from a
+worker and any worker can take any part. In-process, t is kept and handed back.
 """
 
 from __future__ import annotations
@@ -76,23 +76,27 @@ def _weighted_sum(rows: np.ndarray, k_lo: int) -> np.ndarray:
 
 @task
 def receiver_u(k0: np.ndarray, k1: np.ndarray, b: np.ndarray, chunk: int, k_lo: int,
-               k_hi: int) -> np.ndarray:
-    """Our IKNP receiver's u columns for bits [k_lo, k_hi) of b: G(k0) ⊕ G(k1) ⊕ r, (κ, K·m/8)."""
+               k_hi: int, keep_t: bool = False) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
+    """Our IKNP receiver's u columns for bits [k_lo, k_hi) of b: G(k0) ⊕ G(k1) ⊕ r, (κ, K·m/8);
+    with ``keep_t`` also t = G(k0), for a caller that keeps it until the corrections come."""
     m = len(b)
     nbytes, offset = (k_hi - k_lo) * m // 8, k_lo * m // 8
-    u = prg(k0, chunk, nbytes, offset)
-    u ^= prg(k1, chunk, nbytes, offset)
+    t = prg(k0, chunk, nbytes, offset)
+    u = prg(k1, chunk, nbytes, offset)
+    u ^= t
     u ^= choice_rows(b, k_lo, k_hi).reshape(1, -1)
-    return u
+    return (u, t) if keep_t else u
 
 
 @task
 def receiver_share(k0: np.ndarray, b: np.ndarray, y: np.ndarray, chunk: int, k_lo: int,
-                   instance: int, start: int) -> np.ndarray:
-    """Our share of a_peer·b over bits [k_lo, k_lo + len(y)): Σ_k 2^k (H(t) + b[k]·y_k)."""
+                   instance: int, start: int, t: np.ndarray | None = None) -> np.ndarray:
+    """Our share of a_peer·b over bits [k_lo, k_lo + len(y)): Σ_k 2^k (H(t) + b[k]·y_k).
+    t = G(k0) for those columns, made again unless given (a worker is handed none)."""
     k_hi, m = k_lo + len(y), len(b)
-    t = transpose(prg(k0, chunk, (k_hi - k_lo) * m // 8, k_lo * m // 8))
-    v = hash64(t, instance, start + k_lo * m).reshape(k_hi - k_lo, m)
+    if t is None:
+        t = prg(k0, chunk, (k_hi - k_lo) * m // 8, k_lo * m // 8)
+    v = hash64(transpose(t), instance, start + k_lo * m).reshape(k_hi - k_lo, m)
     choice = b[None, :] >> np.arange(k_lo, k_hi, dtype=np.uint64)[:, None]
     choice &= np.uint64(1)
     v += choice * y

@@ -90,6 +90,7 @@ class TripleGen:
         self._recv_keys: tuple | None = None       # (k0, k1): our IKNP receiver's seed pairs
         self._send_keys: tuple | None = None       # (k_s, s bits): our IKNP sender's keys
         self._in_flight: list = []                 # our receiver's shares still being computed
+        self._t: dict[int, list] = {}              # in-process: our receiver's G(k0) per part
         self._seq = 0                              # the next seq on the wire (sent or received)
         self._started = False
         self.done = False
@@ -209,6 +210,11 @@ class TripleGen:
     def _next_u(self, chunk: int) -> list:
         """Our IKNP receiver's u matrix for a chunk, part by part: the choice bits are b's bits."""
         b = self._padded(self.b, chunk)
+        if self._executor is None:                 # keep t for the corrections
+            parts = [gilboa.receiver_u(*self._recv_keys, b, chunk, lo, hi, True)
+                     for lo, hi in self._parts]
+            self._t[chunk] = [t for _, t in parts]
+            return [u for u, _ in parts]
         return [self._run(gilboa.receiver_u, *self._recv_keys, b, chunk, lo, hi)
                 for lo, hi in self._parts]
 
@@ -247,11 +253,14 @@ class TripleGen:
         b = self._padded(self.b, chunk)
         instance, start = self._instance(1 - self.role), chunk * 64 * TRIPLE_CHUNK
         self._settle()
+        if self._executor is None:
+            for (lo, hi), t in zip(self._parts, self._t.pop(chunk)):
+                self._add_cross(chunk, gilboa.receiver_share(self._recv_keys[0], b, y[lo:hi],
+                                                             chunk, lo, instance, start, t))
+            return
         self._in_flight = [(chunk, self._run(gilboa.receiver_share, self._recv_keys[0], b,
                                              y[lo:hi], chunk, lo, instance, start))
                            for lo, hi in self._parts]
-        if self._executor is None:
-            self._settle()
 
     def _settle(self) -> None:
         """Add the receiver shares still in flight."""
