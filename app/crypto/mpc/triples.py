@@ -21,16 +21,16 @@ Why this shape:
 
 from __future__ import annotations
 
+from concurrent.futures import Future
 from typing import Any, NamedTuple
 
 import numpy as np
-
-from concurrent.futures import Future
 
 from app.errors import LocalProtocolError, RemoteProtocolError
 from app.crypto.mpc import gilboa, messages, ring
 from app.crypto.mpc.messages import TRIPLE_CHUNK, Y_BYTES
 from app.crypto.mpc.ot import KAPPA, BaseReceiver, BaseSender, random_bits
+
 
 class Triples(NamedTuple):
     """One party's shares of n triples: c = a·b mod 2^64 once both parties' shares are added."""
