@@ -150,3 +150,12 @@ def test_malformed_and_oversized_messages_are_refused():
     wrong_size = messages.encode("ext_u", {"chunk": 0, "n_ots": 128, "u": bytes(128 * 16)})
     with pytest.raises(RemoteProtocolError, match="not the one agreed"):
         sender.receive(wrong_size)
+
+
+@pytest.mark.parametrize("offset", [0, 8, 16, 40, 1000])
+def test_the_prg_from_an_offset_continues_the_same_stream(offset):
+    seeds = np.random.default_rng(5).integers(0, 256, (3, 16), dtype=np.uint8)
+    whole = ot.prg(seeds, 7, 2048)
+    part = ot.prg(seeds, 7, 520, offset)
+    assert part.flags.c_contiguous
+    assert np.array_equal(part, whole[:, offset:offset + 520])

@@ -9,8 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.crypto import mpc
-from app.crypto.mpc import FRAC_BITS, TRIPLE_CHUNK, BeaverMul, TripleGen, run_pair
+from app.crypto.mpc import FRAC_BITS, TRIPLE_CHUNK, BeaverMul, TripleGen, gilboa, ot, run_pair
 from app.errors import LocalProtocolError, RemoteProtocolError
+from app.executor import LocalExecutor
 
 ULP = 2.0 ** -FRAC_BITS
 
@@ -146,3 +147,51 @@ def test_beaver_openings_are_checked(triples):
         m0.receive(m2.start())
     with pytest.raises(LocalProtocolError):
         BeaverMul(0, x, x[:3], triples[0].take(4)[0])
+
+
+def _seeded_run(monkeypatch, n: int, executor=None, parts=None):
+    """A whole generation with every random choice seeded, base-OT scalars included."""
+    scalars = np.random.default_rng(42)
+    monkeypatch.setattr(ot.rbcl, "crypto_core_ristretto255_scalar_random",
+                        lambda: ot.rbcl.crypto_core_ristretto255_scalar_reduce(scalars.bytes(64)))
+    p0 = TripleGen(0, n, np.random.default_rng(1), executor=executor)
+    p1 = TripleGen(1, n, np.random.default_rng(2), executor=executor)
+    if parts is not None:
+        p0._parts = p1._parts = parts
+    transcript = run_pair(p0, p1, record=True)
+    return p0.result, p1.result, transcript.recorded
+
+
+@pytest.mark.parametrize("n", [5, TRIPLE_CHUNK + 13])
+def test_cutting_chunks_into_parts_changes_no_bit(monkeypatch, n):
+    whole = _seeded_run(monkeypatch, n)
+    parted = _seeded_run(monkeypatch, n, parts=gilboa.parts(8))
+    assert whole[2] == parted[2]                          # every message, byte for byte
+    for mine, theirs in zip(whole[:2], parted[:2]):
+        assert all(np.array_equal(x, y) for x, y in zip(mine, theirs))
+    a, b, c = (x + y for x, y in zip(*whole[:2]))
+    assert np.array_equal(c, a * b)
+
+
+def test_the_executor_gives_the_in_process_triples_bit_for_bit(monkeypatch):
+    n = TRIPLE_CHUNK + 13
+    here = _seeded_run(monkeypatch, n)
+    with LocalExecutor(2) as ex:
+        there = _seeded_run(monkeypatch, n, executor=ex)
+    assert here[2] == there[2]
+    for mine, theirs in zip(here[:2], there[:2]):
+        assert all(np.array_equal(x, y) for x, y in zip(mine, theirs))
+    a, b, c = (x + y for x, y in zip(*there[:2]))
+    assert np.array_equal(c, a * b)
+
+
+def test_corrections_pack_part_by_part_as_in_one_piece():
+    y = np.random.default_rng(3).integers(0, 2**63, (64, 24), dtype=np.uint64)
+    whole = gilboa.pack_y(y, 0)
+    assert len(whole) == mpc.messages.Y_BYTES * 24
+    parts = [gilboa.pack_y(y[lo:hi], lo) for lo, hi in gilboa.parts(8) + gilboa.parts(3)]
+    assert b"".join(parts) == whole * 2
+    back = gilboa.unpack_y(whole, 24)
+    widths = np.array([64] * 32 + [32] * 16 + [16] * 8 + [8] * 8, dtype=np.uint64)
+    masks = np.where(widths == 64, np.uint64(2**64 - 1), (np.uint64(1) << widths) - np.uint64(1))
+    assert np.array_equal(back, y & masks[:, None])

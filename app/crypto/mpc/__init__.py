@@ -5,9 +5,10 @@ What is here (details in docs/mpc.md and each module's docstring):
   ``encode``/``decode``, ``share``/``reconstruct``, ``add``/``sub``/``add_public``,
   ``mul_public``/``mul_public_fixed``, SecureML local ``truncate`` (±1 ulp; fails with
   probability ≤ ``truncation_failure_bound(ℓ)`` for |x| < 2^ℓ ring units).
-- ``TripleGen(role, n, rng=None)``: the two parties make n Beaver triples by Gilboa
+- ``TripleGen(role, n, rng=None, executor=None)``: the two parties make n Beaver triples by Gilboa
   multiplication on IKNP correlated OT (Chou–Orlandi base OTs on Ristretto255). ``result`` is a
   ``Triples(a, b, c)`` of uint64 shares; ``Triples.take(n)`` splits off what one product uses.
+  With ``executor`` the per-chunk kernels (``gilboa``) run on its workers, same bits.
 - ``BeaverMul(role, x, y, triples, frac_bits=0, seq=0)``: one round, shares of x·y (truncated by
   ``frac_bits`` for fixed point).
 - ``OTSender``/``OTReceiver``: standalone random or correlated OT extension, as message steps.

@@ -43,12 +43,10 @@ _LABEL = b"lianmo/mpc/co-ot/ristretto255-sha256/v1"
 # The fixed public AES key of the correlation-robust hash (any public constant will do).
 _FIXED_KEY = hashlib.sha256(b"lianmo/mpc/iknp/fixed-key-aes/v1").digest()[:16]
 _IDENTITY = bytes(POINT_BYTES)
-_TILE = 2048   # columns (bytes) of the bit matrix transposed at a time: 256 KiB, in cache
-_BYTE_SWAPS = tuple((np.uint64(step), np.uint64(mask), np.uint64(~mask & (2**64 - 1)))
-                    for step, mask in
-                    ((32, 0x00000000FFFFFFFF), (16, 0x0000FFFF0000FFFF), (8, 0x00FF00FF00FF00FF)))
-_DELTA_SWAPS = tuple((np.uint64(shift), np.uint64(mask)) for shift, mask in
-                     ((7, 0x00AA00AA00AA00AA), (14, 0x0000CCCC0000CCCC), (28, 0x00000000F0F0F0F0)))
+_TILE = 1024   # 64-bit words per row transposed at a time: 128 rows x 8 KiB = 1 MiB, in L2
+# Delta swaps of a 64x64 bit transpose: (j, mask of the bit positions p with bit j of p clear).
+_SWAPS = tuple((np.uint64(j), np.uint64(sum(1 << p for p in range(64) if not p & j)))
+               for j in (32, 16, 8, 4, 2, 1))
 
 
 # --- base OT ---------------------------------------------------------------------------------------
@@ -118,71 +116,65 @@ def _aes_into(encryptor: Any, data: np.ndarray) -> np.ndarray:
     return out[:written]
 
 
-def prg(seeds: np.ndarray, chunk: int, nbytes: int) -> np.ndarray:
-    """(len(seeds), nbytes) uint8: AES-128-CTR of each seed, the chunk index in the nonce."""
-    out = np.empty((len(seeds), nbytes + BLOCK - 1), dtype=np.uint8)
+def prg(seeds: np.ndarray, chunk: int, nbytes: int, offset: int = 0) -> np.ndarray:
+    """(len(seeds), nbytes) uint8, C-contiguous: AES-128-CTR of each seed, the chunk index in the
+    nonce, from byte ``offset`` of each stream on (so a chunk's columns can be made in parts).
+
+    Rows are written in order into one flat buffer: ``update_into`` asks for block − 1 spare
+    bytes, which fall on the next row (written afterwards) or on the buffer's tail.
+    """
+    flat = np.empty(len(seeds) * nbytes + BLOCK - 1, dtype=np.uint8)
     zeros = np.zeros(nbytes, dtype=np.uint8)
-    nonce = chunk.to_bytes(8, "big") + bytes(8)
+    skip = bytes(offset % BLOCK)
+    nonce = chunk.to_bytes(8, "big") + (offset // BLOCK).to_bytes(8, "big")
     for j, seed in enumerate(seeds):
-        Cipher(algorithms.AES(seed.tobytes()), modes.CTR(nonce)).encryptor().update_into(zeros,
-                                                                                         out[j])
-    return out[:, :nbytes]
+        stream = Cipher(algorithms.AES(seed.tobytes()), modes.CTR(nonce)).encryptor()
+        stream.update(skip)                        # the part of the first block before offset
+        stream.update_into(zeros, flat[j * nbytes:])
+    return flat[:len(seeds) * nbytes].reshape(len(seeds), nbytes)
 
 
-def _byte_transpose8(words: list[np.ndarray]) -> list[np.ndarray]:
-    """Eight uint64 arrays seen as 8×8 byte matrices (word r, byte c) -> their transposes."""
-    w = list(words)
-    for step, mask, keep in _BYTE_SWAPS:
-        span = int(step) // 8
-        for r in range(8):
-            if r & span:
-                continue
-            lo, hi = w[r], w[r + span]
-            top = hi & mask
-            top <<= step
-            top |= lo & mask
-            lo >>= step
-            lo &= mask
-            hi &= keep
-            hi |= lo
-            w[r], w[r + span] = top, hi
-    return w
+def _transpose_tile(words: np.ndarray, out: np.ndarray, scratch: np.ndarray) -> None:
+    """words (64h, w) uint64 -> out (w, 64, h) uint64: each 64x64 bit block transposed in place.
 
-
-def _transpose_tile(bits: np.ndarray, out: np.ndarray) -> None:
-    kappa, cols = bits.shape
-    groups, rows8 = cols // 8, kappa // 8
-    words = np.ascontiguousarray(bits).view(np.uint64).reshape(rows8, 8, groups)
-    # word [d, r, g] holds bytes c' = 0..7 of row 8d + r; afterwards [d, c', g] holds bytes r.
-    blocks = np.stack(_byte_transpose8([words[:, r].copy() for r in range(8)]), axis=1)
-    t = np.empty_like(blocks)
-    for shift, mask in _DELTA_SWAPS:
-        np.right_shift(blocks, shift, out=t)
-        t ^= blocks
+    Stage j swaps, in every pair of word rows (k, k + j) with bit j of k clear, the bits p + j of
+    row k with the bits p of row k + j (p with bit j clear): six stages transpose a 64x64 block.
+    """
+    h, w = words.shape[0] // 64, words.shape[1]
+    a = scratch[:h * 64 * w].reshape(h, 64, w)
+    a[...] = words.reshape(h, 64, w)
+    tmp = scratch[h * 64 * w:h * 96 * w]
+    for j, mask in _SWAPS:
+        pairs = a.reshape(h, 32 // int(j), 2, int(j), w)
+        lo, hi = pairs[:, :, 0], pairs[:, :, 1]
+        t = tmp.reshape(h, 32 // int(j), int(j), w)
+        np.right_shift(lo, j, out=t)
+        t ^= hi
         t &= mask
-        blocks ^= t
-        t <<= shift
-        blocks ^= t
-    # [d, c', g] now holds byte b' = output row 8(8g + c') + b', column byte d.
-    split = blocks.reshape(rows8 // 8, 8, 8, groups)                        # [dh, dl, c', g]
-    rows = np.stack(_byte_transpose8([split[:, dl] for dl in range(8)]), axis=1)  # [dh, b', c', g]
-    out.view(np.uint64).reshape(groups, 8, 8, rows8 // 8)[...] = rows.transpose(3, 2, 1, 0)
+        hi ^= t
+        t <<= j
+        lo ^= t
+    out[...] = a.transpose(2, 1, 0)
 
 
 def transpose(bits: np.ndarray) -> np.ndarray:
     """A κ×M bit matrix (κ rows of M/8 bytes, little-endian bits) -> M rows of κ/8 bytes.
 
-    All in uint64 words, tile by tile so each tile stays in cache: bytes are moved into 8×8 bit
-    blocks by byte transposes between words, each block (a uint64, byte r = row r) is transposed
-    with three delta swaps (Hacker's Delight §7-3), and the bytes are moved back the same way.
+    In uint64 words (word w, bit p = column 64w + p), tile by tile so each tile stays in cache:
+    every 64×64 bit block is transposed with six vectorised delta-swap stages (Hacker's Delight
+    §7-3) and the blocks are put in place by one word-level numpy transpose.
     """
     kappa, cols = bits.shape
     if kappa % 64 or cols % 8:
         raise LocalProtocolError("The bit matrix must be 64·k rows by a multiple of 64 columns.")
+    words = np.ascontiguousarray(bits, dtype=np.uint8).view(np.uint64)
+    n_words, h = cols // 8, kappa // 64
     out = np.empty((cols * 8, kappa // 8), dtype=np.uint8)
-    for start in range(0, cols, _TILE):
-        stop = min(cols, start + _TILE)
-        _transpose_tile(bits[:, start:stop], out[8 * start:8 * stop])
+    blocks = out.view(np.uint64).reshape(n_words, 64, h)
+    scratch = np.empty(h * 96 * min(_TILE, n_words), dtype=np.uint64)
+    for start in range(0, n_words, _TILE):
+        stop = min(n_words, start + _TILE)
+        _transpose_tile(words[:, start:stop], blocks[start:stop], scratch)
     return out
 
 
@@ -200,13 +192,14 @@ def crhash(rows: np.ndarray, tweaks: np.ndarray | tuple[int, int]) -> np.ndarray
     aes = Cipher(algorithms.AES(_FIXED_KEY), modes.ECB()).encryptor()
     first = _aes_into(aes, np.ascontiguousarray(rows, dtype=np.uint8)).view(np.uint64)
     first = first.reshape(-1, 2)
-    mixed = first.copy()
+    mixed = np.empty_like(first)
     if isinstance(tweaks, tuple):
         instance, start = tweaks
-        mixed[:, 0] ^= np.arange(start, start + len(mixed), dtype=np.uint64)
-        mixed[:, 1] ^= np.uint64(instance)
+        np.bitwise_xor(first[:, 0], np.arange(start, start + len(first), dtype=np.uint64),
+                       out=mixed[:, 0])
+        np.bitwise_xor(first[:, 1], np.uint64(instance), out=mixed[:, 1])
     else:
-        mixed ^= tweaks
+        np.bitwise_xor(first, tweaks, out=mixed)
     second = _aes_into(aes, mixed.view(np.uint8)).view(np.uint64).reshape(-1, 2)
     second ^= first
     return second

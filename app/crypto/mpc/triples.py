@@ -21,20 +21,15 @@ Why this shape:
 
 from __future__ import annotations
 
+from concurrent.futures import Future
 from typing import Any, NamedTuple
 
 import numpy as np
 
 from app.errors import LocalProtocolError, RemoteProtocolError
-from app.crypto.mpc import messages, ring
+from app.crypto.mpc import gilboa, messages, ring
 from app.crypto.mpc.messages import TRIPLE_CHUNK, Y_BYTES
-from app.crypto.mpc.ot import (KAPPA, BaseReceiver, BaseSender, ExtReceiver, ExtSender,
-                               cot_receive, cot_send, random_bits)
-
-# Correction widths for OT k (bit k of b): (first k, last k + 1, numpy type).
-_GROUPS = ((0, 32, np.uint64), (32, 48, np.uint32), (48, 56, np.uint16), (56, 64, np.uint8))
-_SHIFTS = np.arange(64, dtype=np.uint64)
-_POWERS = (np.uint64(1) << _SHIFTS)[:, None]
+from app.crypto.mpc.ot import KAPPA, BaseReceiver, BaseSender, random_bits
 
 
 class Triples(NamedTuple):
@@ -54,25 +49,9 @@ class Triples(NamedTuple):
                 Triples(self.a[n:], self.b[n:], self.c[n:]))
 
 
-def _bits(values: np.ndarray) -> np.ndarray:
-    """(64·m,) uint8 choice bits, bit-major: index k·m + t is bit k of values[t]."""
-    return ((values[None, :] >> _SHIFTS[:, None]) & np.uint64(1)).astype(np.uint8).ravel()
-
-
-def _pack_y(y: np.ndarray) -> bytes:
-    """(64, m) corrections -> bytes, OT k kept to the width its 2^k factor leaves."""
-    return b"".join(y[lo:hi].astype(kind).tobytes() for lo, hi, kind in _GROUPS)
-
-
-def _unpack_y(data: bytes, m: int) -> np.ndarray:
-    out = np.empty((64, m), dtype=np.uint64)
-    offset = 0
-    for lo, hi, kind in _GROUPS:
-        size = (hi - lo) * m * np.dtype(kind).itemsize
-        out[lo:hi] = np.frombuffer(data, dtype=kind, count=(hi - lo) * m,
-                                   offset=offset).reshape(hi - lo, m)
-        offset += size
-    return out
+def _value(item: Any) -> Any:
+    """A kernel's result, waiting for it if it runs on the executor."""
+    return item.result() if isinstance(item, Future) else item
 
 
 class TripleGen:
@@ -90,9 +69,12 @@ class TripleGen:
 
     P0 is done when it sends seq 2C+2, P1 when it receives it. ``rng`` draws a_i and b_i
     (None: the OS CSPRNG; see ring.draw); base-OT scalars always come from libsodium.
+    ``executor`` (optional, an app.executor Executor): the per-chunk kernels (``gilboa``) run on
+    its workers, a chunk cut into one part per worker; the shares and messages are the same
+    bit for bit as in-process.
     """
 
-    def __init__(self, role: int, n: int, rng: Any = None) -> None:
+    def __init__(self, role: int, n: int, rng: Any = None, executor: Any = None) -> None:
         if role not in (0, 1):
             raise LocalProtocolError("A party is 0 or 1.")
         if not 0 < n <= messages.MAX_TRIPLES:
@@ -103,9 +85,12 @@ class TripleGen:
         self._c = self.a * self.b               # own product; cross terms are added per chunk
         self._base_send = BaseSender(KAPPA)       # for our IKNP receiver (choices: bits of b)
         self._base_recv = BaseReceiver(random_bits(KAPPA, rng))  # for our IKNP sender (Δ = a)
-        self._ext_recv: ExtReceiver | None = None
-        self._ext_send: ExtSender | None = None
-        self._pending_t: np.ndarray | None = None  # our receiver's t rows for the chunk in flight
+        self._executor = executor
+        self._parts = gilboa.parts(1 if executor is None else executor.size)
+        self._recv_keys: tuple | None = None       # (k0, k1): our IKNP receiver's seed pairs
+        self._send_keys: tuple | None = None       # (k_s, s bits): our IKNP sender's keys
+        self._in_flight: list = []                 # our receiver's shares still being computed
+        self._t: dict[int, list] = {}              # in-process: our receiver's G(k0) per part
         self._seq = 0                              # the next seq on the wire (sent or received)
         self._started = False
         self.done = False
@@ -132,37 +117,37 @@ class TripleGen:
         if seq == 0:
             self._need(body, point=True)
             points = self._base_recv.respond(body["point"])
-            self._ext_send = ExtSender(self._base_recv.choices, self._base_recv.keys)
+            self._send_keys = (self._base_recv.keys, self._base_recv.choices)
             return self._send({"point": self._base_send.point, "points": points})
         if seq == 1:
             self._need(body, point=True, points=True)
-            self._ext_recv = ExtReceiver(*self._base_send.keys(body["points"]))
+            self._recv_keys = self._base_send.keys(body["points"])
             points = self._base_recv.respond(body["point"])
-            self._ext_send = ExtSender(self._base_recv.choices, self._base_recv.keys)
-            return self._send({"points": points, "u": self._next_u(0)})
+            self._send_keys = (self._base_recv.keys, self._base_recv.choices)
+            return self._send({"points": points, "u": self._gather_u(self._next_u(0))})
         if seq == 2:
             self._need(body, points=True, u=True)
-            self._ext_recv = ExtReceiver(*self._base_send.keys(body["points"]))
-            y = self._answer(body["u"], 0)
-            return self._send({"u": self._next_u(0), "y": y})
+            self._recv_keys = self._base_send.keys(body["points"])
+            return self._send(self._reply(body["u"], 0, 0))
         chunk = (seq - 3) // 2
         if self.role == 0:                         # seq 3+2c: u1[c], y1[c]
             self._need(body, u=True, y=True)
-            self._finish(body["y"], chunk)
-            y = self._answer(body["u"], chunk)
             last = chunk + 1 == self.chunks
-            reply = self._send({"y": y, "u": None if last else self._next_u(chunk + 1)})
+            reply = self._send(self._reply(body["u"], chunk, None if last else chunk + 1,
+                                           (body["y"], chunk)))
+            if last:
+                self._settle()
             self.done = last
             return reply
         chunk = (seq - 4) // 2                     # seq 4+2c: y0[c], u0[c+1]
         last = chunk + 1 == self.chunks
         self._need(body, y=True, u=not last)
-        self._finish(body["y"], chunk)
         if last:
+            self._finish(body["y"], chunk)
+            self._settle()
             self.done = True
             return None
-        y = self._answer(body["u"], chunk + 1)
-        return self._send({"u": self._next_u(chunk + 1), "y": y})
+        return self._send(self._reply(body["u"], chunk + 1, chunk + 1, (body["y"], chunk)))
 
     @property
     def result(self) -> Triples:
@@ -201,34 +186,87 @@ class TripleGen:
     def _instance(self, sender: int) -> int:
         return 0x6D70630000000000 | sender      # "mpc", then which party is the IKNP sender
 
-    def _next_u(self, chunk: int) -> bytes:
-        """Our IKNP receiver's u matrix for a chunk: the choice bits are the bits of b."""
-        u, self._pending_t = self._ext_recv.extend(_bits(self._padded(self.b, chunk)), chunk)
-        return u
+    def _run(self, kernel: Any, *args: Any) -> Any:
+        """A kernel call: on the executor (a Future) when one was given, else here and now."""
+        if self._executor is None:
+            return kernel(*args)
+        return self._executor.submit(kernel, *args)
 
-    def _answer(self, u: bytes, chunk: int) -> bytes:
-        """Our IKNP sender's corrections for the peer's u, and our share of a·b_peer."""
+    def _reply(self, u: bytes, answer_chunk: int, next_chunk: int | None,
+               corrections: tuple[bytes, int] | None = None) -> dict:
+        """Answer the peer's u for one chunk, make our next u (unless that was the last) and
+        take the peer's corrections for an earlier chunk.
+
+        All are started before any is waited for, the reply's own work first, so on an executor
+        they share the workers; the corrections' shares are added at the next step.
+        """
+        answers = self._answer(u, answer_chunk)
+        pending_u = None if next_chunk is None else self._next_u(next_chunk)
+        if corrections is not None:
+            self._finish(*corrections)
+        y = self._gather_answer(answers, answer_chunk)
+        return {"y": y, "u": None if pending_u is None else self._gather_u(pending_u)}
+
+    def _next_u(self, chunk: int) -> list:
+        """Our IKNP receiver's u matrix for a chunk, part by part: the choice bits are b's bits."""
+        b = self._padded(self.b, chunk)
+        if self._executor is None:                 # keep t for the corrections
+            parts = [gilboa.receiver_u(*self._recv_keys, b, chunk, lo, hi, True)
+                     for lo, hi in self._parts]
+            self._t[chunk] = [t for _, t in parts]
+            return [u for u, _ in parts]
+        return [self._run(gilboa.receiver_u, *self._recv_keys, b, chunk, lo, hi)
+                for lo, hi in self._parts]
+
+    @staticmethod
+    def _gather_u(parts: list) -> bytes:
+        columns = [_value(part) for part in parts]
+        return (columns[0] if len(columns) == 1 else np.concatenate(columns, axis=1)).tobytes()
+
+    def _answer(self, u: bytes, chunk: int) -> list:
+        """Our IKNP sender's corrections for the peer's u, and our share of a·b_peer, started."""
         m = self._width(chunk)
         if len(u) != KAPPA * 8 * m:
             raise RemoteProtocolError("The peer's OT-extension matrix has the wrong size.")
-        q = self._ext_send.extend(u, 64 * m, chunk)
-        delta = np.broadcast_to(self._padded(self.a, chunk), (64, m)).ravel()
-        x0, y = cot_send(q, self._ext_send.s, delta, self._instance(self.role),
-                         chunk * 64 * TRIPLE_CHUNK)
-        self._add_cross(chunk, -(x0.reshape(64, m) * _POWERS).sum(axis=0, dtype=np.uint64))
-        return _pack_y(y.reshape(64, m))
+        matrix = np.frombuffer(u, dtype=np.uint8).reshape(KAPPA, 8 * m)
+        a = self._padded(self.a, chunk)
+        instance, start = self._instance(self.role), chunk * 64 * TRIPLE_CHUNK
+        return [self._run(gilboa.sender_answer, *self._send_keys,
+                          matrix if hi - lo == 64 else
+                          np.ascontiguousarray(matrix[:, lo * m // 8:hi * m // 8]),
+                          a, chunk, lo, hi, instance, start)
+                for lo, hi in self._parts]
+
+    def _gather_answer(self, parts: list, chunk: int) -> bytes:
+        results = [_value(part) for part in parts]
+        for share, _ in results:
+            self._add_cross(chunk, share)
+        return b"".join(y for _, y in results)
 
     def _finish(self, data: bytes, chunk: int) -> None:
-        """Our IKNP receiver's share of a_peer·b from the peer's corrections."""
+        """Our IKNP receiver's share of a_peer·b from the peer's corrections (started; added
+        when ready, so on an executor it overlaps the next steps)."""
         m = self._width(chunk)
         if len(data) != Y_BYTES * m:
             raise RemoteProtocolError("The peer's OT corrections have the wrong size.")
-        y = _unpack_y(data, m).ravel()
-        choices = _bits(self._padded(self.b, chunk))
-        v = cot_receive(self._pending_t, choices, y, self._instance(1 - self.role),
-                        chunk * 64 * TRIPLE_CHUNK)
-        self._pending_t = None
-        self._add_cross(chunk, (v.reshape(64, m) * _POWERS).sum(axis=0, dtype=np.uint64))
+        y = gilboa.unpack_y(data, m)
+        b = self._padded(self.b, chunk)
+        instance, start = self._instance(1 - self.role), chunk * 64 * TRIPLE_CHUNK
+        self._settle()
+        if self._executor is None:
+            for (lo, hi), t in zip(self._parts, self._t.pop(chunk)):
+                self._add_cross(chunk, gilboa.receiver_share(self._recv_keys[0], b, y[lo:hi],
+                                                             chunk, lo, instance, start, t))
+            return
+        self._in_flight = [(chunk, self._run(gilboa.receiver_share, self._recv_keys[0], b,
+                                             y[lo:hi], chunk, lo, instance, start))
+                           for lo, hi in self._parts]
+
+    def _settle(self) -> None:
+        """Add the receiver shares still in flight."""
+        in_flight, self._in_flight = self._in_flight, []
+        for chunk, part in in_flight:
+            self._add_cross(chunk, _value(part))
 
     def _add_cross(self, chunk: int, share: np.ndarray) -> None:
         span = self._span(chunk)
