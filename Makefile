@@ -10,7 +10,7 @@ QT_DEBS := libgl1 libegl1 libxkbcommon0 libfontconfig1 libglib2.0-0 libdbus-1-3 
 help:
 	@echo "make demo   - two-party pipeline end to end on bundled data"
 	@echo "make test   - the test suite (offscreen Qt)"
-	@echo "make run    - start the desktop app"
+	@echo "make run    - start the desktop app (after make demo: in the demo's bank workspace)"
 	@echo "make bench  - benchmarks with their reference figures"
 
 $(STAMP): pyproject.toml
@@ -38,8 +38,11 @@ test: $(STAMP) sysdeps
 demo: $(STAMP)
 	$(PY) -m app demo --out demo-out
 
+# After `make demo`: signed in to the demo bank's workspace (PARTY=platform for the other side).
+DEMO_ACCESS := demo-out/workspaces.json
+PARTY ?= bank
 run: $(STAMP) sysdeps
-	$(PY) -m app
+	$(PY) -m app gui $(if $(wildcard $(DEMO_ACCESS)),--demo $(DEMO_ACCESS) --party $(PARTY))
 
 bench: $(STAMP)
 	$(PY) -m pip install --quiet -e '.[bench]'

@@ -129,11 +129,23 @@ def check_process_pool() -> str:
     return "Paillier decryption and Ristretto blinding on 2 worker processes"
 
 
+def check_dask() -> str:
+    """The cluster executor's packages import with their defaults (YAML package data, TLS comm)."""
+    import dask
+    import distributed
+    from distributed.comm.registry import backends
+    from distributed.security import Security
+    if "tls" not in backends or dask.config.get("distributed.comm.timeouts.connect", None) is None:
+        raise RuntimeError("dask.distributed is missing its TLS backend or its configuration")
+    Security(require_encryption=True)
+    return f"dask {dask.__version__}, distributed {distributed.__version__} with TLS"
+
+
 CHECKS: list[tuple[str, Callable[[], str]]] = [
     ("gmpy2", check_gmpy2_in_phe), ("sqlcipher", check_sqlcipher), ("ristretto", check_ristretto),
     ("qt", check_qt), ("qtcharts", check_qtcharts), ("cjk-font", check_cjk_font),
     ("resources", check_resources), ("keyring", check_keyring), ("paillier", check_paillier),
-    ("psi", check_psi), ("process-pool", check_process_pool),
+    ("psi", check_psi), ("process-pool", check_process_pool), ("dask", check_dask),
 ]
 
 

@@ -13,6 +13,10 @@ Why each item exists:
   metadata). Without the metadata every machine would silently fall back to passphrase mode.
 - ``rbcl`` rewrites its own functions at import time from their source (``barriers`` calls
   ``inspect.getsource``), so it is collected as ``.py`` files, not only as bytecode in the archive.
+- ``dask`` / ``distributed`` (the cluster executor, app/executor/dask.py, imported only when a
+  workspace chooses it): their YAML defaults are read from package data at import time, their
+  versions through package metadata, and the comm backends (tcp, tls) are imported by name, so data
+  files, metadata and ``distributed.comm`` submodules are collected explicitly.
 - Qt: only the modules the app imports are kept; every other PySide6 module is excluded, and Qt
   plugins and translations the app cannot use are filtered out after analysis (``keep_entry``).
 """
@@ -36,7 +40,9 @@ EXCLUDE_PYTHON = (
     "pytest", "_pytest", "pytestqt", "hypothesis", "PyInstaller", "setuptools", "pip",
 )
 
-METADATA = ("gmpy2", "keyring")
+METADATA = ("gmpy2", "keyring", "dask", "distributed")
+# Packages whose non-Python files (YAML defaults, schemas) must ride along.
+PACKAGE_DATA = ("dask", "distributed")
 
 # Packages that must be on disk as source (see rbcl above).
 MODULE_COLLECTION_MODE = {"rbcl": "py"}
@@ -124,7 +130,8 @@ def keep_entry(dest: str) -> bool:
 
 def collected() -> tuple[list, list, list]:
     """(datas, binaries, hiddenimports) from PyInstaller's helpers; call only inside a spec."""
-    from PyInstaller.utils.hooks import collect_dynamic_libs, collect_submodules, copy_metadata
+    from PyInstaller.utils.hooks import (collect_data_files, collect_dynamic_libs,
+                                         collect_submodules, copy_metadata)
 
     sys.path.insert(0, str(ROOT))
     datas = data_files()
@@ -132,6 +139,9 @@ def collected() -> tuple[list, list, list]:
         datas += copy_metadata(dist)
     hidden = collect_submodules("app") + ["gmpy2", "phe.util", "PySide6.QtCharts"]
     hidden += collect_submodules("keyring.backends")
+    for package in PACKAGE_DATA:
+        datas += collect_data_files(package, excludes=["**/tests/**", "**/static/**"])
+    hidden += ["distributed", "distributed.security"] + collect_submodules("distributed.comm")
     return datas, collect_dynamic_libs("gmpy2"), hidden
 
 

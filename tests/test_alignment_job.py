@@ -229,6 +229,80 @@ def test_a_dropped_link_fails_both_sides_and_only_a_new_decision_runs_it_again(l
     assert {e["actor"] for e in started} == {"peer:bank"}   # the peer started it, not our analyst
 
 
+class Watched:
+    """The bank's channel in a run: records the own chunks it sends, and drops the link instead
+    of delivering reblinded reply number ``drop_at`` (as a network failure or a crash would)."""
+    def __init__(self, channel, sent: list, drop_at=None):
+        self.channel, self.sent, self.drop_at, self.replies = channel, sent, drop_at, 0
+
+    def send(self, msg_type, body):
+        if msg_type == "lianmo.alignment.blinded":
+            self.sent.append(body["chunk"])
+        self.channel.send(msg_type, body)
+
+    def recv(self, timeout=None):
+        msg_type, body = self.channel.recv(timeout)
+        if msg_type == "lianmo.alignment.reblinded":
+            self.replies += 1
+            if self.replies == self.drop_at:
+                raise PeerError("The connection to the peer was lost.")
+        return msg_type, body
+
+
+def test_an_interrupted_alignment_resumes_from_the_last_finished_chunk_on_both_sides(
+        linked, monkeypatch):
+    (bank, platform), (bank_link, _) = linked
+    real_runner = alignment.run_alignment_job
+    runs: list[list[int]] = []
+
+    def runner(workspace, job, channel, initiator, task):
+        if workspace is bank.workspace:
+            runs.append([])
+            channel = Watched(channel, runs[-1], drop_at=5 if len(runs) == 1 else None)
+        return real_runner(workspace, job, channel, initiator, task)
+    for service in linked[1]:
+        monkeypatch.setattr(service, "job_types", JOB_TYPES.replace("alignment", runner=runner))
+    job, _ = _propose_approved(bank, platform, bank_link, chunk_size=64)
+    with pytest.raises(PeerError):
+        bank_link.run(job.id)
+    assert _wait_state(platform.workspace, job.id, ("failed",)).state == "failed"
+    stopped = jobs.get(bank.workspace, job.id)
+    total = -(-len(set(_eligible(bank).ids.tolist())) // 64)
+    assert stopped.state == "failed" and stopped.progress_message == f"chunk 4 of {total}"
+    for side in (bank, platform):   # the resume point (and its scalar) is in both workspaces
+        assert alignment.resume_from(side.workspace, job.id) > 0
+
+    notes = []
+    approver = threading.Thread(target=lambda: notes.append(_approve_resume(platform, job.id)))
+    approver.start()
+    done = bank_link.run_or_resume(job.id, wait=10)   # the CLI's retry: resumes on the first try
+    approver.join()
+    assert notes[0].startswith(f"resume job {job.id} from chunk ") and notes[0][-1] != "0"
+    assert done.state == "finished"
+    assert _wait_state(platform.workspace, job.id, ("finished",)).state == "finished"
+    assert runs[1] == [] or min(runs[1]) >= 4          # the chunk counter did not restart
+    assert 0 not in runs[1] and len(runs[0]) + len(runs[1]) < 2 * total
+    expected = set(_eligible(bank).ids.tolist()) & set(_eligible(platform).ids.tolist())
+    stored = [s.workspace.db.run(alignment_store.load_alignment_ids, job.id).tolist()
+              for s in (bank, platform)]
+    assert stored[0] == stored[1] and set(stored[0]) == expected   # as an uninterrupted run
+    assert stored[0] == sorted(stored[0])
+    for side in (bank, platform):   # the job ended: its resume point and scalar are erased
+        assert alignment.resume_from(side.workspace, job.id) is None
+
+
+def _approve_resume(session, job_id: str) -> str:
+    """The approver's users see the resume point, then approve the new run."""
+    for _ in range(200):
+        job = jobs.get(session.workspace, job_id)
+        if job.state == "proposed":
+            note = jobs.resume_note(job)
+            jobs.decide(session, job_id, approve=True, job_types=JOB_TYPES)
+            return note
+        time.sleep(0.05)
+    return ""
+
+
 def test_cli_align_with_auto_approve_then_list(tmp_path, demo):
     import os
     import re
@@ -298,7 +372,9 @@ def test_a_pinned_peer_cannot_run_an_approved_alignment_twice_or_hang_up_to_keep
     for _ in range(2):   # job_start straight away, without a new decision: refused each time
         with bank_link.connect("platform") as channel:
             channel.send(link.JOB_START, {"job_id": job.id})
-            with pytest.raises(PeerError):
+            msg_type, body = channel.recv(timeout=10)
+            assert msg_type == link.JOB_END and not body["ok"] and "one run" in body["error"]
+            with pytest.raises(PeerError):   # and the session ends there
                 channel.recv(timeout=10)
     refused = [e for e in platform.workspace.audit.entries() if e["action"] == "job.start_refused"]
     assert len(refused) == 2 and refused[0]["actor"] == "peer:bank"

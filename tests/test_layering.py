@@ -39,7 +39,7 @@ ALLOWED: dict[str, set[str]] = {
     "data": {"executor"},     # parse workers run on the job's executor
     "crypto": {"executor", "schema"},  # kernels run on the executor they are handed; the MPC
                                        # primitives (crypto/mpc) declare their own messages
-    "executor": set(),        # local pool today, a cluster later: below every user of it
+    "executor": set(),        # local pool or Dask cluster: below every user of it
     "schema": set(),
     "app": set(), "errors": set(), "resources": set(),
 }

@@ -132,7 +132,7 @@ def test_training_finishes_on_both_sides_with_the_same_transcript(world, first):
     assert ours.result["rows_used"] == theirs.result["rows_used"] == world.aligned
     assert ours.result["trees"] == theirs.result["trees"] >= 1
     assert ours.result["auc_federated"] > 0.9 and ours.result["auc_label_only"] > 0.8
-    assert set(theirs.result) == {"role", "rows_used", "trees", "feature_usage", "model_digest"}
+    assert set(theirs.result) == {"role", "rows_used", "trees", "feature_usage", "model_digest", "executor"}
     assert sum(theirs.result["feature_usage"].values()) >= 1  # partner features were used
     assert ours.progress_done == theirs.progress_done == PARAMS.n_trees
 

@@ -55,7 +55,7 @@ def test_chinese_is_the_default_and_switches_at_runtime(window, admin_session, t
     shell = Shell(admin_session)
     window.stack.addWidget(shell)
     assert shell.item("audit").text() == "审计"
-    assert shell.item("peers").text() == "合作方"
+    assert shell.item("peers").text() == "2. 合作方\n    ● 可开始"   # numbered, with its state
     english = next(a for a in window.language_actions.actions() if a.data() == "en")
     english.trigger()
     assert page.title.text() == "Open a workspace"

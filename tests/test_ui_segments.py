@@ -73,11 +73,32 @@ def test_sources_and_deciles(bank):
     assert counts.sum() == 4000 and edges[0] == prep.pop.score.min()
 
 
+def test_the_picker_shows_model_names_and_starts_on_the_main_model(bank, make_page, qtbot):
+    """The newest scored model is not preselected when another is the main model."""
+    from app.store import models as model_store
+    ws, ana = bank
+    for model_id, created, auc, name in (("m1", "2025-06-01T09:00:00", 0.67, "Spring push"),
+                                         ("m2", "2025-06-09T09:00:00", 0.59, None)):
+        record = model_store.ModelRecord(
+            id=model_id, job_id=model_id, alignment_id="a", dataset="bank_customers",
+            kind="federated", half="label", params={}, metrics={"federated": {"auc": auc}},
+            rows_used=10, trees=2, created_at=created, name=name)
+        ws.db.transaction(model_store.save_model_in, record, {"trees": []})
+    plans.store_population(ana, "m2", synthetic_population(500, seed=5, n_branches=2))
+    page = make_page(ana)
+    texts = {page.source_combo.itemData(i): page.source_combo.itemText(i)
+             for i in range(page.source_combo.count())}
+    assert texts["m2"].startswith("bank_customers 2025-06-09 09:00 · ") and "AUC 0.590" in texts["m2"]
+    assert page.source_combo.currentData() == "m1"                  # the best model is main
+    assert page.source_combo.currentText().startswith("★ Spring push · ")
+    qtbot.waitUntil(lambda: page.source is not None, timeout=WAIT_MS)
+
+
 def test_analyst_edits_rules_with_live_counts_and_creates_a_plan(bank, make_page, qtbot):
     ws, ana = bank
     page = make_page(ana)
     qtbot.waitUntil(lambda: page.source is not None, timeout=WAIT_MS)
-    assert page.source_combo.currentText() == "m1"
+    assert page.source_combo.currentText().startswith("m1 · ")   # no model record: its id
     assert page.distribution.deciles.rowCount() == 10
     assert page.distribution.chart.series()                       # the histogram is drawn
     first = wait_counts(qtbot, page)

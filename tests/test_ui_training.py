@@ -61,6 +61,9 @@ def test_defaults_and_the_advanced_section(aligned, make_page):
     assert page.form.advanced.isVisible()
     page.form.key_bits.setCurrentIndex(page.form.key_bits.findData(3072))
     assert page.form.params().key_bits == 3072
+    assert params.scheme == "paillier" and page.form.scheme.isVisible()
+    page.form.scheme.setCurrentIndex(page.form.scheme.findData("ou"))
+    assert page.form.params().scheme == "ou" and "OU" in page.form.scheme.currentText()
     assert page.alignment.count() == 1
     own = next(sum(c["role"] == "feature" for c in d["columns"])
                for d in data_import.summary(bank) if d["dataset"] == page.chosen()["dataset"])
@@ -80,11 +83,14 @@ def test_train_through_the_page_metrics_only_at_the_bank(aligned, make_page, qtb
     rows = page.chosen()["size"]
     assert f"{rows:,}" in page.estimate_text.text()
 
+    assert page.model_name.placeholderText().startswith(page.chosen()["dataset"] + " ")
+    page.model_name.setText("Pilot model")
     approver = approve_when_it_arrives(platform, "training")
     qtbot.mouseClick(page.propose_button, Qt.LeftButton)
     qtbot.waitUntil(lambda: page.job is not None, timeout=WAIT_MS)
     approver.join()
     assert page.job.state == "approved" and page.job.params["n_trees"] == 2
+    assert page.job.params["name"] == "Pilot model"
     assert page.job.params["max_depth"] == 3
 
     seen: list[str] = []
@@ -105,10 +111,16 @@ def test_train_through_the_page_metrics_only_at_the_bank(aligned, make_page, qtb
     assert names and all(n.startswith("Partner feature #") or n in data_import.load_eligible(
         bank, page.chosen()["dataset"]).feature_names for n in names)
     assert len(page.results.chart.series()) == 3  # federated, bank-only, chance
+    # the only model is the main one; the picker names it and the analyst may rename it
+    assert page.picker.current() == done.id
+    assert page.picker.combo.currentText().startswith("★ Pilot model · ")
+    page.picker.rename("Pilot, first run")
+    assert page.picker.combo.currentText().startswith("★ Pilot, first run · ")
 
     # The platform: its own feature usage, the sentence, never metrics.
     theirs_job = wait_state(platform, done.id, "finished")
     theirs = make_page(platform)
+    assert theirs.picker.combo.currentText().startswith("★ Pilot model · ")  # the proposed name
     assert not theirs.results.metrics.isVisible()
     assert theirs.results.usage_table.isVisible()
     usage = theirs_job.result["feature_usage"]

@@ -29,6 +29,16 @@ def add_workspace_args(parser: argparse.ArgumentParser, user: bool = True) -> No
                                            f"password from ${PASSWORD_ENV} or a prompt")
 
 
+def add_executor_args(parser: argparse.ArgumentParser, required: bool = False) -> None:
+    """``--executor local|dask`` and ``--scheduler ADDRESS`` (set-executor, train, rehearse)."""
+    parser.add_argument("--executor", choices=["local", "dask"], required=required,
+                        help="local worker processes, or the party's Dask cluster"
+                             + ("" if required else " (default: the workspace's setting)"))
+    parser.add_argument("--scheduler", metavar="ADDRESS",
+                        help="the Dask scheduler: tls://HOST:PORT, or tcp://127.0.0.1:PORT for a "
+                             "trial on this computer")
+
+
 def passphrase_from(args) -> str | None:
     var = getattr(args, "passphrase_env", None)
     if not var:

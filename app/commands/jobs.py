@@ -52,6 +52,8 @@ def _show(args) -> int:
         problems = standard().problems(session.workspace, job)
         exposed = job_exposure.sentence(job_exposure.exposure(session.workspace, job))
     print(json.dumps({k: getattr(job, k) for k in jobs.COLUMNS}, indent=2, ensure_ascii=False))
+    if jobs.resume_note(job):
+        print(f"RESUME: {jobs.resume_note(job)}")
     if exposed:
         print(f"EXPOSURE: {exposed}")
     for problem in problems:
@@ -61,6 +63,9 @@ def _show(args) -> int:
 
 def _approve(args) -> int:
     with signed_in(args) as session:
+        note = jobs.resume_note(jobs.show(session, args.id))
+        if note:
+            print(note)
         print(_line(jobs.decide(session, args.id, True, job_types=standard())))
     return 0
 

@@ -6,9 +6,10 @@ import json
 import secrets
 from pathlib import Path
 
-from app.commands._common import console_task
+from app.commands._common import add_executor_args, console_task
 from app.errors import UserFacingError
 from app.workflows.rehearsal import RehearsalOptions, rehearse
+from app.workflows.training import SCHEMES
 
 
 def _bool(text: str) -> bool:
@@ -47,12 +48,17 @@ def register(sub) -> None:
                         "(0 only with --early-stopping 0)")
     p.add_argument("--first-tree-label-only", type=_bool, default=True)
     p.add_argument("--key-bits", type=int, default=2048, choices=[2048, 3072])
+    add_executor_args(p)
+    p.add_argument("--scheme", choices=list(SCHEMES), default=SCHEMES[0],
+                   help="homomorphic encryption: paillier (default) or ou (faster; docs/he-schemes.md)")
     p.add_argument("--keep", help="keep the two workspaces and files in this folder")
     p.add_argument("--report", required=True, help="write the JSON report here")
     p.set_defaults(handler=_run)
 
 
 def _run(args) -> int:
+    if args.executor != "dask" and args.scheduler:
+        raise UserFacingError("--scheduler goes with --executor dask.")
     options = RehearsalOptions(
         label_data=args.label_data, feature_data=args.feature_data, label_column=args.label_column,
         id_column=args.id_column, label_features=_names(args.label_features),
@@ -61,7 +67,9 @@ def _run(args) -> int:
         seed=args.seed if args.seed is not None else secrets.randbelow(2 ** 31),
         trees=args.trees, depth=args.depth, learning_rate=args.learning_rate, bins=args.bins,
         l2=args.l2, first_tree_label_only=args.first_tree_label_only, key_bits=args.key_bits,
-        early_stopping_rounds=args.early_stopping, valid_fraction=args.validation_fraction)
+        scheme=args.scheme,
+        early_stopping_rounds=args.early_stopping, valid_fraction=args.validation_fraction,
+        executor=args.executor or "local", scheduler=args.scheduler)
     report = rehearse(options, console_task("rehearsal"), keep_dir=args.keep)
     report.pop("_holdout", None)
     Path(args.report).parent.mkdir(parents=True, exist_ok=True)

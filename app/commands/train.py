@@ -10,9 +10,10 @@ import json
 import secrets
 import sys
 
-from app.commands._common import add_workspace_args, signed_in
+from app.commands._common import add_executor_args, add_workspace_args, signed_in
 from app.errors import UserFacingError
-from app.workflows import jobs, training
+from app.workflows import executors, jobs, training
+from app.workflows.training import SCHEMES
 from app.workflows.peering import link
 from app.workflows.tasks import Task
 
@@ -22,6 +23,8 @@ def register(sub) -> None:
     add_workspace_args(p)
     p.add_argument("--peer", required=True, help="pinned peer name")
     p.add_argument("--alignment", help="alignment id (the alignment job id, shared by both parties)")
+    p.add_argument("--name", help="the model's name, stored by both parties (default: its dataset "
+                                  "and date)")
     p.add_argument("--trees", type=int, default=100)
     p.add_argument("--depth", type=int, default=5)
     p.add_argument("--learning-rate", type=float, default=0.3)
@@ -30,6 +33,8 @@ def register(sub) -> None:
     p.add_argument("--min-child-weight", type=float, default=1.0)
     p.add_argument("--first-tree-label-only", choices=["true", "false"], default="true")
     p.add_argument("--key-bits", type=int, default=2048, choices=[2048, 3072])
+    p.add_argument("--scheme", choices=list(SCHEMES), default=SCHEMES[0],
+                   help="homomorphic encryption: paillier (default) or ou (faster; docs/he-schemes.md)")
     p.add_argument("--seed", type=int, help="shared random seed (default: a fresh one)")
     p.add_argument("--early-stopping", type=int, default=10, help="rounds; 0 = off")
     p.add_argument("--validation-fraction", type=float, default=0.2,
@@ -39,6 +44,7 @@ def register(sub) -> None:
                    help="retrain on a campaign's outcomes (bound within the window) as labels")
     p.add_argument("--partner-features", type=int,
                    help="the peer's feature count, for the estimate (default: as many as ours)")
+    add_executor_args(p)
     p.add_argument("--estimate-only", action="store_true", help="print the estimate and stop")
     p.add_argument("--wait", type=float, default=600.0, help="seconds to wait for the decision")
     p.add_argument("--resume", metavar="JOB_ID", help="run an approved or failed training job again")
@@ -49,9 +55,11 @@ def register(sub) -> None:
 
     m = sub.add_parser("models", help="stored models (and a training report on the bank side)")
     add_workspace_args(m)
-    m.add_argument("action", nargs="?", choices=["list", "show"], default="list",
-                   help="show: the record a validator needs to rebuild --model")
-    m.add_argument("--model", metavar="MODEL_ID", help="the model for 'show'")
+    m.add_argument("action", nargs="?", choices=["list", "show", "rename", "main"], default="list",
+                   help="show: the record a validator needs to rebuild --model; rename: give "
+                        "--model the name --name; main: plan from --model from now on")
+    m.add_argument("--model", metavar="MODEL_ID", help="the model for 'show', 'rename', 'main'")
+    m.add_argument("--name", help="the new name for 'rename'")
     m.add_argument("--xlsx", metavar="OUT.xlsx", help="with 'show': also write the record as a "
                                                       "sheet for model-risk review")
     m.add_argument("--report", metavar="MODEL_ID", help="print this model's training report")
@@ -69,15 +77,27 @@ def _params(args) -> training.TrainParams:
     return training.TrainParams(n_trees=args.trees, max_depth=args.depth, learning_rate=args.learning_rate,
                        n_bins=args.bins, reg_lambda=args.l2, min_child_weight=args.min_child_weight,
                        first_tree_label_only=args.first_tree_label_only == "true",
-                       key_bits=args.key_bits, early_stopping_rounds=args.early_stopping,
+                       key_bits=args.key_bits, scheme=args.scheme,
+                       early_stopping_rounds=args.early_stopping,
                        valid_fraction=args.validation_fraction,
                        seed=args.seed if args.seed is not None else secrets.randbelow(2 ** 63))
 
 
-def _printing_task() -> Task:
-    return Task(lambda done, total, message, eta: print(
+def _printing_task(choice=None) -> Task:
+    task = Task(lambda done, total, message, eta: print(
         f"  {message or f'{done}/{total}'}" + (f" (about {eta:.0f} s left)" if eta else ""),
         flush=True))
+    task.executor_choice = choice   # None: the workspace's executor setting
+    return task
+
+
+def _executor_choice(args):
+    """This run's executor when --executor is given (checked before anything is proposed)."""
+    if args.executor is None:
+        if args.scheduler:
+            raise UserFacingError("--scheduler goes with --executor dask.")
+        return None
+    return executors.executor_choice(args.executor, args.scheduler)
 
 
 def _print_estimate(est: dict) -> None:
@@ -90,7 +110,7 @@ def _print_estimate(est: dict) -> None:
           f"decrypt {costs['decrypt'] * 1e3:.2f} ms per operation", flush=True)
 
 
-def _run(service: link.PeerService, job: jobs.Job, label: str) -> int:
+def _run(service: link.PeerService, job: jobs.Job, label: str, choice=None) -> int:
     if job.state == "proposed":
         print("The peer did not decide in time; propose again when its users are ready "
               "(or ask them to set an auto-approve policy).", file=sys.stderr)
@@ -101,7 +121,7 @@ def _run(service: link.PeerService, job: jobs.Job, label: str) -> int:
         raise UserFacingError(f"The {label} job was {job.state}" +
                               (f": {job.reason}" if job.reason else "."))
     print(f"Running {label} job {job.id} ...", flush=True)
-    done = service.run_or_resume(job.id, _printing_task(), wait=service.decision_timeout)
+    done = service.run_or_resume(job.id, _printing_task(choice), wait=service.decision_timeout)
     if done.state == "proposed":
         print("The peer has not approved resuming the job yet; run again once it has.",
               file=sys.stderr)
@@ -111,12 +131,15 @@ def _run(service: link.PeerService, job: jobs.Job, label: str) -> int:
 
 
 def _train(args) -> int:
+    choice = _executor_choice(args)
     with signed_in(args) as session:
         service = link.PeerService(session, decision_timeout=args.wait)
         if args.resume:
-            return _run(service, jobs.show(session, args.resume), "training")
+            return _run(service, jobs.show(session, args.resume), "training", choice)
         if args.replay:
             body = training.replay_job_params(session, args.replay)
+            if args.name:
+                body["name"] = args.name
             args.alignment = body["alignment_id"]
             params = training.train_params(body)
         elif not args.alignment:
@@ -124,21 +147,34 @@ def _train(args) -> int:
         else:
             params = _params(args)
             body = (training.retrain_job_params(session, args.alignment,
-                                                args.labels_from_evaluation, params)
-                    if args.labels_from_evaluation else training.job_params(args.alignment, params))
+                                                args.labels_from_evaluation, params, args.name)
+                    if args.labels_from_evaluation
+                    else training.job_params(args.alignment, params, args.name))
         print("Measuring this machine's encryption speed ...", flush=True)
         _print_estimate(training.estimate_training(session, args.alignment, params,
-                                                   args.partner_features))
+                                                   args.partner_features,
+                                                   task=_printing_task(choice)))
         if args.estimate_only:
             return 0
         print(f"Proposing to '{args.peer}' (seed {params.seed}); waiting for its decision ...",
               flush=True)
         job = service.propose("training", args.peer, body, wait=args.wait)
-        return _run(service, job, "training")
+        return _run(service, job, "training", choice)
 
 
 def _models(args) -> int:
     with signed_in(args) as session:
+        if args.action in ("rename", "main") and not args.model:
+            raise UserFacingError(f"Name the model to {args.action} (--model ID).")
+        if args.action == "rename":
+            if args.name is None:
+                raise UserFacingError("Give the new name (--name TEXT).")
+            print(f"Renamed: {training.rename_model(session, args.model, args.name)}")
+            return 0
+        if args.action == "main":
+            training.mark_main(session, args.model)
+            print(f"Main model: {args.model}")
+            return 0
         if args.action == "show":
             if not args.model:
                 raise UserFacingError("Name the model to show (--model ID).")
@@ -154,10 +190,11 @@ def _models(args) -> int:
         rows = training.models(session)
         if not rows:
             print("No models yet.", file=sys.stderr)
-        for m in rows:
+        for m in rows:  # "*" marks the main model
             auc = "" if m["auc"] is None else f"AUC {m['auc']:.4f}"
-            print(f"{m['id']}\t{m['kind']}\t{m['half']}\t{m['trees']} trees\t{m['rows_used']} rows\t"
-                  f"{auc}\t{m['created_at']}")
+            print(f"{'*' if m['main'] else ' '} {m['name']}\t{m['id']}\t{m['kind']}\t{m['half']}\t"
+                  f"{m['trees']} trees\t{m['rows_used']} rows\t{auc}\t{m['created_at']}\t"
+                  f"{m['origin']}\t{'scored' if m['scored'] else 'not scored'}")
         return 0
 
 

@@ -1,14 +1,14 @@
-"""``workspace init|info|verify|destroy``."""
+"""``workspace init|info|set-listen|set-executor|verify|destroy``."""
 
 from __future__ import annotations
 
 import json
 import sys
 
-from app.commands._common import (add_workspace_args, console_task, signed_in, passphrase_from,
+from app.commands._common import (add_executor_args, add_workspace_args, console_task, signed_in, passphrase_from,
                                   read_password)
 from app.errors import UserFacingError
-from app.workflows import workspace_admin
+from app.workflows import executors, workspace_admin
 from app.workflows.peering import peers
 
 
@@ -34,6 +34,16 @@ def register(sub) -> None:
     listen.add_argument("--address", required=True, metavar="HOST:PORT",
                         help="e.g. 0.0.0.0:7800 to accept peers on every interface")
     listen.set_defaults(handler=_set_listen)
+
+    compute = actions.add_parser("set-executor", help="where this workspace's crypto work runs: "
+                                                      "local processes or the party's Dask cluster "
+                                                      "(administrators)")
+    add_workspace_args(compute)
+    add_executor_args(compute, required=True)
+    compute.add_argument("--tls-ca", metavar="FILE", help="the party's CA certificate (PEM)")
+    compute.add_argument("--tls-cert", metavar="FILE", help="this computer's client certificate")
+    compute.add_argument("--tls-key", metavar="FILE", help="the client certificate's key")
+    compute.set_defaults(handler=_set_executor)
     verify = actions.add_parser("verify", help="file integrity and audit chain")
     add_workspace_args(verify)
     verify.set_defaults(handler=_verify)
@@ -58,7 +68,8 @@ def _init(args) -> int:
 
 def _info(args) -> int:
     with signed_in(args, read_only=True) as session:
-        info = {**session.workspace.info, "listen": peers.listen_address(session.workspace)}
+        info = {**session.workspace.info, "listen": peers.listen_address(session.workspace),
+                "executor": executors.executor_setting(session.workspace).to_dict()}
         print(json.dumps(info, indent=2, ensure_ascii=False))
     return 0
 
@@ -67,6 +78,14 @@ def _set_listen(args) -> int:
     with signed_in(args) as session:
         print(f"Listening address: {peers.set_listen_address(session, args.address)} "
               "(the GUI and serve use it from now on; give it to the peer with your fingerprint)")
+    return 0
+
+
+def _set_executor(args) -> int:
+    with signed_in(args) as session:
+        choice = executors.set_executor(session, args.executor, args.scheduler,
+                                        (args.tls_ca, args.tls_cert, args.tls_key))
+        print(f"Crypto executor: {executors.describe(choice)} (jobs started from now on use it)")
     return 0
 
 

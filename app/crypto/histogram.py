@@ -11,6 +11,9 @@ for all features over its share of the node's rows; the parent multiplies the W 
 features, every ciphertext crosses a pipe once per tree instead of once per worker, each worker
 holds N / W ciphertexts instead of N, and load stays balanced for any node.
 
+The kernel runs on either scheme (app.crypto.schemes): a bin sum is a product of ciphertexts under
+the scheme's ciphertext modulus (n^2 for Paillier, n for OU), which is all it needs to know.
+
 Bins with no rows hold the identity ``1`` (an encryption of 0 with trivial randomness): fine for
 further homomorphic arithmetic, but every histogram ciphertext must go through
 ``rerandomise_batch`` (after packing) before it leaves the process: products of the label
@@ -26,7 +29,7 @@ import gmpy2
 import numpy as np
 from gmpy2 import mpz
 
-from app.crypto import paillier
+from app.crypto import paillier, schemes
 from app.executor import Executor, WorkerState, state_task
 from app.errors import LocalProtocolError
 
@@ -124,27 +127,28 @@ class HistogramSession:
 
     def __init__(self, ex: Executor, pub, cts: paillier.CipherArray, bins: np.ndarray,
                  parallel: bool | None = None):
-        paillier.check_key(pub, cts)
+        self.scheme = scheme = schemes.of(pub)
+        scheme.check_key(pub, cts)
         self.ex, self.pub = ex, pub
-        self.nsq = mpz(pub.nsquare)
+        self.nsq = scheme.ct_modulus(pub)
         self.n_rows = len(cts)
         self.bins = _check_bins(bins, self.n_rows)
         self.n_features = self.bins.shape[1]
         self.max_bin = int(self.bins.max()) if self.bins.size else 0
         if parallel is None:
             parallel = self.n_rows >= PARALLEL_MIN_ROWS
-        self.parts = ex.parallel_parts(self.n_rows, 2) if parallel else 1
+        self.parts = ex.worker_parts(self.n_rows, 2) if parallel else 1
         self.token = secrets.token_hex(16)
         self.multiplications = 0  # ciphertext additions actually performed (for lower bounds)
         if self.parts == 1:
             self._cts = [mpz(c) for c in cts.items]
             return
-        width = paillier.ct_width(pub)
+        width = scheme.ct_width(pub)
         args = []
         for w in range(self.parts):
-            blob = paillier.cts_to_bytes(pub, cts[w::self.parts])
+            blob = scheme.cts_to_bytes(pub, cts[w::self.parts])
             shard = np.ascontiguousarray(self.bins[w::self.parts])
-            args.append((self.token, int(pub.n), blob, width, shard.tobytes(), shard.shape))
+            args.append((self.token, int(self.nsq), blob, width, shard.tobytes(), shard.shape))
         ex.run_each(task_load, args)
 
     def histogram(self, rows: np.ndarray, n_bins: int) -> list[paillier.CipherArray]:
@@ -171,7 +175,7 @@ class HistogramSession:
                 for w in range(self.parts)]
         replies = self.ex.run_each(task_histogram, args)
         nsq = self.nsq
-        partials = [paillier.cts_from_trusted_bytes(self.pub, blob).items for _, blob in replies]
+        partials = [self.scheme.cts_from_trusted_bytes(self.pub, blob).items for _, blob in replies]
         self.multiplications += sum(done for done, _ in replies)
         flat = partials[0]
         for other in partials[1:]:
@@ -195,12 +199,13 @@ class HistogramSession:
 
 def subtract(pub, parent_hist: list[paillier.CipherArray],
              child_hist: list[paillier.CipherArray]) -> list[paillier.CipherArray]:
-    """Sibling histogram: parent * child^-1 mod n^2, bin by bin."""
-    paillier.check_key(pub, *parent_hist, *child_hist)
+    """Sibling histogram: parent * child^-1 (mod the scheme's ciphertext modulus), bin by bin."""
+    scheme = schemes.of(pub)
+    scheme.check_key(pub, *parent_hist, *child_hist)
     if len(parent_hist) != len(child_hist) or any(
             len(a) != len(b) for a, b in zip(parent_hist, child_hist)):
         raise LocalProtocolError("Parent and child histograms have different shapes.")
-    nsq = mpz(pub.nsquare)
+    nsq = scheme.ct_modulus(pub)
     return [paillier.CipherArray(pub.n, [p if c == 1 else p * gmpy2.invert(c, nsq) % nsq
                                          for p, c in zip(pf.items, cf.items)])
             for pf, cf in zip(parent_hist, child_hist)]
@@ -212,14 +217,14 @@ _MAX_SHARDS = 2  # current tree (and at most one not yet released)
 
 
 @state_task
-def task_load(state: WorkerState, token: str, n: int, blob: bytes, width: int, bins_bytes: bytes,
-              shape: tuple[int, int]) -> int:
+def task_load(state: WorkerState, token: str, modulus: int, blob: bytes, width: int,
+              bins_bytes: bytes, shape: tuple[int, int]) -> int:
     shards = state.store("histogram shards")
     while len(shards) >= _MAX_SHARDS:
         shards.pop(next(iter(shards)))
     bins = np.frombuffer(bins_bytes, dtype=np.uint8).reshape(shape)
-    cts = paillier.cts_from_trusted_bytes(paillier.PublicKey(n), blob).items
-    shards[token] = (mpz(n) ** 2, cts, bins, width)
+    cts = paillier.from_trusted_blob(blob, width)
+    shards[token] = (mpz(modulus), cts, bins, width)
     return len(cts)
 
 

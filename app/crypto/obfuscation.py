@@ -6,7 +6,7 @@ short random ``a``. Because the base is fixed we precompute ``h_s^(d * 2^(w*i))`
 position ``i`` and digit ``d`` of a w-bit window (a fixed-base table), so one obfuscator costs one
 modular multiplication per exponent digit and no squarings at all.
 
-Exponent length depends on who the obfuscator hides from (docs/paillier.md):
+Exponent length depends on who the obfuscator hides from (docs/he-schemes.md):
 - the key owner's own encryptions hide gradients from the feature party, who cannot factor n:
   ``|a| = 2 x`` the modulus's security strength, at least 256 bits (``encryption_exponent_bits``);
 - re-randomisation by the feature party hides bin membership from the *key owner*, who can work
@@ -21,6 +21,11 @@ as the job's executor.
 
 The key owner may pass ``p, q``: the same value ``h_s^a mod n^2`` is then computed modulo ``p^2``
 and ``q^2`` and recombined (CRT), which is cheaper because the moduli are half as long.
+
+Okamoto–Uchiyama (``scheme="ou"``, app.crypto.ou) uses the very same construction one level down:
+ciphertexts live mod n = p^2 q, an encryption of zero is any n-th power, so ``h = (-x^2)^n mod n``
+and the obfuscator is ``h^a mod n`` (CRT: mod p^2 and mod q). Exponent lengths follow the same
+rules (docs/he-schemes.md).
 """
 
 from __future__ import annotations
@@ -62,15 +67,16 @@ def window_bits(exp_bits: int) -> int:
     return 12 if exp_bits <= 320 else 8
 
 
-def make_base(n: int) -> int:
-    """A fresh ``h_s = (-x^2)^n mod n^2`` with x uniform in Z_n^* (x drawn with 128 extra bits)."""
+def make_base(n: int, scheme: str = "paillier") -> int:
+    """A fresh ``h_s = (-x^2)^n`` with x uniform in Z_n^* (x drawn with 128 extra bits), mod n^2
+    for Paillier and mod n for OU (where every n-th power encrypts zero)."""
     n = mpz(n)
     while True:
         x = mpz(secrets.randbits(int(n.bit_length()) + 128)) % n
         if x > 1 and gmpy2.gcd(x, n) == 1:
             break
     h = (-x * x) % n
-    return int(gmpy2.powmod(h, n, n * n))
+    return int(gmpy2.powmod(h, n, n if scheme == "ou" else n * n))
 
 
 class FixedBaseTable:
@@ -94,6 +100,22 @@ class FixedBaseTable:
             b = acc * b % m  # base^(2^(w*(i+1)))
         self.rows = rows
 
+    def power_short(self, exponent: int) -> mpz:
+        """``base^a`` for an ``a`` usually far shorter than the table (OU's g^m: packed plaintexts
+        fill a few of its rows); stops at the exponent's last digit."""
+        m, w, mask = self.modulus, self.window, self.mask
+        acc = _ONE
+        for row in self.rows:
+            if not exponent:
+                break
+            digit = exponent & mask
+            exponent >>= w
+            if digit:
+                acc = acc * row[digit] % m
+        if exponent:
+            raise ValueError("exponent longer than the table")
+        return acc
+
     def power(self, exponent: int) -> mpz:
         """``base^a mod modulus`` for ``0 <= a < 2^(w * n_rows)``."""
         m, w, mask = self.modulus, self.window, self.mask
@@ -107,19 +129,23 @@ class FixedBaseTable:
 
 
 class Obfuscator:
-    """Draws fresh obfuscators ``h_s^a mod n^2`` for one key; build once per process and key."""
+    """Draws fresh obfuscators ``h_s^a mod n^2`` (OU: ``mod n``) for one key; build once per
+    process and key."""
 
-    def __init__(self, n: int, h_s: int, exp_bits: int, p: int = 0, q: int = 0) -> None:
+    def __init__(self, n: int, h_s: int, exp_bits: int, p: int = 0, q: int = 0,
+                 scheme: str = "paillier") -> None:
         if exp_bits < 128 or exp_bits > 2 * int(mpz(n).bit_length()):
             raise ValueError("obfuscation exponent length out of range")
         self.exp_bits = exp_bits
         self._reserve: list[mpz] = []  # precomputed, not yet used (never leaves this process)
         window = window_bits(exp_bits)
         n = mpz(n)
-        self.nsq = n * n
+        ou = scheme == "ou"
+        self.nsq = n if ou else n * n  # the ciphertext modulus
         self.crt = bool(p and q)
         if self.crt:
-            p2, q2 = mpz(p) ** 2, mpz(q) ** 2
+            # the two coprime factors of the ciphertext modulus: p^2, q^2 (Paillier); p^2, q (OU)
+            p2, q2 = mpz(p) ** 2, mpz(q) if ou else mpz(q) ** 2
             self.p2, self.q2 = p2, q2
             self.p2_inv = gmpy2.invert(p2, q2)
             self.tp = FixedBaseTable(h_s, p2, exp_bits, window)
@@ -156,30 +182,31 @@ _CACHE_MAX = 4  # tables are 16-46 MiB; the current key's two (encrypt, re-rando
 
 
 def get_obfuscator(state: WorkerState, n: int, h_s: int, exp_bits: int, p: int = 0,
-                   q: int = 0) -> Obfuscator:
+                   q: int = 0, scheme: str = "paillier") -> Obfuscator:
     """The table for this key in this worker (built on first use, kept while the key is current)."""
-    key = (int(n), int(h_s), int(exp_bits), int(p), int(q))
+    key = (int(n), int(h_s), int(exp_bits), int(p), int(q), scheme)
     tables = state.store("obfuscators")
     found = tables.get(key)
     if found is not None:
         return found
-    built = Obfuscator(n, h_s, exp_bits, p, q)
+    built = Obfuscator(n, h_s, exp_bits, p, q, scheme)
     with state.lock:
         while len(tables) >= _CACHE_MAX:
             tables.pop(next(iter(tables)))
         return tables.setdefault(key, built)
 
 
-def base_for(state: WorkerState, n: int) -> int:
+def base_for(state: WorkerState, n: int, scheme: str = "paillier") -> int:
     """This process's ``h_s`` for modulus n, generated once (never received from a peer)."""
     bases = state.store("obfuscation bases")
-    h_s = bases.get(int(n))
+    key = int(n) if scheme == "paillier" else (int(n), scheme)
+    h_s = bases.get(key)
     if h_s is None:
-        h_s = make_base(n)
+        h_s = make_base(n, scheme)
         with state.lock:
             if len(bases) >= 8:
                 bases.pop(next(iter(bases)))
-            h_s = bases.setdefault(int(n), h_s)
+            h_s = bases.setdefault(key, h_s)
     return h_s
 
 

@@ -1,9 +1,10 @@
-"""One sample's fixed-point (g, h) in one Paillier plaintext, and several sums per ciphertext back.
+"""One sample's fixed-point (g, h) in one plaintext, and several sums per ciphertext back.
 
 Why a layout of its own: nothing on the wire may depend on values, so the slots have constant
 widths (no per-value exponent as in phe's float encoding; the fixed-point grid is
 secureboost.gradients.FixedPoint), sized so that sums over the most rows a job can have never
-carry into a neighbour.
+carry into a neighbour. How many sums share a ciphertext on the way back follows the scheme's
+plaintext space (``plaintext_bits``: n_bits - 1 for Paillier, n_bits // 3 - 1 for OU).
 """
 
 from __future__ import annotations
@@ -13,11 +14,20 @@ from typing import Sequence
 
 import numpy as np
 
-from app.crypto import paillier
+from app.crypto import schemes
 from app.executor import Executor
 from app.crypto.paillier import CipherArray, PublicKey
 from app.errors import LocalProtocolError, RemoteProtocolError
 
+
+# Why every decrypted value is range-checked, and the job stops on the first violation: under OU a
+# ciphertext of a value >= p decrypts to that value mod p, so a partner who could see how the key
+# owner reacts to a tampered ciphertext would learn about p. Honest sums never leave their slots.
+def tampered(detail: str) -> RemoteProtocolError:
+    """The error that stops the job when a decrypted histogram value is impossible."""
+    return RemoteProtocolError(f"The partner's histograms decrypt to values no honest computation "
+                               f"gives ({detail}); training stops, since a tampered ciphertext "
+                               f"could reveal the key.")
 
 # ---------------------------------------------------------------- (g, h) packing
 
@@ -73,7 +83,7 @@ class GHPacker:
     def _slots(self, plain: int) -> tuple[int, int, int]:
         plain = int(plain)
         if plain < 0 or plain >> self.pair_bits:
-            raise RemoteProtocolError("A decrypted histogram value is out of range.")
+            raise tampered("a slot is out of range")
         c = plain & ((1 << self.count_bits) - 1)
         h = (plain >> self.count_bits) & ((1 << self.h_bits) - 1)
         g = plain >> (self.count_bits + self.h_bits)
@@ -82,7 +92,7 @@ class GHPacker:
     def _decode(self, g: int, h: int, count: int) -> tuple[float, float]:
         if not (0 <= count <= self.n_rows_max and g <= 2 * self.g_off * count
                 and h <= self.h_max * count):
-            raise RemoteProtocolError("A decrypted histogram value does not match its sample count.")
+            raise tampered("a sum exceeds what its row count allows")
         return (g - count * self.g_off) / self.scale, h / self.scale
 
     def unpack_sums(self, plain: int, count: int | None = None) -> tuple[float, float]:
@@ -104,8 +114,8 @@ class GHPacker:
     # ---- return trip: several (G, H) sums per ciphertext
 
     def bins_per_ciphertext(self, pub: PublicKey) -> int:
-        """How many packed sums fit below n (every value < 2^(n_bits-1) is < n)."""
-        k = (int(pub.n).bit_length() - 1) // self.pair_bits
+        """How many packed sums fit in the scheme's plaintext space (below 2^plaintext_bits)."""
+        k = schemes.of(pub).plaintext_bits(pub) // self.pair_bits
         if k < 1:
             raise LocalProtocolError("The key is too short for this packing.")
         return k
@@ -121,7 +131,7 @@ class GHPacker:
         The first ciphertext of a group lands in the most significant slot. Re-randomise the
         result before it leaves the process.
         """
-        return paillier.fold_batch(ex, pub, self.fold_groups(pub, cts), self.pair_bits)
+        return schemes.of(pub).fold_batch(ex, pub, self.fold_groups(pub, cts), self.pair_bits)
 
     def unpack_plaintexts(self, pub: PublicKey, plains: Sequence[int], total: int) -> list[int]:
         """The ``total`` slot values (still packed (G, H) sums) from decrypted folded plaintexts."""
@@ -134,6 +144,6 @@ class GHPacker:
             width = min(k, total - i * k)
             plain = int(plain)
             if plain >> (width * self.pair_bits):
-                raise RemoteProtocolError("A packed histogram value is out of range.")
+                raise tampered("a packed value is out of range")
             values.extend((plain >> (self.pair_bits * (width - 1 - j))) & mask for j in range(width))
         return values

@@ -20,6 +20,7 @@ from app.crypto import obfuscation
 from app.executor import Executor, WorkerState, split_evenly, state_task, task
 from app.errors import LocalProtocolError, RemoteProtocolError
 
+NAME = "paillier"
 DEFAULT_KEY_BITS = 2048
 MAX_KEY_BITS = 8192  # refuse absurd peer keys before doing arithmetic with them
 SMALL_PRIME_LIMIT = 1 << 16
@@ -41,7 +42,7 @@ def generate_keypair(bits: int = DEFAULT_KEY_BITS) -> tuple[PublicKey, PrivateKe
 _SMALL_PRIMES_PRODUCT: mpz | None = None
 
 
-def _small_primes_product() -> mpz:
+def small_primes_product() -> mpz:
     global _SMALL_PRIMES_PRODUCT
     if _SMALL_PRIMES_PRODUCT is None:
         product, prime = mpz(1), mpz(2)
@@ -66,11 +67,21 @@ def validate_public_key(n: int, min_bits: int = DEFAULT_KEY_BITS) -> PublicKey:
         raise RemoteProtocolError(f"The peer's Paillier key is longer than {MAX_KEY_BITS} bits.")
     if n % 2 == 0:
         raise RemoteProtocolError("The peer's Paillier key is even.")
-    if gmpy2.gcd(n, _small_primes_product()) != 1:
+    if gmpy2.gcd(n, small_primes_product()) != 1:
         raise RemoteProtocolError("The peer's Paillier key has a small prime factor.")
     if gmpy2.is_square(n) or gmpy2.is_prime(n):
         raise RemoteProtocolError("The peer's Paillier key is not a product of two distinct primes.")
     return PublicKey(n)
+
+
+def plaintext_bits(pub: PublicKey) -> int:
+    """Every value below ``2^plaintext_bits`` is a plaintext (below n): what packing may fill."""
+    return int(pub.n).bit_length() - 1
+
+
+def ct_modulus(pub: PublicKey) -> mpz:
+    """The modulus ciphertexts are multiplied under (homomorphic addition): n^2."""
+    return mpz(pub.nsquare)
 
 
 @dataclass(frozen=True)
@@ -150,11 +161,12 @@ def concat(pub: PublicKey, arrays: Sequence[CipherArray]) -> CipherArray:
 # ---------------------------------------------------------------- wire format
 
 
-def _to_blob(cts: Iterable[mpz], width: int) -> bytes:
+def to_blob(cts: Iterable[mpz], width: int) -> bytes:
+    """Ciphertexts as one fixed-width big-endian blob (shared by every scheme's wire format)."""
     return b"".join(mpz(ct).to_bytes(width, "big") for ct in cts)
 
 
-def _from_blob(blob: bytes, width: int) -> list[mpz]:
+def from_trusted_blob(blob: bytes, width: int) -> list[mpz]:
     """Trusted blobs only (our own workers); peer bytes go through cts_from_bytes."""
     frm = mpz.from_bytes
     return [frm(blob[i:i + width], "big") for i in range(0, len(blob), width)]
@@ -167,7 +179,7 @@ def ct_width(pub: PublicKey) -> int:
 
 def cts_from_trusted_bytes(pub: PublicKey, blob: bytes) -> CipherArray:
     """Our own workers' blobs (no validation); peer bytes must use cts_from_bytes."""
-    return CipherArray(pub.n, _from_blob(blob, _key(pub).ct_bytes))
+    return CipherArray(pub.n, from_trusted_blob(blob, _key(pub).ct_bytes))
 
 
 def _parse_one(key: _Key, data: bytes) -> mpz:
@@ -180,7 +192,7 @@ def _parse_one(key: _Key, data: bytes) -> mpz:
 def cts_to_bytes(pub: PublicKey, cts: CipherArray) -> bytes:
     """Many ciphertexts as one fixed-width blob (len = count * 2 * n_bytes)."""
     check_key(pub, cts)
-    return _to_blob(cts.items, _key(pub).ct_bytes)
+    return to_blob(cts.items, _key(pub).ct_bytes)
 
 
 def cts_from_bytes(pub: PublicKey, blob: bytes) -> CipherArray:
@@ -226,14 +238,14 @@ def encrypt_batch(ex: Executor, pub: PublicKey, plaintexts: Sequence[int], *,
     extra = _encryption_args(ex, pub, priv, exponent_bits)
     plain_ints = [int(m) for m in plaintexts]
     blobs = ex.map_chunks(task_encrypt, plain_ints, extra)
-    return CipherArray(n, [ct for blob in blobs for ct in _from_blob(blob, key.ct_bytes)])
+    return CipherArray(n, [ct for blob in blobs for ct in from_trusted_blob(blob, key.ct_bytes)])
 
 
-def _blob_chunks(ex: Executor, cts: CipherArray, width: int, min_parallel: int) -> list[bytes]:
-    """Ciphertexts as one fixed-width blob per worker (bytes cross the pipe cheaply)."""
+def blob_chunks(ex: Executor, cts: CipherArray, width: int, min_parallel: int) -> list[bytes]:
+    """Ciphertexts as one fixed-width blob per worker (bytes cross the pipe cheaply; any scheme)."""
     items = cts.items
     bounds = split_evenly(range(len(items)), ex.parallel_parts(len(items), min_parallel))
-    return [_to_blob(items[r.start:r.stop], width) for r in bounds] or [b""]
+    return [to_blob(items[r.start:r.stop], width) for r in bounds] or [b""]
 
 
 def precompute_obfuscators(ex: Executor, pub: PublicKey, per_worker: int, limit: int, *,
@@ -258,11 +270,11 @@ def fold_batch(ex: Executor, pub: PublicKey, groups: Sequence[CipherArray],
     check_key(pub, *groups)
     key = _key(pub)
     parts = ex.parallel_parts(len(groups), min_parallel=4)
-    chunks = [(_to_blob([ct for group in chunk for ct in group.items], key.ct_bytes),
+    chunks = [(to_blob([ct for group in chunk for ct in group.items], key.ct_bytes),
                [len(group) for group in chunk])
               for chunk in split_evenly(groups, parts)]
     blobs = ex.run_chunks(task_fold, chunks, (pub.n, shift_bits))
-    return CipherArray(pub.n, [ct for blob in blobs for ct in _from_blob(blob, key.ct_bytes)])
+    return CipherArray(pub.n, [ct for blob in blobs for ct in from_trusted_blob(blob, key.ct_bytes)])
 
 
 def rerandomise_batch(ex: Executor, pub: PublicKey, cts: CipherArray, *,
@@ -276,16 +288,16 @@ def rerandomise_batch(ex: Executor, pub: PublicKey, cts: CipherArray, *,
     key = _key(pub)
     exp_bits = exponent_bits or obfuscation.rerandomisation_exponent_bits(key.n_bits)
     extra = (pub.n, obfuscation.base_for(ex.local, pub.n), exp_bits, key.ct_bytes)
-    chunks = _blob_chunks(ex, cts, key.ct_bytes, min_parallel=8)
+    chunks = blob_chunks(ex, cts, key.ct_bytes, min_parallel=8)
     blobs = ex.run_chunks(task_rerandomise, chunks, extra)
-    return CipherArray(pub.n, [ct for blob in blobs for ct in _from_blob(blob, key.ct_bytes)])
+    return CipherArray(pub.n, [ct for blob in blobs for ct in from_trusted_blob(blob, key.ct_bytes)])
 
 
 def decrypt_batch(ex: Executor, priv: PrivateKey, cts: CipherArray) -> list[int]:
     """Decrypt with CRT (mod p^2 and q^2) across the executor's workers."""
     check_key(priv.public_key, cts)
     key = _key(priv.public_key)
-    chunks = _blob_chunks(ex, cts, key.ct_bytes, min_parallel=4)
+    chunks = blob_chunks(ex, cts, key.ct_bytes, min_parallel=4)
     parts = ex.run_chunks(task_decrypt, chunks, (int(priv.p), int(priv.q)))
     return [m for part in parts for m in part]
 
@@ -325,10 +337,14 @@ def task_precompute(state: WorkerState, n: int, h_s: int, exp_bits: int, p: int,
 
 @task
 def task_fold(chunk: tuple[bytes, list[int]], n: int, shift_bits: int) -> bytes:
+    return fold_chunk(chunk, mpz(n) ** 2, 2 * ((int(mpz(n).bit_length()) + 7) // 8), shift_bits)
+
+
+def fold_chunk(chunk: tuple[bytes, list[int]], modulus: mpz, width: int, shift_bits: int) -> bytes:
+    """Horner fold of each group of a worker's chunk under any scheme's ciphertext modulus."""
     blob, sizes = chunk
-    nsq = mpz(n) ** 2
-    width = 2 * ((int(mpz(n).bit_length()) + 7) // 8)
-    cts, shift, out, at = _from_blob(blob, width), mpz(1) << shift_bits, [], 0
+    nsq = modulus
+    cts, shift, out, at = from_trusted_blob(blob, width), mpz(1) << shift_bits, [], 0
     for size in sizes:
         if size < 1:
             raise LocalProtocolError("An empty group cannot be folded.")
@@ -337,7 +353,7 @@ def task_fold(chunk: tuple[bytes, list[int]], n: int, shift_bits: int) -> bytes:
             acc = gmpy2.powmod(acc, shift, nsq) * ct % nsq
         at += size
         out.append(acc)
-    return _to_blob(out, width)
+    return to_blob(out, width)
 
 
 @state_task
@@ -345,7 +361,7 @@ def task_rerandomise(state: WorkerState, blob: bytes, n: int, h_s: int, exp_bits
                      width: int) -> bytes:
     obf = obfuscation.get_obfuscator(state, n, h_s, exp_bits)
     nsq = mpz(n) ** 2
-    return b"".join((ct * obf.draw() % nsq).to_bytes(width, "big") for ct in _from_blob(blob, width))
+    return b"".join((ct * obf.draw() % nsq).to_bytes(width, "big") for ct in from_trusted_blob(blob, width))
 
 
 def _crt_constants(state: WorkerState, p: int, q: int) -> tuple:
@@ -366,7 +382,7 @@ def _crt_constants(state: WorkerState, p: int, q: int) -> tuple:
 def task_decrypt(state: WorkerState, blob: bytes, p: int, q: int) -> list[int]:
     mp, mq, p2, q2, hp, hq, p_inv, width = _crt_constants(state, p, q)
     out = []
-    for ct in _from_blob(blob, width):
+    for ct in from_trusted_blob(blob, width):
         xp = (gmpy2.powmod(ct, mp - 1, p2) - 1) // mp * hp % mp
         xq = (gmpy2.powmod(ct, mq - 1, q2) - 1) // mq * hq % mq
         out.append(int(xp + mp * ((xq - xp) * p_inv % mq)))

@@ -57,6 +57,16 @@ class SecretScalar:
     def __init__(self) -> None:
         self._value = rbcl.crypto_core_ristretto255_scalar_random()  # uniform in [1, l)
 
+    @classmethod
+    def restore(cls, raw: bytes) -> "SecretScalar":
+        """The scalar of an interrupted alignment, read back from the encrypted workspace: a
+        resumed run must use the same scalar for the chunks already exchanged to stay valid."""
+        if not isinstance(raw, bytes) or len(raw) != 32:
+            raise ValueError("A stored scalar must be 32 bytes.")
+        scalar = cls.__new__(cls)
+        scalar._value = raw
+        return scalar
+
     def raw(self) -> bytes:
         return self._value
 

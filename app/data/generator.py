@@ -2,7 +2,11 @@
 
 The bank has N credit-card holders; the platform has about 1.3·N users, 60 % of the bank's
 customers among them. A hidden "digital affinity" drives features on both sides; the
-quick-pay habit is visible mainly on the platform side, so a joint model beats a bank-only one.
+quick-pay habit is visible mainly on the platform side, so a joint model beats a bank-only one:
+the label's baseline (``simworld``) rises with the platform's ``pay_quickpay_share`` and
+``online_orders_90d``, which the bank cannot see. On the bundled 20,000 customers (7,080 aligned)
+``make demo`` measures validation AUC 0.645 federated vs 0.583 bank-only (bootstrap 95 % CI of
+the difference +0.022 to +0.107).
 The historical label is drawn from :mod:`app.data.simworld` (past invitation, random channel).
 About 85 % of customers consented; some of those consents are revoked or expired. Mobile numbers
 (the shared identifier) are sometimes written with ``+86``, spaces or full-width digits so that the

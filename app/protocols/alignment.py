@@ -189,6 +189,7 @@ class AlignmentParty:
         self._reblinded_ready: dict[int, bytes] = {}
         self._peer_received = st.peer_done  # next peer chunk we expect
         self._result: Alignment | None = None
+        self.hello_accepted = False  # the peer's hello matched this run (or the run we resume)
 
     # --- transitions ----------------------------------------------------------------------------
 
@@ -282,6 +283,11 @@ class AlignmentParty:
         self._outbox.clear()
         return self._st
 
+    def resume_point(self) -> AlignmentCheckpoint:
+        """What a resume needs, as it stands now (read it, do not change it): the runner stores
+        it before sending, so a stored resume point never lags what the peer received."""
+        return self._st
+
     def progress(self) -> tuple[int, int]:
         """(items done, items in total) over both directions, for a progress bar."""
         st = self._st
@@ -319,6 +325,7 @@ class AlignmentParty:
         if msg["resume_replies"] > st.peer_done:
             raise _refuse("hello", "resume_replies", "counts replies we never sent")
         self._peer_chunks = _n_chunks(st.n_peer, st.chunk_size)
+        self.hello_accepted = True
         self._next_blind = self._next_send = msg["resume_chunks"]
         for j in range(msg["resume_replies"], st.peer_done):   # replies lost with the old link
             lo = j * st.chunk_size * P

@@ -39,12 +39,14 @@ def _send_quietly(send: Callable[[dict], None], message: dict) -> None:
 def drive(party: AlignmentParty, inbox: "queue.Queue[tuple[str, object]]",
           send: Callable[[dict], None], executor: Executor | None = None,
           progress: Progress | None = None, check_cancelled: Callable[[], None] | None = None,
-          poll_seconds: float = 0.2) -> Alignment:
+          poll_seconds: float = 0.2,
+          store: Callable[[AlignmentParty], None] | None = None) -> Alignment:
     """Run ``party`` to the end. Inbox entries: ("message", dict) or ("closed", None).
 
     ``executor=None`` runs the crypto inline (small jobs, tests). ``check_cancelled`` raises
     UserCancelled to stop (the peer gets an abort). On PeerError the party is left as it was,
-    so the caller may ``checkpoint()`` it and resume over a new link.
+    so the caller may ``checkpoint()`` it and resume over a new link. ``store(party)`` runs
+    before every batch of messages leaves, so a resume point it keeps never lags the peer.
     """
     futures: set[Future] = set()
 
@@ -68,6 +70,8 @@ def drive(party: AlignmentParty, inbox: "queue.Queue[tuple[str, object]]",
                     break
                 for work in batch:
                     submit(work)
+            if store is not None:
+                store(party)
             for message in party.take_outgoing():
                 send(message)
             if party.state is State.DONE:

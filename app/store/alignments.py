@@ -79,3 +79,54 @@ def get_alignment(conn, alignment_id: str) -> AlignmentRecord:
 
 def load_alignment_ids(conn, alignment_id: str) -> np.ndarray:
     return matrix_to_ids(load_array(conn, f"alignment/{alignment_id}/ids"))
+
+
+# -- the resume point of a running alignment job (alignment_progress) -----------------------------
+# One row per job: a msgpack map of counters, run ids and the party's own PSI scalar, plus the
+# shuffle and the finished chunks' points as arrays (alignment_resume/<job>/...). All of it lives
+# only in this encrypted workspace and is erased when the job ends (``forget_resume``).
+
+def _resume_array(job_id: str, part: str) -> str:
+    return f"alignment_resume/{job_id}/{part}"
+
+
+def save_resume_in(conn, job_id: str, state: bytes, order: np.ndarray | None = None,
+                   own_chunks: dict[int, bytes] | None = None,
+                   peer_chunks: dict[int, bytes] | None = None) -> None:
+    """Store (or advance) ``job_id``'s resume point: ``state`` replaces the row, ``order`` and
+    the newly finished chunks of points are added."""
+    conn.execute("INSERT INTO alignment_progress VALUES (?, ?, ?) ON CONFLICT(job_id) DO UPDATE "
+                 "SET checkpoint = excluded.checkpoint, updated_at = excluded.updated_at",
+                 (job_id, state, now_iso()))
+    if order is not None:
+        save_array(conn, _resume_array(job_id, "order"), np.asarray(order, np.int64))
+    for side, chunks in (("own", own_chunks or {}), ("peer", peer_chunks or {})):
+        for index, points in chunks.items():
+            save_array(conn, _resume_array(job_id, f"{side}/{index}"),
+                       np.frombuffer(points, np.uint8))
+
+
+def load_resume(conn, job_id: str, own_chunks: int, peer_chunks: int):
+    """(state, order, own points, peer points) of ``job_id``'s resume point, or None; the points
+    are the first ``own_chunks`` / ``peer_chunks`` finished chunks, concatenated."""
+    row = conn.execute("SELECT checkpoint FROM alignment_progress WHERE job_id = ?",
+                       (job_id,)).fetchone()
+    if row is None:
+        return None
+    order = load_array(conn, _resume_array(job_id, "order"))
+    points = {side: b"".join(load_array(conn, _resume_array(job_id, f"{side}/{i}")).tobytes()
+                             for i in range(n))
+              for side, n in (("own", own_chunks), ("peer", peer_chunks))}
+    return row[0], order, points["own"], points["peer"]
+
+
+def resume_state(conn, job_id: str) -> bytes | None:
+    row = conn.execute("SELECT checkpoint FROM alignment_progress WHERE job_id = ?",
+                       (job_id,)).fetchone()
+    return row[0] if row else None
+
+
+def forget_resume(conn, job_id: str) -> None:
+    """Erase the resume point (the scalar with it): the job ended, or its run cannot resume."""
+    conn.execute("DELETE FROM alignment_progress WHERE job_id = ?", (job_id,))
+    conn.execute("DELETE FROM arrays WHERE name LIKE ?", (_resume_array(job_id, "") + "%",))

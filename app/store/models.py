@@ -93,7 +93,7 @@ def label_only_id(model_id: str) -> str:
 
 
 COLUMNS = ("id", "job_id", "alignment_id", "dataset", "kind", "half", "params", "metrics",
-           "rows_used", "trees", "created_at", "record")
+           "rows_used", "trees", "created_at", "record", "name", "main")
 
 
 @dataclass(frozen=True)
@@ -110,6 +110,8 @@ class ModelRecord:
     trees: int
     created_at: str
     record: dict | None = None   # what a validator needs to rebuild it (training/record.py)
+    name: str | None = None      # what people choose it by (0011_model_names.sql)
+    main: bool = False           # the analyst's main model (at most one)
 
     @classmethod
     def from_row(cls, row: tuple) -> "ModelRecord":
@@ -117,6 +119,7 @@ class ModelRecord:
         values["params"] = json.loads(values["params"])
         values["metrics"] = json.loads(values["metrics"]) if values["metrics"] else None
         values["record"] = json.loads(values["record"]) if values["record"] else None
+        values["main"] = bool(values["main"])
         return cls(**values)
 
 
@@ -131,7 +134,7 @@ def save_model_in(conn, record: ModelRecord, plain: dict) -> None:
                   None if record.metrics is None else json.dumps(record.metrics, sort_keys=True),
                   record.rows_used, record.trees, record.created_at,
                   None if record.record is None else json.dumps(record.record, sort_keys=True),
-                  pack_plain(plain)))
+                  record.name, int(record.main), pack_plain(plain)))
 
 
 def list_models(conn) -> list[ModelRecord]:
@@ -154,3 +157,16 @@ def get_model(conn, model_id: str) -> tuple[ModelRecord, dict]:
     if row is None:
         raise UserFacingError(f"There is no model {model_id}.")
     return ModelRecord.from_row(row[:-1]), unpack_plain(row[-1])
+
+
+def rename_model_in(conn, model_id: str, name: str) -> None:
+    """A new name for a stored model (its label-only companion keeps its own)."""
+    if conn.execute("UPDATE models SET name = ? WHERE id = ?", (name, model_id)).rowcount != 1:
+        raise UserFacingError(f"There is no model {model_id}.")
+
+
+def mark_main_in(conn, model_id: str) -> None:
+    """Make ``model_id`` the one main model of this workspace."""
+    if conn.execute("SELECT 1 FROM models WHERE id = ?", (model_id,)).fetchone() is None:
+        raise UserFacingError(f"There is no model {model_id}.")
+    conn.execute("UPDATE models SET main = (id = ?)", (model_id,))

@@ -32,8 +32,11 @@ def create_main_window(app: QApplication, settings: AppSettings | None = None) -
     return MainWindow(AppState(), settings, translations)
 
 
-def run_gui(argv: list[str] | None = None) -> int:
+def run_gui(argv: list[str] | None = None, demo: dict | None = None, party: str = "bank") -> int:
+    """``demo``: the demo's credentials per party (``rehearsal.access``); opens ``party``'s."""
     app = application(argv)
     window = create_main_window(app)
     window.show()
+    if demo is not None:
+        window.open_demo(demo, party)
     return app.exec()

@@ -1,13 +1,16 @@
 """The signed-in main area: a header, the sidebar of product steps and the current page.
 
-The sidebar lists the steps of ``app.ui.pages.PAGES`` that the signed-in role may use
+The sidebar lists the steps of ``app.ui.pages.PAGES`` that the signed-in role and party may use
 (``app.workflows.wizard.step_states``); steps not built yet are shown disabled with a tooltip.
-Pages are created the first time they are shown.
+The pipeline's steps are numbered and carry their state from ``app.workflows.guide`` (done,
+ready, waiting for an earlier step, waiting for the partner), re-read every few seconds and
+whenever another step is chosen. Pages are created the first time they are shown; a page's
+"Next: …" button (``Page.go_to``) selects that step here.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QHBoxLayout, QListWidget, QListWidgetItem, QStackedWidget,
                                QVBoxLayout, QWidget)
 
@@ -15,10 +18,20 @@ from app.ui.kit.labels import USER_ROLES, PARTY_ROLES_SHORT, label
 from app.ui.pages import PAGES, PageEntry
 from app.ui.password_dialog import ChangePasswordDialog
 from app.ui.kit.widgets import Retranslatable, button, plain_label
+from app.errors import UserFacingError
+from app.workflows import guide
 from app.workflows.session import Session
 from app.workflows.wizard import first_enabled, step_states
 
 KEY_ROLE = Qt.UserRole
+GUIDE_MS = 4000  # how often the sidebar re-reads the steps' states
+STATE_TEXTS = {
+    guide.DONE: QT_TRANSLATE_NOOP("Shell", "✓ done"),
+    guide.READY: QT_TRANSLATE_NOOP("Shell", "● ready"),
+    guide.WAITING: QT_TRANSLATE_NOOP("Shell", "… waiting for an earlier step"),
+    guide.PARTNER: QT_TRANSLATE_NOOP("Shell", "⇄ waiting for the partner"),
+    guide.ATTENTION: QT_TRANSLATE_NOOP("Shell", "! proposals to decide"),
+}
 
 
 class Shell(Retranslatable, QWidget):
@@ -31,7 +44,8 @@ class Shell(Retranslatable, QWidget):
         self.party_name = session.workspace.party_name
         self.party_role = session.workspace.role
         entries = {p.key: p for p in PAGES}
-        self.states = step_states([p.step() for p in PAGES], session.user.role)
+        self.states = step_states([p.step() for p in PAGES], session.user.role, self.party_role)
+        self.guide: dict[str, guide.StepStatus] = {}
         self.entries: list[PageEntry] = [entries[s.key] for s in self.states]
         self.pages: dict[str, QWidget] = {}
         self.sidebar = QListWidget()
@@ -54,11 +68,14 @@ class Shell(Retranslatable, QWidget):
         self.sign_out_button.clicked.connect(self.sign_out_requested.emit)
         self.password_button = button()
         self.password_button.clicked.connect(self.change_password)
+        self.guide_timer = QTimer(self, interval=GUIDE_MS)
+        self.guide_timer.timeout.connect(self.refresh_guide)
         self._layout()
-        self.retranslate()
+        self.refresh_guide()
         start = first_enabled(self.states)
         if start is not None:
             self.select(start)
+        self.guide_timer.start()
 
     def _layout(self) -> None:
         header = QWidget()
@@ -84,10 +101,35 @@ class Shell(Retranslatable, QWidget):
         outer.addWidget(header)
         outer.addLayout(body, 1)
 
+    def refresh_guide(self) -> None:
+        """Re-read where each step stands (a refusal leaves the last states shown)."""
+        try:
+            self.guide = {s.key: s for s in guide.pipeline(self.session)}
+        except UserFacingError:
+            return
+        self.retranslate()
+
+    def state_text(self, key: str) -> str:
+        status = self.guide.get(key)
+        if status is None or status.state not in STATE_TEXTS:
+            return ""
+        text = self.tr(STATE_TEXTS[status.state])
+        if status.state == guide.WAITING and status.needs:
+            needs = next((e for e in PAGES if e.key == status.needs), None)
+            if needs is not None:
+                text = self.tr("… after %1").replace("%1", needs.display_title)
+        return text
+
     def retranslate(self) -> None:
+        number = 0
         for row, entry in enumerate(self.entries):
             item = self.sidebar.item(row)
-            item.setText(entry.display_title)
+            title = entry.display_title
+            if entry.key in guide.STEPS:
+                number += 1
+                title = f"{number}. {title}"
+            state = self.state_text(entry.key)
+            item.setText(f"{title}\n    {state}" if state else title)
             if not self.states[row].enabled:
                 item.setToolTip(self.tr("not available in this version"))
         user = self.session.user
@@ -129,6 +171,14 @@ class Shell(Retranslatable, QWidget):
         key = item.data(KEY_ROLE)
         if key not in self.pages:
             entry = next(e for e in self.entries if e.key == key)
-            self.pages[key] = entry.factory(self.session, self)
-            self.stack.addWidget(self.pages[key])
+            page = self.pages[key] = entry.factory(self.session, self)
+            go_to = getattr(page, "go_to", None)
+            if go_to is not None:
+                go_to.connect(self._go_to)
+            self.stack.addWidget(page)
         self.stack.setCurrentWidget(self.pages[key])
+        self.refresh_guide()
+
+    def _go_to(self, key: str) -> None:
+        if key in self.enabled_keys():
+            self.select(key)

@@ -29,6 +29,8 @@ class MainWindow(Retranslatable, QMainWindow):
         self.startup = StartupView(state, settings)
         self.startup.signed_in.connect(self.show_shell)
         self.shell: Shell | None = None
+        self.demo: dict | None = None   # the demo's credentials per party, when started with them
+        self.demo_party: str | None = None
         self.stack = QStackedWidget()
         self.stack.addWidget(self.startup)
         self.setCentralWidget(self.stack)
@@ -42,7 +44,9 @@ class MainWindow(Retranslatable, QMainWindow):
         self.sign_out_action = QAction(self, triggered=self.sign_out)
         self.close_action = QAction(self, triggered=self.close_workspace)
         self.quit_action = QAction(self, triggered=self.close)
-        for action in (self.sign_out_action, self.close_action):
+        self.switch_demo_action = QAction(self, triggered=self.switch_demo_party)
+        self.switch_demo_action.setVisible(False)
+        for action in (self.sign_out_action, self.close_action, self.switch_demo_action):
             self.workspace_menu.addAction(action)
         self.workspace_menu.addSeparator()
         self.workspace_menu.addAction(self.quit_action)
@@ -67,6 +71,9 @@ class MainWindow(Retranslatable, QMainWindow):
         self.language_menu.setTitle(self.tr("&Language"))
         self.help_menu.setTitle(self.tr("&Help"))
         self.about_action.setText(self.tr("About Lianmo"))
+        self.switch_demo_action.setText(
+            self.tr("Switch to the bank's demo workspace") if self.demo_party == "platform"
+            else self.tr("Switch to the platform's demo workspace"))
 
     def set_language(self, code: str) -> None:
         """Switch now (every widget retranslates) and remember it for the next start."""
@@ -74,6 +81,26 @@ class MainWindow(Retranslatable, QMainWindow):
         self.settings.set_language(applied)
         for action in self.language_actions.actions():
             action.setChecked(action.data() == applied)
+
+    # -- the demo (make run after make demo) ----------------------------------------------------
+    def open_demo(self, access: dict, party: str = "bank") -> None:
+        """Sign in to ``party``'s demo workspace; a refusal stays on the start-up screen."""
+        self.demo = access
+        self.close_workspace()
+        try:
+            session = self.state.open_demo(access[party])
+        except Exception as exc:  # the sentence goes to the open view, any traceback to the log
+            self.startup.restart()
+            self.startup.page.message.show_error(exc)
+            return
+        self.demo_party = party
+        self.switch_demo_action.setVisible(True)
+        self.retranslate()
+        self.show_shell(session)
+
+    def switch_demo_party(self) -> None:
+        if self.demo is not None:
+            self.open_demo(self.demo, "bank" if self.demo_party == "platform" else "platform")
 
     # -- session lifecycle --------------------------------------------------------------------
     def show_shell(self, session) -> None:
@@ -104,6 +131,7 @@ class MainWindow(Retranslatable, QMainWindow):
         """Stop the shell's background work before its pages (and their runners) go away."""
         if self.shell is None:
             return
+        self.shell.guide_timer.stop()
         stop_peer_link(self.shell.session)
         for runner in self.shell.findChildren(TaskRunner):
             runner.cancel()

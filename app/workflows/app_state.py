@@ -64,6 +64,12 @@ class AppState:
         self.session = login(self.workspace, name.strip(), password)
         return self.session
 
+    def open_demo(self, access) -> Session:
+        """Open a demo workspace and sign in with the credentials ``make demo`` wrote
+        (``rehearsal.access.DemoAccess``): the same calls as the start-up views make."""
+        self.open_workspace(access.path, access.passphrase)
+        return self.sign_in(access.user, access.password)
+
     def sign_out(self) -> None:
         if self.session is not None:
             self.session.audit("session.logout")

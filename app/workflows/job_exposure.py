@@ -8,6 +8,7 @@ approver sees how many identifiers the peer may test against its customers.
 
 from __future__ import annotations
 
+from app.crypto import schemes
 from app.errors import UserFacingError
 from app.store import alignments as alignment_store
 from app.store import datasets as dataset_store
@@ -27,7 +28,8 @@ def exposure(workspace, job: Job) -> dict | None:
             return None
         return {"kind": "training", "features": features, "rows": rows,
                 "trees": p.get("n_trees"), "depth": p.get("max_depth"),
-                "first_tree_bank_only": bool(p.get("first_tree_label_only"))}
+                "first_tree_bank_only": bool(p.get("first_tree_label_only")),
+                "scheme": p.get("scheme") or "paillier", "key_bits": p.get("key_bits")}
     if job.type == "alignment":
         cap = p.get("max_items_proposer" if job.proposer == "remote" else "max_items_approver")
         return {"kind": "alignment", "peer_items": cap}
@@ -41,7 +43,9 @@ def sentence(facts: dict | None) -> str:
     if facts["kind"] == "training":
         return (f"If approved, the bank's model uses your {facts['features']} features on up to "
                 f"{facts['rows']:,} shared customers over at most {facts['trees']} trees of depth "
-                f"{facts['depth']}. A bank that broke the protocol could read your binned values "
+                f"{facts['depth']}, under {schemes.TITLES.get(facts.get('scheme'), 'Paillier')} "
+                f"encryption ({facts.get('key_bits')}-bit keys). A bank that broke the protocol "
+                "could read your binned values "
                 "of the customers in each node (docs/threat-model.md): your approval, these caps "
                 "and both audits are your controls.")
     return (f"If approved, the peer learns, once, which of its up to {facts['peer_items']:,} "

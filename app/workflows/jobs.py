@@ -1,8 +1,9 @@
 """Cross-party jobs: proposed by one party, run only after every party approved, audited throughout.
 
-All state changes go through ``TRANSITIONS`` (one table, as in h11), so no code path can move a job
-from, say, proposed straight to running. Each party keeps its own copy of the job; the peer link
-carries proposals and decisions between them.
+All state changes go through ``TRANSITIONS`` (one table, as in h11, kept with the job conversation
+in app/protocols/jobs.py), so no code path can move a job from, say, proposed straight to running.
+Each party keeps its own copy of the job; the conversation judges what the peer and our users ask
+for and answers with events, which ``apply_in`` carries out in the store and the audit chain.
 
 An approval authorises exactly one run, started by the proposing party, with the approved
 parameters. A run that stopped (failed, paused by the kill switch, or interrupted by a crash) goes
@@ -12,11 +13,15 @@ job that finished never runs again. So a peer cannot approve-once-run-many with 
 
 from __future__ import annotations
 
-import json
 import uuid
 from typing import TYPE_CHECKING
 
-from app.errors import JobRefused, LocalProtocolError, StoreError, UserFacingError
+from app.errors import JobRefused, StoreError, UserFacingError
+from app.protocols import jobs as talk
+# The one table of job states and the judgements over it live with the job conversation.
+from app.protocols.jobs import (MAX_PARAMS_BYTES, MAX_PENDING_PER_PEER, RESUMABLE,  # noqa: F401
+                                TERMINAL, TRANSITIONS)
+from app.store import alignments as alignment_store
 from app.store import jobs as job_store
 from app.store import peers as peer_store
 from app.store.jobs import COLUMNS, Job  # noqa: F401  (commands and pages read them from here)
@@ -28,25 +33,6 @@ if TYPE_CHECKING:  # the registry imports every job's workflow, and they import 
 
 JOB_TYPES = ("alignment", "training", "scoring", "evaluation_share")
 
-# state -> states it may move to
-TRANSITIONS: dict[str, frozenset[str]] = {
-    "proposed": frozenset({"approved", "rejected", "cancelled"}),
-    "approved": frozenset({"running", "cancelled"}),
-    "running": frozenset({"finished", "failed", "cancelled", "paused", "interrupted"}),
-    # stopped before the end: runs again only after a new decision (resume from the checkpoint)
-    "paused": frozenset({"proposed", "cancelled", "failed"}),
-    "failed": frozenset({"proposed", "cancelled"}),
-    "interrupted": frozenset({"proposed", "cancelled"}),
-    "finished": frozenset(),
-    "rejected": frozenset(),
-    "cancelled": frozenset(),
-}
-TERMINAL = frozenset({"finished", "rejected", "cancelled"})
-RESUMABLE = frozenset({"failed", "paused", "interrupted"})
-MAX_PARAMS_BYTES = 8192      # a proposal's parameters: a flat object of a few dozen values
-MAX_PENDING_PER_PEER = 16    # proposals from one peer waiting for our decision
-
-
 
 def _load(conn, job_id: str) -> Job:
     job = job_store.load(conn, job_id)
@@ -56,9 +42,60 @@ def _load(conn, job_id: str) -> Job:
 
 
 def _move(conn, job: Job, state: str, **fields) -> None:
-    if state not in TRANSITIONS[job.state]:
-        raise LocalProtocolError(f"Job {job.id} cannot go from {job.state} to {state}.")
+    talk.check_move(job, state)
     job_store.update(conn, job.id, state=state, **fields)
+    if state in TERMINAL:   # a job that ended never resumes: its resume point (a scalar) goes
+        alignment_store.forget_resume(conn, job.id)
+
+
+def resume_note(job: Job) -> str:
+    """"resume job X from chunk 37" for a proposal that asks to continue a stopped run (its
+    stored progress says where), else ""."""
+    if job.state != "proposed" or not job.progress_message.startswith(("chunk ", "tree ")):
+        return ""
+    return f"resume job {job.id} from {job.progress_message.split(' of ')[0]}"
+
+
+def facts_in(conn, job_id: str, peer: str = "", job_types: JobTypes | None = None,
+             problems: tuple[str, ...] = (), proposed_type: str = "",
+             within_rate: bool = True) -> talk.Facts:
+    """What the job conversation needs to judge a message about ``job_id``, read in ``conn``
+    (``proposed_type``: a proposal of that type is judged, so its policy matters)."""
+    return talk.Facts(job=job_store.load(conn, job_id), paused=job_store.is_paused(conn),
+                      pending_from_peer=job_store.count_pending_from(conn, peer) if peer else 0,
+                      auto_approve=bool(proposed_type) and job_store.auto_approves(conn,
+                                                                                   proposed_type),
+                      problems=tuple(problems), within_rate=within_rate,
+                      known_types=tuple(t for t in JOB_TYPES
+                                        if job_types is None or t in job_types))
+
+
+def apply_in(workspace, conn, events: list) -> list:
+    """Carry out the conversation's store and audit events in ``conn``; returns the others
+    (messages to send, runs to start, refusals) for the caller."""
+    rest = []
+    for event in events:
+        if isinstance(event, talk.Insert):
+            job_store.insert(conn, event.job_id, event.type, event.peer, "remote", event.params,
+                             remote_decision="approved")
+        elif isinstance(event, talk.Move):
+            fields = dict(event.fields)
+            if event.state == "running":
+                _refuse_if_paused(conn)
+                fields["runner"] = processes.THIS
+            _move(conn, _load(conn, event.job_id), event.state, **fields)
+        elif isinstance(event, talk.Audit):
+            workspace.audit.append_in(conn, event.actor, event.action, event.objects,
+                                      event.details)
+        else:
+            rest.append(event)
+    return rest
+
+
+def _raise_refusal(events: list) -> None:
+    for event in events:
+        if isinstance(event, talk.Refused):
+            raise JobRefused(event.reason)
 
 
 # -- kill switch --------------------------------------------------------------------------------
@@ -102,51 +139,26 @@ def propose(session: Session, job_type: str, peer: str, params: dict) -> Job:
 def receive_proposal(workspace, peer: str, job_id: str, job_type: str, params: dict,
                      job_types: JobTypes) -> Job:
     """The peer proposed a job: store it for our users to decide, or auto-approve by policy."""
-    if job_type not in JOB_TYPES or job_type not in job_types:
-        raise JobRefused(f"Unknown job type {job_type!r}.")
-    if len(json.dumps(params, sort_keys=True)) > MAX_PARAMS_BYTES:
-        raise JobRefused("The proposal's parameters are larger than any job needs.")
-    probe = Job(job_id, job_type, peer, "remote", params, "proposed", None, "approved", None, None,
-                "", "", 0, 0, "", None, None, None)
-    pending_problems = job_types.problems(workspace, probe)
+    problems = proposal_problems(workspace, peer, job_id, job_type, params, job_types)
 
     def insert(conn):
-        _refuse_if_paused(conn)
-        existing = job_store.load(conn, job_id)
-        if existing is not None:
-            return _resume_requested(workspace, conn, existing, peer, job_type, params,
-                                     pending_problems)
-        if job_store.count_pending_from(conn, peer) >= MAX_PENDING_PER_PEER:
-            raise JobRefused(f"{MAX_PENDING_PER_PEER} proposals from this peer are already "
-                             "waiting for a decision here.")
-        job_store.insert(conn, job_id, job_type, peer, "remote", params, remote_decision="approved")
-        workspace.audit.append_in(conn, f"peer:{peer}", "job.proposal_received",
-                                  {"job": job_id, "type": job_type}, params)
-        return _approve_by_policy(workspace, conn, job_id, job_type, pending_problems)
+        events = talk.judge_proposal(peer, job_id, job_type, params,
+                                     facts_in(conn, job_id, peer, job_types, problems, job_type))
+        _raise_refusal(events)
+        apply_in(workspace, conn, events)
+        return _load(conn, job_id)
     return workspace.db.transaction(insert)
 
 
-def _approve_by_policy(workspace, conn, job_id: str, job_type: str, problems: list[str]) -> Job:
-    """A waiting proposal (new, or a resume) is approved at once when a policy says so."""
-    if job_store.auto_approves(conn, job_type) and not problems:
-        _move(conn, _load(conn, job_id), "approved", local_decision="approved",
-              decided_by="policy")
-        workspace.audit.append_in(conn, "policy", "job.auto_approve", {"job": job_id}, {})
-    return _load(conn, job_id)
-
-
-def _resume_requested(workspace, conn, job: Job, peer: str, job_type: str, params: dict,
-                      problems: list[str]) -> Job:
-    """The peer proposes a job we already know: a re-send, or a request to resume a stopped run."""
-    if job.peer != peer or job.proposer != "remote" or job.type != job_type or job.params != params:
-        raise JobRefused("That job id belongs to another job here; propose a new job.")
-    if job.state not in RESUMABLE:
-        return job  # a re-sent proposal after a reconnect: the answer is the job's state
-    _move(conn, job, "proposed", local_decision=None, decided_by=None, reason=None, error=None)
-    workspace.audit.append_in(conn, f"peer:{peer}", "job.resume_requested",
-                              {"job": job.id, "type": job.type},
-                              {"after": job.state, "progress": job.progress_message})
-    return _approve_by_policy(workspace, conn, job.id, job_type, problems)
+def proposal_problems(workspace, peer: str, job_id: str, job_type: str, params: dict,
+                      job_types: JobTypes) -> tuple[str, ...]:
+    """The job type's check of a proposal in this workspace (before any transaction: the check
+    reads the store itself)."""
+    if job_type not in job_types:
+        return ()
+    probe = Job(job_id, job_type, peer, "remote", params, "proposed", None, "approved", None,
+                None, "", "", 0, 0, "", None, None, None)
+    return tuple(job_types.problems(workspace, probe))
 
 
 def request_resume(session: Session, job_id: str) -> Job:
@@ -191,14 +203,7 @@ def decide(session: Session, job_id: str, approve: bool, reason: str = "", *,
 
 def record_remote_decision(workspace, job_id: str, approved: bool, reason: str = "") -> Job:
     def change(conn):
-        job = _load(conn, job_id)
-        if job.proposer != "local" or job.state != "proposed":
-            return job
-        _move(conn, job, "approved" if approved else "rejected",
-              remote_decision="approved" if approved else "rejected", reason=reason or None)
-        workspace.audit.append_in(conn, f"peer:{job.peer}",
-                                  "job.peer_approved" if approved else "job.peer_rejected",
-                                  {"job": job_id}, {"reason": reason})
+        apply_in(workspace, conn, talk.judge_decision(_load(conn, job_id), approved, reason))
         return _load(conn, job_id)
     return workspace.db.transaction(change)
 
@@ -226,15 +231,9 @@ def transition(workspace, job_id: str, state: str, actor: str = "system", **fiel
     """Move a job (start, finish, fail, pause); audited with the transcript hash when given."""
     def change(conn):
         job = _load(conn, job_id)
-        if state == "running":
-            _refuse_if_paused(conn)
-            fields["runner"] = processes.THIS
-        _move(conn, job, state, **fields)
-        objects = {"job": job_id}
-        if fields.get("transcript_hash"):
-            objects["transcript_hash"] = fields["transcript_hash"]
-        workspace.audit.append_in(conn, actor, f"job.{state}", objects,
-                                  {k: v for k, v in fields.items() if k not in ("result", "runner")})
+        events = (talk.running(job, actor) if state == "running"
+                  else talk.ended(job, state, actor, **fields))
+        apply_in(workspace, conn, events)
         return _load(conn, job_id)
     return workspace.db.transaction(change)
 
@@ -267,35 +266,21 @@ def list_jobs(session: Session, states: tuple[str, ...] | None = None) -> list[J
 def require_runnable(workspace, job_id: str) -> Job:
     """A job we may start now: we proposed it and it holds an approval not yet used."""
     job = get(workspace, job_id)
-    if job.proposer != "local":
-        raise JobRefused(f"Job {job_id} was proposed by the peer; the proposing party starts it.")
-    if job.state in RESUMABLE:
-        raise JobRefused(f"Job {job_id} is {job.state}; resuming it needs the peer's approval "
-                         "again (resume it instead of running it).")
-    if job.state != "approved":
-        raise JobRefused(f"Job {job_id} is {job.state}; an approval allows one run and a job "
-                         "runs only after every party approved it.")
-    if paused(workspace):
-        raise JobRefused("Cross-party work is paused by an administrator (kill switch).")
+    why = talk.runnable(job, paused(workspace))
+    if why is not None:
+        raise JobRefused(why)
     return job
 
 
 def accept_start(workspace, peer: str, job_id: str) -> Job:
     """The peer starts a run: only of a job it proposed and we approved, and only once."""
-    job = workspace.db.run(job_store.load, job_id)
-    why = None
-    if job is None or job.peer != peer:
-        why = "not a job with this peer"
-    elif job.proposer != "remote":
-        why = "proposed by us; only the proposer starts a job"
-    elif job.state != "approved":
-        why = f"{job.state}; an approval allows one run"
-    elif paused(workspace):
-        why = "cross-party work is paused here (kill switch)"
-    if why is not None:
-        workspace.audit.append(f"peer:{peer}", "job.start_refused", {"job": job_id}, {"why": why})
-        raise JobRefused(f"The peer tried to start job {job_id}: {why}.")
-    return job
+    def judge(conn):
+        why = talk.judge_start(peer, job_id, facts_in(conn, job_id))
+        if why is None:
+            return None
+        return apply_in(workspace, conn, talk.start_refused(peer, job_id, why))
+    _raise_refusal(workspace.db.transaction(judge) or [])
+    return get(workspace, job_id)
 
 
 # -- jobs whose process is gone ----------------------------------------------------------------

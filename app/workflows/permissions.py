@@ -8,7 +8,7 @@ ROLE_LABELS = {"administrator": "Administrator", "analyst": "Analyst",
 PERMISSIONS: dict[str, frozenset[str]] = {
     "administrator": frozenset({
         "users.manage", "audit.read", "peers.manage", "jobs.approve", "jobs.policy",
-        "workspace.destroy", "data.view", "killswitch",
+        "workspace.destroy", "workspace.executor", "data.view", "killswitch",
     }),
     "analyst": frozenset({
         "data.import", "data.view", "jobs.propose", "jobs.approve", "align.run", "train.run",

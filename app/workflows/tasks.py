@@ -13,7 +13,12 @@ from app.errors import UserCancelled
 
 
 class Task:
-    """Progress with an ETA, and cooperative cancellation from any thread."""
+    """Progress with an ETA, and cooperative cancellation from any thread.
+
+    ``executor_choice`` (an ``executors.ExecutorChoice``) lets one run use another crypto executor
+    than its workspace's setting (``train --executor``); None keeps the setting."""
+
+    executor_choice = None
 
     def __init__(self, on_progress: Callable[[int, int, str, float | None], None] | None = None):
         self._cancel = threading.Event()

@@ -137,9 +137,12 @@ def may_use(role: str, permission: str | tuple[str, ...] | None) -> bool:
     return any(allowed(role, p) for p in wanted)
 
 
-def step_states(steps: Iterable[Step], role: str) -> list[StepState]:
-    """The steps this role sees, in order; those not built yet are present but disabled."""
-    return [StepState(s.key, s.available) for s in steps if may_use(role, s.permission)]
+def step_states(steps: Iterable[Step], role: str, party_role: str | None = None) -> list[StepState]:
+    """The steps this role (and, when given, this party) sees, in order; those not built yet are
+    present but disabled. The feature party plans no campaigns: it has no labels or scores."""
+    from app.workflows.guide import party_uses
+    return [StepState(s.key, s.available) for s in steps if may_use(role, s.permission)
+            and (party_role is None or party_uses(party_role, s.key))]
 
 
 def first_enabled(states: Iterable[StepState]) -> str | None:

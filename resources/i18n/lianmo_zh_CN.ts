@@ -2,6 +2,24 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name></name>
+    <message>
+        <location filename="../../app/ui/kit/labels.py" line="+41"/>
+        <source>AUC %1</source>
+        <translation>AUC %1</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>scored</source>
+        <translation>已评分</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>not scored</source>
+        <translation>未评分</translation>
+    </message>
+</context>
+<context>
     <name>AddPeerDialog</name>
     <message>
         <location filename="../../app/ui/pages/peer_dialogs.py" line="+26"/>
@@ -526,12 +544,12 @@
     </message>
     <message>
         <location line="+0"/>
-        <location line="+140"/>
+        <location line="+147"/>
         <source>Uplift curve</source>
         <translation>提升曲线</translation>
     </message>
     <message>
-        <location line="-137"/>
+        <location line="-144"/>
         <source>No finalised plan</source>
         <translation>没有已定稿的方案</translation>
     </message>
@@ -566,9 +584,19 @@
         <translation>已读取 %1 行：%2 行匹配到方案客户（受邀 %3，对照 %4），%5 行未匹配到方案中的任何客户，%6 行被拒绝。请点击“评估”查看结果。</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+24"/>
+        <source>No finalised plan yet: create and finalise a plan on the Segments page, then evaluate it here.</source>
+        <translation>还没有已定稿的计划：请先在“目标客群”页面创建并定稿计划，再在这里评估。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>No evaluation yet: import outcomes and press Evaluate.</source>
         <translation>尚无评估：请导入结果后点击“评估”。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>No evaluation yet: press Evaluate once the analyst has imported the campaign&apos;s outcomes.</source>
+        <translation>尚无评估：待分析员导入活动结果后，请点击“评估”。</translation>
     </message>
     <message>
         <location line="+6"/>
@@ -1054,12 +1082,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+211"/>
+        <location line="+213"/>
         <source>Consent file (*.csv *.csv.gz *.gz)</source>
         <translation>授权文件 (*.csv *.csv.gz *.gz)</translation>
     </message>
     <message>
-        <location line="-152"/>
+        <location line="-154"/>
         <source>The file has no column named %1; check the file or the mapping.</source>
         <translation>文件中没有名为 %1 的列；请检查文件或字段映射。</translation>
     </message>
@@ -1150,7 +1178,7 @@
         <translation>校验完成：将保存 %1 位客户。目前尚未保存任何数据。</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+8"/>
         <source>Consent update</source>
         <translation>授权更新</translation>
     </message>
@@ -1529,7 +1557,7 @@
         <translation>不设对照组的计划需要 &apos;control.allow_no_control&apos;: true 和 &apos;control.reason&apos;。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/training/page.py" line="+35"/>
+        <location filename="../../app/ui/pages/training/page.py" line="+36"/>
         <source>Metrics are computed from labels and are not available to the feature party.</source>
         <translation>模型指标由标签计算得出，特征方无法查看。</translation>
     </message>
@@ -1974,7 +2002,22 @@
         <translation>若批准：银行的模型将在最多 %2 位共同客户上使用您的 %1 个特征，最多 %3 棵树、深度 %4。若银行违反协议，可读出每个节点中客户的您方分箱取值；您的审批、这些上限和双方审计是您的控制手段。</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+6"/>
+        <source>Okamoto-Uchiyama (OU)</source>
+        <translation>冈本-内山（OU）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Paillier</source>
+        <translation>Paillier</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Gradients are encrypted with %1 (%2-bit keys).</source>
+        <translation>梯度以 %1 加密（%2 位密钥）。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>If you approve, the peer learns, once, which of its up to %1 identifiers are among your consented customers.</source>
         <translation>若批准：对方将获知一次，其最多 %1 个标识中哪些属于您方已授权的客户。</translation>
     </message>
@@ -2002,7 +2045,7 @@
 <context>
     <name>Labels</name>
     <message>
-        <location filename="../../app/ui/kit/labels.py" line="+8"/>
+        <location filename="../../app/ui/kit/labels.py" line="-37"/>
         <source>Administrator</source>
         <translation>管理员</translation>
     </message>
@@ -2035,6 +2078,16 @@
         <location line="+1"/>
         <source>feature party</source>
         <translation>特征方</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>replay</source>
+        <translation>复现</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>retrained on outcomes</source>
+        <translation>按活动结果重训</translation>
     </message>
 </context>
 <context>
@@ -2177,7 +2230,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/window.py" line="+63"/>
+        <location filename="../../app/ui/window.py" line="+67"/>
         <source>&amp;Workspace</source>
         <translation>工作区(&amp;W)</translation>
     </message>
@@ -2208,12 +2261,22 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+59"/>
+        <location line="+83"/>
         <source>About Lianmo</source>
         <translation>关于联模</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-81"/>
+        <source>Switch to the bank&apos;s demo workspace</source>
+        <translation>切换到银行的演示工作区</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Switch to the platform&apos;s demo workspace</source>
+        <translation>切换到平台的演示工作区</translation>
+    </message>
+    <message>
+        <location line="+82"/>
         <source>Lianmo %1: joint marketing models between a bank and a platform, without raw customer data leaving its owner.</source>
         <translation>联模 %1：银行与互联网平台联合构建营销模型，客户原始数据不出域。</translation>
     </message>
@@ -2322,6 +2385,39 @@
         <location line="+4"/>
         <source>Check the fingerprint with the peer&apos;s administrator by phone, then remove this peer and add it again.</source>
         <translation>请通过电话与对方管理员核对指纹，然后移除该合作方并重新添加。</translation>
+    </message>
+</context>
+<context>
+    <name>ModelPicker</name>
+    <message>
+        <location filename="../../app/ui/pages/training/models.py" line="+44"/>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Rename…</source>
+        <translation>重命名…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Mark as main</source>
+        <translation>设为主模型</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The main model (★) is the one the Segments page starts on when you plan a campaign.</source>
+        <translation>主模型（★）是规划活动时“目标客群”页面默认使用的模型。</translation>
+    </message>
+    <message>
+        <location line="+47"/>
+        <source>Rename model</source>
+        <translation>重命名模型</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>New name:</source>
+        <translation>新名称：</translation>
     </message>
 </context>
 <context>
@@ -2525,6 +2621,14 @@
     </message>
 </context>
 <context>
+    <name>Page</name>
+    <message>
+        <location filename="../../app/ui/pages/base.py" line="+69"/>
+        <source>Next: %1</source>
+        <translation>下一步：%1</translation>
+    </message>
+</context>
+<context>
     <name>PeersPage</name>
     <message>
         <location filename="../../app/ui/pages/peers.py" line="+65"/>
@@ -2672,7 +2776,7 @@
         <translation>已获取 %1 的证书，与您输入的指纹一致。</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+9"/>
         <source>%1 (%2) answered: protocol version %3, round trip %4 ms.</source>
         <translation>%1（%2）已应答：协议版本 %3，往返时间 %4 毫秒。</translation>
     </message>
@@ -3315,7 +3419,7 @@
 <context>
     <name>SegmentsPage</name>
     <message>
-        <location filename="../../app/ui/pages/segments/page.py" line="+146"/>
+        <location filename="../../app/ui/pages/segments/page.py" line="+148"/>
         <location line="+5"/>
         <source>Segments</source>
         <translation>目标客群</translation>
@@ -3361,9 +3465,9 @@
         <translation>另存为所选计划的新版本</translation>
     </message>
     <message>
-        <location line="+61"/>
-        <source>No scored population is stored yet: score customers with a trained model first.</source>
-        <translation>尚未保存评分客群：请先用训练好的模型为客户评分。</translation>
+        <location line="+64"/>
+        <source>No scored population is stored yet: train a model on the Training page, then score the customers with it (python -m app score --model ID).</source>
+        <translation>尚未保存评分人群：请先在“模型训练”页面训练模型，再用它为客户评分（python -m app score --model ID）。</translation>
     </message>
     <message>
         <location line="+6"/>
@@ -3381,7 +3485,7 @@
         <translation>计划已创建，等待网点审核。</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+13"/>
         <source>The scores this plan was built from are no longer stored.</source>
         <translation>生成该计划所用的评分已不再保存。</translation>
     </message>
@@ -3394,7 +3498,37 @@
 <context>
     <name>Shell</name>
     <message>
-        <location filename="../../app/ui/shell.py" line="+92"/>
+        <location filename="../../app/ui/shell.py" line="+29"/>
+        <source>✓ done</source>
+        <translation>✓ 已完成</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>● ready</source>
+        <translation>● 可开始</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>… waiting for an earlier step</source>
+        <translation>… 等待前一步</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>⇄ waiting for the partner</source>
+        <translation>⇄ 等待合作方</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>! proposals to decide</source>
+        <translation>! 有待审批的提议</translation>
+    </message>
+    <message>
+        <location line="+87"/>
+        <source>… after %1</source>
+        <translation>… 需先完成%1</translation>
+    </message>
+    <message>
+        <location line="+14"/>
         <source>not available in this version</source>
         <translation>本版本暂不提供</translation>
     </message>
@@ -3536,7 +3670,7 @@
 <context>
     <name>TrainingForm</name>
     <message>
-        <location filename="../../app/ui/pages/training/form.py" line="+98"/>
+        <location filename="../../app/ui/pages/training/form.py" line="+102"/>
         <source>Advanced</source>
         <translation>高级设置</translation>
     </message>
@@ -3611,7 +3745,27 @@
         <translation>密钥长度（位）</translation>
     </message>
     <message>
+        <location line="+1"/>
+        <source>Encryption scheme</source>
+        <translation>加密方案</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Paillier</source>
+        <translation>Paillier</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Okamoto-Uchiyama (OU)</source>
+        <translation>冈本-内山（OU）</translation>
+    </message>
+    <message>
         <location line="+4"/>
+        <source>Paillier is the default. Okamoto-Uchiyama (OU) trains several times faster with 2048-bit keys; both parties must approve it.</source>
+        <translation>默认使用 Paillier。冈本-内山（OU）在 2048 位密钥下训练快数倍；须经双方批准。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>No leaf holds fewer customers, so the partner cannot single out a few labels.</source>
         <translation>任何叶节点的客户数都不少于此值，合作方因此无法锁定少数客户的标签。</translation>
     </message>
@@ -3624,7 +3778,7 @@
 <context>
     <name>TrainingPage</name>
     <message>
-        <location filename="../../app/ui/pages/training/page.py" line="+88"/>
+        <location filename="../../app/ui/pages/training/page.py" line="+96"/>
         <source>Training</source>
         <translation>模型训练</translation>
     </message>
@@ -3645,6 +3799,11 @@
     </message>
     <message>
         <location line="+0"/>
+        <source>Model name</source>
+        <translation>模型名称</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Our features</source>
         <translation>我方特征数</translation>
     </message>
@@ -3684,12 +3843,12 @@
         <translation>请先与合作方完成样本对齐：训练需要一个已完成的对齐。</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+22"/>
         <source>Training with %1: tree %2 of %3</source>
         <translation>正在与 %1 训练：第 %2 棵树，共 %3 棵</translation>
     </message>
     <message>
-        <location line="+54"/>
+        <location line="+50"/>
         <source>Measuring this machine&apos;s encryption speed…</source>
         <translation>正在测量本机的加密速度…</translation>
     </message>
@@ -3714,7 +3873,7 @@
         <translation>%1 小时 %2 分钟</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+12"/>
         <source>Proposal sent to %1; waiting for its users to decide in their Jobs inbox…</source>
         <translation>提议已发送给 %1，正在等待其用户在“任务”收件箱中做出决定…</translation>
     </message>
@@ -3724,7 +3883,22 @@
         <translation>正在确认参与客户并生成密钥…</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+7"/>
+        <source>Crypto work: Dask cluster at %1, %2 workers</source>
+        <translation>加密计算：Dask 集群 %1，%2 个工作进程</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Crypto work: Dask cluster at %1</source>
+        <translation>加密计算：Dask 集群 %1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Crypto work: %1 worker processes on this computer</source>
+        <translation>加密计算：本机 %1 个工作进程</translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>Tree %1 of %2 done</source>
         <translation>已完成第 %1 棵树，共 %2 棵</translation>
     </message>
@@ -3744,7 +3918,7 @@
         <translation>训练任务状态：%2。</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+7"/>
         <source>Finished: %1 trees on %2 customers.</source>
         <translation>已完成：在 %2 位客户上训练了 %1 棵树。</translation>
     </message>
@@ -3754,7 +3928,7 @@
         <translation>训练完成，模型已保存。</translation>
     </message>
     <message>
-        <location line="-75"/>
+        <location line="-92"/>
         <source>failed; Run resumes from the last finished tree</source>
         <translation>失败；点击“运行”将从最后完成的树继续</translation>
     </message>

@@ -111,15 +111,22 @@ class BaseReceiver:
 
 # --- symmetric kernels -----------------------------------------------------------------------------
 
+def _aes_into(encryptor: Any, data: np.ndarray) -> np.ndarray:
+    """Encrypt a contiguous uint8 array straight into a fresh one (no bytes copies)."""
+    out = np.empty(data.size + BLOCK - 1, dtype=np.uint8)   # update_into wants block − 1 spare
+    written = encryptor.update_into(data.reshape(-1), out)
+    return out[:written]
+
+
 def prg(seeds: np.ndarray, chunk: int, nbytes: int) -> np.ndarray:
     """(len(seeds), nbytes) uint8: AES-128-CTR of each seed, the chunk index in the nonce."""
-    out = np.empty((len(seeds), nbytes), dtype=np.uint8)
-    zeros = bytes(nbytes)
+    out = np.empty((len(seeds), nbytes + BLOCK - 1), dtype=np.uint8)
+    zeros = np.zeros(nbytes, dtype=np.uint8)
     nonce = chunk.to_bytes(8, "big") + bytes(8)
     for j, seed in enumerate(seeds):
-        enc = Cipher(algorithms.AES(seed.tobytes()), modes.CTR(nonce)).encryptor()
-        out[j] = np.frombuffer(enc.update(zeros), dtype=np.uint8)
-    return out
+        Cipher(algorithms.AES(seed.tobytes()), modes.CTR(nonce)).encryptor().update_into(zeros,
+                                                                                         out[j])
+    return out[:, :nbytes]
 
 
 def _byte_transpose8(words: list[np.ndarray]) -> list[np.ndarray]:
@@ -185,13 +192,24 @@ def transpose_reference(bits: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(np.packbits(unpacked.T, axis=1, bitorder="little"))
 
 
-def crhash(rows: np.ndarray, tweaks: np.ndarray) -> np.ndarray:
-    """H(i, x) = π(π(x) ⊕ i) ⊕ π(x) row by row; rows (N, 16) uint8, tweaks (N, 2) uint64."""
+def crhash(rows: np.ndarray, tweaks: np.ndarray | tuple[int, int]) -> np.ndarray:
+    """H(i, x) = π(π(x) ⊕ i) ⊕ π(x) row by row: rows (N, 16) uint8 -> (N, 2) uint64.
+
+    ``tweaks`` is an (N, 2) uint64 array, or (instance, start): indices start .. start + N − 1.
+    """
     aes = Cipher(algorithms.AES(_FIXED_KEY), modes.ECB()).encryptor()
-    first = np.frombuffer(aes.update(np.ascontiguousarray(rows).tobytes()), dtype=np.uint64)
+    first = _aes_into(aes, np.ascontiguousarray(rows, dtype=np.uint8)).view(np.uint64)
     first = first.reshape(-1, 2)
-    second = np.frombuffer(aes.update((first ^ tweaks).tobytes()), dtype=np.uint64).reshape(-1, 2)
-    return second ^ first
+    mixed = first.copy()
+    if isinstance(tweaks, tuple):
+        instance, start = tweaks
+        mixed[:, 0] ^= np.arange(start, start + len(mixed), dtype=np.uint64)
+        mixed[:, 1] ^= np.uint64(instance)
+    else:
+        mixed ^= tweaks
+    second = _aes_into(aes, mixed.view(np.uint8)).view(np.uint64).reshape(-1, 2)
+    second ^= first
+    return second
 
 
 def tweaks(instance: int, start: int, count: int) -> np.ndarray:
@@ -204,7 +222,7 @@ def tweaks(instance: int, start: int, count: int) -> np.ndarray:
 
 def hash64(rows: np.ndarray, instance: int, start: int) -> np.ndarray:
     """The first 64 bits of H(i, row) as ring elements."""
-    return crhash(rows, tweaks(instance, start, len(rows)))[:, 0].copy()
+    return crhash(rows, (instance, start))[:, 0].copy()
 
 
 # --- IKNP extension --------------------------------------------------------------------------------

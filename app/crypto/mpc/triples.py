@@ -251,7 +251,8 @@ class BeaverMul:
         self.role, self.seq, self.frac_bits = role, seq, frac_bits
         self.x, self.y = np.asarray(x, dtype=np.uint64), np.asarray(y, dtype=np.uint64)
         self.n = self.x.size
-        if self.y.shape != self.x.shape or len(triples) != self.n or not 0 < self.n <= messages.MAX_OPEN // 2:
+        if (self.y.shape != self.x.shape or len(triples) != self.n
+                or not 0 < self.n <= messages.MAX_OPEN // 2):
             raise LocalProtocolError("A product needs x, y and triples of one length (1 to 2^20).")
         self.triples = triples
         self._e = self.x.ravel() - triples.a

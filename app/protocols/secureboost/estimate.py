@@ -16,7 +16,7 @@ import numpy as np
 from gmpy2 import mpz
 
 from app.crypto import histogram as hist_kernel
-from app.crypto import paillier
+from app.crypto import schemes
 from app.executor import Executor
 from app.protocols.secureboost.he import make_packer
 
@@ -47,16 +47,18 @@ def _timed(fn, *args):
 
 def measure_costs(ex: Executor, key_bits: int = 2048, rows: int = 4096, n_features: int = 8,
                   n_slots: int = 33, keypair=None, scale_bits: int = 24,
-                  batch: int = 24) -> PrimitiveCosts:
-    """Time every primitive on small real batches (warm-up first: workers start, tables)."""
-    pub, priv = keypair or paillier.generate_keypair(key_bits)
+                  batch: int = 24, scheme: str = schemes.DEFAULT) -> PrimitiveCosts:
+    """Time every primitive on small real batches (warm-up first: workers start, tables), under
+    ``scheme`` (or the scheme of ``keypair``)."""
+    pub, priv = keypair or schemes.get(scheme).generate_keypair(key_bits)
+    he = schemes.of(pub)
     packer = make_packer(rows, scale_bits)
     rng = np.random.default_rng(0)
     g = np.rint(rng.uniform(-1, 1, rows) * packer.scale) / packer.scale
     h = np.rint(rng.uniform(0, 0.25, rows) * packer.scale) / packer.scale
     plains = packer.pack(g, h)
-    paillier.encrypt_batch(ex, pub, plains[:64], priv=priv)  # warm-up
-    cts, t_enc = _timed(lambda: paillier.encrypt_batch(ex, pub, plains, priv=priv))
+    he.encrypt_batch(ex, pub, plains[:64], priv=priv)  # warm-up
+    cts, t_enc = _timed(lambda: he.encrypt_batch(ex, pub, plains, priv=priv))
     bins = rng.integers(0, n_slots, size=(rows, n_features), dtype=np.uint8)
     session, t_ship = _timed(hist_kernel.HistogramSession, ex, pub, cts, bins)
     try:
@@ -66,18 +68,18 @@ def measure_costs(ex: Executor, key_bits: int = 2048, rows: int = 4096, n_featur
     # One addition is one multiplication mod n^2. The kernel's time per multiplication depends
     # on how much its feature grouping saves on these (random) bins, so time the primitive itself
     # on one core and assume perfect scaling over the workers: a true lower bound per operation.
-    nsq, acc = mpz(pub.nsquare), mpz(1)
+    nsq, acc = he.ct_modulus(pub), mpz(1)
     t0 = time.perf_counter()
     for ct in cts.items:
         acc = acc * ct % nsq
     t_add = (time.perf_counter() - t0) / ex.size
-    flat = paillier.concat(pub, sums)
+    flat = he.concat(pub, sums)
     packed, t_fold = _timed(packer.pack_ciphertexts, ex, pub, flat)
     # A level's worth of packed histograms, as training batches them (warm-up builds tables).
-    many = paillier.concat(pub, [packed] * (batch // max(1, len(packed)) + 1))[:batch]
-    paillier.decrypt_batch(ex, priv, paillier.rerandomise_batch(ex, pub, many))
-    _, t_rr = _timed(paillier.rerandomise_batch, ex, pub, many)
-    _, t_dec = _timed(paillier.decrypt_batch, ex, priv, many)
+    many = he.concat(pub, [packed] * (batch // max(1, len(packed)) + 1))[:batch]
+    he.decrypt_batch(ex, priv, he.rerandomise_batch(ex, pub, many))
+    _, t_rr = _timed(he.rerandomise_batch, ex, pub, many)
+    _, t_dec = _timed(he.decrypt_batch, ex, priv, many)
     n_fold = max(1, len(flat) - len(packed))
     return PrimitiveCosts(key_bits, t_enc / rows, t_ship / rows, t_add / rows,
                           t_fold / n_fold, t_rr / len(many), t_dec / len(many))
@@ -90,14 +92,16 @@ def lower_bound(ops: Counter | dict, costs: PrimitiveCosts) -> float:
 
 def estimate_ops(n_rows: int, partner_features: int, n_trees: int, max_depth: int, n_bins: int,
                  key_bits: int, first_tree_label_only: bool = True, valid_fraction: float = 0.2,
-                 partner_bins_used: int | None = None, scale_bits: int = 24) -> Counter:
+                 partner_bins_used: int | None = None, scale_bits: int = 24,
+                 scheme: str = schemes.DEFAULT) -> Counter:
     """Operation counts of a training run (smaller children taken as half their parent)."""
     n_train = int(round(n_rows * (1 - valid_fraction)))
     he_trees = max(0, n_trees - (1 if first_tree_label_only else 0)) if partner_features else 0
     used = partner_bins_used if partner_bins_used is not None else n_bins
     sums = partner_features * (used + 1)
     packer = make_packer(n_train, scale_bits)
-    per_ct = max(1, (key_bits - 1) // packer.pair_bits)
+    plain_bits = key_bits // 3 - 1 if scheme == "ou" else key_bits - 1
+    per_ct = max(1, plain_bits // packer.pair_bits)
     packed = -(-sums // per_ct)
     nodes = 2 ** (max_depth - 1)          # root + smaller child of every split above the last level
     rows_hist = n_train * (1 + 0.5 * (max_depth - 1))
@@ -109,10 +113,10 @@ def estimate_ops(n_rows: int, partner_features: int, n_trees: int, max_depth: in
 def estimate_duration(n_rows: int, label_features: int, partner_features: int, n_trees: int,
                       max_depth: int, n_bins: int, key_bits: int, costs: PrimitiveCosts,
                       first_tree_label_only: bool = True, valid_fraction: float = 0.2,
-                      partner_bins_used: int | None = None) -> dict:
+                      partner_bins_used: int | None = None, scheme: str = schemes.DEFAULT) -> dict:
     """Estimated seconds (HE work plus a plaintext share for the label party's own features)."""
     ops = estimate_ops(n_rows, partner_features, n_trees, max_depth, n_bins, key_bits,
-                       first_tree_label_only, valid_fraction, partner_bins_used)
+                       first_tree_label_only, valid_fraction, partner_bins_used, scheme=scheme)
     he = lower_bound(ops, costs)
     # Plaintext bincount histograms: ~20 ns per row and feature per level (numpy), all trees.
     plain = 20e-9 * n_rows * (1 - valid_fraction) * label_features * max_depth * n_trees

@@ -54,7 +54,8 @@ class FeatureParty:
         m.require(n.bit_length() == self.p.key_bits, "setup", "key_n", "is not the approved key size")
         if self.executor is None:
             raise LocalProtocolError("Training needs a crypto executor.")
-        self.crypto = FeatureCrypto(self.executor, n, self.p.key_bits, len(self.train_rows), self.p.scale_bits)
+        self.crypto = FeatureCrypto(self.executor, n, self.p.key_bits, len(self.train_rows),
+                                    self.p.scale_bits, self.p.scheme)
         return m.make("setup_ack", version=m.VERSION, params_digest=self.p.digest(),
                       n_features=len(self.binning.features), bin_counts=self.used)
 

@@ -1,4 +1,6 @@
-"""The Paillier operations each role needs, on top of app.crypto (one place to adapt the kernel).
+"""The homomorphic operations each role needs, on top of app.crypto (one place to adapt the kernel).
+
+Either scheme of the approved parameters (Paillier or OU, app.crypto.schemes) runs the same calls.
 
 Also counts every homomorphic primitive it performs, so benchmarks can state a lower bound from
 primitive costs measured on the same machine (estimate.py) next to the measured wall time.
@@ -12,7 +14,7 @@ from contextlib import contextmanager
 
 import numpy as np
 
-from app.crypto import histogram, paillier
+from app.crypto import histogram, schemes
 from app.executor import Executor
 from app.crypto.packing import GHPacker
 from app.errors import RemoteProtocolError
@@ -48,34 +50,36 @@ class _Counted:
 class LabelCrypto(_Counted):
     """Key owner: encrypts packed (g, h), decrypts returned histograms. Keys live in memory only."""
 
-    def __init__(self, ex: Executor, key_bits: int, n_rows_max: int, scale_bits: int) -> None:
+    def __init__(self, ex: Executor, key_bits: int, n_rows_max: int, scale_bits: int,
+                 scheme: str = schemes.DEFAULT) -> None:
         super().__init__()
         self.ex = ex
-        self.pub, self.priv = paillier.generate_keypair(key_bits)
+        self.scheme = schemes.get(scheme)
+        self.pub, self.priv = self.scheme.generate_keypair(key_bits)
         self.packer = make_packer(n_rows_max, scale_bits)
 
     @property
     def n_bytes(self) -> bytes:
-        return int(self.pub.n).to_bytes((self.pub.n.bit_length() + 7) // 8, "big")
+        return int(self.pub.n).to_bytes((int(self.pub.n).bit_length() + 7) // 8, "big")
 
     def encrypt_gradients(self, g_int: np.ndarray, h_int: np.ndarray) -> bytes:
         scale = self.packer.scale
         plains = self.packer.pack(g_int / scale, h_int / scale)
         with self._time("encrypt"):
-            cts = paillier.encrypt_batch(self.ex, self.pub, plains, priv=self.priv)
+            cts = self.scheme.encrypt_batch(self.ex, self.pub, plains, priv=self.priv)
         self.ops["encrypt"] += len(cts)
-        return paillier.cts_to_bytes(self.pub, cts)
+        return self.scheme.cts_to_bytes(self.pub, cts)
 
     def precompute_step(self) -> bool:
         """Draw a few of the next tree's obfuscators ahead (call while waiting for the partner);
         False once every worker holds its share of a tree's worth."""
         share = min(-(-self.packer.n_rows_max // self.ex.size), PRECOMPUTE_MAX_PER_WORKER)
-        have = paillier.precompute_obfuscators(self.ex, self.pub, PRECOMPUTE_STEP, share,
+        have = self.scheme.precompute_obfuscators(self.ex, self.pub, PRECOMPUTE_STEP, share,
                                                priv=self.priv)
         return have < share
 
     def forget_precomputed(self) -> None:
-        paillier.drop_precomputed_obfuscators(self.ex)
+        self.scheme.drop_precomputed_obfuscators(self.ex)
 
     def n_packed(self, n_sums: int) -> int:
         return -(-n_sums // self.packer.bins_per_ciphertext(self.pub))
@@ -85,15 +89,17 @@ class LabelCrypto(_Counted):
 
         One decryption batch per level keeps every worker busy. The partner sends only its
         ``used[f]`` bins plus the missing slot per feature; unused bins come back as zeros.
+        Every decrypted value is range-checked (packing.tampered): nothing decrypted here is
+        ever shown to the partner, and an impossible value stops the job.
         """
         total = int(np.sum(used)) + len(used)
         per_node = self.n_packed(total)
-        width = 2 * ((self.pub.n.bit_length() + 7) // 8)
+        width = self.scheme.ct_width(self.pub)
         if len(blob) != per_node * n_nodes * width:
             raise RemoteProtocolError("The field 'cts' of the peer's histograms message has the wrong size.")
-        cts = paillier.cts_from_bytes(self.pub, blob)
+        cts = self.scheme.cts_from_bytes(self.pub, blob)
         with self._time("decrypt"):
-            plains = paillier.decrypt_batch(self.ex, self.priv, cts) if len(cts) else []
+            plains = self.scheme.decrypt_batch(self.ex, self.priv, cts) if len(cts) else []
         self.ops["decrypt"] += len(cts)
         return [self._unpack(plains[i * per_node:(i + 1) * per_node], total, used, n_slots)
                 for i in range(n_nodes)]
@@ -118,10 +124,11 @@ class FeatureCrypto(_Counted):
     """Feature party: holds the label party's public key and this tree's encrypted gradients."""
 
     def __init__(self, ex: Executor, n: int, min_bits: int, n_rows_max: int,
-                 scale_bits: int) -> None:
+                 scale_bits: int, scheme: str = schemes.DEFAULT) -> None:
         super().__init__()
         self.ex = ex
-        self.pub = paillier.validate_public_key(n, min_bits=min_bits)
+        self.scheme = schemes.get(scheme)
+        self.pub = self.scheme.validate_public_key(n, min_bits=min_bits)
         self.packer = make_packer(n_rows_max, scale_bits)
         self._cts: list | None = None
         self._bins: np.ndarray | None = None
@@ -129,10 +136,10 @@ class FeatureCrypto(_Counted):
 
     def load_gradients(self, blob: bytes, n_rows: int, bins: np.ndarray) -> None:
         """Parse (and range-check) one ciphertext per tree row; ``bins`` are those rows' bins."""
-        width = 2 * ((self.pub.n.bit_length() + 7) // 8)
+        width = self.scheme.ct_width(self.pub)
         if len(blob) != n_rows * width:
             raise RemoteProtocolError("The field 'gradients' of the peer's tree_start message has the wrong size.")
-        self._cts = paillier.cts_from_bytes(self.pub, blob)
+        self._cts = self.scheme.cts_from_bytes(self.pub, blob)
         self.ops["ship"] += n_rows
         self._bins = np.ascontiguousarray(bins, dtype=np.uint8)
         with self._time("ship"):  # the shards go to the workers once per tree
@@ -150,18 +157,18 @@ class FeatureCrypto(_Counted):
             sums = self._histogram(rows, n_slots)
             parts = [part for feature, k in zip(sums, np.asarray(used).tolist())
                      for part in (feature[:k], feature[-1:])]
-            flat = paillier.concat(self.pub, parts)
+            flat = self.scheme.concat(self.pub, parts)
             node_groups = self.packer.fold_groups(self.pub, flat)  # never across two nodes
             self.ops["fold"] += len(flat) - len(node_groups)
             groups.extend(node_groups)
         if not groups:
             return b""
         with self._time("fold"):
-            packed = paillier.fold_batch(self.ex, self.pub, groups, self.packer.pair_bits)
+            packed = self.scheme.fold_batch(self.ex, self.pub, groups, self.packer.pair_bits)
         with self._time("rerandomise"):
-            packed = paillier.rerandomise_batch(self.ex, self.pub, packed)
+            packed = self.scheme.rerandomise_batch(self.ex, self.pub, packed)
         self.ops["rerandomise"] += len(packed)
-        return paillier.cts_to_bytes(self.pub, packed)
+        return self.scheme.cts_to_bytes(self.pub, packed)
 
     def _histogram(self, rows: np.ndarray, n_slots: int) -> list:
         with self._time("add"):

@@ -15,6 +15,7 @@ from typing import Generator
 
 import numpy as np
 
+from app.crypto.packing import tampered
 from app.executor import Executor
 from app.errors import LocalProtocolError
 from app.protocols.secureboost import messages as m
@@ -76,7 +77,8 @@ class LabelParty:
 
     def _setup(self) -> Generator[bytes, bytes, None]:
         n_train = len(self.train_rows)
-        self.crypto = LabelCrypto(self.executor, self.p.key_bits, n_train, self.p.scale_bits)
+        self.crypto = LabelCrypto(self.executor, self.p.key_bits, n_train, self.p.scale_bits,
+                                  self.p.scheme)
         reply = yield m.encode(m.make("setup", version=m.VERSION, params_digest=self.p.digest(),
                                       key_n=self.crypto.n_bytes, start_tree=self.next_tree,
                                       n_rows=self.n_rows))
@@ -208,8 +210,14 @@ class LabelParty:
         for node_id, hist in zip(msg.node_ids.tolist(), hists):
             node = nodes[node_id]
             node.partner = hist
-            m.require(bool((node.partner.c.sum(axis=1) == len(node.rows)).all()), "histograms", "cts",
-                      "does not add up to the node's rows")
+            # Range check beyond the slots: each feature's bins partition the node, so its sums
+            # equal the node's exact totals; anything else is a tampered ciphertext (under OU a
+            # probe for p), and the job stops before any decision depends on it.
+            g_total, h_total, _ = node.totals
+            if not ((node.partner.c.sum(axis=1) == len(node.rows)).all()
+                    and (node.partner.g.sum(axis=1) == g_total).all()
+                    and (node.partner.h.sum(axis=1) == h_total).all()):
+                raise tampered("a feature's bins do not add up to the node's rows")
             sib = nodes.get(_sibling(node_id))
             if sib is not None and node_id > 0:
                 sib.partner = ctx.parent_partner[node_id] - node.partner

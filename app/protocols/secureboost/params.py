@@ -10,6 +10,7 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass
 
+from app.crypto import schemes
 from app.errors import ValidationError
 
 MAX_DEPTH = 10
@@ -33,6 +34,7 @@ class TrainParams:
     key_bits: int = 2048
     scale_bits: int = 24
     seed: int = 0
+    scheme: str = schemes.DEFAULT      # "paillier" or "ou" (docs/he-schemes.md)
 
     def __post_init__(self) -> None:
         checks = [
@@ -53,14 +55,19 @@ class TrainParams:
             (self.key_bits in (1024, 2048, 3072, 4096), "The key size must be 2048 or 3072 bits (1024 only for tests)."),
             (16 <= self.scale_bits <= 40, "The fixed-point scale must be 16 to 40 bits."),
             (0 <= self.seed < 2**63, "The seed must be a non-negative 63-bit integer."),
+            (self.scheme in schemes.NAMES, "The encryption scheme must be paillier or ou."),
         ]
         for ok, message in checks:
             if not ok:
                 raise ValidationError(message)
 
     def digest(self) -> bytes:
-        """SHA-256 of the canonical JSON form; equal digests mean equal jobs."""
-        return hashlib.sha256(json.dumps(asdict(self), sort_keys=True).encode()).digest()
+        """SHA-256 of the canonical JSON form; equal digests mean equal jobs. The default scheme
+        is left out, so jobs approved before the scheme was a parameter keep their digest."""
+        form = asdict(self)
+        if form["scheme"] == schemes.DEFAULT:
+            del form["scheme"]
+        return hashlib.sha256(json.dumps(form, sort_keys=True).encode()).digest()
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -6,7 +6,7 @@ guess rich text and render HTML typed into a name field.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (QBoxLayout, QFrame, QHBoxLayout, QLabel, QLayout, QPushButton,
                                QVBoxLayout, QWidget)
 
@@ -83,6 +83,8 @@ def add_to(layout: QBoxLayout, item: QWidget | QLayout, stretch: int = 0) -> Non
 class MessageArea(QLabel):
     """A page's one place for sentences: errors, warnings, results. Plain text only."""
 
+    changed = Signal()  # a new sentence (or none): a "Next" offer for the old one goes away
+
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("Message")
@@ -99,6 +101,7 @@ class MessageArea(QLabel):
         self.style().polish(self)
         self.setText(text)
         self.show()
+        self.changed.emit()
 
     def show_error(self, exc: BaseException) -> None:
         self.show_text(sentence(exc), "error")
@@ -107,6 +110,7 @@ class MessageArea(QLabel):
         self.kind = ""
         self.setText("")
         self.hide()
+        self.changed.emit()
 
 
 class Retranslatable:

@@ -213,3 +213,4 @@ class AlignmentPage(ProposedJob, Page):
                                .replace("%1", f"{result.get('size', 0):,}")
                                .replace("%2", f"{result.get('overlap_rate', 0.0):.1%}"), "success")
         self.refresh()
+        self.offer_next("alignment")

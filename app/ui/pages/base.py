@@ -11,17 +11,19 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLayout, QVBoxLayout, QWidget
 
 from app.errors import UserFacingError
 from app.ui.kit.tasks import TaskRunner
-from app.ui.kit.widgets import MessageArea, Retranslatable, page_layout, page_titles
+from app.ui.kit.widgets import (MessageArea, Retranslatable, button, page_layout, page_titles)
+from app.workflows import guide
 from app.workflows.session import Session
 
 
 class Page(Retranslatable, QWidget):
     REFRESH_MS: int | None = None  # re-read every so often while shown; None: only when asked
+    go_to = Signal(str)            # a step key: the shell shows that step ("Next: …")
 
     def __init__(self, session: Session, parent: QWidget | None = None):
         super().__init__(parent)
@@ -30,6 +32,11 @@ class Page(Retranslatable, QWidget):
         self.runner: TaskRunner | None = None
         self.title, self.subtitle = page_titles()
         self.message = MessageArea()
+        self.next_key: str | None = None
+        self.next_button = button(kind="primary")
+        self.next_button.hide()
+        self.next_button.clicked.connect(lambda: self.next_key and self.go_to.emit(self.next_key))
+        self.message.changed.connect(self.next_button.hide)
         if self.REFRESH_MS:
             self.timer = QTimer(self, interval=self.REFRESH_MS)
             self.timer.timeout.connect(self._tick)
@@ -37,11 +44,31 @@ class Page(Retranslatable, QWidget):
     def frame(self, *items: QWidget | QLayout, fill: QWidget | QLayout | None = None,
               spacing: int = 12) -> QVBoxLayout:
         """Title, subtitle, then ``items`` top to bottom; ``fill`` takes the spare height."""
-        return page_layout(self, self.title, self.subtitle, *items, fill=fill, spacing=spacing)
+        layout = page_layout(self, self.title, self.subtitle, *items, fill=fill, spacing=spacing)
+        at = layout.indexOf(self.message)
+        if at >= 0:   # the "Next: …" offer sits right under the sentence it follows
+            layout.insertWidget(at + 1, self.next_button, 0, Qt.AlignLeft)
+        return layout
 
     def set_titles(self, title: str, subtitle: str) -> None:
         self.title.setText(title)
         self.subtitle.setText(subtitle)
+
+    def offer_next(self, after: str) -> None:
+        """After a success on step ``after``: a "Next: <step>" button to the first step the user
+        can do now (call it after showing the success sentence)."""
+        try:
+            key = guide.next_step(self.session, after)
+        except UserFacingError:
+            key = None
+        self.next_key = key
+        if key is None or self.next_button.parent() is None:  # a page without ``frame()``
+            self.next_button.hide()
+            return
+        from app.ui.pages import entry  # the registry imports every page module
+        self.next_button.setText(QCoreApplication.translate("Page", "Next: %1")
+                                 .replace("%1", entry(key).display_title))
+        self.next_button.show()
 
     # -- reading ------------------------------------------------------------------------------
     def attempt(self, fn: Callable[..., Any], *args: Any, default: Any = None) -> Any:

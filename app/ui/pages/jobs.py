@@ -239,6 +239,10 @@ class JobsPage(Page):
                             "node; your approval, these limits and both audits are your controls.")
                     .replace("%1", str(facts["features"])).replace("%2", f"{facts['rows']:,}")
                     .replace("%3", str(facts["trees"])).replace("%4", str(facts["depth"])))
+            scheme = {"ou": self.tr("Okamoto-Uchiyama (OU)")}.get(facts.get("scheme"),
+                                                                  self.tr("Paillier"))
+            text += " " + (self.tr("Gradients are encrypted with %1 (%2-bit keys).")
+                           .replace("%1", scheme).replace("%2", str(facts.get("key_bits"))))
         elif facts:
             text = (self.tr("If you approve, the peer learns, once, which of its up to %1 "
                             "identifiers are among your consented customers.")

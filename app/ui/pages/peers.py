@@ -244,6 +244,7 @@ class PeersPage(Page):
             self.message.show_text(self.tr("Fetched the certificate of %1: it matches the "
                                            "fingerprint you entered.").replace("%1", name),
                                    "success")
+            self.offer_next("peers")
         else:
             self.mismatch.hide_for(name)
             self._show_check(name, state)

@@ -11,31 +11,36 @@ over the job's TranscriptChannel, the job's crypto executor for large inputs, pr
 (task and kill switch), and the result saved as an alignment whose id is the job id, which both
 parties share. No function here returns identifiers: listings carry sizes only.
 
-Resume: when the link drops mid-run, the party's checkpoint is kept in this process's memory,
-and re-running the failed job (``PeerService.run``) continues where it stopped. Scalars are never
-stored, so after an app restart the job starts over with fresh scalars (if only one side
-restarted, the first retry fails with a named "must restart" error and the next one starts fresh).
+Resume: while it runs, each side stores its resume point (counters, run ids, finished chunks and
+its own scalar) in its encrypted workspace, bound to the job and erased when the job ends; a
+resumed run (a new decision of the approver) continues from the last finished chunk on both
+sides, after a dropped link or a crash alike (docs/alignment.md).
 """
 
 from __future__ import annotations
 
+import hashlib
 import queue
 import threading
 import time
 from concurrent.futures import Future
 from dataclasses import dataclass
 
+import msgpack
 import numpy as np
 
-from app.executor import Executor, LocalExecutor
+from app.executor import Executor
 from app.data.ids import CANON_VERSION
 from app.errors import JobRefused, LianmoError, UserCancelled, UserFacingError
 from app.protocols import alignment_messages as m
-from app.protocols.alignment import AlignmentParty
+from app.crypto import ristretto
+from app.protocols.alignment import P, AlignmentCheckpoint, AlignmentParty
 from app.protocols.alignment_runner import drive
 from app.store import alignments as alignment_store
 from app.store import datasets as dataset_store
+from app.store import jobs as job_store
 from app.workflows import jobs
+from app.workflows.executors import open_executor
 from app.workflows.importing.data_import import load_eligible_in
 from app.workflows.session import Session
 
@@ -147,6 +152,7 @@ class _Run:
     party: AlignmentParty
     ids: np.ndarray
     dataset: str
+    resumed: bool = False
 
 
 
@@ -188,7 +194,7 @@ def _read_into(channel, inbox: queue.Queue) -> None:
 
 
 def align_over_channel(party: AlignmentParty, channel, progress=None, check_cancelled=None, *,
-                       executor: Executor):
+                       executor: Executor, store=None):
     """Run ``party`` over any channel with ``send(type, body)`` / ``recv(timeout)``."""
     inbox: queue.Queue = queue.Queue()
 
@@ -197,7 +203,8 @@ def align_over_channel(party: AlignmentParty, channel, progress=None, check_canc
 
     threading.Thread(target=_read_into, args=(channel, inbox), name="lianmo-align-reader",
                      daemon=True).start()
-    return drive(party, inbox, send, _SizedExecutor(party, executor), progress, check_cancelled)
+    return drive(party, inbox, send, _SizedExecutor(party, executor), progress, check_cancelled,
+                 store=store)
 
 
 def _prepare(workspace, job: jobs.Job) -> _Run:
@@ -214,17 +221,112 @@ def _prepare(workspace, job: jobs.Job) -> _Run:
     if len(eligible.ids) > own_cap:
         raise JobRefused(f"Dataset '{dataset}' now has {len(eligible.ids):,} usable identifiers, "
                          f"more than the {own_cap:,} this job was approved for; propose it again.")
-    party = AlignmentParty(workspace.role, eligible.ids.tolist(), job.id, p["id_type"],
-                           str(p["canon_version"]), p["chunk_size"], WINDOW,
-                           max_peer_items=peer_cap)
-    return _Run(party, eligible.ids, dataset)
+    items = eligible.ids.tolist()
+    resumed = _resume_point(workspace, job, items, peer_cap)
+    party = (AlignmentParty.resume(resumed) if resumed is not None else
+             AlignmentParty(workspace.role, items, job.id, p["id_type"], str(p["canon_version"]),
+                            p["chunk_size"], WINDOW, max_peer_items=peer_cap))
+    return _Run(party, eligible.ids, dataset, resumed is not None)
+
+
+# -- the resume point, in the encrypted workspace ---------------------------------------------------
+# Resuming needs the same own scalar for the chunks already exchanged to stay valid (the peer holds
+# H(x)^a of them and we hold H(y)^ab computed with it), so the scalar is stored with the counters,
+# bound to the job, inside SQLCipher, and erased when the job ends (docs/alignment.md).
+_KEPT = ("role", "job_id", "id_type", "canon_version", "chunk_size", "window", "max_peer_items",
+         "n_duplicates", "run_id", "peer_run_id", "n_peer", "own_done", "own_sent", "peer_done")
+
+
+def _items_digest(items: list[bytes]) -> bytes:
+    h = hashlib.sha256(b"lianmo-alignment-items/1")
+    for item in items:
+        h.update(len(item).to_bytes(4, "big") + item)
+    return h.digest()
+
+
+def _n_chunks(n: int, size: int) -> int:
+    return -(-n // size)
+
+
+class _Keeper:
+    """Stores the party's resume point before each batch of its messages leaves: the counters
+    (and, once, the shuffle) plus the points of every chunk finished since the last call."""
+
+    def __init__(self, workspace, job: jobs.Job, items: list[bytes], resumed: bool) -> None:
+        self.workspace, self.job = workspace, job
+        self.digest = _items_digest(items)
+        self.saved: tuple | None = None
+        self.resumed = resumed
+
+    def __call__(self, party: AlignmentParty) -> None:
+        st = party.resume_point()
+        now = (st.own_done, st.own_sent, st.peer_done, st.peer_run_id)
+        if now == self.saved:
+            return
+        own0, _, peer0, _ = self.saved or ((st.own_done, 0, st.peer_done, None) if self.resumed
+                                           else (0, 0, 0, None))
+        state = msgpack.packb({**{k: getattr(st, k) for k in _KEPT},
+                               "scalar": st.scalar.raw(), "items_digest": self.digest},
+                              use_bin_type=True)
+        n_own, size = len(st.order), st.chunk_size
+        own = {i: bytes(st.own_points[i * size * P:min(n_own, (i + 1) * size) * P])
+               for i in range(own0, st.own_done)}
+        peer = {j: bytes(st.peer_points[j * size * P:min(st.n_peer, (j + 1) * size) * P])
+                for j in range(peer0, st.peer_done)}
+        order = st.order if self.saved is None and not self.resumed else None
+        message = f"chunk {st.own_done} of {_n_chunks(n_own, size)}"
+
+        def body(conn):
+            alignment_store.save_resume_in(conn, self.job.id, state, order, own, peer)
+            job_store.set_progress(conn, self.job.id, *party.progress(), message)
+        self.workspace.db.transaction(body)
+        self.saved = now
+
+
+def _resume_point(workspace, job: jobs.Job, items: list[bytes], peer_cap: int):
+    """The stored resume point of this job, when it still fits this run (same parameters, same
+    identifiers); otherwise None, and any stale point is erased so both runs start fresh."""
+    state = workspace.db.run(alignment_store.resume_state, job.id)
+    if state is None:
+        return None
+    saved = msgpack.unpackb(state, raw=False)
+    p = job.params
+    fits = (saved["items_digest"] == _items_digest(items) and saved["job_id"] == job.id
+            and saved["role"] == workspace.role and saved["id_type"] == p["id_type"]
+            and saved["canon_version"] == str(p["canon_version"])
+            and saved["chunk_size"] == p["chunk_size"] and saved["max_peer_items"] == peer_cap)
+    if not fits:
+        forget_resume(workspace, job.id)
+        return None
+    found = workspace.db.run(alignment_store.load_resume, job.id, saved["own_done"],
+                             saved["peer_done"])
+    _, order, own, peer = found
+    checkpoint = AlignmentCheckpoint(
+        **{k: saved[k] for k in _KEPT}, items=items, order=np.asarray(order, np.int64),
+        scalar=ristretto.SecretScalar.restore(saved["scalar"]),
+        own_points=bytearray(P * len(order)),
+        peer_points=bytearray(P * saved["n_peer"]) if saved["n_peer"] is not None else None)
+    checkpoint.own_points[:len(own)] = own
+    if checkpoint.peer_points is not None:
+        checkpoint.peer_points[:len(peer)] = peer
+    return checkpoint
+
+
+def forget_resume(workspace, job_id: str) -> None:
+    """Erase a job's resume point and its scalar (the job ended, or its run cannot resume)."""
+    workspace.db.transaction(alignment_store.forget_resume, job_id)
+
+
+def resume_from(workspace, job_id: str) -> int | None:
+    """The chunk a resumed run of the job continues from (None: it starts from the first)."""
+    state = workspace.db.run(alignment_store.resume_state, job_id)
+    return None if state is None else int(msgpack.unpackb(state, raw=False)["own_done"])
 
 
 def _watchers(workspace, job: jobs.Job, task):
     last_kill_check = [0.0]
 
-    def progress(done: int, total: int) -> None:
-        jobs.report_progress(workspace, job.id, done, total, "aligning")
+    def progress(done: int, total: int) -> None:   # the job's row: the resume point's keeper
         task.progress(done, total, "aligning")
 
     def check_cancelled() -> None:
@@ -238,13 +340,8 @@ def _watchers(workspace, job: jobs.Job, task):
 
 
 def run_alignment_job(workspace, job: jobs.Job, channel, initiator: bool, task) -> dict:
-    """The runner of the "alignment" job type; returns sizes only.
-
-    Every run, a resumed one included, starts from the first chunk on both sides: a side that
-    crashed has no resume point, and both sides must agree on where to start without another
-    round trip. Alignment is the cheap step (1M x 1M in about three minutes); training resumes
-    from its stored per-tree checkpoints instead.
-    """
+    """The runner of the "alignment" job type; returns sizes only. A resumed run continues
+    from the stored resume point when it still fits (``_resume_point``)."""
     try:
         run = _prepare(workspace, job)
     except LianmoError:
@@ -253,9 +350,16 @@ def run_alignment_job(workspace, job: jobs.Job, channel, initiator: bool, task) 
         except LianmoError:
             pass
         raise
-    with LocalExecutor() as executor:   # the job's crypto workers: gone when the job ends
-        result = align_over_channel(run.party, channel, *_watchers(workspace, job, task),
-                                    executor=executor)
+    keep = _Keeper(workspace, job, run.party.resume_point().items, run.resumed)
+    keep(run.party)                     # our run id and scalar are stored before our hello leaves
+    try:
+        with open_executor(workspace, task) as executor:   # the job's crypto workers, gone at its end
+            result = align_over_channel(run.party, channel, *_watchers(workspace, job, task),
+                                        executor=executor, store=keep)
+    except BaseException:
+        if not run.party.hello_accepted:  # the peer cannot resume this run: the next starts fresh
+            forget_resume(workspace, job.id)
+        raise
     return _save(workspace, job, run, result)
 
 
@@ -273,6 +377,7 @@ def _save(workspace, job: jobs.Job, run: _Run, result) -> dict:
         # runs again), and training refuses alignments of unfinished jobs: replacing it is safe.
         alignment_store.delete_alignment(conn, record.id)
         alignment_store.save_alignment_in(conn, record, ids)
+        alignment_store.forget_resume(conn, job.id)   # the scalar is no longer needed
         workspace.audit.append_in(conn, job.decided_by or "system", "alignment.saved",
                                   {"alignment": record.id, "peer": job.peer,
                                    "dataset": run.dataset},

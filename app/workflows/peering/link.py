@@ -10,7 +10,6 @@ and the service builds its one channel codec from the link's own messages and th
 from __future__ import annotations
 
 import dataclasses
-import json
 import logging
 import secrets
 import socket
@@ -25,7 +24,8 @@ from app.net.identity import certificate_fingerprint
 from app.net.peer_session import (ChannelOptions, connect, serve, session_codec,
                                    source_addresses)
 from app.net.tls import TlsTransport, client_context, verify_pinned
-from app.schema import Bool, Bytes, Int, Message, Str
+from app.protocols import jobs as talk
+from app.schema import Bytes, Int, Message, Str
 from app.store import peers as peer_store
 from app.workflows import jobs
 from app.workflows.job_types import JobTypes, standard
@@ -36,13 +36,12 @@ from app.workflows.tasks import NullTask, Task
 from app.workflows.peering.transcript import TranscriptChannel
 
 log = logging.getLogger(__name__)
-PROPOSALS_PER_MINUTE = 10
+PROPOSALS_PER_MINUTE = talk.PROPOSALS_PER_MINUTE
 
 AUDIT_HEAD, PING, PONG = "lianmo.audit_head", "lianmo.ping", "lianmo.pong"
-JOB_PROPOSE, JOB_DECISION = "lianmo.job_propose", "lianmo.job_decision"
-JOB_START, JOB_END = "lianmo.job_start", "lianmo.job_end"
-_JOB_ID = Str(max_len=36, min_len=36)
-_REASON = Str(max_len=500)
+# the job conversation's messages (app/protocols/jobs.py), named here for the link's callers
+JOB_PROPOSE, JOB_DECISION = talk.JOB_PROPOSE, talk.JOB_DECISION
+JOB_START, JOB_STARTED, JOB_END = talk.JOB_START, talk.JOB_STARTED, talk.JOB_END
 MESSAGES = (
     Message(AUDIT_HEAD, 1, {"workspace": Str(max_len=36, min_len=36), "seq": Int(0, 2 ** 62),
                             "head": Str(max_len=64, min_len=64), "signature": Bytes(max_len=160),
@@ -51,14 +50,7 @@ MESSAGES = (
                             "seen_your_session": Bytes(max_len=32)}, max_bytes=1024),
     Message(PING, 1, {"nonce": Bytes(size=16)}, max_bytes=64),
     Message(PONG, 1, {"nonce": Bytes(size=16)}, max_bytes=64),
-    # parameters are JSON text (ASCII: json.dumps escapes the rest), at most 64 KiB
-    Message(JOB_PROPOSE, 1, {"job_id": _JOB_ID, "type": Str(max_len=32, min_len=1),
-                             "params": Str(max_len=65536)}, max_bytes=65536 + 256),
-    Message(JOB_DECISION, 1, {"job_id": _JOB_ID, "approved": Bool(), "reason": _REASON},
-            max_bytes=4 * 500 + 256),
-    Message(JOB_START, 1, {"job_id": _JOB_ID}, max_bytes=128),
-    Message(JOB_END, 1, {"job_id": _JOB_ID, "ok": Bool(), "transcript_hash": Str(max_len=64),
-                         "error": _REASON}, max_bytes=4 * 500 + 256),
+    *talk.MESSAGES,
 )
 
 
@@ -108,7 +100,7 @@ class PeerService:
         self.listener = None
         self.warnings: list[str] = []
         self._lock = threading.Lock()
-        self._proposals: dict[str, list[float]] = {}
+        self._limit = talk.ProposalLimit(PROPOSALS_PER_MINUTE)
 
     # -- listener --------------------------------------------------------------------------------
     def start(self) -> int:
@@ -208,24 +200,31 @@ class PeerService:
         return self._send_proposal(jobs.propose(self.session, job_type, peer_name, params), wait)
 
     def _send_proposal(self, job: jobs.Job, wait: float | None) -> jobs.Job:
+        talk_ = talk.Conversation(job.peer, self.session.user.name)
         with self.connect(job.peer) as channel:
-            channel.send(JOB_PROPOSE, {"job_id": job.id, "type": job.type,
-                                       "params": json.dumps(job.params, sort_keys=True)})
+            self._carry_out(channel, talk_.propose(job))
             try:
                 msg_type, body = channel.recv(timeout=wait or self.decision_timeout)
             except ReceiveTimeout:
+                talk_.timed_out()
                 return jobs.get(self.workspace, job.id)  # still proposed; decision comes later
-            _expect(msg_type, JOB_DECISION, body, job.id)
-        return jobs.record_remote_decision(self.workspace, job.id, body["approved"], body["reason"])
+            self._receive(channel, talk_, msg_type, body)
+        return jobs.get(self.workspace, job.id)
 
     def run(self, job_id: str, task: Task | None = None) -> jobs.Job:
         """Run an approved job we proposed, once, across the link."""
         task = task or NullTask()
         job = jobs.require_runnable(self.workspace, job_id)
+        talk_ = talk.Conversation(job.peer, self.session.user.name)
         with self.connect(job.peer) as channel:
-            channel.send(JOB_START, {"job_id": job.id})
-            return self._run_job(job, channel, initiator=True, task=task,
-                                 actor=self.session.user.name)
+            self._carry_out(channel, talk_.start(job, jobs.paused(self.workspace)))
+            try:
+                msg_type, body = channel.recv(timeout=60)
+                return self._receive(channel, talk_, msg_type, body, task=task)
+            except BaseException as exc:
+                if talk_.phase != "closed":
+                    self._carry_out(channel, talk_.fail(_error_text(exc)))
+                raise
 
     def run_or_resume(self, job_id: str, task: Task | None = None,
                       wait: float | None = None) -> jobs.Job:
@@ -241,32 +240,61 @@ class PeerService:
         decided = self._send_proposal(job, wait)
         return self.run(job_id, task) if decided.state == "approved" else decided
 
-    # -- the job run, both sides -------------------------------------------------------------------
-    def _run_job(self, job: jobs.Job, channel, initiator: bool, task: Task, actor: str) -> jobs.Job:
+    # -- driving the conversation ----------------------------------------------------------------
+    def _receive(self, channel, talk_: talk.Conversation, msg_type: str, body: dict,
+                 task: Task | None = None) -> jobs.Job | None:
+        """Feed one peer message to the conversation (judged on the stored job, read in the
+        transaction that stores the answer) and carry out what it asks."""
+        job_id = body.get("job_id", "")
+        proposal = msg_type == JOB_PROPOSE
+        problems, within_rate = (), True
+        if proposal:
+            within_rate = self._proposal_allowed(talk_.peer)
+            problems = jobs.proposal_problems(self.workspace, talk_.peer, job_id, body["type"],
+                                              talk.parse_params(body["params"]), self.job_types)
+
+        def judge(conn):
+            facts = jobs.facts_in(conn, job_id, talk_.peer, self.job_types, problems,
+                                  body["type"] if proposal else "", within_rate)
+            return jobs.apply_in(self.workspace, conn, talk_.receive(
+                msg_type, body, facts, now=time.monotonic(), decision_seconds=self.decision_timeout))
+        return self._carry_out(channel, self.workspace.db.transaction(judge), talk_, task)
+
+    def _carry_out(self, channel, events: list, talk_: talk.Conversation | None = None,
+                   task: Task | None = None) -> jobs.Job | None:
+        """Store, audit, send, run or refuse, in the order the conversation asked."""
+        if any(isinstance(e, (talk.Insert, talk.Move, talk.Audit)) for e in events):
+            events = self.workspace.db.transaction(
+                lambda conn: jobs.apply_in(self.workspace, conn, events))
+        for event in events:
+            if isinstance(event, talk.Send):
+                channel.send(event.type, event.body)
+            elif isinstance(event, talk.Refused):
+                raise JobRefused(event.reason)
+            elif isinstance(event, talk.Run):
+                return self._run_job(talk_, channel, event.initiator, task or NullTask())
+        return None
+
+    def _run_job(self, talk_: talk.Conversation, channel, initiator: bool,
+                 task: Task) -> jobs.Job:
         """One run; the closing handshake is part of it, so a peer that hangs up instead of
         ending the job leaves it failed (resumable by a new decision), never running."""
-        jobs.transition(self.workspace, job.id, "running", actor=actor)
+        job = jobs.get(self.workspace, talk_.job.id)
         transcript = TranscriptChannel(channel, initiator)
         try:
             result = self.job_types.get(job.type).runner(self.workspace, job, transcript,
                                                          initiator, task)
-            digest = transcript.transcript_hash()
-            channel.send(JOB_END, {"job_id": job.id, "ok": True, "transcript_hash": digest,
-                                   "error": ""})
+            self._carry_out(channel, talk_.run_done(transcript.transcript_hash()))
             msg_type, body = channel.recv(timeout=60)
-            _expect(msg_type, JOB_END, body, job.id)
-            if body["transcript_hash"] != digest:
-                raise RemoteProtocolError("job_end.transcript_hash: the two parties saw different "
-                                          "transcripts; the result was discarded.")
-        except LianmoError as exc:
-            jobs.transition(self.workspace, job.id, "failed", error=str(exc)[:500])
-            raise
+            self._receive(channel, talk_, msg_type, body)
         except BaseException as exc:
-            log.exception("job %s failed", job.id)
-            jobs.transition(self.workspace, job.id, "failed", error=type(exc).__name__)
+            if not isinstance(exc, LianmoError):
+                log.exception("job %s failed", job.id)
+            if talk_.phase != "closed":
+                self._carry_out(channel, talk_.fail(_error_text(exc)))
             raise
-        return jobs.transition(self.workspace, job.id, "finished", actor=actor,
-                               transcript_hash=digest, result=result)
+        self._carry_out(channel, talk_.finish(result))
+        return jobs.get(self.workspace, job.id)
 
     # -- incoming --------------------------------------------------------------------------------
     def _on_session(self, channel) -> None:
@@ -283,52 +311,26 @@ class PeerService:
             channel.close()
 
     def _serve_conversation(self, channel, peer_name: str) -> None:
-        while True:
+        talk_ = talk.Conversation(peer_name, f"peer:{peer_name}")
+        while talk_.phase != "closed":
             try:
                 msg_type, body = channel.recv(timeout=None)
             except PeerError:
                 return  # the peer hung up
             if msg_type == PING:
                 channel.send(PONG, body)
-            elif msg_type == JOB_PROPOSE:
-                self._answer_proposal(channel, peer_name, body)
-            elif msg_type == JOB_START:
-                job = jobs.accept_start(self.workspace, peer_name, body["job_id"])
-                self._run_job(job, channel, initiator=False, task=NullTask(),
-                              actor=f"peer:{peer_name}")
-            else:
-                raise RemoteProtocolError(f"{msg_type}: not expected here")
-
-    def _answer_proposal(self, channel, peer_name: str, body: dict) -> None:
-        params = _parse_params(body["params"])
-        if not self._proposal_allowed(peer_name):
-            channel.send(JOB_DECISION, {"job_id": body["job_id"], "approved": False,
-                                        "reason": "Too many proposals in the last minute; "
-                                                  "try again later."})
-            return
-        try:
-            job = jobs.receive_proposal(self.workspace, peer_name, body["job_id"], body["type"],
-                                        params, self.job_types)
-        except JobRefused as exc:
-            channel.send(JOB_DECISION, {"job_id": body["job_id"], "approved": False,
-                                        "reason": str(exc)[:500]})
-            return
-        deadline = time.monotonic() + self.decision_timeout
-        while job.state == "proposed" and time.monotonic() < deadline and not channel.closed:
-            time.sleep(0.2)
-            job = jobs.get(self.workspace, job.id)
-        if job.state != "proposed":
-            channel.send(JOB_DECISION, {"job_id": job.id, "approved": job.state == "approved",
-                                        "reason": (job.reason or "")[:500]})
+                continue
+            self._receive(channel, talk_, msg_type, body)
+            while talk_.phase == "deciding" and not channel.closed:
+                job = jobs.get(self.workspace, body["job_id"])
+                self._carry_out(channel, talk_.decision_due(job, time.monotonic()))
+                if talk_.phase == "deciding":
+                    time.sleep(0.2)
 
     def _proposal_allowed(self, peer_name: str) -> bool:
         """At most PROPOSALS_PER_MINUTE proposals per peer: each holds a thread while it waits."""
-        now = time.monotonic()
         with self._lock:
-            recent = [t for t in self._proposals.get(peer_name, []) if now - t < 60.0]
-            allowed = len(recent) < PROPOSALS_PER_MINUTE
-            self._proposals[peer_name] = recent + ([now] if allowed else [])
-        return allowed
+            return self._limit.allow(peer_name, time.monotonic())
 
     # -- audit heads -----------------------------------------------------------------------------
     def _exchange_heads(self, channel, peer_name: str) -> None:
@@ -354,24 +356,10 @@ class PeerService:
         peers.mark_seen(self.workspace, peer_name, channel.peer_name or "")
 
 
-def _expect(msg_type: str, wanted: str, body: dict, job_id: str) -> None:
-    if msg_type != wanted:
-        raise RemoteProtocolError(f"{msg_type}: expected {wanted}")
-    if body.get("job_id") != job_id:
-        raise RemoteProtocolError(f"{wanted}.job_id: answers a different job")
-
-
-def _parse_params(text: str) -> dict:
-    """Job parameters travel as JSON text: a flat object of scalars (shown to the approver)."""
-    try:
-        params = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise RemoteProtocolError("job_propose.params: not valid JSON") from exc
-    if not isinstance(params, dict) or not all(
-            isinstance(k, str) and (v is None or isinstance(v, (str, int, float, bool)))
-            for k, v in params.items()):
-        raise RemoteProtocolError("job_propose.params: must be an object of plain values")
-    return params
+def _error_text(exc: BaseException) -> str:
+    """What a failed job records: our own errors' sentence, else only the exception's kind (an
+    unexpected error's text may hold values)."""
+    return str(exc)[:500] if isinstance(exc, LianmoError) else type(exc).__name__
 
 
 __all__ = ["MESSAGES", "PeerService", "fetch_certificate", "UserFacingError"]

@@ -14,15 +14,24 @@ from app.errors import PermissionDenied
 from app.store import plans as plan_store
 from app.workflows.plans.build import Prepared
 from app.workflows.session import Session
+from app.workflows.training import names as model_names
 
 
 def list_score_sources(session: Session) -> list[dict]:
-    """Models with a stored scored population, newest first: id, size, branches, custom columns."""
+    """Models with a stored scored population, newest first: id, size, branches, custom columns,
+    and the model's name, validation AUC, origin and main mark (so a picker shows more than an
+    id and can start on the main model)."""
     if not (session.can("plan.create") or session.can("score.run")):
         raise PermissionDenied(f"'{session.user.name}' may not choose score sources.")
-    return [{"model_id": r["model_id"], "n": r["n"], "branches": len(r["branches"]),
-             "custom_columns": sorted(r["custom"]), "created_at": r["created_at"]}
-            for r in session.workspace.db.run(plan_store.list_scores)]
+    described = {m["id"]: m for m in model_names.listing(session)} if session.can("data.view") else {}
+    out = []
+    for r in session.workspace.db.run(plan_store.list_scores):
+        model = described.get(r["model_id"], {})
+        out.append({"model_id": r["model_id"], "n": r["n"], "branches": len(r["branches"]),
+                    "custom_columns": sorted(r["custom"]), "created_at": r["created_at"],
+                    "name": model.get("name", r["model_id"]), "auc": model.get("auc"),
+                    "origin": model.get("origin"), "main": bool(model.get("main"))})
+    return out
 
 
 def score_histogram(score: np.ndarray, bins: int = 20) -> tuple[np.ndarray, np.ndarray]:

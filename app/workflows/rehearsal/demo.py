@@ -5,7 +5,8 @@ train a federated SecureBoost model (Paillier), score every eligible bank custom
 campaign plan with a 10 % control group, simulate the campaign from the generator's documented
 treatment effect, evaluate it, and retrain on the campaign's outcomes (compared with the first model
 on the same customers). Each step is a job proposed by the bank and approved by the
-platform's analyst in the platform's own workspace.
+platform's analyst in the platform's own workspace. At the end it writes ``workspaces.json``
+(``access.py``) and says how to open both workspaces in the app.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from app.resources import resource_path
 from app.workflows import campaign, plans, training
 from app.workflows.importing import data_import
 from app.workflows.rehearsal import PEER, run_job, run_pipeline
-from app.workflows.rehearsal.link import close_parties, create_party, link_parties
+from app.workflows.rehearsal.access import DemoAccess, instructions, passphrase_env, write_access
+from app.workflows.rehearsal.link import ANALYST, close_parties, create_party, link_parties
 from app.workflows.tasks import NullTask
 
 DEMO_PARAMS = dict(n_trees=12, max_depth=4, learning_rate=0.3, n_bins=32, key_bits=2048,
@@ -56,8 +58,9 @@ def _retrain(bank, partner, alignment_id: str, old_model: str, evaluation_id: st
     with the old one on the same customers."""
     params = TrainParams(**DEMO_PARAMS)
     job = run_job(bank, partner, "training", lambda: bank.service.propose(
-        "training", PEER["bank"], training.retrain_job_params(bank.analyst, alignment_id,
-                                                              evaluation_id, params), wait=60),
+        "training", PEER["bank"], training.retrain_job_params(
+            bank.analyst, alignment_id, evaluation_id, params,
+            "Quick-pay, retrained on campaign outcomes (demo)"), wait=60),
         NullTask())
     run_job(bank, partner, "scoring", lambda: bank.service.propose(
         "scoring", PEER["bank"], {"model": job.id}, wait=60), NullTask())
@@ -90,6 +93,14 @@ def _campaign(bank, model_id: str, echo) -> tuple[dict, dict]:
     return plan_section, section
 
 
+def demo_access(bank, partner) -> dict[str, DemoAccess]:
+    """What opens each party's workspace (the analyst who ran the demo's jobs)."""
+    return {key: DemoAccess(path=str(party.workspace.path.resolve()), user=ANALYST,
+                            password=party.password, passphrase_env=passphrase_env(key),
+                            passphrase=party.passphrase)
+            for key, party in (("bank", bank), ("platform", partner))}
+
+
 def run_demo(out: str | Path, echo: Callable[[str], None] = print) -> Path:
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -102,12 +113,18 @@ def run_demo(out: str | Path, echo: Callable[[str], None] = print) -> Path:
         echo(f"imported: bank {imported['bank']['eligible']} consented customers, "
              f"platform {imported['partner']['eligible']}")
         result = run_pipeline(bank, partner, ["bank_customers"], TrainParams(**DEMO_PARAMS),
-                              NullTask(), echo, id_type="mobile")
+                              NullTask(), echo, id_type="mobile",
+                              model_name="Quick-pay propensity (demo)")
         align = result["alignments"]["bank_customers"].result
         train, score = result["training"].result, result["scoring"].result
         echo(f"alignment: {align['size']} customers in common ({align['overlap_rate']:.1%} of the bank's)")
         echo(f"training: {train['trees']} trees; validation AUC federated {train['auc_federated']:.4f} "
              f"vs bank-only {train['auc_label_only']:.4f}")
+        comparison = train.get("comparison") or {}
+        if comparison.get("ci_low") is not None:
+            echo(f"what the platform's data adds: AUC {comparison['auc_difference']:+.3f} "
+                 f"(95% bootstrap CI {comparison['ci_low']:+.3f} to {comparison['ci_high']:+.3f}, "
+                 f"{train.get('validation_rows', 0)} validation customers): {comparison['verdict']}")
         echo(f"scoring: {score['federated']} federated + {score['label_only']} bank-only scores")
         plan_section, campaign_section = _campaign(bank, result["training"].id, echo)
         overall = campaign_section["overall"]
@@ -123,8 +140,12 @@ def run_demo(out: str | Path, echo: Callable[[str], None] = print) -> Path:
                   "timings_s": {**{k: round(v, 2) for k, v in result["timings"].items()},
                                 "total": round(time.perf_counter() - started, 2)},
                   "transcripts": {k: result[k].transcript_hash for k in ("training", "scoring")}}
+        access = demo_access(bank, partner)
     finally:
         close_parties(bank, partner)
     path = out / "report.json"
     path.write_text(json.dumps(report, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
+    written = write_access(out / "workspaces.json", access)
+    for line in instructions(written, access):
+        echo(line)
     return path

@@ -2,7 +2,8 @@
 
 This is the same set-up two institutions do by hand (create a workspace, pin the other's
 fingerprint, serve), done in one process so users can try their own files before going live.
-Workspaces use passphrase mode with random passphrases held only in memory.
+Workspaces use passphrase mode with random passphrases and passwords held in memory (the demo
+writes its own to ``workspaces.json`` so that they can be opened in the app: ``access.py``).
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ class Party:
     admin: Session
     analyst: Session
     service: PeerService
+    passphrase: str = ""          # the workspace's, random per run
+    password: str = ""            # the analyst's, random per run
 
     @property
     def workspace(self):
@@ -41,12 +44,14 @@ def create_party(folder: Path, key: str, name: str, role: str) -> Party:
     path = folder / key
     if path.exists():
         shutil.rmtree(path)
+    passphrase = secrets.token_urlsafe(24)
     admin = init_workspace(path, name, role, "admin", secrets.token_urlsafe(16),
-                           passphrase=secrets.token_urlsafe(24))
+                           passphrase=passphrase)
     password = secrets.token_urlsafe(16)
     users.add_user(admin, ANALYST, "analyst", password)
     analyst = login(admin.workspace, ANALYST, password)
-    return Party(key, admin, analyst, PeerService(analyst, decision_timeout=120))
+    return Party(key, admin, analyst, PeerService(analyst, decision_timeout=120),
+                 passphrase=passphrase, password=password)
 
 
 def link_parties(bank: Party, partner: Party) -> None:

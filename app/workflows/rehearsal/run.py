@@ -22,11 +22,13 @@ from app.protocols.secureboost.model import LabelModel
 from app.protocols.secureboost.params import TrainParams
 from app.store import models as model_store
 from app.workflows import alignment, training
+from app.workflows.training import SCHEME_NAMES
 from app.workflows.importing import data_import
 from app.workflows.plans import load_population
 from app.workflows.rehearsal.data import prepare
 from app.workflows.rehearsal.link import (Party, approve_when_proposed, close_parties, create_party,
                                           link_parties, require_approved)
+from app.workflows import executors
 from app.workflows.tasks import NullTask, Task
 from app.workflows.training.link import feature_columns
 
@@ -52,13 +54,17 @@ class RehearsalOptions:
     l2: float = 1.0
     first_tree_label_only: bool = True
     key_bits: int = 2048
+    scheme: str = "paillier"
     early_stopping_rounds: int = 10
     valid_fraction: float = 0.2
+    executor: str = "local"               # both rehearsal parties' crypto executor
+    scheduler: str | None = None          # the Dask scheduler when executor == "dask"
     extra: dict = field(default_factory=dict)
 
     def train_params(self) -> TrainParams:
         chosen = dict(n_trees=self.trees, max_depth=self.depth, learning_rate=self.learning_rate,
                       reg_lambda=self.l2, n_bins=self.bins, key_bits=self.key_bits,
+                      scheme=self.scheme,
                       first_tree_label_only=self.first_tree_label_only, seed=self.seed,
                       early_stopping_rounds=self.early_stopping_rounds,
                       valid_fraction=self.valid_fraction)
@@ -75,8 +81,10 @@ def run_job(bank: Party, partner: Party, job_type: str, propose, task: Task):
 
 
 def run_pipeline(bank: Party, partner: Party, datasets: list[str], params: TrainParams,
-                 task: Task, echo=lambda s: None, id_type: str = "opaque") -> dict:
-    """Align each bank dataset, train on the first, score the last; returns jobs and timings."""
+                 task: Task, echo=lambda s: None, id_type: str = "opaque",
+                 model_name: str | None = None) -> dict:
+    """Align each bank dataset, train on the first (a model named ``model_name`` when given),
+    score the last; returns jobs and timings."""
     timings, aligned = {}, {}
     started = time.perf_counter()
     for name in datasets:
@@ -86,10 +94,11 @@ def run_pipeline(bank: Party, partner: Party, datasets: list[str], params: Train
         aligned[name] = job
     timings["align"] = time.perf_counter() - started
     echo(f"training ({params.n_trees} trees at most, depth {params.max_depth}, "
-         f"{params.key_bits}-bit Paillier) …")
+         f"{params.key_bits}-bit {SCHEME_NAMES[params.scheme]}) …")
     started = time.perf_counter()
     train_job = run_job(bank, partner, "training", lambda: bank.service.propose(
-        "training", PEER["bank"], training.job_params(aligned[datasets[0]].id, params), wait=60), task)
+        "training", PEER["bank"], training.job_params(aligned[datasets[0]].id, params, model_name),
+        wait=60), task)
     timings["train"] = time.perf_counter() - started
     echo("scoring …")
     started = time.perf_counter()
@@ -136,6 +145,8 @@ def rehearse(options: RehearsalOptions, task: Task | None = None, echo=print,
         bank = create_party(folder, "bank", "Rehearsal Bank", "label")
         partner = create_party(folder, "partner", "Rehearsal Platform", "feature")
         link_parties(bank, partner)
+        for party in (bank, partner):  # each party's jobs run on the chosen executor
+            executors.set_executor(party.admin, options.executor, options.scheduler)
         started = time.perf_counter()
         files = prepared["files"]
         for party, name in ((bank, "bank_train"), (bank, "bank_test"), (partner, "partner")):
@@ -155,6 +166,7 @@ def rehearse(options: RehearsalOptions, task: Task | None = None, echo=print,
             "auc_federated": held["auc_federated"], "auc_label_only": held["auc_label_only"],
             "ks_federated": held["ks_federated"], "ks_label_only": held["ks_label_only"],
             "trees_built": train.get("trees"),
+            "executor": train.get("executor"),   # which crypto executor the bank's half ran on
             "timings_s": {**{k: round(v, 2) for k, v in result["timings"].items()},
                           "import": round(import_s, 2), "total": round(time.perf_counter() - total, 2)},
             "parameters": {**asdict(options), "label_features": prepared["label_features"],

@@ -2,7 +2,10 @@
 
 from app.protocols.secureboost.params import MAX_DEPTH, MAX_TREES, TrainParams  # noqa: F401
 from app.workflows.training.train import (  # noqa: F401
-    MIN_KEY_BITS, compare_models, estimate_training, export_model_record, job_params,
+    MIN_KEY_BITS, SCHEME_NAMES, SCHEMES, compare_models, estimate_training, export_model_record, job_params,
     model_record, model_report, models, outcome_labels, replay_job_params, retrain_job_params,
     run_scoring_job, run_training_job, train_params,
+)
+from app.workflows.training.names import (  # noqa: F401
+    MAX_NAME, default_name, main_model, mark_main, rename_model,
 )

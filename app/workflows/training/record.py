@@ -25,7 +25,7 @@ from app.protocols.secureboost import metrics
 from app.store.models import pack_plain
 
 BOOTSTRAP_ROUNDS = 1000
-SCHEME = "paillier"
+SCHEME = "paillier"  # what a record without a scheme (or params without one) was trained with
 _REPLAYED = ("data_digest", "params", "version")
 
 
@@ -47,7 +47,8 @@ def model_digest(plain: dict) -> str:
 def build(params: dict, alignment_id: str, data: str, plain: dict) -> dict:
     """The record stored with a model half (no metric and nothing of the other party's)."""
     return {"data_digest": data, "alignment_id": alignment_id, "params": dict(params),
-            "seed": params.get("seed"), "scheme": SCHEME, "key_bits": params.get("key_bits"),
+            "seed": params.get("seed"), "scheme": params.get("scheme") or SCHEME,
+            "key_bits": params.get("key_bits"),
             "version": __version__, "model_digest": model_digest(plain)}
 
 
@@ -109,7 +110,7 @@ def compare_with_label_only(y: np.ndarray, joint: np.ndarray, label_only: np.nda
 def record_rows(shown: dict, metrics: dict | None) -> list[list[str]]:
     """Two columns, field and value, for the exported sheet (cells escaped against formulas)."""
     rows = [["Field", "Value"]]
-    for key in ("model", "kind", "half", "dataset", "alignment_id", "trees", "rows_used",
+    for key in ("model", "name", "kind", "half", "dataset", "alignment_id", "trees", "rows_used",
                 "created_at", "seed", "scheme", "key_bits", "version", "data_digest",
                 "model_digest"):
         rows.append([key, escape_cell(shown.get(key))])

@@ -18,7 +18,8 @@ from dataclasses import fields
 
 import numpy as np
 
-from app.executor import LocalExecutor
+from app.workflows.executors import open_executor
+from app.crypto import schemes
 from app.crypto.obfuscation import encryption_exponent_bits
 from app.errors import (JobRefused, LocalProtocolError, PermissionDenied, UserFacingError,
                         ValidationError)
@@ -40,6 +41,7 @@ from app.store.models import ModelRecord, label_only_id
 from app.store.workspace import now_iso
 from app.workflows import jobs
 from app.workflows.plans.xlsx import xlsx_bytes
+from app.workflows.training import names
 from app.workflows.training import record as reproducible
 from app.workflows.alignment.rows import usable_rows
 from app.workflows.importing.data_import import load_eligible
@@ -48,16 +50,20 @@ from app.workflows.training.link import (AlignedRows, PartnerOverLink, agree_row
                                          recv_sb, send_sb)
 
 MIN_KEY_BITS = 2048
+SCHEMES = schemes.NAMES          # the approved parameter ``scheme``; the first is the default
+SCHEME_NAMES = schemes.TITLES
 _FIELDS = {f.name: type(f.default) for f in fields(TrainParams)}
 _FEATURE_IN = frozenset({"setup", "tree_start", "level", "tree_done", "finish"})
 
 
 # -- parameters -----------------------------------------------------------------------------------
-def job_params(alignment_id: str, params: TrainParams) -> dict:
-    """The flat JSON object both parties approve: the alignment plus every hyper-parameter."""
+def job_params(alignment_id: str, params: TrainParams, name: str | None = None) -> dict:
+    """The flat JSON object both parties approve: the alignment, every hyper-parameter and, when
+    given, the model's name (both parties store the model under it)."""
     if params.key_bits < MIN_KEY_BITS:
         raise ValidationError(f"Training needs keys of at least {MIN_KEY_BITS} bits.")
-    return {"alignment_id": alignment_id, **params.to_dict()}
+    named = {} if name is None else {"name": names.check_name(name)}
+    return {"alignment_id": alignment_id, **params.to_dict(), **named}
 
 
 def train_params(values: dict) -> TrainParams:
@@ -67,7 +73,7 @@ def train_params(values: dict) -> TrainParams:
         if name not in values:
             continue
         v = values[name]
-        ok = isinstance(v, bool) if kind is bool else (
+        ok = isinstance(v, bool) if kind is bool else isinstance(v, str) if kind is str else (
             isinstance(v, (int, float)) and not isinstance(v, bool) and (kind is float or v == int(v)))
         if not ok:
             raise ValidationError(f"The training parameter {name} has the wrong type.")
@@ -85,14 +91,12 @@ def run_training_job(workspace, job, channel, initiator: bool, task) -> dict:
         raise ValidationError("The training job names no alignment.")
     params = train_params(job.params)
     workspace.db.transaction(model_store.drop_finished_checkpoints)
-    with LocalExecutor() as executor:  # the job's crypto workers: gone when the job ends
-        if workspace.role == "label":
-            return _train_label(workspace, job, channel, initiator, task, params, alignment_id,
-                                executor)
-        if workspace.role == "feature":
-            return _train_feature(workspace, job, channel, initiator, task, params, alignment_id,
-                                  executor)
-    raise UserFacingError("This workspace has no party role for training.")
+    if workspace.role not in ("label", "feature"):
+        raise UserFacingError("This workspace has no party role for training.")
+    train = _train_label if workspace.role == "label" else _train_feature
+    with open_executor(workspace, task) as executor:  # the job's crypto workers, gone at its end
+        result = train(workspace, job, channel, initiator, task, params, alignment_id, executor)
+        return {**result, "executor": executor.describe()}
 
 
 def _between_trees(workspace, job, task, params: TrainParams, done: int, digest: str,
@@ -134,7 +138,8 @@ def outcome_labels(workspace, evaluation_id):
     return source
 
 
-def retrain_job_params(session, alignment_id: str, evaluation_id: str, params: TrainParams) -> dict:
+def retrain_job_params(session, alignment_id: str, evaluation_id: str, params: TrainParams,
+                       name: str | None = None) -> dict:
     """Parameters of a new training job whose labels are the campaign's outcomes (treated
     customers: bound within the window = 1, else 0); the partner sees that the labels changed."""
     from app.workflows.campaign import retrain_proposal_params
@@ -142,7 +147,7 @@ def retrain_job_params(session, alignment_id: str, evaluation_id: str, params: T
     record = session.workspace.db.run(alignment_store.get_alignment, alignment_id)
     if record.dataset != proposal.params["dataset"]:
         raise UserFacingError("The campaign labels belong to another dataset than the alignment.")
-    return {**job_params(alignment_id, params), "label_evaluation": evaluation_id}
+    return {**job_params(alignment_id, params, name), "label_evaluation": evaluation_id}
 
 
 def compare_models(session, old_model: str, new_model: str, evaluation_id: str) -> dict:
@@ -237,11 +242,13 @@ def _train_label(workspace, job, channel, initiator, task, params, alignment_id,
     replay = _replay_verdict(workspace, job, record)
     if replay is not None:
         report["replay"] = replay
+    created = now_iso()
+    name = names.job_model_name(job, rows.record.dataset, created)
     common = dict(job_id=job.id, alignment_id=alignment_id, dataset=rows.record.dataset, half="label",
-                  params=params.to_dict(), rows_used=rows.n, created_at=now_iso())
+                  params=params.to_dict(), rows_used=rows.n, created_at=created)
     federated = ModelRecord(id=job.id, kind="federated", metrics=report, trees=len(model.trees),
-                            record=record, **common)
-    only = ModelRecord(id=label_only_id(job.id), kind="label_only",
+                            record=record, name=name, **common)
+    only = ModelRecord(id=label_only_id(job.id), kind="label_only", name=f"{name} (bank only)",
                        metrics={"label_only": report.get("label_only"),
                                 "validation_rows": report["validation_rows"]},
                        trees=len(baseline.trees),
@@ -275,9 +282,10 @@ def _report(label: LabelParty, model: LabelModel, baseline: LabelModel, scores: 
     out = {"validation_rows": int(len(valid)), "trees": len(model.trees),
            "label_only_trees": len(baseline.trees), "importance": model.importance(),
            "validation_loss": [float(x) for x in label.history],
-           # which Paillier settings protected the gradients (docs/paillier.md)
-           "paillier": {"key_bits": label.p.key_bits,
-                        "encryption_exponent_bits": encryption_exponent_bits(label.p.key_bits)}}
+           # which scheme and settings protected the gradients (docs/he-schemes.md)
+           "scheme": label.p.scheme,
+           label.p.scheme: {"key_bits": label.p.key_bits,
+                            "encryption_exponent_bits": encryption_exponent_bits(label.p.key_bits)}}
     if len(valid):
         y = label.y[valid]
         joint, own = np.asarray(scores)[valid], sigmoid(baseline.margin(label.bins[valid], None))
@@ -342,10 +350,12 @@ def _train_feature(workspace, job, channel, initiator, task, params, alignment_i
     half = reproducible.build(params.to_dict(), alignment_id,
                               reproducible.data_digest(rows.eligible.ids[rows.rows], columns, None),
                               plain)
+    created = now_iso()
     record = ModelRecord(id=job.id, job_id=job.id, alignment_id=alignment_id,
                          dataset=rows.record.dataset, kind="federated", half="feature",
                          params=params.to_dict(), metrics=None, rows_used=rows.n, trees=n_trees,
-                         created_at=now_iso(), record=half)
+                         created_at=created, record=half,
+                         name=names.job_model_name(job, rows.record.dataset, created))
     _store(workspace, job, [(record, plain)])
     replay = _replay_verdict(workspace, job, half)
     return {"role": "feature", "rows_used": rows.n, "trees": n_trees,
@@ -356,7 +366,7 @@ def _train_feature(workspace, job, channel, initiator, task, params, alignment_i
 # -- before proposing -------------------------------------------------------------------------------
 def estimate_training(session, alignment_id: str, params: TrainParams,
                       partner_features: int | None = None, costs=None,
-                      sample_rows: int = 4096) -> dict:
+                      sample_rows: int = 4096, task=None) -> dict:
     """Seconds the job should take here, from primitive costs measured on this machine now.
 
     The other party's feature count is not known before the job; without ``partner_features`` we
@@ -371,11 +381,12 @@ def estimate_training(session, alignment_id: str, params: TrainParams,
     other = own if partner_features is None else int(partner_features)
     label_f, partner_f = (own, other) if ws.role == "label" else (other, own)
     if costs is None:
-        with LocalExecutor() as executor:
-            costs = measure_costs(executor, params.key_bits, rows=max(256, sample_rows))
+        with open_executor(ws, task) as executor:  # the executor the job will run on
+            costs = measure_costs(executor, params.key_bits, rows=max(256, sample_rows),
+                                  scheme=params.scheme)
     est = estimate_duration(int(keep.sum()), label_f, partner_f, params.n_trees, params.max_depth,
                             params.n_bins, params.key_bits, costs, params.first_tree_label_only,
-                            params.valid_fraction)
+                            params.valid_fraction, scheme=params.scheme)
     return {**est, "rows": int(keep.sum()), "label_features": label_f,
             "partner_features": partner_f, "assumed": partner_features is None,
             "costs": costs.to_dict()}
@@ -383,13 +394,8 @@ def estimate_training(session, alignment_id: str, params: TrainParams,
 
 # -- models and reports -------------------------------------------------------------------------------
 def models(session) -> list[dict]:
-    """Stored model halves, newest first (metadata only)."""
-    session.require("data.view")
-    return [{"id": r.id, "job_id": r.job_id, "alignment_id": r.alignment_id, "dataset": r.dataset,
-             "kind": r.kind, "half": r.half, "trees": r.trees, "rows_used": r.rows_used,
-             "created_at": r.created_at, "auc": _auc((r.metrics or {}).get(
-                 "federated" if r.kind == "federated" else "label_only"))}
-            for r in session.workspace.db.run(model_store.list_models)]
+    """Stored model halves, newest first (metadata only): name, AUC, scored, origin, main mark."""
+    return names.listing(session)
 
 
 def model_record(session, model_id: str) -> dict:
@@ -403,7 +409,7 @@ def _shown(record: ModelRecord) -> dict:
     if record.record is None:
         raise UserFacingError(f"Model {record.id} was trained before models carried a record; "
                               "retrain it to get one.")
-    return {"model": record.id, "kind": record.kind, "half": record.half,
+    return {"model": record.id, "name": record.name, "kind": record.kind, "half": record.half,
             "dataset": record.dataset, "trees": record.trees, "rows_used": record.rows_used,
             "created_at": record.created_at, **record.record}
 
@@ -425,8 +431,9 @@ def export_model_record(session, model_id: str, path: str) -> str:
 def replay_job_params(session, model_id: str) -> dict:
     """Job parameters that retrain ``model_id`` exactly: its alignment, parameters and seed."""
     original = model_record(session, model_id)
+    named = {} if original.get("name") is None else {"name": f"{original['name']} (replay)"[:names.MAX_NAME]}
     return {**job_params(original["alignment_id"], train_params(original["params"])),
-            "replay_of": model_id}
+            "replay_of": model_id, **named}
 
 
 def model_report(session, model_id: str) -> dict:

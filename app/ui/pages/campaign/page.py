@@ -228,8 +228,15 @@ class CampaignPage(Page):
         self.cards.show_report(report)
         self._busy(self.busy())
         if report is None:
-            self.summary.setText(self.tr("No evaluation yet: import outcomes and press Evaluate.")
-                                 if self.plan_id() else "")
+            if not self.plan_id():
+                self.summary.setText(self.tr("No finalised plan yet: create and finalise a plan on "
+                                             "the Segments page, then evaluate it here."))
+            elif self.analyst:
+                self.summary.setText(self.tr("No evaluation yet: import outcomes and press "
+                                             "Evaluate."))
+            else:
+                self.summary.setText(self.tr("No evaluation yet: press Evaluate once the analyst "
+                                             "has imported the campaign's outcomes."))
             for view in self.views.values():
                 view.setChart(uplift_chart("", {}, ""))
             return

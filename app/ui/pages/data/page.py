@@ -334,6 +334,8 @@ class DataPage(Page):
             text = self.tr("Validation finished: %1 customers would be stored. Nothing has been "
                            "stored yet.").replace("%1", number(report["eligible"]))
         self.task_ended(text, "success")
+        if committed:
+            self.offer_next("data")
 
     # -- consent updates ----------------------------------------------------------------------
     def choose_consent_update(self) -> None:

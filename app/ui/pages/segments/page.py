@@ -26,10 +26,12 @@ from app.ui.pages.segments.conditions import column_kinds
 from app.ui.pages.segments.counts import LiveCounts
 from app.ui.pages.segments.plans import PlansPanel
 from app.ui.pages.segments.rules import RuleEditor, RuleError
+from app.ui.kit.labels import model_text
 from app.ui.kit.progress import TaskProgress
 from app.ui.kit.tasks import TaskRunner
 from app.ui.kit.widgets import button, button_row, plain_label
 from app.workflows import plans
+from app.workflows.peering.status import local_time
 from app.workflows.plans import sources as plan_sources
 from app.workflows.session import Session
 
@@ -171,11 +173,13 @@ class SegmentsPage(Page):
         self.source_combo.blockSignals(True)
         self.source_combo.clear()
         for s in self.sources:
-            self.source_combo.addItem(s["model_id"], s["model_id"])
+            self.source_combo.addItem(model_text(s, local_time(s["created_at"])[:16]),
+                                      s["model_id"])
         self.source_combo.setCurrentIndex(-1)
         self.source_combo.blockSignals(False)
-        if self.sources:
-            self.source_combo.setCurrentIndex(0)
+        if self.sources:  # start on the main model (docs/ui.md "Models"), else the newest
+            main = next((i for i, s in enumerate(self.sources) if s["main"]), 0)
+            self.source_combo.setCurrentIndex(main)
         self._show_source_info()
 
     def select_source(self, model_id: str) -> None:
@@ -218,8 +222,9 @@ class SegmentsPage(Page):
 
     def _show_source_info(self) -> None:
         if not self.sources:
-            self.source_info.setText(self.tr("No scored population is stored yet: score "
-                                             "customers with a trained model first."))
+            self.source_info.setText(self.tr(
+                "No scored population is stored yet: train a model on the Training page, then "
+                "score the customers with it (python -m app score --model ID)."))
             return
         s = next((s for s in self.sources if s["model_id"] == self.source_combo.currentData()),
                  None)
@@ -314,6 +319,7 @@ class SegmentsPage(Page):
                 if revised else
                 self.tr("The plan was created and is open for branch review."))
         self.message.show_text(text, "success")
+        self.offer_next("segments")
 
     def edit_plan_rules(self, rules: dict, model_id: str) -> None:
         """Show a stored plan's rules in the editor (loading its score source first if needed)."""

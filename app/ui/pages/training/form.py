@@ -2,7 +2,8 @@
 
 Defaults are the ones that work for a marketing model on tens of thousands of customers (30 trees
 of depth 5); the label-protection settings (minimum leaf size, first tree label-only) stay on by
-default and are only reachable under Advanced. ``params()`` builds a ``TrainParams``, whose own
+default and are only reachable under Advanced, as is the encryption scheme (Paillier by default;
+OU is faster, under the assumptions of docs/he-schemes.md). ``params()`` builds a ``TrainParams``, whose own
 checks produce the sentence when a value is out of range.
 """
 
@@ -15,7 +16,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout
                                QToolButton, QVBoxLayout, QWidget)
 
 from app.ui.kit.widgets import Retranslatable, plain_label
-from app.workflows.training import MAX_DEPTH, MAX_TREES, TrainParams
+from app.workflows.training import MAX_DEPTH, MAX_TREES, SCHEMES, TrainParams
 
 DEFAULTS = TrainParams(n_trees=30, max_depth=5, learning_rate=0.3, n_bins=32, key_bits=2048)
 
@@ -58,6 +59,9 @@ class TrainingForm(Retranslatable, QWidget):
         self.key_bits = QComboBox()
         for bits in (2048, 3072):
             self.key_bits.addItem(str(bits), bits)
+        self.scheme = QComboBox()
+        for name in SCHEMES:
+            self.scheme.addItem(name, name)  # texts set in retranslate
         self.toggle = QToolButton()
         self.toggle.setCheckable(True)
         self.toggle.setToolButtonStyle(Qt.ToolButtonTextBesideIcon)
@@ -72,7 +76,7 @@ class TrainingForm(Retranslatable, QWidget):
         self.advanced_labels = self._rows(more, (
             self.reg_lambda, self.min_child_weight, self.min_leaf_size, self.early_stopping,
             self.valid_fraction, self.first_tree_label_only, self.row_subsample, self.col_subsample, self.seed,
-            self.key_bits))
+            self.key_bits, self.scheme))
         self.advanced.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -105,9 +109,16 @@ class TrainingForm(Retranslatable, QWidget):
                  self.tr("Early stopping (rounds, 0 = off)"),
                  self.tr("Validation share (0 only without early stopping)"),
                  self.tr("First tree from bank features only"), self.tr("Row subsample"),
-                 self.tr("Feature subsample"), self.tr("Random seed"), self.tr("Key size (bits)"))
+                 self.tr("Feature subsample"), self.tr("Random seed"), self.tr("Key size (bits)"),
+                 self.tr("Encryption scheme"))
         for label, text in zip(self.advanced_labels, texts):
             label.setText(text)
+        titles = {"paillier": self.tr("Paillier"), "ou": self.tr("Okamoto-Uchiyama (OU)")}
+        for i in range(self.scheme.count()):
+            self.scheme.setItemText(i, titles[self.scheme.itemData(i)])
+        self.scheme.setToolTip(self.tr(
+            "Paillier is the default. Okamoto-Uchiyama (OU) trains several times faster with "
+            "2048-bit keys; both parties must approve it."))
         self.min_leaf_size.setToolTip(self.tr(
             "No leaf holds fewer customers, so the partner cannot single out a few labels."))
         self.first_tree_label_only.setToolTip(self.tr(
@@ -126,4 +137,4 @@ class TrainingForm(Retranslatable, QWidget):
             first_tree_label_only=self.first_tree_label_only.isChecked(),
             row_subsample=round(self.row_subsample.value(), 4),
             col_subsample=round(self.col_subsample.value(), 4), seed=self.seed.value(),
-            key_bits=int(self.key_bits.currentData()))
+            key_bits=int(self.key_bits.currentData()), scheme=str(self.scheme.currentData()))

@@ -11,18 +11,19 @@ peer started are followed from the jobs table, which each running job updates pe
 from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
-from PySide6.QtWidgets import (QComboBox, QFormLayout, QHBoxLayout, QProgressBar, QScrollArea,
-                               QSpinBox, QWidget)
+from PySide6.QtWidgets import (QComboBox, QFormLayout, QHBoxLayout, QLineEdit, QProgressBar,
+                               QScrollArea, QSpinBox, QWidget)
 
 from app.errors import PermissionDenied, UserFacingError
 from app.ui.errors import sentence
 from app.ui.pages.base import Page
 from app.ui.pages.job_panels import ProposedJob
 from app.ui.pages.training.form import TrainingForm
+from app.ui.pages.training.models import ModelPicker
 from app.ui.pages.training.results import TrainingResults
 from app.ui.kit.progress import TaskProgress
 from app.ui.kit.widgets import add_to, button, button_row, card, plain_label
-from app.workflows import alignment, jobs, training
+from app.workflows import alignment, executors, jobs, training
 from app.workflows.importing import data_import
 from app.workflows.peering import status as peer_status
 from app.workflows.peering.status import PeerLink
@@ -61,6 +62,8 @@ class TrainingPage(ProposedJob, Page):
         self.alignment.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
         self.alignment.setMinimumContentsLength(24)
         self.alignment.currentIndexChanged.connect(self._alignment_changed)
+        self.model_name = QLineEdit()
+        self.model_name.setMaxLength(training.MAX_NAME)
         self.own_features = plain_label()
         self.partner_features = QSpinBox()
         self.partner_features.setRange(1, 10_000)
@@ -74,10 +77,14 @@ class TrainingPage(ProposedJob, Page):
         self.propose_button.clicked.connect(self.propose)
         self.run_button.clicked.connect(self.run)
         self.tree = plain_label()
+        self.executor_line = plain_label(object_name="Hint")   # where the crypto work runs
         self.progress = TaskProgress()
         self.peer_run = plain_label(object_name="Hint")
         self.peer_bar = QProgressBar()
         self.results = TrainingResults()
+        self.picker = ModelPicker(session)
+        self.picker.chosen.connect(self._show_model)
+        self.picker.refused.connect(self.message.show_error)
         self._layout()
         self.retranslate()
         self.refresh()
@@ -87,13 +94,13 @@ class TrainingPage(ProposedJob, Page):
         self.setup_title = plain_label()
         self.setup_title.setStyleSheet(SECTION)
         facts = QFormLayout()
-        self.fact_labels = [plain_label() for _ in range(3)]
-        for label, field in zip(self.fact_labels, (self.alignment, self.own_features,
-                                                   self.partner_features)):
+        self.fact_labels = [plain_label() for _ in range(4)]
+        for label, field in zip(self.fact_labels, (self.alignment, self.model_name,
+                                                   self.own_features, self.partner_features)):
             facts.addRow(label, field)
         actions = button_row(self.estimate_button, None, self.propose_button, self.run_button)
         for item in (self.setup_title, facts, self.form, self.estimate_text, actions, self.status,
-                     self.tree, self.progress):
+                     self.tree, self.executor_line, self.progress):
             add_to(box, item)
         box.addStretch(1)
         scroll = QScrollArea()
@@ -103,6 +110,7 @@ class TrainingPage(ProposedJob, Page):
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         scroll.setMinimumWidth(SETUP_WIDTH)
         right, rbox = card()
+        rbox.addWidget(self.picker)
         peer_row = QHBoxLayout()
         peer_row.addWidget(self.peer_run, 1)
         peer_row.addWidget(self.peer_bar, 1)
@@ -118,6 +126,7 @@ class TrainingPage(ProposedJob, Page):
         self.peer_run.hide()
         self.peer_bar.hide()
         self.tree.hide()
+        self.executor_line.hide()
 
     def retranslate(self) -> None:
         self.set_titles(self.tr("Training"), self.tr(
@@ -125,7 +134,8 @@ class TrainingPage(ProposedJob, Page):
             "the partner's features never leave their owners: the partner works on encrypted "
             "gradients, and only the bank sees how good the model is."))
         self.setup_title.setText(self.tr("Set up"))
-        for label, text in zip(self.fact_labels, (self.tr("Alignment"), self.tr("Our features"),
+        for label, text in zip(self.fact_labels, (self.tr("Alignment"), self.tr("Model name"),
+                                                  self.tr("Our features"),
                                                   self.tr("Partner's features"))):
             label.setText(text)
         self.partner_features.setToolTip(self.tr(
@@ -146,7 +156,7 @@ class TrainingPage(ProposedJob, Page):
             self.message.show_error(exc)
             return
         self._fill_alignments()
-        self._show_latest_results()
+        self.picker.reload()
 
     def _fill_alignments(self) -> None:
         current = self.alignment.currentData()
@@ -174,6 +184,8 @@ class TrainingPage(ProposedJob, Page):
         self.partner_features.setValue(max(own, 1))
         self.estimate_text.setText("" if chosen else self.tr(
             "Align with the peer first: training needs a finished alignment."))
+        self.model_name.setPlaceholderText(training.default_name(chosen["dataset"])
+                                           if chosen else "")
         self._update_buttons()
 
     def _tick(self) -> None:
@@ -199,17 +211,13 @@ class TrainingPage(ProposedJob, Page):
             self.peer_bar.setRange(0, max(int(job.params.get("n_trees", 1)), 1))
             self.peer_bar.setValue(job.progress_done)
         elif self.peer_run.isVisible():
-            self._show_latest_results()  # the peer's run just ended
+            self.picker.reload()  # the peer's run just ended
         self.peer_run.setVisible(bool(running))
         self.peer_bar.setVisible(bool(running))
 
-    def _show_latest_results(self) -> None:
-        try:
-            latest = next((m for m in training.models(self.session) if m["kind"] == "federated"),
-                          None)
-        except UserFacingError as exc:
-            self.message.show_error(exc)
-            return
+    def _show_model(self, model_id: str) -> None:
+        """The results of the model chosen in the picker (the main one until the analyst picks)."""
+        latest = next((m for m in self.picker.models if m["id"] == model_id), None)
         if latest is None or latest["id"] == self.shown_model:
             return
         self.shown_model = latest["id"]
@@ -274,7 +282,8 @@ class TrainingPage(ProposedJob, Page):
         if params is None or chosen is None or self.busy():
             return
         try:
-            body = training.job_params(chosen["id"], params)
+            body = training.job_params(chosen["id"], params,
+                                       self.model_name.text().strip() or None)
         except UserFacingError as exc:
             self.message.show_error(exc)
             return
@@ -288,6 +297,20 @@ class TrainingPage(ProposedJob, Page):
         self.runner.progress.connect(self._on_progress)
         self.tree.setText(self.tr("Agreeing the customers and generating keys…"))
         self.tree.show()
+        self._show_executor(executors.summary(self.session.workspace))
+
+    def _show_executor(self, ran: dict) -> None:
+        """One line: which executor runs the crypto work, and its workers when known."""
+        if ran.get("kind") == "dask":
+            text = (self.tr("Crypto work: Dask cluster at %1, %2 workers")
+                    .replace("%2", str(ran["workers"])) if ran.get("workers")
+                    else self.tr("Crypto work: Dask cluster at %1"))
+            text = text.replace("%1", str(ran.get("where", "")))
+        else:
+            text = self.tr("Crypto work: %1 worker processes on this computer").replace(
+                "%1", str(ran.get("workers", "")))
+        self.executor_line.setText(text)
+        self.executor_line.show()
 
     def _start(self, fn, *args) -> None:
         super()._start(fn, *args)
@@ -306,9 +329,13 @@ class TrainingPage(ProposedJob, Page):
     def _ran(self, job: jobs.Job) -> None:
         self.job = job
         result = job.result or {}
+        if result.get("executor"):
+            self._show_executor(result["executor"])
         self.tree.setText(self.tr("Finished: %1 trees on %2 customers.")
                           .replace("%1", str(result.get("trees", 0)))
                           .replace("%2", f"{result.get('rows_used', 0):,}"))
         self.message.show_text(self.tr("Training finished and the model is stored."), "success")
+        self.offer_next("training")
         self._show_job()
-        self._show_latest_results()
+        self.model_name.clear()
+        self.picker.reload(select=job.id)  # the model just trained

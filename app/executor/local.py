@@ -1,19 +1,12 @@
-"""The crypto executor: one object per job that runs CPU-bound kernels on worker processes.
-
-Why an object, not module-level pools: a job's workflow creates it, hands it to the kernels and
-closes it (``with LocalExecutor() as ex:``), so workers, their per-key tables, per-tree shards and
-precomputed obfuscators live exactly as long as the job and two jobs never share state by accident.
-``Executor`` is what the kernels need; ``LocalExecutor`` implements it with processes on this
-machine (a cluster executor implements the same four methods).
+"""The local executor: worker processes on this machine that die with their parent.
 
 Kernels need to address worker *i* (the histogram kernel keeps ciphertext shards in each worker),
 so every worker owns one duplex pipe: ``run_each`` scatters one task per worker and gathers the
-replies in order; ``submit`` hands a task to whichever worker is free (PSI chunks).
+replies in order; ``submit`` hands a task to whichever worker is free (a queue with one feeder per
+worker, which ``run_chunks`` uses for stateless kernels).
 
 Workers are started lazily with ``spawn`` (fork is unsafe once Qt threads exist) and only run
-functions marked with ``@task`` / ``@state_task`` in ``app.crypto`` or ``app.data``. Arguments are
-ints, bytes, numpy arrays and tuples produced by *this* process: nothing received from a peer is
-ever unpickled here; peer bytes are parsed and validated before they reach an executor.
+functions marked with ``@task`` / ``@state_task`` (see app/executor/base.py).
 
 A worker dies with its parent, quietly: on Linux the kernel signals it when the parent goes
 (PR_SET_PDEATHSIG) and, everywhere, a thread sees the parent's end of a watch pipe close. A killed
@@ -22,7 +15,6 @@ application would otherwise leave workers holding hundreds of MB each, printing 
 
 from __future__ import annotations
 
-import importlib
 import multiprocessing
 import os
 import queue
@@ -33,147 +25,9 @@ import types
 from concurrent.futures import Future
 from contextlib import contextmanager
 from multiprocessing.connection import wait as wait_connections
-from typing import Any, Callable, Sequence
 
 from app.errors import LocalProtocolError
-
-_ALLOWED_PREFIXES = ("app.crypto.", "app.data.")
-_MARK = "__lianmo_task__"
-
-
-def task(fn: Callable) -> Callable:
-    """Allow ``fn(*args)`` to run in a worker."""
-    setattr(fn, _MARK, "plain")
-    return fn
-
-
-def state_task(fn: Callable) -> Callable:
-    """Allow ``fn(state, *args)`` to run in a worker; ``state`` is that worker's WorkerState."""
-    setattr(fn, _MARK, "state")
-    return fn
-
-
-def task_name(fn: str | Callable) -> str:
-    return fn if isinstance(fn, str) else f"{fn.__module__}:{fn.__qualname__}"
-
-
-def resolve_task(name: str) -> tuple[Callable[..., Any], bool]:
-    """``"app.crypto.module:func"`` to (function, wants state); anything not marked is refused."""
-    module_name, _, func_name = name.partition(":")
-    fn = None
-    if module_name.startswith(_ALLOWED_PREFIXES) and func_name.isidentifier():
-        fn = getattr(importlib.import_module(module_name), func_name, None)
-    kind = getattr(fn, _MARK, None)
-    if kind is None:
-        raise LocalProtocolError("A worker was asked to run a function that is not a worker task.")
-    return fn, kind == "state"
-
-
-def machine_cores() -> int:
-    """Cores this process may use (affinity-aware), overridable with LIANMO_CRYPTO_WORKERS."""
-    forced = os.environ.get("LIANMO_CRYPTO_WORKERS", "").strip()
-    if forced.isdigit() and int(forced) > 0:
-        return int(forced)
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except (AttributeError, OSError):
-        return max(1, os.cpu_count() or 1)
-
-
-def split_evenly(items: Sequence[Any], parts: int) -> list[Sequence[Any]]:
-    """Contiguous chunks whose sizes differ by at most one (empty chunks dropped)."""
-    size, extra = divmod(len(items), parts)
-    chunks, start = [], 0
-    for i in range(parts):
-        end = start + size + (1 if i < extra else 0)
-        if end > start:
-            chunks.append(items[start:end])
-        start = end
-    return chunks
-
-
-class WorkerState:
-    """What one worker keeps between tasks (per-key tables, per-tree shards, CRT constants).
-
-    The executor's own instance (``Executor.local``) serves the tasks it runs in this process.
-    ``report``/``stopped`` let a long task send progress and see a cancellation.
-    """
-
-    def __init__(self, conn=None) -> None:
-        self.lock = threading.Lock()
-        self._stores: dict[str, dict] = {}
-        self._conn = conn
-        self._stop = False
-
-    def store(self, name: str) -> dict:
-        with self.lock:
-            return self._stores.setdefault(name, {})
-
-    def report(self, value: Any) -> None:
-        if self._conn is not None:
-            self._conn.send(("progress", value))
-
-    def stopped(self) -> bool:
-        """True once the caller asked this task to stop (only "stop" arrives while a task runs)."""
-        if self._conn is not None and not self._stop and self._conn.poll():
-            self._stop = self._conn.recv() == "stop"
-        return self._stop
-
-
-class Executor:
-    """What kernels need from workers. Implementations provide ``size``, ``local``, ``run_each``,
-    ``submit`` and ``close``; the chunking helpers below are shared."""
-
-    size: int
-    local: WorkerState
-
-    def run_each(self, task: str | Callable, per_worker_args: Sequence[tuple],
-                 on_progress: Callable[[int, Any], None] | None = None,
-                 check: Callable[[], None] | None = None) -> list[Any]:
-        """Run ``task(*args_i)`` on worker i for each i, in parallel; results in order.
-        ``on_progress(i, value)`` gets worker i's reports; ``check()`` runs while waiting and may
-        raise to stop the workers (they are told to stop and drained first)."""
-        raise NotImplementedError
-
-    def submit(self, task: str | Callable, *args) -> Future:
-        """``task(*args)`` on any free worker."""
-        raise NotImplementedError
-
-    def close(self) -> None:
-        raise NotImplementedError
-
-    def __enter__(self) -> "Executor":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
-    def call_local(self, task: str | Callable, *args) -> Any:
-        fn, wants_state = resolve_task(task_name(task))
-        return fn(self.local, *args) if wants_state else fn(*args)
-
-    def parallel_parts(self, n_items: int, min_parallel: int = 8) -> int:
-        """One chunk per worker, or 1 for small inputs / one worker (a pipe round trip costs more
-        than a few exponentiations)."""
-        return self.size if self.size > 1 and n_items >= max(min_parallel, 2) else 1
-
-    def run_chunks(self, task: str | Callable, chunks: Sequence[Any], extra: tuple = ()) -> list[Any]:
-        """``task(chunk, *extra)`` for each chunk (at most one per worker); results in order."""
-        if len(chunks) <= 1:
-            return [self.call_local(task, chunk, *extra) for chunk in chunks]
-        return self.run_each(task, [(chunk, *extra) for chunk in chunks])
-
-    def map_chunks(self, task: str | Callable, items: Sequence[Any], extra: tuple = (),
-                   min_parallel: int = 8) -> list[Any]:
-        """``task(chunk, *extra)`` over even chunks of ``items``; the per-chunk results in order."""
-        parts = self.parallel_parts(len(items), min_parallel)
-        return self.run_chunks(task, split_evenly(items, parts) or [items], extra)
-
-    def broadcast(self, task: str | Callable, *args) -> list[Any]:
-        """``task(*args)`` once on every worker (here, if there is only one): worker-state tasks."""
-        if self.size == 1:
-            return [self.call_local(task, *args)]
-        return self.run_each(task, [args] * self.size)
+from app.executor.base import Executor, WorkerState, machine_cores, resolve_task, task_name
 
 
 # ---------------------------------------------------------------- worker side
@@ -330,6 +184,9 @@ class LocalExecutor(Executor):
         reply: Future = Future()
         self._spawner.put(reply)
         return reply.result()
+
+    def describe(self) -> dict:
+        return {"kind": "local", "workers": self.size, "where": "this computer"}
 
     def pids(self) -> list[int]:
         return [w.proc.pid for w in self._started()]

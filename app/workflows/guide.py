@@ -1,0 +1,107 @@
+"""The guided pipeline: where each product step stands for the signed-in user (the sidebar).
+
+Steps in order: consent & data → peers → alignment → training → segments → campaign. Each gets
+one state, computed here so the GUI only shows it:
+- ``done``: this workspace holds the step's result (datasets, a pinned peer, an alignment, a
+  model, a plan, an evaluation);
+- ``ready``: what it needs is there, the user can do it now;
+- ``waiting``: an earlier step comes first (``needs`` names it);
+- ``partner``: the partner acts next (a proposal of ours awaits its decision, or, at the feature
+  party, the bank proposes alignment and training);
+- ``not_for_role``: this role or party does not use the step (the platform holds no labels, so it
+  plans no campaigns; a branch manager only reviews). The sidebar hides these.
+Tools (Jobs, Audit, Users) have no state; Jobs says ``attention`` when proposals await our decision.
+Only existence is read, never a customer value, so every role may see its own steps' states.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.store import alignments as alignment_store
+from app.store import datasets as dataset_store
+from app.store import jobs as job_store
+from app.store import models as model_store
+from app.store import outcomes as outcome_store
+from app.store import peers as peer_store
+from app.store import plans as plan_store
+from app.workflows.session import Session
+
+STEPS = ("data", "peers", "alignment", "training", "segments", "campaign")
+LABEL_ONLY_STEPS = frozenset({"segments", "campaign"})  # need labels and scores: the bank's
+DONE, READY, WAITING, PARTNER, NOT_FOR_ROLE, ATTENTION = (
+    "done", "ready", "waiting", "partner", "not_for_role", "attention")
+STEP_PERMISSIONS = {
+    "data": ("data.import", "data.view"), "peers": ("peers.manage", "jobs.propose"),
+    "alignment": ("align.run",), "training": ("train.run",),
+    "segments": ("plan.create", "plan.review"),
+    "campaign": ("campaign.evaluate", "campaign.evaluate.branch"),
+}
+
+
+@dataclass(frozen=True)
+class StepStatus:
+    key: str
+    state: str | None
+    needs: str | None = None      # with ``waiting``: the earlier step that comes first
+
+
+def party_uses(party_role: str, key: str) -> bool:
+    """Whether a party of this role uses the step at all (the feature party plans nothing)."""
+    return not (party_role == "feature" and key in LABEL_ONLY_STEPS)
+
+
+def _facts(conn) -> dict:
+    jobs = job_store.list_all(conn)
+    plans = plan_store.list_plans(conn)
+    return {
+        "datasets": bool(dataset_store.list_datasets(conn)),
+        "peers": bool(peer_store.list_all(conn)),
+        "alignments": bool(alignment_store.list_alignments(conn, finished_only=True)),
+        "models": any(m.kind == "federated" for m in model_store.list_models(conn)),
+        "scores": bool(plan_store.list_scores(conn)),
+        "plans": bool(plans),
+        "finalised": any(p["state"] == "finalised" for p in plans),
+        "evaluations": bool(outcome_store.list_evaluations(conn)),
+        "ours_waiting": {j.type for j in jobs if j.proposer == "local" and j.state == "proposed"},
+        "theirs_waiting": any(j.proposer == "remote" and j.state == "proposed" for j in jobs),
+    }
+
+
+def pipeline(session: Session) -> list[StepStatus]:
+    """Every pipeline step's state for this user, in order, then the Jobs tool's."""
+    party = session.workspace.role
+    f = session.workspace.db.run(_facts)
+    feature = party == "feature"
+
+    def step(key, done, needs, need_met, partner_acts=False):
+        if not any(session.can(p) for p in STEP_PERMISSIONS[key]) or not party_uses(party, key):
+            return StepStatus(key, NOT_FOR_ROLE)
+        if done:
+            return StepStatus(key, DONE)
+        if key in {"alignment", "training"} and key in f["ours_waiting"]:
+            return StepStatus(key, PARTNER)
+        if not need_met:
+            return StepStatus(key, WAITING, needs)
+        return StepStatus(key, PARTNER if partner_acts else READY)
+
+    plan_need = ("training", f["scores"]) if session.can("plan.create") else ("segments", f["plans"])
+    out = [
+        step("data", f["datasets"], None, True),
+        step("peers", f["peers"], None, True),
+        step("alignment", f["alignments"], "data" if not f["datasets"] else "peers",
+             f["datasets"] and f["peers"], partner_acts=feature),
+        step("training", f["models"], "alignment", f["alignments"], partner_acts=feature),
+        step("segments", f["plans"] and session.can("plan.create"), plan_need[0], plan_need[1]),
+        step("campaign", f["evaluations"], "segments", f["finalised"]),
+    ]
+    out.append(StepStatus("jobs", ATTENTION if f["theirs_waiting"] else None))
+    return out
+
+
+def next_step(session: Session, after: str) -> str | None:
+    """The first step after ``after`` this user can do now (for "Next: …" after a success)."""
+    states = pipeline(session)
+    keys = [s.key for s in states]
+    later = states[keys.index(after) + 1:] if after in keys else states
+    return next((s.key for s in later if s.state == READY), None)
