@@ -4,9 +4,8 @@ Two products need a party's plaintext WOE columns and the *other* party's ring s
 - forward, ``X · s`` (s: the peer's share of this party's weights): the share owner encrypts
   ``s_j · 2^(t·slot)`` for every feature j and slot t; the column holder raises each to the
   (offset, non-negative) fixed-point value of each bin and, per packed ciphertext of ``S`` rows,
-  multiplies one table entry per feature group and row: a row costs one ciphertext
-  multiplication per group of features (groups are formed while their joint bins stay few),
-  never an exponentiation;
+  multiplies one table entry per feature group and row (app.crypto.combine, on the workers):
+  a row costs one ciphertext multiplication per group of features, never an exponentiation;
 - gradient, ``X^T · e`` (e: the peer's share of the residuals): the owner encrypts one
   ciphertext per row, the holder sums them per (feature, bin) with the SecureBoost histogram
   kernel, raises each bin sum to that bin's value and folds several features per ciphertext.
@@ -28,7 +27,7 @@ import gmpy2
 import numpy as np
 from gmpy2 import mpz
 
-from app.crypto import histogram, paillier
+from app.crypto import combine, histogram, paillier
 from app.crypto.mpc import ring
 from app.errors import LocalProtocolError, RemoteProtocolError
 from app.executor import Executor
@@ -237,35 +236,15 @@ class PeerKey(Counted):
         enc = self._parse(blob, d * slots, "encrypted weight shares")
         lows, ups = cols.offsets()
         with self.timed("table", sum(len(u) for u in ups) * slots):
-            tables = [[[gmpy2.powmod(enc[j * slots + t], int(u), nsq) for t in range(slots)]
-                       for u in ups[j].tolist()] for j in range(d)]
-        codes = cols.codes[rows]
-        groups = _feature_groups(codes, slots, len(rows))
-        joint = []
-        for feats in groups:
-            keys, inverse = _joint_codes(codes[:, feats])
-            with self.timed("combine", len(keys) * slots * (len(feats) - 1)):
-                cells = []
-                for key in keys:
-                    row = []
-                    for t in range(slots):
-                        acc = tables[feats[0]][int(key[0])][t]
-                        for f, k in zip(feats[1:], key[1:].tolist()):
-                            acc = acc * tables[f][k][t] % nsq
-                        row.append(acc)
-                    cells.append(row)
-            joint.append((cells, inverse))
+            tables = [gmpy2.powmod(enc[j * slots + t], u, nsq)
+                      for j in range(d) for u in ups[j].tolist() for t in range(slots)]
+        bases = np.cumsum([0] + [len(u) * slots for u in ups[:-1]]).tolist()
         n_rows = len(rows)
         n_cts = -(-n_rows // slots)
-        packed = []
-        with self.timed("combine", n_rows * len(groups) - n_cts):
-            for i in range(n_cts):
-                acc = None
-                for t, r in enumerate(range(i * slots, min(n_rows, (i + 1) * slots))):
-                    for cells, inverse in joint:
-                        ct = cells[inverse[r]][t]
-                        acc = ct if acc is None else acc * ct % nsq
-                packed.append(acc)
+        with self.timed("combine"):
+            packed, mults = combine.combine_batch(self.ex, self.pub.n, tables, bases,
+                                                  cols.codes[rows], slots)
+            self.ops["combine"] += mults
         # The constant part: sum_j low_j · s_j (low_j mod 2^64 as exponent), one more ciphertext.
         with self.timed("constant", d):
             const = mpz(1)
@@ -311,22 +290,3 @@ class PeerKey(Counted):
                   for s in range(0, d, slots)]
         return self._finish(packed, folded), _neg_ring(masks)
 
-
-def _joint_codes(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct rows of a (rows x features) code matrix and each row's index among them."""
-    keys, inverse = np.unique(codes, axis=0, return_inverse=True)
-    return keys, inverse.reshape(-1)
-
-
-def _feature_groups(codes: np.ndarray, slots: int, n_rows: int) -> list[list[int]]:
-    """Greedy groups of consecutive features: a feature joins the group while the group's joint
-    cells (x slots, one multiplication each) cost less than the per-row multiplication it saves."""
-    groups: list[list[int]] = []
-    for j in range(codes.shape[1]):
-        if groups:
-            trial = groups[-1] + [j]
-            if len(_joint_codes(codes[:, trial])[0]) * slots < n_rows:
-                groups[-1] = trial
-                continue
-        groups.append([j])
-    return groups
