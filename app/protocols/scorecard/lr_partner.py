@@ -5,7 +5,9 @@ same sequence as the bank (setup, per epoch: triples, batches, loss share; finis
 of the wrong type, epoch or batch is refused with a RemoteProtocolError and the run stops.
 What the partner receives: the bank's Paillier key, ciphertexts under it, masked products and
 gradients under its own key (uniform to it), Beaver openings (uniform), and at the end its
-own weights (or nothing, when the weights stay shared).
+own weights (or nothing, when the weights stay shared). With early stopping it also learns when
+the bank stopped and which epoch's weights are kept (at most ``patience`` epochs earlier): the
+partner keeps its shares of every epoch's weights until the bank names that epoch.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ from app.executor import Executor
 from app.protocols.scorecard import messages as m
 from app.protocols.scorecard.cross import Columns
 from app.protocols.scorecard.params import LRParams
-from app.protocols.scorecard.shares import Side, batches, triples_per_epoch
+from app.protocols.scorecard.shares import (Side, batches, early_stopping, triples_per_epoch,
+                                            valid_batches)
 
 
 class Partner:
@@ -57,14 +60,34 @@ class Partner:
         s.meet(setup["key_n"], setup["n_features"])
         data = yield m.make("setup_ack", version=m.VERSION, params_digest=self.p.digest(),
                             key_n=s.key.n_bytes, n_features=s.cols.n_features)
+        stopping, valid = early_stopping(self.p, self.n_rows), valid_batches(self.p, self.n_rows)
+        kept: list[tuple[np.ndarray, np.ndarray]] = []     # our shares at the end of each epoch
         for epoch in range(self.p.epochs):
+            if stopping and epoch > 0 and m.kind_of(data) == "finish":
+                break
             data = yield from self._triples(epoch, data)
-            for b, rows in enumerate(batches(self.p, self.n_rows, epoch)):
+            train = batches(self.p, self.n_rows, epoch)
+            for b, rows in enumerate(train):
                 data = yield from self._batch(epoch, b, rows, data)
+            for b, rows in enumerate(valid, start=len(train)):
+                z, z2, yz, data = yield from self._forward(epoch, b, rows, data)
+                s.add_loss(z, z2, yz, valid=True)
             m.expect(data, "epoch_end", epoch)
-            data = yield m.make("loss", epoch=epoch, share=m.ring_bytes(np.array([s.loss_share])))
-            s.loss_share = np.uint64(0)
+            data = yield m.make("loss", epoch=epoch, share=m.ring_bytes(np.array([s.loss_share])),
+                                valid=m.ring_bytes(np.array([s.valid_loss_share])) if valid else b"")
+            s.loss_share = s.valid_loss_share = np.uint64(0)
+            kept.append((s.own_w.copy(), s.peer_w.copy()) if stopping else ())
         body = m.expect(data, "finish")
+        last, best = len(kept) - 1, body["epoch"]
+        # Without early stopping the bank must name the last epoch; with it, one at most
+        # ``patience`` epochs back, and exactly that far back when it stopped before the end.
+        back = last - best
+        if not (back == 0 if not stopping else
+                0 <= back <= self.p.patience and (len(kept) == self.p.epochs
+                                                  or back == self.p.patience)):
+            raise RemoteProtocolError("The bank named an epoch that early stopping cannot have kept.")
+        if stopping:
+            s.own_w, s.peer_w = (w.copy() for w in kept[best])
         if self.p.keep_shared:
             m.ring_from(body["weights"], 0, "finish", "weights")
             self.shares = (s.own_w.copy(), s.peer_w.copy())
@@ -84,7 +107,8 @@ class Partner:
         self.side.triples = gen.result
         return data
 
-    def _batch(self, epoch: int, b: int, rows: np.ndarray, data: bytes) -> Generator[bytes, bytes, bytes]:
+    def _forward(self, epoch: int, b: int, rows: np.ndarray, data: bytes) -> Generator[bytes, bytes, tuple]:
+        """Our shares of z, z^2 and y·z for ``rows``, and the bank's next message."""
         s, n = self.side, len(rows)
         body = m.expect(data, "forward", epoch, b)
         blob, own_cross = s.peer_key.products(body["shares"], s.cols, rows)
@@ -97,7 +121,11 @@ class Partner:
         opening = both.start()
         both.receive(body["open"])
         data = yield m.make("mpc", epoch=epoch, batch=b, data=opening)
-        z2, yz = both.result[:n], both.result[n:]
+        return z, both.result[:n], both.result[n:], data
+
+    def _batch(self, epoch: int, b: int, rows: np.ndarray, data: bytes) -> Generator[bytes, bytes, bytes]:
+        s, n = self.side, len(rows)
+        z, z2, yz, data = yield from self._forward(epoch, b, rows, data)
         cube = s.mul(z2, z)
         opening = cube.start()
         cube.receive(m.expect(data, "mpc", epoch, b)["data"])

@@ -37,7 +37,7 @@ SCHEMAS: dict[str, tuple[dict, int]] = {
     "residuals": ({"epoch": _EPOCH, "batch": _BATCH, "cts": _CTS}, MAX_MESSAGE_BYTES),
     "gradient": ({"epoch": _EPOCH, "batch": _BATCH, "gradient": _CTS}, MAX_MESSAGE_BYTES),
     "epoch_end": ({"epoch": _EPOCH}, SMALL),
-    "finish": ({"weights": _RING}, SMALL),
+    "finish": ({"epoch": _EPOCH, "weights": _RING}, SMALL),   # epoch: whose weights both keep
     # partner -> bank
     "setup_ack": ({"version": Int(VERSION, VERSION), "params_digest": Bytes(size=32),
                    "key_n": Bytes(min_len=128, max_len=1024), "n_features": Int(1, MAX_FEATURES)},
@@ -47,7 +47,8 @@ SCHEMAS: dict[str, tuple[dict, int]] = {
     "residuals_reply": ({"epoch": _EPOCH, "batch": _BATCH, "gradient": _CTS, "cts": _CTS},
                         MAX_MESSAGE_BYTES),
     "ack": ({"epoch": _EPOCH, "batch": _BATCH}, SMALL),
-    "loss": ({"epoch": _EPOCH, "share": Bytes(size=8)}, SMALL),
+    "loss": ({"epoch": _EPOCH, "share": Bytes(size=8), "valid": Bytes(max_len=8, multiple=8)},
+             SMALL),
     "finish_ack": ({"weights": _RING}, SMALL),
     # both ways: a message of the MPC package (triples, Beaver openings), carried as it is
     "mpc": ({"epoch": _EPOCH, "batch": _BATCH, "data": _MPC}, _MPC.max_len + SMALL),
@@ -74,6 +75,14 @@ def expect(data: bytes, kind: str, epoch: int | None = None, batch: int | None =
     if batch is not None and body.get("batch") != batch:
         raise RemoteProtocolError(f"The peer's {kind} message is for another batch.")
     return body
+
+
+def kind_of(data: bytes) -> str:
+    """The kind of a peer message (validated), for the one place two kinds may come next."""
+    if not isinstance(data, (bytes, bytearray)):
+        raise RemoteProtocolError("The peer's scorecard message is not bytes.")
+    name, _ = CODEC.decode(bytes(data))
+    return name.removeprefix(f"{PROTOCOL}.")
 
 
 def ring_bytes(values: np.ndarray) -> bytes:

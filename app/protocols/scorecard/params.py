@@ -19,8 +19,9 @@ class LRParams:
     batch_size: int = 8192
     learning_rate: float = 0.5
     l2: float = 0.001            # L2 penalty on the weights (not the intercept)
-    valid_fraction: float = 0.0  # > 0: validation loss per epoch and early stopping on it
-    patience: int = 2            # epochs without a better validation loss before stopping
+    valid_fraction: float = 0.0  # > 0: validation loss per epoch (bank only) and early stopping
+    patience: int = 2            # epochs without a better validation loss before stopping;
+                                 # 0: the fixed number of epochs even with a validation split
     seed: int = 0                # batch order and validation split (model-relevant randomness)
     key_bits: int = DEFAULT_KEY_BITS
     keep_shared: bool = False    # True: neither party learns weights; both keep their shares
@@ -28,7 +29,7 @@ class LRParams:
     def __post_init__(self) -> None:
         if not (1 <= self.epochs <= MAX_EPOCHS and 16 <= self.batch_size <= 1 << 20
                 and 0 < self.learning_rate <= 10 and 0 <= self.l2 <= 10
-                and 0 <= self.valid_fraction < 0.9 and self.patience >= 1
+                and 0 <= self.valid_fraction < 0.9 and 0 <= self.patience <= MAX_EPOCHS
                 and self.key_bits >= 1024 and self.key_bits % 8 == 0):
             raise LocalProtocolError("The logistic regression parameters are out of range.")
 

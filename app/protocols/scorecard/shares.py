@@ -4,7 +4,8 @@ Role 0 is the bank (labels, intercept), role 1 the partner. Each role holds, ove
 ``ring.FRAC_BITS`` fractional bits: its share of its own weights, its share of the peer's
 weights, and per batch its shares of z, z^2, z^3, y·z and the residual e. The sigmoid is the
 cubic 0.5 + 0.197·z - 0.004·z^3 (docs/scorecard.md: range and error); the loss is its
-second-order expansion log 2 - y'z/2 + z^2/8 with y' = 2y - 1, summed per epoch on shares.
+second-order expansion log 2 - y'z/2 + z^2/8 with y' = 2y - 1, summed per epoch on shares, for
+the training batches and, with a validation split, for the held-out rows (forward pass only).
 """
 
 from __future__ import annotations
@@ -35,9 +36,21 @@ def split(params: LRParams, n_rows: int) -> tuple[np.ndarray, np.ndarray]:
     return np.sort(perm[n_valid:]), np.sort(perm[:n_valid])
 
 
+def valid_batches(params: LRParams, n_rows: int) -> list[np.ndarray]:
+    """The validation rows in batch-sized pieces (same every epoch: only their loss is computed)."""
+    _, valid = split(params, n_rows)
+    return [valid[i:i + params.batch_size] for i in range(0, len(valid), params.batch_size)]
+
+
+def early_stopping(params: LRParams, n_rows: int) -> bool:
+    """Stop on the validation loss: needs validation rows and a patience."""
+    return params.patience > 0 and len(split(params, n_rows)[1]) > 0
+
+
 def triples_per_epoch(params: LRParams, n_rows: int) -> int:
-    """z^2, z^3 and y·z for every training row."""
-    return 3 * len(split(params, n_rows)[0])
+    """z^2, z^3 and y·z for every training row; z^2 and y·z for every validation row."""
+    train, valid = split(params, n_rows)
+    return 3 * len(train) + 2 * len(valid)
 
 
 class Side:
@@ -53,6 +66,7 @@ class Side:
         self.triples: Triples | None = None
         self.seq = 0
         self.loss_share = np.uint64(0)
+        self.valid_loss_share = np.uint64(0)
 
     def meet(self, key_n: bytes, n_features: int) -> None:
         self.peer_key = PeerKey(self.ex, int.from_bytes(key_n, "big"), self.p.key_bits)
@@ -77,10 +91,12 @@ class Side:
         s = ring.add_public(self.role, s, ring.encode(c0))
         return s if y_ring is None else ring.sub(s, y_ring)
 
-    def add_loss(self, z: np.ndarray, z2: np.ndarray, yz: np.ndarray) -> None:
-        """Accumulate our share of 8·sum(-y·z + z/2 + z^2/8) (integer factors: no truncation)."""
+    def add_loss(self, z: np.ndarray, z2: np.ndarray, yz: np.ndarray, valid: bool = False) -> None:
+        """Accumulate our share of 8·sum(-y·z + z/2 + z^2/8) (integer factors: no truncation)
+        into the training or the validation loss."""
         part = (np.uint64(4) * z + z2 - np.uint64(8) * yz).sum(dtype=np.uint64)
-        self.loss_share = (np.array([self.loss_share, part], dtype=np.uint64).sum(dtype=np.uint64))
+        name = "valid_loss_share" if valid else "loss_share"
+        setattr(self, name, np.array([getattr(self, name), part], dtype=np.uint64).sum(dtype=np.uint64))
 
     def local_gradient(self, rows: np.ndarray, e: np.ndarray) -> np.ndarray:
         """X_own^T · (our share of e), 2F fractional bits."""
