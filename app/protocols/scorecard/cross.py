@@ -289,4 +289,3 @@ class PeerKey(Counted):
         folded = [sum(m << (t * bits) for t, m in enumerate(masks[s:s + slots]))
                   for s in range(0, d, slots)]
         return self._finish(packed, folded), _neg_ring(masks)
-
