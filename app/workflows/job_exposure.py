@@ -25,6 +25,9 @@ def exposure(workspace, job: Job) -> dict | None:
             rows = record.size
         except UserFacingError:  # an unknown alignment: the job cannot run anyway
             return None
+        if p.get("model_type") == "scorecard":  # docs/scorecard.md, "What each party learns"
+            return {"kind": "scorecard", "features": features, "rows": rows,
+                    "names_shared": bool(p.get("partner_names"))}
         return {"kind": "training", "features": features, "rows": rows,
                 "trees": p.get("n_trees"), "depth": p.get("max_depth"),
                 "first_tree_bank_only": bool(p.get("first_tree_label_only"))}
@@ -38,6 +41,13 @@ def sentence(facts: dict | None) -> str:
     """The same facts in English, for the CLI and the logs-free audit of a decision."""
     if not facts:
         return ""
+    if facts["kind"] == "scorecard":
+        names = "their names" if facts["names_shared"] else "anonymous names (partner_01, ...)"
+        return (f"If approved, the bank learns how many of its labelled customers fall into each "
+                f"bin of your {facts['features']} features on up to {facts['rows']:,} shared "
+                f"customers, under {names}, and your points column per customer at scoring; you "
+                "learn which of your bins it merged and which features it kept. Your own "
+                "weights and bin edges stay with you (docs/scorecard.md).")
     if facts["kind"] == "training":
         return (f"If approved, the bank's model uses your {facts['features']} features on up to "
                 f"{facts['rows']:,} shared customers over at most {facts['trees']} trees of depth "

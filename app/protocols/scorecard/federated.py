@@ -31,6 +31,7 @@ import numpy as np
 from app.errors import LocalProtocolError, RemoteProtocolError
 from app.executor import Executor
 from app.protocols.scorecard import binning as merging
+from app.protocols.scorecard.points import decode_points, encode_points
 from app.protocols.scorecard.woe import FeatureWoe, WoeParams, partner_name
 from app.protocols.secureboost.he import FeatureCrypto, LabelCrypto
 from app.schema import Bytes, Codec, Int, Message
@@ -55,6 +56,10 @@ MESSAGES = (
         max_bytes=MAX_FEATURES * 258 + _SMALL),
     Message("scorecard.woe_done", VERSION, {"columns": Int(0, MAX_FEATURES * 256)},
             max_bytes=_SMALL),
+    # scoring (and the training report): the partner's points column for the agreed rows
+    Message("scorecard.points_request", VERSION, {"n_rows": Int(0, 1 << 31)}, max_bytes=_SMALL),
+    Message("scorecard.points", VERSION, {"n_rows": Int(0, 1 << 31), "points": Bytes(
+        max_len=MAX_BYTES, multiple=8)}, max_bytes=MAX_BYTES + _SMALL),
 )
 CODEC = Codec(MESSAGES)
 
@@ -62,6 +67,23 @@ CODEC = Codec(MESSAGES)
 def job_digest(params: dict) -> bytes:
     """SHA-256 of the approved job parameters: both sides refuse a peer on another job."""
     return hashlib.sha256(json.dumps(params, sort_keys=True).encode()).digest()
+
+
+def points_request(n_rows: int) -> bytes:
+    return CODEC.encode("scorecard.points_request", {"n_rows": int(n_rows)})
+
+
+def answer_points(data: bytes, n_rows: int, column: np.ndarray) -> bytes:
+    """The partner: its points column (fixed-width) for the ``n_rows`` rows both agreed."""
+    body = _expect(data, "scorecard.points_request")
+    _require(body["n_rows"] == n_rows == len(column), "points_request", "n_rows")
+    return CODEC.encode("scorecard.points", {"n_rows": n_rows, "points": encode_points(column)})
+
+
+def read_points(data: bytes, n_rows: int) -> np.ndarray:
+    body = _expect(data, "scorecard.points")
+    _require(body["n_rows"] == n_rows, "points", "n_rows")
+    return decode_points(body["points"], n_rows)
 
 
 def _expect(data: bytes, name: str) -> dict:

@@ -239,6 +239,13 @@ class JobsPage(Page):
                             "node; your approval, these limits and both audits are your controls.")
                     .replace("%1", str(facts["features"])).replace("%2", f"{facts['rows']:,}")
                     .replace("%3", str(facts["trees"])).replace("%4", str(facts["depth"])))
+        elif facts and facts["kind"] == "scorecard":
+            text = (self.tr("If you approve, the bank learns how many of its labelled customers "
+                            "fall into each bin of your %1 features on up to %2 shared customers, "
+                            "and your points column per customer at scoring; you learn which of "
+                            "your bins it merged and which features it kept. Your weights and bin "
+                            "edges stay with you.")
+                    .replace("%1", str(facts["features"])).replace("%2", f"{facts['rows']:,}"))
         elif facts:
             text = (self.tr("If you approve, the peer learns, once, which of its up to %1 "
                             "identifiers are among your consented customers.")

@@ -13,14 +13,10 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import numpy as np
 
 from app.data.idmatch import positions
 from app.protocols.secureboost import metrics
-from app.protocols.secureboost.gradients import sigmoid
-from app.protocols.secureboost.model import LabelModel
 from app.protocols.secureboost.params import TrainParams
-from app.store import models as model_store
 from app.workflows import alignment, training
 from app.workflows.importing import data_import
 from app.workflows.plans import load_population
@@ -54,7 +50,15 @@ class RehearsalOptions:
     key_bits: int = 2048
     early_stopping_rounds: int = 10
     valid_fraction: float = 0.2
+    model: str = "secureboost"          # or "scorecard" (docs/scorecard.md)
+    card: dict = field(default_factory=dict)   # scorecard binning and points fields
     extra: dict = field(default_factory=dict)
+
+    def card_fields(self) -> dict | None:
+        """Scorecard job fields, or None for SecureBoost."""
+        if self.model == "secureboost":
+            return None
+        return training.job_fields(*training.card_params({"model_type": self.model, **self.card}))
 
     def train_params(self) -> TrainParams:
         chosen = dict(n_trees=self.trees, max_depth=self.depth, learning_rate=self.learning_rate,
@@ -75,7 +79,8 @@ def run_job(bank: Party, partner: Party, job_type: str, propose, task: Task):
 
 
 def run_pipeline(bank: Party, partner: Party, datasets: list[str], params: TrainParams,
-                 task: Task, echo=lambda s: None, id_type: str = "opaque") -> dict:
+                 task: Task, echo=lambda s: None, id_type: str = "opaque",
+                 card: dict | None = None) -> dict:
     """Align each bank dataset, train on the first, score the last; returns jobs and timings."""
     timings, aligned = {}, {}
     started = time.perf_counter()
@@ -85,11 +90,12 @@ def run_pipeline(bank: Party, partner: Party, datasets: list[str], params: Train
             bank.analyst, bank.service, PEER["bank"], n, id_type, wait=60), task)
         aligned[name] = job
     timings["align"] = time.perf_counter() - started
-    echo(f"training ({params.n_trees} trees at most, depth {params.max_depth}, "
+    echo("training a scorecard …" if card else
+         f"training ({params.n_trees} trees at most, depth {params.max_depth}, "
          f"{params.key_bits}-bit Paillier) …")
     started = time.perf_counter()
     train_job = run_job(bank, partner, "training", lambda: bank.service.propose(
-        "training", PEER["bank"], training.job_params(aligned[datasets[0]].id, params), wait=60), task)
+        "training", PEER["bank"], training.job_params(aligned[datasets[0]].id, params, card), wait=60), task)
     timings["train"] = time.perf_counter() - started
     echo("scoring …")
     started = time.perf_counter()
@@ -108,10 +114,8 @@ def holdout_metrics(bank: Party, model_id: str, dataset: str) -> dict:
     at = positions(elig.ids, pop.ids)  # every scored customer is an eligible test customer
     y = elig.label[at].astype(float)
     federated = pop.model_source == 0
-    baseline = LabelModel.from_plain(
-        ws.db.run(model_store.get_model, model_store.label_only_id(model_id))[1])
     columns, _ = feature_columns(ws, elig, at)
-    bank_only = sigmoid(baseline.margin(baseline.binning.transform(columns), None))
+    bank_only = training.label_only_scores(ws, model_id, columns)
     keep = federated & (y >= 0)
     return {"test_rows": int(keep.sum()),
             "auc_federated": float(metrics.auc(y[keep], pop.score[keep])),
@@ -145,7 +149,7 @@ def rehearse(options: RehearsalOptions, task: Task | None = None, echo=print,
         echo(f"imported {prepared['train_rows']} + {prepared['test_rows']} bank rows and "
              f"{files['partner'].rows} partner rows over real TLS workspaces")
         result = run_pipeline(bank, partner, ["bank_train", "bank_test"], options.train_params(),
-                              task, echo)
+                              task, echo, card=options.card_fields())
         held = holdout_metrics(bank, result["training"].id, "bank_test")
         train = result["training"].result or {}
         report = {
@@ -166,6 +170,9 @@ def rehearse(options: RehearsalOptions, task: Task | None = None, echo=print,
             "model_digest": train.get("model_digest"),
             "comparison": train.get("comparison"),
         }
+        if options.model == "scorecard":  # the IV table and the card, as the model report has them
+            shown = training.model_report(bank.analyst, result["training"].id)
+            report["iv"], report["scorecard"] = shown.get("iv"), shown.get("scorecard")
         report["_holdout"] = held
         return report
     finally:

@@ -1,0 +1,275 @@
+"""The training and scoring job for model type ``scorecard`` (docs/scorecard.md).
+
+Same job, same rows, same records as SecureBoost; what differs is the model. Training flow:
+1. both parties bin their own columns finely (equal frequency) on the training rows;
+2. the bank counts its own bins' labels; the partner's bins get their label counts from the
+   federated exchange (app/protocols/scorecard/federated.py); the bank merges every feature's bins,
+   computes WOE/IV, selects by IV and sends the partner its merge maps and selection;
+3. the secret-shared logistic regression (app/protocols/scorecard/driver.py) fits the bank's WOE
+   columns and the one-hot of the partner's merged bins; each party keeps its own weights;
+4. the bank turns its weights into points, the partner its weights into its points column, which
+   it sends per row (report and scoring). The bank also fits its label-only scorecard on its own
+   columns, the baseline every report compares with.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from app.data.escape import escape_cell
+from app.errors import UserFacingError, ValidationError
+from app.protocols.scorecard import binning as merging
+from app.protocols.scorecard import federated
+from app.protocols.scorecard.points import PointsParams, Scorecard, own_logistic, partner_points
+from app.protocols.scorecard.woe import FeatureWoe, WoeParams, iv_table, one_hot, select, woe_matrix
+from app.protocols.secureboost import metrics
+from app.protocols.secureboost.binning import Binning, fit_binning
+from app.protocols.secureboost.params import TrainParams
+from app.protocols.secureboost.sampling import train_valid_split
+from app.workflows.training import record as reproducible
+from app.workflows.training.link import SC, agree_rows, feature_columns, recv_sb, send_sb
+
+MODEL_TYPES = ("secureboost", "scorecard")
+_FLOATS = {**{k: type(v) for k, v in WoeParams().to_dict().items()},
+           **{k: type(v) for k, v in PointsParams().to_dict().items()}}
+
+
+def model_type(values: dict) -> str:
+    kind = values.get("model_type", "secureboost")
+    if kind not in MODEL_TYPES:
+        raise ValidationError("The model type must be secureboost or scorecard.")
+    return kind
+
+
+def card_params(values: dict) -> tuple[WoeParams, PointsParams]:
+    """Binning/selection and points parameters from approved job parameters (types checked)."""
+    chosen = {}
+    for name, kind in _FLOATS.items():
+        if name not in values:
+            continue
+        v = values[name]
+        ok = isinstance(v, bool) if kind is bool else (
+            isinstance(v, (int, float)) and not isinstance(v, bool) and (kind is float or v == int(v)))
+        if not ok:
+            raise ValidationError(f"The scorecard parameter {name} has the wrong type.")
+        chosen[name] = kind(v)
+    woe_names, pts_names = set(WoeParams().to_dict()), set(PointsParams().to_dict())
+    return (WoeParams(**{k: v for k, v in chosen.items() if k in woe_names}),
+            PointsParams(**{k: v for k, v in chosen.items() if k in pts_names}))
+
+
+def job_fields(woe: WoeParams, points: PointsParams) -> dict:
+    """What a scorecard job adds to the training job's parameters."""
+    return {"model_type": "scorecard", **woe.to_dict(), **points.to_dict()}
+
+
+# -- over the link ------------------------------------------------------------------------------------
+def _limit(prefix: bytes) -> int:
+    try:
+        return federated.CODEC.limit_of(prefix)
+    except Exception:
+        driver = _driver()
+        return driver.limit_of(prefix)
+
+
+def _send(channel, data: bytes) -> None:
+    send_sb(channel, data, frame=SC)
+
+
+def _recv(channel) -> bytes:
+    return recv_sb(channel, frame=SC, limit_of=_limit)
+
+
+def _driver():
+    """The secret-shared regression (its own module; a build without it cannot train a card)."""
+    try:
+        from app.protocols.scorecard import driver
+    except ImportError:
+        raise UserFacingError("This version has no secret-shared regression; a scorecard cannot "
+                              "be trained.") from None
+    return driver
+
+
+def shared_lr_bank(channel, x: np.ndarray, y: np.ndarray, train: np.ndarray, valid: np.ndarray,
+                   params: dict, executor) -> tuple[float, np.ndarray, list[float]]:
+    """The bank's side of the secret-shared regression: (intercept, weights, loss per epoch).
+
+    Contract with app/protocols/scorecard/driver.py: ``bank_role(...)`` has a ``protocol()``
+    generator (yields bytes to send, receives the reply, returns the result), as SecureBoost's
+    label party does.
+    """
+    role = _driver().bank_role(x, y, train, valid, params, executor)
+    gen = role.protocol()
+    try:
+        request = next(gen)
+        while True:
+            _send(channel, request)
+            request = gen.send(_recv(channel))
+    except StopIteration as done:
+        return done.value
+
+
+def shared_lr_partner(channel, x: np.ndarray, train: np.ndarray, valid: np.ndarray, params: dict,
+                      executor) -> np.ndarray:
+    """The partner's side: answers until the regression is done; returns its own weights."""
+    role = _driver().partner_role(x, train, valid, params, executor)
+    while not role.done:
+        reply = role.handle(_recv(channel))
+        if reply is not None:
+            _send(channel, reply)
+    return np.asarray(role.weights, dtype=np.float64)
+
+
+# -- bank -------------------------------------------------------------------------------------------
+def _fine(columns: dict, categorical: set, train: np.ndarray, bins: int) -> tuple[Binning, np.ndarray]:
+    binning = fit_binning({k: v[train] for k, v in columns.items()}, categorical, bins)
+    return binning, binning.transform(columns)
+
+
+def _bank_features(binning: Binning, fine: np.ndarray, y: np.ndarray, woe: WoeParams) -> list[FeatureWoe]:
+    out = []
+    for j, fb in enumerate(binning.features):
+        pos, neg = merging.fine_counts(fine[:, j], y, woe.fine_bins + 1)
+        mapping = merging.merge_map(pos, neg, woe.min_bin_share, categorical=fb.kind == "categorical")
+        out.append(FeatureWoe(fb.name, "bank", mapping, *merging.merged_counts(mapping, pos, neg)))
+    return out
+
+
+def _merged(features: list[FeatureWoe], fine: np.ndarray) -> np.ndarray:
+    cols = [merging.apply_map(f.mapping, fine[:, j]) for j, f in enumerate(features)]
+    return np.column_stack(cols) if cols else np.zeros((fine.shape[0], 0), np.uint8)
+
+
+def train_label(workspace, job, channel, initiator, task, params: TrainParams, alignment_id,
+                executor, label_source, store) -> dict:
+    woe_p, scale = card_params(job.params)
+    rows = agree_rows(workspace, channel, initiator, alignment_id, job.peer, need_label=True,
+                      label_source=label_source)
+    if rows.n < 100:
+        raise ValidationError(f"Only {rows.n} aligned customers are usable by both parties now; "
+                              "that is too few to train a model.")
+    columns, categorical = feature_columns(workspace, rows.eligible, rows.rows)
+    y = (rows.eligible.label[rows.rows] > 0).astype(np.float64)
+    train, valid = train_valid_split(rows.n, params.valid_fraction, params.seed)
+    binning, fine = _fine(columns, categorical, train, woe_p.fine_bins)
+    task.progress(0, 3, "binning")
+    bank_feats = _bank_features(binning, fine[train], y[train], woe_p)
+    bank = federated.BankWoe(executor, y[train], woe_p, federated.job_digest(job.params),
+                             params.key_bits)
+    _send(channel, bank.setup())
+    partner_feats = bank.on_counts(_recv(channel))
+    select(bank_feats + partner_feats, woe_p.iv_threshold)
+    _send(channel, bank.merge())
+    partner_cols = bank.on_done(_recv(channel))
+    merged = _merged(bank_feats, fine)
+    x = woe_matrix(bank_feats, merged)
+    task.progress(1, 3, "regression")
+    intercept, w, history = shared_lr_bank(channel, x, y, train, valid, job.params, executor)
+    chosen = [f for f in bank_feats if f.selected]
+    card = Scorecard(scale, intercept, bank_feats + partner_feats,
+                     {f.name: float(v) for f, v in zip(chosen, w)})
+    _send(channel, federated.points_request(rows.n))
+    total = card.points(merged) + federated.read_points(_recv(channel), rows.n)
+    b0, wb = own_logistic(x[train], y[train], params.reg_lambda)
+    baseline = Scorecard(scale, b0, bank_feats, {f.name: float(v) for f, v in zip(chosen, wb)})
+    task.progress(2, 3, "report")
+    report = _report(card, baseline, merged, total, y, valid, params.seed, partner_cols > 0)
+    report["validation_loss"] = [float(v) for v in history]
+    data = reproducible.data_digest(rows.eligible.ids[rows.rows], columns, y)
+    plain = {**card.to_plain(), "binning": binning.to_dict()}
+    base_plain = {**baseline.to_plain(), "binning": binning.to_dict()}
+    record = reproducible.build(job.params, alignment_id, data, plain)
+    report["record"] = record
+    return {"rows": rows, "report": report, "plain": plain, "baseline_plain": base_plain,
+            "record": record, "baseline_record": reproducible.build(job.params, alignment_id, data,
+                                                                    base_plain)}
+
+
+def _report(card: Scorecard, baseline: Scorecard, merged: np.ndarray, total: np.ndarray,
+            y: np.ndarray, valid: np.ndarray, seed: int, partner: bool) -> dict:
+    out = {"model_type": "scorecard", "validation_rows": int(len(valid)), "trees": 0,
+           "label_only_trees": 0, "iv": iv_table(card.features), "scorecard": card.table(partner),
+           "points_scale": card.scale.to_dict(), "importance": {}}
+    if len(valid):
+        joint = card.probability(total[valid])
+        own = baseline.probability(baseline.points(merged[valid]))
+        out["federated"] = metrics.report(y[valid], joint)
+        out["label_only"] = metrics.report(y[valid], own)
+        out["comparison"] = reproducible.compare_with_label_only(y[valid], joint, own, seed)
+    return out
+
+
+# -- partner ----------------------------------------------------------------------------------------
+def train_feature(workspace, job, channel, initiator, params: TrainParams, alignment_id,
+                  executor) -> dict:
+    woe_p, scale = card_params(job.params)
+    rows = agree_rows(workspace, channel, initiator, alignment_id, job.peer)
+    columns, categorical = feature_columns(workspace, rows.eligible, rows.rows)
+    train, valid = train_valid_split(rows.n, params.valid_fraction, params.seed)
+    binning, fine = _fine(columns, categorical, train, woe_p.fine_bins)
+    used = np.array([f.n_used for f in binning.features], np.uint8)
+    party = federated.PartnerWoe(executor, fine[train], used, woe_p,
+                                 federated.job_digest(job.params), params.key_bits, binning.names)
+    _send(channel, party.on_setup(_recv(channel)))
+    _send(channel, party.on_merge(_recv(channel)))
+    merged = party.merged(fine)
+    weights = shared_lr_partner(channel, one_hot(party.n_merged(), merged), train, valid,
+                                job.params, executor)
+    plain = {"model_type": "scorecard", "binning": binning.to_dict(), "scale": scale.to_dict(),
+             "maps": np.stack(party.maps) if party.maps else np.zeros((0, woe_p.fine_bins + 1), np.uint8),
+             "selected": party.selected.astype(np.uint8), "weights": weights}
+    column = partner_points(weights, party.n_merged(), merged, scale)
+    _send(channel, federated.answer_points(_recv(channel), rows.n, column))
+    data = reproducible.data_digest(rows.eligible.ids[rows.rows], columns, None)
+    return {"rows": rows, "plain": plain,
+            "record": reproducible.build(job.params, alignment_id, data, plain),
+            "selected": int(party.selected.sum())}
+
+
+# -- scoring ----------------------------------------------------------------------------------------
+def bank_scores(channel, plain: dict, baseline_plain: dict, rows, columns: dict
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """(label-only probability of every eligible customer, federated probability of the agreed
+    rows): base and bank points here, the partner's column over the link."""
+    card, binning = Scorecard.from_plain(plain), Binning.from_dict(plain["binning"])
+    bank = [f for f in card.features if f.party == "bank"]
+    merged = _merged(bank, binning.transform(columns))
+    own = label_only_probability(baseline_plain, columns)
+    _send(channel, federated.points_request(rows.n))
+    partner = federated.read_points(_recv(channel), rows.n)
+    return own, card.probability(card.points(merged[rows.rows]) + partner)
+
+
+def label_only_probability(plain: dict, columns: dict) -> np.ndarray:
+    """The bank's own scorecard on its own columns (no partner column)."""
+    card, binning = Scorecard.from_plain(plain), Binning.from_dict(plain["binning"])
+    bank = [f for f in card.features if f.party == "bank"]
+    return card.probability(card.points(_merged(bank, binning.transform(columns))))
+
+
+def partner_scores(channel, plain: dict, rows, columns: dict) -> None:
+    """The partner's column for the agreed rows, from its own bins, maps and weights."""
+    binning = Binning.from_dict(plain["binning"])
+    fine = binning.transform(columns)
+    maps = np.asarray(plain["maps"], np.uint8)
+    selected = np.asarray(plain["selected"]).astype(bool)
+    cols = [merging.apply_map(maps[j], fine[:, j]) for j in range(len(maps)) if selected[j]]
+    merged = np.column_stack(cols) if cols else np.zeros((rows.n, 0), np.uint8)
+    n_bins = [int(maps[j][-1]) + 1 for j in range(len(maps)) if selected[j]]
+    column = partner_points(plain["weights"], n_bins, merged, PointsParams(**plain["scale"]))
+    _send(channel, federated.answer_points(_recv(channel), rows.n, column))
+
+
+def card_rows(metrics_: dict | None) -> list[list[str]]:
+    """The IV table and the scorecard as sheet rows (model-risk review)."""
+    m = metrics_ or {}
+    rows = [["IV table"], ["feature", "party", "iv", "bins", "selected", "strength"]]
+    rows += [[escape_cell(r[k]) for k in ("feature", "party", "iv", "bins", "selected", "strength")]
+             for r in m.get("iv", [])]
+    scale = m.get("points_scale") or {}
+    rows += [[], ["Scorecard"], [f"base score {scale.get('base_score')} at odds "
+                                 f"{scale.get('base_odds')}, {scale.get('pdo')} points to double"],
+             ["feature", "party", "bin", "rows", "event_rate", "woe", "points"]]
+    rows += [[escape_cell(r.get(k)) for k in ("feature", "party", "bin", "rows", "event_rate",
+                                              "woe", "points")] for r in m.get("scorecard", [])]
+    return rows
