@@ -1975,6 +1975,11 @@
     </message>
     <message>
         <location line="+7"/>
+        <source>If you approve, the bank learns how many of its labelled customers fall into each bin of your %1 features on up to %2 shared customers, and your points column per customer at scoring; you learn which of your bins it merged and which features it kept. Your weights and bin edges stay with you.</source>
+        <translation>如果您批准，银行将得知其有标签的客户在您 %1 个特征的每个分箱中各有多少（最多 %2 位共同客户），并在评分时得到每位客户的合作方分值列；您将得知银行合并了哪些分箱、保留了哪些特征。您的权重和分箱边界留在您这里。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>If you approve, the peer learns, once, which of its up to %1 identifiers are among your consented customers.</source>
         <translation>若批准：对方将获知一次，其最多 %1 个标识中哪些属于您方已授权的客户。</translation>
     </message>
@@ -3536,12 +3541,37 @@
 <context>
     <name>TrainingForm</name>
     <message>
-        <location filename="../../app/ui/pages/training/form.py" line="+98"/>
+        <location filename="../../app/ui/pages/training/form.py" line="+114"/>
+        <source>Gradient-boosted trees: usually the most accurate ranking.</source>
+        <translation>梯度提升树：排序通常最准确。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Scorecard: binned features and points per bin, the model a regulator can read.</source>
+        <translation>评分卡：特征分箱、每箱分值，监管可读的模型。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>Advanced</source>
         <translation>高级设置</translation>
     </message>
     <message>
         <location line="+1"/>
+        <source>Model type</source>
+        <translation>模型类型</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>SecureBoost (trees)</source>
+        <translation>SecureBoost（树模型）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Scorecard (WOE, logistic regression, points)</source>
+        <translation>评分卡（WOE、逻辑回归、分值）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Trees</source>
         <translation>树的数量</translation>
     </message>

@@ -274,7 +274,7 @@ class TrainingPage(ProposedJob, Page):
         if params is None or chosen is None or self.busy():
             return
         try:
-            body = training.job_params(chosen["id"], params)
+            body = training.job_params(chosen["id"], params, self.form.card_fields())
         except UserFacingError as exc:
             self.message.show_error(exc)
             return
