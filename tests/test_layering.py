@@ -37,7 +37,8 @@ ALLOWED: dict[str, set[str]] = {
     "net": {"schema"},
     "store": set(),
     "data": {"executor"},     # parse workers run on the job's executor
-    "crypto": {"executor"},   # kernels run on the executor they are handed
+    "crypto": {"executor", "schema"},  # kernels run on the executor they are handed; the MPC
+                                       # primitives (crypto/mpc) declare their own messages
     "executor": set(),        # local pool today, a cluster later: below every user of it
     "schema": set(),
     "app": set(), "errors": set(), "resources": set(),

@@ -17,9 +17,14 @@ from __future__ import annotations
 import numpy as np
 
 from app.data.escape import escape_cell
-from app.errors import UserFacingError, ValidationError
+from app.errors import RemoteProtocolError, ValidationError
 from app.protocols.scorecard import binning as merging
 from app.protocols.scorecard import federated
+from app.protocols.scorecard.driver import run_bank, run_partner
+from app.protocols.scorecard.lr_bank import Bank
+from app.protocols.scorecard.lr_partner import Partner
+from app.protocols.scorecard.messages import CODEC as LR_CODEC
+from app.protocols.scorecard.params import LRParams
 from app.protocols.scorecard.points import PointsParams, Scorecard, own_logistic, partner_points
 from app.protocols.scorecard.woe import FeatureWoe, WoeParams, iv_table, one_hot, select, woe_matrix
 from app.protocols.secureboost import metrics
@@ -65,11 +70,11 @@ def job_fields(woe: WoeParams, points: PointsParams) -> dict:
 
 # -- over the link ------------------------------------------------------------------------------------
 def _limit(prefix: bytes) -> int:
+    """Largest size of a scorecard message (WOE exchange or regression) from its first bytes."""
     try:
         return federated.CODEC.limit_of(prefix)
-    except Exception:
-        driver = _driver()
-        return driver.limit_of(prefix)
+    except RemoteProtocolError:
+        return LR_CODEC.limit_of(prefix)
 
 
 def _send(channel, data: bytes) -> None:
@@ -80,44 +85,32 @@ def _recv(channel) -> bytes:
     return recv_sb(channel, frame=SC, limit_of=_limit)
 
 
-def _driver():
-    """The secret-shared regression (its own module; a build without it cannot train a card)."""
-    try:
-        from app.protocols.scorecard import driver
-    except ImportError:
-        raise UserFacingError("This version has no secret-shared regression; a scorecard cannot "
-                              "be trained.") from None
-    return driver
+def _lr_params(values: dict, params: TrainParams) -> LRParams:
+    """The regression's parameters: ``lr_*`` job fields, the job's seed and key size; the
+    validation rows are already held out by the job's own split."""
+    d = LRParams()
+    return LRParams(epochs=int(values.get("lr_epochs", d.epochs)),
+                    batch_size=int(values.get("lr_batch_size", d.batch_size)),
+                    learning_rate=float(values.get("lr_learning_rate", d.learning_rate)),
+                    l2=float(values.get("lr_l2", d.l2)), valid_fraction=0.0, seed=params.seed,
+                    key_bits=params.key_bits)
 
 
-def shared_lr_bank(channel, x: np.ndarray, y: np.ndarray, train: np.ndarray, valid: np.ndarray,
-                   params: dict, executor) -> tuple[float, np.ndarray, list[float]]:
-    """The bank's side of the secret-shared regression: (intercept, weights, loss per epoch).
-
-    Contract with app/protocols/scorecard/driver.py: ``bank_role(...)`` has a ``protocol()``
-    generator (yields bytes to send, receives the reply, returns the result), as SecureBoost's
-    label party does.
-    """
-    role = _driver().bank_role(x, y, train, valid, params, executor)
-    gen = role.protocol()
-    try:
-        request = next(gen)
-        while True:
-            _send(channel, request)
-            request = gen.send(_recv(channel))
-    except StopIteration as done:
-        return done.value
+def shared_lr_bank(channel, x: np.ndarray, y: np.ndarray, values: dict, params: TrainParams,
+                   executor) -> tuple[float, np.ndarray, list[float]]:
+    """The bank's side of the secret-shared regression on the training rows:
+    (intercept, weights of the bank's columns, loss per epoch)."""
+    bank = Bank(_lr_params(values, params), x, (np.asarray(y) > 0).astype(np.int64), executor)
+    result = run_bank(bank, lambda data: _send(channel, data), lambda: _recv(channel))
+    return float(result.weights[0]), np.asarray(result.weights[1:]), list(result.losses)
 
 
-def shared_lr_partner(channel, x: np.ndarray, train: np.ndarray, valid: np.ndarray, params: dict,
+def shared_lr_partner(channel, x: np.ndarray, values: dict, params: TrainParams,
                       executor) -> np.ndarray:
     """The partner's side: answers until the regression is done; returns its own weights."""
-    role = _driver().partner_role(x, train, valid, params, executor)
-    while not role.done:
-        reply = role.handle(_recv(channel))
-        if reply is not None:
-            _send(channel, reply)
-    return np.asarray(role.weights, dtype=np.float64)
+    partner = Partner(_lr_params(values, params), x, executor)
+    run_partner(partner, lambda data: _send(channel, data), lambda: _recv(channel))
+    return np.asarray(partner.weights, dtype=np.float64)
 
 
 # -- bank -------------------------------------------------------------------------------------------
@@ -164,7 +157,8 @@ def train_label(workspace, job, channel, initiator, task, params: TrainParams, a
     merged = _merged(bank_feats, fine)
     x = woe_matrix(bank_feats, merged)
     task.progress(1, 3, "regression")
-    intercept, w, history = shared_lr_bank(channel, x, y, train, valid, job.params, executor)
+    intercept, w, history = shared_lr_bank(channel, x[train], y[train], job.params, params,
+                                           executor)
     chosen = [f for f in bank_feats if f.selected]
     card = Scorecard(scale, intercept, bank_feats + partner_feats,
                      {f.name: float(v) for f, v in zip(chosen, w)})
@@ -213,8 +207,8 @@ def train_feature(workspace, job, channel, initiator, params: TrainParams, align
     _send(channel, party.on_setup(_recv(channel)))
     _send(channel, party.on_merge(_recv(channel)))
     merged = party.merged(fine)
-    weights = shared_lr_partner(channel, one_hot(party.n_merged(), merged), train, valid,
-                                job.params, executor)
+    weights = shared_lr_partner(channel, one_hot(party.n_merged(), merged)[train], job.params,
+                                params, executor)
     plain = {"model_type": "scorecard", "binning": binning.to_dict(), "scale": scale.to_dict(),
              "maps": np.stack(party.maps) if party.maps else np.zeros((0, woe_p.fine_bins + 1), np.uint8),
              "selected": party.selected.astype(np.uint8), "weights": weights}
