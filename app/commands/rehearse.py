@@ -7,7 +7,7 @@ import secrets
 from pathlib import Path
 
 from app.commands._common import console_task
-from app.commands.train import add_card_args
+from app.commands.train import add_card_args, lr_args
 from app.errors import UserFacingError
 from app.workflows.rehearsal import RehearsalOptions, rehearse
 
@@ -69,7 +69,7 @@ def _run(args) -> int:
                                 "iv_threshold": args.iv_threshold,
                                 "partner_names": args.partner_names,
                                 "base_score": args.base_score, "base_odds": args.base_odds,
-                                "pdo": args.pdo})
+                                "pdo": args.pdo, **lr_args(args)})
     report = rehearse(options, console_task("rehearsal"), keep_dir=args.keep)
     report.pop("_holdout", None)
     Path(args.report).parent.mkdir(parents=True, exist_ok=True)
@@ -81,6 +81,8 @@ def _run(args) -> int:
     print(f"test AUC federated {report['auc_federated']:.4f} vs bank-only "
           f"{report['auc_label_only']:.4f}; KS {report['ks_federated']:.4f}")
     print(f"seed {options.seed}, model digest {report['model_digest']}")
+    if report.get("note"):
+        print(report["note"])
     if (report.get("comparison") or {}).get("verdict") == "worse":
         print("warning: on the validation rows the joint model is worse than the bank's own model "
               "(beyond noise); consider the bank-only model.")

@@ -84,6 +84,21 @@ def add_card_args(p) -> None:
     p.add_argument("--base-odds", type=float, default=pts.base_odds,
                    help="scorecard: event odds at the base score")
     p.add_argument("--pdo", type=float, default=pts.pdo, help="scorecard: points to double the odds")
+    lr = training.lr_fields({})
+    p.add_argument("--lr-epochs", type=int, default=lr["lr_epochs"],
+                   help="scorecard: passes of the secret-shared regression over the training rows")
+    p.add_argument("--lr-batch-size", type=int, default=lr["lr_batch_size"],
+                   help="scorecard: rows per gradient step of the regression")
+    p.add_argument("--lr-learning-rate", type=float, default=lr["lr_learning_rate"],
+                   help="scorecard: the regression's step size")
+    p.add_argument("--lr-l2", type=float, default=lr["lr_l2"],
+                   help="scorecard: L2 penalty on the regression's weights (not the intercept)")
+
+
+def lr_args(args) -> dict:
+    """The regression's ``lr_*`` job fields from the flags (train and rehearse)."""
+    return {"lr_epochs": args.lr_epochs, "lr_batch_size": args.lr_batch_size,
+            "lr_learning_rate": args.lr_learning_rate, "lr_l2": args.lr_l2}
 
 
 def card_fields(args) -> dict | None:
@@ -93,7 +108,8 @@ def card_fields(args) -> dict | None:
     return training.job_fields(
         training.WoeParams(fine_bins=args.fine_bins, min_bin_share=args.min_bin_share,
                            iv_threshold=args.iv_threshold, partner_names=args.partner_names),
-        training.PointsParams(base_score=args.base_score, base_odds=args.base_odds, pdo=args.pdo))
+        training.PointsParams(base_score=args.base_score, base_odds=args.base_odds, pdo=args.pdo),
+        lr_args(args))
 
 
 def _params(args) -> training.TrainParams:

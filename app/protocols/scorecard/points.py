@@ -68,7 +68,7 @@ def partner_points(weights: np.ndarray, n_bins: list[int], merged: np.ndarray,
     weights = np.asarray(weights, dtype=np.float64)
     if len(weights) != sum(n_bins) or merged.shape[1] != len(n_bins):
         raise ValidationError("The partner's weights do not match its selected bins.")
-    starts = np.cumsum([0, *n_bins[:-1]]).astype(np.intp)
+    starts = np.cumsum([0, *n_bins])[:-1].astype(np.intp)   # no features: no starts
     logit = np.zeros(merged.shape[0])
     for j, start in enumerate(starts.tolist()):
         logit += weights[start + merged[:, j].astype(np.intp)]

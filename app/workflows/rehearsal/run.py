@@ -58,7 +58,8 @@ class RehearsalOptions:
         """Scorecard job fields, or None for SecureBoost."""
         if self.model == "secureboost":
             return None
-        return training.job_fields(*training.card_params({"model_type": self.model, **self.card}))
+        values = {"model_type": self.model, **self.card}
+        return training.job_fields(*training.card_params(values), values)
 
     def train_params(self) -> TrainParams:
         chosen = dict(n_trees=self.trees, max_depth=self.depth, learning_rate=self.learning_rate,
@@ -117,11 +118,12 @@ def holdout_metrics(bank: Party, model_id: str, dataset: str) -> dict:
     columns, _ = feature_columns(ws, elig, at)
     bank_only = training.label_only_scores(ws, model_id, columns)
     keep = federated & (y >= 0)
+    joint, own = metrics.report(y[keep], pop.score[keep]), metrics.report(y[keep], bank_only[keep])
     return {"test_rows": int(keep.sum()),
-            "auc_federated": float(metrics.auc(y[keep], pop.score[keep])),
-            "ks_federated": float(metrics.ks(y[keep], pop.score[keep])),
-            "auc_label_only": float(metrics.auc(y[keep], bank_only[keep])),
-            "ks_label_only": float(metrics.ks(y[keep], bank_only[keep])),
+            "auc_federated": float(joint["auc"]), "ks_federated": float(joint["ks"]),
+            "auc_label_only": float(own["auc"]), "ks_label_only": float(own["ks"]),
+            "roc_federated": joint["roc"], "lift_federated": joint["lift"],
+            "roc_label_only": own["roc"], "lift_label_only": own["lift"],
             "scores": pop.score[keep], "labels": y[keep]}
 
 
@@ -158,6 +160,8 @@ def rehearse(options: RehearsalOptions, task: Task | None = None, echo=print,
             "test_rows": held["test_rows"],
             "auc_federated": held["auc_federated"], "auc_label_only": held["auc_label_only"],
             "ks_federated": held["ks_federated"], "ks_label_only": held["ks_label_only"],
+            **{k: held[k] for k in ("roc_federated", "roc_label_only", "lift_federated",
+                                    "lift_label_only")},
             "trees_built": train.get("trees"),
             "timings_s": {**{k: round(v, 2) for k, v in result["timings"].items()},
                           "import": round(import_s, 2), "total": round(time.perf_counter() - total, 2)},
@@ -173,6 +177,9 @@ def rehearse(options: RehearsalOptions, task: Task | None = None, echo=print,
         if options.model == "scorecard":  # the IV table and the card, as the model report has them
             shown = training.model_report(bank.analyst, result["training"].id)
             report["iv"], report["scorecard"] = shown.get("iv"), shown.get("scorecard")
+            report["partner_features_selected"] = shown.get("partner_features_selected")
+            if shown.get("note"):
+                report["note"] = shown["note"]
         report["_holdout"] = held
         return report
     finally:

@@ -8,6 +8,6 @@ from app.workflows.training.train import (  # noqa: F401
     run_scoring_job, run_training_job, train_params,
 )
 from app.workflows.training.scorecard import (  # noqa: F401
-    MODEL_TYPES, PointsParams, WoeParams, card_params, job_fields, model_type,
+    MODEL_TYPES, PointsParams, WoeParams, card_params, job_fields, lr_fields, model_type,
 )
 from app.workflows.training.scoring import label_only_scores  # noqa: F401

@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from app.data.escape import escape_cell
-from app.errors import RemoteProtocolError, ValidationError
+from app.errors import LocalProtocolError, RemoteProtocolError, ValidationError
 from app.protocols.scorecard import binning as merging
 from app.protocols.scorecard import federated
 from app.protocols.scorecard.driver import run_bank, run_partner
@@ -37,6 +37,13 @@ from app.workflows.training.link import SC, agree_rows, feature_columns, recv_sb
 MODEL_TYPES = ("secureboost", "scorecard")
 _FLOATS = {**{k: type(v) for k, v in WoeParams().to_dict().items()},
            **{k: type(v) for k, v in PointsParams().to_dict().items()}}
+# job field -> LRParams field; the regression's own split is off: the job's split holds out its
+# validation rows already (docs/scorecard.md)
+LR_FIELDS = {"lr_epochs": "epochs", "lr_batch_size": "batch_size",
+             "lr_learning_rate": "learning_rate", "lr_l2": "l2"}
+ZERO_PARTNER_NOTE = ("No partner feature reached the IV threshold: the partner's regression was "
+                     "skipped, the scorecard uses the bank's columns only and the partner points "
+                     "column is zero for every customer.")
 
 
 def model_type(values: dict) -> str:
@@ -46,26 +53,43 @@ def model_type(values: dict) -> str:
     return kind
 
 
+def _typed(name: str, v, kind: type):
+    ok = isinstance(v, bool) if kind is bool else (
+        isinstance(v, (int, float)) and not isinstance(v, bool) and (kind is float or v == int(v)))
+    if not ok:
+        raise ValidationError(f"The scorecard parameter {name} has the wrong type.")
+    return kind(v)
+
+
 def card_params(values: dict) -> tuple[WoeParams, PointsParams]:
-    """Binning/selection and points parameters from approved job parameters (types checked)."""
-    chosen = {}
-    for name, kind in _FLOATS.items():
-        if name not in values:
-            continue
-        v = values[name]
-        ok = isinstance(v, bool) if kind is bool else (
-            isinstance(v, (int, float)) and not isinstance(v, bool) and (kind is float or v == int(v)))
-        if not ok:
-            raise ValidationError(f"The scorecard parameter {name} has the wrong type.")
-        chosen[name] = kind(v)
+    """Binning/selection and points parameters from approved job parameters (types checked;
+    the regression's ``lr_*`` fields are checked too, see lr_fields)."""
+    chosen = {name: _typed(name, values[name], kind) for name, kind in _FLOATS.items()
+              if name in values}
+    lr_fields(values)
     woe_names, pts_names = set(WoeParams().to_dict()), set(PointsParams().to_dict())
     return (WoeParams(**{k: v for k, v in chosen.items() if k in woe_names}),
             PointsParams(**{k: v for k, v in chosen.items() if k in pts_names}))
 
 
-def job_fields(woe: WoeParams, points: PointsParams) -> dict:
+def lr_fields(values: dict) -> dict:
+    """The regression's ``lr_*`` job fields, defaults filled in, types and ranges checked (both
+    parties approve these numbers, so they are explicit in the job)."""
+    d = LRParams()
+    out = {key: _typed(key, values.get(key, getattr(d, name)), type(getattr(d, name)))
+           for key, name in LR_FIELDS.items()}
+    try:
+        LRParams(**{name: out[key] for key, name in LR_FIELDS.items()})
+    except LocalProtocolError:
+        raise ValidationError("The scorecard's regression parameters (epochs 1-1000, batch size "
+                              "16 or more, learning rate above 0 up to 10, L2 0-10) are out of "
+                              "range.") from None
+    return out
+
+
+def job_fields(woe: WoeParams, points: PointsParams, lr: dict | None = None) -> dict:
     """What a scorecard job adds to the training job's parameters."""
-    return {"model_type": "scorecard", **woe.to_dict(), **points.to_dict()}
+    return {"model_type": "scorecard", **woe.to_dict(), **points.to_dict(), **lr_fields(lr or {})}
 
 
 # -- over the link ------------------------------------------------------------------------------------
@@ -88,12 +112,9 @@ def _recv(channel) -> bytes:
 def _lr_params(values: dict, params: TrainParams) -> LRParams:
     """The regression's parameters: ``lr_*`` job fields, the job's seed and key size; the
     validation rows are already held out by the job's own split."""
-    d = LRParams()
-    return LRParams(epochs=int(values.get("lr_epochs", d.epochs)),
-                    batch_size=int(values.get("lr_batch_size", d.batch_size)),
-                    learning_rate=float(values.get("lr_learning_rate", d.learning_rate)),
-                    l2=float(values.get("lr_l2", d.l2)), valid_fraction=0.0, seed=params.seed,
-                    key_bits=params.key_bits)
+    chosen = lr_fields(values)
+    return LRParams(**{name: chosen[key] for key, name in LR_FIELDS.items()}, valid_fraction=0.0,
+                    seed=params.seed, key_bits=params.key_bits)
 
 
 def shared_lr_bank(channel, x: np.ndarray, y: np.ndarray, values: dict, params: TrainParams,
@@ -157,14 +178,17 @@ def train_label(workspace, job, channel, initiator, task, params: TrainParams, a
     merged = _merged(bank_feats, fine)
     x = woe_matrix(bank_feats, merged)
     task.progress(1, 3, "regression")
-    intercept, w, history = shared_lr_bank(channel, x[train], y[train], job.params, params,
-                                           executor)
+    b0, wb = own_logistic(x[train], y[train], params.reg_lambda)
+    if partner_cols:
+        intercept, w, history = shared_lr_bank(channel, x[train], y[train], job.params, params,
+                                               executor)
+    else:  # both parties know no partner column is left: nothing to share, the bank's own fit
+        intercept, w, history = b0, wb, []
     chosen = [f for f in bank_feats if f.selected]
     card = Scorecard(scale, intercept, bank_feats + partner_feats,
                      {f.name: float(v) for f, v in zip(chosen, w)})
     _send(channel, federated.points_request(rows.n))
     total = card.points(merged) + federated.read_points(_recv(channel), rows.n)
-    b0, wb = own_logistic(x[train], y[train], params.reg_lambda)
     baseline = Scorecard(scale, b0, bank_feats, {f.name: float(v) for f, v in zip(chosen, wb)})
     task.progress(2, 3, "report")
     report = _report(card, baseline, merged, total, y, valid, params.seed, partner_cols > 0)
@@ -183,7 +207,13 @@ def _report(card: Scorecard, baseline: Scorecard, merged: np.ndarray, total: np.
             y: np.ndarray, valid: np.ndarray, seed: int, partner: bool) -> dict:
     out = {"model_type": "scorecard", "validation_rows": int(len(valid)), "trees": 0,
            "label_only_trees": 0, "iv": iv_table(card.features), "scorecard": card.table(partner),
-           "points_scale": card.scale.to_dict(), "importance": {}}
+           "points_scale": card.scale.to_dict(), "importance": {},
+           "partner_features_selected": sum(1 for f in card.features
+                                            if f.party == "partner" and f.selected)}
+    if not partner:
+        out["note"] = ZERO_PARTNER_NOTE
+        out["scorecard"].append({"feature": "partner points", "party": "partner",
+                                 "bin": "(no partner feature selected)", "woe": None, "points": 0.0})
     if len(valid):
         joint = card.probability(total[valid])
         own = baseline.probability(baseline.points(merged[valid]))
@@ -207,8 +237,11 @@ def train_feature(workspace, job, channel, initiator, params: TrainParams, align
     _send(channel, party.on_setup(_recv(channel)))
     _send(channel, party.on_merge(_recv(channel)))
     merged = party.merged(fine)
-    weights = shared_lr_partner(channel, one_hot(party.n_merged(), merged)[train], job.params,
-                                params, executor)
+    if party.selected.any():
+        weights = shared_lr_partner(channel, one_hot(party.n_merged(), merged)[train], job.params,
+                                    params, executor)
+    else:  # none of ours selected: the bank skips the regression too; our column is zero
+        weights = np.zeros(0)
     plain = {"model_type": "scorecard", "binning": binning.to_dict(), "scale": scale.to_dict(),
              "maps": np.stack(party.maps) if party.maps else np.zeros((0, woe_p.fine_bins + 1), np.uint8),
              "selected": party.selected.astype(np.uint8), "weights": weights}

@@ -480,7 +480,7 @@ def replay_job_params(session, model_id: str) -> dict:
     """Job parameters that retrain ``model_id`` exactly: its alignment, parameters and seed."""
     original = model_record(session, model_id)
     p = original["params"]
-    card = (scorecard.job_fields(*scorecard.card_params(p))
+    card = (scorecard.job_fields(*scorecard.card_params(p), p)
             if scorecard.model_type(p) == "scorecard" else None)
     return {**job_params(original["alignment_id"], train_params(p), card), "replay_of": model_id}
 
