@@ -1975,11 +1975,11 @@
     </message>
     <message>
         <location line="+7"/>
-        <source>If you approve, the bank learns how many of its labelled customers fall into each bin of your %1 features on up to %2 shared customers, and your points column per customer at scoring; you learn which of your bins it merged and which features it kept. Your weights and bin edges stay with you.</source>
-        <translation>如果您批准，银行将得知其有标签的客户在您 %1 个特征的每个分箱中各有多少（最多 %2 位共同客户），并在评分时得到每位客户的合作方分值列；您将得知银行合并了哪些分箱、保留了哪些特征。您的权重和分箱边界留在您这里。</translation>
+        <source>If you approve, the bank learns how many of its labelled customers fall into each bin of your %1 features on up to %2 shared customers, and your points column per customer at scoring; you learn which of your bins it merged and which features it kept. The shared regression runs %3 epochs in batches of %4 rows (step %5, L2 %6); the bank learns its training loss per epoch. Your weights and bin edges stay with you.</source>
+        <translation>如果您批准，银行将得知在最多 %2 位共同客户中、其有标签的客户落入您 %1 个特征每个分箱的人数，以及评分时每位客户的您方分数列；您将得知银行合并了您的哪些分箱、保留了哪些特征。秘密分享的回归运行 %3 轮，每批 %4 行（步长 %5，L2 %6）；银行得知每轮的训练损失。您的权重和分箱边界留在您这里。</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+11"/>
         <source>If you approve, the peer learns, once, which of its up to %1 identifiers are among your consented customers.</source>
         <translation>若批准：对方将获知一次，其最多 %1 个标识中哪些属于您方已授权的客户。</translation>
     </message>
