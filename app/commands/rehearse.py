@@ -7,6 +7,7 @@ import secrets
 from pathlib import Path
 
 from app.commands._common import add_executor_args, console_task
+from app.commands.train import add_card_args, lr_args
 from app.errors import UserFacingError
 from app.workflows.rehearsal import RehearsalOptions, rehearse
 from app.workflows.training import SCHEMES
@@ -37,6 +38,8 @@ def register(sub) -> None:
     p.add_argument("--test-fraction", type=float, default=0.3)
     p.add_argument("--seed", type=int, help="decides the split and every model-relevant draw "
                    "(default: a fresh one, printed and kept in the report)")
+    p.add_argument("--model", choices=["secureboost", "scorecard"], default="secureboost")
+    add_card_args(p)
     p.add_argument("--trees", type=int, default=30)
     p.add_argument("--depth", type=int, default=5)
     p.add_argument("--learning-rate", type=float, default=0.3)
@@ -69,17 +72,25 @@ def _run(args) -> int:
         l2=args.l2, first_tree_label_only=args.first_tree_label_only, key_bits=args.key_bits,
         scheme=args.scheme,
         early_stopping_rounds=args.early_stopping, valid_fraction=args.validation_fraction,
-        executor=args.executor or "local", scheduler=args.scheduler)
+        executor=args.executor or "local", scheduler=args.scheduler,
+        model=args.model, card={"fine_bins": args.fine_bins, "min_bin_share": args.min_bin_share,
+                                "iv_threshold": args.iv_threshold,
+                                "partner_names": args.partner_names,
+                                "base_score": args.base_score, "base_odds": args.base_odds,
+                                "pdo": args.pdo, **lr_args(args)})
     report = rehearse(options, console_task("rehearsal"), keep_dir=args.keep)
     report.pop("_holdout", None)
     Path(args.report).parent.mkdir(parents=True, exist_ok=True)
     Path(args.report).write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
     t = report["timings_s"]
-    print(f"intersection {report['intersection_size']}, test rows {report['test_rows']}, "
-          f"trees {report['trees_built']}")
+    built = (f"features selected {sum(1 for r in report['iv'] if r['selected'])}"
+             if args.model == "scorecard" else f"trees {report['trees_built']}")
+    print(f"intersection {report['intersection_size']}, test rows {report['test_rows']}, {built}")
     print(f"test AUC federated {report['auc_federated']:.4f} vs bank-only "
           f"{report['auc_label_only']:.4f}; KS {report['ks_federated']:.4f}")
     print(f"seed {options.seed}, model digest {report['model_digest']}")
+    if report.get("note"):
+        print(report["note"])
     if (report.get("comparison") or {}).get("verdict") == "worse":
         print("warning: on the validation rows the joint model is worse than the bank's own model "
               "(beyond noise); consider the bank-only model.")

@@ -19,12 +19,16 @@ from app.workflows.tasks import Task
 
 
 def register(sub) -> None:
-    p = sub.add_parser("train", help="train a federated SecureBoost model with a peer")
+    p = sub.add_parser("train", help="train a federated SecureBoost model or scorecard with a peer")
     add_workspace_args(p)
     p.add_argument("--peer", required=True, help="pinned peer name")
     p.add_argument("--alignment", help="alignment id (the alignment job id, shared by both parties)")
     p.add_argument("--name", help="the model's name, stored by both parties (default: its dataset "
                                   "and date)")
+    p.add_argument("--model", choices=["secureboost", "scorecard"], default="secureboost",
+                   help="secureboost (gradient-boosted trees) or scorecard (WOE bins, "
+                        "secret-shared logistic regression, points)")
+    add_card_args(p)
     p.add_argument("--trees", type=int, default=100)
     p.add_argument("--depth", type=int, default=5)
     p.add_argument("--learning-rate", type=float, default=0.3)
@@ -71,6 +75,49 @@ def register(sub) -> None:
     s.add_argument("--model", required=True, help="federated model id (= its training job id)")
     s.add_argument("--wait", type=float, default=600.0)
     s.set_defaults(handler=_score)
+
+
+def add_card_args(p) -> None:
+    """The scorecard's binning, selection and points flags (train and rehearse)."""
+    d, pts = training.WoeParams(), training.PointsParams()
+    p.add_argument("--fine-bins", type=int, default=d.fine_bins,
+                   help="scorecard: equal-frequency bins before merging")
+    p.add_argument("--min-bin-share", type=float, default=d.min_bin_share,
+                   help="scorecard: smallest share of rows in a merged bin")
+    p.add_argument("--iv-threshold", type=float, default=d.iv_threshold,
+                   help="scorecard: features with a lower information value are left out")
+    p.add_argument("--partner-names", action="store_true",
+                   help="scorecard: the partner shows its feature names (else partner_01, ...)")
+    p.add_argument("--base-score", type=float, default=pts.base_score)
+    p.add_argument("--base-odds", type=float, default=pts.base_odds,
+                   help="scorecard: event odds at the base score")
+    p.add_argument("--pdo", type=float, default=pts.pdo, help="scorecard: points to double the odds")
+    lr = training.lr_fields({})
+    p.add_argument("--lr-epochs", type=int, default=lr["lr_epochs"],
+                   help="scorecard: passes of the secret-shared regression over the training rows")
+    p.add_argument("--lr-batch-size", type=int, default=lr["lr_batch_size"],
+                   help="scorecard: rows per gradient step of the regression")
+    p.add_argument("--lr-learning-rate", type=float, default=lr["lr_learning_rate"],
+                   help="scorecard: the regression's step size")
+    p.add_argument("--lr-l2", type=float, default=lr["lr_l2"],
+                   help="scorecard: L2 penalty on the regression's weights (not the intercept)")
+
+
+def lr_args(args) -> dict:
+    """The regression's ``lr_*`` job fields from the flags (train and rehearse)."""
+    return {"lr_epochs": args.lr_epochs, "lr_batch_size": args.lr_batch_size,
+            "lr_learning_rate": args.lr_learning_rate, "lr_l2": args.lr_l2}
+
+
+def card_fields(args) -> dict | None:
+    """Scorecard job fields from the flags, or None for SecureBoost."""
+    if args.model != "scorecard":
+        return None
+    return training.job_fields(
+        training.WoeParams(fine_bins=args.fine_bins, min_bin_share=args.min_bin_share,
+                           iv_threshold=args.iv_threshold, partner_names=args.partner_names),
+        training.PointsParams(base_score=args.base_score, base_odds=args.base_odds, pdo=args.pdo),
+        lr_args(args))
 
 
 def _params(args) -> training.TrainParams:
@@ -150,10 +197,14 @@ def _train(args) -> int:
                                                 args.labels_from_evaluation, params, args.name)
                     if args.labels_from_evaluation
                     else training.job_params(args.alignment, params, args.name))
-        print("Measuring this machine's encryption speed ...", flush=True)
-        _print_estimate(training.estimate_training(session, args.alignment, params,
-                                                   args.partner_features,
-                                                   task=_printing_task(choice)))
+            body.update(card_fields(args) or {})
+            if args.model == "scorecard":
+                training.card_params(body)
+        if training.model_type(body) == "secureboost":  # the estimate models trees
+            print("Measuring this machine's encryption speed ...", flush=True)
+            _print_estimate(training.estimate_training(session, args.alignment, params,
+                                                       args.partner_features,
+                                                       task=_printing_task(choice)))
         if args.estimate_only:
             return 0
         print(f"Proposing to '{args.peer}' (seed {params.seed}); waiting for its decision ...",

@@ -9,10 +9,11 @@ approver sees how many identifiers the peer may test against its customers.
 from __future__ import annotations
 
 from app.crypto import schemes
-from app.errors import UserFacingError
+from app.errors import UserFacingError, ValidationError
 from app.store import alignments as alignment_store
 from app.store import datasets as dataset_store
 from app.store.jobs import Job
+from app.workflows.training.scorecard import LR_FIELDS, lr_fields
 
 
 def exposure(workspace, job: Job) -> dict | None:
@@ -26,6 +27,13 @@ def exposure(workspace, job: Job) -> dict | None:
             rows = record.size
         except UserFacingError:  # an unknown alignment: the job cannot run anyway
             return None
+        if p.get("model_type") == "scorecard":  # docs/scorecard.md, "What each party learns"
+            try:   # a job from before these fields: the defaults it runs with
+                lr = lr_fields(p)
+            except ValidationError:   # refused when the job runs; show what was asked
+                lr = {k: p.get(k) for k in LR_FIELDS}
+            return {"kind": "scorecard", "features": features, "rows": rows,
+                    "names_shared": bool(p.get("partner_names")), **lr}
         return {"kind": "training", "features": features, "rows": rows,
                 "trees": p.get("n_trees"), "depth": p.get("max_depth"),
                 "first_tree_bank_only": bool(p.get("first_tree_label_only")),
@@ -40,6 +48,16 @@ def sentence(facts: dict | None) -> str:
     """The same facts in English, for the CLI and the logs-free audit of a decision."""
     if not facts:
         return ""
+    if facts["kind"] == "scorecard":
+        names = "their names" if facts["names_shared"] else "anonymous names (partner_01, ...)"
+        return (f"If approved, the bank learns how many of its labelled customers fall into each "
+                f"bin of your {facts['features']} features on up to {facts['rows']:,} shared "
+                f"customers, under {names}, and your points column per customer at scoring; you "
+                "learn which of your bins it merged and which features it kept. The secret-shared "
+                f"regression runs {facts['lr_epochs']} epochs in batches of "
+                f"{facts['lr_batch_size']} rows (step {facts['lr_learning_rate']}, L2 "
+                f"{facts['lr_l2']}); the bank learns its training loss per epoch. Your own "
+                "weights and bin edges stay with you (docs/scorecard.md).")
     if facts["kind"] == "training":
         return (f"If approved, the bank's model uses your {facts['features']} features on up to "
                 f"{facts['rows']:,} shared customers over at most {facts['trees']} trees of depth "

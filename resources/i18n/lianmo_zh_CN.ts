@@ -1908,6 +1908,11 @@
     </message>
     <message>
         <location line="+3"/>
+        <source>If you approve, the bank learns how many of its labelled customers fall into each bin of your %1 features on up to %2 shared customers, and your points column per customer at scoring; you learn which of your bins it merged and which features it kept. The shared regression runs %3 epochs in batches of %4 rows (step %5, L2 %6); the bank learns its training loss per epoch. Your weights and bin edges stay with you.</source>
+        <translation>如果您批准，银行将得知在最多 %2 位共同客户中、其有标签的客户落入您 %1 个特征每个分箱的人数，以及评分时每位客户的您方分数列；您将得知银行合并了您的哪些分箱、保留了哪些特征。秘密分享的回归运行 %3 轮，每批 %4 行（步长 %5，L2 %6）；银行得知每轮的训练损失。您的权重和分箱边界留在您这里。</translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>If you approve, the peer learns, once, which of its up to %1 identifiers are among your consented customers.</source>
         <translation>若批准：对方将获知一次，其最多 %1 个标识中哪些属于您方已授权的客户。</translation>
     </message>
@@ -3570,12 +3575,37 @@
 <context>
     <name>TrainingForm</name>
     <message>
-        <location filename="../../app/ui/pages/training/form.py" line="+102"/>
+        <location filename="../../app/ui/pages/training/form.py" line="+118"/>
+        <source>Gradient-boosted trees: usually the most accurate ranking.</source>
+        <translation>梯度提升树：排序通常最准确。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Scorecard: binned features and points per bin, the model a regulator can read.</source>
+        <translation>评分卡：特征分箱、每箱分值，监管可读的模型。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>Advanced</source>
         <translation>高级设置</translation>
     </message>
     <message>
         <location line="+1"/>
+        <source>Model type</source>
+        <translation>模型类型</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>SecureBoost (trees)</source>
+        <translation>SecureBoost（树模型）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Scorecard (WOE, logistic regression, points)</source>
+        <translation>评分卡（WOE、逻辑回归、分值）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Trees</source>
         <translation>树的数量</translation>
     </message>
@@ -3773,7 +3803,7 @@
         <translation>%1 小时 %2 分钟</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+13"/>
         <source>Proposal sent to %1; waiting for its users to decide in their Jobs inbox…</source>
         <translation>提议已发送给 %1，正在等待其用户在“任务”收件箱中做出决定…</translation>
     </message>
@@ -3828,7 +3858,7 @@
         <translation>训练完成，模型已保存。</translation>
     </message>
     <message>
-        <location line="-92"/>
+        <location line="-93"/>
         <source>failed; Run resumes from the last finished tree</source>
         <translation>失败；点击“运行”将从最后完成的树继续</translation>
     </message>

@@ -3,6 +3,8 @@
 ``Bank`` (labels, own columns, intercept) and ``Partner`` (own columns) train a vertical logistic
 regression whose weights and intermediates are additive shares over Z_2^64 (docs/scorecard.md);
 ``run_in_memory`` runs both, ``run_bank``/``run_partner`` one role over a message link.
+Before it: binning (``binning``: merge maps), WOE/IV and selection (``woe``), the partner's per-bin
+label counts under Paillier (``federated``); after it: points (``points``).
 """
 
 from app.protocols.scorecard.cross import Columns

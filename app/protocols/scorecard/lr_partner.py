@@ -91,12 +91,13 @@ class Partner:
         if self.p.keep_shared:
             m.ring_from(body["weights"], 0, "finish", "weights")
             self.shares = (s.own_w.copy(), s.peer_w.copy())
-            yield m.make("finish_ack", weights=b"")
+            reply = m.make("finish_ack", weights=b"")
         else:
             theirs = m.ring_from(body["weights"], s.cols.n_features, "finish", "weights")
             self.weights = ring.decode(s.own_w + theirs)
-            yield m.make("finish_ack", weights=m.ring_bytes(s.peer_w))
-        self.done = True
+            reply = m.make("finish_ack", weights=m.ring_bytes(s.peer_w))
+        self.done = True    # before the last answer leaves: a driver must stop reading here,
+        yield reply         # the next message on the link belongs to the job, not to us
 
     def _triples(self, epoch: int, data: bytes) -> Generator[bytes, bytes, bytes]:
         gen = TripleGen(1, triples_per_epoch(self.p, self.n_rows))

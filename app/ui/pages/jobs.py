@@ -243,6 +243,17 @@ class JobsPage(Page):
                                                                   self.tr("Paillier"))
             text += " " + (self.tr("Gradients are encrypted with %1 (%2-bit keys).")
                            .replace("%1", scheme).replace("%2", str(facts.get("key_bits"))))
+        elif facts and facts["kind"] == "scorecard":
+            text = (self.tr("If you approve, the bank learns how many of its labelled customers "
+                            "fall into each bin of your %1 features on up to %2 shared customers, "
+                            "and your points column per customer at scoring; you learn which of "
+                            "your bins it merged and which features it kept. The shared "
+                            "regression runs %3 epochs in batches of %4 rows (step %5, L2 %6); the "
+                            "bank learns its training loss per epoch. Your weights and bin edges "
+                            "stay with you.")
+                    .replace("%1", str(facts["features"])).replace("%2", f"{facts['rows']:,}")
+                    .replace("%3", str(facts["lr_epochs"])).replace("%4", str(facts["lr_batch_size"]))
+                    .replace("%5", str(facts["lr_learning_rate"])).replace("%6", str(facts["lr_l2"])))
         elif facts:
             text = (self.tr("If you approve, the peer learns, once, which of its up to %1 "
                             "identifiers are among your consented customers.")

@@ -13,14 +13,10 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import numpy as np
 
 from app.data.idmatch import positions
 from app.protocols.secureboost import metrics
-from app.protocols.secureboost.gradients import sigmoid
-from app.protocols.secureboost.model import LabelModel
 from app.protocols.secureboost.params import TrainParams
-from app.store import models as model_store
 from app.workflows import alignment, training
 from app.workflows.training import SCHEME_NAMES
 from app.workflows.importing import data_import
@@ -59,7 +55,16 @@ class RehearsalOptions:
     valid_fraction: float = 0.2
     executor: str = "local"               # both rehearsal parties' crypto executor
     scheduler: str | None = None          # the Dask scheduler when executor == "dask"
+    model: str = "secureboost"          # or "scorecard" (docs/scorecard.md)
+    card: dict = field(default_factory=dict)   # scorecard binning and points fields
     extra: dict = field(default_factory=dict)
+
+    def card_fields(self) -> dict | None:
+        """Scorecard job fields, or None for SecureBoost."""
+        if self.model == "secureboost":
+            return None
+        values = {"model_type": self.model, **self.card}
+        return training.job_fields(*training.card_params(values), values)
 
     def train_params(self) -> TrainParams:
         chosen = dict(n_trees=self.trees, max_depth=self.depth, learning_rate=self.learning_rate,
@@ -82,9 +87,9 @@ def run_job(bank: Party, partner: Party, job_type: str, propose, task: Task):
 
 def run_pipeline(bank: Party, partner: Party, datasets: list[str], params: TrainParams,
                  task: Task, echo=lambda s: None, id_type: str = "opaque",
-                 model_name: str | None = None) -> dict:
-    """Align each bank dataset, train on the first (a model named ``model_name`` when given),
-    score the last; returns jobs and timings."""
+                 model_name: str | None = None, card: dict | None = None) -> dict:
+    """Align each bank dataset, train on the first (a model named ``model_name`` when given; a
+    scorecard when ``card`` is given), score the last; returns jobs and timings."""
     timings, aligned = {}, {}
     started = time.perf_counter()
     for name in datasets:
@@ -93,11 +98,13 @@ def run_pipeline(bank: Party, partner: Party, datasets: list[str], params: Train
             bank.analyst, bank.service, PEER["bank"], n, id_type, wait=60), task)
         aligned[name] = job
     timings["align"] = time.perf_counter() - started
-    echo(f"training ({params.n_trees} trees at most, depth {params.max_depth}, "
+    echo("training a scorecard …" if card else
+         f"training ({params.n_trees} trees at most, depth {params.max_depth}, "
          f"{params.key_bits}-bit {SCHEME_NAMES[params.scheme]}) …")
     started = time.perf_counter()
     train_job = run_job(bank, partner, "training", lambda: bank.service.propose(
-        "training", PEER["bank"], training.job_params(aligned[datasets[0]].id, params, model_name),
+        "training", PEER["bank"],
+        training.job_params(aligned[datasets[0]].id, params, model_name, card=card),
         wait=60), task)
     timings["train"] = time.perf_counter() - started
     echo("scoring …")
@@ -117,16 +124,15 @@ def holdout_metrics(bank: Party, model_id: str, dataset: str) -> dict:
     at = positions(elig.ids, pop.ids)  # every scored customer is an eligible test customer
     y = elig.label[at].astype(float)
     federated = pop.model_source == 0
-    baseline = LabelModel.from_plain(
-        ws.db.run(model_store.get_model, model_store.label_only_id(model_id))[1])
     columns, _ = feature_columns(ws, elig, at)
-    bank_only = sigmoid(baseline.margin(baseline.binning.transform(columns), None))
+    bank_only = training.label_only_scores(ws, model_id, columns)
     keep = federated & (y >= 0)
+    joint, own = metrics.report(y[keep], pop.score[keep]), metrics.report(y[keep], bank_only[keep])
     return {"test_rows": int(keep.sum()),
-            "auc_federated": float(metrics.auc(y[keep], pop.score[keep])),
-            "ks_federated": float(metrics.ks(y[keep], pop.score[keep])),
-            "auc_label_only": float(metrics.auc(y[keep], bank_only[keep])),
-            "ks_label_only": float(metrics.ks(y[keep], bank_only[keep])),
+            "auc_federated": float(joint["auc"]), "ks_federated": float(joint["ks"]),
+            "auc_label_only": float(own["auc"]), "ks_label_only": float(own["ks"]),
+            "roc_federated": joint["roc"], "lift_federated": joint["lift"],
+            "roc_label_only": own["roc"], "lift_label_only": own["lift"],
             "scores": pop.score[keep], "labels": y[keep]}
 
 
@@ -156,7 +162,7 @@ def rehearse(options: RehearsalOptions, task: Task | None = None, echo=print,
         echo(f"imported {prepared['train_rows']} + {prepared['test_rows']} bank rows and "
              f"{files['partner'].rows} partner rows over real TLS workspaces")
         result = run_pipeline(bank, partner, ["bank_train", "bank_test"], options.train_params(),
-                              task, echo)
+                              task, echo, card=options.card_fields())
         held = holdout_metrics(bank, result["training"].id, "bank_test")
         train = result["training"].result or {}
         report = {
@@ -165,6 +171,8 @@ def rehearse(options: RehearsalOptions, task: Task | None = None, echo=print,
             "test_rows": held["test_rows"],
             "auc_federated": held["auc_federated"], "auc_label_only": held["auc_label_only"],
             "ks_federated": held["ks_federated"], "ks_label_only": held["ks_label_only"],
+            **{k: held[k] for k in ("roc_federated", "roc_label_only", "lift_federated",
+                                    "lift_label_only")},
             "trees_built": train.get("trees"),
             "executor": train.get("executor"),   # which crypto executor the bank's half ran on
             "timings_s": {**{k: round(v, 2) for k, v in result["timings"].items()},
@@ -178,6 +186,12 @@ def rehearse(options: RehearsalOptions, task: Task | None = None, echo=print,
             "model_digest": train.get("model_digest"),
             "comparison": train.get("comparison"),
         }
+        if options.model == "scorecard":  # the IV table and the card, as the model report has them
+            shown = training.model_report(bank.analyst, result["training"].id)
+            report["iv"], report["scorecard"] = shown.get("iv"), shown.get("scorecard")
+            report["partner_features_selected"] = shown.get("partner_features_selected")
+            if shown.get("note"):
+                report["note"] = shown["note"]
         report["_holdout"] = held
         return report
     finally:

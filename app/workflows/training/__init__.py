@@ -1,4 +1,5 @@
-"""The training job: SecureBoost between the bank (label party) and the partner (feature party)."""
+"""The training job: SecureBoost (default) or a scorecard between the bank (label party) and the
+partner (feature party)."""
 
 from app.protocols.secureboost.params import MAX_DEPTH, MAX_TREES, TrainParams  # noqa: F401
 from app.workflows.training.train import (  # noqa: F401
@@ -9,3 +10,7 @@ from app.workflows.training.train import (  # noqa: F401
 from app.workflows.training.names import (  # noqa: F401
     MAX_NAME, default_name, main_model, mark_main, rename_model,
 )
+from app.workflows.training.scorecard import (  # noqa: F401
+    MODEL_TYPES, PointsParams, WoeParams, card_params, job_fields, lr_fields, model_type,
+)
+from app.workflows.training.scoring import label_only_scores  # noqa: F401

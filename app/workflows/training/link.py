@@ -23,7 +23,7 @@ from app.store import datasets as dataset_store
 from app.workflows.alignment import rows as alignment_rows
 from app.workflows.importing.data_import import EligibleData, load_eligible_in
 
-KEEP, SB = "secureboost.keep", "secureboost.msg"
+KEEP, SB, SC = "secureboost.keep", "secureboost.msg", "scorecard.msg"
 CHUNK = 16 * 1024 * 1024          # one frame's worth of protocol bytes (frames are <= 64 MiB)
 MAX_MASK = 32 * 1024 * 1024       # 256 million alignment positions
 PEER_WAIT = 3600.0                # seconds a party may compute before the other gives up
@@ -31,28 +31,31 @@ MESSAGES = (
     Message(KEEP, 1, {"alignment_id": Str(max_len=64), "mask": Bytes(max_len=MAX_MASK)},
             max_bytes=MAX_MASK + 512),
     Message(SB, 1, {"data": Bytes(max_len=CHUNK), "more": Bool()}, max_bytes=CHUNK + 64),
+    Message(SC, 1, {"data": Bytes(max_len=CHUNK), "more": Bool()}, max_bytes=CHUNK + 64),
 )
 
 
 # -- SecureBoost bytes over the link --------------------------------------------------------------
-def send_sb(channel, data: bytes) -> None:
+def send_sb(channel, data: bytes, frame: str = SB) -> None:
     for start in range(0, max(len(data), 1), CHUNK):
         part = data[start:start + CHUNK]
-        channel.send(SB, {"data": part, "more": start + CHUNK < len(data)})
+        channel.send(frame, {"data": part, "more": start + CHUNK < len(data)})
 
 
-def recv_sb(channel, timeout: float = PEER_WAIT) -> bytes:
+def recv_sb(channel, timeout: float = PEER_WAIT, frame: str = SB, limit_of=sbm.limit_of) -> bytes:
+    """One protocol message from its chunks; ``limit_of(first bytes)`` caps what is held
+    (SecureBoost's by default; a scorecard job passes its own on ``scorecard.msg`` frames)."""
     parts, size, limit = [], 0, sbm.MAX_MESSAGE_BYTES
     while True:
         msg_type, body = channel.recv(timeout=timeout)
-        if msg_type != SB:
+        if msg_type != frame:
             raise RemoteProtocolError(f"{msg_type}: expected a training message")
         if not parts:  # the type leads the first chunk: hold no more than that type may need
-            limit = sbm.limit_of(body["data"])
+            limit = limit_of(body["data"])
         parts.append(body["data"])
         size += len(body["data"])
         if size > limit:
-            raise RemoteProtocolError("secureboost.msg: the message is over its type's limit")
+            raise RemoteProtocolError(f"{frame}: the message is over its type's limit")
         if not body["more"]:
             return b"".join(parts)
 

@@ -26,6 +26,7 @@ from app.workflows import jobs
 from app.workflows.importing.data_import import EligibleData
 from app.workflows.plans.population import (FEDERATED, LABEL_ONLY, ScoredPopulation,
                                            build_population, save_population)
+from app.workflows.training import scorecard
 from app.workflows.training.link import (PartnerOverLink, agree_rows, feature_columns, recv_sb,
                                          send_sb)
 
@@ -46,7 +47,9 @@ def run_scoring_job(workspace, job, channel, initiator: bool, task) -> dict:
         raise UserFacingError("The scoring job names an invalid alignment.")
     rows = agree_rows(workspace, channel, initiator, alignment_id, job.peer)
     jobs.report_progress(workspace, job.id, 0, 1, "scoring")
-    if record.half == "label":
+    if plain.get("model_type") == "scorecard":
+        result = _score_card(workspace, job, channel, record, model_id, plain, rows)
+    elif record.half == "label":
         result = _score_label(workspace, job, channel, model_id, plain, rows)
     else:
         result = _score_feature(workspace, channel, record, plain, rows)
@@ -66,8 +69,26 @@ def _score_label(workspace, job, channel, model_id: str, plain: dict, rows) -> d
     own_bins = model.binning.transform({k: v[rows.rows] for k, v in columns.items()})
     score[rows.rows] = federated_scores(model, own_bins, PartnerOverLink(channel), None)
     source[rows.rows] = FEDERATED
-    pop = population(workspace, elig, score, source)
+    return _save(workspace, job, model_id, population(workspace, elig, score, source), source)
 
+
+def _score_card(workspace, job, channel, record, model_id: str, plain: dict, rows) -> dict:
+    """A scorecard: the bank adds base and bank points to the partner's points column."""
+    if record.half == "feature":
+        columns, _ = feature_columns(workspace, rows.eligible, rows.rows)
+        scorecard.partner_scores(channel, plain, rows, columns)
+        return {"role": "feature", "rows_scored": rows.n}
+    elig = rows.eligible
+    columns, _ = feature_columns(workspace, elig)
+    baseline = workspace.db.run(model_store.get_model, model_store.label_only_id(model_id))[1]
+    score, joint = scorecard.bank_scores(channel, plain, baseline, rows, columns)
+    source = np.full(len(elig.ids), LABEL_ONLY, dtype=np.uint8)
+    score[rows.rows] = joint
+    source[rows.rows] = FEDERATED
+    return _save(workspace, job, model_id, population(workspace, elig, score, source), source)
+
+
+def _save(workspace, job, model_id: str, pop: ScoredPopulation, source: np.ndarray) -> dict:
     def write(conn):
         save_population(conn, model_id, pop, now_iso())
         workspace.audit.append_in(conn, "system", "scores.store", {"model": model_id, "job": job.id},
@@ -86,6 +107,15 @@ def _score_feature(workspace, channel, record, plain: dict, rows) -> dict:
     party.model = model
     send_sb(channel, party.score(recv_sb(channel), bins))
     return {"role": "feature", "rows_scored": rows.n}
+
+
+def label_only_scores(workspace, model_id: str, columns: dict) -> np.ndarray:
+    """The bank-only model's probabilities for rows given as columns (either model type)."""
+    plain = workspace.db.run(model_store.get_model, model_store.label_only_id(model_id))[1]
+    if plain.get("model_type") == "scorecard":
+        return scorecard.label_only_probability(plain, columns)
+    baseline = LabelModel.from_plain(plain)
+    return sigmoid(baseline.margin(baseline.binning.transform(columns), None))
 
 
 def population(workspace, elig: EligibleData, score: np.ndarray, source: np.ndarray) -> ScoredPopulation:

@@ -43,6 +43,7 @@ from app.workflows import jobs
 from app.workflows.plans.xlsx import xlsx_bytes
 from app.workflows.training import names
 from app.workflows.training import record as reproducible
+from app.workflows.training import scorecard
 from app.workflows.alignment.rows import usable_rows
 from app.workflows.importing.data_import import load_eligible
 from app.workflows.training.scoring import run_scoring_job  # noqa: F401  (the scoring job's runner)
@@ -57,13 +58,18 @@ _FEATURE_IN = frozenset({"setup", "tree_start", "level", "tree_done", "finish"})
 
 
 # -- parameters -----------------------------------------------------------------------------------
-def job_params(alignment_id: str, params: TrainParams, name: str | None = None) -> dict:
+def job_params(alignment_id: str, params: TrainParams, name: str | None = None,
+               card: dict | None = None) -> dict:
     """The flat JSON object both parties approve: the alignment, every hyper-parameter and, when
-    given, the model's name (both parties store the model under it)."""
+    given, the model's name (both parties store the model under it); ``card``
+    (scorecard.job_fields) makes it a scorecard job (SecureBoost otherwise)."""
     if params.key_bits < MIN_KEY_BITS:
         raise ValidationError(f"Training needs keys of at least {MIN_KEY_BITS} bits.")
     named = {} if name is None else {"name": names.check_name(name)}
-    return {"alignment_id": alignment_id, **params.to_dict(), **named}
+    body = {"alignment_id": alignment_id, **params.to_dict(), **named, **(card or {})}
+    if card:
+        scorecard.card_params(body)  # out-of-range values are refused before proposing
+    return body
 
 
 def train_params(values: dict) -> TrainParams:
@@ -93,6 +99,8 @@ def run_training_job(workspace, job, channel, initiator: bool, task) -> dict:
     workspace.db.transaction(model_store.drop_finished_checkpoints)
     if workspace.role not in ("label", "feature"):
         raise UserFacingError("This workspace has no party role for training.")
+    if scorecard.model_type(job.params) == "scorecard":
+        return _train_scorecard(workspace, job, channel, initiator, task, params, alignment_id)
     train = _train_label if workspace.role == "label" else _train_feature
     with open_executor(workspace, task) as executor:  # the job's crypto workers, gone at its end
         result = train(workspace, job, channel, initiator, task, params, alignment_id, executor)
@@ -264,6 +272,51 @@ def _train_label(workspace, job, channel, initiator, task, params, alignment_id,
             **({"replay": replay} if replay is not None else {})}
 
 
+def _train_scorecard(workspace, job, channel, initiator, task, params, alignment_id) -> dict:
+    """Model type scorecard: WOE/IV binning, the secret-shared regression, points
+    (workflows/training/scorecard.py); stored as the same two halves as SecureBoost."""
+    with open_executor(workspace, task) as executor:  # the job's crypto workers
+        if workspace.role == "label":
+            out = scorecard.train_label(
+                workspace, job, channel, initiator, task, params, alignment_id, executor,
+                outcome_labels(workspace, job.params.get("label_evaluation")), _store)
+        elif workspace.role == "feature":
+            out = scorecard.train_feature(workspace, job, channel, initiator, params,
+                                          alignment_id, executor)
+        else:
+            raise UserFacingError("This workspace has no party role for training.")
+    rows, record = out["rows"], out["record"]
+    replay = _replay_verdict(workspace, job, record)
+    common = dict(job_id=job.id, alignment_id=alignment_id, dataset=rows.record.dataset,
+                  params=dict(job.params), rows_used=rows.n, created_at=now_iso(), trees=0)
+    common["params"].pop("alignment_id", None)
+    if workspace.role == "feature":
+        half = ModelRecord(id=job.id, kind="federated", half="feature", metrics=None,
+                           record=record, **common)
+        _store(workspace, job, [(half, out["plain"])])
+        return {"role": "feature", "model_type": "scorecard", "rows_used": rows.n, "trees": 0,
+                "selected_features": out["selected"], "model_digest": record["model_digest"],
+                **({"replay": replay} if replay else {})}
+    report = out["report"]
+    if replay is not None:
+        report["replay"] = replay
+    federated = ModelRecord(id=job.id, kind="federated", half="label", metrics=report,
+                            record=record, **common)
+    only = ModelRecord(id=label_only_id(job.id), kind="label_only", half="label",
+                       metrics={"label_only": report.get("label_only"),
+                                "validation_rows": report["validation_rows"]},
+                       record=out["baseline_record"], **common)
+    _store(workspace, job, [(federated, out["plain"]), (only, out["baseline_plain"])])
+    return {"role": "label", "model_type": "scorecard", "rows_used": rows.n, "trees": 0,
+            "label_only_trees": 0, "validation_rows": report["validation_rows"],
+            "auc_federated": _auc(report.get("federated")),
+            "auc_label_only": _auc(report.get("label_only")),
+            "model_id": federated.id, "label_only_model_id": only.id,
+            "model_digest": record["model_digest"], "comparison": report.get("comparison"),
+            "selected_features": sum(1 for r in report["iv"] if r["selected"]),
+            **({"replay": replay} if replay is not None else {})}
+
+
 def _replay_verdict(workspace, job, record: dict) -> dict | None:
     """For a job proposed as a replay of an earlier model: did this half come out the same?"""
     original_id = job.params.get("replay_of")
@@ -421,9 +474,11 @@ def export_model_record(session, model_id: str, path: str) -> str:
     record = session.workspace.db.run(model_store.get_record, model_id)
     shown = _shown(record)
     metrics = record.metrics if record.half == "label" else None
+    rows = reproducible.record_rows(shown, metrics)
+    if metrics and metrics.get("model_type") == "scorecard":  # the card itself, for the review
+        rows += [[]] + scorecard.card_rows(metrics)
     with open(path, "wb") as fh:
-        fh.write(xlsx_bytes("Model record", reproducible.record_rows(shown, metrics),
-                            bold_rows={0}, widths=[28, 70]))
+        fh.write(xlsx_bytes("Model record", rows, bold_rows={0}, widths=[28, 70]))
     session.audit("model.record_exported", {"model": model_id}, {"file": os.path.basename(path)})
     return path
 
@@ -432,7 +487,10 @@ def replay_job_params(session, model_id: str) -> dict:
     """Job parameters that retrain ``model_id`` exactly: its alignment, parameters and seed."""
     original = model_record(session, model_id)
     named = {} if original.get("name") is None else {"name": f"{original['name']} (replay)"[:names.MAX_NAME]}
-    return {**job_params(original["alignment_id"], train_params(original["params"])),
+    p = original["params"]
+    card = (scorecard.job_fields(*scorecard.card_params(p), p)
+            if scorecard.model_type(p) == "scorecard" else None)
+    return {**job_params(original["alignment_id"], train_params(p), card=card),
             "replay_of": model_id, **named}
 
 

@@ -16,7 +16,8 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout
                                QToolButton, QVBoxLayout, QWidget)
 
 from app.ui.kit.widgets import Retranslatable, plain_label
-from app.workflows.training import MAX_DEPTH, MAX_TREES, SCHEMES, TrainParams
+from app.workflows.training import (MAX_DEPTH, MAX_TREES, SCHEMES, PointsParams, TrainParams,
+                                    WoeParams, job_fields)
 
 DEFAULTS = TrainParams(n_trees=30, max_depth=5, learning_rate=0.3, n_bins=32, key_bits=2048)
 
@@ -41,6 +42,12 @@ class TrainingForm(Retranslatable, QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         d = DEFAULTS
+        # the model type: SecureBoost trees, or a scorecard (docs/scorecard.md)
+        self.model_type = QComboBox()
+        for kind in ("secureboost", "scorecard"):
+            self.model_type.addItem(kind, kind)
+        self.model_hint = plain_label(object_name="Hint", wrap=True)
+        self.model_type.currentIndexChanged.connect(self._model_changed)
         self.n_trees = _spin(1, MAX_TREES, d.n_trees)
         self.max_depth = _spin(1, MAX_DEPTH, d.max_depth)
         self.learning_rate = _real(0.01, 1.0, d.learning_rate, 0.05)
@@ -68,6 +75,9 @@ class TrainingForm(Retranslatable, QWidget):
         self.toggle.setArrowType(Qt.RightArrow)
         self.toggle.toggled.connect(self._expand)
         self.basic = QFormLayout()
+        self.model_label = plain_label()
+        self.basic.addRow(self.model_label, self.model_type)
+        self.basic.addRow(self.model_hint)
         self.basic_labels = self._rows(self.basic, (self.n_trees, self.max_depth,
                                                     self.learning_rate, self.n_bins))
         self.advanced = QWidget()
@@ -94,12 +104,30 @@ class TrainingForm(Retranslatable, QWidget):
             labels.append(label)
         return labels
 
+    def card_fields(self) -> dict | None:
+        """Scorecard job fields (default binning and points scale), or None for SecureBoost."""
+        if self.model_type.currentData() != "scorecard":
+            return None
+        return job_fields(WoeParams(), PointsParams())
+
+    def _model_changed(self) -> None:
+        trees = self.model_type.currentData() != "scorecard"
+        for field in (self.n_trees, self.max_depth, self.learning_rate):
+            field.setEnabled(trees)
+        self.model_hint.setText(self.tr(
+            "Gradient-boosted trees: usually the most accurate ranking.") if trees else self.tr(
+            "Scorecard: binned features and points per bin, the model a regulator can read."))
+
     def _expand(self, open_: bool) -> None:
         self.advanced.setVisible(open_)
         self.toggle.setArrowType(Qt.DownArrow if open_ else Qt.RightArrow)
 
     def retranslate(self) -> None:
         self.toggle.setText(self.tr("Advanced"))
+        self.model_label.setText(self.tr("Model type"))
+        self.model_type.setItemText(0, self.tr("SecureBoost (trees)"))
+        self.model_type.setItemText(1, self.tr("Scorecard (WOE, logistic regression, points)"))
+        self._model_changed()
         texts = (self.tr("Trees"), self.tr("Tree depth"), self.tr("Learning rate"),
                  self.tr("Bins per feature"))
         for label, text in zip(self.basic_labels, texts):

@@ -283,7 +283,8 @@ class TrainingPage(ProposedJob, Page):
             return
         try:
             body = training.job_params(chosen["id"], params,
-                                       self.model_name.text().strip() or None)
+                                       self.model_name.text().strip() or None,
+                                       card=self.form.card_fields())
         except UserFacingError as exc:
             self.message.show_error(exc)
             return
