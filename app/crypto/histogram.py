@@ -38,7 +38,7 @@ from app.errors import LocalProtocolError
 
 _ONE = mpz(1)
 PARALLEL_MIN_ROWS = 4096  # below this, shipping shards costs more than it saves
-MIN_SHARD_ROWS = 1024     # fewer shards per worker than Executor.shards_per_worker below this
+MIN_SHARD_ROWS = 4096     # per shard at least: each shard adds a merge of F * bins * nodes cells
 GROUP_GAIN = 0.9  # build a feature group's joint cells when they are <= 90 % of its items
 GROUP_MIN_ITEMS = 64  # below this the numpy bookkeeping costs more than the products it saves
 
