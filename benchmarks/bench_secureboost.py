@@ -14,7 +14,10 @@ This machine is shared: figures move by tens of percent with other load; compare
 ratios, and rerun with ``python -m benchmarks secureboost``.
 
 Scale figures on generated data (8 + 8 numeric and categorical features): seconds for one tree at
-N = 1M (quick: 100k), and federated scoring of 4M customers with a 50-tree model (quick: 400k
+N = 1M (quick: 100k); 4M rows x 50 trees with OU estimated before training (estimate.py, costs
+measured in the same run) and checked against one measured 4M-row tree (quick: 40k), with the peak
+memory of this process and its workers (both parties: an upper bound for one party; target <= 4 GB
+per party) — alone: ``python -m benchmarks.bench_secureboost scale 4000000``; and federated scoring of 4M customers with a 50-tree model (quick: 400k
 customers, 5 trees) — the model is really trained (on 5,000 rows) so its partner splits are real.
 """
 
@@ -22,6 +25,7 @@ from __future__ import annotations
 
 import csv
 import gzip
+import resource
 import time
 from collections import Counter
 
@@ -192,8 +196,70 @@ def run(quick: bool) -> list[dict]:
         rows += bank_full_ou(ex, quick)
         rows += one_tree_at_scale(ex, 100_000 if quick else 1_000_000)
         rows += one_tree_at_scale(ex, 100_000 if quick else 1_000_000, scheme="ou")
+        rows += estimate_checked_at_scale(ex, 40_000 if quick else 4_000_000)
         rows += scoring_at_scale(ex, 400_000 if quick else 4_000_000, 5 if quick else 50)
     return rows
+
+
+SCALE_TARGET_SECONDS = 3 * 3600.0  # issue 17: 4M rows x 50 trees with OU on this machine
+MEMORY_TARGET_BYTES = 4 * 2**30    # issue 17: peak memory per party at 4M
+
+
+def peak_memory(ex) -> tuple[int, str]:
+    """Bytes: this process's peak RSS plus each live worker's (VmHWM). A sum of peaks is at least
+    the peak of the sum, so an upper bound."""
+    total = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    parts = [f"this process {total / 2**30:.2f} GiB"]
+    for pid in getattr(ex, "pids", lambda: [])():
+        try:
+            with open(f"/proc/{pid}/status") as f:
+                kb = next(int(line.split()[1]) for line in f if line.startswith("VmHWM:"))
+        except (OSError, StopIteration):
+            continue
+        total += kb * 1024
+        parts.append(f"worker {kb / 2**20:.2f} GiB")
+    return total, ", ".join(parts)
+
+
+def estimate_checked_at_scale(ex, n: int, scheme: str = "ou", n_trees: int = 50) -> list[dict]:
+    """n rows x n_trees estimated before training from costs measured now, then ONE n-row tree
+    trained and timed to check the per-tree estimate; peak memory of the whole run."""
+    y, bg, Bg, bh, Bh = _generated(n)
+    params = _scale_params(1, scheme)
+    costs = estimate.measure_costs(ex, params.key_bits, rows=4096, n_features=Bh.shape[1],
+                                   scheme=scheme)
+    ex.broadcast(obfuscation.task_clear_tables)  # the run builds its own key's tables
+    used = int(np.mean([f.n_used for f in bh.features]))
+
+    def est(trees: int) -> dict:
+        return estimate.estimate_duration(n, Bg.shape[1], Bh.shape[1], trees, params.max_depth,
+                                          params.n_bins, params.key_bits, costs, False, 0.0,
+                                          partner_bins_used=used, scheme=scheme)
+    whole, one = est(n_trees), est(1)
+    label = LabelParty(params, y, Bg, bg, executor=ex)
+    feature = FeatureParty(params, Bh, bh, executor=ex)
+    t0 = time.perf_counter()
+    run_training(label, feature)
+    wall = time.perf_counter() - t0
+    memory, where = peak_memory(ex)
+    ops = label.crypto.ops + feature.crypto.ops
+    return [
+        {"figure": f"secureboost {n:,} x {n_trees} trees estimated before training ({scheme})",
+         "value": round(whole["seconds"], 1), "unit": "s", "reference": SCALE_TARGET_SECONDS,
+         "ratio": round(whole["seconds"] / SCALE_TARGET_SECONDS, 3),
+         "note": f"target <= 3 h at 4M with OU; estimate.py from costs measured in this run: "
+                 + ", ".join(f"{op} {getattr(costs, op) * 1e6:.2f}us" for op in estimate.OPS)},
+        {"figure": f"secureboost one measured tree, N={n:,} ({scheme}) vs its estimate",
+         "value": round(wall, 2), "unit": "s/tree", "reference": round(one["seconds"], 2),
+         "ratio": round(wall / one["seconds"], 3) if one["seconds"] else None,
+         "note": f"ratio = measured / estimated; x {n_trees} = {wall * n_trees / 3600:.2f} h; "
+                 f"ops {dict(ops)}"},
+        {"figure": f"secureboost peak memory, N={n:,} ({scheme}), both parties in one process",
+         "value": round(memory / 2**30, 2), "unit": "GiB", "reference": MEMORY_TARGET_BYTES / 2**30,
+         "ratio": round(memory / MEMORY_TARGET_BYTES, 3),
+         "note": "target <= 4 GiB per party; this is both parties' data, keys and ciphertexts plus "
+                 f"the shared workers (an upper bound for one party): {where}"},
+    ]
 
 
 OU_TARGET_SECONDS = 56.0  # issue 17: bank-full 50 trees with OU on this 2-core machine
@@ -276,5 +342,11 @@ def bank_full(ex, quick: bool, params: TrainParams | None = None) -> list[dict]:
 
 if __name__ == "__main__":
     import sys
-    for row in run(quick="--full" not in sys.argv):
-        print(row)
+    if sys.argv[1:2] == ["scale"]:  # the 4M check alone: a fresh process, so peak memory is its own
+        with LocalExecutor() as executor:
+            for row in estimate_checked_at_scale(executor, int(sys.argv[2]) if len(sys.argv) > 2
+                                                 else 4_000_000):
+                print(row)
+    else:
+        for row in run(quick="--full" not in sys.argv):
+            print(row)

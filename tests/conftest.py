@@ -79,3 +79,27 @@ def english_after_each_test():
     if app is not None:
         from app.ui.i18n import Translations
         Translations(app).apply("en")
+
+
+@pytest.fixture
+def slow_worker_zero(monkeypatch):
+    """``slow(ex, seconds)``: every part sent to ex's worker 0 reports back ``seconds`` late, as
+    if a foreign process held its core (so the other workers take its queued shards)."""
+    import threading
+    from concurrent.futures import Future
+
+    def late(future, seconds):
+        out = Future()
+
+        def settle(done):
+            error = done.exception()
+            threading.Timer(seconds, lambda: out.set_exception(error) if error is not None
+                            else out.set_result(done.result())).start()
+        future.add_done_callback(settle)
+        return out
+
+    def slow(ex, seconds: float = 0.3) -> None:
+        real = ex.submit_to
+        monkeypatch.setattr(ex, "submit_to", lambda worker, task, *args: late(
+            real(worker, task, *args), seconds) if worker == 0 else real(worker, task, *args))
+    return slow

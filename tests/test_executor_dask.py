@@ -74,14 +74,14 @@ def test_worker_state_is_per_worker_and_released_on_close(cluster, keys):
     bins = np.zeros((8, 1), dtype=np.uint8)
     with DaskExecutor(cluster.scheduler_address) as ex:
         assert ex.describe() == {"kind": "dask", "workers": 2, "where": cluster.scheduler_address}
-        load = (ex.token, pub.n, paillier.cts_to_bytes(pub, cts), paillier.ct_width(pub),
-                bins.tobytes(), bins.shape)
+        load = (ex.token, pub.n, paillier.ct_width(pub),
+                [(0, paillier.cts_to_bytes(pub, cts), bins.tobytes(), bins.shape)])
         assert ex.run_each(histogram.task_load, [load]) == [8]           # worker 0 only
-        rows = np.arange(8, dtype=np.int64).tobytes()
-        ask = (ex.token, rows, 1)
-        assert ex.run_each(histogram.task_histogram, [ask])[0][0] == 7   # 7 multiplications
+        ask = (ex.token, "level", 0, np.arange(8, dtype=np.int64).tobytes(),
+               np.array([8]).tobytes(), 1)
+        assert ex.run_each(histogram.task_level, [ask])[0] == 7          # 7 multiplications
         with pytest.raises(LocalProtocolError, match="shard for this tree is gone"):
-            ex.run_each(histogram.task_histogram, [ask, ask])           # worker 1 has none
+            ex.run_each(histogram.task_level, [ask, ask])               # worker 1 has none
         token = ex.token
     with Client(cluster.scheduler_address, set_as_default=False) as client:
         held = client.run(lambda dask_worker: token in getattr(dask_worker, "_lianmo_states", {}))
@@ -118,6 +118,24 @@ def test_sharded_histograms_match_the_single_process_kernel(ex, keys):
         assert shared.parts == 2
         assert [h.items for h in shared.histogram(rows, 4)] == \
             [h.items for h in alone.histogram(rows, 4)]
+
+
+def test_dask_workers_take_each_others_shards_with_identical_sums(ex, keys, monkeypatch,
+                                                                 slow_worker_zero):
+    pub, _ = keys
+    rng = np.random.default_rng(4)
+    n = 96
+    cts = paillier.encrypt_batch(ex, pub, rng.integers(0, 1000, n).tolist())
+    bins = rng.integers(0, 4, (n, 3)).astype(np.uint8)
+    nodes = [np.sort(rng.choice(n, 50, replace=False)), np.arange(1, n, 3)]
+    monkeypatch.setattr(histogram, "MIN_SHARD_ROWS", 4)
+    slow_worker_zero(ex, 0.5)
+    with histogram.HistogramSession(ex, pub, cts, bins, parallel=True) as shared, \
+            histogram.HistogramSession(ex, pub, cts, bins, parallel=False) as alone:
+        assert shared.shards == 8
+        assert [[h.items for h in node] for node in shared.histograms(nodes, 4)] == \
+            [[h.items for h in node] for node in alone.histograms(nodes, 4)]
+    assert shared.carried > 0
 
 
 def test_the_executor_is_set_in_the_workspace_audited_and_printed(tmp_path, capsys, monkeypatch):

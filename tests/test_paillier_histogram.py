@@ -74,11 +74,42 @@ def test_closing_a_session_frees_the_worker_shards(setup):
     pub, _, _, _, _, bins, cts = setup
     with LocalExecutor(2) as two:
         session = H.HistogramSession(two, pub, cts, bins, parallel=True)
-        args = [(session.token, np.arange(2, dtype=np.int64).tobytes(), B)] * 2
-        assert len(two.run_each(H.task_histogram, args)) == session.parts == 2
+        rows, lengths = np.arange(2, dtype=np.int64).tobytes(), np.array([2]).tobytes()
+        args = [(session.token, "level", s, rows, lengths, B) for s in range(2)]
+        assert len(two.run_each(H.task_level, args)) == session.parts == 2
         session.close()
         with pytest.raises(LocalProtocolError, match="shard for this tree is gone"):
-            two.run_each(H.task_histogram, args)
+            two.run_each(H.task_level, args)
+
+
+@pytest.mark.parametrize("scheme", ["paillier", "ou"])
+def test_shards_taken_by_an_idle_worker_give_identical_sums(scheme, executor, monkeypatch,
+                                                          slow_worker_zero):
+    from app.crypto import schemes
+    he = schemes.get(scheme)
+    pub, priv = he.generate_keypair(1024)
+    rng = np.random.default_rng(5)
+    n = 2400
+    values = rng.integers(0, 2**20, n)
+    cts = he.encrypt_batch(executor, pub, values.tolist(), priv=priv)
+    bins = rng.integers(0, B, (n, F)).astype(np.uint8)
+    nodes = [np.sort(rng.choice(n, 900, replace=False)), np.arange(0, n, 7), np.array([], np.int64)]
+    monkeypatch.setattr(H, "MIN_SHARD_ROWS", 100)
+    with LocalExecutor(2) as two:
+        slow_worker_zero(two)
+        with H.HistogramSession(executor, pub, cts, bins, parallel=False) as alone, \
+                H.HistogramSession(two, pub, cts, bins, parallel=True) as shared:
+            assert shared.shards == 8 and shared.workers == 2
+            expected = [[f.items for f in node] for node in alone.histograms(nodes, B)]
+            got = [[f.items for f in node] for node in shared.histograms(nodes, B)]
+            assert shared.carried > 0          # worker 1 really ran some of worker 0's shards
+            assert got == expected
+            assert [f.items for f in shared.histogram(nodes[0], B)] == expected[0]
+    rows = nodes[1]
+    for f in range(F):
+        sums = he.decrypt_batch(executor, priv, P.CipherArray(pub.n, got[1][f]))
+        assert sums == np.bincount(bins[rows, f], weights=values[rows], minlength=B).astype(int).tolist()
+    assert all(ct == 1 for f in got[2] for ct in f)
 
 
 def test_histogram_rejects_bad_input(setup, executor):

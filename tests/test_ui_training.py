@@ -82,6 +82,7 @@ def test_train_through_the_page_metrics_only_at_the_bank(aligned, make_page, qtb
     qtbot.waitUntil(lambda: not page.busy(), timeout=WAIT_MS)
     rows = page.chosen()["size"]
     assert f"{rows:,}" in page.estimate_text.text()
+    assert "2 trees with Paillier encryption" in page.estimate_text.text()  # the approved scheme
 
     assert page.model_name.placeholderText().startswith(page.chosen()["dataset"] + " ")
     page.model_name.setText("Pilot model")

@@ -4,12 +4,15 @@ For one tree the feature party holds N encrypted packed (g, h) ciphertexts and i
 (N x F uint8). Each node asks for: per feature, per bin, the product of the ciphertexts of the
 node's rows in that bin (= the encrypted sum of their packed (g, h)).
 
-Parallel design, measured against "features across workers": rows are sharded across workers
-(row i lives on worker i % W) once per tree, with their bins. Each worker builds partial histograms
-for all features over its share of the node's rows; the parent multiplies the W partials
-(F * n_bins extra multiplications per node, negligible). Compared with giving each worker whole
-features, every ciphertext crosses a pipe once per tree instead of once per worker, each worker
-holds N / W ciphertexts instead of N, and load stays balanced for any node.
+Parallel design, measured against "features across workers": rows are sharded once per tree, with
+their bins, into a few shards per worker (row i in shard i % S, shard s on worker s % W). Each
+shard's part of a level builds partial histograms for all features over its rows of the level's
+nodes; a worker multiplies its parts into one partial and the parent multiplies the W partials
+(F * n_bins extra multiplications per node and part, small next to the rows). Compared with giving
+each worker whole features, every ciphertext crosses a pipe once per tree instead of once per
+worker, each worker holds N / W ciphertexts instead of N, and load stays balanced for any node.
+A worker slowed by a foreign process loses its queued shards of the level to idle workers, which
+get those rows' ciphertexts sent along (HistogramSession), so the level does not wait for it.
 
 The kernel runs on either scheme (app.crypto.schemes): a bin sum is a product of ciphertexts under
 the scheme's ciphertext modulus (n^2 for Paillier, n for OU), which is all it needs to know.
@@ -35,6 +38,7 @@ from app.errors import LocalProtocolError
 
 _ONE = mpz(1)
 PARALLEL_MIN_ROWS = 4096  # below this, shipping shards costs more than it saves
+MIN_SHARD_ROWS = 4096     # per shard at least: each shard adds a merge of F * bins * nodes cells
 GROUP_GAIN = 0.9  # build a feature group's joint cells when they are <= 90 % of its items
 GROUP_MIN_ITEMS = 64  # below this the numpy bookkeeping costs more than the products it saves
 
@@ -123,7 +127,17 @@ def _check_bins(bins: np.ndarray, n_rows: int) -> np.ndarray:
 
 
 class HistogramSession:
-    """Ciphertexts and bins shipped to the workers once; many node histograms computed from them."""
+    """Ciphertexts and bins shipped to the workers once; many node histograms computed from them.
+
+    Rows are cut into ``shards`` (row i in shard i % shards), several per worker, shard s kept on
+    worker s % workers. A level's nodes are one part per shard (``Executor.run_affine``): a worker
+    that runs out of its own shards takes a queued one from the busiest worker, carrying that
+    shard's rows of the level (ciphertexts and bins) from this process, so a slowed core delays a
+    level by about one shard's share. Each worker multiplies its parts into one partial per level
+    (``task_collect`` returns it); products commute, so the sums are bit-identical wherever a part
+    ran. Memory: every ciphertext is held by one worker, as with one shard per worker; a carried
+    part is transient.
+    """
 
     def __init__(self, ex: Executor, pub, cts: paillier.CipherArray, bins: np.ndarray,
                  parallel: bool | None = None):
@@ -131,63 +145,104 @@ class HistogramSession:
         scheme.check_key(pub, cts)
         self.ex, self.pub = ex, pub
         self.nsq = scheme.ct_modulus(pub)
+        self.width = scheme.ct_width(pub)
         self.n_rows = len(cts)
         self.bins = _check_bins(bins, self.n_rows)
         self.n_features = self.bins.shape[1]
         self.max_bin = int(self.bins.max()) if self.bins.size else 0
         if parallel is None:
             parallel = self.n_rows >= PARALLEL_MIN_ROWS
-        self.parts = ex.worker_parts(self.n_rows, 2) if parallel else 1
+        self.workers = ex.worker_parts(self.n_rows, 2) if parallel else 1
+        per_worker = max(1, min(ex.shards_per_worker, self.n_rows // (self.workers * MIN_SHARD_ROWS)))
+        self.shards = self.workers * per_worker if self.workers > 1 else 1
         self.token = secrets.token_hex(16)
         self.multiplications = 0  # ciphertext additions actually performed (for lower bounds)
-        if self.parts == 1:
+        self.carried = 0          # parts run away from their shard's worker (data sent along)
+        self.carried_rows = 0
+        self._cts = cts.items     # the caller's list, not a copy: carried parts are cut from it
+        if self.shards == 1:
             self._cts = [mpz(c) for c in cts.items]
             return
-        width = scheme.ct_width(pub)
-        args = []
-        for w in range(self.parts):
-            blob = scheme.cts_to_bytes(pub, cts[w::self.parts])
-            shard = np.ascontiguousarray(self.bins[w::self.parts])
-            args.append((self.token, int(self.nsq), blob, width, shard.tobytes(), shard.shape))
+        args = [(self.token, int(self.nsq), self.width, []) for _ in range(self.workers)]
+        for s in range(self.shards):
+            shard = np.ascontiguousarray(self.bins[s::self.shards])
+            args[s % self.workers][3].append(
+                (s, paillier.to_blob(self._cts[s::self.shards], self.width), shard.tobytes(), shard.shape))
         ex.run_each(task_load, args)
 
-    def histogram(self, rows: np.ndarray, n_bins: int) -> list[paillier.CipherArray]:
-        """Per feature, per bin: product of the ciphertexts of ``rows`` falling in that bin."""
+    @property
+    def parts(self) -> int:
+        """Workers holding shards (1: this process computes alone)."""
+        return self.workers
+
+    def _check(self, rows: np.ndarray, n_bins: int) -> np.ndarray:
         rows = np.asarray(rows)
         if rows.ndim != 1 or (rows.size and (rows.dtype.kind not in "iu" or rows.min() < 0
                                             or rows.max() >= self.n_rows)):
             raise LocalProtocolError("Node rows must be valid row indices.")
         if not 1 <= n_bins <= 256 or self.max_bin >= n_bins:
             raise LocalProtocolError("A bin index is not below the number of bins.")
-        rows = rows.astype(np.int64)
-        if self.parts == 1:
-            flat, done = _kernel(self._cts, self.bins, rows, n_bins, self.nsq)
-            self.multiplications += done
-        else:
-            flat = self._parallel(rows, n_bins)
-        n = self.pub.n
-        return [paillier.CipherArray(n, flat[f * n_bins:(f + 1) * n_bins])
-                for f in range(self.n_features)]
+        return rows.astype(np.int64)
 
-    def _parallel(self, rows: np.ndarray, n_bins: int) -> list[mpz]:
-        shard = rows % self.parts
-        args = [(self.token, (rows[shard == w] // self.parts).tobytes(), n_bins)
-                for w in range(self.parts)]
-        replies = self.ex.run_each(task_histogram, args)
-        nsq = self.nsq
-        partials = [self.scheme.cts_from_trusted_bytes(self.pub, blob).items for _, blob in replies]
-        self.multiplications += sum(done for done, _ in replies)
-        flat = partials[0]
-        for other in partials[1:]:
-            self.multiplications += sum(1 for a, b in zip(flat, other) if a != 1 and b != 1)
-            flat = [b if a == 1 else a if b == 1 else a * b % nsq for a, b in zip(flat, other)]
-        return flat
+    def histogram(self, rows: np.ndarray, n_bins: int) -> list[paillier.CipherArray]:
+        """Per feature, per bin: product of the ciphertexts of ``rows`` falling in that bin."""
+        return self.histograms([rows], n_bins)[0]
+
+    def histograms(self, nodes: Sequence[np.ndarray], n_bins: int) -> list[list[paillier.CipherArray]]:
+        """``histogram`` for each node of a level, computed together (one wait per level)."""
+        nodes = [self._check(rows, n_bins) for rows in nodes]
+        if not nodes:
+            return []
+        if self.shards == 1:
+            flats = []
+            for rows in nodes:
+                flat, done = _kernel(self._cts, self.bins, rows, n_bins, self.nsq)
+                self.multiplications += done
+                flats.append(flat)
+        else:
+            flats = self._parallel(nodes, n_bins)
+        n, step = self.pub.n, n_bins
+        return [[paillier.CipherArray(n, flat[f * step:(f + 1) * step]) for f in range(self.n_features)]
+                for flat in flats]
+
+    def _parallel(self, nodes: list[np.ndarray], n_bins: int) -> list[list[mpz]]:
+        S, level = self.shards, secrets.token_hex(8)
+        local = [[] for _ in range(S)]  # per shard, per node: indices into the shard
+        for rows in nodes:
+            shard = rows % S
+            for s in range(S):
+                local[s].append(rows[shard == s] // S)
+        lengths = [np.array([len(r) for r in parts], dtype=np.int64).tobytes() for parts in local]
+        args = [(self.token, level, s, np.concatenate(local[s]).tobytes(), lengths[s], n_bins)
+                for s in range(S)]
+
+        def carry(s: int) -> tuple:
+            rows = np.concatenate(local[s]) * S + s  # global rows, node after node
+            sub = np.ascontiguousarray(self.bins[rows])
+            self.carried += 1
+            self.carried_rows += len(rows)
+            blob = paillier.to_blob([self._cts[i] for i in rows.tolist()], self.width)
+            return task_carried, (self.token, level, int(self.nsq), self.width, blob, sub.tobytes(),
+                                  sub.shape, lengths[s], n_bins)
+
+        try:
+            self.multiplications += sum(self.ex.run_affine(
+                task_level, args, [s % self.workers for s in range(S)], carry))
+        finally:
+            replies = self.ex.run_each(task_collect, [(self.token, level, self.width)] * self.workers)
+        cells = self.n_features * n_bins
+        flat, nsq = [_ONE] * (len(nodes) * cells), self.nsq
+        for blob in replies:
+            if blob:
+                flat, merged = _merge(flat, paillier.from_trusted_blob(blob, self.width), nsq)
+                self.multiplications += merged
+        return [flat[k * cells:(k + 1) * cells] for k in range(len(nodes))]
 
     def close(self) -> None:
         """Free the worker shards (call when the tree is done)."""
-        if self.parts > 1:
-            self.ex.run_each(task_release, [(self.token,)] * self.parts)
-            self.parts = 0
+        if self.workers > 1:
+            self.ex.run_each(task_release, [(self.token,)] * self.workers)
+            self.workers = self.shards = 0
         self._cts = []
 
     def __enter__(self) -> "HistogramSession":
@@ -195,6 +250,13 @@ class HistogramSession:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def _merge(a: list[mpz], b: list[mpz], nsq: mpz) -> tuple[list[mpz], int]:
+    """Cell-wise product of two partial histograms (identity cells skipped) and the
+    multiplications it took."""
+    done = sum(1 for x, y in zip(a, b) if x != 1 and y != 1)
+    return [y if x == 1 else x if y == 1 else x * y % nsq for x, y in zip(a, b)], done
 
 
 def subtract(pub, parent_hist: list[paillier.CipherArray],
@@ -213,33 +275,82 @@ def subtract(pub, parent_hist: list[paillier.CipherArray],
 
 # ---------------------------------------------------------------- worker tasks
 
-_MAX_SHARDS = 2  # current tree (and at most one not yet released)
+_MAX_TREES = 2  # current tree (and at most one not yet released)
 
 
 @state_task
-def task_load(state: WorkerState, token: str, modulus: int, blob: bytes, width: int,
-              bins_bytes: bytes, shape: tuple[int, int]) -> int:
-    shards = state.store("histogram shards")
-    while len(shards) >= _MAX_SHARDS:
-        shards.pop(next(iter(shards)))
-    bins = np.frombuffer(bins_bytes, dtype=np.uint8).reshape(shape)
-    cts = paillier.from_trusted_blob(blob, width)
-    shards[token] = (mpz(modulus), cts, bins, width)
-    return len(cts)
+def task_load(state: WorkerState, token: str, modulus: int, width: int,
+              shards: list[tuple[int, bytes, bytes, tuple[int, int]]]) -> int:
+    """Keep this worker's shards of a tree: {shard: (ciphertexts, bins)}."""
+    trees = state.store("histogram shards")
+    while len(trees) >= _MAX_TREES:
+        trees.pop(next(iter(trees)))
+    held = {s: (paillier.from_trusted_blob(blob, width),
+                np.frombuffer(bins, dtype=np.uint8).reshape(shape)) for s, blob, bins, shape in shards}
+    trees[token] = (mpz(modulus), width, held)
+    return sum(len(cts) for cts, _ in held.values())
+
+
+def _node_rows(lengths: bytes, rows: np.ndarray) -> list[np.ndarray]:
+    ends = np.cumsum(np.frombuffer(lengths, dtype=np.int64))
+    return np.split(rows, ends[:-1])
+
+
+def _accumulate(state: WorkerState, key: tuple, cts, bins, nodes: list[np.ndarray], n_bins: int,
+                nsq: mpz) -> int:
+    """This part's node histograms multiplied into the worker's partial for the level; returns the
+    multiplications done. Concurrent tasks on one worker (a Dask worker with threads) merge under
+    the state lock by taking the partial out, merging and putting it back."""
+    flat, done = [], 0
+    for rows in nodes:
+        part, d = _kernel(cts, bins, rows, n_bins, nsq)
+        flat.extend(part)
+        done += d
+    levels = state.store("histogram levels")
+    while True:
+        with state.lock:
+            other = levels.pop(key, None)
+            if other is None:
+                levels[key] = flat
+                return done
+        flat, merged = _merge(other, flat, nsq)
+        done += merged
 
 
 @state_task
-def task_histogram(state: WorkerState, token: str, rows_bytes: bytes,
-                   n_bins: int) -> tuple[int, bytes]:
-    shards = state.store("histogram shards")
-    if token not in shards:
+def task_level(state: WorkerState, token: str, level: str, shard: int, rows_bytes: bytes,
+               lengths: bytes, n_bins: int) -> int:
+    """A level's nodes over one shard this worker holds."""
+    trees = state.store("histogram shards")
+    if token not in trees or shard not in trees[token][2]:
         raise LocalProtocolError("The histogram shard for this tree is gone.")
-    nsq, cts, bins, width = shards[token]
-    rows = np.frombuffer(rows_bytes, dtype=np.int64)
-    flat, done = _kernel(cts, bins, rows, n_bins, nsq)
-    return done, b"".join(c.to_bytes(width, "big") for c in flat)
+    nsq, _, held = trees[token]
+    cts, bins = held[shard]
+    nodes = _node_rows(lengths, np.frombuffer(rows_bytes, dtype=np.int64))
+    return _accumulate(state, (token, level), cts, bins, nodes, n_bins, nsq)
+
+
+@state_task
+def task_carried(state: WorkerState, token: str, level: str, modulus: int, width: int, blob: bytes,
+                 bins_bytes: bytes, shape: tuple[int, int], lengths: bytes, n_bins: int) -> int:
+    """A level's nodes over another worker's shard, its rows' ciphertexts and bins sent along
+    (node after node)."""
+    cts = paillier.from_trusted_blob(blob, width)
+    bins = np.frombuffer(bins_bytes, dtype=np.uint8).reshape(shape)
+    nodes = _node_rows(lengths, np.arange(len(cts), dtype=np.int64))
+    return _accumulate(state, (token, level), cts, bins, nodes, n_bins, mpz(modulus))
+
+
+@state_task
+def task_collect(state: WorkerState, token: str, level: str, width: int) -> bytes:
+    """This worker's partial for the level (b"" if it ran no part of it), forgotten here."""
+    flat = state.store("histogram levels").pop((token, level), None)
+    return b"" if flat is None else paillier.to_blob(flat, width)
 
 
 @state_task
 def task_release(state: WorkerState, token: str) -> None:
     state.store("histogram shards").pop(token, None)
+    levels = state.store("histogram levels")
+    for key in [k for k in levels if k[0] == token]:
+        levels.pop(key, None)

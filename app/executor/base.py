@@ -13,6 +13,9 @@ unpickled by an executor; peer bytes are parsed and validated before they reach 
 
 Stateless kernels are cut into several tasks per worker and fed from a queue (``run_chunks``), so
 a worker slowed by a foreign process delays a level by about one task instead of its whole share.
+Kernels whose data stay on a worker (histogram shards) use ``run_affine``: several parts per
+worker, each run where its data live, and a worker with none of its own left takes a queued part
+of the busiest worker, whose data then travel with the task.
 """
 
 from __future__ import annotations
@@ -20,7 +23,8 @@ from __future__ import annotations
 import importlib
 import os
 import threading
-from concurrent.futures import Future
+from collections import deque
+from concurrent.futures import FIRST_COMPLETED, Future, wait as wait_futures
 from typing import Any, Callable, Sequence
 
 from app.errors import LocalProtocolError
@@ -127,6 +131,10 @@ class Executor:
         """``task(*args)`` on any free worker."""
         raise NotImplementedError
 
+    def submit_to(self, worker: int, task: str | Callable, *args) -> Future:
+        """``task(*args)`` on worker ``worker`` (where its per-worker state lives)."""
+        raise NotImplementedError
+
     def close(self) -> None:
         raise NotImplementedError
 
@@ -159,6 +167,55 @@ class Executor:
     def worker_parts(self, n_items: int, min_parallel: int = 2) -> int:
         """One part per worker (or 1): for state kept per worker, e.g. histogram shards."""
         return self.size if self.size > 1 and n_items >= max(min_parallel, 2) else 1
+
+    # Parts per worker for kernels with per-worker state (histogram shards): a slowed worker's
+    # queued parts are taken by the others, at the price of sending those parts' data along.
+    shards_per_worker = 4
+    # Parts sent ahead to one worker in run_affine: 1 keeps every queued part available to a
+    # thief; a cluster's scheduling delay is hidden by sending one more ahead.
+    affine_inflight = 1
+
+    def run_affine(self, task: str | Callable, part_args: Sequence[tuple], homes: Sequence[int],
+                   carry: Callable[[int], tuple[str | Callable, tuple]]) -> list[Any]:
+        """Run part p as ``task(*part_args[p])`` on worker ``homes[p]``; results in part order.
+
+        Why: per-worker state makes a static split wait for the slowest worker. Here a worker
+        whose own parts are done takes the last queued part of the worker with most left and
+        runs ``carry(p)`` = (task, args) instead, args carrying the data the home worker holds.
+        Which worker runs a part depends on timing, so ``task`` and the carried task must give
+        the same result wherever they run.
+        """
+        queues = [deque() for _ in range(self.size)]
+        for p, home in enumerate(homes):
+            queues[home].append(p)
+        results: list[Any] = [None] * len(part_args)
+        running: dict[Future, tuple[int, int]] = {}
+
+        def feed(w: int) -> None:
+            if queues[w]:
+                p = queues[w].popleft()
+                running[self.submit_to(w, task, *part_args[p])] = (p, w)
+                return
+            victim = max(range(self.size), key=lambda v: len(queues[v]))
+            if queues[victim]:
+                p = queues[victim].pop()
+                name, args = carry(p)
+                running[self.submit_to(w, name, *args)] = (p, w)
+
+        try:
+            for _ in range(max(1, self.affine_inflight)):
+                for w in range(self.size):
+                    feed(w)
+            while running:
+                done, _ = wait_futures(list(running), return_when=FIRST_COMPLETED)
+                for future in done:
+                    p, w = running.pop(future)
+                    results[p] = future.result()
+                    feed(w)
+        finally:
+            for future in running:
+                future.cancel()  # after a failure: queued work is not needed any more
+        return results
 
     def run_chunks(self, task: str | Callable, chunks: Sequence[Any], extra: tuple = ()) -> list[Any]:
         """``task(chunk, *extra)`` for each chunk, fed to whichever worker is free; results in

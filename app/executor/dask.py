@@ -12,7 +12,8 @@ the peer link never carries Dask traffic and nothing from the peer is unpickled.
   resolves the name with the same allow-list as the local executor: only marked functions run.
 - Worker *i* is a fixed Dask worker (``workers=[address]``, no stealing): per-worker state (key
   tables, histogram shards) lives on that worker in a store keyed by this executor's token and is
-  dropped on ``close``. Stateless chunks go to whichever worker is free.
+  dropped on ``close``. Stateless chunks go to whichever worker is free; a histogram shard's part
+  runs on its worker unless another worker takes it with its data (``Executor.run_affine``).
 - Progress (``WorkerState.report``) travels as Dask events; a stop request is a Dask ``Event`` the
   task polls at most twice a second. A task that never polls runs to its end (as locally).
 - Workers must run the same Lianmo version (checked on connect): tasks are resolved there.
@@ -165,6 +166,7 @@ class DaskExecutor(Executor):
     """Workers of a Dask cluster; worker i is the i-th worker (by address) present at connect."""
 
     tasks_per_worker = 4   # a Dask task costs ~1 ms of scheduling: fewer, larger tasks than local
+    affine_inflight = 2    # one shard task queued on each worker hides that ~1 ms
 
     def __init__(self, scheduler: str, tls: tuple[str, str, str] | None = None, *,
                  security=None, timeout: float = 20.0) -> None:
@@ -221,6 +223,11 @@ class DaskExecutor(Executor):
         name = task_name(task)
         resolve_task(name)
         return _Handle(self._submit(name, args))
+
+    def submit_to(self, worker, task, *args) -> Future:
+        name = task_name(task)
+        resolve_task(name)
+        return _Handle(self._submit(name, args, self._workers[worker], worker))
 
     def run_chunks(self, task, chunks, extra=()):
         """Every chunk runs on the cluster (even one: the cluster, not Lianmo's computer, works)."""

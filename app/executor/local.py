@@ -3,7 +3,8 @@
 Kernels need to address worker *i* (the histogram kernel keeps ciphertext shards in each worker),
 so every worker owns one duplex pipe: ``run_each`` scatters one task per worker and gathers the
 replies in order; ``submit`` hands a task to whichever worker is free (a queue with one feeder per
-worker, which ``run_chunks`` uses for stateless kernels).
+worker, which ``run_chunks`` uses for stateless kernels); ``submit_to`` hands one to worker *i*
+(one feeder thread per worker, which ``run_affine`` uses for histogram shards).
 
 Workers are started lazily with ``spawn`` (fork is unsafe once Qt threads exist) and only run
 functions marked with ``@task`` / ``@state_task`` (see app/executor/base.py).
@@ -22,7 +23,7 @@ import signal
 import sys
 import threading
 import types
-from concurrent.futures import Future
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from multiprocessing.connection import wait as wait_connections
 
@@ -166,6 +167,7 @@ class LocalExecutor(Executor):
         self._lock = threading.Lock()
         self._workers: list[_Worker] = []
         self._queue: queue.Queue | None = None
+        self._direct: list[ThreadPoolExecutor] = []
         self._spawner: queue.Queue | None = None
 
     def _started(self) -> list[_Worker]:
@@ -259,6 +261,27 @@ class LocalExecutor(Executor):
             self._queue.put((future, name, args))
         return future
 
+    def submit_to(self, worker, task, *args) -> Future:
+        name = task_name(task)
+        resolve_task(name)
+        with self._lock:
+            if not self._direct:
+                self._direct = [ThreadPoolExecutor(1, thread_name_prefix="lianmo-worker-direct")
+                                for _ in range(self.size)]
+            return self._direct[worker].submit(self._call, worker, name, args)
+
+    def _call(self, i: int, name: str, args: tuple):
+        try:
+            worker = self._started()[i]
+            with worker.lock:
+                worker.conn.send((name, args))
+                status, payload = worker.recv()
+        except (EOFError, OSError) as exc:
+            raise LocalProtocolError("A worker process stopped unexpectedly.") from exc
+        if status != "ok":
+            raise _failed([payload])
+        return payload
+
     def _dispatch(self, i: int, jobs: queue.Queue) -> None:
         """One feeder per worker: takes the next submitted task when its worker is free."""
         while True:
@@ -300,6 +323,10 @@ class LocalExecutor(Executor):
                     job[0].cancel()
             for _ in range(self.size):
                 jobs.put(None)
+        with self._lock:
+            direct, self._direct = self._direct, []
+        for pool in direct:
+            pool.shutdown(wait=True, cancel_futures=True)
         with self._lock:
             workers, self._workers = self._workers, []
             spawner, self._spawner = self._spawner, None

@@ -3783,12 +3783,12 @@
         <translation>正在测量本机的加密速度…</translation>
     </message>
     <message>
-        <location line="+7"/>
-        <source>About %1 on this machine for %2 customers, %3 bank features and %4 partner features (most of it encryption).</source>
-        <translation>在本机上约需 %1（%2 位客户、%3 个银行特征、%4 个合作方特征；大部分时间用于加密运算）。</translation>
+        <location line="+8"/>
+        <source>About %1 on this machine for %2 customers, %3 bank features, %4 partner features and %5 trees with %6 encryption (most of the time goes to encryption).</source>
+        <translation>在本机上约需 %1（%2 位客户、%3 个银行特征、%4 个合作方特征、%5 棵树，%6 加密；大部分时间用于加密运算）。</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+10"/>
         <source>%1 s</source>
         <translation>%1 秒</translation>
     </message>
@@ -3858,7 +3858,7 @@
         <translation>训练完成，模型已保存。</translation>
     </message>
     <message>
-        <location line="-93"/>
+        <location line="-95"/>
         <source>failed; Run resumes from the last finished tree</source>
         <translation>失败；点击“运行”将从最后完成的树继续</translation>
     </message>

@@ -153,8 +153,7 @@ class FeatureCrypto(_Counted):
         cost a fold, a re-randomisation and a share of a decryption each).
         """
         groups = []
-        for rows in nodes:
-            sums = self._histogram(rows, n_slots)
+        for sums in self._histograms(nodes, n_slots):
             parts = [part for feature, k in zip(sums, np.asarray(used).tolist())
                      for part in (feature[:k], feature[-1:])]
             flat = self.scheme.concat(self.pub, parts)
@@ -170,11 +169,15 @@ class FeatureCrypto(_Counted):
         self.ops["rerandomise"] += len(packed)
         return self.scheme.cts_to_bytes(self.pub, packed)
 
-    def _histogram(self, rows: np.ndarray, n_slots: int) -> list:
+    def _histograms(self, nodes: list[np.ndarray], n_slots: int) -> list:
+        """All of a level's nodes in one call: the workers' shards are scheduled per level."""
+        session = self._session
         with self._time("add"):
-            before = self._session.multiplications
-            sums = self._session.histogram(rows, n_slots)
-        self.ops["add"] += self._session.multiplications - before  # performed, not nominal
+            before, carried = session.multiplications, session.carried_rows
+            sums = session.histograms(nodes, n_slots)
+        self.ops["add"] += session.multiplications - before  # performed, not nominal
+        if session.carried_rows > carried:  # shard rows run by a worker other than their own
+            self.ops["carried_rows"] += session.carried_rows - carried
         return sums
 
     def drop_tree(self) -> None:

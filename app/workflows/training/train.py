@@ -442,6 +442,7 @@ def estimate_training(session, alignment_id: str, params: TrainParams,
                             params.valid_fraction, scheme=params.scheme)
     return {**est, "rows": int(keep.sum()), "label_features": label_f,
             "partner_features": partner_f, "assumed": partner_features is None,
+            "scheme": params.scheme, "trees": params.n_trees,
             "costs": costs.to_dict()}
 
 

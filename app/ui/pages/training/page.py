@@ -261,11 +261,13 @@ class TrainingPage(ProposedJob, Page):
         self.runner.finished.connect(self._estimated)
 
     def _estimated(self, est: dict) -> None:
+        scheme = self.form.scheme.itemText(max(0, self.form.scheme.findData(est["scheme"])))
         self.estimate_text.setText(self.tr(
-            "About %1 on this machine for %2 customers, %3 bank features and %4 partner "
-            "features (most of it encryption).").replace("%1", self._duration(est["seconds"]))
-            .replace("%2", f"{est['rows']:,}").replace("%3", str(est["label_features"]))
-            .replace("%4", str(est["partner_features"])))
+            "About %1 on this machine for %2 customers, %3 bank features, %4 partner "
+            "features and %5 trees with %6 encryption (most of the time goes to encryption).")
+            .replace("%1", self._duration(est["seconds"])).replace("%2", f"{est['rows']:,}")
+            .replace("%3", str(est["label_features"])).replace("%4", str(est["partner_features"]))
+            .replace("%5", str(est["trees"])).replace("%6", scheme))
         self._update_buttons()
 
     def _duration(self, seconds: float) -> str:
