@@ -3698,7 +3698,7 @@
 <context>
     <name>TrainingPage</name>
     <message>
-        <location filename="../../app/ui/pages/training/page.py" line="+96"/>
+        <location filename="../../app/ui/pages/training/page.py" line="+101"/>
         <source>Training</source>
         <translation>模型训练</translation>
     </message>
@@ -3848,7 +3848,12 @@
         <translation>训练完成，模型已保存。</translation>
     </message>
     <message>
-        <location line="-92"/>
+        <location line="+14"/>
+        <source>Plans now start from %1, on bank features only: %2 eligible customers scored.</source>
+        <translation>方案现在基于 %1（仅银行特征）：已为 %2 名合格客户评分。</translation>
+    </message>
+    <message>
+        <location line="-106"/>
         <source>failed; Run resumes from the last finished tree</source>
         <translation>失败；点击“运行”将从最后完成的树继续</translation>
     </message>
@@ -3856,12 +3861,22 @@
 <context>
     <name>TrainingResults</name>
     <message>
-        <location filename="../../app/ui/pages/training/results.py" line="+76"/>
+        <location filename="../../app/ui/pages/training/results.py" line="+83"/>
         <source>Results</source>
         <translation>结果</translation>
     </message>
     <message>
         <location line="+1"/>
+        <source>Use the bank-only model</source>
+        <translation>改用仅银行特征的模型</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Scores every eligible customer with the model on bank features only and plans start from it; nothing is sent to the partner.</source>
+        <translation>用仅基于银行特征的模型为所有合格客户评分，方案以它为准；不向合作方发送任何数据。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>ROC curve</source>
         <translation>ROC 曲线</translation>
     </message>
@@ -3951,7 +3966,7 @@
         <translation>合作方特征使验证集 AUC 的提升超出了随机波动。</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+10"/>
         <source>Partner feature #%1</source>
         <translation>合作方特征 #%1</translation>
     </message>
