@@ -194,3 +194,39 @@ def test_the_training_page_button_uses_the_bank_only_model(world, qtbot):
         qtbot.waitUntil(lambda: page.message.kind == "success", timeout=20000)
         assert "bank features only" in page.message.text()
     assert training.main_model(world.bank) == first.result["label_only_model_id"]
+
+
+def _bank_only_training(y: np.ndarray, x: np.ndarray, params: TrainParams):
+    from app.protocols.secureboost.binning import fit_binning
+    from app.protocols.secureboost.driver import run_training
+    from app.protocols.secureboost.label_party import LabelParty
+    binning = fit_binning({f"x{j}": x[:, j] for j in range(x.shape[1])}, n_bins=16)
+    bins = binning.transform({f"x{j}": x[:, j] for j in range(x.shape[1])})
+    label = LabelParty(params, y, bins, binning, partner=False)
+    return label, run_training(label, None)
+
+
+def test_early_stopping_is_refused_on_too_few_validation_events_and_the_report_says_so():
+    """A small imbalanced set (1,200 customers, ~4 % buyers: ~10 buyers among 240 validation
+    rows) would pick its number of trees from noise: every approved tree is built instead."""
+    from app.protocols.secureboost.label_party import MIN_VALIDATION_EVENTS
+    from app.protocols.secureboost.report import training_report
+    rng = np.random.default_rng(7)
+    params = TrainParams(n_trees=8, max_depth=2, early_stopping_rounds=1, seed=4,
+                         valid_fraction=0.2)
+    x = rng.normal(size=(1200, 3))
+    y = (rng.random(1200) < 0.04 * (1 + (x[:, 0] > 1))).astype(float)
+    label, model = _bank_only_training(y, x, params)
+    note = label.early_stopping_note()
+    assert note["refused"] and not note["used"] and note["minimum"] == MIN_VALIDATION_EVENTS
+    assert note["validation_events"] == int(y[label.valid_rows].sum()) < MIN_VALIDATION_EVENTS
+    assert len(model.trees) == params.n_trees and label.history == []
+    report = training_report(label, model, np.full(len(y), 0.5))
+    assert report["early_stopping"] == note
+
+    # the same rule on a balanced set leaves early stopping to choose (and stop early on noise)
+    balanced = (rng.random(1200) < 0.5).astype(float)
+    label, model = _bank_only_training(balanced, x, params)
+    assert label.early_stopping_note()["used"] and not label.early_stopping_note()["refused"]
+    assert label.validation_events >= MIN_VALIDATION_EVENTS and len(label.history) >= 1
+    assert len(model.trees) < params.n_trees      # pure noise: it stops early, as it should
