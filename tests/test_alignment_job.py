@@ -393,3 +393,109 @@ def test_each_side_brings_at_most_the_approved_number_of_identifiers(linked):
     assert theirs.state == "failed" and "approved for" in theirs.error
     assert jobs.get(bank.workspace, job.id).state == "failed"
     assert alignment.alignments(bank) == [] and alignment.alignments(platform) == []
+
+
+class HoldsAtChunk:
+    """The platform's channel in a run: holds the bank's blinded chunk number ``hold_at`` until
+    the test releases it, so the bank's process is killed while it waits for that reply."""
+    def __init__(self, channel, hold_at: int, reached: threading.Event,
+                 release: threading.Event):
+        self.channel, self.hold_at, self.reached, self.release = channel, hold_at, reached, release
+
+    def send(self, msg_type, body):
+        self.channel.send(msg_type, body)
+
+    def recv(self, timeout=None):
+        msg_type, body = self.channel.recv(timeout)
+        if msg_type == "lianmo.alignment.blinded" and body["chunk"] == self.hold_at:
+            self.reached.set()
+            self.release.wait(30)
+        return msg_type, body
+
+
+def test_an_alignment_whose_process_was_killed_is_interrupted_and_resumes_from_its_chunk(
+        tmp_path, demo):
+    """The bank's `align` runs in its own process and is killed (SIGKILL) mid-run: its job is
+    left `running` by a process that is gone, so the next command marks it `interrupted`; the
+    platform approves the resume (it sees the chunk), `align --job` resumes on the first try
+    from the stored chunk and stores what an uninterrupted run stores."""
+    import os
+    import re
+    import signal
+    import subprocess
+    import sys
+    from app.store.workspace import Workspace
+    admins, (bank, platform) = workspaces(tmp_path, passphrase="ws-pass")
+    import_demo((bank, platform), demo)
+    expected = sorted(set(_eligible(bank).ids.tolist()) & set(_eligible(platform).ids.tolist()))
+    reached, release = threading.Event(), threading.Event()
+    runs = []
+
+    def runner(workspace, job, channel, initiator, task):
+        runs.append(job.id)
+        if len(runs) == 1:
+            channel = HoldsAtChunk(channel, 12, reached, release)
+        return alignment.run_alignment_job(workspace, job, channel, initiator, task)
+    service = link.PeerService(platform, decision_timeout=20,
+                               job_types=JOB_TYPES.replace("alignment", runner=runner))
+    port = service.start()
+    pin(admins, "127.0.0.1:9", f"127.0.0.1:{port}")       # the bank only dials
+    link.store_certificate(admins[0].workspace, "platform",
+                           peers.identity(admins[1].workspace).cert_pem)
+    link.store_certificate(admins[1].workspace, "bank",
+                           peers.identity(admins[0].workspace).cert_pem)
+    admins[0].workspace.close()
+
+    env = {**os.environ, "LIANMO_PASSWORD": "analyst-pass", "WS_PASS": "ws-pass",
+           "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
+    ws = ["--workspace", str(tmp_path / "bank"), "--passphrase-env", "WS_PASS", "--user", "ana"]
+
+    def lianmo(*args):
+        return subprocess.run([sys.executable, "-m", "app", *args], env=env,
+                              capture_output=True, text=True, timeout=60)
+    try:
+        approver = _approve_when_it_arrives(platform, [])
+        first = subprocess.Popen([sys.executable, "-m", "app", "align", *ws, "--peer", "platform",
+                                  "--id-type", "mobile", "--chunk-size", "64", "--wait", "20"],
+                                 env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                 text=True)
+        try:
+            assert reached.wait(30), first.stderr.read() if first.poll() is not None else ""
+            job_id = runs[0]
+            os.kill(first.pid, signal.SIGKILL)       # the bank's process dies mid-run
+            assert first.wait(10) == -signal.SIGKILL
+        finally:
+            release.set()
+            approver.join()
+        assert _wait_state(platform.workspace, job_id, ("failed",)).state == "failed"
+
+        listed = lianmo("jobs", "list", *ws)         # opening the workspace finds it gone
+        assert listed.returncode == 0, listed.stderr
+        line = re.search(rf"{job_id}\talignment\tplatform\tlocal\tinterrupted.*", listed.stdout)
+        stopped = int(re.search(r"\tstopped at chunk (\d+) of \d+; resume: align --peer "
+                                rf"platform --id-type mobile --job {job_id}$", line[0]).group(1))
+        assert 0 < stopped < 12       # chunks up to the held one came back before the kill
+
+        notes = []
+        approver = threading.Thread(target=lambda: notes.append(_approve_resume(platform,
+                                                                                job_id)))
+        approver.start()
+        resumed = lianmo("align", *ws, "--peer", "platform", "--id-type", "mobile", "--job",
+                         job_id, "--wait", "20")
+        approver.join()
+        assert resumed.returncode == 0, resumed.stderr        # on the first try
+        assert f"{len(expected)} customers in common" in resumed.stdout
+        assert re.fullmatch(rf"resume job {job_id} from chunk [1-9]\d*", notes[0])
+        assert _wait_state(platform.workspace, job_id, ("finished",)).state == "finished"
+        assert len(runs) == 2
+    finally:
+        service.stop()
+    with Workspace.open(tmp_path / "bank", passphrase="ws-pass") as opened:
+        stored = opened.db.run(alignment_store.load_alignment_ids, job_id).tolist()
+        actions = [(e["actor"], e["action"]) for e in opened.audit.entries()]
+        assert alignment.resume_from(opened, job_id) is None          # the scalar is erased
+    assert stored == expected      # what an uninterrupted run stores (sorted plain intersection)
+    assert platform.workspace.db.run(alignment_store.load_alignment_ids, job_id).tolist() == stored
+    assert ("system", "job.interrupted") in actions and ("ana", "job.resume_requested") in actions
+    assert ("peer:platform", "job.peer_approved") in actions
+    close([], admins[1:])

@@ -127,3 +127,106 @@ def test_the_validation_share_is_a_choice_and_zero_needs_early_stopping_off(tmp_
     assert main([*args, "--validation-fraction", "0", "--early-stopping", "0"]) == 0
     report = json.loads((tmp_path / "r.json").read_text())
     assert report["parameters"]["valid_fraction"] == 0.0 and report["trees_built"] == 2
+
+
+def test_the_bank_only_model_is_offered_only_when_the_joint_model_is_worse(qtbot):
+    from app.ui.pages.training.results import TrainingResults
+    results = TrainingResults()
+    qtbot.addWidget(results)
+    report = {"model": "job-1", "kind": "federated", "trees": 3, "rows_used": 500,
+              "validation_rows": 100, "importance": {}, "federated": {"auc": 0.70},
+              "label_only": {"auc": 0.74}, "comparison": {"verdict": "worse"}}
+    results.show_report(report)
+    assert not results.bank_only_button.isHidden()
+    assert results.bank_only_button.text() == "Use the bank-only model"
+    with qtbot.waitSignal(results.use_bank_only) as chosen:
+        results.bank_only_button.click()
+    assert chosen.args == ["job-1"]
+    for verdict in ("no_difference", "better"):
+        results.show_report({**report, "comparison": {"verdict": verdict}})
+        assert results.bank_only_button.isHidden()
+    results.show_report({**report, "kind": "label_only"})   # already the bank-only model
+    assert results.bank_only_button.isHidden()
+
+
+def test_using_the_bank_only_model_scores_everyone_and_makes_it_main(world, capsys,
+                                                                    monkeypatch):
+    """The CLI and the Training page's button: every eligible customer is scored with the
+    label-only model (no partner involved) and plans start from it; audited."""
+    from app.store import models as model_store
+    from app.workflows import audit_trail, plans
+    from app.workflows.plans.sources import list_score_sources
+    from app.errors import UserFacingError
+    from test_training_job import PASSPHRASE
+    first, _ = world.train(PARAMS)
+    only_id = first.result["label_only_model_id"]
+    monkeypatch.setenv("LIANMO_PASSWORD", "analyst-pass")
+    monkeypatch.setenv("WS_PASS", PASSPHRASE)
+    ws = ["--workspace", str(world.bank.workspace.path), "--passphrase-env", "WS_PASS",
+          "--user", "ana"]
+    assert main(["models", *ws, "use-bank-only", "--model", first.id]) == 0
+    out = capsys.readouterr().out
+    assert f"({only_id}), bank features only; {len(world.bank_ids)} eligible customers" in out
+    pop = plans.load_population(world.bank.workspace, only_id)
+    assert len(pop) == len(world.bank_ids) and (pop.model_source == 1).all()   # label-only
+    baseline = world.bank.workspace.db.run(model_store.get_model, only_id)[1]
+    assert len(np.unique(pop.score)) > 1 and baseline
+    listed = {m["id"]: m for m in training.models(world.bank)}
+    assert listed[only_id]["main"] and not listed[first.id]["main"]
+    assert training.main_model(world.bank) == only_id
+    sources = list_score_sources(world.bank)
+    assert [s["main"] for s in sources if s["model_id"] == only_id] == [True]
+    used = audit_trail.list_entries(world.bank, action="model.use_label_only")
+    assert len(used) == 1 and only_id in used[0]["objects"]
+    with pytest.raises(UserFacingError, match="bank's half"):
+        training.use_label_only(world.platform, first.id)   # the partner has no bank-only model
+
+
+def test_the_training_page_button_uses_the_bank_only_model(world, qtbot):
+    from app.ui.pages.training import TrainingPage
+    from linked import shown_pages
+    first, _ = world.train(PARAMS)
+    with shown_pages(qtbot, TrainingPage) as make:
+        page = make(world.bank)
+        page.results.show_report({**training.model_report(world.bank, first.id),
+                                  "comparison": {"verdict": "worse"}})
+        page.results.bank_only_button.click()
+        qtbot.waitUntil(lambda: page.message.kind == "success", timeout=20000)
+        assert "bank features only" in page.message.text()
+    assert training.main_model(world.bank) == first.result["label_only_model_id"]
+
+
+def _bank_only_training(y: np.ndarray, x: np.ndarray, params: TrainParams):
+    from app.protocols.secureboost.binning import fit_binning
+    from app.protocols.secureboost.driver import run_training
+    from app.protocols.secureboost.label_party import LabelParty
+    binning = fit_binning({f"x{j}": x[:, j] for j in range(x.shape[1])}, n_bins=16)
+    bins = binning.transform({f"x{j}": x[:, j] for j in range(x.shape[1])})
+    label = LabelParty(params, y, bins, binning, partner=False)
+    return label, run_training(label, None)
+
+
+def test_early_stopping_is_refused_on_too_few_validation_events_and_the_report_says_so():
+    """A small imbalanced set (1,200 customers, ~4 % buyers: ~10 buyers among 240 validation
+    rows) would pick its number of trees from noise: every approved tree is built instead."""
+    from app.protocols.secureboost.label_party import MIN_VALIDATION_EVENTS
+    from app.protocols.secureboost.report import training_report
+    rng = np.random.default_rng(7)
+    params = TrainParams(n_trees=8, max_depth=2, early_stopping_rounds=1, seed=4,
+                         valid_fraction=0.2)
+    x = rng.normal(size=(1200, 3))
+    y = (rng.random(1200) < 0.04 * (1 + (x[:, 0] > 1))).astype(float)
+    label, model = _bank_only_training(y, x, params)
+    note = label.early_stopping_note()
+    assert note["refused"] and not note["used"] and note["minimum"] == MIN_VALIDATION_EVENTS
+    assert note["validation_events"] == int(y[label.valid_rows].sum()) < MIN_VALIDATION_EVENTS
+    assert len(model.trees) == params.n_trees and label.history == []
+    report = training_report(label, model, np.full(len(y), 0.5))
+    assert report["early_stopping"] == note
+
+    # the same rule on a balanced set leaves early stopping to choose (and stop early on noise)
+    balanced = (rng.random(1200) < 0.5).astype(float)
+    label, model = _bank_only_training(balanced, x, params)
+    assert label.early_stopping_note()["used"] and not label.early_stopping_note()["refused"]
+    assert label.validation_events >= MIN_VALIDATION_EVENTS and len(label.history) >= 1
+    assert len(model.trees) < params.n_trees      # pure noise: it stops early, as it should

@@ -165,3 +165,42 @@ def test_analysts_decide_but_do_not_see_admin_controls(linked, make_page):
     page = make_page(login(platform.workspace, "li", "analyst-pass"))
     assert page.admin.isHidden() and not page.banner.isVisible()
     assert page.approve_button.isVisible() and page.approve_button.isEnabled()
+
+
+@pytest.mark.parametrize("job_type, progress, unit", [("alignment", "chunk 37 of 50", "chunk"),
+                                                       ("training", "tree 14 of 50", "tree")])
+def test_a_resume_request_shows_where_the_stopped_run_goes_on(linked, make_page, job_type,
+                                                              progress, unit):
+    """The approver decides a resume knowing where it continues; approving is one more run."""
+    _, platform = linked
+    ws = platform.workspace
+    params = ({"rounds": 20} if job_type == "training" else
+              {"id_type": "mobile", "chunk_size": 64, "max_items_proposer": 5000,
+               "max_items_approver": 5000})
+    job = remote_proposal(platform, job_type, params)
+    # (the alignment's own check would want a dataset here; this test is about the panel)
+    accepting = JOB_TYPES.replace("alignment", check_proposal=None)
+    jobs.decide(platform, job.id, approve=True, job_types=accepting)
+    jobs.transition(ws, job.id, "running")
+    jobs.report_progress(ws, job.id, 37, 50, progress)
+    jobs.transition(ws, job.id, "failed", error="The connection to the peer was lost.")
+    page = make_page(platform)
+    assert page.pending.rowCount() == 0
+    # the proposer asks again for the same job: a resume request waiting for our decision
+    jobs.receive_proposal(ws, "bank", job.id, job_type, params, JOB_TYPES)
+    page.refresh()
+    assert page.pending.rowCount() == 1 and cells(page.pending, 0)[4] == "Our decision"
+    number = progress.split()[1]
+    assert page.resume_line.isVisible()
+    assert page.resume_line.text().startswith(f"Resume job {job.id} from {unit} {number}: ")
+    assert jobs.resume_note(jobs.get(ws, job.id)) == f"resume job {job.id} from {unit} {number}"
+    if job_type == "training":
+        page.approve_button.click()
+        assert jobs.get(ws, job.id).state == "approved" and page.pending.rowCount() == 0
+
+
+def test_a_new_proposal_shows_no_resume_line(linked, make_page):
+    _, platform = linked
+    remote_proposal(platform)
+    page = make_page(platform)
+    assert page.pending.rowCount() == 1 and not page.resume_line.isVisible()

@@ -18,6 +18,9 @@ def register(sub) -> None:
     align.add_argument("--wait", type=float, default=600.0,
                        help="seconds to wait for the peer's approval (default 600)")
     align.add_argument("--job", help="run (or resume) this already proposed alignment job instead")
+    align.add_argument("--chunk-size", type=int, default=None,
+                       help="identifiers per chunk (default 4096); a resumed run continues from "
+                            "the last finished chunk")
     align.set_defaults(handler=_align)
 
     lst = sub.add_parser("alignments", help="stored alignments: sizes and overlap, no IDs")
@@ -46,8 +49,9 @@ def _align(args) -> int:
         if args.job:
             job = jobs.show(session, args.job)
         else:
-            job = alignment.propose_alignment(session, service, args.peer, args.dataset,
-                                              args.id_type, wait=args.wait)
+            job = alignment.propose_alignment(
+                session, service, args.peer, args.dataset, args.id_type, wait=args.wait,
+                **({} if args.chunk_size is None else {"chunk_size": args.chunk_size}))
             print(f"Proposed alignment job {job.id} to '{args.peer}': {job.state}.", flush=True)
         if job.state == "proposed":
             print(f"No decision yet. When '{args.peer}' approves (jobs approve {job.id}), run: "

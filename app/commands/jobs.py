@@ -34,9 +34,21 @@ def register(sub) -> None:
     kill.set_defaults(handler=_killswitch)
 
 
+# How the proposer runs a stopped job once more (the peer approves the resume first).
+RESUME_COMMANDS = {"alignment": "align --peer {peer} --id-type {id_type} --job {id}",
+                   "training": "train --peer {peer} --resume {id}"}
+
+
 def _line(job: jobs.Job) -> str:
     progress = f" {job.progress_done}/{job.progress_total}" if job.progress_total else ""
-    return f"{job.id}\t{job.type}\t{job.peer}\t{job.proposer}\t{job.state}{progress}\t{job.created_at}"
+    line = f"{job.id}\t{job.type}\t{job.peer}\t{job.proposer}\t{job.state}{progress}\t{job.created_at}"
+    if job.state in jobs.RESUMABLE:   # a stopped run shows where it stopped and how to go on
+        where = f"stopped at {job.progress_message}; " if job.progress_message else ""
+        how = RESUME_COMMANDS.get(job.type, "") if job.proposer == "local" else ""
+        line += (f"\t{where}resume: " + how.format(peer=job.peer, id=job.id,
+                                                    id_type=job.params.get("id_type")) if how
+                 else f"\t{where}resumes when {job.peer} asks again and it is approved here")
+    return line
 
 
 def _list(args) -> int:

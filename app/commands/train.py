@@ -59,10 +59,14 @@ def register(sub) -> None:
 
     m = sub.add_parser("models", help="stored models (and a training report on the bank side)")
     add_workspace_args(m)
-    m.add_argument("action", nargs="?", choices=["list", "show", "rename", "main"], default="list",
+    m.add_argument("action", nargs="?", choices=["list", "show", "rename", "main", "use-bank-only"],
+                   default="list",
                    help="show: the record a validator needs to rebuild --model; rename: give "
-                        "--model the name --name; main: plan from --model from now on")
-    m.add_argument("--model", metavar="MODEL_ID", help="the model for 'show', 'rename', 'main'")
+                        "--model the name --name; main: plan from --model from now on; "
+                        "use-bank-only: score every eligible customer with the bank-only model "
+                        "of --model and plan from it (when the joint model is worse)")
+    m.add_argument("--model", metavar="MODEL_ID",
+                   help="the model for 'show', 'rename', 'main', 'use-bank-only'")
     m.add_argument("--name", help="the new name for 'rename'")
     m.add_argument("--xlsx", metavar="OUT.xlsx", help="with 'show': also write the record as a "
                                                       "sheet for model-risk review")
@@ -215,7 +219,7 @@ def _train(args) -> int:
 
 def _models(args) -> int:
     with signed_in(args) as session:
-        if args.action in ("rename", "main") and not args.model:
+        if args.action in ("rename", "main", "use-bank-only") and not args.model:
             raise UserFacingError(f"Name the model to {args.action} (--model ID).")
         if args.action == "rename":
             if args.name is None:
@@ -225,6 +229,11 @@ def _models(args) -> int:
         if args.action == "main":
             training.mark_main(session, args.model)
             print(f"Main model: {args.model}")
+            return 0
+        if args.action == "use-bank-only":
+            used = training.use_label_only(session, args.model)
+            print(f"Main model: {used['name']} ({used['model_id']}), bank features only; "
+                  f"{used['scored']} eligible customers scored for plans.")
             return 0
         if args.action == "show":
             if not args.model:

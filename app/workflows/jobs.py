@@ -48,12 +48,20 @@ def _move(conn, job: Job, state: str, **fields) -> None:
         alignment_store.forget_resume(conn, job.id)
 
 
+def resume_point(job: Job) -> tuple[str, int] | None:
+    """("chunk", 37) or ("tree", 14) for a proposal that asks to continue a stopped run (its
+    stored progress says where), else None: the approver decides knowing where it resumes."""
+    unit, _, rest = job.progress_message.partition(" ")
+    number = rest.split(" of ")[0]
+    if job.state != "proposed" or unit not in ("chunk", "tree") or not number.isdigit():
+        return None
+    return unit, int(number)
+
+
 def resume_note(job: Job) -> str:
-    """"resume job X from chunk 37" for a proposal that asks to continue a stopped run (its
-    stored progress says where), else ""."""
-    if job.state != "proposed" or not job.progress_message.startswith(("chunk ", "tree ")):
-        return ""
-    return f"resume job {job.id} from {job.progress_message.split(' of ')[0]}"
+    """"resume job X from chunk 37" (``resume_point`` in a sentence), else ""."""
+    point = resume_point(job)
+    return "" if point is None else f"resume job {job.id} from {point[0]} {point[1]}"
 
 
 def facts_in(conn, job_id: str, peer: str = "", job_types: JobTypes | None = None,

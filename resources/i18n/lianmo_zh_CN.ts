@@ -1696,7 +1696,17 @@
         <translation>%1 尚未做出决定，任务在其“任务”收件箱中等待。批准后即可运行。</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+38"/>
+        <source>waiting for the peer&apos;s decision to resume from tree %1</source>
+        <translation>等待对方决定是否从第 %1 棵树继续</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>waiting for the peer&apos;s decision to resume from chunk %1</source>
+        <translation>等待对方决定是否从第 %1 块继续</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Current job with %1: %2</source>
         <translation>与 %1 的当前任务：%2</translation>
     </message>
@@ -1704,7 +1714,7 @@
 <context>
     <name>JobsAdminCard</name>
     <message>
-        <location line="-126"/>
+        <location line="-133"/>
         <source>The kill switch refuses new proposals, stops running jobs at their next checkpoint and keeps any job from starting, in this workspace.</source>
         <translation>紧急停止开关会在本工作区拒绝新的任务提议，使运行中的任务在下一个检查点停止，并阻止任何任务启动。</translation>
     </message>
@@ -1742,7 +1752,7 @@
 <context>
     <name>JobsPage</name>
     <message>
-        <location filename="../../app/ui/pages/jobs.py" line="+100"/>
+        <location filename="../../app/ui/pages/jobs.py" line="+102"/>
         <source>Jobs</source>
         <translation>任务</translation>
     </message>
@@ -1877,7 +1887,7 @@
         <translation>对方决定</translation>
     </message>
     <message>
-        <location line="+57"/>
+        <location line="+58"/>
         <source>Proposed here; waiting for the peer&apos;s administrators or analysts to decide.</source>
         <translation>由本方提议，正在等待对方的管理员或分析师决定。</translation>
     </message>
@@ -1887,7 +1897,17 @@
         <translation>紧急停止开关已打开，无法批准任何任务。</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+8"/>
+        <source>Resume job %1 from tree %2: approving allows one more run of this training, continuing after the trees already built.</source>
+        <translation>从第 %2 棵树继续任务 %1：批准即允许本次训练再运行一次，从已建好的树之后继续。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Resume job %1 from chunk %2: approving allows one more run of this alignment, continuing after the chunks already exchanged.</source>
+        <translation>从第 %2 块继续任务 %1：批准即允许本次对齐再运行一次，从已交换的块之后继续。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>If you approve, the bank&apos;s model uses your %1 features on up to %2 shared customers over at most %3 trees of depth %4. A bank that broke the protocol could read your binned values of the customers in each node; your approval, these limits and both audits are your controls.</source>
         <translation>若批准：银行的模型将在最多 %2 位共同客户上使用您的 %1 个特征，最多 %3 棵树、深度 %4。若银行违反协议，可读出每个节点中客户的您方分箱取值；您的审批、这些上限和双方审计是您的控制手段。</translation>
     </message>
@@ -3708,7 +3728,7 @@
 <context>
     <name>TrainingPage</name>
     <message>
-        <location filename="../../app/ui/pages/training/page.py" line="+96"/>
+        <location filename="../../app/ui/pages/training/page.py" line="+101"/>
         <source>Training</source>
         <translation>模型训练</translation>
     </message>
@@ -3858,7 +3878,12 @@
         <translation>训练完成，模型已保存。</translation>
     </message>
     <message>
-        <location line="-95"/>
+        <location line="+14"/>
+        <source>Plans now start from %1, on bank features only: %2 eligible customers scored.</source>
+        <translation>方案现在基于 %1（仅银行特征）：已为 %2 名合格客户评分。</translation>
+    </message>
+    <message>
+        <location line="-109"/>
         <source>failed; Run resumes from the last finished tree</source>
         <translation>失败；点击“运行”将从最后完成的树继续</translation>
     </message>
@@ -3866,12 +3891,22 @@
 <context>
     <name>TrainingResults</name>
     <message>
-        <location filename="../../app/ui/pages/training/results.py" line="+76"/>
+        <location filename="../../app/ui/pages/training/results.py" line="+83"/>
         <source>Results</source>
         <translation>结果</translation>
     </message>
     <message>
         <location line="+1"/>
+        <source>Use the bank-only model</source>
+        <translation>改用仅银行特征的模型</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Scores every eligible customer with the model on bank features only and plans start from it; nothing is sent to the partner.</source>
+        <translation>用仅基于银行特征的模型为所有合格客户评分，方案以它为准；不向合作方发送任何数据。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>ROC curve</source>
         <translation>ROC 曲线</translation>
     </message>
@@ -3961,7 +3996,7 @@
         <translation>合作方特征使验证集 AUC 的提升超出了随机波动。</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+10"/>
         <source>Partner feature #%1</source>
         <translation>合作方特征 #%1</translation>
     </message>

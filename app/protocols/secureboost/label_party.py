@@ -30,6 +30,12 @@ from app.protocols.secureboost.tree import (OWN, Hist, Node, SplitParams, best_s
 
 Protocol = Generator[bytes, bytes, LabelModel]
 
+# Early stopping picks the number of trees from the validation loss; with fewer events (buyers, or
+# non-buyers if rarer) than this in the validation rows that loss is noise and the chosen number of
+# trees changes with the seed (issue #19: 3 trees one run, 18 the next). Then every approved tree is
+# built instead, and the report says why (docs/training.md).
+MIN_VALIDATION_EVENTS = 50
+
 
 class LabelParty:
     def __init__(self, params: TrainParams, y: np.ndarray, bins: np.ndarray, binning: Binning,
@@ -51,6 +57,10 @@ class LabelParty:
         self.margin = np.full(self.n_rows, self.model.base_margin)
         self.next_tree, self.best_tree, self.best_loss, self.history = 0, 0, np.inf, []
         self.stopped = False
+        valid_y = y[self.valid_rows]
+        self.validation_events = int(min(valid_y.sum(), len(valid_y) - valid_y.sum()))
+        self.early_stopping_refused = (params.early_stopping_rounds > 0 and len(self.valid_rows) > 0
+                                       and self.validation_events < MIN_VALIDATION_EVENTS)
         if state is not None:
             self._restore(state)
         self.n_partner_features = 0
@@ -295,7 +305,14 @@ class LabelParty:
 
     @property
     def _early_stopping(self) -> bool:
-        return self.p.early_stopping_rounds > 0 and len(self.valid_rows) > 0
+        return (self.p.early_stopping_rounds > 0 and len(self.valid_rows) > 0
+                and not self.early_stopping_refused)
+
+    def early_stopping_note(self) -> dict:
+        """For the report: whether early stopping chose the trees, and on how many events."""
+        return {"rounds": self.p.early_stopping_rounds, "used": self._early_stopping,
+                "refused": self.early_stopping_refused, "validation_rows": len(self.valid_rows),
+                "validation_events": self.validation_events, "minimum": MIN_VALIDATION_EVENTS}
 
     def _end_of_tree(self) -> None:
         self.next_tree += 1

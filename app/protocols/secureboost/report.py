@@ -29,4 +29,5 @@ def training_report(label: LabelParty, model: LabelModel, feature_scores: np.nda
     return {"validation_rows": int(len(valid)), "trees": len(model.trees),
             "federated": metrics.report(y, np.asarray(feature_scores)[valid]),
             "label_only": metrics.report(y, base_scores), "label_only_trees": len(baseline.trees),
-            "importance": model.importance(), "validation_loss": list(label.history)}
+            "importance": model.importance(), "validation_loss": list(label.history),
+            "early_stopping": label.early_stopping_note()}

@@ -218,6 +218,13 @@ class ProposedJob:
         else:
             state = (self.failed_hint() if self.job.state == "failed"
                      else jobs_label(PROPOSED_STATES, self.job.state))
+            point = jobs.resume_point(self.job)
+            if point is not None:  # a resume request: the peer decides where it goes on
+                state = (QCoreApplication.translate(
+                    "Jobs", "waiting for the peer's decision to resume from tree %1")
+                    if point[0] == "tree" else QCoreApplication.translate(
+                    "Jobs", "waiting for the peer's decision to resume from chunk %1")
+                ).replace("%1", str(point[1]))
             self.status.setText(QCoreApplication.translate("Jobs", "Current job with %1: %2")
                                 .replace("%1", self.job.peer).replace("%2", state))
         self._update_buttons()

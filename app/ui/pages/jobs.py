@@ -76,7 +76,9 @@ class JobsPage(Page):
         decide = button_row(None, self.reject_button, self.approve_button)
         self.waiting_note = plain_label(object_name="Hint", wrap=True)
         self.exposure = plain_label(object_name="Hint", wrap=True)
+        self.resume_line = plain_label(wrap=True)
         box.addLayout(self.facts)
+        box.addWidget(self.resume_line)
         box.addWidget(self.exposure)
         box.addWidget(self.params, 1)
         box.addWidget(self.waiting_note)
@@ -216,6 +218,7 @@ class JobsPage(Page):
                                                   self._proposer(job),
                                                   peer_status.local_time(job.created_at))):
             value.setText(text)
+        self._show_resume(jobs.resume_point(job), job.id)
         self._show_exposure(job_exposure.exposure(self.session.workspace, job))
         self.params.setRowCount(len(job.params))
         for row, (key, value) in enumerate(sorted(job.params.items())):
@@ -229,6 +232,20 @@ class JobsPage(Page):
         self.reason.setEnabled(ours)
         self.approve_button.setToolTip(self.tr("The kill switch is on; nothing can be "
                                                "approved.") if self.is_paused else "")
+
+    def _show_resume(self, point: tuple[str, int] | None, job_id: str) -> None:
+        """A resume request is a new decision: the approver sees where the stopped run goes on."""
+        if point is None:
+            text = ""
+        elif point[0] == "tree":
+            text = self.tr("Resume job %1 from tree %2: approving allows one more run of this "
+                           "training, continuing after the trees already built.")
+        else:
+            text = self.tr("Resume job %1 from chunk %2: approving allows one more run of this "
+                           "alignment, continuing after the chunks already exchanged.")
+        self.resume_line.setText(text.replace("%1", job_id).replace("%2", str(point[1] if point
+                                                                              else "")))
+        self.resume_line.setVisible(bool(text))
 
     def _show_exposure(self, facts: dict | None) -> None:
         """What approving exposes, in the approver's words (docs/threat-model.md)."""

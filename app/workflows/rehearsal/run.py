@@ -165,6 +165,11 @@ def rehearse(options: RehearsalOptions, task: Task | None = None, echo=print,
                               task, echo, card=options.card_fields())
         held = holdout_metrics(bank, result["training"].id, "bank_test")
         train = result["training"].result or {}
+        stopping = train.get("early_stopping") or {}
+        if stopping.get("refused"):
+            echo(f"early stopping refused: the validation rows hold {stopping['validation_events']} "
+                 f"events (fewer than {stopping['minimum']}), so all {train.get('trees')} approved "
+                 "trees were built (docs/training.md)")
         report = {
             "intersection_size": result["alignments"]["bank_train"].result["size"]
             + result["alignments"]["bank_test"].result["size"],
@@ -185,6 +190,7 @@ def rehearse(options: RehearsalOptions, task: Task | None = None, echo=print,
             # same data, parameters and seed -> the same digest (docs/training.md)
             "model_digest": train.get("model_digest"),
             "comparison": train.get("comparison"),
+            "early_stopping": stopping or None,
         }
         if options.model == "scorecard":  # the IV table and the card, as the model report has them
             shown = training.model_report(bank.analyst, result["training"].id)

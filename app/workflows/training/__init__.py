@@ -7,6 +7,7 @@ from app.workflows.training.train import (  # noqa: F401
     model_record, model_report, models, outcome_labels, replay_job_params, retrain_job_params,
     run_scoring_job, run_training_job, train_params,
 )
+from app.workflows.training.scoring import use_label_only  # noqa: F401
 from app.workflows.training.names import (  # noqa: F401
     MAX_NAME, default_name, main_model, mark_main, rename_model,
 )

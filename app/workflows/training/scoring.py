@@ -6,6 +6,10 @@ decisions for those rows as bits (``FeatureParty.score``) and the bank combines 
 probabilities. Eligible bank customers outside the agreed rows get the label-only model's score.
 The bank stores the population in the layout plans read (plans/population.py); the partner stores
 nothing but the count in the job result.
+
+When the joint model is worse than the bank's own (the paired bootstrap's verdict), the bank can
+use the label-only model instead (``use_label_only``): it scores every eligible customer locally,
+with no job and no partner, and becomes the main model plans start from.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from app.store import datasets as dataset_store
 from app.store import models as model_store
 from app.store.workspace import now_iso
 from app.workflows import jobs
-from app.workflows.importing.data_import import EligibleData
+from app.workflows.importing.data_import import EligibleData, load_eligible
 from app.workflows.plans.population import (FEDERATED, LABEL_ONLY, ScoredPopulation,
                                            build_population, save_population)
 from app.workflows.training import scorecard
@@ -97,6 +101,38 @@ def _save(workspace, job, model_id: str, pop: ScoredPopulation, source: np.ndarr
     return {"role": "label", "model_id": model_id, "scored": len(pop),
             "federated": int((source == FEDERATED).sum()),
             "label_only": int((source == LABEL_ONLY).sum())}
+
+
+def use_label_only(session, model_id: str) -> dict:
+    """Use the bank-only model of training ``model_id`` instead of the joint one: score every
+    eligible customer with it (consent re-checked now; nothing is sent to the partner) and mark
+    it main, so plans start from it. Audited with the comparison that motivated it."""
+    session.require("score.run")
+    session.require("train.run")
+    joint = session.workspace.db.run(model_store.get_record, model_id)
+    if joint.kind != "federated" or joint.half != "label":
+        raise UserFacingError("Only the bank's half of a federated model has a bank-only model.")
+    only_id = model_store.label_only_id(model_id)
+    only, plain = session.workspace.db.run(model_store.get_model, only_id)
+    baseline = LabelModel.from_plain(plain)
+    elig = load_eligible(session, joint.dataset)
+    columns, _ = feature_columns(session.workspace, elig)
+    score = sigmoid(baseline.margin(baseline.binning.transform(columns), None))
+    pop = population(session.workspace, elig, score,
+                     np.full(len(elig.ids), LABEL_ONLY, dtype=np.uint8))
+    comparison = (joint.metrics or {}).get("comparison") or {}
+
+    def write(conn):
+        save_population(conn, only_id, pop, now_iso())
+        model_store.mark_main_in(conn, only_id)
+        session.workspace.audit.append_in(
+            conn, session.user.name, "model.use_label_only", {"model": only_id,
+                                                              "instead_of": model_id},
+            {"scored": len(pop), "verdict": comparison.get("verdict"),
+             "auc_difference": comparison.get("auc_difference")})
+    session.workspace.db.transaction(write)
+    return {"model_id": only_id, "name": only.name, "scored": len(pop),
+            "verdict": comparison.get("verdict")}
 
 
 def _score_feature(workspace, channel, record, plain: dict, rows) -> dict:

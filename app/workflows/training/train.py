@@ -269,6 +269,7 @@ def _train_label(workspace, job, channel, initiator, task, params, alignment_id,
             "auc_label_only": _auc(report.get("label_only")),
             "model_id": federated.id, "label_only_model_id": only.id,
             "model_digest": record["model_digest"], "comparison": report.get("comparison"),
+            "early_stopping": report["early_stopping"],
             **({"replay": replay} if replay is not None else {})}
 
 
@@ -335,6 +336,7 @@ def _report(label: LabelParty, model: LabelModel, baseline: LabelModel, scores: 
     out = {"validation_rows": int(len(valid)), "trees": len(model.trees),
            "label_only_trees": len(baseline.trees), "importance": model.importance(),
            "validation_loss": [float(x) for x in label.history],
+           "early_stopping": label.early_stopping_note(),   # refused on too few validation events
            # which scheme and settings protected the gradients (docs/he-schemes.md)
            "scheme": label.p.scheme,
            label.p.scheme: {"key_bits": label.p.key_bits,

@@ -46,6 +46,10 @@ def propose_in_background(_task, service, peer, params: dict, wait: float) -> jo
     return service.propose("training", peer, params, wait=wait)
 
 
+def use_bank_only_in_background(_task, session, model_id: str) -> dict:
+    return training.use_label_only(session, model_id)
+
+
 class TrainingPage(ProposedJob, Page):
     REFRESH_MS = 1000
 
@@ -82,6 +86,7 @@ class TrainingPage(ProposedJob, Page):
         self.peer_run = plain_label(object_name="Hint")
         self.peer_bar = QProgressBar()
         self.results = TrainingResults()
+        self.results.use_bank_only.connect(self.use_bank_only)
         self.picker = ModelPicker(session)
         self.picker.chosen.connect(self._show_model)
         self.picker.refused.connect(self.message.show_error)
@@ -342,3 +347,17 @@ class TrainingPage(ProposedJob, Page):
         self._show_job()
         self.model_name.clear()
         self.picker.reload(select=job.id)  # the model just trained
+
+    def use_bank_only(self, model_id: str) -> None:
+        """The joint model is worse: score everyone with the bank-only model and plan from it."""
+        if self.busy() or not model_id:
+            return
+        self._start(use_bank_only_in_background, self.session, model_id)
+        self.runner.finished.connect(self._used_bank_only)
+
+    def _used_bank_only(self, used: dict) -> None:
+        self.message.show_text(self.tr("Plans now start from %1, on bank features only: %2 "
+                                       "eligible customers scored.")
+                               .replace("%1", used["name"]).replace("%2", f"{used['scored']:,}"),
+                               "success")
+        self.picker.reload()

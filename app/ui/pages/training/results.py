@@ -11,13 +11,13 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCharts import QChart, QChartView, QLineSeries, QValueAxis
-from PySide6.QtCore import QMargins, QPointF, Qt
+from PySide6.QtCore import QMargins, QPointF, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QGridLayout, QTabWidget, QVBoxLayout, QWidget
 
 from app.ui.kit.tables import read_only_table, set_row
 from app.ui.kit.style import ACCENT
-from app.ui.kit.widgets import Retranslatable, plain_label
+from app.ui.kit.widgets import Retranslatable, button, plain_label
 
 
 def _auc_text(part: dict | None) -> str:
@@ -26,6 +26,8 @@ def _auc_text(part: dict | None) -> str:
 
 
 class TrainingResults(Retranslatable, QWidget):
+    use_bank_only = Signal(str)  # the federated model whose bank-only model should be used
+
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.report: dict | None = None
@@ -50,6 +52,10 @@ class TrainingResults(Retranslatable, QWidget):
         self.usage_table = read_only_table(2)
         self.note = plain_label(object_name="Hint", wrap=True)
         self.verdict = plain_label(object_name="Hint", wrap=True)
+        self.bank_only_button = button()   # offered only when the joint model is worse
+        self.bank_only_button.clicked.connect(
+            lambda: self.use_bank_only.emit((self.report or {}).get("model", "")))
+        self.bank_only_button.hide()
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         for widget in (self.chart_view, self.lift, self.importance):
@@ -59,6 +65,7 @@ class TrainingResults(Retranslatable, QWidget):
         inner.setContentsMargins(0, 0, 0, 0)
         inner.addLayout(aucs)
         inner.addWidget(self.verdict)
+        inner.addWidget(self.bank_only_button, 0, Qt.AlignLeft)
         inner.addWidget(self.tabs, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -74,6 +81,10 @@ class TrainingResults(Retranslatable, QWidget):
 
     def retranslate(self) -> None:
         self.heading.setText(self.tr("Results"))
+        self.bank_only_button.setText(self.tr("Use the bank-only model"))
+        self.bank_only_button.setToolTip(self.tr(
+            "Scores every eligible customer with the model on bank features only and plans start "
+            "from it; nothing is sent to the partner."))
         for index, text in enumerate((self.tr("ROC curve"), self.tr("Lift and gains by decile"),
                                       self.tr("Feature importance"))):
             self.tabs.setTabText(index, text)
@@ -136,6 +147,8 @@ class TrainingResults(Retranslatable, QWidget):
         }
         self.verdict.setText(texts.get(verdict, ""))
         self.verdict.setVisible(verdict in texts)
+        self.bank_only_button.setVisible(verdict == "worse"
+                                         and (self.report or {}).get("kind") == "federated")
 
     def _feature_name(self, name: str) -> str:
         prefix = "partner feature #"
