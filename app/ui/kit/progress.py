@@ -57,6 +57,7 @@ class TaskProgress(Retranslatable, QWidget):
         runner.finished.connect(lambda _result: self._show_outcome("finished"))
         runner.failed.connect(lambda _text: self._show_outcome("failed"))
         runner.cancelled.connect(lambda _text: self._show_outcome("cancelled"))
+        self.bar.setEnabled(True)
         self.bar.setRange(0, 0)  # busy until the first report says how much there is
         self.status.setText(self.tr("Working…"))
         self.eta.setText("")
@@ -80,14 +81,15 @@ class TaskProgress(Retranslatable, QWidget):
         self.eta.setText(format_eta(eta))
 
     def _show_outcome(self, outcome: str) -> None:
+        """Done: a full bar. Failed or cancelled: an empty grey bar, so a bar stuck at 83 % never
+        sits beside the page's sentence, which alone says what happened and what was kept."""
         texts = {"finished": self.tr("Done"), "failed": self.tr("Failed"),
                  "cancelled": self.tr("Cancelled")}
         self.status.setText(texts.get(outcome, ""))
         self.eta.setText("")
         self.cancel_button.hide()
-        if outcome == "finished" and self.bar.maximum() == 0:
+        stopped = outcome != "finished"
+        self.bar.setEnabled(not stopped)
+        if self.bar.maximum() == 0:
             self.bar.setRange(0, 1)
-            self.bar.setValue(1)
-        elif outcome != "finished" and self.bar.maximum() == 0:
-            self.bar.setRange(0, 1)
-            self.bar.setValue(0)
+        self.bar.setValue(0 if stopped else self.bar.maximum())

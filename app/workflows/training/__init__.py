@@ -9,3 +9,4 @@ from app.workflows.training.train import (  # noqa: F401
 from app.workflows.training.names import (  # noqa: F401
     MAX_NAME, default_name, main_model, mark_main, rename_model,
 )
+from app.workflows.training.scoring import score_model  # noqa: F401
