@@ -764,7 +764,7 @@
 <context>
     <name>CreatePage</name>
     <message>
-        <location filename="../../app/ui/startup/create_page.py" line="+65"/>
+        <location filename="../../app/ui/startup/create_page.py" line="+66"/>
         <source>Create a workspace</source>
         <translation>创建工作区</translation>
     </message>
@@ -3547,7 +3547,7 @@
         <translation>约剩 %1 小时 %2 分</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+33"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
