@@ -5,13 +5,14 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 QT_DEBS := libgl1 libegl1 libxkbcommon0 libfontconfig1 libglib2.0-0 libdbus-1-3 fonts-wqy-microhei
 
-.PHONY: help venv sysdeps test demo run bench package wheelhouse clean
+.PHONY: help venv sysdeps test demo run bench package wheelhouse clean screenshots
 
 help:
 	@echo "make demo   - two-party pipeline end to end on bundled data"
 	@echo "make test   - the test suite (offscreen Qt)"
 	@echo "make run    - start the desktop app (after make demo: in the demo's bank workspace)"
 	@echo "make bench  - benchmarks with their reference figures"
+	@echo "make screenshots - every screen in both languages to docs/screenshots/"
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -37,6 +38,10 @@ test: $(STAMP) sysdeps
 
 demo: $(STAMP)
 	$(PY) -m app demo --out demo-out
+
+# Every start-up view and page (each role) in Chinese and English at 1280x800.
+screenshots: $(STAMP) sysdeps
+	QT_QPA_PLATFORM=offscreen $(PY) -m app.ui.screenshots docs/screenshots
 
 # After `make demo`: signed in to the demo bank's workspace (PARTY=platform for the other side).
 DEMO_ACCESS := demo-out/workspaces.json

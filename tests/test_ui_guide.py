@@ -70,6 +70,27 @@ def test_states_follow_the_workspace(bank):
     assert guide.next_step(ana, "training") == "segments"
 
 
+def test_a_trained_model_still_needs_scoring_before_segments(bank, qtbot):
+    _admin, ana, _bob = bank
+    record = model_store.ModelRecord(
+        id="m1", job_id="m1", alignment_id="a", dataset="bank_customers", kind="federated",
+        half="label", params={}, metrics={}, rows_used=10, trees=2,
+        created_at="2025-06-01T09:00:00", name="Spring")
+    ana.workspace.db.transaction(model_store.save_model_in, record, {"trees": []})
+    got = states(ana)
+    assert got["training"] == ("ready", "scoring") and got["segments"] == ("waiting", "training")
+    assert guide.next_step(ana, "training") is None        # no "Next: Segments" before scoring
+    shell = Shell(ana)
+    qtbot.addWidget(shell)
+    assert shell.tr("● score customers next") in shell.item("training").text()
+    ana.workspace.db.transaction(job_store.insert, "s1", "scoring", "platform", "local",
+                                 {"model": "m1"})
+    shell.refresh_guide()
+    assert states(ana)["training"] == ("partner", "scoring")
+    assert shell.tr("⇄ partner to approve scoring") in shell.item("training").text()
+    shell.guide_timer.stop()
+
+
 def test_the_platform_plans_no_campaigns_and_waits_for_the_bank(platform):
     got = states(platform)
     assert got["segments"][0] == got["campaign"][0] == "not_for_role"

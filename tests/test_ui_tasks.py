@@ -66,6 +66,9 @@ def test_cancel_before_first_report(qtbot):
     runner.cancel()
     run(qtbot, runner, runner.cancelled)
     assert runner.state == "cancelled" and strip.status.text() == "Cancelled"
+    assert strip.bar.value() == 0 and not strip.bar.isEnabled()   # reset and grey
+    strip.attach(TaskRunner(work))                                  # the next run: live again
+    assert strip.bar.isEnabled()
 
 
 def test_eta_text():

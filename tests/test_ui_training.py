@@ -1,7 +1,9 @@
 """The Training page between two real workspaces over loopback TLS with 2048-bit Paillier: the bank
 analyst estimates, proposes (the platform approves in its inbox) and runs a 2-tree model through
 the page, then sees validation AUC, ROC, lift and importance; the platform's page shows only its
-own feature usage and the sentence saying metrics are the bank's."""
+own feature usage and the sentence saying metrics are the bank's. Then Score customers (the
+scoring job, as the CLI's ``score``) leads on to Segments, and a cancelled run says once what
+was kept."""
 
 from __future__ import annotations
 
@@ -13,11 +15,17 @@ from PySide6.QtCore import Qt
 from app.errors import PermissionDenied
 from app.ui.errors import sentence
 from app.ui.pages.training import TrainingPage
-from app.workflows import alignment, jobs, training
+from app.workflows import alignment, guide, jobs, training
+from app.workflows.plans.sources import list_score_sources
 from app.workflows.importing import data_import
+from app.workflows.peering import status as peer_status
 from linked import approve_when_it_arrives, gui_and_partner, shown_pages
 
 WAIT_MS = 60000  # generous: the machine is shared; waitUntil returns as soon as it holds
+
+
+def guide_states(session) -> dict[str, tuple]:
+    return {s.key: (s.state, s.needs) for s in guide.pipeline(session)}
 
 
 def wait_state(session, job_id: str, state: str):
@@ -132,3 +140,68 @@ def test_train_through_the_page_metrics_only_at_the_bank(aligned, make_page, qtb
     with pytest.raises(PermissionDenied) as refused:
         training.model_report(platform, done.id)
     assert theirs.results.note.text() == sentence(refused.value)
+
+
+def train_through_workflow(bank, platform, n_trees: int = 2) -> jobs.Job:
+    """A federated model trained with the window's link, approved in the platform's inbox."""
+    service = peer_status.link_for(bank).service
+    chosen = alignment.alignments(bank)[0]
+    approver = approve_when_it_arrives(platform, "training")
+    params = training.TrainParams(n_trees=n_trees, max_depth=3, key_bits=2048, seed=0)
+    job = service.propose("training", "platform", training.job_params(chosen["id"], params),
+                          wait=30)
+    approver.join()
+    done = service.run(job.id)
+    wait_state(platform, job.id, "finished")
+    return done
+
+
+def test_score_customers_from_the_page_then_next_segments(aligned, make_page, qtbot):
+    bank, platform = aligned
+    model = train_through_workflow(bank, platform)
+    assert guide_states(bank)["training"] == ("ready", "scoring")   # trained, not scored
+    page = make_page(bank)
+    assert page.picker.current() == model.id and page.score_button.isEnabled()
+    approver = approve_when_it_arrives(platform, "scoring")
+    qtbot.mouseClick(page.score_button, Qt.LeftButton)
+    assert not page.score_button.isEnabled() and page.score_progress.isVisible()
+    qtbot.waitUntil(lambda: not page.busy(), timeout=WAIT_MS)
+    approver.join()
+    scored = [j for j in jobs.list_jobs(bank, ("finished",)) if j.type == "scoring"]
+    assert len(scored) == 1 and scored[0].params == {"model": model.id}
+    assert page.message.kind == "success"
+    assert f"{scored[0].result['scored']:,}" in page.message.text()
+    assert [s["model_id"] for s in list_score_sources(bank)] == [model.id]
+    assert guide_states(bank)["training"] == ("done", None)
+    assert page.next_button.isVisible() and page.next_key == "segments"
+    assert page.picker.combo.currentText().endswith(page.tr("scored"))
+    assert page.score_progress.bar.value() == page.score_progress.bar.maximum()
+    theirs = make_page(platform)      # the partner scores nothing of its own: no button
+    assert not theirs.score_button.isVisible()
+
+
+def test_cancelling_training_says_what_was_kept_and_greys_the_bar(aligned, make_page, qtbot):
+    bank, platform = aligned
+    page = make_page(bank)
+    page.form.n_trees.setValue(3)
+    page.form.max_depth.setValue(2)
+    approver = approve_when_it_arrives(platform, "training")
+    qtbot.mouseClick(page.propose_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: page.job is not None and not page.busy(), timeout=WAIT_MS)
+    approver.join()
+    qtbot.mouseClick(page.run_button, Qt.LeftButton)
+    # Cancel once the first tree is reported; the run stops at the next tree boundary.
+    page.runner.progress.connect(lambda done, *_: done >= 1 and page.progress.cancel())
+    qtbot.waitUntil(lambda: not page.busy(), timeout=WAIT_MS)
+    assert page.runner.state == "cancelled"
+    job = wait_state(bank, page.job.id, "failed")
+    kept = job.progress_done
+    assert 1 <= kept < 3 and page.trees_done == kept
+    said = (f"Training cancelled. The {kept} finished trees are kept; Run asks platform to "
+            f"approve resuming from tree {kept + 1}.")
+    assert page.message.text() == said and page.message.kind == "warning"
+    assert page.status.text() == "Current job with platform: cancelled"    # not "failed; …"
+    assert page.failed_hint() not in page.status.text()
+    bar = page.progress.bar
+    assert bar.value() == 0 and not bar.isEnabled() and not page.progress.cancel_button.isVisible()
+    assert page.tree.isHidden() and page.run_button.isEnabled()           # Run resumes

@@ -1,9 +1,12 @@
-"""Render the main screens offscreen to PNG files, in Chinese and English (a visual check).
+"""Render every screen offscreen to PNG files, in Chinese and English (docs/screenshots/).
 
-    QT_QPA_PLATFORM=offscreen python -m app.ui.screenshots /tmp
+    make screenshots      # = QT_QPA_PLATFORM=offscreen python -m app.ui.screenshots docs/screenshots
 
-Uses a throw-away passphrase workspace in a temporary folder, so it needs no keyring and touches
-neither real workspaces nor the user's settings.
+One throw-away passphrase workspace in a temporary folder (no keyring, no real workspace, not the
+user's settings) holds a demo-like scene: an administrator, an analyst, a branch manager and a
+synthetic scored population, so Segments shows a score distribution and live counts. The window
+is 1280×800, the smallest screen the layout promises; ``scenes`` is shared with the layout test
+(tests/test_ui_fit.py), so what is photographed is what is checked for clipped text.
 """
 
 from __future__ import annotations
@@ -12,16 +15,22 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import Iterator
 
 from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import QApplication
 
+from app.ui.fit import SCREEN
 from app.ui.main import application, create_main_window
 from app.ui.settings import AppSettings
-from app.workflows import users
+from app.workflows import plans, users
+from app.workflows.plans.synthetic import synthetic_population
+from app.workflows.session import login
 from app.workflows.workspace_admin import init_workspace
 
 PASSPHRASE = "screenshot passphrase"
+PEOPLE = (("admin", "correct horse"), ("li.wei", "analyst-pass"), ("zhang.min", "manager-pass"))
+MODEL = "demo-model"
 
 
 def demo_workspace(folder: Path) -> Path:
@@ -29,59 +38,77 @@ def demo_workspace(folder: Path) -> Path:
     session = init_workspace(path, "示例银行 Demo Bank", "label", "admin", "correct horse",
                              passphrase=PASSPHRASE)
     users.add_user(session, "li.wei", "analyst", "analyst-pass")
-    users.add_user(session, "zhang.min", "branch_manager", "manager-pass", "SZ-001")
+    users.add_user(session, "zhang.min", "branch_manager", "manager-pass", "BR001")
+    analyst = login(session.workspace, "li.wei", "analyst-pass")
+    plans.store_population(analyst, MODEL, synthetic_population(20_000, seed=7, n_branches=12))
     session.workspace.close()
     return path
 
 
-def grab(app: QApplication, window, out: Path) -> Path:
-    for _ in range(3):
+def settle(app: QApplication) -> None:
+    QThreadPool.globalInstance().waitForDone(10000)
+    for _ in range(5):
         app.processEvents()
-    window.grab().save(str(out))
-    return out
 
 
-def render(out_dir: Path, language: str, work: Path) -> list[Path]:
-    app = application([])
+def scenes(app: QApplication, language: str, work: Path) -> Iterator[tuple[str, object]]:
+    """Yields (name, widget) with the widget on screen: start-up views, then every page each
+    person may open, then the add-user dialog."""
     settings = AppSettings.at(work / f"settings-{language}.ini")
     settings.set_language(language)
     settings.add_recent_workspace(work / "ws")
     window = create_main_window(app, settings)
-    window.resize(1180, 760)
+    window.resize(*SCREEN)
     window.show()
-    shots = [grab(app, window, out_dir / f"lianmo_open_{language}.png")]
+    settle(app)
+    yield "open", window
     window.startup.page.create_button.click()
-    shots.append(grab(app, window, out_dir / f"lianmo_create_{language}.png"))
+    settle(app)
+    yield "create", window
     window.startup.back()
-    page = window.startup.page
-    page.path.setText(str(work / "ws"))
+    window.startup.page.path.setText(str(work / "ws"))
     window.startup.next()  # keyring has no key: the passphrase field appears with the sentence
-    shots.append(grab(app, window, out_dir / f"lianmo_locked_{language}.png"))
-    page.passphrase.setText(PASSPHRASE)
+    settle(app)
+    yield "locked", window
+    window.startup.page.passphrase.setText(PASSPHRASE)
     window.startup.next()
     window.startup.page.user.setText("admin")
     window.startup.page.password.setText("wrong password")
     window.startup.next()
-    shots.append(grab(app, window, out_dir / f"lianmo_login_{language}.png"))
-    window.startup.page.password.setText("correct horse")
-    window.startup.next()
-    users_page = window.shell.select("users")
-    shots.append(grab(app, window, out_dir / f"lianmo_users_{language}.png"))
-    users_page.add_button.click()
-    users_page.dialog.role.setCurrentIndex(users_page.dialog.role.findData("branch_manager"))
-    shots.append(grab(app, users_page.dialog, out_dir / f"lianmo_add_user_{language}.png"))
-    users_page.dialog.reject()
-    audit = window.shell.select("audit")
-    audit.start_verify()
-    QThreadPool.globalInstance().waitForDone(10000)
-    shots.append(grab(app, window, out_dir / f"lianmo_audit_{language}.png"))
+    settle(app)
+    yield "login", window
+    for user, password in PEOPLE:
+        window.state.sign_out()
+        session = window.state.sign_in(user, password)
+        window.show_shell(session)
+        for key in window.shell.enabled_keys():
+            window.shell.select(key)
+            settle(app)
+            yield f"{session.user.role}_{key}", window
+        if user == "admin":
+            page = window.shell.select("users")
+            page.add_button.click()
+            page.dialog.role.setCurrentIndex(page.dialog.role.findData("branch_manager"))
+            settle(app)
+            yield "add_user", page.dialog
+            page.dialog.reject()
     window.close()
+
+
+def render(out_dir: Path, language: str, work: Path) -> list[Path]:
+    app = application([])
+    shots = []
+    for name, widget in scenes(app, language, work):
+        out = out_dir / f"{name}_{language}.png"
+        widget.grab().save(str(out))
+        shots.append(out)
     return shots
 
 
 def main(argv: list[str]) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     out_dir = Path(argv[0] if argv else tempfile.gettempdir())
+    out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         demo_workspace(work)

@@ -114,7 +114,10 @@ class Shell(Retranslatable, QWidget):
         if status is None or status.state not in STATE_TEXTS:
             return ""
         text = self.tr(STATE_TEXTS[status.state])
-        if status.state == guide.WAITING and status.needs:
+        if status.needs == "scoring":   # trained: scoring the customers is what is left
+            text = (self.tr("● score customers next") if status.state == guide.READY
+                    else self.tr("⇄ partner to approve scoring"))
+        elif status.state == guide.WAITING and status.needs:
             needs = next((e for e in PAGES if e.key == status.needs), None)
             if needs is not None:
                 text = self.tr("… after %1").replace("%1", needs.display_title)

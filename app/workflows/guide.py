@@ -3,13 +3,15 @@
 Steps in order: consent & data → peers → alignment → training → segments → campaign. Each gets
 one state, computed here so the GUI only shows it:
 - ``done``: this workspace holds the step's result (datasets, a pinned peer, an alignment, a
-  model, a plan, an evaluation);
+  model — at the bank a scored one, since plans need scores —, a plan, an evaluation);
 - ``ready``: what it needs is there, the user can do it now;
 - ``waiting``: an earlier step comes first (``needs`` names it);
 - ``partner``: the partner acts next (a proposal of ours awaits its decision, or, at the feature
   party, the bank proposes alignment and training);
 - ``not_for_role``: this role or party does not use the step (the platform holds no labels, so it
   plans no campaigns; a branch manager only reviews). The sidebar hides these.
+At the bank a trained but unscored model leaves Training ``ready`` with ``needs`` = ``scoring``
+(the sidebar says "score customers next"), and the partner deciding a scoring job is ``partner``.
 Tools (Jobs, Audit, Users) have no state; Jobs says ``attention`` when proposals await our decision.
 Only existence is read, never a customer value, so every role may see its own steps' states.
 """
@@ -43,7 +45,8 @@ STEP_PERMISSIONS = {
 class StepStatus:
     key: str
     state: str | None
-    needs: str | None = None      # with ``waiting``: the earlier step that comes first
+    needs: str | None = None      # with ``waiting``: the earlier step that comes first;
+                                  # with ``ready``: "scoring" when only scoring is left
 
 
 def party_uses(party_role: str, key: str) -> bool:
@@ -81,6 +84,8 @@ def pipeline(session: Session) -> list[StepStatus]:
             return StepStatus(key, DONE)
         if key in {"alignment", "training"} and key in f["ours_waiting"]:
             return StepStatus(key, PARTNER)
+        if key == "training" and f["models"]:  # the bank: trained, not yet scored
+            return StepStatus(key, PARTNER if "scoring" in f["ours_waiting"] else READY, "scoring")
         if not need_met:
             return StepStatus(key, WAITING, needs)
         return StepStatus(key, PARTNER if partner_acts else READY)
@@ -91,7 +96,8 @@ def pipeline(session: Session) -> list[StepStatus]:
         step("peers", f["peers"], None, True),
         step("alignment", f["alignments"], "data" if not f["datasets"] else "peers",
              f["datasets"] and f["peers"], partner_acts=feature),
-        step("training", f["models"], "alignment", f["alignments"], partner_acts=feature),
+        step("training", f["models"] and (feature or f["scores"]), "alignment", f["alignments"],
+             partner_acts=feature),
         step("segments", f["plans"] and session.can("plan.create"), plan_need[0], plan_need[1]),
         step("campaign", f["evaluations"], "segments", f["finalised"]),
     ]

@@ -244,7 +244,12 @@
         <translation>已存储的 %2 位客户中有 %1 位当前已授权并将参与；任务运行时会再次核验授权。</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+26"/>
+        <source>Alignment cancelled. The parts already matched are kept; Run asks %1 to approve continuing from there.</source>
+        <translation>已取消匹配。已完成匹配的部分会保留；点击“运行”将请 %1 批准从该处继续。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>Proposal sent to %1; waiting for its users to decide in their Jobs inbox…</source>
         <translation>提议已发送给 %1，正在等待其用户在“任务”收件箱中做出决定…</translation>
     </message>
@@ -269,7 +274,7 @@
         <translation>对齐完成：共有客户 %1 位（占我方 %2）。</translation>
     </message>
     <message>
-        <location line="-25"/>
+        <location line="-29"/>
         <source>failed; Run tries again</source>
         <translation>失败；点击“运行”可重试</translation>
     </message>
@@ -759,7 +764,7 @@
 <context>
     <name>CreatePage</name>
     <message>
-        <location filename="../../app/ui/startup/create_page.py" line="+65"/>
+        <location filename="../../app/ui/startup/create_page.py" line="+66"/>
         <source>Create a workspace</source>
         <translation>创建工作区</translation>
     </message>
@@ -1691,12 +1696,12 @@
         <translation>已取消</translation>
     </message>
     <message>
-        <location line="+142"/>
+        <location line="+143"/>
         <source>%1 has not decided yet; the job waits in its Jobs inbox. Run becomes available once it is approved.</source>
         <translation>%1 尚未做出决定，任务在其“任务”收件箱中等待。批准后即可运行。</translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+50"/>
         <source>waiting for the peer&apos;s decision to resume from tree %1</source>
         <translation>等待对方决定是否从第 %1 棵树继续</translation>
     </message>
@@ -1714,7 +1719,7 @@
 <context>
     <name>JobsAdminCard</name>
     <message>
-        <location line="-133"/>
+        <location line="-146"/>
         <source>The kill switch refuses new proposals, stops running jobs at their next checkpoint and keeps any job from starting, in this workspace.</source>
         <translation>紧急停止开关会在本工作区拒绝新的任务提议，使运行中的任务在下一个检查点停止，并阻止任何任务启动。</translation>
     </message>
@@ -3391,8 +3396,8 @@
     </message>
     <message>
         <location line="+64"/>
-        <source>No scored population is stored yet: train a model on the Training page, then score the customers with it (python -m app score --model ID).</source>
-        <translation>尚未保存评分人群：请先在“模型训练”页面训练模型，再用它为客户评分（python -m app score --model ID）。</translation>
+        <source>No scored population is stored yet: train a model on the Training page, then press Score customers there.</source>
+        <translation>尚未保存评分客群：请先在“模型训练”页训练模型，再在该页点击“客户评分”。</translation>
     </message>
     <message>
         <location line="+6"/>
@@ -3448,7 +3453,17 @@
         <translation>! 有待审批的提议</translation>
     </message>
     <message>
-        <location line="+87"/>
+        <location line="+85"/>
+        <source>● score customers next</source>
+        <translation>● 下一步：客户评分</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>⇄ partner to approve scoring</source>
+        <translation>⇄ 等待合作方批准评分</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>… after %1</source>
         <translation>… 需先完成%1</translation>
     </message>
@@ -3557,12 +3572,12 @@
         <translation>约剩 %1 小时 %2 分</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+33"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+12"/>
         <source>Working…</source>
         <translation>处理中…</translation>
     </message>
@@ -3577,7 +3592,7 @@
         <translation>%1 / %2</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+7"/>
         <source>Done</source>
         <translation>已完成</translation>
     </message>
@@ -3728,7 +3743,7 @@
 <context>
     <name>TrainingPage</name>
     <message>
-        <location filename="../../app/ui/pages/training/page.py" line="+101"/>
+        <location filename="../../app/ui/pages/training/page.py" line="+125"/>
         <source>Training</source>
         <translation>模型训练</translation>
     </message>
@@ -3783,7 +3798,17 @@
         <translation>运行</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+1"/>
+        <source>Score customers</source>
+        <translation>客户评分</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Scores every eligible customer with the chosen model and the partner&apos;s features (the partner approves the job); the Segments page plans campaigns from the scores.</source>
+        <translation>用所选模型和合作方特征为每位符合条件的客户评分（需合作方批准该任务）；“目标客群”页据此策划营销活动。</translation>
+    </message>
+    <message>
+        <location line="+22"/>
         <source>%1 · %2 · %3 shared · %4</source>
         <translation>%1 · %2 · 共有 %3 · %4</translation>
     </message>
@@ -3798,7 +3823,37 @@
         <translation>正在与 %1 训练：第 %2 棵树，共 %3 棵</translation>
     </message>
     <message>
-        <location line="+50"/>
+        <location line="+43"/>
+        <source>Training cancelled before the first tree finished, so there is nothing to keep. Run asks %1 to approve starting again.</source>
+        <translation>训练已在第一棵树完成前取消，没有可保留的内容。点击“运行”将请 %1 批准重新开始。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Training cancelled. The %2 finished trees are kept; Run asks %1 to approve resuming from tree %3.</source>
+        <translation>训练已取消。已完成的 %2 棵树会保留；点击“运行”将请 %1 批准从第 %3 棵树继续。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Scoring cancelled; no scores were stored. Score customers runs it again.</source>
+        <translation>评分已取消，未保存任何评分。点击“客户评分”可重新运行。</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Scoring proposed to the partner; waiting for its users to approve it in their Jobs inbox…</source>
+        <translation>已向合作方提议评分；正在等待其用户在“任务”收件箱中批准…</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>The partner has not approved the scoring job yet; it waits in its Jobs inbox. Press Score customers again once it is approved.</source>
+        <translation>合作方尚未批准评分任务，该任务在其“任务”收件箱中等待。批准后请再次点击“客户评分”。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Scored %1 customers: %2 with the partner&apos;s features, %3 from the bank&apos;s data alone (not shared with the partner). The Segments page can plan from these scores.</source>
+        <translation>已为 %1 位客户评分：%2 位使用了合作方特征，%3 位仅用银行自有数据（不与合作方共享）。“目标客群”页可据此策划。</translation>
+    </message>
+    <message>
+        <location line="+19"/>
         <source>Measuring this machine&apos;s encryption speed…</source>
         <translation>正在测量本机的加密速度…</translation>
     </message>
@@ -3828,7 +3883,7 @@
         <translation>提议已发送给 %1，正在等待其用户在“任务”收件箱中做出决定…</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+9"/>
         <source>Agreeing the customers and generating keys…</source>
         <translation>正在确认参与客户并生成密钥…</translation>
     </message>
@@ -3848,7 +3903,7 @@
         <translation>加密计算：本机 %1 个工作进程</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+11"/>
         <source>Tree %1 of %2 done</source>
         <translation>已完成第 %1 棵树，共 %2 棵</translation>
     </message>
@@ -3873,7 +3928,12 @@
         <translation>已完成：在 %2 位客户上训练了 %1 棵树。</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
+        <source>Training finished and the model is stored. Next: Score customers, so the Segments page can plan from it.</source>
+        <translation>训练完成，模型已保存。下一步：客户评分，以便“目标客群”页据此策划。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Training finished and the model is stored.</source>
         <translation>训练完成，模型已保存。</translation>
     </message>
@@ -3883,7 +3943,7 @@
         <translation>方案现在基于 %1（仅银行特征）：已为 %2 名合格客户评分。</translation>
     </message>
     <message>
-        <location line="-109"/>
+        <location line="-183"/>
         <source>failed; Run resumes from the last finished tree</source>
         <translation>失败；点击“运行”将从最后完成的树继续</translation>
     </message>

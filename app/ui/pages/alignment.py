@@ -186,6 +186,10 @@ class AlignmentPage(ProposedJob, Page):
     def failed_hint(self) -> str:
         return self.tr("failed; Run tries again")
 
+    def cancelled_text(self) -> str:
+        return self.tr("Alignment cancelled. The parts already matched are kept; Run asks %1 to "
+                       "approve continuing from there.")
+
     def propose(self) -> None:
         if self.busy():
             return

@@ -149,8 +149,8 @@ class ProposedJob:
     proposed from the page, run there.
 
     The page provides ``link``, ``job``, ``status``, ``progress``, ``run_button``, ``_ran`` and
-    ``_update_buttons``, and the sentences that name its job type: ``decision_text()`` and
-    ``failed_hint()``.
+    ``_update_buttons``, and the sentences that name its job type: ``decision_text()``,
+    ``failed_hint()`` and ``cancelled_text()`` (%1 the peer).
     """
 
     REASON_STATES: tuple[str, ...] | None = None  # states whose reason is said; None: any
@@ -170,6 +170,7 @@ class ProposedJob:
         if self.busy() or self.job is None:
             return
         self.message.clear_message()
+        self.stopped_by_user = False
         self._start(run_in_background, self.link.service, self.job.id)
         self.progress.attach(self.runner)
         self.runner.finished.connect(self._ran)
@@ -197,9 +198,19 @@ class ProposedJob:
         self.start_task(fn, *args)
         self._update_buttons()
 
-    def task_ended(self, text: str, _kind: str) -> None:
-        """A failed or cancelled run or proposal: said as an error, then the job re-read."""
-        self.message.show_text(text, "error")
+    def cancelled_text(self) -> str:
+        """The one sentence after the user cancelled a run: what was kept, what Run does now."""
+        raise NotImplementedError
+
+    def task_ended(self, text: str, kind: str) -> None:
+        """A failed proposal or run: said as an error. A run the user cancelled: one warning
+        saying what was kept, and the status line says "cancelled", not "failed". Then the job
+        is re-read."""
+        self.stopped_by_user = kind == "warning" and self.progress.runner is self.runner
+        if self.stopped_by_user:
+            self.message.show_text(self.cancelled_text().replace("%1", self.job.peer), "warning")
+        else:
+            self.message.show_text(text, "error")
         self._reload_job()
 
     def _reload_job(self) -> None:
@@ -216,8 +227,10 @@ class ProposedJob:
         if self.job is None:
             self.status.setText("")
         else:
-            state = (self.failed_hint() if self.job.state == "failed"
-                     else jobs_label(PROPOSED_STATES, self.job.state))
+            state = jobs_label(PROPOSED_STATES, self.job.state)
+            if self.job.state == "failed":  # a cancelled run is stored as failed, resumable
+                state = (jobs_label(PROPOSED_STATES, "cancelled")
+                         if getattr(self, "stopped_by_user", False) else self.failed_hint())
             point = jobs.resume_point(self.job)
             if point is not None:  # a resume request: the peer decides where it goes on
                 state = (QCoreApplication.translate(

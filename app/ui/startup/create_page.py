@@ -48,7 +48,6 @@ class CreatePage(StartupPage):
         box.setContentsMargins(0, 0, 0, 0)
         box.addWidget(self.use_keyring)
         box.addWidget(self.use_passphrase)
-        box.addWidget(self.key_hint)
         rows = [("folder", folder_row(self.path, self.browse)), ("party", self.party_name),
                 ("role", self.party_role), ("admin", self.admin_name),
                 ("password", self.admin_password), ("confirm", self.admin_confirm),
@@ -56,6 +55,8 @@ class CreatePage(StartupPage):
                 ("repeat", self.passphrase_confirm)]
         for key, field in rows:
             self.form.addRow(self.labels[key], field)
+            if key == "key":  # its own row: inside ``keys`` the form cut the wrapped hint to a line
+                self.form.addRow("", self.key_hint)
         has_keyring = keyring_available()
         self.use_keyring.setEnabled(has_keyring)
         (self.use_keyring if has_keyring else self.use_passphrase).setChecked(True)

@@ -14,4 +14,4 @@ from app.workflows.training.names import (  # noqa: F401
 from app.workflows.training.scorecard import (  # noqa: F401
     MODEL_TYPES, PointsParams, WoeParams, card_params, job_fields, lr_fields, model_type,
 )
-from app.workflows.training.scoring import label_only_scores  # noqa: F401
+from app.workflows.training.scoring import label_only_scores, score_model  # noqa: F401

@@ -35,6 +35,7 @@ from app.workflows.training.link import (PartnerOverLink, agree_rows, feature_co
                                          send_sb)
 
 NO_BRANCH = "UNASSIGNED"
+STEPS = 3  # progress: rows agreed, scores computed, population stored (a finished job)
 
 
 def run_scoring_job(workspace, job, channel, initiator: bool, task) -> dict:
@@ -51,18 +52,29 @@ def run_scoring_job(workspace, job, channel, initiator: bool, task) -> dict:
         raise UserFacingError("The scoring job names an invalid alignment.")
     rows = agree_rows(workspace, channel, initiator, alignment_id, job.peer)
     jobs.report_progress(workspace, job.id, 0, 1, "scoring")
+    task.progress(1, STEPS, "rows agreed")  # a cancel here leaves nothing stored
     if plain.get("model_type") == "scorecard":
-        result = _score_card(workspace, job, channel, record, model_id, plain, rows)
+        result = _score_card(workspace, job, channel, record, model_id, plain, rows, task)
     elif record.half == "label":
-        result = _score_label(workspace, job, channel, model_id, plain, rows)
+        result = _score_label(workspace, job, channel, model_id, plain, rows, task)
     else:
         result = _score_feature(workspace, channel, record, plain, rows)
     jobs.report_progress(workspace, job.id, 1, 1, "scored")
-    task.progress(1, 1, "scored")
     return result
 
 
-def _score_label(workspace, job, channel, model_id: str, plain: dict, rows) -> dict:
+def score_model(service, model_id: str, task, wait: float) -> jobs.Job:
+    """Propose scoring ``model_id`` to the peer it was trained with and, once approved, run it
+    (what ``score`` does on the CLI). Returns the job: finished, or still ``proposed`` when the
+    peer's users did not decide within ``wait`` seconds."""
+    peer = jobs.get(service.session, model_id).peer  # the model id is its training job's id
+    job = service.propose("scoring", peer, {"model": model_id}, wait=wait)
+    if job.state != "approved":
+        return job
+    return service.run_or_resume(job.id, task, wait=wait)
+
+
+def _score_label(workspace, job, channel, model_id: str, plain: dict, rows, task) -> dict:
     model = LabelModel.from_plain(plain)
     baseline = LabelModel.from_plain(
         workspace.db.run(model_store.get_model, model_store.label_only_id(model_id))[1])
@@ -73,10 +85,12 @@ def _score_label(workspace, job, channel, model_id: str, plain: dict, rows) -> d
     own_bins = model.binning.transform({k: v[rows.rows] for k, v in columns.items()})
     score[rows.rows] = federated_scores(model, own_bins, PartnerOverLink(channel), None)
     source[rows.rows] = FEDERATED
-    return _save(workspace, job, model_id, population(workspace, elig, score, source), source)
+    pop = population(workspace, elig, score, source)
+    task.progress(2, STEPS, "scored")  # the last point to cancel: storing is all or nothing
+    return _save(workspace, job, model_id, pop, source)
 
 
-def _score_card(workspace, job, channel, record, model_id: str, plain: dict, rows) -> dict:
+def _score_card(workspace, job, channel, record, model_id: str, plain: dict, rows, task) -> dict:
     """A scorecard: the bank adds base and bank points to the partner's points column."""
     if record.half == "feature":
         columns, _ = feature_columns(workspace, rows.eligible, rows.rows)
@@ -89,7 +103,9 @@ def _score_card(workspace, job, channel, record, model_id: str, plain: dict, row
     source = np.full(len(elig.ids), LABEL_ONLY, dtype=np.uint8)
     score[rows.rows] = joint
     source[rows.rows] = FEDERATED
-    return _save(workspace, job, model_id, population(workspace, elig, score, source), source)
+    pop = population(workspace, elig, score, source)
+    task.progress(2, STEPS, "scored")  # the last point to cancel: storing is all or nothing
+    return _save(workspace, job, model_id, pop, source)
 
 
 def _save(workspace, job, model_id: str, pop: ScoredPopulation, source: np.ndarray) -> dict:

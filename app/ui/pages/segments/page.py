@@ -224,7 +224,7 @@ class SegmentsPage(Page):
         if not self.sources:
             self.source_info.setText(self.tr(
                 "No scored population is stored yet: train a model on the Training page, then "
-                "score the customers with it (python -m app score --model ID)."))
+                "press Score customers there."))
             return
         s = next((s for s in self.sources if s["model_id"] == self.source_combo.currentData()),
                  None)

@@ -25,7 +25,7 @@ class ModelPicker(Retranslatable, QWidget):
         self.label = plain_label()
         self.combo = QComboBox()
         self.combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
-        self.combo.setMinimumContentsLength(28)
+        self.combo.setMinimumContentsLength(18)  # more forced the window past 1280 px
         self.combo.currentIndexChanged.connect(self._changed)
         self.rename_button = button()
         self.rename_button.clicked.connect(self.ask_rename)

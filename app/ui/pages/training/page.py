@@ -48,6 +48,12 @@ def propose_in_background(_task, service, peer, params: dict, wait: float) -> jo
 
 def use_bank_only_in_background(_task, session, model_id: str) -> dict:
     return training.use_label_only(session, model_id)
+def score_in_background(task, service, model_id: str, wait: float) -> jobs.Job:
+    return training.score_model(service, model_id, task, wait)
+
+
+def resume_scoring_in_background(task, service, job_id: str, wait: float) -> jobs.Job:
+    return service.run_or_resume(job_id, task, wait=wait)
 
 
 class TrainingPage(ProposedJob, Page):
@@ -90,6 +96,17 @@ class TrainingPage(ProposedJob, Page):
         self.picker = ModelPicker(session)
         self.picker.chosen.connect(self._show_model)
         self.picker.refused.connect(self.message.show_error)
+        self.picker.chosen.connect(lambda _m: self._update_buttons())
+        self.trees_done = 0                    # finished trees of the run shown (kept on cancel)
+        # Scoring (the bank's analyst): the chosen model scores every eligible customer with the
+        # partner, so the Segments page has a population to plan from.
+        self.may_score = self.is_label and session.can("train.run")
+        self.score_job: jobs.Job | None = None
+        self.score_runner = None
+        self.score_button = button(kind="primary")
+        self.score_button.clicked.connect(self.score)
+        self.score_text = plain_label(object_name="Hint", wrap=True)
+        self.score_progress = TaskProgress()
         self._layout()
         self.retranslate()
         self.refresh()
@@ -116,6 +133,13 @@ class TrainingPage(ProposedJob, Page):
         scroll.setMinimumWidth(SETUP_WIDTH)
         right, rbox = card()
         rbox.addWidget(self.picker)
+        score_row = QHBoxLayout()
+        score_row.addWidget(self.score_button, 0, Qt.AlignTop)
+        score_row.addWidget(self.score_text, 1)
+        rbox.addLayout(score_row)
+        rbox.addWidget(self.score_progress)
+        for widget in (self.score_button, self.score_text):
+            widget.setVisible(self.may_score)
         peer_row = QHBoxLayout()
         peer_row.addWidget(self.peer_run, 1)
         peer_row.addWidget(self.peer_bar, 1)
@@ -148,6 +172,10 @@ class TrainingPage(ProposedJob, Page):
         self.estimate_button.setText(self.tr("Estimate duration"))
         self.propose_button.setText(self.tr("Propose"))
         self.run_button.setText(self.tr("Run"))
+        self.score_button.setText(self.tr("Score customers"))
+        self.score_text.setText(self.tr(
+            "Scores every eligible customer with the chosen model and the partner's features "
+            "(the partner approves the job); the Segments page plans campaigns from the scores."))
         self._fill_alignments()
         self._show_job()
 
@@ -245,9 +273,80 @@ class TrainingPage(ProposedJob, Page):
         self.estimate_button.setEnabled(ready)
         self.propose_button.setEnabled(ready)
         self._enable_run()
+        self.score_button.setEnabled(self.may_score and self.picker.current() is not None
+                                     and not self.busy())
 
     def failed_hint(self) -> str:
         return self.tr("failed; Run resumes from the last finished tree")
+
+    def cancelled_text(self) -> str:
+        if self.trees_done == 0:
+            return self.tr("Training cancelled before the first tree finished, so there is "
+                           "nothing to keep. Run asks %1 to approve starting again.")
+        return (self.tr("Training cancelled. The %2 finished trees are kept; Run asks %1 to "
+                        "approve resuming from tree %3.")
+                .replace("%2", str(self.trees_done)).replace("%3", str(self.trees_done + 1)))
+
+    def task_ended(self, text: str, kind: str) -> None:
+        if self.score_runner is not None and self.score_runner is self.runner:
+            self.score_runner = None
+            self.message.show_text(self.tr(
+                "Scoring cancelled; no scores were stored. Score customers runs it again.")
+                if kind == "warning" else text, kind if kind == "warning" else "error")
+            self._reload_score_job()
+            self._update_buttons()
+            return
+        super().task_ended(text, kind)
+        if self.stopped_by_user:  # the sentence says how many trees were kept
+            self.tree.hide()
+        self._update_buttons()
+
+    # -- scoring -------------------------------------------------------------------------------
+    def score(self) -> None:
+        """Score the chosen model's customers with the partner: propose, and once approved run
+        (a scoring job of this model that stopped or waits for approval is taken up again)."""
+        model = self.picker.current()
+        if model is None or self.busy() or not self.may_score:
+            return
+        self._reload_score_job()
+        job = self.score_job if (self.score_job is not None
+                                 and self.score_job.params.get("model") == model) else None
+        self.message.show_text(self.tr("Scoring proposed to the partner; waiting for its users "
+                                       "to approve it in their Jobs inbox…"), "info")
+        if job is not None and job.state in ("approved", *jobs.RESUMABLE):
+            self._start(resume_scoring_in_background, self.link.service, job.id,
+                        self.wait_seconds)
+        else:
+            self._start(score_in_background, self.link.service, model, self.wait_seconds)
+        self.score_runner = self.runner
+        self.score_progress.attach(self.runner)
+        self.runner.finished.connect(self._scored)
+
+    def _reload_score_job(self) -> None:
+        if self.score_job is None:
+            return
+        try:
+            self.score_job = jobs.get(self.session, self.score_job.id)
+        except UserFacingError:
+            pass
+
+    def _scored(self, job: jobs.Job) -> None:
+        self.score_runner = None
+        self.score_job = job
+        if job.state != "finished":
+            self.message.show_text(self.tr(
+                "The partner has not approved the scoring job yet; it waits in its Jobs inbox. "
+                "Press Score customers again once it is approved."), "info")
+            return
+        result = job.result or {}
+        self.message.show_text(self.tr(
+            "Scored %1 customers: %2 with the partner's features, %3 from the bank's data "
+            "alone (not shared with the partner). The Segments page can plan from these scores.")
+            .replace("%1", f"{result.get('scored', 0):,}")
+            .replace("%2", f"{result.get('federated', 0):,}")
+            .replace("%3", f"{result.get('label_only', 0):,}"), "success")
+        self.offer_next("training")
+        self.picker.reload(select=job.params.get("model"))
 
     def _params(self):
         try:
@@ -303,6 +402,7 @@ class TrainingPage(ProposedJob, Page):
 
     def _running(self) -> None:
         self.runner.progress.connect(self._on_progress)
+        self.trees_done = (self.job.progress_done if self.job is not None else 0) or 0
         self.tree.setText(self.tr("Agreeing the customers and generating keys…"))
         self.tree.show()
         self._show_executor(executors.summary(self.session.workspace))
@@ -325,6 +425,7 @@ class TrainingPage(ProposedJob, Page):
         self.runner.finished.connect(lambda _r: self._update_buttons())
 
     def _on_progress(self, done: int, total: int, _message: str, _eta) -> None:
+        self.trees_done = done
         self.tree.setText(self.tr("Tree %1 of %2 done").replace("%1", str(done))
                           .replace("%2", str(total)))
 
@@ -342,7 +443,10 @@ class TrainingPage(ProposedJob, Page):
         self.tree.setText(self.tr("Finished: %1 trees on %2 customers.")
                           .replace("%1", str(result.get("trees", 0)))
                           .replace("%2", f"{result.get('rows_used', 0):,}"))
-        self.message.show_text(self.tr("Training finished and the model is stored."), "success")
+        self.message.show_text(self.tr(
+            "Training finished and the model is stored. Next: Score customers, so the Segments "
+            "page can plan from it.") if self.may_score
+            else self.tr("Training finished and the model is stored."), "success")
         self.offer_next("training")
         self._show_job()
         self.model_name.clear()

@@ -1,0 +1,41 @@
+"""No clipped text at 1280×800: every start-up view and every page each role opens, in Chinese
+and English, rendered in a real offscreen window over a real SQLCipher workspace with a scored
+population (the scenes ``app.ui.screenshots`` photographs). Fails on a label without word wrap
+narrower than its text, a button narrower than its caption, or a window that cannot be 1280 px
+wide; progress strips are filled with long texts first."""
+
+from __future__ import annotations
+
+import pytest
+from app.ui.fit import SCREEN, clipped, too_wide
+from app.ui.kit.progress import TaskProgress
+from app.ui.screenshots import demo_workspace, scenes
+
+
+@pytest.fixture(params=["zh_CN", "en"])
+def language(request):
+    return request.param
+
+
+def fill_progress(widget) -> None:
+    """A visible progress strip at its widest: a large count and a long ETA."""
+    for strip in widget.findChildren(TaskProgress):
+        if strip.isVisibleTo(widget):
+            strip._on_progress(20_000, 20_000, "", 7300.0)
+
+
+def test_every_view_fits_1280_by_800(tmp_path, language, qapp):
+    app = qapp
+    demo_workspace(tmp_path)
+    seen, problems = [], []
+    for name, widget in scenes(app, language, tmp_path):
+        seen.append(name)
+        fill_progress(widget)
+        app.processEvents()
+        wide = too_wide(widget) if name != "add_user" else None
+        if widget.width() > SCREEN[0] or wide:
+            problems.append(f"{name}: {wide or widget.width()}")
+        problems += [f"{name}: {line}" for line in clipped(widget)]
+    assert {"open", "create", "login", "analyst_training", "analyst_segments",
+            "branch_manager_segments", "administrator_users", "add_user"} <= set(seen)
+    assert problems == [], "\n".join(problems)
