@@ -312,6 +312,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "account.last_admin": (
         "At least one active administrator must remain.",
         "必须至少保留一名启用状态的管理员。"),
+    "account.must_change_password": (
+        "An administrator reset the password of '{name}': change it before anything else, with "
+        "`python -m app users passwd --workspace DIR --user {name}` (current password from "
+        "LIANMO_PASSWORD, new one from LIANMO_NEW_PASSWORD) or in the desktop app.",
+        "管理员重置了“{name}”的密码：请先修改密码再做其他操作，可运行 "
+        "`python -m app users passwd --workspace DIR --user {name}`（当前密码取自 "
+        "LIANMO_PASSWORD，新密码取自 LIANMO_NEW_PASSWORD），或在桌面应用中修改。"),
     "account.no_user": (
         "There is no user named '{name}'.",
         "没有名为“{name}”的用户；请检查用户名。"),

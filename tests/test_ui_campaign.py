@@ -82,6 +82,8 @@ def test_branch_manager_sees_own_branch_only(qtbot, bank):
     qtbot.addWidget(page)
     assert page.report is None                 # the analyst's evaluation is not shown to him
     assert not page.import_button.isVisibleTo(page) and "BR002" in page.subtitle.text()
+    # Of the actions, he is offered Evaluate only (and exporting what it shows him).
+    assert page.evaluate_button.isVisibleTo(page) and not page.share_button.isVisibleTo(page)
     page.start_evaluation()
     wait_done(qtbot, page)
     assert list(page.report["by"]["branch"]) == ["BR002"]

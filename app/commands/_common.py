@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from typing import Iterator
 
 from app.errors import UserFacingError
-from app.workflows import jobs
+from app.workflows import jobs, users
 from app.workflows.session import Session, login
 from app.workflows.tasks import Task
 from app.workflows.workspace_admin import open_workspace
@@ -59,15 +59,19 @@ def read_password(prompt: str = "Password: ") -> str:
 
 
 @contextmanager
-def signed_in(args, read_only: bool = False) -> Iterator[Session]:
+def signed_in(args, read_only: bool = False, password_change: bool = False) -> Iterator[Session]:
     """``args.user`` (default: the first administrator) signed in on ``args.workspace``; the
     workspace closes when the block ends, however it ends, so no command leaves it open.
-    ``read_only``: the command only reads (see ``login``)."""
+    ``read_only``: the command only reads (see ``login``). A password an administrator reset
+    refuses every command but ``password_change`` (``users passwd``)."""
     with open_workspace(args.workspace, passphrase_from(args)) as ws:
         if not read_only:   # a read-only command (e.g. on a full disk) changes nothing
             jobs.mark_interrupted(ws)
         name = args.user or ws.meta("default_admin")
-        yield login(ws, name, read_password(f"Password for {name}: "), read_only=read_only)
+        session = login(ws, name, read_password(f"Password for {name}: "), read_only=read_only)
+        if not password_change:
+            users.require_current_password(session)
+        yield session
 
 
 def console_task(label: str) -> Task:

@@ -1,10 +1,10 @@
-"""``users add|list|disable|enable|reset-password``."""
+"""``users add|list|disable|enable|reset-password|passwd``."""
 
 from __future__ import annotations
 
 import os
 
-from app.commands._common import add_workspace_args, signed_in
+from app.commands._common import add_workspace_args, read_password, signed_in
 from app.errors import UserFacingError
 from app.workflows import users
 from app.workflows.permissions import ROLES
@@ -33,6 +33,10 @@ def register(sub) -> None:
     add_workspace_args(reset)
     reset.add_argument("name")
     reset.set_defaults(handler=lambda a: _with(a, users.reset_password, a.name, _new_password()))
+    passwd = actions.add_parser("passwd", help="change your own password (--user): current from "
+                                               f"$LIANMO_PASSWORD, new from ${NEW_PASSWORD_ENV}")
+    add_workspace_args(passwd)
+    passwd.set_defaults(handler=_passwd)
 
 
 def _new_password() -> str:
@@ -59,4 +63,12 @@ def _list(args) -> int:
             state = " (disabled)" if user.disabled else ""
             branch = f" branch={user.branch}" if user.branch else ""
             print(f"{user.name}\t{user.role}{branch}{state}")
+    return 0
+
+
+def _passwd(args) -> int:
+    """The one command a password reset by an administrator still allows."""
+    with signed_in(args, password_change=True) as session:
+        users.change_own_password(session, read_password(), _new_password())
+    print("Password changed.")
     return 0

@@ -42,10 +42,19 @@ def set_disabled(conn, name: str, disabled: bool) -> None:
     conn.execute("UPDATE users SET disabled = ? WHERE name = ?", (int(disabled), name))
 
 
-def set_password(conn, name: str, salt: bytes, password_hash: bytes, kdf_params: str) -> None:
-    """A new password also lifts a lockout."""
+def set_password(conn, name: str, salt: bytes, password_hash: bytes, kdf_params: str,
+                 must_change: bool = False) -> None:
+    """A new password also lifts a lockout; ``must_change`` (an administrator's reset) makes its
+    owner replace it at the next sign-in, and the owner's own change clears it."""
     conn.execute("UPDATE users SET password_salt = ?, password_hash = ?, kdf_params = ?, "
-                 "failed_logins = 0 WHERE name = ?", (salt, password_hash, kdf_params, name))
+                 "failed_logins = 0, must_change_password = ? WHERE name = ?",
+                 (salt, password_hash, kdf_params, int(must_change), name))
+
+
+def must_change_password(conn, name: str) -> bool:
+    row = conn.execute("SELECT must_change_password FROM users WHERE name = ?",
+                       (name,)).fetchone()
+    return bool(row and row[0])
 
 
 # -- sign-in -------------------------------------------------------------------------------------

@@ -2,13 +2,14 @@
 
 Open to every role from the header of the main area. Administrators can only reset other
 people's passwords, handing the new one over in person; this dialog is how its owner replaces it
-with one nobody else knows. Like the Users page dialogs, it stays open with the refusal shown and
+with one nobody else knows. After such a reset the main window opens this dialog ``forced`` before
+anything else: cancelling it signs out. Like the Users page dialogs, it stays open with the refusal shown and
 clears its fields when it closes.
 """
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QDialogButtonBox, QWidget
 
 from app.errors import UserFacingError
 from app.ui.pages.user_dialogs import FormDialog, password_field
@@ -17,7 +18,7 @@ from app.workflows.session import Session
 
 
 class ChangePasswordDialog(FormDialog):
-    def __init__(self, session: Session, parent: QWidget | None = None):
+    def __init__(self, session: Session, parent: QWidget | None = None, forced: bool = False):
         super().__init__(parent)
         self.session = session
         self.current = password_field()
@@ -30,6 +31,11 @@ class ChangePasswordDialog(FormDialog):
         self.intro.setText(self.tr("New password for %1, at least 8 characters. Wrong current "
                                    "passwords count towards the sign-in lock-out.")
                            .replace("%1", session.user.name))
+        if forced:
+            self.intro.setText(self.tr("An administrator reset the password of %1. Choose a new "
+                                       "one that only you know before you continue (at least 8 "
+                                       "characters).").replace("%1", session.user.name))
+            self.buttons.button(QDialogButtonBox.Cancel).setText(self.tr("Sign out"))
 
     def apply(self) -> None:
         if self.password.text() != self.confirm.text():

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QMainWindow, QMessageBox, QStackedWidget
 
 from app import __version__
 from app.ui.i18n import LANGUAGES, Translations
+from app.ui.password_dialog import ChangePasswordDialog
 from app.ui.pages.peers import start_peer_link, stop_peer_link
 from app.ui.settings import AppSettings
 from app.ui.shell import Shell
@@ -31,6 +32,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self.shell: Shell | None = None
         self.demo: dict | None = None   # the demo's credentials per party, when started with them
         self.demo_party: str | None = None
+        self.password_dialog: ChangePasswordDialog | None = None  # a forced change after a reset
         self.stack = QStackedWidget()
         self.stack.addWidget(self.startup)
         self.setCentralWidget(self.stack)
@@ -104,7 +106,14 @@ class MainWindow(Retranslatable, QMainWindow):
 
     # -- session lifecycle --------------------------------------------------------------------
     def show_shell(self, session) -> None:
+        """The main area; a password an administrator reset is replaced first (or signs out)."""
         self._drop_shell()
+        if session.user.must_change_password:
+            self.password_dialog = ChangePasswordDialog(session, self, forced=True)
+            self.password_dialog.accepted.connect(lambda: self.show_shell(session))
+            self.password_dialog.rejected.connect(self.sign_out)
+            self.password_dialog.open()
+            return
         start_peer_link(session, self.settings)  # before the shell: its first page may be Peers
         self.shell = Shell(session)
         self.shell.sign_out_requested.connect(self.sign_out)

@@ -22,6 +22,7 @@ class User:
     role: str
     branch: str | None = None
     disabled: bool = False
+    must_change_password: bool = False  # reset by an administrator: change it before anything
 
 
 class Session:
@@ -55,7 +56,8 @@ def load_user(workspace: Workspace, name: str) -> User | None:
     if row is None:
         return None
     name, role, branch, disabled = row
-    return User(name, role, branch, bool(disabled))
+    must_change = workspace.db.run(user_store.must_change_password, name)
+    return User(name, role, branch, bool(disabled), must_change)
 
 
 def login(workspace: Workspace, name: str, password: str, *, read_only: bool = False) -> Session:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from app.crypto.passwords import hash_password
-from app.errors import UserFacingError
+from app.errors import PermissionDenied, UserFacingError
 from app.store import users as user_store
 from app.workflows.permissions import ROLES
 from app.workflows.session import Session, User, login
@@ -67,8 +68,10 @@ def set_disabled(session: Session, name: str, disabled: bool) -> None:
 
 
 def reset_password(session: Session, name: str, new_password: str) -> None:
+    """The administrator hands the new password over; its owner must replace it at the next
+    sign-in (``User.must_change_password``), so it does not stay known to two people."""
     session.require("users.manage")
-    _set_password(session, name, new_password, "users.reset_password")
+    _set_password(session, name, new_password, "users.reset_password", must_change=True)
 
 
 def change_own_password(session: Session, current_password: str, new_password: str) -> None:
@@ -77,16 +80,25 @@ def change_own_password(session: Session, current_password: str, new_password: s
     check_password_policy(new_password)
     login(session.workspace, session.user.name, current_password)
     _set_password(session, session.user.name, new_password, "users.change_password")
+    session.user = replace(session.user, must_change_password=False)
 
 
-def _set_password(session: Session, name: str, password: str, action: str) -> None:
+def require_current_password(session: Session) -> None:
+    """Refuses everything but changing it while the password is one an administrator handed
+    over (the CLI's commands call this after signing in; the GUI asks for a new one first)."""
+    if session.user.must_change_password:
+        raise PermissionDenied.coded("account.must_change_password", name=session.user.name)
+
+
+def _set_password(session: Session, name: str, password: str, action: str,
+                  must_change: bool = False) -> None:
     check_password_policy(password)
     salt, digest, params = hash_password(password)
 
     def change(conn):
         _require_exists(conn, name)
-        user_store.set_password(conn, name, salt, digest, params)
-    session.audited(action, {"user": name}, {}, change)
+        user_store.set_password(conn, name, salt, digest, params, must_change)
+    session.audited(action, {"user": name}, {"must_change": True} if must_change else {}, change)
 
 
 def _require_exists(conn, name: str) -> None:

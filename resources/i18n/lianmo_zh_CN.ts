@@ -698,7 +698,7 @@
 <context>
     <name>ChangePasswordDialog</name>
     <message>
-        <location filename="../../app/ui/password_dialog.py" line="+26"/>
+        <location filename="../../app/ui/password_dialog.py" line="+27"/>
         <source>Current password</source>
         <translation>当前密码</translation>
     </message>
@@ -723,7 +723,17 @@
         <translation>为 %1 设置新密码，至少 8 个字符。当前密码输错会计入登录锁定次数。</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+4"/>
+        <source>An administrator reset the password of %1. Choose a new one that only you know before you continue (at least 8 characters).</source>
+        <translation>管理员重置了 %1 的密码。请先设置一个只有您自己知道的新密码再继续（至少 8 个字符）。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Sign out</source>
+        <translation>退出登录</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>The two passwords differ.</source>
         <translation>两次输入的密码不一致。</translation>
     </message>
@@ -2150,7 +2160,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/window.py" line="+67"/>
+        <location filename="../../app/ui/window.py" line="+69"/>
         <source>&amp;Workspace</source>
         <translation>工作区(&amp;W)</translation>
     </message>
@@ -2181,12 +2191,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+83"/>
+        <location line="+90"/>
         <source>About Lianmo</source>
         <translation>关于联模</translation>
     </message>
     <message>
-        <location line="-81"/>
+        <location line="-88"/>
         <source>Switch to the bank&apos;s demo workspace</source>
         <translation>切换到银行的演示工作区</translation>
     </message>
@@ -2196,7 +2206,7 @@
         <translation>切换到平台的演示工作区</translation>
     </message>
     <message>
-        <location line="+82"/>
+        <location line="+89"/>
         <source>Lianmo %1: joint marketing models between a bank and a platform, without raw customer data leaving its owner.</source>
         <translation>联模 %1：银行与互联网平台联合构建营销模型，客户原始数据不出域。</translation>
     </message>
@@ -2979,11 +2989,11 @@
     </message>
     <message>
         <location line="+1"/>
-        <source>Set a new password for %1. Give it to them in person; failed sign-in counts are cleared.</source>
-        <translation>为 %1 设置新密码，请当面告知本人；登录失败计数将被清零。</translation>
+        <source>Set a new password for %1. Give it to them in person; failed sign-in counts are cleared, and they must choose their own at the next sign-in.</source>
+        <translation>为 %1 设置新密码，请当面交给对方；失败登录次数将清零，对方下次登录时必须改为自己的密码。</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>The two passwords differ.</source>
         <translation>两次输入的密码不一致。</translation>
     </message>

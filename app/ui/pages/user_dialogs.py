@@ -117,7 +117,8 @@ class ResetPasswordDialog(FormDialog):
         self.form.addRow(self.tr("Repeat password"), self.confirm)
         self.setWindowTitle(self.tr("Reset password"))
         self.intro.setText(self.tr("Set a new password for %1. Give it to them in person; "
-                                   "failed sign-in counts are cleared.").replace("%1", user_name))
+                                   "failed sign-in counts are cleared, and they must choose their "
+                                   "own at the next sign-in.").replace("%1", user_name))
 
     def apply(self) -> None:
         if self.password.text() != self.confirm.text():
