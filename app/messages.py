@@ -461,6 +461,22 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "cross.process_stopped": (
         "the process running it stopped; resume the job to continue from its last checkpoint",
         "运行它的进程已停止；继续这个任务即可从最近的检查点接着运行"),
+    # -- choosing the crypto executor (app/workflows/executors.py) --------------------------
+    "executor.unknown_kind": (
+        "The executor is 'local' or 'dask', not '{kind}'; choose one of the two.",
+        "计算方式只能是 local 或 dask，而不是“{kind}”；请从两者中选择。"),
+    "executor.local_takes_nothing": (
+        "The local executor takes no scheduler or certificates; clear them or choose Dask.",
+        "本机计算不需要调度器地址或证书；请清空它们，或改选 Dask。"),
+    "executor.no_scheduler": (
+        "The Dask executor needs its scheduler's address (tls://HOST:PORT).",
+        "Dask 计算需要填写调度器地址（tls://主机:端口）。"),
+    "executor.three_files": (
+        "Name all three: the CA certificate, the client certificate and its key.",
+        "请同时指定三个文件：CA 证书、客户端证书及其私钥。"),
+    "executor.no_certificate": (
+        "There is no certificate file at {path}; check the path.",
+        "{path} 处没有证书文件；请检查路径。"),
     # -- what the peer sends (app/schema, app/protocols) -----------------------------------
     "protocol.bad_field": (
         "{field}: the partner sent something this version cannot accept; check that both "
