@@ -41,6 +41,11 @@ class LianmoError(Exception):
             return str(self)
         return messages.render(self.code, self.params, language or messages.locale_language())
 
+    def kept(self, limit: int = 500) -> str:
+        """What a workspace keeps (a job's error) to say this error later in the reader's
+        language: the code and parameters when coded (messages.say_stored reads it back)."""
+        return messages.stored(self.code, self.params, str(self), limit)
+
 
 class UserFacingError(LianmoError):
     """Something the user can understand and usually fix (a bad file, a wrong password)."""

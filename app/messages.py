@@ -10,6 +10,7 @@ with the same fields, and that every entry here is used.
 
 from __future__ import annotations
 
+import json
 import numbers
 import os
 import string
@@ -388,6 +389,114 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "store.destroy_mismatch": (
         "Confirmation does not match the party name; nothing was destroyed.",
         "确认内容与参与方名称不一致，没有删除任何内容；请输入准确的参与方名称。"),
+    # -- cross-party jobs (app/protocols/jobs.py, app/workflows/jobs.py) -------------------
+    "cross.no_job": (
+        "There is no job {job}; see the jobs with 'jobs list' or on the Jobs page.",
+        "没有任务 {job}；请用 jobs list 或在“任务”页面查看已有任务。"),
+    "cross.no_peer": (
+        "There is no pinned peer named '{peer}'; add the partner on the Peers page first.",
+        "没有名为“{peer}”的已登记对方；请先在“对方”页面添加合作方。"),
+    "cross.unknown_type": (
+        "Unknown job type '{type}'; one of the parties may need to update Lianmo.",
+        "未知的任务类型“{type}”；可能有一方需要升级联模。"),
+    "cross.type_not_here": (
+        "This version cannot run '{type}' jobs; update Lianmo on this computer.",
+        "此版本无法运行“{type}”任务；请升级本机的联模。"),
+    "cross.too_many": (
+        "Too many proposals in the last minute; try again later.",
+        "最近一分钟内的提议太多；请稍后再试。"),
+    "cross.params_too_large": (
+        "The proposal's parameters are larger than any job needs; propose the job again from "
+        "Lianmo.",
+        "提议的参数超出了任何任务所需的大小；请在联模中重新提议这个任务。"),
+    "cross.paused": (
+        "Cross-party work is paused by an administrator (kill switch); ask an administrator to "
+        "resume it.",
+        "管理员已暂停跨机构协作（紧急停止开关）；请联系管理员恢复。"),
+    "cross.id_taken": (
+        "That job id belongs to another job here; propose a new job.",
+        "这个任务编号在本方属于另一个任务；请重新提议一个新任务。"),
+    "cross.too_many_pending": (
+        "{count} proposals from this peer are already waiting for a decision here; decide on "
+        "them first.",
+        "本方已有 {count} 个来自该对方的提议在等待决定；请先处理这些提议。"),
+    "cross.proposed_by_peer": (
+        "Job {job} was proposed by the peer; the proposing party starts it.",
+        "任务 {job} 是对方提议的；由提议方启动运行。"),
+    "cross.resume_needed": (
+        "Job {job} is {state}; resuming it needs the peer's approval again (resume it instead of "
+        "running it).",
+        "任务 {job} 的状态是{state}；继续运行需要对方再次批准（请选择“继续”而不是“运行”）。"),
+    "cross.not_approved": (
+        "Job {job} is {state}; an approval allows one run and a job runs only after every party "
+        "approved it.",
+        "任务 {job} 的状态是{state}；一次批准只允许运行一次，且任务只有在各方都批准后才能运行。"),
+    "cross.start_unknown": (
+        "not a job with this peer",
+        "不是与该对方的任务"),
+    "cross.start_ours": (
+        "proposed by us; only the proposer starts a job",
+        "任务由本方提议；只有提议方才能启动任务"),
+    "cross.start_used": (
+        "{state}; an approval allows one run",
+        "任务状态为{state}；一次批准只允许运行一次"),
+    "cross.start_paused": (
+        "cross-party work is paused here (kill switch)",
+        "本方已暂停跨机构协作（紧急停止开关）"),
+    "cross.start_refused": (
+        "The peer tried to start job {job}: {why}.",
+        "对方试图启动任务 {job}：{why}。"),
+    "cross.peer_ended": (
+        "The peer ended the job: {why}",
+        "对方结束了任务：{why}"),
+    "cross.transcripts_differ": (
+        "job_end.transcript_hash: the two parties saw different transcripts; the result was "
+        "discarded. Run the job again; if it happens again, compare versions with the partner.",
+        "双方看到的任务记录不一致，结果已丢弃。请重新运行任务；如果再次出现，请与对方核对联模版本。"),
+    "cross.resume_by_peer": (
+        "Job {job} was proposed by the peer; only it can resume it.",
+        "任务 {job} 是对方提议的；只有对方才能继续它。"),
+    "cross.not_resumable": (
+        "Job {job} is {state}; only a failed, paused or interrupted job can be resumed.",
+        "任务 {job} 的状态是{state}；只有失败、已暂停或被中断的任务才能继续。"),
+    "cross.cannot_run_here": (
+        "This job cannot run here: {problems}",
+        "这个任务无法在本方运行：{problems}"),
+    "cross.not_waiting": (
+        "Job {job} is not waiting for our decision.",
+        "任务 {job} 不在等待本方决定。"),
+    "cross.process_stopped": (
+        "the process running it stopped; resume the job to continue from its last checkpoint",
+        "运行它的进程已停止；继续这个任务即可从最近的检查点接着运行"),
+    # -- choosing the crypto executor (app/workflows/executors.py) --------------------------
+    "executor.unknown_kind": (
+        "The executor is 'local' or 'dask', not '{kind}'; choose one of the two.",
+        "计算方式只能是 local 或 dask，而不是“{kind}”；请从两者中选择。"),
+    "executor.local_takes_nothing": (
+        "The local executor takes no scheduler or certificates; clear them or choose Dask.",
+        "本机计算不需要调度器地址或证书；请清空它们，或改选 Dask。"),
+    "executor.no_scheduler": (
+        "The Dask executor needs its scheduler's address (tls://HOST:PORT).",
+        "Dask 计算需要填写调度器地址（tls://主机:端口）。"),
+    "executor.three_files": (
+        "Name all three: the CA certificate, the client certificate and its key.",
+        "请同时指定三个文件：CA 证书、客户端证书及其私钥。"),
+    "executor.no_certificate": (
+        "There is no certificate file at {path}; check the path.",
+        "{path} 处没有证书文件；请检查路径。"),
+    # -- what the peer sends (app/schema, app/protocols) -----------------------------------
+    "protocol.bad_field": (
+        "{field}: the partner sent something this version cannot accept; check that both "
+        "parties run the same Lianmo version.",
+        "{field}：对方发送了本版本无法接受的内容；请确认双方运行相同版本的联模。"),
+    "protocol.wrong_job": (
+        "{message}: answers a different job; try again, and check that both parties run the "
+        "same Lianmo version.",
+        "{message}：对方的回答属于另一个任务；请重试，并确认双方运行相同版本的联模。"),
+    "protocol.unexpected": (
+        "{message}: not expected now; the partner may run another Lianmo version. Check that "
+        "both parties run the same version and try again.",
+        "{message}：对方发送了本版本此时不应收到的消息；请确认双方运行相同版本的联模后重试。"),
 }
 
 
@@ -408,6 +517,16 @@ TERMS: dict[str, tuple[str, str]] = {
     "administrator": ("Administrator", "管理员"),
     "analyst": ("Analyst", "分析师"),
     "branch_manager": ("Branch manager", "网点经理"),
+    # job states
+    "proposed": ("proposed", "已提议"),
+    "approved": ("approved", "已批准"),
+    "running": ("running", "运行中"),
+    "finished": ("finished", "已完成"),
+    "failed": ("failed", "失败"),
+    "paused": ("paused", "已暂停"),
+    "interrupted": ("interrupted", "已中断"),
+    "rejected": ("rejected", "已拒绝"),
+    "cancelled": ("cancelled", "已取消"),
 }
 
 
@@ -457,6 +576,12 @@ def human(value, language: str = "en") -> str:
         return f"{value:,.2f}" if abs(value) >= 100 else f"{value:.4g}"
     if isinstance(value, (list, tuple, set, frozenset)):
         return ", ".join(human(v, language) for v in value)
+    if isinstance(value, dict) and isinstance(value.get("code"), str):   # a stored record
+        if value["code"] not in CATALOGUE and isinstance(value.get("en"), str):
+            return value["en"]
+        return render(value["code"], value.get("params") or {}, language)
+    if isinstance(value, dict) and isinstance(value.get("term"), str):
+        return human(Term(value["term"]), language)
     return str(value)
 
 
@@ -480,3 +605,53 @@ def render(code: str, params: dict, language: str = "en") -> str:
         return _Formatter(language).vformat(text, (), params)
     except (KeyError, IndexError, ValueError):
         return code
+
+
+# -- coded sentences kept in the workspace (a job's error, a refusal's reason) ------------------
+def _plain(value):
+    """A parameter as JSON keeps it: a Term stays a term, a nested record stays a record."""
+    if isinstance(value, Term):
+        return {"term": str(value)}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
+
+def record(code: str, params: dict | None = None) -> dict:
+    """``code`` and its parameters as plain JSON values (a parameter of another record)."""
+    return {"code": code, "params": _plain(dict(params or {}))}
+
+
+def stored(code: str | None, params: dict | None, english: str, limit: int = 500) -> str:
+    """The text to keep for a sentence that must be said later in the reader's language: the
+    record as JSON when it is coded and fits ``limit``, else the English sentence (cut)."""
+    if code is not None:   # the English rides along: a newer peer's unknown code still reads
+        text = json.dumps({**record(code, params), "en": english}, ensure_ascii=False,
+                          sort_keys=True)
+        if len(text) <= limit:
+            return text
+    return english[:limit]
+
+
+def parse_stored(text: str | None) -> dict | None:
+    """The record in ``text`` kept by :func:`stored` (None for a plain sentence)."""
+    if not text or not text.startswith("{"):
+        return None
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return None
+    if isinstance(value, dict) and isinstance(value.get("code"), str) \
+            and isinstance(value.get("params", {}), dict):
+        return value
+    return None
+
+
+def say_stored(text: str | None, language: str = "en") -> str:
+    """A kept sentence in ``language``: a record is rendered, a plain sentence shown as it is."""
+    value = parse_stored(text)
+    return (text or "") if value is None else human(value, language)

@@ -233,3 +233,53 @@ def test_proposals_are_size_and_count_limited_per_peer(pair):
         jobs.receive_proposal(partner.workspace, "bank", f"{i:036d}", "scoring", {}, JOB_TYPES)
     with pytest.raises(JobRefused, match="already"):
         jobs.receive_proposal(partner.workspace, "bank", "f" * 36, "scoring", {}, JOB_TYPES)
+
+
+def test_jobs_show_says_a_refused_jobs_reason_in_the_readers_language(tmp_path):
+    """The platform's kill switch refuses the bank's proposal; the bank keeps the refusal's
+    code, so ``jobs show`` says it in Chinese under ``--lang zh_CN`` and in English otherwise."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from app.protocols import jobs as talk
+    secret = "a workspace passphrase"
+    bank = init_workspace(tmp_path / "bank", "Bank", "label", "admin", "bank-admin-pw",
+                          passphrase=secret)
+    partner = init_workspace(tmp_path / "partner", "Platform", "feature", "admin",
+                             "partner-admin-pw", passphrase=secret)
+    peers.add_peer(bank, "platform", "127.0.0.1:9001",
+                   peers.describe_identity(partner.workspace)["fingerprint"])
+    users.add_user(bank, "ana", "analyst", "analyst-pass")
+    job = jobs.propose(login(bank.workspace, "ana", "analyst-pass"), "training", "platform",
+                       {"trees": 5})
+    jobs.set_paused(partner, True)
+    facts = partner.workspace.db.run(
+        lambda conn: jobs.facts_in(conn, job.id, "bank", JOB_TYPES, (), "training"))
+    answer = talk.Conversation("bank", "peer:bank").receive(
+        talk.JOB_PROPOSE, {"job_id": job.id, "type": "training",
+                           "params": json.dumps(job.params, sort_keys=True)}, facts)
+    decision = answer[0].body   # what the link sends back: a refusing job_decision
+    assert decision["approved"] is False
+    assert jobs.record_remote_decision(bank.workspace, job.id, False,
+                                       decision["reason"]).state == "rejected"
+    bank.workspace.close()
+    partner.workspace.close()
+
+    root = Path(__file__).resolve().parents[1]
+
+    def show(*lang):
+        return subprocess.run(
+            [sys.executable, "-m", "app", *lang, "jobs", "show", "--workspace",
+             str(tmp_path / "bank"), "--passphrase-env", "WS", "--user", "ana", job.id],
+            cwd=root, capture_output=True, text=True, timeout=120,
+            env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(root), "LANG": "C.UTF-8",
+                 "WS": secret, "LIANMO_PASSWORD": "analyst-pass"})
+    chinese = show("--lang", "zh_CN")
+    assert chinese.returncode == 0, chinese.stderr
+    shown = json.loads(chinese.stdout[:chinese.stdout.rindex("}") + 1])
+    assert shown["state"] == "rejected"
+    assert shown["reason"] == "管理员已暂停跨机构协作（紧急停止开关）；请联系管理员恢复。"
+    english = json.loads((out := show().stdout)[:out.rindex("}") + 1])
+    assert english["reason"].startswith("Cross-party work is paused by an administrator")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QEvent
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
 
 import threading
 
@@ -57,7 +57,8 @@ def test_table_and_filter(qtbot, short_page):
     assert page.model.data(page.model.index(1, 4)) == "user: bob"
     page.filter.setText("workspace.create")  # applied after a short pause while typing
     qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=3000)
-    assert page.model.data(page.model.index(0, 3)) == "workspace.create"
+    assert page.model.data(page.model.index(0, 3)) == "Workspace created"   # the code: tooltip
+    assert page.model.data(page.model.index(0, 3), Qt.ToolTipRole) == "workspace.create"
     assert page.count.text() == "1 entries"
 
 
@@ -116,3 +117,27 @@ def test_export_is_verifiable(short_page, tmp_path):
     assert out is not None and short_page.message.kind == "success"
     report = audit_trail.verify_export(out)
     assert report.ok and report.count == 2
+
+
+def test_actions_and_objects_are_shown_by_display_name_in_both_languages(qtbot, qapp,
+                                                                         admin_session):
+    """Not ``users.add`` and ``role: analyst``: the Chinese window says 添加用户 and 用户: ana."""
+    from app.ui.i18n import Translations
+    from app.workflows.users import add_user
+    add_user(admin_session, "ana", "analyst", "analyst password 1")
+    translations = Translations(qapp)
+    try:
+        translations.apply("zh_CN")
+        for page in audit_page(qtbot, admin_session):
+            model = page.model
+            shown = {model.data(model.index(r, 3)): model.data(model.index(r, 4))
+                     for r in range(model.rowCount())}
+            assert "创建工作区" in shown and "添加用户" in shown, shown
+            assert shown["添加用户"] == "用户: ana"
+            assert not any("." in action for action in shown)   # no raw action code left
+            translations.apply("en")
+            page.model.retranslate()
+            assert {model.data(model.index(r, 3)) for r in range(model.rowCount())} \
+                >= {"Workspace created", "User added"}
+    finally:
+        translations.apply("en")

@@ -136,7 +136,7 @@ def test_kill_switch_banner_refuses_approval(linked, make_page):
     assert page.admin.kill_button.text() == "Resume cross-party work"
     assert not page.approve_button.isEnabled()
     page.approve_selected()  # even if the button were clicked, the workflow refuses
-    assert page.message.text() == "Cross-party work is paused by an administrator (kill switch)."
+    assert page.message.text() == "Cross-party work is paused by an administrator (kill switch); ask an administrator to resume it."
     assert jobs.get(platform, job.id).state == "proposed"
     page.admin.kill_button.click()
     assert not page.banner.isVisible() and page.approve_button.isEnabled()

@@ -58,7 +58,7 @@ def _align(args) -> int:
                   f"align --job {job.id}", file=sys.stderr)
             return 1
         if job.state == "rejected":
-            print(f"The peer rejected the alignment: {job.reason or 'no reason given'}.",
+            print(f"The peer rejected the alignment: {jobs.said(job.reason) or 'no reason given'}.",
                   file=sys.stderr)
             return 1
         done = service.run_or_resume(job.id, task=_progress_printer(), wait=args.wait)

@@ -242,6 +242,7 @@ def _evaluate_plan(args) -> int:
 
 def _share(args) -> int:
     from app.workflows import campaign as wf
+    from app.workflows import jobs
     from app.workflows.peering.link import PeerService
 
     with signed_in(args) as session:
@@ -250,7 +251,7 @@ def _share(args) -> int:
                                     args.min_cell, wait=args.wait)
     states = {"finished": "The partner received and stored the aggregate report.",
               "proposed": "The partner has not decided yet; the job waits for its approval.",
-              "rejected": f"The partner rejected the job: {job.reason or 'no reason given'}."}
+              "rejected": f"The partner rejected the job: {jobs.said(job.reason) or 'no reason given'}."}
     _print(args, {"job": job.id, "state": job.state, "result": job.result},
            f"Job {job.id}: {job.state}. {states.get(job.state, '')}")
     return 0 if job.state in ("finished", "proposed") else 2

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from app import messages
 from app.commands._common import add_workspace_args, signed_in
 from app.workflows import job_exposure, jobs
 from app.workflows.job_types import standard
@@ -63,7 +64,11 @@ def _show(args) -> int:
         job = jobs.show(session, args.id)
         problems = standard().problems(session.workspace, job)
         exposed = job_exposure.sentence(job_exposure.exposure(session.workspace, job))
-    print(json.dumps({k: getattr(job, k) for k in jobs.COLUMNS}, indent=2, ensure_ascii=False))
+    language = args.lang or messages.locale_language()
+    shown = {k: getattr(job, k) for k in jobs.COLUMNS}
+    shown.update(error=job.error and jobs.said(job.error, language),
+                 reason=job.reason and jobs.said(job.reason, language))
+    print(json.dumps(shown, indent=2, ensure_ascii=False))
     if jobs.resume_note(job):
         print(f"RESUME: {jobs.resume_note(job)}")
     if exposed:

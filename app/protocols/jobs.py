@@ -23,6 +23,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from app import messages
 from app.errors import LocalProtocolError, RemoteProtocolError
 from app.schema import Bool, Message, Str
 
@@ -45,8 +46,6 @@ RESUMABLE = frozenset({"failed", "paused", "interrupted"})
 MAX_PARAMS_BYTES = 8192      # a proposal's parameters: a flat object of a few dozen values
 MAX_PENDING_PER_PEER = 16    # proposals from one peer waiting for our decision
 PROPOSALS_PER_MINUTE = 10    # each proposal holds a listener thread while it waits for a decision
-TOO_MANY = "Too many proposals in the last minute; try again later."
-PAUSED = "Cross-party work is paused by an administrator (kill switch)."
 
 
 def check_move(job, state: str) -> None:
@@ -78,11 +77,11 @@ def parse_params(text: str) -> dict:
     try:
         params = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise RemoteProtocolError("job_propose.params: not valid JSON") from exc
+        raise RemoteProtocolError.coded("protocol.bad_field", field="job_propose.params") from exc
     if not isinstance(params, dict) or not all(
             isinstance(k, str) and (v is None or isinstance(v, (str, int, float, bool)))
             for k, v in params.items()):
-        raise RemoteProtocolError("job_propose.params: must be an object of plain values")
+        raise RemoteProtocolError.coded("protocol.bad_field", field="job_propose.params")
     return params
 
 
@@ -127,8 +126,21 @@ class Run:
 
 @dataclass(frozen=True)
 class Refused:
-    """The local caller's request (or the peer's answer to it) is refused: raise it."""
+    """The local caller's request (or the peer's answer to it) is refused: raise it.
+
+    ``reason`` is the English sentence; ``code`` and ``params`` say it in the reader's language
+    (``kept``: what a job row or a message to the peer carries, see messages.stored)."""
     reason: str
+    code: str | None = None
+    params: dict = field(default_factory=dict)
+
+    @property
+    def kept(self) -> str:
+        return messages.stored(self.code, self.params, self.reason)
+
+
+def refused(code: str, **params) -> Refused:
+    return Refused(messages.render(code, params, "en"), code, params)
 
 
 @dataclass(frozen=True)
@@ -163,18 +175,18 @@ class _Snapshot:
 def judge_proposal(peer: str, job_id: str, job_type: str, params: dict, facts: Facts) -> list:
     """The peer proposes a job, or proposes again one we know (a re-send or a resume request)."""
     if not facts.within_rate:
-        return [Refused(TOO_MANY)]
+        return [refused("cross.too_many")]
     if job_type not in facts.known_types:
-        return [Refused(f"Unknown job type {job_type!r}.")]
+        return [refused("cross.unknown_type", type=job_type)]
     if len(json.dumps(params, sort_keys=True)) > MAX_PARAMS_BYTES:
-        return [Refused("The proposal's parameters are larger than any job needs.")]
+        return [refused("cross.params_too_large")]
     if facts.paused:
-        return [Refused(PAUSED)]
+        return [refused("cross.paused")]
     job = facts.job
     if job is not None:
         if (job.peer != peer or job.proposer != "remote" or job.type != job_type
                 or job.params != params):
-            return [Refused("That job id belongs to another job here; propose a new job.")]
+            return [refused("cross.id_taken")]
         if job.state not in RESUMABLE:
             return []  # a re-sent proposal after a reconnect: the answer is the job's state
         events = [_move(job, "proposed", local_decision=None, decided_by=None, reason=None,
@@ -183,8 +195,7 @@ def judge_proposal(peer: str, job_id: str, job_type: str, params: dict, facts: F
                         {"after": job.state, "progress": job.progress_message})]
         return events + _by_policy(_moved(job, "proposed"), facts)
     if facts.pending_from_peer >= MAX_PENDING_PER_PEER:
-        return [Refused(f"{MAX_PENDING_PER_PEER} proposals from this peer are already waiting "
-                        "for a decision here.")]
+        return [refused("cross.too_many_pending", count=MAX_PENDING_PER_PEER)]
     new = _Snapshot(id=job_id, state="proposed")
     return [Insert(job_id, job_type, peer, params),
             Audit(f"peer:{peer}", "job.proposal_received", {"job": job_id, "type": job_type},
@@ -209,38 +220,36 @@ def judge_decision(job, approved: bool, reason: str) -> list:
                   {"job": job.id}, {"reason": reason})]
 
 
-def runnable(job, paused: bool) -> str | None:
+def runnable(job, paused: bool) -> Refused | None:
     """Why we may not start ``job`` now (None: we proposed it and hold an unused approval)."""
     if job.proposer != "local":
-        return f"Job {job.id} was proposed by the peer; the proposing party starts it."
+        return refused("cross.proposed_by_peer", job=job.id)
     if job.state in RESUMABLE:
-        return (f"Job {job.id} is {job.state}; resuming it needs the peer's approval again "
-                "(resume it instead of running it).")
+        return refused("cross.resume_needed", job=job.id, state=messages.Term(job.state))
     if job.state != "approved":
-        return (f"Job {job.id} is {job.state}; an approval allows one run and a job runs only "
-                "after every party approved it.")
+        return refused("cross.not_approved", job=job.id, state=messages.Term(job.state))
     if paused:
-        return PAUSED
+        return refused("cross.paused")
     return None
 
 
-def judge_start(peer: str, job_id: str, facts: Facts) -> str | None:
+def judge_start(peer: str, job_id: str, facts: Facts) -> Refused | None:
     """Why the peer may not start ``job_id`` now (None: it proposed it, we approved, unused)."""
     job = facts.job
     if job is None or job.peer != peer:
-        return "not a job with this peer"
+        return refused("cross.start_unknown")
     if job.proposer != "remote":
-        return "proposed by us; only the proposer starts a job"
+        return refused("cross.start_ours")
     if job.state != "approved":
-        return f"{job.state}; an approval allows one run"
+        return refused("cross.start_used", state=messages.Term(job.state))
     if facts.paused:
-        return "cross-party work is paused here (kill switch)"
+        return refused("cross.start_paused")
     return None
 
 
-def start_refused(peer: str, job_id: str, why: str) -> list:
-    return [Audit(f"peer:{peer}", "job.start_refused", {"job": job_id}, {"why": why}),
-            Refused(f"The peer tried to start job {job_id}: {why}.")]
+def start_refused(peer: str, job_id: str, why: Refused) -> list:
+    return [Audit(f"peer:{peer}", "job.start_refused", {"job": job_id}, {"why": why.reason}),
+            refused("cross.start_refused", job=job_id, why=messages.record(why.code, why.params))]
 
 
 def running(job, actor: str) -> list:
@@ -289,14 +298,13 @@ class Conversation:
         nxt = SESSION[self.phase].get(event)
         if nxt is None:
             if remote:
-                raise RemoteProtocolError(f"{event[5:]}: not expected now (the job conversation "
-                                          f"is {self.phase})")
+                raise RemoteProtocolError.coded("protocol.unexpected", message=event[5:])
             raise LocalProtocolError(f"The job conversation cannot {event} while {self.phase}.")
         self.phase = nxt
 
     def _expect_job(self, body: dict, what: str) -> None:
         if self.job is not None and body.get("job_id") != self.job.id:
-            raise RemoteProtocolError(f"{what}.job_id: answers a different job")
+            raise RemoteProtocolError.coded("protocol.wrong_job", message=what)
 
     # -- our calls -------------------------------------------------------------------------------
     def propose(self, job) -> list:
@@ -311,7 +319,7 @@ class Conversation:
         why = runnable(job, paused)
         if why is not None:
             self._step("refuse")
-            return [Refused(why)]
+            return [why]
         self._step("send:start")
         self.job = _moved(job, "running")
         return running(job, self.actor) + [Send(JOB_START, {"job_id": job.id})]
@@ -357,7 +365,7 @@ class Conversation:
         """Apply one message from the peer (``facts``: the stored state for ``body['job_id']``)."""
         event = _RECV.get(msg_type)
         if event is None:
-            raise RemoteProtocolError(f"{msg_type}: not expected here")
+            raise RemoteProtocolError.coded("protocol.unexpected", message=msg_type)
         facts = facts or Facts()
         if event == "recv:propose":
             self._step(event, remote=True)
@@ -367,7 +375,7 @@ class Conversation:
             if refusal is not None:
                 self.phase = "closed"
                 return [Send(JOB_DECISION, {"job_id": body["job_id"], "approved": False,
-                                            "reason": refusal.reason[:500]})]
+                                            "reason": refusal.kept})]
             self.deadline = now + decision_seconds
             return events
         if event == "recv:start":
@@ -376,7 +384,7 @@ class Conversation:
                 self._step("refuse")
                 return start_refused(self.peer, body["job_id"], why)[:1] + [
                     Send(JOB_END, {"job_id": body["job_id"], "ok": False, "transcript_hash": "",
-                                   "error": f"refused: {why}"[:500]})]
+                                   "error": why.kept})]
             self._step(event, remote=True)
             self.job = _moved(facts.job, "running")
             return running(facts.job, f"peer:{self.peer}") + [
@@ -394,14 +402,14 @@ class Conversation:
         job = self.job
         if not body["ok"]:
             self.job = _moved(job, "failed")
-            return ended(job, "failed", f"peer:{self.peer}",
-                         error=f"The peer ended the job: {body['error']}"[:500]) + [
-                Refused(f"The peer ended job {job.id}: {body['error']}")]
+            ended_by_peer = refused("cross.peer_ended", why=messages.parse_stored(body["error"])
+                                    or body["error"])
+            return ended(job, "failed", f"peer:{self.peer}", error=ended_by_peer.kept) + [
+                ended_by_peer]
         if body["transcript_hash"] != getattr(self, "transcript_hash", None):
             self.job = _moved(job, "failed")
-            why = ("job_end.transcript_hash: the two parties saw different transcripts; the "
-                   "result was discarded.")
-            return ended(job, "failed", "system", error=why) + [Refused(why)]
+            why = refused("cross.transcripts_differ")
+            return ended(job, "failed", "system", error=why.kept) + [why]
         self._agreed = body["transcript_hash"]
         return []
 

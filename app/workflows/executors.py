@@ -38,22 +38,21 @@ def executor_choice(kind: str, scheduler: str | None = None,
     """A checked choice: ``local`` takes no scheduler; ``dask`` needs tls:// (or loopback tcp://)
     and, when certificate files are named, all three of them, existing."""
     if kind not in KINDS:
-        raise UserFacingError(f"The executor is 'local' or 'dask', not '{kind}'.")
+        raise UserFacingError.coded("executor.unknown_kind", kind=kind)
     files = tuple(tls) if tls and any(tls) else None
     if kind == "local":
         if scheduler or files:
-            raise UserFacingError("The local executor takes no scheduler or certificates.")
+            raise UserFacingError.coded("executor.local_takes_nothing")
         return ExecutorChoice()
     if not scheduler:
-        raise UserFacingError("The Dask executor needs its scheduler's address (tls://HOST:PORT).")
+        raise UserFacingError.coded("executor.no_scheduler")
     address = check_scheduler_address(scheduler)
     if files is not None:
         if not all(files):
-            raise UserFacingError("Name all three: the CA certificate, the client certificate "
-                                  "and its key.")
+            raise UserFacingError.coded("executor.three_files")
         missing = [f for f in files if not Path(f).is_file()]
         if missing:
-            raise UserFacingError(f"There is no certificate file at {missing[0]}.")
+            raise UserFacingError.coded("executor.no_certificate", path=missing[0])
         files = tuple(str(Path(f).resolve()) for f in files)
     return ExecutorChoice("dask", address, files)
 

@@ -46,7 +46,7 @@ class JobTypes:
         try:
             return self._types[name]
         except KeyError:
-            raise JobRefused(f"This version cannot run {name} jobs.") from None
+            raise JobRefused.coded("cross.type_not_here", type=name) from None
 
     def messages(self) -> tuple[Message, ...]:
         """Every message any job type exchanges (one codec serves every job on a link)."""

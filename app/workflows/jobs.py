@@ -16,6 +16,7 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING
 
+from app import messages
 from app.errors import JobRefused, StoreError, UserFacingError
 from app.protocols import jobs as talk
 # The one table of job states and the judgements over it live with the job conversation.
@@ -37,7 +38,7 @@ JOB_TYPES = ("alignment", "training", "scoring", "evaluation_share")
 def _load(conn, job_id: str) -> Job:
     job = job_store.load(conn, job_id)
     if job is None:
-        raise UserFacingError(f"There is no job {job_id}.")
+        raise UserFacingError.coded("cross.no_job", job=job_id)
     return job
 
 
@@ -100,10 +101,22 @@ def apply_in(workspace, conn, events: list) -> list:
     return rest
 
 
+def refusal(event: talk.Refused) -> JobRefused:
+    """The error a refusal of the job conversation raises (coded when the refusal is)."""
+    if event.code is None:
+        return JobRefused(event.reason)
+    return JobRefused(event.reason, code=event.code, params=event.params)
+
+
+def said(text: str | None, language: str = "en") -> str:
+    """A job's stored error or reason in ``language`` (coded ones are kept as records)."""
+    return messages.say_stored(text, language)
+
+
 def _raise_refusal(events: list) -> None:
     for event in events:
         if isinstance(event, talk.Refused):
-            raise JobRefused(event.reason)
+            raise refusal(event)
 
 
 # -- kill switch --------------------------------------------------------------------------------
@@ -122,7 +135,7 @@ def paused(session_or_ws) -> bool:
 
 def _refuse_if_paused(conn) -> None:
     if job_store.is_paused(conn):
-        raise JobRefused("Cross-party work is paused by an administrator (kill switch).")
+        raise JobRefused.coded("cross.paused")
 
 
 # -- proposals and decisions ---------------------------------------------------------------------
@@ -130,13 +143,13 @@ def propose(session: Session, job_type: str, peer: str, params: dict) -> Job:
     """Record our own proposal; we approve it by proposing it."""
     session.require("jobs.propose")
     if job_type not in JOB_TYPES:
-        raise UserFacingError(f"Unknown job type {job_type!r}.")
+        raise UserFacingError.coded("cross.unknown_type", type=job_type)
     job_id = str(uuid.uuid4())
 
     def insert(conn):
         _refuse_if_paused(conn)
         if not peer_store.exists(conn, peer):
-            raise UserFacingError(f"There is no pinned peer named '{peer}'.")
+            raise UserFacingError.coded("cross.no_peer", peer=peer)
         job_store.insert(conn, job_id, job_type, peer, "local", params, local_decision="approved",
                          decided_by=session.user.name)
         return _load(conn, job_id)
@@ -176,10 +189,10 @@ def request_resume(session: Session, job_id: str) -> Job:
     def change(conn):
         job = _load(conn, job_id)
         if job.proposer != "local":
-            raise UserFacingError(f"Job {job_id} was proposed by the peer; only it can resume it.")
+            raise UserFacingError.coded("cross.resume_by_peer", job=job_id)
         if job.state not in RESUMABLE:
-            raise UserFacingError(f"Job {job_id} is {job.state}; only a failed, paused or "
-                                  "interrupted job can be resumed.")
+            raise UserFacingError.coded("cross.not_resumable", job=job_id,
+                                        state=messages.Term(job.state))
         _refuse_if_paused(conn)
         _move(conn, job, "proposed", remote_decision=None, reason=None, error=None)
         return _load(conn, job_id)
@@ -193,12 +206,12 @@ def decide(session: Session, job_id: str, approve: bool, reason: str = "", *,
     if approve:
         problems = job_types.problems(session.workspace, get(session, job_id))
         if problems:
-            raise JobRefused("This job cannot run here: " + " ".join(problems))
+            raise JobRefused.coded("cross.cannot_run_here", problems=" ".join(problems))
 
     def change(conn):
         job = _load(conn, job_id)
         if job.proposer != "remote" or job.local_decision is not None:
-            raise UserFacingError(f"Job {job_id} is not waiting for our decision.")
+            raise UserFacingError.coded("cross.not_waiting", job=job_id)
         if approve:
             _refuse_if_paused(conn)
         _move(conn, job, "approved" if approve else "rejected",
@@ -229,7 +242,7 @@ def cancel(session: Session, job_id: str, reason: str = "") -> Job:
 def set_policy(session: Session, job_type: str, auto_approve: bool) -> None:
     session.require("jobs.policy")
     if job_type not in JOB_TYPES:
-        raise UserFacingError(f"Unknown job type {job_type!r}.")
+        raise UserFacingError.coded("cross.unknown_type", type=job_type)
     session.audited("job.policy", {"type": job_type}, {"auto_approve": auto_approve},
                     job_store.set_policy, job_type, auto_approve, session.user.name)
 
@@ -276,7 +289,7 @@ def require_runnable(workspace, job_id: str) -> Job:
     job = get(workspace, job_id)
     why = talk.runnable(job, paused(workspace))
     if why is not None:
-        raise JobRefused(why)
+        raise refusal(why)
     return job
 
 
@@ -299,7 +312,8 @@ def mark_interrupted(workspace) -> list[str]:
     def change(conn):
         gone = [j for j in job_store.running(conn) if not processes.alive(j.runner)]
         for job in gone:
-            _move(conn, job, "interrupted", error="the process running it stopped")
+            _move(conn, job, "interrupted", error=messages.stored(
+                "cross.process_stopped", {}, "the process running it stopped"))
             workspace.audit.append_in(conn, "system", "job.interrupted", {"job": job.id},
                                       {"progress": job.progress_message})
         return [j.id for j in gone]

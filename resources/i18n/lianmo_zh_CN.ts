@@ -4,7 +4,7 @@
 <context>
     <name></name>
     <message>
-        <location filename="../../app/ui/kit/labels.py" line="+41"/>
+        <location filename="../../app/ui/kit/labels.py" line="+42"/>
         <source>AUC %1</source>
         <translation>AUC %1</translation>
     </message>
@@ -282,7 +282,7 @@
 <context>
     <name>AuditModel</name>
     <message>
-        <location filename="../../app/ui/pages/audit_model.py" line="+67"/>
+        <location filename="../../app/ui/pages/audit_model.py" line="+86"/>
         <source>No.</source>
         <translation>序号</translation>
     </message>
@@ -482,7 +482,7 @@
 <context>
     <name>CampaignPage</name>
     <message>
-        <location filename="../../app/ui/pages/campaign/page.py" line="+99"/>
+        <location filename="../../app/ui/pages/campaign/page.py" line="+100"/>
         <location line="+4"/>
         <source>Campaign</source>
         <translation>营销活动</translation>
@@ -549,12 +549,12 @@
     </message>
     <message>
         <location line="+0"/>
-        <location line="+147"/>
+        <location line="+148"/>
         <source>Uplift curve</source>
         <translation>提升曲线</translation>
     </message>
     <message>
-        <location line="-144"/>
+        <location line="-145"/>
         <source>No finalised plan</source>
         <translation>没有已定稿的方案</translation>
     </message>
@@ -634,7 +634,7 @@
         <translation>提升（百分点）</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Uplift by channel</source>
         <translation>各渠道提升</translation>
     </message>
@@ -1767,7 +1767,7 @@
 <context>
     <name>JobsPage</name>
     <message>
-        <location filename="../../app/ui/pages/jobs.py" line="+102"/>
+        <location filename="../../app/ui/pages/jobs.py" line="+103"/>
         <source>Jobs</source>
         <translation>任务</translation>
     </message>
@@ -1902,7 +1902,7 @@
         <translation>对方决定</translation>
     </message>
     <message>
-        <location line="+58"/>
+        <location line="+59"/>
         <source>Proposed here; waiting for the peer&apos;s administrators or analysts to decide.</source>
         <translation>由本方提议，正在等待对方的管理员或分析师决定。</translation>
     </message>
@@ -2018,6 +2018,397 @@
         <location line="+1"/>
         <source>retrained on outcomes</source>
         <translation>按活动结果重训</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Signed in</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sign-in failed</source>
+        <translation>登录失败</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Signed out</source>
+        <translation>退出登录</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>User added</source>
+        <translation>添加用户</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>User disabled</source>
+        <translation>停用用户</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>User enabled</source>
+        <translation>启用用户</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Password reset</source>
+        <translation>重置密码</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Password changed</source>
+        <translation>修改密码</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Workspace created</source>
+        <translation>创建工作区</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Workspace destroyed</source>
+        <translation>销毁工作区</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Compute setting changed</source>
+        <translation>更改计算设置</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Identity created</source>
+        <translation>创建身份</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Peer added</source>
+        <translation>添加合作方</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Peer removed</source>
+        <translation>移除合作方</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Listen address set</source>
+        <translation>设置监听地址</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Peer&apos;s audit head received</source>
+        <translation>收到合作方的审计链头</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Peer&apos;s audit chain went back</source>
+        <translation>合作方的审计链出现回退</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Rollback of this workspace detected</source>
+        <translation>检测到本工作区被回滚</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cross-party work paused</source>
+        <translation>暂停跨机构协作</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cross-party work resumed</source>
+        <translation>恢复跨机构协作</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Job proposed</source>
+        <translation>提议任务</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Proposal received</source>
+        <translation>收到提议</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Job approved</source>
+        <translation>批准任务</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Job rejected</source>
+        <translation>拒绝任务</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Job approved by policy</source>
+        <translation>按策略自动批准任务</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Approval policy changed</source>
+        <translation>更改审批策略</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Peer approved the job</source>
+        <translation>合作方批准任务</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Peer rejected the job</source>
+        <translation>合作方拒绝任务</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Resume requested</source>
+        <translation>请求继续</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Job started</source>
+        <translation>任务开始运行</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Job finished</source>
+        <translation>任务完成</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Job failed</source>
+        <translation>任务失败</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Job paused</source>
+        <translation>任务暂停</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+1"/>
+        <source>Job cancelled</source>
+        <translation>取消任务</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Job interrupted</source>
+        <translation>任务中断</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Start refused</source>
+        <translation>拒绝启动</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Data imported</source>
+        <translation>导入数据</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Consents imported</source>
+        <translation>导入授权</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Alignment saved</source>
+        <translation>保存对齐结果</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Model stored</source>
+        <translation>保存模型</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Model renamed</source>
+        <translation>重命名模型</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Main model chosen</source>
+        <translation>设定主模型</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Model record exported</source>
+        <translation>导出模型档案</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Scores stored</source>
+        <translation>保存评分</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Plan created</source>
+        <translation>创建计划</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Plan revised</source>
+        <translation>修改计划</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Plan finalised</source>
+        <translation>计划定稿</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Plan exported</source>
+        <translation>导出计划</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Branch approved its list</source>
+        <translation>网点批准名单</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Branch rejected its list</source>
+        <translation>网点拒绝名单</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Branch removed a customer</source>
+        <translation>网点移除客户</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Consent withdrawn</source>
+        <translation>授权已撤回</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Control group overridden</source>
+        <translation>调整对照组</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Outcomes imported</source>
+        <translation>导入营销结果</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Campaign evaluated</source>
+        <translation>评估营销活动</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Outcomes used for retraining</source>
+        <translation>用营销结果重新训练</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Report shared</source>
+        <translation>共享报告</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Report received</source>
+        <translation>收到报告</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>job</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>peer</source>
+        <translation>合作方</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>user</source>
+        <translation>用户</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>plan</source>
+        <translation>计划</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>dataset</source>
+        <translation>数据集</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>evaluation</source>
+        <translation>评估</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>branch</source>
+        <translation>网点</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>transcript hash</source>
+        <translation>记录哈希</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>file</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>alignment</source>
+        <translation>对齐</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>compute</source>
+        <translation>计算</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>party</source>
+        <translation>参与方</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>state</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>App</source>
+        <translation>App</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Branch</source>
+        <translation>网点</translation>
     </message>
 </context>
 <context>
@@ -2401,7 +2792,7 @@
 <context>
     <name>OutcomeImportDialog</name>
     <message>
-        <location filename="../../app/ui/pages/campaign/import_dialog.py" line="+76"/>
+        <location filename="../../app/ui/pages/campaign/import_dialog.py" line="+78"/>
         <source>Import outcomes</source>
         <translation>导入结果</translation>
     </message>
@@ -3226,17 +3617,7 @@
 <context>
     <name>Segments</name>
     <message>
-        <location filename="../../app/ui/pages/segments/common.py" line="-42"/>
-        <source>App</source>
-        <translation>App</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Branch</source>
-        <translation>网点</translation>
-    </message>
-    <message>
-        <location line="+1"/>
+        <location filename="../../app/ui/pages/segments/common.py" line="-40"/>
         <source>Consent revoked or expired</source>
         <translation>授权已撤回或过期</translation>
     </message>
@@ -3351,7 +3732,7 @@
         <translation>评分不低于</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+30"/>
         <source>Custom rule %1</source>
         <translation>自定义规则 %1</translation>
     </message>

@@ -7,6 +7,9 @@ from datetime import datetime
 
 from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, Qt
 
+from app.ui.kit.labels import AUDIT_ACTIONS, AUDIT_OBJECTS, USER_ROLES, label
+from app.ui.pages.job_panels import JOB_TYPES, jobs_label
+
 
 def local_time(ts: str) -> str:
     try:
@@ -16,14 +19,28 @@ def local_time(ts: str) -> str:
 
 
 def readable_objects(text: str) -> str:
-    """``{"user":"bob"}`` -> ``user: bob`` (the raw JSON stays in the tooltip)."""
+    """``{"user":"bob"}`` -> ``user: bob`` in the window's language (the raw JSON stays in the
+    tooltip); a job type or a role is said by its display name too."""
     try:
         value = json.loads(text)
     except (TypeError, ValueError):
         return str(text)
     if not isinstance(value, dict):
         return str(text)
-    return ", ".join(f"{k}: {v}" for k, v in value.items())
+    return ", ".join(f"{label(AUDIT_OBJECTS, k)}: {_value(k, v)}" for k, v in value.items())
+
+
+def _value(key: str, value) -> str:
+    if key == "type":
+        return jobs_label(JOB_TYPES, str(value))
+    if key == "role":
+        return label(USER_ROLES, str(value))
+    return str(value)
+
+
+def readable_action(code: str) -> str:
+    """The action's display name; an action without one is shown as its code."""
+    return label(AUDIT_ACTIONS, code)
 
 
 class AuditModel(QAbstractTableModel):
@@ -55,6 +72,8 @@ class AuditModel(QAbstractTableModel):
             return int(entry["seq"]) if role == Qt.DisplayRole else None
         if key == "objects" and role == Qt.DisplayRole:
             return readable_objects(entry["objects"])
+        if key == "action" and role == Qt.DisplayRole:
+            return readable_action(entry["action"])
         return str(entry[key])
 
     def headerData(self, section, orientation, role=Qt.DisplayRole):  # noqa: N802

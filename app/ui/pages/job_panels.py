@@ -11,7 +11,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Signal
 from PySide6.QtWidgets import QCheckBox, QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
 from app.errors import UserFacingError
-from app.ui.errors import sentence
+from app.ui.errors import language, sentence
 from app.ui.kit.widgets import Retranslatable, button, plain_label
 from app.workflows import jobs
 from app.workflows.peering import status as peer_status
@@ -190,7 +190,7 @@ class ProposedJob:
             text, kind = self.decision_text(job.state)
         text = text.replace("%1", job.peer).replace("%2", job.state)
         said = self.REASON_STATES is None or job.state in self.REASON_STATES
-        reason = job.reason if said else ""
+        reason = jobs.said(job.reason, language()) if said else ""
         self.message.show_text(text + (" " + reason if reason else ""), kind)
         self._show_job()
 

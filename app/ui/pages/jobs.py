@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QFormLayout, QHBoxLayout, QHeaderView, QLineEdit,
                                QTabWidget, QWidget)
 
 from app.errors import UserFacingError
+from app.ui.errors import language
 from app.ui.pages.base import Page
 from app.ui.pages.job_panels import JOB_TYPES, STATES, JobsAdminCard, jobs_label
 from app.ui.kit.tables import read_only_table, selected_item, set_row
@@ -194,13 +195,14 @@ class JobsPage(Page):
         self.history.setRowCount(len(self.jobs["history"]))
         for row, job in enumerate(self.jobs["history"]):
             digest = job.transcript_hash
+            why = jobs.said(job.error or job.reason, language())
             set_row(self.history, row, (jobs_label(JOB_TYPES, job.type), job.peer,
                                         jobs_label(STATES, job.state),
                                         peer_status.local_time(job.updated_at),
                                         digest[:HASH_SHOWN] + "…" if digest else "—",
-                                        job.error or job.reason or ""))
+                                        why))
             self.history.item(row, 4).setToolTip(digest or "")
-            self.history.item(row, 5).setToolTip(job.error or job.reason or "")
+            self.history.item(row, 5).setToolTip(why)
 
     @staticmethod
     def _awaits_us(job: Job) -> bool:

@@ -18,7 +18,7 @@ import threading
 import time
 from collections.abc import Iterable
 
-from app.errors import JobRefused, LianmoError, PeerError, RemoteProtocolError, UserFacingError
+from app.errors import LianmoError, PeerError, RemoteProtocolError, UserFacingError
 from app.net.channel import ReceiveTimeout
 from app.net.identity import certificate_fingerprint
 from app.net.peer_session import (ChannelOptions, connect, serve, session_codec,
@@ -186,7 +186,7 @@ class PeerService:
             channel.send(PING, {"nonce": nonce})
             msg_type, body = channel.recv(timeout=10)
             if msg_type != PONG or body["nonce"] != nonce:
-                raise RemoteProtocolError("The peer answered the ping with something else.")
+                raise RemoteProtocolError.coded("protocol.unexpected", message=msg_type)
             rtt = time.perf_counter() - t0
             return {"peer": peer_name, "party_name": channel.peer_name,
                     "protocol_version": channel.version, "rtt_ms": round(rtt * 1000, 2),
@@ -269,7 +269,7 @@ class PeerService:
             if isinstance(event, talk.Send):
                 channel.send(event.type, event.body)
             elif isinstance(event, talk.Refused):
-                raise JobRefused(event.reason)
+                raise jobs.refusal(event)
             elif isinstance(event, talk.Run):
                 return self._run_job(talk_, channel, event.initiator, task or NullTask())
         return None
@@ -337,7 +337,7 @@ class PeerService:
         channel.send(AUDIT_HEAD, {**mine, **audit_heads.echo_for(self.workspace, peer_name)})
         msg_type, body = channel.recv(timeout=30)
         if msg_type != AUDIT_HEAD:
-            raise RemoteProtocolError(f"{msg_type}: expected the peer's audit head first")
+            raise RemoteProtocolError.coded("protocol.unexpected", message=msg_type)
         cert = self.workspace.db.run(peer_store.certificate, peer_name)
         if cert:
             audit_heads.verify_head(body, cert, channel.session_id)
@@ -356,9 +356,10 @@ class PeerService:
 
 
 def _error_text(exc: BaseException) -> str:
-    """What a failed job records: our own errors' sentence, else only the exception's kind (an
-    unexpected error's text may hold values)."""
-    return str(exc)[:500] if isinstance(exc, LianmoError) else type(exc).__name__
+    """What a failed job records: our own errors' code and parameters (said later in the
+    reader's language) or sentence, else only the exception's kind (an unexpected error's text
+    may hold values)."""
+    return exc.kept() if isinstance(exc, LianmoError) else type(exc).__name__
 
 
 __all__ = ["MESSAGES", "PeerService", "fetch_certificate", "UserFacingError"]

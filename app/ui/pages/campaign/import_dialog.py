@@ -7,10 +7,12 @@ workbook to reach it can take seconds. The import itself runs in the page's Task
 
 from __future__ import annotations
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
                                QHBoxLayout, QLineEdit, QVBoxLayout, QWidget)
 
 from app.ui.kit.tasks import TaskRunner
+from app.ui.pages.data.mapping import ID_TYPE_LABELS
 from app.ui.kit.widgets import MessageArea, Retranslatable, button, plain_label
 from app.workflows.campaign import OUTCOME_ID_TYPES, outcome_columns
 
@@ -49,7 +51,7 @@ class OutcomeImportDialog(Retranslatable, QDialog):
         self.id_column, self.at_column, self.channel_column = QComboBox(), QComboBox(), QComboBox()
         self.id_type = QComboBox()
         for t in OUTCOME_ID_TYPES:
-            self.id_type.addItem(t, t)
+            self.id_type.addItem(QCoreApplication.translate("DataLabels", ID_TYPE_LABELS.get(t, t)), t)
         if plan_id_type in OUTCOME_ID_TYPES:
             self.id_type.setCurrentIndex(OUTCOME_ID_TYPES.index(plan_id_type))
         self.message = MessageArea()

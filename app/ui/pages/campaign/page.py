@@ -19,6 +19,7 @@ from app.ui.pages.base import Page
 from app.ui.pages.campaign.charts import (HeadlineCards, chart_view, curve_chart, uplift_chart)
 from app.ui.pages.campaign.export import write_pdf
 from app.ui.pages.campaign.import_dialog import OutcomeImportDialog
+from app.ui.kit.labels import CHANNELS, label
 from app.ui.kit.progress import TaskProgress
 from app.ui.kit.widgets import button, button_row, plain_label
 from app.workflows import campaign
@@ -253,7 +254,8 @@ class CampaignPage(Page):
             .replace("%7", f"{report.get('outcomes', {}).get('in_window', 0):,}"))
         y = self.tr("uplift (pp)")
         by = report.get("by", {})
-        self.views["channel"].setChart(uplift_chart(self.tr("Uplift by channel"), by.get("channel", {}), y))
+        channels = {label(CHANNELS, k): v for k, v in by.get("channel", {}).items()}
+        self.views["channel"].setChart(uplift_chart(self.tr("Uplift by channel"), channels, y))
         self.views["branch"].setChart(uplift_chart(self.tr("Uplift by branch"), by.get("branch", {}), y))
         self.views["decile"].setChart(uplift_chart(self.tr("Uplift by plan score decile (1 = highest)"),
                                                    by.get("decile", {}), y))

@@ -13,10 +13,10 @@ from PySide6.QtCore import (QT_TRANSLATE_NOOP, QAbstractTableModel, QCoreApplica
                             Qt)
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
+from app.ui.kit.labels import CHANNELS, label
+
 CONTEXT = "Segments"
 CODES = {
-    "app": QT_TRANSLATE_NOOP("Segments", "App"),
-    "branch": QT_TRANSLATE_NOOP("Segments", "Branch"),
     "consent": QT_TRANSLATE_NOOP("Segments", "Consent revoked or expired"),
     "opted_out": QT_TRANSLATE_NOOP("Segments", "Opted out of marketing"),
     "already_bound": QT_TRANSLATE_NOOP("Segments", "Already bound"),
@@ -66,6 +66,8 @@ def code_label(code: str) -> str:
     """The translated name of a workflow code; ``custom[2]`` becomes "Custom rule 3"."""
     if code in CODES:
         return QCoreApplication.translate(CONTEXT, CODES[code])
+    if code in CHANNELS:   # the channels' names are shared with the Campaign page's charts
+        return label(CHANNELS, code)
     if code.startswith("custom[") and code.endswith("]") and code[7:-1].isdigit():
         return (QCoreApplication.translate("Segments", "Custom rule %1")
                 .replace("%1", str(int(code[7:-1]) + 1)))
