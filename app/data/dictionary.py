@@ -15,6 +15,7 @@ from __future__ import annotations
 # column role -> sensitivity level
 DICTIONARY = {
     "identifier": "C3",
+    "name": "C3",
     "feature": "C2",
     "label": "C2",
     "branch": "C2",
@@ -22,6 +23,19 @@ DICTIONARY = {
     "consent": "C2",
     "aggregate": "C1",
 }
+
+
+# column role -> the permission (app/workflows/permissions.py) a user needs to see its values
+# per customer, always masked: a customer's name helps the branch that calls them, nobody else.
+# Roles not listed here are governed by the showing workflow's own permission alone.
+DISPLAY_PERMISSION = {
+    "name": "customer.name.masked",
+}
+
+
+def display_permission(role: str) -> str | None:
+    """Permission needed to see a column role's masked values per customer (None: not gated)."""
+    return DISPLAY_PERMISSION.get(role)
 
 
 def sensitivity(role: str) -> str:

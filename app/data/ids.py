@@ -127,6 +127,13 @@ def canonicalize(id_type: str, raw: str) -> str:
     return canonicalizer(id_type)(raw)
 
 
+def mask_name(name: str) -> str:
+    """A personal name for people who may see it only masked: the first character (the surname
+    of a Chinese name), the rest starred (``张**``); length kept, empty stays empty."""
+    name = unicodedata.normalize("NFKC", name or "").strip()
+    return name[:1] + "*" * (len(name) - 1) if name else ""
+
+
 def mask(id_type: str, canonical: str) -> str:
     """Display form for people who may not see the identifier in clear.
 

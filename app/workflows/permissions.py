@@ -14,7 +14,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
         "data.import", "data.view", "jobs.propose", "jobs.approve", "align.run", "train.run",
         "score.run", "plan.create", "plan.export", "campaign.evaluate", "audit.read",
     }),
-    "branch_manager": frozenset({"plan.review", "campaign.evaluate.branch"}),
+    "branch_manager": frozenset({"plan.review", "campaign.evaluate.branch",
+                                 "customer.name.masked"}),
 }
 
 

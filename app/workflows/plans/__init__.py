@@ -7,3 +7,4 @@ from app.workflows.plans.service import (  # noqa: F401
     plan_aggregates, plan_overview, plan_summary, prepare_population, preview_plan,
     record_consent_withdrawals, remove_customer, revise_plan, save_population, store_population,
 )
+from app.workflows.plans.context import NAME_COLUMN, REASONS, day_text  # noqa: F401

@@ -23,11 +23,13 @@ from app.workflows.plans.build import APP, BRANCH
 from app.workflows.plans.export import (CallSheet, ExportMeta, flush_to_disk, mask_text, masked_ids,
                                        references, safe_file_part, write_app_csv, write_app_json,
                                        write_call_sheet_xlsx, write_manifest)
-from app.workflows.plans.plan import CONTACT, Plan, load_plan_in
+from app.workflows.plans.context import REASON_TEXT, day_text, row_context
+from app.workflows.plans.plan import CONTACT, Plan, load_plan_in, today
 from app.workflows.session import Session
 
 PdfWriter = Callable[[Path, CallSheet], None]
 SHEET_HEADER = ["No.", "Customer reference", "Masked ID", "Decile"]
+CONTEXT_HEADER = ["Last contact", "Reasons"]
 SHEET_TAIL = ["Contacted on", "Outcome", "Notes"]
 
 
@@ -57,18 +59,25 @@ def pitch_rows(plan: Plan, branches: list[str] | None = None) -> dict[str, np.nd
 
 
 def call_sheet(plan: Plan, branch: str, rows: np.ndarray, secret: bytes,
-               meta: ExportMeta) -> CallSheet:
-    """The call sheet of one branch from its ``pitch_rows``."""
+               meta: ExportMeta, context: list[dict] | None = None) -> CallSheet:
+    """The call sheet of one branch from its ``pitch_rows``; ``context`` (``row_context``) adds
+    what the branch review shows: masked name (only when the exporter may see it), last contact
+    and bank-side reasons."""
     m = plan.members
+    context = context or [{"name": None, "last_contact": None, "reasons": []}] * len(rows)
+    named = any(c["name"] is not None for c in context)
     ids = None if m.ids is None else m.ids[rows]
     refs = references(secret, ids, m.customer_key[rows])
     masked = masked_ids(plan.id_type, ids, len(rows))
     names = list(plan.rules.call_sheet_columns)
     extra = [_custom_text(plan, n, m.custom[n][rows]) for n in names]
-    body = [[str(i + 1), refs[i], masked[i], str(int(m.decile[r])), *(col[i] for col in extra),
-             "", "", ""] for i, r in enumerate(rows.tolist())]
+    body = [[str(i + 1), refs[i], masked[i], *([c["name"] or ""] if named else []),
+             str(int(m.decile[r])), day_text(c["last_contact"]),
+             "; ".join(REASON_TEXT[x] for x in c["reasons"]), *(col[i] for col in extra),
+             "", "", ""] for i, (r, c) in enumerate(zip(rows.tolist(), context))]
+    header = [*SHEET_HEADER[:3], *(["Name"] if named else []), *SHEET_HEADER[3:], *CONTEXT_HEADER]
     return CallSheet(branch, f"Call sheet - {plan.campaign_id} - {branch}", plan.rules.pitch_script,
-                     meta, [*SHEET_HEADER, *names, *SHEET_TAIL], body)
+                     meta, [*header, *names, *SHEET_TAIL], body)
 
 
 def _finalised(session: Session, plan_id: str) -> tuple[Plan, bytes]:
@@ -81,11 +90,12 @@ def _finalised(session: Session, plan_id: str) -> tuple[Plan, bytes]:
 Written = tuple[str, "str | None", Path, int, str]   # kind, branch, path, rows, sha256
 
 
-def _sheets(plan: Plan, branches: list[str] | None, secret: bytes, meta: ExportMeta, out: Path,
-            pdf_writer: PdfWriter | None) -> list[Written]:
+def _sheets(session: Session, plan: Plan, branches: list[str] | None, secret: bytes,
+            meta: ExportMeta, out: Path, pdf_writer: PdfWriter | None) -> list[Written]:
     written = []
+    day = today()
     for branch, rows in pitch_rows(plan, branches).items():
-        sheet = call_sheet(plan, branch, rows, secret, meta)
+        sheet = call_sheet(plan, branch, rows, secret, meta, row_context(session, plan, rows, day))
         stem = f"{safe_file_part(plan.campaign_id)}_callsheet_{safe_file_part(branch)}"
         path = out / f"{stem}.xlsx"
         written.append(("call_sheet_xlsx", branch, path, len(sheet.rows),
@@ -144,7 +154,7 @@ def export_reach_lists(session: Session, plan_id: str, out_dir: str | Path,
     for kind, suffix, writer in (("app_csv", "csv", write_app_csv), ("app_json", "json", write_app_json)):
         path = out / f"{stem}_app.{suffix}"
         written.append((kind, None, path, len(refs), writer(path, refs, plan.rules.template_id, meta)))
-    written += _sheets(plan, None, secret, meta, out, pdf_writer)
+    written += _sheets(session, plan, None, secret, meta, out, pdf_writer)
     return _record(session, plan, meta, out, written)
 
 
@@ -167,4 +177,5 @@ def export_branch_call_sheet(session: Session, plan_id: str, out_dir: str | Path
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     meta = ExportMeta(plan.campaign_id, plan.id, plan.version, session.user.name, now_iso())
-    return _record(session, plan, meta, out, _sheets(plan, [branch], secret, meta, out, pdf_writer))
+    written = _sheets(session, plan, [branch], secret, meta, out, pdf_writer)
+    return _record(session, plan, meta, out, written)

@@ -2,8 +2,9 @@
 
 A branch manager sees only their own branch (``session.user.branch``, enforced here, not in the
 UI), and only the customers to be contacted: control customers are never listed to anyone who
-could contact them. Customers appear as a pseudonymous reference and a masked identifier. The
-manager may take individual customers off with a reason, then approves or rejects the branch's
+could contact them. Customers appear as a pseudonymous reference, the bank's masked identifier and,
+for context at the counter, a masked name where the data dictionary allows it for the role, the
+decile, channel, last contact and bank-side reasons (plans/context.py). The manager may take individual customers off with a reason, then approves or rejects the branch's
 list; the analyst finalises, and branches that did not answer follow the plan's rule.
 """
 
@@ -16,6 +17,7 @@ import numpy as np
 from app.errors import PermissionDenied, UserFacingError
 from app.store.workspace import now_iso
 from app.store import plans as plan_store
+from app.workflows.plans.context import row_context
 from app.workflows.plans.control import CONTROL, TREATED
 from app.workflows.plans.export import masked_ids, references
 from app.workflows.plans.rules import CHANNELS
@@ -37,7 +39,8 @@ class BranchList:
     decision: dict | None
     pitch_script: str
     counts: dict
-    rows: list[dict]          # reference, masked_id, channel, decile, status (treated only)
+    rows: list[dict]          # reference, masked_id, name, channel, decile, last_contact, reasons,
+                              # status (treated only; name None where the role may not see it)
 
 
 def _own_branch(session: Session, branch: str | None = None) -> str:
@@ -84,9 +87,10 @@ def branch_list(session: Session, plan_id: str, branch: str | None = None) -> Br
     ids = None if m.ids is None else m.ids[rows]
     refs = references(secret, ids, m.customer_key[rows])
     masked = masked_ids(plan.id_type, ids, len(rows))
+    context = row_context(session, plan, rows, today())
     listed = [{"reference": r, "masked_id": mk, "channel": CHANNELS[m.channel[i]],
-               "decile": int(m.decile[i]), "status": STATUS_NAMES[plan.status[i]]}
-              for r, mk, i in zip(refs, masked, rows.tolist())]
+               "decile": int(m.decile[i]), "status": STATUS_NAMES[plan.status[i]], **c}
+              for r, mk, i, c in zip(refs, masked, rows.tolist(), context)]
     code = plan.branch_code(branch)
     in_branch = m.branch == code if code is not None else np.zeros(len(m), bool)
     counts = {"to_contact": int((in_branch & (plan.status == CONTACT)).sum()),

@@ -1,8 +1,10 @@
 """A branch manager's review: their own branch's list only, masked, with remove / approve / reject.
 
 ``plans.branch_list`` decides what is shown (own branch, treated customers, pseudonymous
-reference and masked identifier; control customers only as a count), so this panel cannot show
-more than the workflow hands it. A reason is required to remove a customer or reject the list.
+reference, masked customer number, a masked name only where the data dictionary allows it for
+the role, decile, channel, last contact and bank-side reasons; control customers only as a
+count), so this panel cannot show more than the workflow hands it; the name column appears only
+when the workflow sent names. A reason is required to remove a customer or reject the list.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from app.ui.print_sheets import write_call_sheet_pdf
 from app.ui.kit.tasks import TaskRunner
 from app.ui.kit.widgets import MessageArea, Retranslatable, button, plain_label
 from app.workflows import plans
+from app.workflows.plans import day_text
 from app.workflows.session import Session
 
 
@@ -38,9 +41,7 @@ class BranchReview(Retranslatable, QWidget):
         self.plan_view.selectionModel().selectionChanged.connect(lambda *_: self._selected())
         self.summary = plain_label(wrap=True)
         self.pitch = plain_label(object_name="Hint", wrap=True)
-        self.rows = RowsModel(lambda: [self.tr("No."), self.tr("Customer reference"),
-                                       self.tr("Masked ID"), self.tr("Channel"), self.tr("Decile"),
-                                       self.tr("Status")], self)
+        self.rows = RowsModel(self._row_header, self)
         self.row_view = table_view(self.rows, select_rows=True, fit_contents=True)
         self.reason = QLineEdit()
         self.remove_button = button()
@@ -54,6 +55,7 @@ class BranchReview(Retranslatable, QWidget):
         self.reason.textChanged.connect(self._update_buttons)
         self.row_view.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self.message = MessageArea()
+        self.flow = plain_label(object_name="Hint", wrap=True)
         self._layout()
         self.retranslate()
 
@@ -67,6 +69,7 @@ class BranchReview(Retranslatable, QWidget):
         layout.addWidget(self.plan_view)
         layout.addWidget(self.summary)
         layout.addWidget(self.pitch)
+        layout.addWidget(self.flow)
         layout.addLayout(actions)
         layout.addWidget(self.message)
         layout.addWidget(self.row_view, 1)
@@ -78,6 +81,10 @@ class BranchReview(Retranslatable, QWidget):
         self.approve_button.setText(self.tr("Approve list"))
         self.reject_button.setText(self.tr("Reject list"))
         self.sheet_button.setText(self.tr("Export call sheet…"))
+        self.flow.setText(self.tr("1. Check each customer; select one and give a reason to remove "
+                                  "them. 2. Approve the list, or reject it with a reason: one "
+                                  "decision per plan version. 3. Once the analyst finalises the "
+                                  "plan, export the call sheet."))
         self.plan_model.retranslate()
         self.rows.retranslate()
         self._fill_plans()
@@ -95,6 +102,15 @@ class BranchReview(Retranslatable, QWidget):
         for row, plan in enumerate(self.plans):
             if plan["id"] == keep:
                 self.plan_view.selectRow(row)
+
+    def _named(self) -> bool:
+        return self.listing is not None and any(r.get("name") is not None
+                                                for r in self.listing.rows)
+
+    def _row_header(self) -> list[str]:
+        return [self.tr("No."), self.tr("Customer reference"), self.tr("Customer no. (masked)"),
+                *([self.tr("Name (masked)")] if self._named() else []), self.tr("Channel"),
+                self.tr("Decile"), self.tr("Last contact"), self.tr("Reasons"), self.tr("Status")]
 
     def _fill_plans(self) -> None:
         self.plan_model.set_rows([[p["campaign_id"], f"v{p['version']}", code_label(p["state"])]
@@ -140,8 +156,12 @@ class BranchReview(Retranslatable, QWidget):
             .replace("%4", count(b.counts["to_contact"])).replace("%5", count(b.counts["removed"]))
             .replace("%6", count(b.counts["control"])).replace("%7", code_label(decision)))
         self.pitch.setText(self.tr("Pitch: %1").replace("%1", b.pitch_script or "—"))
-        self.rows.set_rows([[i, r["reference"], r["masked_id"], code_label(r["channel"]),
-                             r["decile"], code_label(r["status"])]
+        named = self._named()
+        self.rows.set_rows([[i, r["reference"], r["masked_id"], *([r["name"]] if named else []),
+                             code_label(r["channel"]), r["decile"],
+                             day_text(r["last_contact"]) or self.tr("never"),
+                             "; ".join(code_label(x) for x in r["reasons"]),
+                             code_label(r["status"])]
                             for i, r in enumerate(b.rows, 1)])
 
     def selected_row(self) -> dict | None:

@@ -40,6 +40,11 @@ CODES = {
     "top_n": QT_TRANSLATE_NOOP("Segments", "Top N customers"),
     "top_percent": QT_TRANSLATE_NOOP("Segments", "Top % of the eligible"),
     "threshold": QT_TRANSLATE_NOOP("Segments", "Score at least"),
+    "top_decile": QT_TRANSLATE_NOOP("Segments", "Top 20% score"),
+    "joint_model": QT_TRANSLATE_NOOP("Segments", "Scored by the joint model"),
+    "app_active": QT_TRANSLATE_NOOP("Segments", "Active in the app (30 days)"),
+    "branch_visit": QT_TRANSLATE_NOOP("Segments", "Visited a branch recently"),
+    "not_contacted_recently": QT_TRANSLATE_NOOP("Segments", "Not contacted in 90 days"),
 }
 
 SEGMENT_SENTENCES = (
