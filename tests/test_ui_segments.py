@@ -8,7 +8,7 @@ import json
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QCoreApplication, QEvent, QThreadPool
+from PySide6.QtCore import QCoreApplication, QEvent, QThreadPool, Qt
 
 from app.ui.pages.segments import SegmentsPage
 from app.ui.pages.segments.rules import RuleError
@@ -171,6 +171,9 @@ def test_branch_manager_reviews_own_branch_then_analyst_finalises_and_exports(
     shown = [review.rows.rows[r] for r in range(review.rows.rowCount())]
     assert len(shown) == len(listing.rows) == listing.counts["to_contact"] > 0
     assert all(r[1].startswith("C") and "****" in r[2] for r in shown)   # masked only
+    header = [review.rows.headerData(c, Qt.Horizontal) for c in range(review.rows.columnCount())]
+    assert {"Last contact", "Reasons"} <= set(header) and "Name (masked)" not in header  # none imported
+    assert all(len(r) == len(header) for r in shown)
     own = plan.members.branch == plan.branch_code("BR000")
     assert len(shown) == int((own & (plan.members.arm == 0)).sum())    # treated of BR000 only
     review.row_view.selectRow(0)

@@ -378,7 +378,7 @@
 <context>
     <name>BranchReview</name>
     <message>
-        <location filename="../../app/ui/pages/segments/branch.py" line="+34"/>
+        <location filename="../../app/ui/pages/segments/branch.py" line="+37"/>
         <source>Campaign</source>
         <translation>营销活动</translation>
     </message>
@@ -389,7 +389,7 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+8"/>
+        <location line="+75"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
@@ -405,21 +405,16 @@
     </message>
     <message>
         <location line="+1"/>
-        <source>Masked ID</source>
-        <translation>脱敏标识</translation>
-    </message>
-    <message>
-        <location line="+0"/>
         <source>Channel</source>
         <translation>渠道</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Decile</source>
         <translation>十分位</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="-35"/>
         <source>Reason (required to remove a customer or to reject the list)</source>
         <translation>原因（移除客户或退回名单时必填）</translation>
     </message>
@@ -444,7 +439,32 @@
         <translation>导出外呼表…</translation>
     </message>
     <message>
-        <location line="+57"/>
+        <location line="+1"/>
+        <source>1. Check each customer; select one and give a reason to remove them. 2. Approve the list, or reject it with a reason: one decision per plan version. 3. Once the analyst finalises the plan, export the call sheet.</source>
+        <translation>1. 逐一查看客户；选中一位并填写原因即可移除。2. 批准名单，或填写原因后驳回：每个方案版本只能决定一次。3. 分析师定稿后，导出外呼清单。</translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>Customer no. (masked)</source>
+        <translation>客户号（脱敏）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Name (masked)</source>
+        <translation>姓名（脱敏）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Last contact</source>
+        <translation>上次联系</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Reasons</source>
+        <translation>推荐原因</translation>
+    </message>
+    <message>
+        <location line="+40"/>
         <source>Branch %1, %2 v%3: %4 to contact, %5 removed, %6 in the control group (not listed). Your decision: %7.</source>
         <translation>网点 %1，%2 v%3：待联系 %4 人，已移除 %5 人，对照组 %6 人（不列出）。您的决定：%7。</translation>
     </message>
@@ -452,6 +472,11 @@
         <location line="+5"/>
         <source>Pitch: %1</source>
         <translation>话术：%1</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>never</source>
+        <translation>从未</translation>
     </message>
     <message>
         <location line="+34"/>
@@ -1392,7 +1417,7 @@
         <translation>合作方关闭了连接。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages/segments/common.py" line="+46"/>
+        <location filename="../../app/ui/pages/segments/common.py" line="+51"/>
         <source>Please give a reason.</source>
         <translation>请填写原因。</translation>
     </message>
@@ -3617,7 +3642,7 @@
 <context>
     <name>Segments</name>
     <message>
-        <location filename="../../app/ui/pages/segments/common.py" line="-40"/>
+        <location filename="../../app/ui/pages/segments/common.py" line="-45"/>
         <source>Consent revoked or expired</source>
         <translation>授权已撤回或过期</translation>
     </message>
@@ -3730,6 +3755,31 @@
         <location line="+1"/>
         <source>Score at least</source>
         <translation>评分不低于</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Top 20% score</source>
+        <translation>评分前 20%</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Scored by the joint model</source>
+        <translation>联合模型评分</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Active in the app (30 days)</source>
+        <translation>近 30 天活跃于 App</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Visited a branch recently</source>
+        <translation>近期到访网点</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Not contacted in 90 days</source>
+        <translation>90 天内未联系</translation>
     </message>
     <message>
         <location line="+30"/>

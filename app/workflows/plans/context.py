@@ -40,7 +40,7 @@ def _lookup(conn, plan: Plan, keys: np.ndarray, with_name: bool) -> dict:
     """The population's bank-side columns for ``keys`` (missing population: nothing known)."""
     n = len(keys)
     out = {"last": np.full(n, -1, np.int64), "app": np.zeros(n, bool),
-           "visit": np.zeros(n, bool), "name": [""] * n}
+           "visit": np.zeros(n, bool), "name": None}
     stored = plan_store.load_scores(conn, plan.model_id, _LOOKUP) if n else None
     if stored is not None:
         cols = stored["columns"]
@@ -62,7 +62,8 @@ def _lookup(conn, plan: Plan, keys: np.ndarray, with_name: bool) -> dict:
 
 
 def row_context(session: Session, plan: Plan, rows: np.ndarray, today_day: int) -> list[dict]:
-    """Per member row: ``name`` (masked, or None when the role may not see names),
+    """Per member row: ``name`` (masked; None when the role may not see names or the bank
+    imported none),
     ``last_contact`` (days since 1970 or None) and ``reasons`` (codes from ``REASONS``)."""
     m = plan.members
     show_name = may_see(session, "name")
@@ -77,7 +78,8 @@ def row_context(session: Session, plan: Plan, rows: np.ndarray, today_day: int) 
             ("app_active", bool(known["app"][i])),
             ("branch_visit", bool(known["visit"][i])),
             ("not_contacted_recently", last < 0 or today_day - last > RECENT_DAYS)) if hit]
-        out.append({"name": known["name"][i] if show_name else None,
+        names = known["name"] if show_name else None     # None: no name column, or not allowed
+        out.append({"name": None if names is None else names[i],
                     "last_contact": None if last < 0 else last, "reasons": reasons})
     return out
 
