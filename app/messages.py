@@ -278,6 +278,91 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "outcomes.no_group_value": (
         "No row has the group value '{value}' in {where}; check the spelling of the group values.",
         "{where} 中没有任何一行的分组取值为“{value}”；请检查分组取值的拼写。"),
+    # -- campaign plan rules (app/workflows/plans/rules.py) ---------------------------------
+    "plans.rules_not_object": (
+        "Plan rules: '{path}' must be an object; correct the rules file and load it again.",
+        "计划规则：“{path}”必须是一个对象（{{...}}）；请修改规则文件后重新载入。"),
+    "plans.rules_unknown_key": (
+        "Plan rules: unknown key '{key}' in '{path}'; check its spelling (docs/plans.md lists the "
+        "keys).",
+        "计划规则：“{path}”中有未知的键“{key}”；请检查拼写（可用的键见 docs/plans.md）。"),
+    "plans.rules_required": (
+        "Plan rules: '{path}' is required; add it to the rules file.",
+        "计划规则：缺少必填项“{path}”；请在规则文件中补上。"),
+    "plans.rules_wrong_type": (
+        "Plan rules: '{path}' has the wrong type; see docs/plans.md for what it takes.",
+        "计划规则：“{path}”的类型不对；请对照 docs/plans.md 修改。"),
+    "plans.rules_bad_text": (
+        "Plan rules: '{path}' is too long or contains control characters; keep it to {limit} "
+        "characters on one line.",
+        "计划规则：“{path}”太长或含有控制字符；请控制在 {limit} 个字符以内，并写在一行里。"),
+    "plans.rules_one_of": (
+        "Plan rules: '{path}' must be one of {choices}.",
+        "计划规则：“{path}”必须是以下之一：{choices}；请改成其中一个。"),
+    "plans.rules_in_list": (
+        "Plan rules: '{path}' must be a non-empty list for 'in'; list the values to match.",
+        "计划规则：使用“in”时“{path}”必须是非空列表；请列出要匹配的取值。"),
+    "plans.rules_scalar": (
+        "Plan rules: '{path}' must be a number, text or true/false.",
+        "计划规则：“{path}”必须是数字、文本或 true/false；请修改这个值。"),
+    "plans.rules_format": (
+        "Plan rules must have format '{format}' version 1; start from a rules file saved by "
+        "Lianmo.",
+        "计划规则的格式必须是“{format}”第 1 版；请以联模保存的规则文件为基础修改。"),
+    "plans.rules_campaign_id": (
+        "Plan rules: 'campaign_id' is 1-64 letters, digits, '.', '-', '_' and starts with a letter "
+        "or digit.",
+        "计划规则：“campaign_id”须为 1-64 个字母、数字或 '.'、'-'、'_'，且以字母或数字开头；请修改活动编号。"),
+    "plans.rules_template_empty": (
+        "Plan rules: 'template_id' must not be empty; give the message template's ID.",
+        "计划规则：“template_id”不能为空；请填写消息模板编号。"),
+    "plans.rules_top_n": (
+        "Plan rules: 'selection.value' must be a whole number for top_n.",
+        "计划规则：选择方式为 top_n 时，“selection.value”必须是非负整数；请修改。"),
+    "plans.rules_top_percent": (
+        "Plan rules: 'selection.value' must be between 0 and 100 for top_percent.",
+        "计划规则：选择方式为 top_percent 时，“selection.value”必须在 0 到 100 之间；请修改。"),
+    "plans.rules_deciles": (
+        "Plan rules: 'selection.deciles' lists deciles 1 (top) to 10.",
+        "计划规则：“selection.deciles”应列出 1（最高）到 10 之间的十分位；请修改。"),
+    "plans.rules_forced_exclusion": (
+        "Plan rules: '{path}' cannot be switched off; remove it or set it to true.",
+        "计划规则：“{path}”不能关闭；请删除这一项或设为 true。"),
+    "plans.rules_negative_days": (
+        "Plan rules: 'exclusions.contacted_within_days' must not be negative; use 0 to exclude "
+        "nobody for recent contact.",
+        "计划规则：“exclusions.contacted_within_days”不能为负数；如不按近期联系排除客户，请填 0。"),
+    "plans.rules_capacity": (
+        "Plan rules: capacity '{name}' must be a whole number >= 0.",
+        "计划规则：容量“{name}”必须是大于或等于 0 的整数；请修改。"),
+    "plans.rules_weeks_overflow": (
+        "Plan rules: 'channels.weeks' must be >= 1 and 'channels.overflow' one of {choices}.",
+        "计划规则：“channels.weeks”必须大于或等于 1，“channels.overflow”必须是以下之一：{choices}；请修改。"),
+    "plans.rules_control_fraction": (
+        "Plan rules: 'control.fraction' must be at least 0 and below 1.",
+        "计划规则：“control.fraction”必须大于或等于 0 且小于 1；请修改对照组比例。"),
+    "plans.rules_no_control": (
+        "A plan without a control group needs 'control.allow_no_control': true and a "
+        "'control.reason'.",
+        "不设对照组的计划需要写明 'control.allow_no_control': true 并填写 'control.reason'（原因）；请补上，或设置对照组比例。"),
+    "plans.rules_allow_no_control": (
+        "Plan rules: 'allow_no_control' only applies when 'control.fraction' is 0; remove it or set "
+        "the fraction to 0.",
+        "计划规则：只有“control.fraction”为 0 时才能使用“allow_no_control”；请删除它，或把比例设为 0。"),
+    "plans.rules_seed": (
+        "Plan rules: 'control.seed' must be between 0 and 2^63 - 1; leave it out to have one "
+        "drawn.",
+        "计划规则：“control.seed”必须在 0 到 2^63 - 1 之间；也可以不写，由系统随机生成。"),
+    "plans.rules_non_responding": (
+        "Plan rules: 'review.non_responding_branches' is 'include' or 'exclude'.",
+        "计划规则：“review.non_responding_branches”只能是 include 或 exclude；请修改。"),
+    "plans.rules_sheet_columns": (
+        "Plan rules: 'call_sheet.columns' lists column names.",
+        "计划规则：“call_sheet.columns”应是列名的列表；请修改。"),
+    "plans.rules_unreadable": (
+        "{file}: not a readable JSON rules file ({reason}); check that it is the plan rules file "
+        "saved as UTF-8 JSON.",
+        "{file}：不是可读取的 JSON 规则文件（{reason}）；请确认它是以 UTF-8 JSON 保存的计划规则文件。"),
     # -- workspaces and accounts (app/store, app/workflows) --------------------------------
     "account.wrong_password": (
         "Wrong user name or password.",
