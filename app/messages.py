@@ -363,6 +363,80 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{file}: not a readable JSON rules file ({reason}); check that it is the plan rules file "
         "saved as UTF-8 JSON.",
         "{file}：不是可读取的 JSON 规则文件（{reason}）；请确认它是以 UTF-8 JSON 保存的计划规则文件。"),
+    # -- campaign plans (app/workflows/plans) ----------------------------------------------
+    "plans.unknown_column": (
+        "The rules refer to a column '{column}' the scored population does not have; check the "
+        "column name in the rules or choose another score source.",
+        "规则引用了评分人群中没有的列“{column}”；请检查规则中的列名，或选择其他评分来源。"),
+    "plans.codes_without_table": (
+        "Column '{column}' is given as codes without a category table; score the population "
+        "again.",
+        "列“{column}”只给出了编码，没有类别对照表；请重新为人群评分。"),
+    "plans.codes_outside_table": (
+        "Column '{column}' has codes outside its category table; score the population again.",
+        "列“{column}”中有超出类别对照表的编码；请重新为人群评分。"),
+    "plans.custom_name": (
+        "'{column}' is not a usable custom column name (lower-case letters, digits and '_', not a "
+        "built-in column); rename the column.",
+        "“{column}”不能用作自定义列名（只能用小写字母、数字和“_”，且不能与内置列同名）；请修改列名。"),
+    "plans.column_kind": (
+        "Column '{column}' must hold numbers, flags or text; leave this column out or convert it.",
+        "列“{column}”只能包含数字、标志或文本；请不使用这一列，或先转换它的类型。"),
+    "plans.population_lengths": (
+        "Every column of the scored population must have one value per customer; score the "
+        "population again.",
+        "评分人群的每一列都必须对每位客户有一个值；请重新为人群评分。"),
+    "plans.population_scores": (
+        "Every customer in the scored population needs a finite score; score the population "
+        "again.",
+        "评分人群中的每位客户都需要一个有限的分数；请重新为人群评分。"),
+    "plans.population_source": (
+        "model_source must be 0 (federated) or 1 (label-only); score the population again.",
+        "模型来源（model_source）只能是 0（联合模型）或 1（仅标签模型）；请重新为人群评分。"),
+    "plans.population_keys": (
+        "Customer keys in the scored population must be unique; score the population again.",
+        "评分人群中的客户键不能重复；请重新为人群评分。"),
+    "plans.population_branch": (
+        "Every customer in the scored population needs a branch; check the branch column of the "
+        "customer data.",
+        "评分人群中的每位客户都需要归属网点；请检查客户数据中的网点列。"),
+    "plans.population_id_type": (
+        "id_type must be one of {choices}; score the population again.",
+        "标识类型（id_type）必须是以下之一：{choices}；请重新为人群评分。"),
+    "plans.no_scores": (
+        "There are no stored scores for model '{model}'; score the population with this model "
+        "first.",
+        "模型“{model}”没有已保存的评分；请先用这个模型为人群评分。"),
+    "plans.compare_categories": (
+        "Column '{column}' holds categories: compare it with ==, != or in, against text.",
+        "列“{column}”是类别列：请用 ==、!= 或 in 与文本比较。"),
+    "plans.compare_flag": (
+        "Column '{column}' is a flag: compare it with ==, != or in, against true/false.",
+        "列“{column}”是标志列：请用 ==、!= 或 in 与 true/false 比较。"),
+    "plans.compare_number": (
+        "Column '{column}' holds numbers: compare it against a number.",
+        "列“{column}”是数值列：请与数字比较。"),
+    "plans.no_plan": (
+        "There is no such plan; choose a plan from the list.",
+        "没有这个计划；请从列表中选择计划。"),
+    "plans.finalised": (
+        "A finalised plan cannot be changed; create a new plan.",
+        "已定稿的计划不能修改；请新建一个计划。"),
+    "plans.export_not_final": (
+        "Reach lists are exported only from a finalised plan; finalise the plan first.",
+        "只能从已定稿的计划导出触达名单；请先定稿计划。"),
+    "plans.own_branch_only": (
+        "Branch managers see only their own branch's list.",
+        "网点经理只能查看本网点的名单。"),
+    "plans.name_branch": (
+        "Name the branch whose call sheet to export.",
+        "请指定要导出外呼名单的网点。"),
+    "plans.branch_empty": (
+        "This plan has no customers for that branch; choose another branch.",
+        "这个计划在该网点没有客户；请选择其他网点。"),
+    "plans.sources_denied": (
+        "'{name}' may not choose score sources; ask an administrator if you need it.",
+        "“{name}”无权选择评分来源；如确有需要，请联系管理员。"),
     # -- workspaces and accounts (app/store, app/workflows) --------------------------------
     "account.wrong_password": (
         "Wrong user name or password.",
