@@ -437,6 +437,109 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "plans.sources_denied": (
         "'{name}' may not choose score sources; ask an administrator if you need it.",
         "“{name}”无权选择评分来源；如确有需要，请联系管理员。"),
+    # -- campaign evaluation (app/workflows/campaign, app/evaluation) ----------------------
+    "evaluation.plan_not_final": (
+        "This plan is not finalised yet: nobody has been contacted, so there is nothing to "
+        "evaluate. Finalise the plan and export its reach lists first.",
+        "这个计划尚未定稿：还没有联系任何客户，因此没有可评估的内容。请先定稿计划并导出触达名单。"),
+    "evaluation.window_days": (
+        "The attribution window must be 1 to 366 days.",
+        "归因窗口必须是 1 到 366 天；请修改天数。"),
+    "evaluation.arm_empty": (
+        "This plan has no active treated or no active control customers in this view: uplift "
+        "cannot be measured. Evaluate the whole plan or check that it has a control group.",
+        "在当前范围内，这个计划没有有效的处理组客户或对照组客户，无法衡量增益。请评估整个计划，或确认计划设有对照组。"),
+    "evaluation.no_evaluation": (
+        "There is no such evaluation; choose one from the list.",
+        "没有这个评估；请从列表中选择。"),
+    "evaluation.no_outcomes": (
+        "This evaluation has no stored outcomes; evaluate the plan again.",
+        "这个评估没有保存结果数据；请重新评估计划。"),
+    "evaluation.id_type": (
+        "The identifier type must be one of {choices}.",
+        "标识类型必须是以下之一：{choices}；请重新选择。"),
+    "evaluation.id_type_differs": (
+        "The plan's customers are identified by {plan}, not {given}; choose {plan} as the "
+        "identifier type of the outcome file.",
+        "这个计划的客户以{plan}标识，而不是{given}；请把结果文件的标识类型选为{plan}。"),
+    "evaluation.nothing_to_match": (
+        "The plan has no identifiers and no bank dataset of this identifier type is stored: "
+        "outcomes cannot be matched. Import the bank's customer file with this identifier type "
+        "first.",
+        "这个计划没有保存客户标识，本工作区也没有这种标识类型的银行数据集，无法匹配结果。请先用这种标识类型导入银行客户文件。"),
+    "evaluation.retrain_no_dataset": (
+        "There is no bank dataset with the plan's identifier type to attach the new labels to; "
+        "import the customer file first.",
+        "没有与计划标识类型一致的银行数据集来挂接新标签；请先导入客户文件。"),
+    "evaluation.retrain_whole_plan": (
+        "Retraining needs an evaluation of the whole plan, not of one branch; evaluate the whole "
+        "plan first.",
+        "重新训练需要针对整个计划的评估，而不是单个网点的评估；请先评估整个计划。"),
+    "evaluation.retrain_no_ids": (
+        "The plan holds no identifiers, so its outcomes cannot be attached to the bank dataset; "
+        "create the next plan from a score source with identifiers.",
+        "这个计划没有保存客户标识，结果无法挂接到银行数据集；下次请用带标识的评分来源创建计划。"),
+    "evaluation.retrain_none_found": (
+        "None of the plan's treated customers is in the bank dataset; check that the latest bank "
+        "dataset is the one the plan was scored from.",
+        "计划的处理组客户都不在银行数据集中；请确认最新的银行数据集就是计划评分时使用的数据集。"),
+    "evaluation.no_labels": (
+        "No labels were built from this evaluation yet; build the labels first.",
+        "尚未从这个评估生成标签；请先生成标签。"),
+    "evaluation.choose_id_type": (
+        "Choose the identifier type of the outcome file.",
+        "请选择结果文件的标识类型。"),
+    "evaluation.branch_not_in_plan": (
+        "Your branch has no customers in this plan; choose another plan.",
+        "你的网点在这个计划中没有客户；请选择其他计划。"),
+    "evaluation.share_whole_plan": (
+        "Only an evaluation of the whole plan can be shared; evaluate the whole plan first.",
+        "只能共享针对整个计划的评估；请先评估整个计划。"),
+    "evaluation.share_min_cell": (
+        "Cells shared with the partner must hold at least {minimum} customers.",
+        "与对方共享的每个单元格至少要有 {minimum} 位客户；请调大最小客户数。"),
+    "evaluation.report_changed": (
+        "The report changed since the job was approved; propose it again.",
+        "任务批准后报告已发生变化；请重新提议共享。"),
+    "evaluation.partner_refused": (
+        "The partner refused the report: {reason}",
+        "对方拒绝了这份报告：{reason}"),
+    "evaluation.report_refused": (
+        "The evaluation report was refused ({reason}); check that both parties run the same "
+        "Lianmo version and propose it again.",
+        "评估报告被拒绝（{reason}）；请确认双方运行相同版本的联模后重新提议。"),
+    "evaluation.lengths": (
+        "Outcomes and groups must be one value per customer, of equal length; check the outcome "
+        "file.",
+        "结果和分组必须对每位客户各有一个值，且长度相同；请检查结果文件。"),
+    "evaluation.score_lengths": (
+        "Scores must be one value per customer, of the same length as the outcomes; check the "
+        "score column.",
+        "分数必须对每位客户有一个值，且与结果的长度相同；请检查分数列。"),
+    "evaluation.scores_finite": (
+        "Scores must be finite numbers (a missing score is NaN); correct the score column.",
+        "分数必须是有限的数字（缺失的分数为 NaN）；请更正分数列。"),
+    "evaluation.outcomes_binary": (
+        "Outcomes must be 0 or 1 for every customer; correct the outcome column.",
+        "每位客户的结果都必须是 0 或 1；请更正结果列。"),
+    "evaluation.groups": (
+        "Groups must be 1 (treatment), 0 (control) or -1 (neither); check the group values.",
+        "分组只能是 1（处理组）、0（对照组）或 -1（都不属于）；请检查分组取值。"),
+    "evaluation.control_empty": (
+        "The control group is empty: no customer matched the control value, so uplift cannot be "
+        "measured. Check the control value.",
+        "对照组是空的：没有客户符合对照组取值，无法衡量增益。请检查对照组取值。"),
+    "evaluation.treatment_empty": (
+        "The treatment group is empty: no customer matched the treatment values; check the "
+        "treatment values.",
+        "处理组是空的：没有客户符合处理组取值；请检查处理组取值。"),
+    "evaluation.breakdown": (
+        "The breakdown {column} must give one label number per customer; choose another "
+        "breakdown column.",
+        "细分维度“{column}”必须对每位客户给出一个标签编号；请选择其他细分列。"),
+    "evaluation.min_cell": (
+        "The minimum number of customers per cell must be at least 1.",
+        "每个单元格的最少客户数至少为 1；请修改。"),
     # -- workspaces and accounts (app/store, app/workflows) --------------------------------
     "account.wrong_password": (
         "Wrong user name or password.",
@@ -670,6 +773,9 @@ TERMS: dict[str, tuple[str, str]] = {
     "granted at": ("granted at", "授权时间"),
     "expires at": ("expires at", "到期时间"),
     "revoked at": ("revoked at", "撤回时间"),
+    "bound-at": ("bound-at", "绑定时间"),
+    "channel": ("channel", "渠道"),
+    "reference": ("reference number", "参考编号"),
     "mobile": ("mobile number", "手机号"),
     "id_card": ("resident ID number", "身份证号"),
     "opaque": ("customer number", "客户号"),
