@@ -540,6 +540,53 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "evaluation.min_cell": (
         "The minimum number of customers per cell must be at least 1.",
         "每个单元格的最少客户数至少为 1；请修改。"),
+    # -- import profiles (app/data/profile.py) ---------------------------------------------
+    "profile.bad_column": (
+        "{file}: '{where}' must be an object with a non-empty 'column' name; correct the profile "
+        "or save it again from the import page.",
+        "{file}：“{where}”必须是带有非空“column”列名的对象；请修改映射文件，或在导入页面重新保存。"),
+    "profile.not_object": (
+        "{file}: the profile must be a JSON object; choose the profile file saved by Lianmo.",
+        "{file}：映射文件必须是一个 JSON 对象；请选择联模保存的映射文件。"),
+    "profile.unknown_keys": (
+        "{file}: unknown key(s): {keys}; remove them or check their spelling.",
+        "{file}：有未知的键：{keys}；请删除它们或检查拼写。"),
+    "profile.format": (
+        "{file}: not a version 1 '{format}' document; choose the profile file saved by Lianmo.",
+        "{file}：不是第 1 版“{format}”文件；请选择联模保存的映射文件。"),
+    "profile.dataset_name": (
+        "{file}: 'dataset' must be 1-40 characters of a-z, 0-9 and _; rename the dataset.",
+        "{file}：“dataset”必须是 1-40 个 a-z、0-9 或 _ 字符；请修改数据集名称。"),
+    "profile.side": (
+        "{file}: 'side' must be 'bank' or 'partner'; correct the profile.",
+        "{file}：“side”只能是 bank 或 partner；请修改映射文件。"),
+    "profile.id_type": (
+        "{file}: identifier 'type' must be one of: {choices}; correct the profile.",
+        "{file}：标识的“type”必须是以下之一：{choices}；请修改映射文件。"),
+    "profile.no_features": (
+        "{file}: 'features' must be a non-empty list; map at least one feature column.",
+        "{file}：“features”必须是非空列表；请至少映射一个特征列。"),
+    "profile.feature_type": (
+        "{file}: {where} 'type' must be one of: {choices}; correct the profile.",
+        "{file}：{where} 的“type”必须是以下之一：{choices}；请修改映射文件。"),
+    "profile.bank_label": (
+        "{file}: the bank side needs a 'label' column; map the label column.",
+        "{file}：银行方需要“label”（标签）列；请映射标签列。"),
+    "profile.partner_label": (
+        "{file}: the partner side must not have a 'label' column; remove the label mapping.",
+        "{file}：合作方不能有“label”（标签）列；请删除标签列的映射。"),
+    "profile.encoding_delimiter": (
+        "{file}: 'encoding' must be a string and 'delimiter' one character; correct the profile.",
+        "{file}：“encoding”必须是文本，“delimiter”必须是一个字符；请修改映射文件。"),
+    "profile.mapped_twice": (
+        "{file}: column(s) mapped twice: {columns}; map each column to one role only.",
+        "{file}：有列被映射了两次：{columns}；每一列只能映射到一个用途。"),
+    "profile.bad_mapping": (
+        "{file}: '{where}' must map only {allowed} to column names; correct the profile.",
+        "{file}：“{where}”只能把 {allowed} 映射到列名；请修改映射文件。"),
+    "profile.too_large": (
+        "{file}: the profile is larger than 1 MiB; choose the profile file saved by Lianmo.",
+        "{file}：映射文件超过 1 MiB；请选择联模保存的映射文件。"),
     # -- workspaces and accounts (app/store, app/workflows) --------------------------------
     "account.wrong_password": (
         "Wrong user name or password.",
