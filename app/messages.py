@@ -798,6 +798,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{field}: the partner sent something this version cannot accept; check that both "
         "parties run the same Lianmo version.",
         "{field}：对方发送了本版本无法接受的内容；请确认双方运行相同版本的联模。"),
+    "protocol.peer_sent": (
+        "{detail} Check that both parties run the same Lianmo version and try again.",
+        "对方发来的消息无法接受（{detail}）；请确认双方运行相同版本的联模后重试。"),
     "protocol.wrong_job": (
         "{message}: answers a different job; try again, and check that both parties run the "
         "same Lianmo version.",
