@@ -587,6 +587,42 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "profile.too_large": (
         "{file}: the profile is larger than 1 MiB; choose the profile file saved by Lianmo.",
         "{file}：映射文件超过 1 MiB；请选择联模保存的映射文件。"),
+    # -- peers and the Dask executor (app/workflows/peering, app/executor/dask.py) ----------
+    "peering.bad_address": (
+        "'{address}' is not HOST:PORT.",
+        "“{address}”不是“主机:端口”格式；请按 主机:端口 填写地址（例如 10.0.0.2:7443）。"),
+    "peering.bad_name": (
+        "Peer names are 1-64 letters, digits, '.', '-' or '_'.",
+        "对方名称须为 1-64 个字母、数字或 '.'、'-'、'_'；请修改名称。"),
+    "peering.own_fingerprint": (
+        "That is this workspace's own fingerprint, not the peer's; ask the partner for theirs.",
+        "这是本工作区自己的指纹，不是对方的；请向对方索取其指纹。"),
+    "peering.exists": (
+        "A peer named '{peer}' already exists; remove it first.",
+        "已有名为“{peer}”的对方；请先删除它，或换一个名称。"),
+    "executor.bad_address": (
+        "'{address}' is not a Dask scheduler address; give tls://HOST:PORT (or "
+        "tcp://127.0.0.1:PORT for a trial on this computer).",
+        "“{address}”不是 Dask 调度器地址；请填写 tls://主机:端口（在本机试用时可填 tcp://127.0.0.1:端口）。"),
+    "executor.tls_needed": (
+        "A Dask scheduler on another computer must be reached over TLS (tls://HOST:PORT with the "
+        "party's certificates); plain tcp:// is accepted only for 127.0.0.1.",
+        "连接其他电脑上的 Dask 调度器必须使用 TLS（tls://主机:端口，并配置本方证书）；只有 127.0.0.1 才能使用普通 tcp://。"),
+    "executor.tls_files": (
+        "A tls:// Dask scheduler needs the party's CA certificate, client certificate and key "
+        "(set them with workspace set-executor, or in Dask's distributed.comm.tls "
+        "configuration).",
+        "tls:// 的 Dask 调度器需要本方的 CA 证书、客户端证书及其私钥；请用 workspace set-executor 设置，或写入 Dask 的 distributed.comm.tls 配置。"),
+    "executor.unreachable": (
+        "Could not reach the Dask scheduler at {address} ({reason}); is it running, and are the "
+        "certificates the party's own?",
+        "无法连接 {address} 的 Dask 调度器（{reason}）；请确认调度器正在运行，且使用的是本方自己的证书。"),
+    "executor.no_workers": (
+        "The Dask scheduler at {address} has no workers; start the workers and try again.",
+        "{address} 的 Dask 调度器没有工作节点；请启动工作节点后重试。"),
+    "executor.worker_versions": (
+        "Every Dask worker must run Lianmo {version}; found {found}. Update the workers.",
+        "每个 Dask 工作节点都必须运行联模 {version}，实际发现：{found}；请升级工作节点。"),
     # -- workspaces and accounts (app/store, app/workflows) --------------------------------
     "account.wrong_password": (
         "Wrong user name or password.",
