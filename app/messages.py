@@ -278,6 +278,351 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "outcomes.no_group_value": (
         "No row has the group value '{value}' in {where}; check the spelling of the group values.",
         "{where} 中没有任何一行的分组取值为“{value}”；请检查分组取值的拼写。"),
+    # -- campaign plan rules (app/workflows/plans/rules.py) ---------------------------------
+    "plans.rules_not_object": (
+        "Plan rules: '{path}' must be an object; correct the rules file and load it again.",
+        "计划规则：“{path}”必须是一个对象（{{...}}）；请修改规则文件后重新载入。"),
+    "plans.rules_unknown_key": (
+        "Plan rules: unknown key '{key}' in '{path}'; check its spelling (docs/plans.md lists the "
+        "keys).",
+        "计划规则：“{path}”中有未知的键“{key}”；请检查拼写（可用的键见 docs/plans.md）。"),
+    "plans.rules_required": (
+        "Plan rules: '{path}' is required; add it to the rules file.",
+        "计划规则：缺少必填项“{path}”；请在规则文件中补上。"),
+    "plans.rules_wrong_type": (
+        "Plan rules: '{path}' has the wrong type; see docs/plans.md for what it takes.",
+        "计划规则：“{path}”的类型不对；请对照 docs/plans.md 修改。"),
+    "plans.rules_bad_text": (
+        "Plan rules: '{path}' is too long or contains control characters; keep it to {limit} "
+        "characters on one line.",
+        "计划规则：“{path}”太长或含有控制字符；请控制在 {limit} 个字符以内，并写在一行里。"),
+    "plans.rules_one_of": (
+        "Plan rules: '{path}' must be one of {choices}.",
+        "计划规则：“{path}”必须是以下之一：{choices}；请改成其中一个。"),
+    "plans.rules_in_list": (
+        "Plan rules: '{path}' must be a non-empty list for 'in'; list the values to match.",
+        "计划规则：使用“in”时“{path}”必须是非空列表；请列出要匹配的取值。"),
+    "plans.rules_scalar": (
+        "Plan rules: '{path}' must be a number, text or true/false.",
+        "计划规则：“{path}”必须是数字、文本或 true/false；请修改这个值。"),
+    "plans.rules_format": (
+        "Plan rules must have format '{format}' version 1; start from a rules file saved by "
+        "Lianmo.",
+        "计划规则的格式必须是“{format}”第 1 版；请以联模保存的规则文件为基础修改。"),
+    "plans.rules_campaign_id": (
+        "Plan rules: 'campaign_id' is 1-64 letters, digits, '.', '-', '_' and starts with a letter "
+        "or digit.",
+        "计划规则：“campaign_id”须为 1-64 个字母、数字或 '.'、'-'、'_'，且以字母或数字开头；请修改活动编号。"),
+    "plans.rules_template_empty": (
+        "Plan rules: 'template_id' must not be empty; give the message template's ID.",
+        "计划规则：“template_id”不能为空；请填写消息模板编号。"),
+    "plans.rules_top_n": (
+        "Plan rules: 'selection.value' must be a whole number for top_n.",
+        "计划规则：选择方式为 top_n 时，“selection.value”必须是非负整数；请修改。"),
+    "plans.rules_top_percent": (
+        "Plan rules: 'selection.value' must be between 0 and 100 for top_percent.",
+        "计划规则：选择方式为 top_percent 时，“selection.value”必须在 0 到 100 之间；请修改。"),
+    "plans.rules_deciles": (
+        "Plan rules: 'selection.deciles' lists deciles 1 (top) to 10.",
+        "计划规则：“selection.deciles”应列出 1（最高）到 10 之间的十分位；请修改。"),
+    "plans.rules_forced_exclusion": (
+        "Plan rules: '{path}' cannot be switched off; remove it or set it to true.",
+        "计划规则：“{path}”不能关闭；请删除这一项或设为 true。"),
+    "plans.rules_negative_days": (
+        "Plan rules: 'exclusions.contacted_within_days' must not be negative; use 0 to exclude "
+        "nobody for recent contact.",
+        "计划规则：“exclusions.contacted_within_days”不能为负数；如不按近期联系排除客户，请填 0。"),
+    "plans.rules_capacity": (
+        "Plan rules: capacity '{name}' must be a whole number >= 0.",
+        "计划规则：容量“{name}”必须是大于或等于 0 的整数；请修改。"),
+    "plans.rules_weeks_overflow": (
+        "Plan rules: 'channels.weeks' must be >= 1 and 'channels.overflow' one of {choices}.",
+        "计划规则：“channels.weeks”必须大于或等于 1，“channels.overflow”必须是以下之一：{choices}；请修改。"),
+    "plans.rules_control_fraction": (
+        "Plan rules: 'control.fraction' must be at least 0 and below 1.",
+        "计划规则：“control.fraction”必须大于或等于 0 且小于 1；请修改对照组比例。"),
+    "plans.rules_no_control": (
+        "A plan without a control group needs 'control.allow_no_control': true and a "
+        "'control.reason'.",
+        "不设对照组的计划需要写明 'control.allow_no_control': true 并填写 'control.reason'（原因）；请补上，或设置对照组比例。"),
+    "plans.rules_allow_no_control": (
+        "Plan rules: 'allow_no_control' only applies when 'control.fraction' is 0; remove it or set "
+        "the fraction to 0.",
+        "计划规则：只有“control.fraction”为 0 时才能使用“allow_no_control”；请删除它，或把比例设为 0。"),
+    "plans.rules_seed": (
+        "Plan rules: 'control.seed' must be between 0 and 2^63 - 1; leave it out to have one "
+        "drawn.",
+        "计划规则：“control.seed”必须在 0 到 2^63 - 1 之间；也可以不写，由系统随机生成。"),
+    "plans.rules_non_responding": (
+        "Plan rules: 'review.non_responding_branches' is 'include' or 'exclude'.",
+        "计划规则：“review.non_responding_branches”只能是 include 或 exclude；请修改。"),
+    "plans.rules_sheet_columns": (
+        "Plan rules: 'call_sheet.columns' lists column names.",
+        "计划规则：“call_sheet.columns”应是列名的列表；请修改。"),
+    "plans.rules_unreadable": (
+        "{file}: not a readable JSON rules file ({reason}); check that it is the plan rules file "
+        "saved as UTF-8 JSON.",
+        "{file}：不是可读取的 JSON 规则文件（{reason}）；请确认它是以 UTF-8 JSON 保存的计划规则文件。"),
+    # -- campaign plans (app/workflows/plans) ----------------------------------------------
+    "plans.unknown_column": (
+        "The rules refer to a column '{column}' the scored population does not have; check the "
+        "column name in the rules or choose another score source.",
+        "规则引用了评分人群中没有的列“{column}”；请检查规则中的列名，或选择其他评分来源。"),
+    "plans.codes_without_table": (
+        "Column '{column}' is given as codes without a category table; score the population "
+        "again.",
+        "列“{column}”只给出了编码，没有类别对照表；请重新为人群评分。"),
+    "plans.codes_outside_table": (
+        "Column '{column}' has codes outside its category table; score the population again.",
+        "列“{column}”中有超出类别对照表的编码；请重新为人群评分。"),
+    "plans.custom_name": (
+        "'{column}' is not a usable custom column name (lower-case letters, digits and '_', not a "
+        "built-in column); rename the column.",
+        "“{column}”不能用作自定义列名（只能用小写字母、数字和“_”，且不能与内置列同名）；请修改列名。"),
+    "plans.column_kind": (
+        "Column '{column}' must hold numbers, flags or text; leave this column out or convert it.",
+        "列“{column}”只能包含数字、标志或文本；请不使用这一列，或先转换它的类型。"),
+    "plans.population_lengths": (
+        "Every column of the scored population must have one value per customer; score the "
+        "population again.",
+        "评分人群的每一列都必须对每位客户有一个值；请重新为人群评分。"),
+    "plans.population_scores": (
+        "Every customer in the scored population needs a finite score; score the population "
+        "again.",
+        "评分人群中的每位客户都需要一个有限的分数；请重新为人群评分。"),
+    "plans.population_source": (
+        "model_source must be 0 (federated) or 1 (label-only); score the population again.",
+        "模型来源（model_source）只能是 0（联合模型）或 1（仅标签模型）；请重新为人群评分。"),
+    "plans.population_keys": (
+        "Customer keys in the scored population must be unique; score the population again.",
+        "评分人群中的客户键不能重复；请重新为人群评分。"),
+    "plans.population_branch": (
+        "Every customer in the scored population needs a branch; check the branch column of the "
+        "customer data.",
+        "评分人群中的每位客户都需要归属网点；请检查客户数据中的网点列。"),
+    "plans.population_id_type": (
+        "id_type must be one of {choices}; score the population again.",
+        "标识类型（id_type）必须是以下之一：{choices}；请重新为人群评分。"),
+    "plans.no_scores": (
+        "There are no stored scores for model '{model}'; score the population with this model "
+        "first.",
+        "模型“{model}”没有已保存的评分；请先用这个模型为人群评分。"),
+    "plans.compare_categories": (
+        "Column '{column}' holds categories: compare it with ==, != or in, against text.",
+        "列“{column}”是类别列：请用 ==、!= 或 in 与文本比较。"),
+    "plans.compare_flag": (
+        "Column '{column}' is a flag: compare it with ==, != or in, against true/false.",
+        "列“{column}”是标志列：请用 ==、!= 或 in 与 true/false 比较。"),
+    "plans.compare_number": (
+        "Column '{column}' holds numbers: compare it against a number.",
+        "列“{column}”是数值列：请与数字比较。"),
+    "plans.no_plan": (
+        "There is no such plan; choose a plan from the list.",
+        "没有这个计划；请从列表中选择计划。"),
+    "plans.finalised": (
+        "A finalised plan cannot be changed; create a new plan.",
+        "已定稿的计划不能修改；请新建一个计划。"),
+    "plans.export_not_final": (
+        "Reach lists are exported only from a finalised plan; finalise the plan first.",
+        "只能从已定稿的计划导出触达名单；请先定稿计划。"),
+    "plans.own_branch_only": (
+        "Branch managers see only their own branch's list.",
+        "网点经理只能查看本网点的名单。"),
+    "plans.name_branch": (
+        "Name the branch whose call sheet to export.",
+        "请指定要导出外呼名单的网点。"),
+    "plans.branch_empty": (
+        "This plan has no customers for that branch; choose another branch.",
+        "这个计划在该网点没有客户；请选择其他网点。"),
+    "plans.sources_denied": (
+        "'{name}' may not choose score sources; ask an administrator if you need it.",
+        "“{name}”无权选择评分来源；如确有需要，请联系管理员。"),
+    # -- campaign evaluation (app/workflows/campaign, app/evaluation) ----------------------
+    "evaluation.plan_not_final": (
+        "This plan is not finalised yet: nobody has been contacted, so there is nothing to "
+        "evaluate. Finalise the plan and export its reach lists first.",
+        "这个计划尚未定稿：还没有联系任何客户，因此没有可评估的内容。请先定稿计划并导出触达名单。"),
+    "evaluation.window_days": (
+        "The attribution window must be 1 to 366 days.",
+        "归因窗口必须是 1 到 366 天；请修改天数。"),
+    "evaluation.arm_empty": (
+        "This plan has no active treated or no active control customers in this view: uplift "
+        "cannot be measured. Evaluate the whole plan or check that it has a control group.",
+        "在当前范围内，这个计划没有有效的处理组客户或对照组客户，无法衡量增益。请评估整个计划，或确认计划设有对照组。"),
+    "evaluation.no_evaluation": (
+        "There is no such evaluation; choose one from the list.",
+        "没有这个评估；请从列表中选择。"),
+    "evaluation.no_outcomes": (
+        "This evaluation has no stored outcomes; evaluate the plan again.",
+        "这个评估没有保存结果数据；请重新评估计划。"),
+    "evaluation.id_type": (
+        "The identifier type must be one of {choices}.",
+        "标识类型必须是以下之一：{choices}；请重新选择。"),
+    "evaluation.id_type_differs": (
+        "The plan's customers are identified by {plan}, not {given}; choose {plan} as the "
+        "identifier type of the outcome file.",
+        "这个计划的客户以{plan}标识，而不是{given}；请把结果文件的标识类型选为{plan}。"),
+    "evaluation.nothing_to_match": (
+        "The plan has no identifiers and no bank dataset of this identifier type is stored: "
+        "outcomes cannot be matched. Import the bank's customer file with this identifier type "
+        "first.",
+        "这个计划没有保存客户标识，本工作区也没有这种标识类型的银行数据集，无法匹配结果。请先用这种标识类型导入银行客户文件。"),
+    "evaluation.retrain_no_dataset": (
+        "There is no bank dataset with the plan's identifier type to attach the new labels to; "
+        "import the customer file first.",
+        "没有与计划标识类型一致的银行数据集来挂接新标签；请先导入客户文件。"),
+    "evaluation.retrain_whole_plan": (
+        "Retraining needs an evaluation of the whole plan, not of one branch; evaluate the whole "
+        "plan first.",
+        "重新训练需要针对整个计划的评估，而不是单个网点的评估；请先评估整个计划。"),
+    "evaluation.retrain_no_ids": (
+        "The plan holds no identifiers, so its outcomes cannot be attached to the bank dataset; "
+        "create the next plan from a score source with identifiers.",
+        "这个计划没有保存客户标识，结果无法挂接到银行数据集；下次请用带标识的评分来源创建计划。"),
+    "evaluation.retrain_none_found": (
+        "None of the plan's treated customers is in the bank dataset; check that the latest bank "
+        "dataset is the one the plan was scored from.",
+        "计划的处理组客户都不在银行数据集中；请确认最新的银行数据集就是计划评分时使用的数据集。"),
+    "evaluation.no_labels": (
+        "No labels were built from this evaluation yet; build the labels first.",
+        "尚未从这个评估生成标签；请先生成标签。"),
+    "evaluation.choose_id_type": (
+        "Choose the identifier type of the outcome file.",
+        "请选择结果文件的标识类型。"),
+    "evaluation.branch_not_in_plan": (
+        "Your branch has no customers in this plan; choose another plan.",
+        "你的网点在这个计划中没有客户；请选择其他计划。"),
+    "evaluation.share_whole_plan": (
+        "Only an evaluation of the whole plan can be shared; evaluate the whole plan first.",
+        "只能共享针对整个计划的评估；请先评估整个计划。"),
+    "evaluation.share_min_cell": (
+        "Cells shared with the partner must hold at least {minimum} customers.",
+        "与对方共享的每个单元格至少要有 {minimum} 位客户；请调大最小客户数。"),
+    "evaluation.report_changed": (
+        "The report changed since the job was approved; propose it again.",
+        "任务批准后报告已发生变化；请重新提议共享。"),
+    "evaluation.partner_refused": (
+        "The partner refused the report: {reason}",
+        "对方拒绝了这份报告：{reason}"),
+    "evaluation.report_refused": (
+        "The evaluation report was refused ({reason}); check that both parties run the same "
+        "Lianmo version and propose it again.",
+        "评估报告被拒绝（{reason}）；请确认双方运行相同版本的联模后重新提议。"),
+    "evaluation.lengths": (
+        "Outcomes and groups must be one value per customer, of equal length; check the outcome "
+        "file.",
+        "结果和分组必须对每位客户各有一个值，且长度相同；请检查结果文件。"),
+    "evaluation.score_lengths": (
+        "Scores must be one value per customer, of the same length as the outcomes; check the "
+        "score column.",
+        "分数必须对每位客户有一个值，且与结果的长度相同；请检查分数列。"),
+    "evaluation.scores_finite": (
+        "Scores must be finite numbers (a missing score is NaN); correct the score column.",
+        "分数必须是有限的数字（缺失的分数为 NaN）；请更正分数列。"),
+    "evaluation.outcomes_binary": (
+        "Outcomes must be 0 or 1 for every customer; correct the outcome column.",
+        "每位客户的结果都必须是 0 或 1；请更正结果列。"),
+    "evaluation.groups": (
+        "Groups must be 1 (treatment), 0 (control) or -1 (neither); check the group values.",
+        "分组只能是 1（处理组）、0（对照组）或 -1（都不属于）；请检查分组取值。"),
+    "evaluation.control_empty": (
+        "The control group is empty: no customer matched the control value, so uplift cannot be "
+        "measured. Check the control value.",
+        "对照组是空的：没有客户符合对照组取值，无法衡量增益。请检查对照组取值。"),
+    "evaluation.treatment_empty": (
+        "The treatment group is empty: no customer matched the treatment values; check the "
+        "treatment values.",
+        "处理组是空的：没有客户符合处理组取值；请检查处理组取值。"),
+    "evaluation.breakdown": (
+        "The breakdown {column} must give one label number per customer; choose another "
+        "breakdown column.",
+        "细分维度“{column}”必须对每位客户给出一个标签编号；请选择其他细分列。"),
+    "evaluation.min_cell": (
+        "The minimum number of customers per cell must be at least 1.",
+        "每个单元格的最少客户数至少为 1；请修改。"),
+    # -- import profiles (app/data/profile.py) ---------------------------------------------
+    "profile.bad_column": (
+        "{file}: '{where}' must be an object with a non-empty 'column' name; correct the profile "
+        "or save it again from the import page.",
+        "{file}：“{where}”必须是带有非空“column”列名的对象；请修改映射文件，或在导入页面重新保存。"),
+    "profile.not_object": (
+        "{file}: the profile must be a JSON object; choose the profile file saved by Lianmo.",
+        "{file}：映射文件必须是一个 JSON 对象；请选择联模保存的映射文件。"),
+    "profile.unknown_keys": (
+        "{file}: unknown key(s): {keys}; remove them or check their spelling.",
+        "{file}：有未知的键：{keys}；请删除它们或检查拼写。"),
+    "profile.format": (
+        "{file}: not a version 1 '{format}' document; choose the profile file saved by Lianmo.",
+        "{file}：不是第 1 版“{format}”文件；请选择联模保存的映射文件。"),
+    "profile.dataset_name": (
+        "{file}: 'dataset' must be 1-40 characters of a-z, 0-9 and _; rename the dataset.",
+        "{file}：“dataset”必须是 1-40 个 a-z、0-9 或 _ 字符；请修改数据集名称。"),
+    "profile.side": (
+        "{file}: 'side' must be 'bank' or 'partner'; correct the profile.",
+        "{file}：“side”只能是 bank 或 partner；请修改映射文件。"),
+    "profile.id_type": (
+        "{file}: identifier 'type' must be one of: {choices}; correct the profile.",
+        "{file}：标识的“type”必须是以下之一：{choices}；请修改映射文件。"),
+    "profile.no_features": (
+        "{file}: 'features' must be a non-empty list; map at least one feature column.",
+        "{file}：“features”必须是非空列表；请至少映射一个特征列。"),
+    "profile.feature_type": (
+        "{file}: {where} 'type' must be one of: {choices}; correct the profile.",
+        "{file}：{where} 的“type”必须是以下之一：{choices}；请修改映射文件。"),
+    "profile.bank_label": (
+        "{file}: the bank side needs a 'label' column; map the label column.",
+        "{file}：银行方需要“label”（标签）列；请映射标签列。"),
+    "profile.partner_label": (
+        "{file}: the partner side must not have a 'label' column; remove the label mapping.",
+        "{file}：合作方不能有“label”（标签）列；请删除标签列的映射。"),
+    "profile.encoding_delimiter": (
+        "{file}: 'encoding' must be a string and 'delimiter' one character; correct the profile.",
+        "{file}：“encoding”必须是文本，“delimiter”必须是一个字符；请修改映射文件。"),
+    "profile.mapped_twice": (
+        "{file}: column(s) mapped twice: {columns}; map each column to one role only.",
+        "{file}：有列被映射了两次：{columns}；每一列只能映射到一个用途。"),
+    "profile.bad_mapping": (
+        "{file}: '{where}' must map only {allowed} to column names; correct the profile.",
+        "{file}：“{where}”只能把 {allowed} 映射到列名；请修改映射文件。"),
+    "profile.too_large": (
+        "{file}: the profile is larger than 1 MiB; choose the profile file saved by Lianmo.",
+        "{file}：映射文件超过 1 MiB；请选择联模保存的映射文件。"),
+    # -- peers and the Dask executor (app/workflows/peering, app/executor/dask.py) ----------
+    "peering.bad_address": (
+        "'{address}' is not HOST:PORT.",
+        "“{address}”不是“主机:端口”格式；请按 主机:端口 填写地址（例如 10.0.0.2:7443）。"),
+    "peering.bad_name": (
+        "Peer names are 1-64 letters, digits, '.', '-' or '_'.",
+        "对方名称须为 1-64 个字母、数字或 '.'、'-'、'_'；请修改名称。"),
+    "peering.own_fingerprint": (
+        "That is this workspace's own fingerprint, not the peer's; ask the partner for theirs.",
+        "这是本工作区自己的指纹，不是对方的；请向对方索取其指纹。"),
+    "peering.exists": (
+        "A peer named '{peer}' already exists; remove it first.",
+        "已有名为“{peer}”的对方；请先删除它，或换一个名称。"),
+    "executor.bad_address": (
+        "'{address}' is not a Dask scheduler address; give tls://HOST:PORT (or "
+        "tcp://127.0.0.1:PORT for a trial on this computer).",
+        "“{address}”不是 Dask 调度器地址；请填写 tls://主机:端口（在本机试用时可填 tcp://127.0.0.1:端口）。"),
+    "executor.tls_needed": (
+        "A Dask scheduler on another computer must be reached over TLS (tls://HOST:PORT with the "
+        "party's certificates); plain tcp:// is accepted only for 127.0.0.1.",
+        "连接其他电脑上的 Dask 调度器必须使用 TLS（tls://主机:端口，并配置本方证书）；只有 127.0.0.1 才能使用普通 tcp://。"),
+    "executor.tls_files": (
+        "A tls:// Dask scheduler needs the party's CA certificate, client certificate and key "
+        "(set them with workspace set-executor, or in Dask's distributed.comm.tls "
+        "configuration).",
+        "tls:// 的 Dask 调度器需要本方的 CA 证书、客户端证书及其私钥；请用 workspace set-executor 设置，或写入 Dask 的 distributed.comm.tls 配置。"),
+    "executor.unreachable": (
+        "Could not reach the Dask scheduler at {address} ({reason}); is it running, and are the "
+        "certificates the party's own?",
+        "无法连接 {address} 的 Dask 调度器（{reason}）；请确认调度器正在运行，且使用的是本方自己的证书。"),
+    "executor.no_workers": (
+        "The Dask scheduler at {address} has no workers; start the workers and try again.",
+        "{address} 的 Dask 调度器没有工作节点；请启动工作节点后重试。"),
+    "executor.worker_versions": (
+        "Every Dask worker must run Lianmo {version}; found {found}. Update the workers.",
+        "每个 Dask 工作节点都必须运行联模 {version}，实际发现：{found}；请升级工作节点。"),
     # -- workspaces and accounts (app/store, app/workflows) --------------------------------
     "account.wrong_password": (
         "Wrong user name or password.",
@@ -489,6 +834,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{field}: the partner sent something this version cannot accept; check that both "
         "parties run the same Lianmo version.",
         "{field}：对方发送了本版本无法接受的内容；请确认双方运行相同版本的联模。"),
+    "protocol.peer_sent": (
+        "{detail} Check that both parties run the same Lianmo version and try again.",
+        "对方发来的消息无法接受（{detail}）；请确认双方运行相同版本的联模后重试。"),
     "protocol.wrong_job": (
         "{message}: answers a different job; try again, and check that both parties run the "
         "same Lianmo version.",
@@ -511,6 +859,9 @@ TERMS: dict[str, tuple[str, str]] = {
     "granted at": ("granted at", "授权时间"),
     "expires at": ("expires at", "到期时间"),
     "revoked at": ("revoked at", "撤回时间"),
+    "bound-at": ("bound-at", "绑定时间"),
+    "channel": ("channel", "渠道"),
+    "reference": ("reference number", "参考编号"),
     "mobile": ("mobile number", "手机号"),
     "id_card": ("resident ID number", "身份证号"),
     "opaque": ("customer number", "客户号"),

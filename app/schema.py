@@ -368,7 +368,7 @@ class Codec:
         """The largest size of the message whose first bytes are ``prefix`` (its type's)."""
         budget = self._budgets.get(_envelope_type(prefix))
         if budget is None:
-            raise RemoteProtocolError("The peer sent a message of an unknown type.")
+            raise _peer("The peer sent a message of an unknown type.")
         return budget.max_bytes
 
     def encode(self, msg_type: str, body: dict, version: int | None = None) -> bytes:
@@ -395,14 +395,14 @@ class Codec:
         self.limit_of(data)
         envelope = strict_unpack(data, self._budgets[msg_type], f"{msg_type!r} message")
         if not (isinstance(envelope, list) and len(envelope) == 3):
-            raise RemoteProtocolError("The peer sent a message without a valid envelope.")
+            raise _peer("The peer sent a message without a valid envelope.")
         _name, version, body = envelope
         if not isinstance(version, int) or isinstance(version, bool):
-            raise RemoteProtocolError(f"The peer sent a {msg_type!r} message without a version.")
+            raise _peer(f"The peer sent a {msg_type!r} message without a version.")
         message = self._messages.get((msg_type, version))
         if message is None:
-            raise RemoteProtocolError(f"The peer sent a {msg_type!r} message of an unsupported "
-                                      f"version ({version}).")
+            raise _peer(f"The peer sent a {msg_type!r} message of an unsupported "
+                        f"version ({version}).")
         check(message, body, f"an invalid {msg_type!r} message")
         return msg_type, version, body
 
@@ -420,22 +420,27 @@ class Codec:
         return message
 
 
+def _peer(detail: str) -> RemoteProtocolError:
+    """The error for a malformed message from the peer: ``detail`` (English) says what is wrong."""
+    return RemoteProtocolError.coded("protocol.peer_sent", detail=detail)
+
+
 def check(message: Message, body: Any, what: str) -> None:
     """Body against its declared schema; RemoteProtocolError "The peer sent {what}: field ..."."""
     try:
         message.schema.check(body, "")
     except SchemaViolation as exc:
-        raise RemoteProtocolError(f"The peer sent {what}: {exc.describe()}.") from exc
+        raise _peer(f"The peer sent {what}: {exc.describe()}.") from exc
 
 
 def strict_unpack(data: bytes, budget: Budget, what: str = "message") -> Any:
     """Untrusted msgpack -> Python values, refused (RemoteProtocolError) as soon as it would
     exceed ``budget``: the bytes are scanned first, so nothing is materialised beyond it."""
     if not isinstance(data, (bytes, bytearray)) or not data:
-        raise RemoteProtocolError(f"The peer's {what} is empty.")
+        raise _peer(f"The peer's {what} is empty.")
     if len(data) > budget.max_bytes:
-        raise RemoteProtocolError(f"The peer's {what} is {len(data)} bytes, over its limit of "
-                                  f"{budget.max_bytes}.")
+        raise _peer(f"The peer's {what} is {len(data)} bytes, over its limit of "
+                    f"{budget.max_bytes}.")
     scan(data, budget)
     try:
         return msgpack.unpackb(
@@ -444,8 +449,8 @@ def strict_unpack(data: bytes, budget: Budget, what: str = "message") -> Any:
             max_str_len=budget.str_len, max_bin_len=budget.bin_len,
             max_array_len=budget.array_len, max_map_len=budget.map_len, max_ext_len=0)
     except Exception as exc:  # any failure to parse untrusted bytes is the peer's fault
-        raise RemoteProtocolError(f"The peer's {what} is not valid msgpack within our "
-                                  f"limits{_limit_hint(exc)}.") from exc
+        raise _peer(f"The peer's {what} is not valid msgpack within our "
+                    f"limits{_limit_hint(exc)}.") from exc
 
 
 # --- the pre-scan --------------------------------------------------------------------------------
@@ -468,11 +473,11 @@ def scan(data: bytes, budget: Budget) -> None:
             continue
         pending[-1] -= 1
         if pos >= end:
-            raise RemoteProtocolError("The peer's message ends in the middle of a value.")
+            raise _peer("The peer's message ends in the middle of a value.")
         objects += 1
         if objects > budget.objects:
-            raise RemoteProtocolError(f"The peer's message holds more than the limit of "
-                                      f"{budget.objects} values for its type.")
+            raise _peer(f"The peer's message holds more than the limit of "
+                        f"{budget.objects} values for its type.")
         tag = data[pos]
         pos += 1
         if tag <= 0x7f or tag >= 0xe0 or tag in _SCALAR:
@@ -486,8 +491,8 @@ def scan(data: bytes, budget: Budget) -> None:
                 length = tag & 0x1f
             limit = budget.bin_len if tag in (0xc4, 0xc5, 0xc6) else budget.str_len
             if length > limit or length > end - pos:
-                raise RemoteProtocolError("The peer's message announces a string or byte string "
-                                          f"over the limit of {min(limit, end - pos)} bytes.")
+                raise _peer("The peer's message announces a string or byte string "
+                            f"over the limit of {min(limit, end - pos)} bytes.")
             pos += length
             continue
         if 0x80 <= tag <= 0x9f:
@@ -498,31 +503,31 @@ def scan(data: bytes, budget: Budget) -> None:
             count, pos = _read(data, pos, fmt)
             is_map = per == 2
         else:
-            raise RemoteProtocolError("The peer's message holds a msgpack type we never accept.")
+            raise _peer("The peer's message holds a msgpack type we never accept.")
         if count > (budget.map_len if is_map else budget.array_len) or count * per > end - pos:
             kind = "map" if is_map else "list"
-            raise RemoteProtocolError(f"The peer's message announces a {kind} over the limit of "
-                                      "its type.")
+            raise _peer(f"The peer's message announces a {kind} over the limit of "
+                        "its type.")
         if len(pending) > budget.depth:
-            raise RemoteProtocolError(f"The peer's message nests deeper than the limit of "
-                                      f"{budget.depth} for its type.")
+            raise _peer(f"The peer's message nests deeper than the limit of "
+                        f"{budget.depth} for its type.")
         if count:
             pending.append(count * per)
     if pos != end:
-        raise RemoteProtocolError("The peer's message has bytes after its end.")
+        raise _peer("The peer's message has bytes after its end.")
 
 
 def _read(data: bytes, pos: int, fmt: str) -> tuple[int, int]:
     size = struct.calcsize(fmt)
     if pos + size > len(data):
-        raise RemoteProtocolError("The peer's message ends in the middle of a value.")
+        raise _peer("The peer's message ends in the middle of a value.")
     return struct.unpack_from(fmt, data, pos)[0], pos + size
 
 
 def _envelope_type(data: bytes) -> str:
     """The type name of ``[type, version, body]``, read from the first bytes only."""
     if not isinstance(data, (bytes, bytearray)) or len(data) < 2 or data[0] != 0x93:
-        raise RemoteProtocolError("The peer sent a message without a valid envelope.")
+        raise _peer("The peer sent a message without a valid envelope.")
     return peek_text(data, 1)
 
 
@@ -534,11 +539,11 @@ def peek_text(data: bytes, pos: int) -> str:
     elif pos + 1 < len(data) and data[pos] == 0xd9:
         start, length = pos + 2, data[pos + 1]
     else:
-        raise RemoteProtocolError("The peer sent a message of an unknown type.")
+        raise _peer("The peer sent a message of an unknown type.")
     try:
         return bytes(data[start:start + length]).decode("utf-8")
     except UnicodeDecodeError:
-        raise RemoteProtocolError("The peer sent a message of an unknown type.") from None
+        raise _peer("The peer sent a message of an unknown type.") from None
 
 
 def _limit_hint(exc: Exception) -> str:

@@ -54,50 +54,51 @@ class Profile:
                 "consent": dict(self.consent)}
 
 
-def _err(label: str, what: str):
-    raise ValidationError(f"{label}: {what}")
+def _err(label: str, code: str, **params):
+    """Raise catalogue entry ``code`` about the profile file ``label``."""
+    raise ValidationError.coded(code, file=label, **params)
 
 
 def _column(label: str, obj, where: str) -> str:
     if not isinstance(obj, dict) or set(obj) - {"column", "type"} or not isinstance(obj.get("column"), str) \
             or not obj["column"].strip() or len(obj["column"]) > 256:
-        _err(label, f"'{where}' must be an object with a non-empty 'column' name.")
+        _err(label, "profile.bad_column", where=where)
     return obj["column"].strip()
 
 
 def parse_profile(doc, label: str = "profile") -> Profile:
     """Validate a decoded JSON document and build a :class:`Profile`."""
     if not isinstance(doc, dict):
-        _err(label, "the profile must be a JSON object.")
+        _err(label, "profile.not_object")
     unknown = set(doc) - _TOP_KEYS
     if unknown:
-        _err(label, f"unknown key(s): {', '.join(sorted(unknown))}.")
+        _err(label, "profile.unknown_keys", keys=sorted(unknown))
     if doc.get("format") != FORMAT or doc.get("version") != 1:
-        _err(label, f"not a version 1 '{FORMAT}' document.")
+        _err(label, "profile.format", format=FORMAT)
     dataset = doc.get("dataset")
     if not isinstance(dataset, str) or not dataset or set(dataset) - _SAFE_NAME or len(dataset) > 40:
-        _err(label, "'dataset' must be 1-40 characters of a-z, 0-9 and _.")
+        _err(label, "profile.dataset_name")
     side = doc.get("side")
     if side not in ("bank", "partner"):
-        _err(label, "'side' must be 'bank' or 'partner'.")
+        _err(label, "profile.side")
     ident = doc.get("identifier")
     id_column = _column(label, ident, "identifier")
     if ident.get("type") not in ID_TYPES:
-        _err(label, f"identifier 'type' must be one of: {', '.join(ID_TYPES)}.")
+        _err(label, "profile.id_type", choices=list(ID_TYPES))
     feats = doc.get("features")
     if not isinstance(feats, list) or not feats:
-        _err(label, "'features' must be a non-empty list.")
+        _err(label, "profile.no_features")
     features = []
     for i, f in enumerate(feats):
         col = _column(label, f, f"features[{i}]")
         if f.get("type") not in FEATURE_TYPES:
-            _err(label, f"features[{i}] 'type' must be one of: {', '.join(FEATURE_TYPES)}.")
+            _err(label, "profile.feature_type", where=f"features[{i}]", choices=list(FEATURE_TYPES))
         features.append(Feature(col, f["type"]))
     label_col = _column(label, doc["label"], "label") if "label" in doc else None
     if side == "bank" and label_col is None:
-        _err(label, "the bank side needs a 'label' column.")
+        _err(label, "profile.bank_label")
     if side == "partner" and label_col is not None:
-        _err(label, "the partner side must not have a 'label' column.")
+        _err(label, "profile.partner_label")
     branch = _column(label, doc["branch"], "branch") if "branch" in doc else None
     contact = _mapping(label, doc.get("contact", {}), CONTACT_FLAGS, "contact", {})
     consent = _mapping(label, doc.get("consent", {}), CONSENT_FIELDS, "consent",
@@ -105,12 +106,12 @@ def parse_profile(doc, label: str = "profile") -> Profile:
     encoding = doc.get("encoding", "auto")
     delimiter = doc.get("delimiter", ",")
     if not isinstance(encoding, str) or not isinstance(delimiter, str) or len(delimiter) != 1:
-        _err(label, "'encoding' must be a string and 'delimiter' one character.")
+        _err(label, "profile.encoding_delimiter")
     used = [id_column] + [f.column for f in features] + [c for c in (label_col, branch) if c] \
         + list(contact.values())
     dupes = {c for c in used if used.count(c) > 1}
     if dupes:
-        _err(label, f"column(s) mapped twice: {', '.join(sorted(dupes))}.")
+        _err(label, "profile.mapped_twice", columns=sorted(dupes))
     return Profile(dataset, side, id_column, ident["type"], tuple(features), label_col, branch,
                    contact, consent, encoding, delimiter)
 
@@ -118,7 +119,7 @@ def parse_profile(doc, label: str = "profile") -> Profile:
 def _mapping(label: str, obj, allowed, where: str, defaults: dict) -> dict[str, str]:
     if not isinstance(obj, dict) or set(obj) - set(allowed) \
             or not all(isinstance(v, str) and v.strip() for v in obj.values()):
-        _err(label, f"'{where}' must map only {', '.join(allowed)} to column names.")
+        _err(label, "profile.bad_mapping", where=where, allowed=list(allowed))
     return {**defaults, **{k: v.strip() for k, v in obj.items()}}
 
 
@@ -128,7 +129,7 @@ def load_profile(path: str) -> Profile:
         with open(path, "rb") as fh:
             raw = fh.read(1024 * 1024 + 1)
         if len(raw) > 1024 * 1024:
-            _err(label, "the profile is larger than 1 MiB.")
+            _err(label, "profile.too_large")
         doc = json.loads(raw.decode("utf-8-sig"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError):
         raise ValidationError.coded("import.profile_unreadable", file=label) from None

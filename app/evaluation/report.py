@@ -80,20 +80,19 @@ def _arm(f: dict, i: int, a: str) -> dict:
 
 def _check(outcome: np.ndarray, arm: np.ndarray, score: np.ndarray | None) -> None:
     if outcome.ndim != 1 or arm.shape != outcome.shape:
-        raise ValidationError("Outcomes and groups must be one value per customer, of equal length.")
+        raise ValidationError.coded("evaluation.lengths")
     if score is not None and score.shape != outcome.shape:
-        raise ValidationError("Scores must be one value per customer, of the same length as the outcomes.")
+        raise ValidationError.coded("evaluation.score_lengths")
     if score is not None and np.isinf(score).any():
-        raise ValidationError("Scores must be finite numbers (a missing score is NaN).")
+        raise ValidationError.coded("evaluation.scores_finite")
     if not ((outcome == 0) | (outcome == 1)).all():
-        raise ValidationError("Outcomes must be 0 or 1 for every customer.")
+        raise ValidationError.coded("evaluation.outcomes_binary")
     if not ((arm == U.TREATMENT) | (arm == U.CONTROL) | (arm == U.EXCLUDED)).all():
-        raise ValidationError("Groups must be 1 (treatment), 0 (control) or -1 (neither).")
+        raise ValidationError.coded("evaluation.groups")
     if not (arm == U.CONTROL).any():
-        raise ValidationError("The control group is empty: no customer matched the control value, "
-                              "so uplift cannot be measured.")
+        raise ValidationError.coded("evaluation.control_empty")
     if not (arm == U.TREATMENT).any():
-        raise ValidationError("The treatment group is empty: no customer matched the treatment values.")
+        raise ValidationError.coded("evaluation.treatment_empty")
 
 
 def evaluate_campaign(outcome, arm, *, by: Mapping[str, tuple[np.ndarray, Sequence[str]]] | None = None,
@@ -120,7 +119,7 @@ def evaluate_campaign(outcome, arm, *, by: Mapping[str, tuple[np.ndarray, Sequen
     for column, (codes, labels) in (by or {}).items():
         codes = np.asarray(codes)
         if codes.shape != arm.shape or (codes.size and (codes.min() < 0 or codes.max() >= len(labels))):
-            raise ValidationError(f"The breakdown {column} must give one label number per customer.")
+            raise ValidationError.coded("evaluation.breakdown", column=column)
         counts = U.arm_counts(arm, outcome, codes, len(labels))
         report["by"][column] = {str(label): cell for label, cell, n in
                                 zip(labels, _cells(counts), counts.n_t + counts.n_c) if n > 0}
@@ -253,7 +252,7 @@ def partner_report(report: dict, min_customers: int = 10) -> dict:
     are dropped whenever a decile is suppressed, since cumulative points would reveal it.
     """
     if int(min_customers) < 1:
-        raise ValidationError("The minimum number of customers per cell must be at least 1.")
+        raise ValidationError.coded("evaluation.min_cell")
     m = int(min_customers)
     params = report.get("parameters", {})
     out = {"format": PARTNER_FORMAT, "method": dict(report["method"]), "min_customers": m,

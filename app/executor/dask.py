@@ -45,13 +45,10 @@ def check_scheduler_address(address: str) -> str:
     host, colon, port = rest.rpartition(":")
     host = host.strip("[]")
     if not sep or not colon or not host or not port.isdigit() or not 0 < int(port) < 65536:
-        raise UserFacingError(f"'{text}' is not a Dask scheduler address; give tls://HOST:PORT "
-                              "(or tcp://127.0.0.1:PORT for a trial on this computer).")
+        raise UserFacingError.coded("executor.bad_address", address=text)
     if scheme == "tls" or (scheme == "tcp" and host in _LOOPBACK):
         return f"{scheme}://{rest}"
-    raise UserFacingError("A Dask scheduler on another computer must be reached over TLS "
-                          "(tls://HOST:PORT with the party's certificates); plain tcp:// is "
-                          "accepted only for 127.0.0.1.")
+    raise UserFacingError.coded("executor.tls_needed")
 
 
 def cluster_security(address: str, tls: tuple[str, str, str] | None = None):
@@ -66,9 +63,7 @@ def cluster_security(address: str, tls: tuple[str, str, str] | None = None):
                         require_encryption=True)
     security = Security(require_encryption=True)
     if not (security.tls_ca_file and security.tls_client_cert):
-        raise UserFacingError("A tls:// Dask scheduler needs the party's CA certificate, client "
-                              "certificate and key (set them with workspace set-executor, or in "
-                              "Dask's distributed.comm.tls configuration).")
+        raise UserFacingError.coded("executor.tls_files")
     return security
 
 
@@ -178,17 +173,16 @@ class DaskExecutor(Executor):
             self._client = Client(self.address, security=security, timeout=timeout,
                                   set_as_default=False)
         except (OSError, TimeoutError) as exc:
-            raise UserFacingError(f"Could not reach the Dask scheduler at {self.address} "
-                                  f"({type(exc).__name__}); is it running, and are the "
-                                  "certificates the party's own?") from exc
+            raise UserFacingError.coded("executor.unreachable", address=self.address,
+                                        reason=type(exc).__name__) from exc
         try:
             self._workers = sorted(self._client.scheduler_info(n_workers=-1)["workers"])
             if not self._workers:
-                raise UserFacingError(f"The Dask scheduler at {self.address} has no workers.")
+                raise UserFacingError.coded("executor.no_workers", address=self.address)
             versions = set(self._client.run(_worker_version).values())
             if versions != {__version__}:
-                raise UserFacingError(f"Every Dask worker must run Lianmo {__version__}; found "
-                                      f"{', '.join(sorted(versions))}.")
+                raise UserFacingError.coded("executor.worker_versions", version=__version__,
+                                            found=sorted(versions))
         except BaseException:
             self._client.close()
             raise

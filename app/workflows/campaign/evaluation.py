@@ -52,8 +52,7 @@ def iso(seconds: float) -> str:
 def window_start(conn, plan: Plan) -> tuple[float, str]:
     """(epoch seconds, basis): first reach-list export, else finalisation."""
     if plan.state != "finalised":
-        raise UserFacingError("This plan is not finalised yet: nobody has been contacted, so "
-                              "there is nothing to evaluate.")
+        raise UserFacingError.coded("evaluation.plan_not_final")
     first = plan_store.first_export_at(conn, plan.id, plan.version)
     if first:
         return parse_time(first), "first_export"
@@ -88,7 +87,7 @@ def _reference_scores(conn, plan: Plan, branch_code: int | None) -> np.ndarray |
 def compute(conn, plan: Plan, window_days: int, at: float, branch: str | None):
     """(report, arm, outcome, window), nothing stored; ``branch`` limits both arms to its members."""
     if not 1 <= int(window_days) <= 366:
-        raise UserFacingError("The attribution window must be 1 to 366 days.")
+        raise UserFacingError.coded("evaluation.window_days")
     start, basis = window_start(conn, plan)
     end = start + int(window_days) * DAY
     m = plan.members
@@ -100,8 +99,7 @@ def compute(conn, plan: Plan, window_days: int, at: float, branch: str | None):
     ev = load_events(conn, plan.id, plan.version)
     outcome, first = member_outcomes(len(m), ev.member, ev.bound_at, start, end, at)
     if not (arm == 0).any() or not (arm == 1).any():
-        raise UserFacingError("This plan has no active treated or no active control customers "
-                              "in this view: uplift cannot be measured.")
+        raise UserFacingError.coded("evaluation.arm_empty")
     by = {"channel": (m.channel, list(CHANNELS)), "branch": (m.branch, list(plan.branches)),
           "decile": (np.clip(m.decile.astype(np.int64) - 1, 0, 9), DECILE_LABELS)}
     params = {"plan": plan.id, "plan_version": plan.version, "campaign_id": plan.rules.campaign_id,
@@ -152,7 +150,7 @@ def load(conn, evaluation: str) -> tuple[dict, dict]:
     """(metadata, report) of a stored evaluation."""
     found = outcome_store.get_evaluation(conn, evaluation)
     if found is None:
-        raise UserFacingError("There is no such evaluation.")
+        raise UserFacingError.coded("evaluation.no_evaluation")
     meta, report = found
     report["evaluation"] = {k: meta[k] for k in ("id", "version", "created_by", "created_at")}
     return meta, report
@@ -162,5 +160,5 @@ def snapshot(conn, plan_id: str, evaluation: str) -> tuple[np.ndarray, np.ndarra
     """(arm, outcome) per plan member as evaluated."""
     found = outcome_store.evaluation_snapshot(conn, plan_id, evaluation)
     if found is None:
-        raise UserFacingError("This evaluation has no stored outcomes.")
+        raise UserFacingError.coded("evaluation.no_outcomes")
     return found

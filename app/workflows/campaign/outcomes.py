@@ -22,6 +22,7 @@ from app.data.ids import ID_TYPES, IdError, canonicalizer
 from app.data.tabular import clean_name, open_table
 from app.data.encoding import file_sha256
 from app.errors import ValidationError
+from app.messages import Term
 from app.store import datasets as dataset_store
 from app.store import outcomes as outcome_store
 from app.store.plans import reference_key
@@ -55,7 +56,8 @@ def _column(table, name: str, role: str) -> int:
     try:
         return table.header.index(clean_name(name))
     except ValueError:
-        raise ValidationError(f"{table.label}: the {role} column {name!r} is not in the header.") from None
+        raise ValidationError.coded("import.column_missing", file=table.label, role=Term(role),
+                                    column=name) from None
 
 
 def _canonical(canon, raw: str) -> str:
@@ -67,7 +69,7 @@ def read_outcome_file(path: str, id_column: str, bound_at_column: str, channel_c
                       task=None) -> OutcomeFile:
     """Parse the three columns; invalid rows are rejected (counted, listed by row and reason)."""
     if id_type not in OUTCOME_ID_TYPES:
-        raise ValidationError(f"The identifier type must be one of {', '.join(OUTCOME_ID_TYPES)}.")
+        raise ValidationError.coded("evaluation.id_type", choices=", ".join(OUTCOME_ID_TYPES))
     task = task or NullTask()
     table = open_table(path, encoding, delimiter)
     cols = [_column(table, id_column, "identifier"), _column(table, bound_at_column, "bound-at"),
@@ -108,7 +110,7 @@ def read_outcome_file(path: str, id_column: str, bound_at_column: str, channel_c
             codes.append(channels.setdefault(label, len(channels)))
         task.progress(out.rows_read, 0, f"Read {out.rows_read:,} rows of {out.file}")
     if out.rows_read == 0:
-        raise ValidationError(f"{out.file}: the file has a header but no data rows.")
+        raise ValidationError.coded("import.no_data_rows", file=out.file)
     out.bound_at = np.asarray(stamps, dtype=np.float64)
     out.channel = np.asarray(codes, dtype=np.int32)
     out.channels = list(channels)
@@ -122,8 +124,8 @@ def member_index(conn, plan: Plan, ids: list[str], id_type: str) -> np.ndarray:
         keys = np.array(references(reference_key(conn), m.ids, m.customer_key), dtype="S21")
     elif m.ids is not None:
         if plan.id_type != id_type:
-            raise ValidationError(f"The plan's customers are identified by {plan.id_type}, "
-                                  f"not {id_type}.")
+            raise ValidationError.coded("evaluation.id_type_differs", plan=Term(plan.id_type),
+                                        given=Term(id_type))
         keys = m.ids
     else:
         keys = _dataset_ids(conn, m.customer_key, id_type)
@@ -136,8 +138,7 @@ def _dataset_ids(conn, customer_key: np.ndarray, id_type: str) -> np.ndarray:
     """Plans without identifiers: the customer key is the row of the bank dataset (docs/plans.md)."""
     found = dataset_store.latest_bank_dataset(conn, id_type)
     if found is None or not dataset_store.has_dataset_ids(conn, found[0]):
-        raise ValidationError("The plan has no identifiers and no bank dataset of this "
-                              "identifier type is stored: outcomes cannot be matched.")
+        raise ValidationError.coded("evaluation.nothing_to_match")
     ids = dataset_store.dataset_ids(conn, found[0])
     out = np.full(len(customer_key), b"", dtype=ids.dtype)
     ok = (customer_key >= 0) & (customer_key < len(ids))

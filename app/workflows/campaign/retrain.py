@@ -40,19 +40,17 @@ class RetrainProposal:
 def _bank_dataset(conn, id_type: str | None) -> tuple[str, int, np.ndarray]:
     found = dataset_store.latest_bank_dataset(conn, id_type)
     if found is None:
-        raise UserFacingError("There is no bank dataset with the plan's identifier type to "
-                              "attach the new labels to; import the customer file first.")
+        raise UserFacingError.coded("evaluation.retrain_no_dataset")
     return found[0], found[1], dataset_store.dataset_ids(conn, found[0])
 
 
 def build(conn, evaluation: str, user: str) -> RetrainProposal:
     meta, report = load(conn, evaluation)
     if meta["scope"] != ALL:
-        raise UserFacingError("Retraining needs an evaluation of the whole plan, not of one branch.")
+        raise UserFacingError.coded("evaluation.retrain_whole_plan")
     plan = load_plan_in(conn, meta["plan_id"])
     if plan.members.ids is None:
-        raise UserFacingError("The plan holds no identifiers, so its outcomes cannot be attached "
-                              "to the bank dataset.")
+        raise UserFacingError.coded("evaluation.retrain_no_ids")
     arm, outcome = snapshot(conn, meta["plan_id"], evaluation)
     dataset, version, ds_ids = _bank_dataset(conn, plan.id_type)
     treated = arm == 1
@@ -61,7 +59,7 @@ def build(conn, evaluation: str, user: str) -> RetrainProposal:
     found = rows >= 0
     labels[rows[found]] = outcome[treated][found]
     if not found.any():
-        raise UserFacingError("None of the plan's treated customers is in the bank dataset.")
+        raise UserFacingError.coded("evaluation.retrain_none_found")
     labelled, positives = int(found.sum()), int((labels == 1).sum())
     name = outcome_store.save_labels(conn, evaluation, dataset, version, labels, labelled,
                                      positives, user, now_iso())
@@ -79,7 +77,7 @@ def labels_for_ids(conn, evaluation: str, ids: np.ndarray) -> np.ndarray:
     """The stored labels of ``evaluation`` for these identifiers (-1 where there is none)."""
     found = outcome_store.load_labels(conn, evaluation)
     if found is None:
-        raise UserFacingError("No labels were built from this evaluation yet.")
+        raise UserFacingError.coded("evaluation.no_labels")
     dataset, labels = found
     ds_ids = dataset_store.dataset_ids(conn, dataset)
     pos = positions(ds_ids, np.asarray(ids))

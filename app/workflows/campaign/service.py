@@ -59,7 +59,7 @@ def import_outcomes(session: Session, plan_id: str, path: str, id_column: str,
     plan = ws.db.run(load_plan_in, plan_id)
     id_type = id_type or plan.id_type
     if id_type is None:
-        raise UserFacingError("Choose the identifier type of the outcome file.")
+        raise UserFacingError.coded("evaluation.choose_id_type")
     events = read_outcome_file(path, id_column, bound_at_column, channel_column, id_type,
                                delimiter, encoding, task)
 
@@ -95,7 +95,7 @@ def evaluate_plan(session: Session, plan_id: str, window_days: int = 30, at=None
     def body(conn):
         plan = load_plan_in(conn, plan_id)
         if branch is not None and branch not in plan.branches:
-            raise UserFacingError("Your branch has no customers in this plan.")
+            raise UserFacingError.coded("evaluation.branch_not_in_plan")
         report, arm, outcome, window = campaign_eval.compute(conn, plan, window_days, at, branch)
         meta = campaign_eval.store(conn, plan, report, arm, outcome, window, at, session.user.name)
         ws.audit.append_in(conn, session.user.name, "campaign.evaluate",
@@ -123,7 +123,7 @@ def load_evaluation(session: Session, evaluation_id: str) -> dict:
     branch = _scope(session)
     meta, report = session.workspace.db.run(campaign_eval.load, evaluation_id)
     if branch is not None and meta["scope"] != branch:
-        raise UserFacingError("There is no such evaluation.")   # same answer as unknown
+        raise UserFacingError.coded("evaluation.no_evaluation")   # same answer as unknown
     return report
 
 
@@ -133,10 +133,9 @@ def partner_share(session: Session, evaluation_id: str, min_customers: int = 10)
     session.require("campaign.evaluate")
     meta, report = session.workspace.db.run(campaign_eval.load, evaluation_id)
     if meta["scope"] != campaign_eval.ALL:
-        raise UserFacingError("Only an evaluation of the whole plan can be shared.")
+        raise UserFacingError.coded("evaluation.share_whole_plan")
     if int(min_customers) < campaign_share.MIN_CELL_FLOOR:
-        raise UserFacingError(f"Cells shared with the partner must hold at least "
-                              f"{campaign_share.MIN_CELL_FLOOR} customers.")
+        raise UserFacingError.coded("evaluation.share_min_cell", minimum=campaign_share.MIN_CELL_FLOOR)
     shared = partner_report(report, int(min_customers))
     _text, sha = campaign_share.report_text(shared)
     p = report["parameters"]
@@ -167,7 +166,7 @@ def run_evaluation_share_job(workspace, job, channel, initiator, task) -> dict:
         return campaign_share.receive(workspace, job, channel)
     meta, report = workspace.db.run(campaign_eval.load, str(job.params.get("evaluation", "")))
     if meta["scope"] != campaign_eval.ALL:
-        raise UserFacingError("Only an evaluation of the whole plan can be shared.")
+        raise UserFacingError.coded("evaluation.share_whole_plan")
     shared = partner_report(report, int(job.params.get("min_customers", 10)))
     text, sha = campaign_share.report_text(shared)
     task.progress(0, 1, "Sending the aggregate report")

@@ -231,13 +231,13 @@ def report_text(report: dict) -> tuple[str, str]:
 def send(workspace, job, channel, text: str, sha: str) -> dict:
     """Initiator: send the report, wait for the partner's verdict."""
     if sha != job.params.get("report_sha256"):
-        raise RemoteProtocolError("The report changed since the job was approved; propose it again.")
+        raise RemoteProtocolError.coded("evaluation.report_changed")
     channel.send(SHARE, {"job_id": job.id, "report": text, "sha256": sha})
     msg_type, body = channel.recv(timeout=120)
     if msg_type != SHARE_ACK or body["job_id"] != job.id:
-        raise RemoteProtocolError(f"{msg_type}: expected the partner's answer to the report")
+        raise RemoteProtocolError.coded("protocol.unexpected", message=msg_type)
     if not body["stored"]:
-        raise RemoteProtocolError(f"The partner refused the report: {body['reason']}")
+        raise RemoteProtocolError.coded("evaluation.partner_refused", reason=body["reason"])
     workspace.audit.append(job.decided_by or "system", "campaign.share_sent",
                            {"job": job.id, "evaluation": job.params.get("evaluation"),
                             "peer": job.peer, "sha256": sha}, {"report_sha256": sha})
@@ -248,7 +248,7 @@ def receive(workspace, job, channel) -> dict:
     """Partner: accept the report only if approved (same digest) and aggregate; then store it."""
     msg_type, body = channel.recv(timeout=120)
     if msg_type != SHARE or body["job_id"] != job.id:
-        raise RemoteProtocolError(f"{msg_type}: expected the evaluation report")
+        raise RemoteProtocolError.coded("protocol.unexpected", message=msg_type)
     text = body["report"]
     sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
     try:
@@ -258,7 +258,7 @@ def receive(workspace, job, channel) -> dict:
     except NotAggregate as exc:
         reason = str(exc)[:300]
         channel.send(SHARE_ACK, {"job_id": job.id, "stored": False, "reason": reason})
-        raise RemoteProtocolError(f"The evaluation report was refused ({reason}).") from None
+        raise RemoteProtocolError.coded("evaluation.report_refused", reason=reason) from None
     campaign = str(job.params.get("campaign_id", ""))[:64]
 
     def store(conn):

@@ -39,7 +39,7 @@ def parse_address(address: str, allow_any_port: bool = False) -> tuple[str, int]
     match = _ADDRESS.match(address.strip())
     lowest = 0 if allow_any_port else 1
     if not match or not lowest <= int(match.group("port")) < 65536:
-        raise UserFacingError(f"'{address}' is not HOST:PORT.")
+        raise UserFacingError.coded("peering.bad_address", address=address)
     return match.group("host").strip("[]"), int(match.group("port"))
 
 
@@ -66,15 +66,15 @@ def listen_address(workspace: Workspace) -> str | None:
 def add_peer(session: Session, name: str, address: str, fingerprint: str) -> dict:
     session.require("peers.manage")
     if not _PEER_NAME.match(name or ""):
-        raise UserFacingError("Peer names are 1-64 letters, digits, '.', '-' or '_'.")
+        raise UserFacingError.coded("peering.bad_name")
     parse_address(address)
     fp = parse_fingerprint(fingerprint)
     if fp == identity(session.workspace).fingerprint:
-        raise UserFacingError("That is this workspace's own fingerprint, not the peer's.")
+        raise UserFacingError.coded("peering.own_fingerprint")
 
     def insert(conn):
         if peer_store.exists(conn, name):
-            raise UserFacingError(f"A peer named '{name}' already exists; remove it first.")
+            raise UserFacingError.coded("peering.exists", peer=name)
         peer_store.insert(conn, name, address, fp.hex(), session.user.name)
     session.audited("peer.add", {"peer": name, "fingerprint": fp.hex()}, {"address": address}, insert)
     return get_peer(session.workspace, name)
@@ -85,14 +85,14 @@ def remove_peer(session: Session, name: str) -> None:
 
     def delete(conn):
         if not peer_store.delete(conn, name):
-            raise UserFacingError(f"There is no peer named '{name}'.")
+            raise UserFacingError.coded("cross.no_peer", peer=name)
     session.audited("peer.remove", {"peer": name}, {}, delete)
 
 
 def get_peer(workspace: Workspace, name: str) -> dict:
     row = workspace.db.run(peer_store.get, name)
     if row is None:
-        raise UserFacingError(f"There is no peer named '{name}'.")
+        raise UserFacingError.coded("cross.no_peer", peer=name)
     return _peer_dict(row)
 
 

@@ -87,8 +87,7 @@ def condition_mask(pop: ScoredPopulation, cond: Condition) -> np.ndarray:
     wanted = list(cond.value) if cond.op == "in" else [cond.value]
     if categories is not None:
         if cond.op not in ("==", "!=", "in") or not all(isinstance(v, str) for v in wanted):
-            raise ValidationError(f"Column '{cond.column}' holds categories: compare it with ==, != "
-                                  "or in, against text.")
+            raise ValidationError.coded("plans.compare_categories", column=cond.column)
         index = {c: i for i, c in enumerate(categories)}
         codes = [index.get(v, -2) for v in wanted]
         hit = np.isin(values, codes)
@@ -96,14 +95,13 @@ def condition_mask(pop: ScoredPopulation, cond: Condition) -> np.ndarray:
     if values.dtype.kind == "b":
         if not all(isinstance(v, (bool, int)) and not isinstance(v, float) for v in wanted) or \
                 cond.op not in ("==", "!=", "in"):
-            raise ValidationError(f"Column '{cond.column}' is a flag: compare it with ==, != or in, "
-                                  "against true/false.")
+            raise ValidationError.coded("plans.compare_flag", column=cond.column)
         flags = {bool(v) for v in wanted}
         hit = (values if True in flags else np.zeros(len(values), bool)) | \
             (~values if False in flags else np.zeros(len(values), bool))
         return ~hit if cond.op == "!=" else hit
     if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in wanted):
-        raise ValidationError(f"Column '{cond.column}' holds numbers: compare it against a number.")
+        raise ValidationError.coded("plans.compare_number", column=cond.column)
     with np.errstate(invalid="ignore"):
         if cond.op == "in":
             return np.isin(values, wanted)

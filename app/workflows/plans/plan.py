@@ -74,7 +74,7 @@ def insert_version(conn, plan_id: str, version: int, draft: Draft, user: str, no
 def load_plan_in(conn, plan_id: str, now: float | None = None) -> Plan:
     v = plan_store.load_version(conn, plan_id)
     if v is None:
-        raise UserFacingError("There is no such plan.")
+        raise UserFacingError.coded("plans.no_plan")
     members = Members(**{c: v["columns"][c] for c in _BASE_COLUMNS}, ids=v["ids"],
                       custom=v["custom"])
     plan = Plan(plan_id, v["campaign_id"], v["model_id"], v["state"], v["version"],

@@ -66,7 +66,7 @@ class ScoredPopulation:
         if name in self.custom:
             col = self.custom[name]
             return col.values, col.categories
-        raise ValidationError(f"The rules refer to a column '{name}' the scored population does not have.")
+        raise ValidationError.coded("plans.unknown_column", column=name)
 
 
 def _codes(name: str, values, categories) -> tuple[np.ndarray, tuple[str, ...]]:
@@ -75,23 +75,22 @@ def _codes(name: str, values, categories) -> tuple[np.ndarray, tuple[str, ...]]:
         table, codes = np.unique(arr.astype(str), return_inverse=True)
         return codes.astype(np.int32), tuple(str(t) for t in table)
     if categories is None:
-        raise ValidationError(f"Column '{name}' is given as codes without a category table.")
+        raise ValidationError.coded("plans.codes_without_table", column=name)
     codes = arr.astype(np.int32)
     if len(codes) and (codes.min() < -1 or codes.max() >= len(categories)):
-        raise ValidationError(f"Column '{name}' has codes outside its category table.")
+        raise ValidationError.coded("plans.codes_outside_table", column=name)
     return codes, tuple(str(c) for c in categories)
 
 
 def _custom(name: str, values, categories=None, personal=False) -> CustomColumn:
     if not _NAME.match(name) or name in BUILTIN_COLUMNS:
-        raise ValidationError(f"'{name}' is not a usable custom column name "
-                              "(lower-case letters, digits and '_', not a built-in column).")
+        raise ValidationError.coded("plans.custom_name", column=name)
     arr = np.asarray(values)
     if arr.dtype.kind in "USO" or categories is not None:
         codes, table = _codes(name, arr, categories)
         return CustomColumn(codes, table, personal)
     if arr.dtype.kind not in "biuf":
-        raise ValidationError(f"Column '{name}' must hold numbers, flags or text.")
+        raise ValidationError.coded("plans.column_kind", column=name)
     return CustomColumn(arr, None, personal)
 
 
@@ -145,17 +144,17 @@ def check_population(pop: ScoredPopulation) -> None:
     if pop.ids is not None:
         arrays.append(pop.ids)
     if any(a.ndim != 1 or len(a) != n for a in arrays):
-        raise ValidationError("Every column of the scored population must have one value per customer.")
+        raise ValidationError.coded("plans.population_lengths")
     if not np.all(np.isfinite(pop.score)):
-        raise ValidationError("Every customer in the scored population needs a finite score.")
+        raise ValidationError.coded("plans.population_scores")
     if n and pop.model_source.max() > LABEL_ONLY:
-        raise ValidationError("model_source must be 0 (federated) or 1 (label-only).")
+        raise ValidationError.coded("plans.population_source")
     if not _unique_keys(pop.customer_key):
-        raise ValidationError("Customer keys in the scored population must be unique.")
+        raise ValidationError.coded("plans.population_keys")
     if n and (pop.branch.min() < 0):
-        raise ValidationError("Every customer in the scored population needs a branch.")
+        raise ValidationError.coded("plans.population_branch")
     if pop.ids is not None and pop.id_type not in ID_TYPES:
-        raise ValidationError(f"id_type must be one of {', '.join(ID_TYPES)}.")
+        raise ValidationError.coded("plans.population_id_type", choices=", ".join(ID_TYPES))
 
 
 # -- store layout ---------------------------------------------------------------------------------
@@ -177,7 +176,7 @@ def save_population(conn, model_id: str, pop: ScoredPopulation, created_at: str)
 def load_population_in(conn, model_id: str) -> ScoredPopulation:
     stored = plan_store.load_scores(conn, model_id, _STORED)
     if stored is None:
-        raise ValidationError(f"There are no stored scores for model '{model_id}'.")
+        raise ValidationError.coded("plans.no_scores", model=model_id)
     custom = {name: CustomColumn(values,
                                  tuple(m["categories"]) if m["categories"] is not None else None,
                                  bool(m["personal"]))

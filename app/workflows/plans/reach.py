@@ -83,7 +83,7 @@ def call_sheet(plan: Plan, branch: str, rows: np.ndarray, secret: bytes,
 def _finalised(session: Session, plan_id: str) -> tuple[Plan, bytes]:
     plan = session.workspace.db.run(load_plan_in, plan_id)
     if plan.state != "finalised":
-        raise UserFacingError("Reach lists are exported only from a finalised plan.")
+        raise UserFacingError.coded("plans.export_not_final")
     return plan, session.workspace.db.run(plan_store.reference_key)
 
 
@@ -165,15 +165,15 @@ def export_branch_call_sheet(session: Session, plan_id: str, out_dir: str | Path
     if session.user.role == "branch_manager":
         session.require("plan.review")
         if branch is not None and branch != session.user.branch:
-            raise PermissionDenied("Branch managers see only their own branch's list.")
+            raise PermissionDenied.coded("plans.own_branch_only")
         branch = session.user.branch
     else:
         session.require("plan.export")
         if not branch:
-            raise UserFacingError("Name the branch whose call sheet to export.")
+            raise UserFacingError.coded("plans.name_branch")
     plan, secret = _finalised(session, plan_id)
     if plan.branch_code(branch) is None:
-        raise UserFacingError("This plan has no customers for that branch.")
+        raise UserFacingError.coded("plans.branch_empty")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     meta = ExportMeta(plan.campaign_id, plan.id, plan.version, session.user.name, now_iso())

@@ -107,16 +107,16 @@ class _Reader:
 
     def __init__(self, obj, path: str, allowed: set[str]):
         if not isinstance(obj, dict):
-            raise ValidationError(f"Plan rules: '{path}' must be an object.")
+            raise ValidationError.coded("plans.rules_not_object", path=path)
         unknown = sorted(set(obj) - allowed)
         if unknown:
-            raise ValidationError(f"Plan rules: unknown key '{unknown[0]}' in '{path}'.")
+            raise ValidationError.coded("plans.rules_unknown_key", key=unknown[0], path=path)
         self.obj, self.path = obj, path
 
     def get(self, key, kind, default=None, required=False):
         if key not in self.obj or self.obj[key] is None:
             if required:
-                raise ValidationError(f"Plan rules: '{self.path}.{key}' is required.")
+                raise ValidationError.coded("plans.rules_required", path=f"{self.path}.{key}")
             return default
         value = self.obj[key]
         ok = (isinstance(value, bool) if kind is bool else
@@ -125,7 +125,7 @@ class _Reader:
               isinstance(value, int) and not isinstance(value, bool) if kind is int else
               isinstance(value, kind))
         if not ok:
-            raise ValidationError(f"Plan rules: '{self.path}.{key}' has the wrong type.")
+            raise ValidationError.coded("plans.rules_wrong_type", path=f"{self.path}.{key}")
         return value
 
     def sub(self, key, allowed: set[str]) -> "_Reader":
@@ -134,7 +134,7 @@ class _Reader:
 
 def _text(value: str, path: str, limit: int) -> str:
     if len(value) > limit or _CONTROL_CHARS.search(value):
-        raise ValidationError(f"Plan rules: '{path}' is too long or contains control characters.")
+        raise ValidationError.coded("plans.rules_bad_text", path=path, limit=limit)
     return value
 
 
@@ -148,16 +148,16 @@ def parse_condition(obj, path: str) -> Condition:
     column = r.get("column", str, required=True)
     op = r.get("op", str, required=True)
     if op not in OPERATORS:
-        raise ValidationError(f"Plan rules: '{path}.op' must be one of {' '.join(OPERATORS)}.")
+        raise ValidationError.coded("plans.rules_one_of", path=f"{path}.op", choices=" ".join(OPERATORS))
     if "value" not in obj:
-        raise ValidationError(f"Plan rules: '{path}.value' is required.")
+        raise ValidationError.coded("plans.rules_required", path=f"{path}.value")
     value = obj["value"]
     if op == "in":
         if not isinstance(value, list) or not value or not all(_scalar_ok(v) for v in value):
-            raise ValidationError(f"Plan rules: '{path}.value' must be a non-empty list for 'in'.")
+            raise ValidationError.coded("plans.rules_in_list", path=f"{path}.value")
         value = tuple(value)
     elif not _scalar_ok(value):
-        raise ValidationError(f"Plan rules: '{path}.value' must be a number, text or true/false.")
+        raise ValidationError.coded("plans.rules_scalar", path=f"{path}.value")
     return Condition(column, op, value)
 
 
@@ -172,36 +172,35 @@ def parse_rules(obj: dict) -> Rules:
                                  "selection", "exclusions", "channels", "control", "review",
                                  "call_sheet", "description"})
     if top.get("format", str, FORMAT) != FORMAT or top.get("version", int, 1) != 1:
-        raise ValidationError(f"Plan rules must have format '{FORMAT}' version 1.")
+        raise ValidationError.coded("plans.rules_format", format=FORMAT)
     campaign = top.get("campaign_id", str, required=True)
     if not _CAMPAIGN.match(campaign):
-        raise ValidationError("Plan rules: 'campaign_id' is 1-64 letters, digits, '.', '-', '_' "
-                              "and starts with a letter or digit.")
+        raise ValidationError.coded("plans.rules_campaign_id")
     template = _text(top.get("template_id", str, required=True), "template_id", 128)
     if not template.strip():
-        raise ValidationError("Plan rules: 'template_id' must not be empty.")
+        raise ValidationError.coded("plans.rules_template_empty")
     script = _text(top.get("pitch_script", str, ""), "pitch_script", 500)
     sel = top.sub("selection", {"mode", "value", "per_decile", "deciles"})
     mode = sel.get("mode", str, "top_percent")
     if mode not in MODES:
-        raise ValidationError(f"Plan rules: 'selection.mode' must be one of {', '.join(MODES)}.")
+        raise ValidationError.coded("plans.rules_one_of", path="selection.mode", choices=", ".join(MODES))
     value = float(sel.get("value", float, required=True))
     if mode == "top_n" and (value < 0 or value != int(value)):
-        raise ValidationError("Plan rules: 'selection.value' must be a whole number for top_n.")
+        raise ValidationError.coded("plans.rules_top_n")
     if mode == "top_percent" and not 0 <= value <= 100:
-        raise ValidationError("Plan rules: 'selection.value' must be between 0 and 100 for top_percent.")
+        raise ValidationError.coded("plans.rules_top_percent")
     deciles = sel.get("deciles", list, list(range(1, 11)))
     if not deciles or any(not isinstance(d, int) or isinstance(d, bool) or not 1 <= d <= 10
                           for d in deciles):
-        raise ValidationError("Plan rules: 'selection.deciles' lists deciles 1 (top) to 10.")
+        raise ValidationError.coded("plans.rules_deciles")
     exc = top.sub("exclusions", {"consent", "opted_out", "already_bound", "contacted_within_days",
                                  "custom"})
     for forced in ("consent", "opted_out"):
         if exc.get(forced, bool, True) is not True:
-            raise ValidationError(f"Plan rules: 'exclusions.{forced}' cannot be switched off.")
+            raise ValidationError.coded("plans.rules_forced_exclusion", path=f"exclusions.{forced}")
     within = exc.get("contacted_within_days", int, 0)
     if within < 0:
-        raise ValidationError("Plan rules: 'exclusions.contacted_within_days' must not be negative.")
+        raise ValidationError.coded("plans.rules_negative_days")
     custom = tuple(parse_condition(c, f"exclusions.custom[{i}]")
                    for i, c in enumerate(exc.get("custom", list, [])))
     ch = top.sub("channels", {"rules", "default", "branch_weekly_capacity", "branch_capacity",
@@ -210,7 +209,7 @@ def parse_rules(obj: dict) -> Rules:
     for i, item in enumerate(ch.get("rules", list, [])):
         rr = _Reader(item, f"channels.rules[{i}]", {"when", "channel"})
         if "when" not in item:
-            raise ValidationError(f"Plan rules: 'channels.rules[{i}].when' is required.")
+            raise ValidationError.coded("plans.rules_required", path=f"channels.rules[{i}].when")
         channel_rules.append(ChannelRule(_conditions(item["when"], f"channels.rules[{i}].when"),
                                          _channel(rr.get("channel", str, required=True),
                                                   f"channels.rules[{i}].channel")))
@@ -218,36 +217,34 @@ def parse_rules(obj: dict) -> Rules:
     per_branch = ch.get("branch_capacity", dict, {})
     for name, cap in [("branch_weekly_capacity", weekly), *per_branch.items()]:
         if cap is not None and (not isinstance(cap, int) or isinstance(cap, bool) or cap < 0):
-            raise ValidationError(f"Plan rules: capacity '{name}' must be a whole number >= 0.")
+            raise ValidationError.coded("plans.rules_capacity", name=name)
     weeks = ch.get("weeks", int, 1)
     overflow = ch.get("overflow", str, "overflow_to_app")
     if weeks < 1 or overflow not in OVERFLOW:
-        raise ValidationError("Plan rules: 'channels.weeks' must be >= 1 and 'channels.overflow' one "
-                              f"of {', '.join(OVERFLOW)}.")
+        raise ValidationError.coded("plans.rules_weeks_overflow", choices=", ".join(OVERFLOW))
     ctl = top.sub("control", {"fraction", "seed", "allow_no_control", "reason"})
     fraction = float(ctl.get("fraction", float, DEFAULT_CONTROL))
     allow = ctl.get("allow_no_control", bool, False)
     reason = _text(ctl.get("reason", str, ""), "control.reason", 500).strip()
     if not 0 <= fraction < 1:
-        raise ValidationError("Plan rules: 'control.fraction' must be at least 0 and below 1.")
+        raise ValidationError.coded("plans.rules_control_fraction")
     if fraction == 0 and not (allow and reason):
-        raise ValidationError("A plan without a control group needs 'control.allow_no_control': true "
-                              "and a 'control.reason'.")
+        raise ValidationError.coded("plans.rules_no_control")
     if fraction > 0 and allow:
-        raise ValidationError("Plan rules: 'allow_no_control' only applies when 'control.fraction' is 0.")
+        raise ValidationError.coded("plans.rules_allow_no_control")
     seed = ctl.get("seed", int)
     if seed is None:
         seed = secrets.randbits(63)
     elif not 0 <= seed < 2 ** 63:
-        raise ValidationError("Plan rules: 'control.seed' must be between 0 and 2^63 - 1.")
+        raise ValidationError.coded("plans.rules_seed")
     review = top.sub("review", {"non_responding_branches"})
     non_responding = review.get("non_responding_branches", str, "include")
     if non_responding not in NON_RESPONDING:
-        raise ValidationError("Plan rules: 'review.non_responding_branches' is 'include' or 'exclude'.")
+        raise ValidationError.coded("plans.rules_non_responding")
     sheet = top.sub("call_sheet", {"columns"})
     sheet_columns = sheet.get("columns", list, [])
     if not all(isinstance(c, str) for c in sheet_columns):
-        raise ValidationError("Plan rules: 'call_sheet.columns' lists column names.")
+        raise ValidationError.coded("plans.rules_sheet_columns")
     return Rules(campaign, template, script, mode, value, bool(sel.get("per_decile", bool, False)),
                  tuple(sorted(set(deciles))), exc.get("already_bound", bool, True), within, custom,
                  tuple(channel_rules), _channel(ch.get("default", str, "app"), "channels.default"),
@@ -257,7 +254,7 @@ def parse_rules(obj: dict) -> Rules:
 
 def _channel(value: str, path: str) -> str:
     if value not in CHANNELS:
-        raise ValidationError(f"Plan rules: '{path}' must be one of {', '.join(CHANNELS)}.")
+        raise ValidationError.coded("plans.rules_one_of", path=path, choices=", ".join(CHANNELS))
     return value
 
 
@@ -265,5 +262,6 @@ def load_rules(path: str | Path) -> Rules:
     try:
         obj = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ValidationError(f"{Path(path).name}: not a readable JSON rules file ({exc.__class__.__name__}).")
+        raise ValidationError.coded("plans.rules_unreadable", file=Path(path).name,
+                                    reason=exc.__class__.__name__)
     return parse_rules(obj)

@@ -119,9 +119,9 @@ def revise_plan(session: Session, plan_id: str, population, rules,
     def insert(conn):
         row = plan_store.plan_head(conn, plan_id)
         if row is None:
-            raise UserFacingError("There is no such plan.")
+            raise UserFacingError.coded("plans.no_plan")
         if row[0] != "review":
-            raise UserFacingError("A finalised plan cannot be changed; create a new plan.")
+            raise UserFacingError.coded("plans.finalised")
         version = row[1] + 1
         insert_version(conn, plan_id, version, draft, session.user.name, stamp)
         plan_store.set_current_version(conn, plan_id, version, draft.rules.campaign_id)

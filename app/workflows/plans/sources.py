@@ -22,7 +22,7 @@ def list_score_sources(session: Session) -> list[dict]:
     and the model's name, validation AUC, origin and main mark (so a picker shows more than an
     id and can start on the main model)."""
     if not (session.can("plan.create") or session.can("score.run")):
-        raise PermissionDenied(f"'{session.user.name}' may not choose score sources.")
+        raise PermissionDenied.coded("plans.sources_denied", name=session.user.name)
     described = {m["id"]: m for m in model_names.listing(session)} if session.can("data.view") else {}
     out = []
     for r in session.workspace.db.run(plan_store.list_scores):
