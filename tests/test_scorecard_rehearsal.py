@@ -176,7 +176,8 @@ def test_auc_within_001_of_a_centralised_regression_on_the_same_woe_features(joi
 
     _, seen = joint
     xa, xb, y = seen["bank_x"], seen["partner_x"], np.asarray(seen["y"])
-    intercept, w, losses = seen["bank_out"]
+    intercept, w, curves = seen["bank_out"]
+    losses = curves["training_loss"]
     z = intercept + xa @ w + xb @ seen["partner_w"]
     central = np.hstack([xa, _woe_blocks(xb, y)])
     reference = sm.Logit(y, sm.add_constant(central)).fit(disp=0)

@@ -105,12 +105,19 @@ def add_card_args(p) -> None:
                    help="scorecard: the regression's step size")
     p.add_argument("--lr-l2", type=float, default=lr["lr_l2"],
                    help="scorecard: L2 penalty on the regression's weights (not the intercept)")
+    p.add_argument("--lr-validation-fraction", type=float, default=lr["lr_valid_fraction"],
+                   help="scorecard: share of the training rows the regression holds out for "
+                        "early stopping (0 = off)")
+    p.add_argument("--lr-patience", type=int, default=lr["lr_patience"],
+                   help="scorecard: epochs without a better validation loss before the "
+                        "regression stops (0 = the fixed number of epochs)")
 
 
 def lr_args(args) -> dict:
     """The regression's ``lr_*`` job fields from the flags (train and rehearse)."""
     return {"lr_epochs": args.lr_epochs, "lr_batch_size": args.lr_batch_size,
-            "lr_learning_rate": args.lr_learning_rate, "lr_l2": args.lr_l2}
+            "lr_learning_rate": args.lr_learning_rate, "lr_l2": args.lr_l2,
+            "lr_valid_fraction": args.lr_validation_fraction, "lr_patience": args.lr_patience}
 
 
 def card_fields(args) -> dict | None:
