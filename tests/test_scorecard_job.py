@@ -88,3 +88,36 @@ def test_early_stopping_over_the_job_link_reports_both_loss_curves(executor):
     assert valid[best] == min(valid)
     # either all epochs ran or it stopped ``patience`` epochs after the best one
     assert len(losses) == FIELDS["lr_epochs"] or len(losses) == best + 1 + FIELDS["lr_patience"]
+
+
+def pdf_text(path) -> tuple[int, str]:
+    """(page count, text of every page) of a PDF as Qt reads it back."""
+    from PySide6.QtPdf import QPdfDocument
+    doc = QPdfDocument(None)
+    doc.load(str(path))
+    return doc.pageCount(), "\n".join(doc.getAllText(i).text() for i in range(doc.pageCount()))
+
+
+def test_review_pdf_spans_pages_and_holds_every_table(tmp_path):
+    from app.ui.print_sheets import review_html, write_review_pdf
+    from app.workflows.training import ReviewDocument
+
+    metrics = {"points_scale": {"base_score": 600, "base_odds": 50, "pdo": 20},
+               "iv": [{"feature": f"f{i}", "party": "bank", "iv": 0.1, "bins": 4,
+                       "selected": True, "strength": "medium"} for i in range(30)],
+               "scorecard": [{"feature": f"f{i // 4}", "party": "bank", "bin": f"[{i}, {i + 1})",
+                              "rows": 10, "event_rate": 0.2, "woe": 0.1, "points": 1.5}
+                             for i in range(120)]
+               + [{"feature": "partner points", "party": "partner", "bin": "(per customer)",
+                   "woe": None, "points": None}]}
+    document = ReviewDocument("Model M - model-risk review",
+                              [("Model record", "", ["Field", "Value"], [["seed", "5"]]),
+                               *scorecard.card_tables(metrics)])
+    write_review_pdf(tmp_path / "card.pdf", document)
+    assert (tmp_path / "card.pdf").read_bytes().startswith(b"%PDF")
+    pages, text = pdf_text(tmp_path / "card.pdf")
+    assert pages >= 2   # 150+ rows do not fit on one page
+    shown = review_html(document)
+    for expected in ("IV table", "Scorecard", "base score 600 at odds 50, 20 points to double",
+                     "f29", "[119, 120)", "partner points"):
+        assert expected in shown and expected in text

@@ -70,6 +70,9 @@ def register(sub) -> None:
     m.add_argument("--name", help="the new name for 'rename'")
     m.add_argument("--xlsx", metavar="OUT.xlsx", help="with 'show': also write the record as a "
                                                       "sheet for model-risk review")
+    m.add_argument("--pdf", metavar="OUT.pdf", help="with 'show': also write the record (and a "
+                                                    "scorecard's IV table and card) as a PDF for "
+                                                    "model-risk review")
     m.add_argument("--report", metavar="MODEL_ID", help="print this model's training report")
     m.set_defaults(handler=_models)
 
@@ -249,6 +252,10 @@ def _models(args) -> int:
                              ensure_ascii=False))
             if args.xlsx:
                 print(f"Written: {training.export_model_record(session, args.model, args.xlsx)}")
+            if args.pdf:
+                from app.ui.print_sheets import write_review_pdf  # Qt, only when asked for
+                written = training.export_model_pdf(session, args.model, args.pdf, write_review_pdf)
+                print(f"Written: {written}")
             return 0
         if args.report:
             print(json.dumps(training.model_report(session, args.report), indent=2,

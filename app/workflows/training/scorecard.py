@@ -299,16 +299,25 @@ def partner_scores(channel, plain: dict, rows, columns: dict) -> None:
     _send(channel, federated.answer_points(_recv(channel), rows.n, column))
 
 
-def card_rows(metrics_: dict | None) -> list[list[str]]:
-    """The IV table and the scorecard as sheet rows (model-risk review)."""
+IV_HEADER = ["feature", "party", "iv", "bins", "selected", "strength"]
+CARD_HEADER = ["feature", "party", "bin", "rows", "event_rate", "woe", "points"]
+
+
+def card_tables(metrics_: dict | None) -> list[tuple[str, str, list[str], list[list[str]]]]:
+    """The IV table and the scorecard as (heading, note, header, rows) for model-risk review
+    (cells escaped against formulas: the same cells go to the XLSX and the PDF)."""
     m = metrics_ or {}
-    rows = [["IV table"], ["feature", "party", "iv", "bins", "selected", "strength"]]
-    rows += [[escape_cell(r[k]) for k in ("feature", "party", "iv", "bins", "selected", "strength")]
-             for r in m.get("iv", [])]
     scale = m.get("points_scale") or {}
-    rows += [[], ["Scorecard"], [f"base score {scale.get('base_score')} at odds "
-                                 f"{scale.get('base_odds')}, {scale.get('pdo')} points to double"],
-             ["feature", "party", "bin", "rows", "event_rate", "woe", "points"]]
-    rows += [[escape_cell(r.get(k)) for k in ("feature", "party", "bin", "rows", "event_rate",
-                                              "woe", "points")] for r in m.get("scorecard", [])]
+    iv = [[escape_cell(r[k]) for k in IV_HEADER] for r in m.get("iv", [])]
+    card = [[escape_cell(r.get(k)) for k in CARD_HEADER] for r in m.get("scorecard", [])]
+    return [("IV table", "", IV_HEADER, iv),
+            ("Scorecard", f"base score {scale.get('base_score')} at odds {scale.get('base_odds')}, "
+                          f"{scale.get('pdo')} points to double", CARD_HEADER, card)]
+
+
+def card_rows(metrics_: dict | None) -> list[list[str]]:
+    """The IV table and the scorecard as sheet rows (model-risk review, XLSX)."""
+    rows: list[list[str]] = []
+    for heading, note, header, body in card_tables(metrics_):
+        rows += ([[]] if rows else []) + [[heading]] + ([[note]] if note else []) + [header] + body
     return rows
