@@ -96,6 +96,16 @@ def test_key_owner_crt_encryption_decrypts(keys, executor):
     assert P.decrypt_batch(executor, priv, P.encrypt_batch(executor, pub, ms, priv=priv)) == ms
 
 
+def test_small_batch_encrypted_in_this_process_decrypts(keys, executor, monkeypatch):
+    """``min_parallel`` above the batch size keeps it off the workers (no task submitted)."""
+    pub, priv = keys
+    ms = [secrets.randbelow(pub.n) for _ in range(40)]
+    monkeypatch.setattr(type(executor), "submit", lambda *a, **k: pytest.fail("sent to a worker"))
+    cts = P.encrypt_batch(executor, pub, ms, priv=priv, min_parallel=len(ms) + 1)
+    monkeypatch.undo()
+    assert P.decrypt_batch(executor, priv, cts) == ms
+
+
 def test_two_encryptions_of_same_value_differ(keys, executor):
     pub, priv = keys
     cts = P.encrypt_batch(executor, pub, [7, 7])

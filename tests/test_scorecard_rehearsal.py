@@ -1,9 +1,9 @@
 """The scorecard end to end: ``rehearse --model scorecard`` over real loopback TLS on a sample of
 the default-credit split, its report, the secret-shared regression against a centralised one,
-scoring and a plan downstream, ``models show --xlsx``, and a partner with no useful feature.
+scoring and a plan downstream, ``models show --xlsx --pdf``, and a partner with no useful feature.
 
 One rehearsal serves most tests (module fixture). While its parties are open the test also
-builds a plan and runs ``models show --xlsx`` on the bank's workspace, and it records what
+builds a plan and runs ``models show --xlsx --pdf`` on the bank's workspace, and it records what
 each party fed the secret-shared regression (the real functions run; they are only wrapped).
 """
 
@@ -24,6 +24,7 @@ from app.workflows import plans
 from app.workflows.rehearsal import run as rehearsal
 from app.workflows.training import scorecard
 from fixture_data import DATA
+from test_scorecard_job import pdf_text
 
 SPLIT = DATA / "fate_default_credit_hetero"
 ROWS = 1500
@@ -87,9 +88,9 @@ def _spy(mp, seen: dict, folder) -> None:
         seen["plan"] = plans.plan_summary(plans.finalise_plan(party.analyst, plan.id))
         # ``models show --xlsx`` as the CLI runs it, signed in as the bank's analyst
         mp.setattr(train_cmd, "signed_in", lambda args: contextlib.nullcontext(party.analyst))
-        seen["xlsx"] = folder / "card.xlsx"
+        seen["xlsx"], seen["pdf"] = folder / "card.xlsx", folder / "card.pdf"
         seen["show"] = main(["models", "show", "--workspace", str(folder), "--model", model_id,
-                             "--xlsx", str(seen["xlsx"])])
+                             "--xlsx", str(seen["xlsx"]), "--pdf", str(seen["pdf"])])
         return held
 
     mp.setattr(scorecard, "shared_lr_bank", bank)
@@ -153,6 +154,19 @@ def test_models_show_xlsx_has_the_card_iv_table_and_bank_bins(joint):
     assert any("partner points" == c for c in flat)
 
 
+def test_models_show_pdf_has_the_record_iv_table_and_card(joint):
+    report, seen = joint
+    assert seen["show"] == 0 and seen["pdf"].read_bytes().startswith(b"%PDF")
+    pages, text = pdf_text(seen["pdf"])
+    assert pages >= 1 and "Model record" in text and report["model_digest"] in text
+    assert "IV table" in text and "Scorecard" in text and "partner points" in text
+    for r in report["iv"]:
+        assert r["feature"] in text
+    for r in report["scorecard"]:
+        if r["party"] == "bank" and r["feature"] != "(base)":
+            assert r["bin"] in text
+
+
 def _woe_blocks(onehot: np.ndarray, y: np.ndarray) -> np.ndarray:
     """The partner's one-hot bins back to one WOE column per feature (blocks of columns whose
     row sums are all one), from the training labels: the test's own reference encoding."""
@@ -176,7 +190,8 @@ def test_auc_within_001_of_a_centralised_regression_on_the_same_woe_features(joi
 
     _, seen = joint
     xa, xb, y = seen["bank_x"], seen["partner_x"], np.asarray(seen["y"])
-    intercept, w, losses = seen["bank_out"]
+    intercept, w, curves = seen["bank_out"]
+    losses = curves["training_loss"]
     z = intercept + xa @ w + xb @ seen["partner_w"]
     central = np.hstack([xa, _woe_blocks(xb, y)])
     reference = sm.Logit(y, sm.add_constant(central)).fit(disp=0)

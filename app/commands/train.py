@@ -70,6 +70,9 @@ def register(sub) -> None:
     m.add_argument("--name", help="the new name for 'rename'")
     m.add_argument("--xlsx", metavar="OUT.xlsx", help="with 'show': also write the record as a "
                                                       "sheet for model-risk review")
+    m.add_argument("--pdf", metavar="OUT.pdf", help="with 'show': also write the record (and a "
+                                                    "scorecard's IV table and card) as a PDF for "
+                                                    "model-risk review")
     m.add_argument("--report", metavar="MODEL_ID", help="print this model's training report")
     m.set_defaults(handler=_models)
 
@@ -105,12 +108,19 @@ def add_card_args(p) -> None:
                    help="scorecard: the regression's step size")
     p.add_argument("--lr-l2", type=float, default=lr["lr_l2"],
                    help="scorecard: L2 penalty on the regression's weights (not the intercept)")
+    p.add_argument("--lr-validation-fraction", type=float, default=lr["lr_valid_fraction"],
+                   help="scorecard: share of the training rows the regression holds out for "
+                        "early stopping (0 = off)")
+    p.add_argument("--lr-patience", type=int, default=lr["lr_patience"],
+                   help="scorecard: epochs without a better validation loss before the "
+                        "regression stops (0 = the fixed number of epochs)")
 
 
 def lr_args(args) -> dict:
     """The regression's ``lr_*`` job fields from the flags (train and rehearse)."""
     return {"lr_epochs": args.lr_epochs, "lr_batch_size": args.lr_batch_size,
-            "lr_learning_rate": args.lr_learning_rate, "lr_l2": args.lr_l2}
+            "lr_learning_rate": args.lr_learning_rate, "lr_l2": args.lr_l2,
+            "lr_valid_fraction": args.lr_validation_fraction, "lr_patience": args.lr_patience}
 
 
 def card_fields(args) -> dict | None:
@@ -242,6 +252,10 @@ def _models(args) -> int:
                              ensure_ascii=False))
             if args.xlsx:
                 print(f"Written: {training.export_model_record(session, args.model, args.xlsx)}")
+            if args.pdf:
+                from app.ui.print_sheets import write_review_pdf  # Qt, only when asked for
+                written = training.export_model_pdf(session, args.model, args.pdf, write_review_pdf)
+                print(f"Written: {written}")
             return 0
         if args.report:
             print(json.dumps(training.model_report(session, args.report), indent=2,

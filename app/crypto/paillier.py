@@ -224,11 +224,13 @@ def _encryption_args(ex: Executor, pub: PublicKey, priv: PrivateKey | None,
 
 
 def encrypt_batch(ex: Executor, pub: PublicKey, plaintexts: Sequence[int], *,
-                  exponent_bits: int | None = None, priv: PrivateKey | None = None) -> CipherArray:
+                  exponent_bits: int | None = None, priv: PrivateKey | None = None,
+                  min_parallel: int = 8) -> CipherArray:
     """Encrypt plaintexts in [0, n) with fresh DJN obfuscators, across the executor's workers.
 
     Passing the key owner's ``priv`` computes the very same obfuscators via CRT (faster). The
     exponent length defaults to ``obfuscation.encryption_exponent_bits`` (256 at 2048 bits).
+    ``min_parallel``: fewest plaintexts per worker task (a batch below it runs in this process).
     """
     key = _key(pub)
     n = pub.n
@@ -237,7 +239,7 @@ def encrypt_batch(ex: Executor, pub: PublicKey, plaintexts: Sequence[int], *,
             raise LocalProtocolError("A plaintext is not an integer in [0, n).")
     extra = _encryption_args(ex, pub, priv, exponent_bits)
     plain_ints = [int(m) for m in plaintexts]
-    blobs = ex.map_chunks(task_encrypt, plain_ints, extra)
+    blobs = ex.map_chunks(task_encrypt, plain_ints, extra, min_parallel=min_parallel)
     return CipherArray(n, [ct for blob in blobs for ct in from_trusted_blob(blob, key.ct_bytes)])
 
 

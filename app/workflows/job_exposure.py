@@ -56,8 +56,9 @@ def sentence(facts: dict | None) -> str:
                 "learn which of your bins it merged and which features it kept. The secret-shared "
                 f"regression runs {facts['lr_epochs']} epochs in batches of "
                 f"{facts['lr_batch_size']} rows (step {facts['lr_learning_rate']}, L2 "
-                f"{facts['lr_l2']}); the bank learns its training loss per epoch. Your own "
-                "weights and bin edges stay with you (docs/scorecard.md).")
+                f"{facts['lr_l2']}); the bank learns its training loss per epoch."
+                + _stopping(facts) + " Your own weights and bin edges stay with you "
+                "(docs/scorecard.md).")
     if facts["kind"] == "training":
         return (f"If approved, the bank's model uses your {facts['features']} features on up to "
                 f"{facts['rows']:,} shared customers over at most {facts['trees']} trees of depth "
@@ -68,3 +69,18 @@ def sentence(facts: dict | None) -> str:
                 "and both audits are your controls.")
     return (f"If approved, the peer learns, once, which of its up to {facts['peer_items']:,} "
             "identifiers are among your consented customers.")
+
+
+def early_stopping(facts: dict) -> bool:
+    """Whether the regression may stop early (then its stopping epoch depends on the labels)."""
+    v, patience = facts.get("lr_valid_fraction"), facts.get("lr_patience")
+    return (isinstance(v, (int, float)) and v > 0 and isinstance(patience, int) and patience > 0)
+
+
+def _stopping(facts: dict) -> str:
+    if not early_stopping(facts):
+        return ""
+    return (f" It holds out {facts['lr_valid_fraction']:.0%} of the training rows and stops after "
+            f"{facts['lr_patience']} epochs without a better validation loss, which the bank "
+            "alone learns; you learn at which epoch training stopped and which epoch's weights "
+            "were kept, and that depends on the bank's labels.")

@@ -1973,6 +1973,11 @@
     </message>
     <message>
         <location line="+11"/>
+        <source>The regression holds out %1% of the training rows and stops after %2 epochs without a better validation loss, which only the bank learns; you learn at which epoch training stopped and which epoch&apos;s weights were kept, and that depends on the bank&apos;s labels.</source>
+        <translation>回归留出 %1% 的训练行，在连续 %2 轮验证损失没有改善后停止训练，验证损失只有银行得知；您将得知训练在哪一轮停止、保留了哪一轮的权重，而这取决于银行的标签。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>If you approve, the peer learns, once, which of its up to %1 identifiers are among your consented customers.</source>
         <translation>若批准：对方将获知一次，其最多 %1 个标识中哪些属于您方已授权的客户。</translation>
     </message>

@@ -273,6 +273,14 @@ class JobsPage(Page):
                     .replace("%1", str(facts["features"])).replace("%2", f"{facts['rows']:,}")
                     .replace("%3", str(facts["lr_epochs"])).replace("%4", str(facts["lr_batch_size"]))
                     .replace("%5", str(facts["lr_learning_rate"])).replace("%6", str(facts["lr_l2"])))
+            if job_exposure.early_stopping(facts):
+                text += " " + (self.tr("The regression holds out %1% of the training rows and "
+                                       "stops after %2 epochs without a better validation loss, "
+                                       "which only the bank learns; you learn at which epoch "
+                                       "training stopped and which epoch's weights were kept, and "
+                                       "that depends on the bank's labels.")
+                               .replace("%1", f"{facts['lr_valid_fraction'] * 100:g}")
+                               .replace("%2", str(facts["lr_patience"])))
         elif facts:
             text = (self.tr("If you approve, the peer learns, once, which of its up to %1 "
                             "identifiers are among your consented customers.")

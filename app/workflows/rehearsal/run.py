@@ -196,6 +196,8 @@ def rehearse(options: RehearsalOptions, task: Task | None = None, echo=print,
             shown = training.model_report(bank.analyst, result["training"].id)
             report["iv"], report["scorecard"] = shown.get("iv"), shown.get("scorecard")
             report["partner_features_selected"] = shown.get("partner_features_selected")
+            for key in ("training_loss", "valid_losses", "best_epoch"):  # the regression's
+                report[key] = shown.get(key)
             if shown.get("note"):
                 report["note"] = shown["note"]
         report["_holdout"] = held

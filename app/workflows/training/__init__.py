@@ -3,7 +3,8 @@ partner (feature party)."""
 
 from app.protocols.secureboost.params import MAX_DEPTH, MAX_TREES, TrainParams  # noqa: F401
 from app.workflows.training.train import (  # noqa: F401
-    MIN_KEY_BITS, SCHEME_NAMES, SCHEMES, compare_models, estimate_training, export_model_record, job_params,
+    MIN_KEY_BITS, SCHEME_NAMES, SCHEMES, ReviewDocument, compare_models, estimate_training, export_model_pdf,
+    export_model_record, job_params, model_review,
     model_record, model_report, models, outcome_labels, replay_job_params, retrain_job_params,
     run_scoring_job, run_training_job, train_params,
 )

@@ -21,7 +21,7 @@ from app.errors import LocalProtocolError, RemoteProtocolError, ValidationError
 from app.protocols.scorecard import binning as merging
 from app.protocols.scorecard import federated
 from app.protocols.scorecard.driver import run_bank, run_partner
-from app.protocols.scorecard.lr_bank import Bank
+from app.protocols.scorecard.lr_bank import Bank, BankResult
 from app.protocols.scorecard.lr_partner import Partner
 from app.protocols.scorecard.messages import CODEC as LR_CODEC
 from app.protocols.scorecard.params import LRParams
@@ -37,10 +37,12 @@ from app.workflows.training.link import SC, agree_rows, feature_columns, recv_sb
 MODEL_TYPES = ("secureboost", "scorecard")
 _FLOATS = {**{k: type(v) for k, v in WoeParams().to_dict().items()},
            **{k: type(v) for k, v in PointsParams().to_dict().items()}}
-# job field -> LRParams field; the regression's own split is off: the job's split holds out its
-# validation rows already (docs/scorecard.md)
+# job field -> LRParams field. The job's split holds out its test rows before binning; the
+# regression's own split (lr_valid_fraction of the training rows, off by default) is only for early
+# stopping (docs/scorecard.md)
 LR_FIELDS = {"lr_epochs": "epochs", "lr_batch_size": "batch_size",
-             "lr_learning_rate": "learning_rate", "lr_l2": "l2"}
+             "lr_learning_rate": "learning_rate", "lr_l2": "l2",
+             "lr_valid_fraction": "valid_fraction", "lr_patience": "patience"}
 ZERO_PARTNER_NOTE = ("No partner feature reached the IV threshold: the partner's regression was "
                      "skipped, the scorecard uses the bank's columns only and the partner points "
                      "column is zero for every customer.")
@@ -82,8 +84,8 @@ def lr_fields(values: dict) -> dict:
         LRParams(**{name: out[key] for key, name in LR_FIELDS.items()})
     except LocalProtocolError:
         raise ValidationError("The scorecard's regression parameters (epochs 1-1000, batch size "
-                              "16 or more, learning rate above 0 up to 10, L2 0-10) are out of "
-                              "range.") from None
+                              "16 or more, learning rate above 0 up to 10, L2 0-10, validation "
+                              "share 0 up to 0.9, patience 0-1000) are out of range.") from None
     return out
 
 
@@ -110,20 +112,30 @@ def _recv(channel) -> bytes:
 
 
 def _lr_params(values: dict, params: TrainParams) -> LRParams:
-    """The regression's parameters: ``lr_*`` job fields, the job's seed and key size; the
-    validation rows are already held out by the job's own split."""
+    """The regression's parameters: ``lr_*`` job fields, the job's seed and key size (the
+    regression's validation rows, if any, come out of the job's training rows)."""
     chosen = lr_fields(values)
-    return LRParams(**{name: chosen[key] for key, name in LR_FIELDS.items()}, valid_fraction=0.0,
+    return LRParams(**{name: chosen[key] for key, name in LR_FIELDS.items()},
                     seed=params.seed, key_bits=params.key_bits)
 
 
+def regression_report(result: BankResult) -> dict:
+    """The regression's loss curves for the report. ``validation_loss`` is the training loss per
+    epoch too: the key reports had before ``training_loss`` existed, kept for their readers."""
+    losses = [float(v) for v in result.losses]
+    return {"training_loss": losses, "validation_loss": losses,
+            "valid_losses": [float(v) for v in result.valid_losses],
+            "best_epoch": int(result.best_epoch) if result.losses else None}
+
+
 def shared_lr_bank(channel, x: np.ndarray, y: np.ndarray, values: dict, params: TrainParams,
-                   executor) -> tuple[float, np.ndarray, list[float]]:
+                   executor) -> tuple[float, np.ndarray, dict]:
     """The bank's side of the secret-shared regression on the training rows:
-    (intercept, weights of the bank's columns, loss per epoch)."""
+    (intercept, weights of the bank's columns, regression_report) — of the best epoch under
+    early stopping."""
     bank = Bank(_lr_params(values, params), x, (np.asarray(y) > 0).astype(np.int64), executor)
     result = run_bank(bank, lambda data: _send(channel, data), lambda: _recv(channel))
-    return float(result.weights[0]), np.asarray(result.weights[1:]), list(result.losses)
+    return float(result.weights[0]), np.asarray(result.weights[1:]), regression_report(result)
 
 
 def shared_lr_partner(channel, x: np.ndarray, values: dict, params: TrainParams,
@@ -183,7 +195,7 @@ def train_label(workspace, job, channel, initiator, task, params: TrainParams, a
         intercept, w, history = shared_lr_bank(channel, x[train], y[train], job.params, params,
                                                executor)
     else:  # both parties know no partner column is left: nothing to share, the bank's own fit
-        intercept, w, history = b0, wb, []
+        intercept, w, history = b0, wb, regression_report(BankResult(None, [], None))
     chosen = [f for f in bank_feats if f.selected]
     card = Scorecard(scale, intercept, bank_feats + partner_feats,
                      {f.name: float(v) for f, v in zip(chosen, w)})
@@ -192,7 +204,7 @@ def train_label(workspace, job, channel, initiator, task, params: TrainParams, a
     baseline = Scorecard(scale, b0, bank_feats, {f.name: float(v) for f, v in zip(chosen, wb)})
     task.progress(2, 3, "report")
     report = _report(card, baseline, merged, total, y, valid, params.seed, partner_cols > 0)
-    report["validation_loss"] = [float(v) for v in history]
+    report.update(history)
     data = reproducible.data_digest(rows.eligible.ids[rows.rows], columns, y)
     plain = {**card.to_plain(), "binning": binning.to_dict()}
     base_plain = {**baseline.to_plain(), "binning": binning.to_dict()}
@@ -287,16 +299,25 @@ def partner_scores(channel, plain: dict, rows, columns: dict) -> None:
     _send(channel, federated.answer_points(_recv(channel), rows.n, column))
 
 
-def card_rows(metrics_: dict | None) -> list[list[str]]:
-    """The IV table and the scorecard as sheet rows (model-risk review)."""
+IV_HEADER = ["feature", "party", "iv", "bins", "selected", "strength"]
+CARD_HEADER = ["feature", "party", "bin", "rows", "event_rate", "woe", "points"]
+
+
+def card_tables(metrics_: dict | None) -> list[tuple[str, str, list[str], list[list[str]]]]:
+    """The IV table and the scorecard as (heading, note, header, rows) for model-risk review
+    (cells escaped against formulas: the same cells go to the XLSX and the PDF)."""
     m = metrics_ or {}
-    rows = [["IV table"], ["feature", "party", "iv", "bins", "selected", "strength"]]
-    rows += [[escape_cell(r[k]) for k in ("feature", "party", "iv", "bins", "selected", "strength")]
-             for r in m.get("iv", [])]
     scale = m.get("points_scale") or {}
-    rows += [[], ["Scorecard"], [f"base score {scale.get('base_score')} at odds "
-                                 f"{scale.get('base_odds')}, {scale.get('pdo')} points to double"],
-             ["feature", "party", "bin", "rows", "event_rate", "woe", "points"]]
-    rows += [[escape_cell(r.get(k)) for k in ("feature", "party", "bin", "rows", "event_rate",
-                                              "woe", "points")] for r in m.get("scorecard", [])]
+    iv = [[escape_cell(r[k]) for k in IV_HEADER] for r in m.get("iv", [])]
+    card = [[escape_cell(r.get(k)) for k in CARD_HEADER] for r in m.get("scorecard", [])]
+    return [("IV table", "", IV_HEADER, iv),
+            ("Scorecard", f"base score {scale.get('base_score')} at odds {scale.get('base_odds')}, "
+                          f"{scale.get('pdo')} points to double", CARD_HEADER, card)]
+
+
+def card_rows(metrics_: dict | None) -> list[list[str]]:
+    """The IV table and the scorecard as sheet rows (model-risk review, XLSX)."""
+    rows: list[list[str]] = []
+    for heading, note, header, body in card_tables(metrics_):
+        rows += ([[]] if rows else []) + [[heading]] + ([[note]] if note else []) + [header] + body
     return rows

@@ -14,7 +14,7 @@ import math
 import os
 import threading
 import time
-from dataclasses import fields
+from dataclasses import dataclass, fields
 
 import numpy as np
 
@@ -482,6 +482,35 @@ def export_model_record(session, model_id: str, path: str) -> str:
         rows += [[]] + scorecard.card_rows(metrics)
     with open(path, "wb") as fh:
         fh.write(xlsx_bytes("Model record", rows, bold_rows={0}, widths=[28, 70]))
+    session.audit("model.record_exported", {"model": model_id}, {"file": os.path.basename(path)})
+    return path
+
+
+@dataclass
+class ReviewDocument:
+    """A model's record (and, at the bank, the scorecard's IV table and card) as titled tables
+    for a PDF renderer (app.ui.print_sheets, passed in: this layer stays Qt-free)."""
+    title: str
+    tables: list[tuple[str, str, list[str], list[list[str]]]]   # heading, note, header, rows
+
+
+def model_review(session, model_id: str) -> ReviewDocument:
+    """The content ``export_model_record`` writes, as tables: one for the record, then the IV
+    table and the card for a scorecard at the bank (its partner points column included)."""
+    session.require("data.view")
+    record = session.workspace.db.run(model_store.get_record, model_id)
+    metrics = record.metrics if record.half == "label" else None
+    rows = reproducible.record_rows(_shown(record), metrics)
+    tables = [("Model record", "", rows[0], rows[1:])]
+    if metrics and metrics.get("model_type") == "scorecard":
+        tables += scorecard.card_tables(metrics)
+    return ReviewDocument(f"Model {model_id} - model-risk review", tables)
+
+
+def export_model_pdf(session, model_id: str, path: str, pdf_writer) -> str:
+    """``model_review`` rendered by ``pdf_writer(path, ReviewDocument)``; returns the path."""
+    document = model_review(session, model_id)
+    pdf_writer(path, document)
     session.audit("model.record_exported", {"model": model_id}, {"file": os.path.basename(path)})
     return path
 
