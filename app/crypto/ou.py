@@ -32,7 +32,6 @@ from app.executor import Executor, WorkerState, split_evenly, state_task, task
 NAME = "ou"
 DEFAULT_KEY_BITS = 2048
 MIN_KEY_BITS = 1024
-MAX_KEY_BITS = 8192  # refuse absurd peer keys before doing arithmetic with them
 
 check_key = paillier.check_key  # a CipherArray names its modulus; n = p^2 q never equals a Paillier n
 concat = paillier.concat
@@ -121,17 +120,7 @@ def validate_public_key(n: int, min_bits: int = DEFAULT_KEY_BITS) -> PublicKey:
     """Check a peer's modulus as far as its structure can be checked without p and q: bit
     length, odd, no prime factor below 2^16, not prime, not a perfect power (p^2 q is none).
     Raises RemoteProtocolError; returns the public key (without g) on success."""
-    if isinstance(n, bool) or not isinstance(n, (int, type(mpz(0)))):
-        raise RemoteProtocolError("The peer's OU key is not an integer.")
-    n = int(n)
-    if n.bit_length() < min_bits:
-        raise RemoteProtocolError(f"The peer's OU key is shorter than {min_bits} bits.")
-    if n.bit_length() > MAX_KEY_BITS:
-        raise RemoteProtocolError(f"The peer's OU key is longer than {MAX_KEY_BITS} bits.")
-    if n % 2 == 0:
-        raise RemoteProtocolError("The peer's OU key is even.")
-    if gmpy2.gcd(n, paillier.small_primes_product()) != 1:
-        raise RemoteProtocolError("The peer's OU key has a small prime factor.")
+    n = paillier.check_modulus(n, min_bits, "OU")
     if gmpy2.is_prime(n) or gmpy2.is_power(n):
         raise RemoteProtocolError("The peer's OU key is not of the form p^2 q.")
     return PublicKey(n)

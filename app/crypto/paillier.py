@@ -53,22 +53,29 @@ def small_primes_product() -> mpz:
     return _SMALL_PRIMES_PRODUCT
 
 
+def check_modulus(n, min_bits: int, scheme: str) -> int:
+    """The checks a peer's modulus must pass whatever the scheme: an integer of sensible length,
+    odd, with no prime factor below 2^16 (RemoteProtocolError names ``scheme``'s key)."""
+    if isinstance(n, bool) or not isinstance(n, (int, type(mpz(0)))):
+        raise RemoteProtocolError(f"The peer's {scheme} key is not an integer.")
+    n = int(n)
+    if n.bit_length() < min_bits:
+        raise RemoteProtocolError(f"The peer's {scheme} key is shorter than {min_bits} bits.")
+    if n.bit_length() > MAX_KEY_BITS:
+        raise RemoteProtocolError(f"The peer's {scheme} key is longer than {MAX_KEY_BITS} bits.")
+    if n % 2 == 0:
+        raise RemoteProtocolError(f"The peer's {scheme} key is even.")
+    if gmpy2.gcd(n, small_primes_product()) != 1:
+        raise RemoteProtocolError(f"The peer's {scheme} key has a small prime factor.")
+    return n
+
+
 def validate_public_key(n: int, min_bits: int = DEFAULT_KEY_BITS) -> PublicKey:
     """Check a peer's modulus (bit length, odd, no prime factor below 2^16, not prime, not a square).
 
     Raises RemoteProtocolError; returns the phe public key on success.
     """
-    if isinstance(n, bool) or not isinstance(n, (int, type(mpz(0)))):
-        raise RemoteProtocolError("The peer's Paillier key is not an integer.")
-    n = int(n)
-    if n.bit_length() < min_bits:
-        raise RemoteProtocolError(f"The peer's Paillier key is shorter than {min_bits} bits.")
-    if n.bit_length() > MAX_KEY_BITS:
-        raise RemoteProtocolError(f"The peer's Paillier key is longer than {MAX_KEY_BITS} bits.")
-    if n % 2 == 0:
-        raise RemoteProtocolError("The peer's Paillier key is even.")
-    if gmpy2.gcd(n, small_primes_product()) != 1:
-        raise RemoteProtocolError("The peer's Paillier key has a small prime factor.")
+    n = check_modulus(n, min_bits, "Paillier")
     if gmpy2.is_square(n) or gmpy2.is_prime(n):
         raise RemoteProtocolError("The peer's Paillier key is not a product of two distinct primes.")
     return PublicKey(n)
