@@ -7,7 +7,7 @@ Figures: wall time, validation AUC next to XGBoost (hist, same rows, same trees 
 trees, and the HE lower bound = the operations the run really performed x primitive costs
 measured in this same run. The pre-training estimate (estimate.py) is printed too.
 
-The same bank-full run with Okamoto–Uchiyama (OU, docs/he-schemes.md) as the issue-17 target states
+The same bank-full run with Okamoto–Uchiyama (OU, docs/he-schemes.md) as the OU target states
 it: 50 trees, no early stopping, the 70/30 split (31,647 training rows), with its own HE lower bound
 from OU primitive costs measured in the same run; and one OU tree at N = 1M (quick: 100k).
 This machine is shared: figures move by tens of percent with other load; compare the lower-bound
@@ -201,8 +201,8 @@ def run(quick: bool) -> list[dict]:
     return rows
 
 
-SCALE_TARGET_SECONDS = 3 * 3600.0  # issue 17: 4M rows x 50 trees with OU on this machine
-MEMORY_TARGET_BYTES = 4 * 2**30    # issue 17: peak memory per party at 4M
+SCALE_TARGET_SECONDS = 3 * 3600.0  # the product's goal: 4M rows x 50 trees with OU on this machine
+MEMORY_TARGET_BYTES = 4 * 2**30    # the product's goal: peak memory per party at 4M
 
 
 def peak_memory(ex) -> tuple[int, str]:
@@ -262,11 +262,11 @@ def estimate_checked_at_scale(ex, n: int, scheme: str = "ou", n_trees: int = 50)
     ]
 
 
-OU_TARGET_SECONDS = 56.0  # issue 17: bank-full 50 trees with OU on this 2-core machine
+OU_TARGET_SECONDS = 56.0  # 0.3 x SecretFlow SGB's OU run of bank-full, 50 trees, this 2-core machine
 
 
 def bank_full_ou(ex, quick: bool) -> list[dict]:
-    """bank-full with OU as issue 17 measures it: 50 trees, no early stopping, 70/30 split."""
+    """bank-full with OU as SecretFlow's SGB was measured here: 50 trees, no early stopping, 70/30 split."""
     params = TrainParams(n_trees=2 if quick else 50, max_depth=5, learning_rate=0.3, n_bins=32,
                          reg_lambda=1.0, min_child_weight=1.0, min_leaf_size=1, valid_fraction=0.3,
                          early_stopping_rounds=0, first_tree_label_only=False, key_bits=2048,
