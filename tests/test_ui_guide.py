@@ -106,6 +106,9 @@ def test_the_sidebar_numbers_the_steps_shows_states_and_hides_what_the_party_can
     assert shell.item("data").text().startswith("1. ")
     assert shell.item("training").text().startswith("4. ")
     assert shell.tr("✓ done") not in shell.item("data").text()
+    assert shell.item("data").text().endswith(shell.tr("● ready"))
+    assert shell.item("alignment").text().endswith(
+        shell.tr("… after %1").replace("%1", shell.entries[0].display_title))   # after Data
     assert shell.item("jobs").text() == shell.entries[2].display_title     # a tool: no number
     theirs = Shell(platform)
     qtbot.addWidget(theirs)
@@ -131,3 +134,32 @@ def test_a_success_offers_the_next_step_and_the_button_goes_there(bank, qtbot):
     page.message.show_text("something else", "info")                 # a new sentence: no offer
     assert page.next_button.isHidden()
     shell.guide_timer.stop()
+
+
+def test_the_sidebar_is_rewritten_only_when_a_state_changes(bank, qtbot, monkeypatch):
+    _admin, ana, _bob = bank
+    shell = Shell(ana)
+    qtbot.addWidget(shell)
+    shell.guide_timer.stop()
+    rewrites = []
+    monkeypatch.setattr(shell, "retranslate", lambda: rewrites.append(1))
+    shell.refresh_guide()                                  # nothing changed: nothing rewritten
+    assert rewrites == []
+    ana.workspace.db.transaction(job_store.insert, "j1", "training", "platform", "remote", {})
+    shell.refresh_guide()
+    assert rewrites == [1] and shell.guide["jobs"].state == "attention"
+
+
+def test_the_sidebar_keeps_its_titles_when_the_states_cannot_be_read(bank, qtbot, monkeypatch):
+    from app.errors import UserFacingError
+
+    def refused(_session):
+        raise UserFacingError("The workspace is closed.")
+    _admin, ana, _bob = bank
+    monkeypatch.setattr(guide, "pipeline", refused)
+    shell = Shell(ana)
+    qtbot.addWidget(shell)
+    shell.guide_timer.stop()
+    assert shell.guide == {}
+    assert shell.item("data").text() == "1. " + shell.entries[0].display_title
+    assert shell.item("training").text().startswith("4. ")

@@ -71,10 +71,12 @@ class Shell(Retranslatable, QWidget):
         self.guide_timer = QTimer(self, interval=GUIDE_MS)
         self.guide_timer.timeout.connect(self.refresh_guide)
         self._layout()
-        self.refresh_guide()
+        self.retranslate()           # the titles, shown even if the states cannot be read
         start = first_enabled(self.states)
         if start is not None:
-            self.select(start)
+            self.select(start)       # choosing a step reads the states (``_item_chosen``)
+        else:
+            self.refresh_guide()
         self.guide_timer.start()
 
     def _layout(self) -> None:
@@ -102,12 +104,15 @@ class Shell(Retranslatable, QWidget):
         outer.addLayout(body, 1)
 
     def refresh_guide(self) -> None:
-        """Re-read where each step stands (a refusal leaves the last states shown)."""
+        """Re-read where each step stands; the sidebar is rewritten only when a state changed
+        (a refusal leaves the last states shown)."""
         try:
-            self.guide = {s.key: s for s in guide.pipeline(self.session)}
+            current = {s.key: s for s in guide.pipeline(self.session)}
         except UserFacingError:
             return
-        self.retranslate()
+        if current != self.guide:
+            self.guide = current
+            self.retranslate()
 
     def state_text(self, key: str) -> str:
         status = self.guide.get(key)
