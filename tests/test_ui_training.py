@@ -57,6 +57,14 @@ def make_page(qtbot):
         yield make
 
 
+def propose_approved(qtbot, page, platform) -> None:
+    """Press Propose on the page; the platform approves the training job when it arrives."""
+    approver = approve_when_it_arrives(platform, "training")
+    qtbot.mouseClick(page.propose_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: page.job is not None and not page.busy(), timeout=WAIT_MS)
+    approver.join()
+
+
 def test_defaults_and_the_advanced_section(aligned, make_page):
     bank, _ = aligned
     page = make_page(bank)
@@ -94,10 +102,7 @@ def test_train_through_the_page_metrics_only_at_the_bank(aligned, make_page, qtb
 
     assert page.model_name.placeholderText().startswith(page.chosen()["dataset"] + " ")
     page.model_name.setText("Pilot model")
-    approver = approve_when_it_arrives(platform, "training")
-    qtbot.mouseClick(page.propose_button, Qt.LeftButton)
-    qtbot.waitUntil(lambda: page.job is not None, timeout=WAIT_MS)
-    approver.join()
+    propose_approved(qtbot, page, platform)
     assert page.job.state == "approved" and page.job.params["n_trees"] == 2
     assert page.job.params["name"] == "Pilot model"
     assert page.job.params["max_depth"] == 3
@@ -185,10 +190,7 @@ def test_cancelling_training_says_what_was_kept_and_greys_the_bar(aligned, make_
     page = make_page(bank)
     page.form.n_trees.setValue(3)
     page.form.max_depth.setValue(2)
-    approver = approve_when_it_arrives(platform, "training")
-    qtbot.mouseClick(page.propose_button, Qt.LeftButton)
-    qtbot.waitUntil(lambda: page.job is not None and not page.busy(), timeout=WAIT_MS)
-    approver.join()
+    propose_approved(qtbot, page, platform)
     qtbot.mouseClick(page.run_button, Qt.LeftButton)
     # Cancel once the first tree is reported; the run stops at the next tree boundary.
     page.runner.progress.connect(lambda done, *_: done >= 1 and page.progress.cancel())
