@@ -79,6 +79,16 @@ def choose(page, files, name="bank"):
     page.set_consent_file(files[f"{name}_consent"])
 
 
+def validate_edited(qtbot, page, small, path, lines: list[str]) -> None:
+    """Validate ``lines`` (the bank file, edited) written to ``path``, with the bank's consents
+    and profile; nothing is imported."""
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    page.set_data_file(str(path))
+    page.set_consent_file(small["bank_consent"])
+    page.load_profile_from(small["bank_profile"])
+    run(qtbot, page, commit=False)
+
+
 def test_bundled_demo_preview_profile_validate_import(qtbot, page, people):
     files = {k: str(DEMO / f"{k}.csv.gz") for k in ("bank", "bank_consent")}
     choose(page, files)
@@ -148,12 +158,7 @@ def test_report_lists_rejected_rows_without_values(qtbot, page, small, tmp_path)
     bad_age[header.index("age")] = "abc-secret"
     lines[3] = ",".join(bad_age)
     lines[5] = "12345" + lines[5][lines[5].index(","):]
-    path = tmp_path / "bad.csv"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    page.set_data_file(str(path))
-    page.set_consent_file(small["bank_consent"])
-    page.load_profile_from(small["bank_profile"])
-    run(qtbot, page, commit=False)
+    validate_edited(qtbot, page, small, tmp_path / "bad.csv", lines)
     reasons = cells(page.report.reasons)
     assert ["bad.csv", "not a number", "1"] in reasons
     assert ["bad.csv", "identifier not valid for its type", "1"] in reasons
@@ -292,12 +297,7 @@ def test_a_short_row_is_shown_in_the_report_with_its_row_masked(qtbot, page, sma
     short = lines[6].split(",")
     mobile = short[header.index("customer_mobile")]
     lines[6] = ",".join(short[:-1])
-    path = tmp_path / "short.csv"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    page.set_data_file(str(path))
-    page.set_consent_file(small["bank_consent"])
-    page.load_profile_from(small["bank_profile"])
-    run(qtbot, page, commit=False)
+    validate_edited(qtbot, page, small, tmp_path / "short.csv", lines)
     assert page.tabs.currentWidget() is page.report
     [problem] = cells(page.report.problems)
     assert problem[:2] == ["short.csv", "7"]
