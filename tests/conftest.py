@@ -59,6 +59,17 @@ def admin_session(tmp_path):
     session.workspace.close()
 
 
+@pytest.fixture
+def ana_and_bob(admin_session):
+    """``admin_session``'s workspace with analyst 'ana' (password 'analyst-pass') and branch
+    manager 'bob' of BR000 (password 'branch-pass'); ana's session."""
+    from app.workflows import users
+    from app.workflows.session import login
+    users.add_user(admin_session, "ana", "analyst", "analyst-pass")
+    users.add_user(admin_session, "bob", "branch_manager", "branch-pass", branch="BR000")
+    return login(admin_session.workspace, "ana", "analyst-pass")
+
+
 @pytest.fixture(scope="session")
 def executor():
     """One crypto executor for the test session (workers start on first use)."""

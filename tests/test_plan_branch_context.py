@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from app.data.ids import mask_name
-from app.workflows import plans, users
+from app.workflows import plans
 from app.workflows.plans.synthetic import synthetic_population
 from app.workflows.session import login
 
@@ -30,11 +30,9 @@ def rules():
 
 
 @pytest.fixture
-def bank(admin_session):
-    users.add_user(admin_session, "ana", "analyst", "analyst-pass")
-    users.add_user(admin_session, "bob", "branch_manager", "branch-pass", branch="BR000")
-    ws = admin_session.workspace
-    ana = login(ws, "ana", "analyst-pass")
+def bank(ana_and_bob):
+    ana = ana_and_bob
+    ws = ana.workspace
     base = synthetic_population(2000, seed=11, n_branches=3)
     n = len(base)
     names = np.array([SURNAMES[i % 10] + "小明" for i in range(n)])

@@ -20,11 +20,8 @@ def states(session) -> dict[str, tuple]:
 
 
 @pytest.fixture
-def bank(admin_session):
-    users.add_user(admin_session, "ana", "analyst", "analyst-pass")
-    users.add_user(admin_session, "bob", "branch_manager", "branch-pass", branch="BR000")
-    ws = admin_session.workspace
-    return admin_session, login(ws, "ana", "analyst-pass"), login(ws, "bob", "branch-pass")
+def bank(admin_session, ana_and_bob):
+    return admin_session, ana_and_bob, login(ana_and_bob.workspace, "bob", "branch-pass")
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QThreadPool, Qt
 from app.ui.pages.segments import SegmentsPage
 from app.ui.pages.segments.rules import RuleError
 from app.ui.shell import Shell
-from app.workflows import plans, users
+from app.workflows import plans
 from app.workflows.plans import sources as plan_sources
 from app.store import plans as plan_store
 from app.workflows.plans.export import references
@@ -24,11 +24,9 @@ WAIT_MS = 10000
 
 
 @pytest.fixture
-def bank(admin_session):
-    users.add_user(admin_session, "ana", "analyst", "analyst-pass")
-    users.add_user(admin_session, "bob", "branch_manager", "branch-pass", branch="BR000")
-    ws = admin_session.workspace
-    ana = login(ws, "ana", "analyst-pass")
+def bank(ana_and_bob):
+    ana = ana_and_bob
+    ws = ana.workspace
     age = np.random.default_rng(3).integers(16, 80, 4000).astype(np.float64)
     plans.store_population(ana, "m1", synthetic_population(4000, seed=11, n_branches=3,
                                                            custom={"age": age}))
