@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 
 from app.net.identity import format_fingerprint, generate_identity, short_code
 from app.ui.main import create_main_window
-from app.ui.pages.peers import LISTEN_KEY, PeersPage
+from app.ui.pages.peers import LISTEN_KEY, PeersPage, start_peer_link, stop_peer_link
 from app.ui.settings import AppSettings
 from app.workflows import audit_trail
 from app.workflows.peering import status as peer_status
@@ -195,7 +195,8 @@ def test_window_runs_the_listener_while_signed_in(qapp, tmp_path):
     QCoreApplication.sendPostedEvents(None, QEvent.DeferredDelete)
 
 
-def test_an_administrator_sets_the_listening_address_and_the_next_link_uses_it(pair, make_page):
+def test_an_administrator_sets_the_listening_address_and_the_next_link_uses_it(pair, make_page,
+                                                                               tmp_path):
     (bank, _), _ = pair
     page = make_page(bank)
     assert page.listen_button.isVisible()
@@ -206,6 +207,9 @@ def test_an_administrator_sets_the_listening_address_and_the_next_link_uses_it(p
         port = s.getsockname()[1]
     page.save_listen_address(f"127.0.0.1:{port}")
     assert peers.listen_address(bank.workspace) == f"127.0.0.1:{port}"
-    peer_status.stop_link(bank)
-    link = peer_status.start_link(bank, peers.listen_address(bank.workspace))
+    assert f"{port}" in page.message.text() and page.message.kind == "success"
+    stop_peer_link(bank)
+    settings = AppSettings.at(tmp_path / "settings.ini")
+    settings._s.setValue(LISTEN_KEY, "127.0.0.1:0")     # this machine's setting: the workspace's wins
+    link = start_peer_link(bank, settings)               # what the window does at the next sign-in
     assert link.running and link.address.endswith(f":{port}")
