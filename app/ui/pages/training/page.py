@@ -230,12 +230,13 @@ class TrainingPage(ProposedJob, Page):
 
     def _follow_peer_run(self) -> None:
         """Progress of a training the peer runs against us (read from our jobs table)."""
-        try:
-            found = jobs.list_jobs(self.session, ("running",))
-        except UserFacingError:
-            return
-        ours = self.busy()
-        running = [j for j in found if j.type == "training"] if not ours else []
+        running = []
+        if not self.busy():   # our own run shows its progress itself: nothing to read
+            try:
+                found = jobs.list_jobs(self.session, ("running",))
+            except UserFacingError:
+                return
+            running = [j for j in found if j.type == "training"]
         if running:
             job = running[0]
             self.peer_run.setText(self.tr("Training with %1: tree %2 of %3")
