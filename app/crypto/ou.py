@@ -27,7 +27,7 @@ from gmpy2 import mpz
 from app.crypto import obfuscation, paillier
 from app.crypto.paillier import CipherArray
 from app.errors import LocalProtocolError, RemoteProtocolError
-from app.executor import Executor, WorkerState, split_evenly, state_task, task
+from app.executor import Executor, WorkerState, state_task, task
 
 NAME = "ou"
 DEFAULT_KEY_BITS = 2048
@@ -220,13 +220,7 @@ def fold_batch(ex: Executor, pub: PublicKey, groups: Sequence[CipherArray],
                shift_bits: int) -> CipherArray:
     """Fold each group into one ciphertext (Horner, ``acc^(2^shift_bits) * ct mod n``)."""
     check_key(pub, *groups)
-    width = ct_width(pub)
-    parts = ex.parallel_parts(len(groups), min_parallel=4)
-    chunks = [(paillier.to_blob([ct for group in chunk for ct in group.items], width),
-               [len(group) for group in chunk])
-              for chunk in split_evenly(groups, parts)]
-    blobs = ex.run_chunks(task_fold, chunks, (pub.n, shift_bits))
-    return CipherArray(pub.n, [ct for blob in blobs for ct in paillier.from_trusted_blob(blob, width)])
+    return paillier.fold_groups(ex, pub.n, groups, ct_width(pub), task_fold, shift_bits)
 
 
 def rerandomise_batch(ex: Executor, pub: PublicKey, cts: CipherArray, *,
