@@ -26,6 +26,7 @@ import types
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from multiprocessing.connection import wait as wait_connections
+from typing import Any
 
 from app.errors import LocalProtocolError
 from app.executor.base import Executor, WorkerState, machine_cores, resolve_task, task_name
