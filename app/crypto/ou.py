@@ -161,11 +161,6 @@ def cts_from_bytes(pub: PublicKey, blob: bytes) -> CipherArray:
 # ---------------------------------------------------------------- batched operations
 
 
-def encryption_exponent_bits(n_bits: int) -> int:
-    """|r| for the key owner's encryptions: the DJN short-exponent rule (256 at 2048/3072)."""
-    return obfuscation.encryption_exponent_bits(n_bits)
-
-
 def rerandomisation_exponent_bits(n_bits: int) -> int:
     """|a| when hiding from the key owner: the n-th powers have order ~ (p-1)(q-1), about
     2/3 of n's bits; 128 bits more make ``h^a`` statistically uniform on the base's subgroup."""
@@ -184,7 +179,7 @@ def _encryption_args(ex: Executor, pub: PublicKey, priv: PrivateKey | None,
     if not pub.g:
         raise LocalProtocolError("Only the key owner encrypts under an OU key.")
     p, q = (priv.p, priv.q) if priv is not None else (0, 0)
-    bits = exponent_bits or encryption_exponent_bits(int(pub.n).bit_length())
+    bits = exponent_bits or obfuscation.encryption_exponent_bits(int(pub.n).bit_length())
     return pub.n, pub.g, obfuscation.base_for(ex.local, pub.n, NAME), bits, p, q, m_bits
 
 
