@@ -5,9 +5,9 @@ The column holder has, per feature j, bin k and slot t, a ciphertext ``table[j][
 batch goes to slot ``r % slots`` of packed ciphertext ``r // slots``, which is the product over
 features of ``table[j][code[r, j]][r % slots]``. Features are grouped while their joint bins stay
 few (a group's joint cell is built once and reused by every row that has it), so a row costs one
-multiplication mod n^2 per group. This was a Python loop in the main process; here it runs on the
-executor's workers in chunks of whole packed ciphertexts, results in order and bit-identical
-(a product mod n^2 does not depend on how the chunks or groups were cut).
+multiplication mod n^2 per group. It runs on the executor's workers in chunks of whole packed
+ciphertexts, results in order and bit-identical (a product mod n^2 does not depend on how the
+chunks or groups were cut).
 """
 
 from __future__ import annotations

@@ -201,9 +201,9 @@ class HistogramSession:
                 flats.append(flat)
         else:
             flats = self._parallel(nodes, n_bins)
-        n, step = self.pub.n, n_bins
-        return [[paillier.CipherArray(n, flat[f * step:(f + 1) * step]) for f in range(self.n_features)]
-                for flat in flats]
+        n = self.pub.n
+        return [[paillier.CipherArray(n, flat[f * n_bins:(f + 1) * n_bins])
+                 for f in range(self.n_features)] for flat in flats]
 
     def _parallel(self, nodes: list[np.ndarray], n_bins: int) -> list[list[mpz]]:
         S, level = self.shards, secrets.token_hex(8)

@@ -27,7 +27,7 @@ from gmpy2 import mpz
 from app.crypto import obfuscation, paillier
 from app.crypto.paillier import CipherArray
 from app.errors import LocalProtocolError, RemoteProtocolError
-from app.executor import Executor, WorkerState, split_evenly, state_task, task
+from app.executor import Executor, WorkerState, state_task, task
 
 NAME = "ou"
 DEFAULT_KEY_BITS = 2048
@@ -161,11 +161,6 @@ def cts_from_bytes(pub: PublicKey, blob: bytes) -> CipherArray:
 # ---------------------------------------------------------------- batched operations
 
 
-def encryption_exponent_bits(n_bits: int) -> int:
-    """|r| for the key owner's encryptions: the DJN short-exponent rule (256 at 2048/3072)."""
-    return obfuscation.encryption_exponent_bits(n_bits)
-
-
 def rerandomisation_exponent_bits(n_bits: int) -> int:
     """|a| when hiding from the key owner: the n-th powers have order ~ (p-1)(q-1), about
     2/3 of n's bits; 128 bits more make ``h^a`` statistically uniform on the base's subgroup."""
@@ -184,7 +179,7 @@ def _encryption_args(ex: Executor, pub: PublicKey, priv: PrivateKey | None,
     if not pub.g:
         raise LocalProtocolError("Only the key owner encrypts under an OU key.")
     p, q = (priv.p, priv.q) if priv is not None else (0, 0)
-    bits = exponent_bits or encryption_exponent_bits(int(pub.n).bit_length())
+    bits = exponent_bits or obfuscation.encryption_exponent_bits(int(pub.n).bit_length())
     return pub.n, pub.g, obfuscation.base_for(ex.local, pub.n, NAME), bits, p, q, m_bits
 
 
@@ -220,13 +215,7 @@ def fold_batch(ex: Executor, pub: PublicKey, groups: Sequence[CipherArray],
                shift_bits: int) -> CipherArray:
     """Fold each group into one ciphertext (Horner, ``acc^(2^shift_bits) * ct mod n``)."""
     check_key(pub, *groups)
-    width = ct_width(pub)
-    parts = ex.parallel_parts(len(groups), min_parallel=4)
-    chunks = [(paillier.to_blob([ct for group in chunk for ct in group.items], width),
-               [len(group) for group in chunk])
-              for chunk in split_evenly(groups, parts)]
-    blobs = ex.run_chunks(task_fold, chunks, (pub.n, shift_bits))
-    return CipherArray(pub.n, [ct for blob in blobs for ct in paillier.from_trusted_blob(blob, width)])
+    return paillier.fold_groups(ex, pub.n, groups, ct_width(pub), task_fold, shift_bits)
 
 
 def rerandomise_batch(ex: Executor, pub: PublicKey, cts: CipherArray, *,

@@ -277,13 +277,19 @@ def fold_batch(ex: Executor, pub: PublicKey, groups: Sequence[CipherArray],
     A fold costs ``shift_bits`` squarings mod n^2, so a level's groups are spread over workers.
     """
     check_key(pub, *groups)
-    key = _key(pub)
+    return fold_groups(ex, pub.n, groups, _key(pub).ct_bytes, task_fold, shift_bits)
+
+
+def fold_groups(ex: Executor, n: int, groups: Sequence[CipherArray], width: int, fold_task,
+                shift_bits: int) -> CipherArray:
+    """Groups cut into chunks of whole groups, each folded by ``fold_task(chunk, n, shift_bits)``
+    on a worker (the scheme's ``task_fold``); the folded ciphertexts in group order."""
     parts = ex.parallel_parts(len(groups), min_parallel=4)
-    chunks = [(to_blob([ct for group in chunk for ct in group.items], key.ct_bytes),
+    chunks = [(to_blob([ct for group in chunk for ct in group.items], width),
                [len(group) for group in chunk])
               for chunk in split_evenly(groups, parts)]
-    blobs = ex.run_chunks(task_fold, chunks, (pub.n, shift_bits))
-    return CipherArray(pub.n, [ct for blob in blobs for ct in from_trusted_blob(blob, key.ct_bytes)])
+    blobs = ex.run_chunks(fold_task, chunks, (n, shift_bits))
+    return CipherArray(n, [ct for blob in blobs for ct in from_trusted_blob(blob, width)])
 
 
 def rerandomise_batch(ex: Executor, pub: PublicKey, cts: CipherArray, *,

@@ -26,6 +26,7 @@ import types
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from multiprocessing.connection import wait as wait_connections
+from typing import Any
 
 from app.errors import LocalProtocolError
 from app.executor.base import Executor, WorkerState, machine_cores, resolve_task, task_name
@@ -292,17 +293,9 @@ class LocalExecutor(Executor):
             if not future.set_running_or_notify_cancel():
                 continue
             try:
-                worker = self._started()[i]
-                with worker.lock:
-                    worker.conn.send((name, args))
-                    status, payload = worker.recv()
-            except (EOFError, OSError):
-                future.set_exception(LocalProtocolError("A worker process stopped unexpectedly."))
-                continue
-            if status == "ok":
-                future.set_result(payload)
-            else:
-                future.set_exception(_failed([payload]))
+                future.set_result(self._call(i, name, args))
+            except LocalProtocolError as exc:
+                future.set_exception(exc)
 
     def _broken(self) -> None:
         for worker in self._workers:

@@ -34,15 +34,14 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from app.errors import LocalProtocolError, RemoteProtocolError
 from app.crypto.mpc import messages
+from app.crypto.mpc.messages import KAPPA, POINT_BYTES
 from app.crypto.mpc.ring import draw
+from app.crypto.ristretto import first_invalid_point
 
-KAPPA = 128
 BLOCK = 16
-POINT_BYTES = 32
 _LABEL = b"lianmo/mpc/co-ot/ristretto255-sha256/v1"
 # The fixed public AES key of the correlation-robust hash (any public constant will do).
 _FIXED_KEY = hashlib.sha256(b"lianmo/mpc/iknp/fixed-key-aes/v1").digest()[:16]
-_IDENTITY = bytes(POINT_BYTES)
 _TILE = 1024   # 64-bit words per row transposed at a time: 128 rows x 8 KiB = 1 MiB, in L2
 # Delta swaps of a 64x64 bit transpose: (j, mask of the bit positions p with bit j of p clear).
 _SWAPS = tuple((np.uint64(j), np.uint64(sum(1 << p for p in range(64) if not p & j)))
@@ -50,10 +49,6 @@ _SWAPS = tuple((np.uint64(j), np.uint64(sum(1 << p for p in range(64) if not p &
 
 
 # --- base OT ---------------------------------------------------------------------------------------
-
-def _valid_point(point: bytes) -> bool:
-    return point != _IDENTITY and rbcl.crypto_core_ristretto255_is_valid_point(point)
-
 
 def _key(index: int, a_point: bytes, b_point: bytes, shared: bytes) -> bytes:
     data = _LABEL + index.to_bytes(4, "big") + a_point + b_point + shared
@@ -73,11 +68,11 @@ class BaseSender:
         """(k0, k1), each (n, 16) uint8, from the receiver's n concatenated points."""
         if len(points) != POINT_BYTES * self.n:
             raise RemoteProtocolError("The peer sent the wrong number of base-OT points.")
+        if first_invalid_point(points) >= 0:
+            raise RemoteProtocolError("The peer sent an invalid base-OT point.")
         k0, k1 = bytearray(), bytearray()
         for i in range(self.n):
             b_point = points[POINT_BYTES * i:POINT_BYTES * (i + 1)]
-            if not _valid_point(b_point):
-                raise RemoteProtocolError("The peer sent an invalid base-OT point.")
             ab = rbcl.crypto_scalarmult_ristretto255(self._a, b_point)
             k0 += _key(i, self.point, b_point, ab)
             k1 += _key(i, self.point, b_point, rbcl.crypto_core_ristretto255_sub(ab, self._aa))
@@ -93,7 +88,7 @@ class BaseReceiver:
         self.keys: np.ndarray | None = None
 
     def respond(self, a_point: bytes) -> bytes:
-        if len(a_point) != POINT_BYTES or not _valid_point(a_point):
+        if len(a_point) != POINT_BYTES or first_invalid_point(a_point) >= 0:
             raise RemoteProtocolError("The peer sent an invalid base-OT point.")
         points, keys = bytearray(), bytearray()
         for i, c in enumerate(self.choices):
@@ -309,7 +304,7 @@ class OTReceiver:
             ext = ExtReceiver(*self._base.keys(body["points"]))
             u, self._t = ext.extend(self.choices, 0)
             if not self.correlated:
-                self.result = crhash(self._t, tweaks(self.instance, 0, len(self._t))).view(np.uint8)
+                self.result = crhash(self._t, (self.instance, 0)).view(np.uint8)
                 self.done = True
             return messages.encode("ext_u", {"chunk": 0, "n_ots": len(self.choices), "u": u})
         if kind == "cot_y" and self._expect == "cot_y":
@@ -362,9 +357,8 @@ class OTSender:
             q = self._ext.extend(body["u"], self.n, 0)
             self.done = True
             if self.delta is None:
-                x0 = crhash(q, tweaks(self.instance, 0, self.n))
-                x1 = crhash((q.view(np.uint64) ^ self._ext.s).view(np.uint8),
-                            tweaks(self.instance, 0, self.n))
+                x0 = crhash(q, (self.instance, 0))
+                x1 = crhash((q.view(np.uint64) ^ self._ext.s).view(np.uint8), (self.instance, 0))
                 self.result = (x0.view(np.uint8), x1.view(np.uint8))
                 return None
             x0, y = cot_send(q, self._ext.s, self.delta, self.instance, 0)

@@ -33,7 +33,6 @@ from app.errors import LocalProtocolError
 RING_BITS = 64
 FRAC_BITS = 16
 DTYPE = np.uint64
-_MAX_ABS = 2.0 ** (RING_BITS - 1 - FRAC_BITS)
 
 
 def draw(rng: Any, nbytes: int) -> bytes:
