@@ -366,10 +366,13 @@ class Codec:
 
     def limit_of(self, prefix: bytes) -> int:
         """The largest size of the message whose first bytes are ``prefix`` (its type's)."""
-        budget = self._budgets.get(_envelope_type(prefix))
+        return self._budget_of(_envelope_type(prefix)).max_bytes
+
+    def _budget_of(self, msg_type: str) -> Budget:
+        budget = self._budgets.get(msg_type)
         if budget is None:
             raise _peer("The peer sent a message of an unknown type.")
-        return budget.max_bytes
+        return budget
 
     def encode(self, msg_type: str, body: dict, version: int | None = None) -> bytes:
         """Validate our own message (a failure is our bug: LocalProtocolError) and pack it."""
@@ -392,8 +395,7 @@ class Codec:
 
     def decode_versioned(self, data: bytes) -> tuple[str, int, dict]:
         msg_type = _envelope_type(data)
-        self.limit_of(data)
-        envelope = strict_unpack(data, self._budgets[msg_type], f"{msg_type!r} message")
+        envelope = strict_unpack(data, self._budget_of(msg_type), f"{msg_type!r} message")
         if not (isinstance(envelope, list) and len(envelope) == 3):
             raise _peer("The peer sent a message without a valid envelope.")
         _name, version, body = envelope
