@@ -18,9 +18,6 @@ then reduce mod 2^64: the owner keeps ``value + mask``, the holder ``-mask``.
 from __future__ import annotations
 
 import secrets
-import time
-from collections import Counter
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 import gmpy2
@@ -31,6 +28,7 @@ from app.crypto import combine, histogram, paillier
 from app.crypto.mpc import ring
 from app.errors import LocalProtocolError, RemoteProtocolError
 from app.executor import Executor
+from app.protocols.secureboost.he import Counted  # ops and seconds per primitive, for benchmarks
 
 MASK_BITS = 40      # statistical hiding of a slot value by its mask
 X_BITS = 24         # offset feature values (bin value - smallest bin value) stay below 2^24
@@ -93,23 +91,6 @@ class Columns:
         if any(int(u.max()) >= 1 << X_BITS for u in ups):
             raise LocalProtocolError("A scorecard feature's values span too wide a range.")
         return lows, ups
-
-
-class Counted:
-    """Operation counts and seconds per primitive (benchmarks compare them with unit costs)."""
-
-    def __init__(self) -> None:
-        self.ops: Counter = Counter()
-        self.seconds: Counter = Counter()
-
-    @contextmanager
-    def timed(self, op: str, count: int = 0):
-        t0 = time.perf_counter()
-        try:
-            yield
-        finally:
-            self.seconds[op] += time.perf_counter() - t0
-            self.ops[op] += count
 
 
 def product_slot_bits(n_features: int) -> int:
