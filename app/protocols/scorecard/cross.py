@@ -264,15 +264,11 @@ class PeerKey(Counted):
                 per_feature.append(acc)
         bits = gradient_slot_bits(n_rows)
         slots = slots_per_ciphertext(self.key_bits, bits)
-        packed = []
-        shift = mpz(1) << bits
+        # Slot t holds feature start + t: Horner from the highest slot, so each group reversed.
+        groups = [paillier.CipherArray(self.pub.n, per_feature[start:start + slots][::-1])
+                  for start in range(0, d, slots)]
         with self.timed("fold", d):
-            for start in range(0, d, slots):
-                group = per_feature[start:start + slots]
-                acc = group[-1]                  # slot t holds feature start + t
-                for ct in reversed(group[:-1]):
-                    acc = gmpy2.powmod(acc, shift, nsq) * ct % nsq
-                packed.append(acc)
+            packed = paillier.fold_batch(self.ex, self.pub, groups, bits).items if groups else []
         masks = _mask_values(d, bits - MASK_BITS - 1)
         folded = [sum(m << (t * bits) for t, m in enumerate(masks[s:s + slots]))
                   for s in range(0, d, slots)]
