@@ -22,7 +22,7 @@ import math
 import re
 import struct
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from functools import cached_property
 from typing import Any
 
@@ -290,14 +290,14 @@ class Budget:
     map_len: int
 
     def __or__(self, other: Budget) -> Budget:
-        return Budget(*(max(a, b) for a, b in zip(_values(self), _values(other))))
+        return Budget(*(max(a, b) for a, b in zip(astuple(self), astuple(other))))
 
-    def grown(self, objects: int = 0, depth: int = 0, str_len: int = 0, array_len: int = 0,
-              map_len: int = 0) -> Budget:
+    def grown(self, objects: int = 0, depth: int = 0, str_len: int = 0,
+              array_len: int = 0) -> Budget:
         """This budget plus a wrapper's own parts (an envelope, a type key)."""
         return Budget(self.max_bytes, self.objects + objects, self.depth + depth,
                       max(self.str_len, str_len), self.bin_len, max(self.array_len, array_len),
-                      max(self.map_len, map_len))
+                      self.map_len)
 
     @classmethod
     def of(cls, schema: Spec, max_bytes: int) -> Budget:
@@ -307,11 +307,6 @@ class Budget:
         caps = {key: 2 * value + 16 for key, value in schema.caps().items()}
         return cls(max_bytes, 2 * schema.objects() + 16, schema.depth(), caps["str"],
                    min(caps["bin"], max_bytes), caps["array"], caps["map"])
-
-
-def _values(budget: Budget) -> tuple[int, ...]:
-    return (budget.max_bytes, budget.objects, budget.depth, budget.str_len, budget.bin_len,
-            budget.array_len, budget.map_len)
 
 
 @dataclass(frozen=True)
@@ -366,10 +361,13 @@ class Codec:
 
     def limit_of(self, prefix: bytes) -> int:
         """The largest size of the message whose first bytes are ``prefix`` (its type's)."""
-        budget = self._budgets.get(_envelope_type(prefix))
+        return self._budget_of(_envelope_type(prefix)).max_bytes
+
+    def _budget_of(self, msg_type: str) -> Budget:
+        budget = self._budgets.get(msg_type)
         if budget is None:
             raise _peer("The peer sent a message of an unknown type.")
-        return budget.max_bytes
+        return budget
 
     def encode(self, msg_type: str, body: dict, version: int | None = None) -> bytes:
         """Validate our own message (a failure is our bug: LocalProtocolError) and pack it."""
@@ -392,8 +390,7 @@ class Codec:
 
     def decode_versioned(self, data: bytes) -> tuple[str, int, dict]:
         msg_type = _envelope_type(data)
-        self.limit_of(data)
-        envelope = strict_unpack(data, self._budgets[msg_type], f"{msg_type!r} message")
+        envelope = strict_unpack(data, self._budget_of(msg_type), f"{msg_type!r} message")
         if not (isinstance(envelope, list) and len(envelope) == 3):
             raise _peer("The peer sent a message without a valid envelope.")
         _name, version, body = envelope

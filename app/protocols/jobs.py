@@ -293,6 +293,8 @@ class Conversation:
         self.phase = "idle"
         self.job = None               # the job in play, as stored (plus the moves we asked for)
         self.deadline: float | None = None
+        self.transcript_hash: str | None = None   # ours, once our runner finished
+        self._agreed: str | None = None           # both transcript hashes, once they matched
 
     def _step(self, event: str, remote: bool = False) -> None:
         nxt = SESSION[self.phase].get(event)
@@ -354,7 +356,7 @@ class Conversation:
 
     def finish(self, result: dict) -> list:
         """Both transcript hashes matched (after ``recv:end``): store the result."""
-        if self.phase != "closed" or getattr(self, "_agreed", None) is None:
+        if self.phase != "closed" or self._agreed is None:
             raise LocalProtocolError("The job can only finish after both transcripts matched.")
         job, self.job = self.job, _moved(self.job, "finished")
         return ended(job, "finished", self.actor, transcript_hash=self._agreed, result=result)
@@ -406,7 +408,7 @@ class Conversation:
                                     or body["error"])
             return ended(job, "failed", f"peer:{self.peer}", error=ended_by_peer.kept) + [
                 ended_by_peer]
-        if body["transcript_hash"] != getattr(self, "transcript_hash", None):
+        if body["transcript_hash"] != self.transcript_hash:
             self.job = _moved(job, "failed")
             why = refused("cross.transcripts_differ")
             return ended(job, "failed", "system", error=why.kept) + [why]

@@ -18,9 +18,6 @@ then reduce mod 2^64: the owner keeps ``value + mask``, the holder ``-mask``.
 from __future__ import annotations
 
 import secrets
-import time
-from collections import Counter
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 import gmpy2
@@ -31,6 +28,7 @@ from app.crypto import combine, histogram, paillier
 from app.crypto.mpc import ring
 from app.errors import LocalProtocolError, RemoteProtocolError
 from app.executor import Executor
+from app.protocols.secureboost.he import Counted  # ops and seconds per primitive, for benchmarks
 
 MASK_BITS = 40      # statistical hiding of a slot value by its mask
 X_BITS = 24         # offset feature values (bin value - smallest bin value) stay below 2^24
@@ -93,23 +91,6 @@ class Columns:
         if any(int(u.max()) >= 1 << X_BITS for u in ups):
             raise LocalProtocolError("A scorecard feature's values span too wide a range.")
         return lows, ups
-
-
-class Counted:
-    """Operation counts and seconds per primitive (benchmarks compare them with unit costs)."""
-
-    def __init__(self) -> None:
-        self.ops: Counter = Counter()
-        self.seconds: Counter = Counter()
-
-    @contextmanager
-    def timed(self, op: str, count: int = 0):
-        t0 = time.perf_counter()
-        try:
-            yield
-        finally:
-            self.seconds[op] += time.perf_counter() - t0
-            self.ops[op] += count
 
 
 def product_slot_bits(n_features: int) -> int:
@@ -283,15 +264,11 @@ class PeerKey(Counted):
                 per_feature.append(acc)
         bits = gradient_slot_bits(n_rows)
         slots = slots_per_ciphertext(self.key_bits, bits)
-        packed = []
-        shift = mpz(1) << bits
+        # Slot t holds feature start + t: Horner from the highest slot, so each group reversed.
+        groups = [paillier.CipherArray(self.pub.n, per_feature[start:start + slots][::-1])
+                  for start in range(0, d, slots)]
         with self.timed("fold", d):
-            for start in range(0, d, slots):
-                group = per_feature[start:start + slots]
-                acc = group[-1]                  # slot t holds feature start + t
-                for ct in reversed(group[:-1]):
-                    acc = gmpy2.powmod(acc, shift, nsq) * ct % nsq
-                packed.append(acc)
+            packed = paillier.fold_batch(self.ex, self.pub, groups, bits).items if groups else []
         masks = _mask_values(d, bits - MASK_BITS - 1)
         folded = [sum(m << (t * bits) for t, m in enumerate(masks[s:s + slots]))
                   for s in range(0, d, slots)]

@@ -100,7 +100,8 @@ def estimate_ops(n_rows: int, partner_features: int, n_trees: int, max_depth: in
     used = partner_bins_used if partner_bins_used is not None else n_bins
     sums = partner_features * (used + 1)
     packer = make_packer(n_train, scale_bits)
-    plain_bits = key_bits // 3 - 1 if scheme == "ou" else key_bits - 1
+    he = schemes.get(scheme)
+    plain_bits = he.plaintext_bits(he.PublicKey(1 << (key_bits - 1)))  # any key of key_bits bits
     per_ct = max(1, plain_bits // packer.pair_bits)
     packed = -(-sums // per_ct)
     nodes = 2 ** (max_depth - 1)          # root + smaller child of every split above the last level

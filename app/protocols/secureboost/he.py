@@ -31,7 +31,7 @@ def make_packer(n_rows_max: int, scale_bits: int) -> GHPacker:
                     count_slot=True)
 
 
-class _Counted:
+class Counted:
     """Operation counts and the seconds spent inside the kernel, per primitive."""
 
     def __init__(self) -> None:
@@ -39,15 +39,18 @@ class _Counted:
         self.seconds: Counter = Counter()
 
     @contextmanager
-    def _time(self, op: str):
+    def timed(self, op: str, count: int | None = None):
+        """Time ``op``; with ``count``, also count that many of its operations."""
         t0 = time.perf_counter()
         try:
             yield
         finally:
             self.seconds[op] += time.perf_counter() - t0
+            if count is not None:
+                self.ops[op] += count
 
 
-class LabelCrypto(_Counted):
+class LabelCrypto(Counted):
     """Key owner: encrypts packed (g, h), decrypts returned histograms. Keys live in memory only."""
 
     def __init__(self, ex: Executor, key_bits: int, n_rows_max: int, scale_bits: int,
@@ -65,7 +68,7 @@ class LabelCrypto(_Counted):
     def encrypt_gradients(self, g_int: np.ndarray, h_int: np.ndarray) -> bytes:
         scale = self.packer.scale
         plains = self.packer.pack(g_int / scale, h_int / scale)
-        with self._time("encrypt"):
+        with self.timed("encrypt"):
             cts = self.scheme.encrypt_batch(self.ex, self.pub, plains, priv=self.priv)
         self.ops["encrypt"] += len(cts)
         return self.scheme.cts_to_bytes(self.pub, cts)
@@ -98,7 +101,7 @@ class LabelCrypto(_Counted):
         if len(blob) != per_node * n_nodes * width:
             raise RemoteProtocolError("The field 'cts' of the peer's histograms message has the wrong size.")
         cts = self.scheme.cts_from_bytes(self.pub, blob)
-        with self._time("decrypt"):
+        with self.timed("decrypt"):
             plains = self.scheme.decrypt_batch(self.ex, self.priv, cts) if len(cts) else []
         self.ops["decrypt"] += len(cts)
         return [self._unpack(plains[i * per_node:(i + 1) * per_node], total, used, n_slots)
@@ -120,7 +123,7 @@ class LabelCrypto(_Counted):
         return Hist(full[0], full[1], full[2])
 
 
-class FeatureCrypto(_Counted):
+class FeatureCrypto(Counted):
     """Feature party: holds the label party's public key and this tree's encrypted gradients."""
 
     def __init__(self, ex: Executor, n: int, min_bits: int, n_rows_max: int,
@@ -142,7 +145,7 @@ class FeatureCrypto(_Counted):
         self._cts = self.scheme.cts_from_bytes(self.pub, blob)
         self.ops["ship"] += n_rows
         self._bins = np.ascontiguousarray(bins, dtype=np.uint8)
-        with self._time("ship"):  # the shards go to the workers once per tree
+        with self.timed("ship"):  # the shards go to the workers once per tree
             self._session = histogram.HistogramSession(self.ex, self.pub, self._cts, self._bins)
 
     def node_histograms(self, nodes: list[np.ndarray], n_slots: int, used: np.ndarray) -> bytes:
@@ -162,9 +165,9 @@ class FeatureCrypto(_Counted):
             groups.extend(node_groups)
         if not groups:
             return b""
-        with self._time("fold"):
+        with self.timed("fold"):
             packed = self.scheme.fold_batch(self.ex, self.pub, groups, self.packer.pair_bits)
-        with self._time("rerandomise"):
+        with self.timed("rerandomise"):
             packed = self.scheme.rerandomise_batch(self.ex, self.pub, packed)
         self.ops["rerandomise"] += len(packed)
         return self.scheme.cts_to_bytes(self.pub, packed)
@@ -172,7 +175,7 @@ class FeatureCrypto(_Counted):
     def _histograms(self, nodes: list[np.ndarray], n_slots: int) -> list:
         """All of a level's nodes in one call: the workers' shards are scheduled per level."""
         session = self._session
-        with self._time("add"):
+        with self.timed("add"):
             before, carried = session.multiplications, session.carried_rows
             sums = session.histograms(nodes, n_slots)
         self.ops["add"] += session.multiplications - before  # performed, not nominal
