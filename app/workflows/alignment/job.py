@@ -298,9 +298,8 @@ def _resume_point(workspace, job: jobs.Job, items: list[bytes], peer_cap: int):
     if not fits:
         forget_resume(workspace, job.id)
         return None
-    found = workspace.db.run(alignment_store.load_resume, job.id, saved["own_done"],
-                             saved["peer_done"])
-    _, order, own, peer = found
+    order, own, peer = workspace.db.run(alignment_store.load_resume, job.id, saved["own_done"],
+                                        saved["peer_done"])
     checkpoint = AlignmentCheckpoint(
         **{k: saved[k] for k in _KEPT}, items=items, order=np.asarray(order, np.int64),
         scalar=ristretto.SecretScalar.restore(saved["scalar"]),
