@@ -470,20 +470,30 @@ def _shown(record: ModelRecord) -> dict:
             "created_at": record.created_at, **record.record}
 
 
+def _review_rows(session, model_id: str) -> tuple[list[list[str]], dict | None]:
+    """The record's sheet rows (with, at the bank, the validation metrics) and, for a scorecard at
+    the bank, the metrics its IV table and card are drawn from (else None)."""
+    session.require("data.view")
+    record = session.workspace.db.run(model_store.get_record, model_id)
+    metrics = record.metrics if record.half == "label" else None
+    card = metrics if metrics and metrics.get("model_type") == "scorecard" else None
+    return reproducible.record_rows(_shown(record), metrics), card
+
+
+def _exported(session, model_id: str, path: str) -> str:
+    session.audit("model.record_exported", {"model": model_id}, {"file": os.path.basename(path)})
+    return path
+
+
 def export_model_record(session, model_id: str, path: str) -> str:
     """The record (and, at the bank, the validation metrics) as an XLSX sheet for model-risk
     review; returns the path written."""
-    session.require("data.view")
-    record = session.workspace.db.run(model_store.get_record, model_id)
-    shown = _shown(record)
-    metrics = record.metrics if record.half == "label" else None
-    rows = reproducible.record_rows(shown, metrics)
-    if metrics and metrics.get("model_type") == "scorecard":  # the card itself, for the review
-        rows += [[]] + scorecard.card_rows(metrics)
+    rows, card = _review_rows(session, model_id)
+    if card:   # the card itself, for the review
+        rows += [[]] + scorecard.card_rows(card)
     with open(path, "wb") as fh:
         fh.write(xlsx_bytes("Model record", rows, bold_rows={0}, widths=[28, 70]))
-    session.audit("model.record_exported", {"model": model_id}, {"file": os.path.basename(path)})
-    return path
+    return _exported(session, model_id, path)
 
 
 @dataclass
@@ -497,22 +507,17 @@ class ReviewDocument:
 def model_review(session, model_id: str) -> ReviewDocument:
     """The content ``export_model_record`` writes, as tables: one for the record, then the IV
     table and the card for a scorecard at the bank (its partner points column included)."""
-    session.require("data.view")
-    record = session.workspace.db.run(model_store.get_record, model_id)
-    metrics = record.metrics if record.half == "label" else None
-    rows = reproducible.record_rows(_shown(record), metrics)
+    rows, card = _review_rows(session, model_id)
     tables = [("Model record", "", rows[0], rows[1:])]
-    if metrics and metrics.get("model_type") == "scorecard":
-        tables += scorecard.card_tables(metrics)
+    if card:
+        tables += scorecard.card_tables(card)
     return ReviewDocument(f"Model {model_id} - model-risk review", tables)
 
 
 def export_model_pdf(session, model_id: str, path: str, pdf_writer) -> str:
     """``model_review`` rendered by ``pdf_writer(path, ReviewDocument)``; returns the path."""
-    document = model_review(session, model_id)
-    pdf_writer(path, document)
-    session.audit("model.record_exported", {"model": model_id}, {"file": os.path.basename(path)})
-    return path
+    pdf_writer(path, model_review(session, model_id))
+    return _exported(session, model_id, path)
 
 
 def replay_job_params(session, model_id: str) -> dict:
