@@ -10,7 +10,6 @@ rows and keeps the report; the feature party stores its half and counts only.
 
 from __future__ import annotations
 
-import math
 import os
 import threading
 import time
@@ -265,8 +264,8 @@ def _train_label(workspace, job, channel, initiator, task, params, alignment_id,
     _store(workspace, job, [(federated, model.to_plain()), (only, baseline.to_plain())])
     return {"role": "label", "rows_used": rows.n, "trees": len(model.trees),
             "label_only_trees": len(baseline.trees), "validation_rows": report["validation_rows"],
-            "auc_federated": _auc(report.get("federated")),
-            "auc_label_only": _auc(report.get("label_only")),
+            "auc_federated": names.part_auc(report.get("federated")),
+            "auc_label_only": names.part_auc(report.get("label_only")),
             "model_id": federated.id, "label_only_model_id": only.id,
             "model_digest": record["model_digest"], "comparison": report.get("comparison"),
             "early_stopping": report["early_stopping"],
@@ -310,8 +309,8 @@ def _train_scorecard(workspace, job, channel, initiator, task, params, alignment
     _store(workspace, job, [(federated, out["plain"]), (only, out["baseline_plain"])])
     return {"role": "label", "model_type": "scorecard", "rows_used": rows.n, "trees": 0,
             "label_only_trees": 0, "validation_rows": report["validation_rows"],
-            "auc_federated": _auc(report.get("federated")),
-            "auc_label_only": _auc(report.get("label_only")),
+            "auc_federated": names.part_auc(report.get("federated")),
+            "auc_label_only": names.part_auc(report.get("label_only")),
             "model_id": federated.id, "label_only_model_id": only.id,
             "model_digest": record["model_digest"], "comparison": report.get("comparison"),
             "selected_features": sum(1 for r in report["iv"] if r["selected"]),
@@ -349,11 +348,6 @@ def _report(label: LabelParty, model: LabelModel, baseline: LabelModel, scores: 
         # never silently worse than the bank's own model (docs/training.md)
         out["comparison"] = reproducible.compare_with_label_only(y, joint, own, label.p.seed)
     return out
-
-
-def _auc(part: dict | None) -> float | None:
-    value = (part or {}).get("auc")
-    return None if value is None or math.isnan(value) else round(float(value), 6)
 
 
 def _store(workspace, job, items: list[tuple[ModelRecord, dict]]) -> None:
