@@ -280,11 +280,9 @@ def _train_scorecard(workspace, job, channel, initiator, task, params, alignment
             out = scorecard.train_label(
                 workspace, job, channel, initiator, task, params, alignment_id, executor,
                 outcome_labels(workspace, job.params.get("label_evaluation")), _store)
-        elif workspace.role == "feature":
+        else:   # run_training_job refused any other role
             out = scorecard.train_feature(workspace, job, channel, initiator, params,
                                           alignment_id, executor)
-        else:
-            raise UserFacingError("This workspace has no party role for training.")
     rows, record = out["rows"], out["record"]
     replay = _replay_verdict(workspace, job, record)
     common = dict(job_id=job.id, alignment_id=alignment_id, dataset=rows.record.dataset,
