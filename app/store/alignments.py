@@ -107,17 +107,13 @@ def save_resume_in(conn, job_id: str, state: bytes, order: np.ndarray | None = N
 
 
 def load_resume(conn, job_id: str, own_chunks: int, peer_chunks: int):
-    """(state, order, own points, peer points) of ``job_id``'s resume point, or None; the points
-    are the first ``own_chunks`` / ``peer_chunks`` finished chunks, concatenated."""
-    row = conn.execute("SELECT checkpoint FROM alignment_progress WHERE job_id = ?",
-                       (job_id,)).fetchone()
-    if row is None:
-        return None
+    """(order, own points, peer points) of ``job_id``'s resume point (its state: ``resume_state``);
+    the points are the first ``own_chunks`` / ``peer_chunks`` finished chunks, concatenated."""
     order = load_array(conn, _resume_array(job_id, "order"))
     points = {side: b"".join(load_array(conn, _resume_array(job_id, f"{side}/{i}")).tobytes()
                              for i in range(n))
               for side, n in (("own", own_chunks), ("peer", peer_chunks))}
-    return row[0], order, points["own"], points["peer"]
+    return order, points["own"], points["peer"]
 
 
 def resume_state(conn, job_id: str) -> bytes | None:

@@ -23,9 +23,9 @@ def insert(conn, name: str, role: str, branch: str | None, salt: bytes, password
 
 
 def get(conn, name: str) -> tuple | None:
-    """(name, role, branch, disabled) or None."""
-    return conn.execute("SELECT name, role, branch, disabled FROM users WHERE name = ?",
-                        (name,)).fetchone()
+    """(name, role, branch, disabled, must_change_password) or None."""
+    return conn.execute("SELECT name, role, branch, disabled, must_change_password FROM users "
+                        "WHERE name = ?", (name,)).fetchone()
 
 
 def list_all(conn) -> list[tuple]:
@@ -49,12 +49,6 @@ def set_password(conn, name: str, salt: bytes, password_hash: bytes, kdf_params:
     conn.execute("UPDATE users SET password_salt = ?, password_hash = ?, kdf_params = ?, "
                  "failed_logins = 0, must_change_password = ? WHERE name = ?",
                  (salt, password_hash, kdf_params, int(must_change), name))
-
-
-def must_change_password(conn, name: str) -> bool:
-    row = conn.execute("SELECT must_change_password FROM users WHERE name = ?",
-                       (name,)).fetchone()
-    return bool(row and row[0])
 
 
 # -- sign-in -------------------------------------------------------------------------------------

@@ -55,9 +55,8 @@ def load_user(workspace: Workspace, name: str) -> User | None:
     row = workspace.db.run(user_store.get, name)
     if row is None:
         return None
-    name, role, branch, disabled = row
-    must_change = workspace.db.run(user_store.must_change_password, name)
-    return User(name, role, branch, bool(disabled), must_change)
+    name, role, branch, disabled, must_change = row
+    return User(name, role, branch, bool(disabled), bool(must_change))
 
 
 def login(workspace: Workspace, name: str, password: str, *, read_only: bool = False) -> Session:

@@ -152,6 +152,7 @@ class _Run:
     party: AlignmentParty
     ids: np.ndarray
     dataset: str
+    digest: bytes             # of the items, binding a stored resume point to this data
     resumed: bool = False
 
 
@@ -222,11 +223,12 @@ def _prepare(workspace, job: jobs.Job) -> _Run:
         raise JobRefused(f"Dataset '{dataset}' now has {len(eligible.ids):,} usable identifiers, "
                          f"more than the {own_cap:,} this job was approved for; propose it again.")
     items = eligible.ids.tolist()
-    resumed = _resume_point(workspace, job, items, peer_cap)
+    digest = _items_digest(items)
+    resumed = _resume_point(workspace, job, items, digest, peer_cap)
     party = (AlignmentParty.resume(resumed) if resumed is not None else
              AlignmentParty(workspace.role, items, job.id, p["id_type"], str(p["canon_version"]),
                             p["chunk_size"], WINDOW, max_peer_items=peer_cap))
-    return _Run(party, eligible.ids, dataset, resumed is not None)
+    return _Run(party, eligible.ids, dataset, digest, resumed is not None)
 
 
 # -- the resume point, in the encrypted workspace ---------------------------------------------------
@@ -252,9 +254,9 @@ class _Keeper:
     """Stores the party's resume point before each batch of its messages leaves: the counters
     (and, once, the shuffle) plus the points of every chunk finished since the last call."""
 
-    def __init__(self, workspace, job: jobs.Job, items: list[bytes], resumed: bool) -> None:
+    def __init__(self, workspace, job: jobs.Job, digest: bytes, resumed: bool) -> None:
         self.workspace, self.job = workspace, job
-        self.digest = _items_digest(items)
+        self.digest = digest
         self.saved: tuple | None = None
         self.resumed = resumed
 
@@ -283,7 +285,7 @@ class _Keeper:
         self.saved = now
 
 
-def _resume_point(workspace, job: jobs.Job, items: list[bytes], peer_cap: int):
+def _resume_point(workspace, job: jobs.Job, items: list[bytes], digest: bytes, peer_cap: int):
     """The stored resume point of this job, when it still fits this run (same parameters, same
     identifiers); otherwise None, and any stale point is erased so both runs start fresh."""
     state = workspace.db.run(alignment_store.resume_state, job.id)
@@ -291,16 +293,15 @@ def _resume_point(workspace, job: jobs.Job, items: list[bytes], peer_cap: int):
         return None
     saved = msgpack.unpackb(state, raw=False)
     p = job.params
-    fits = (saved["items_digest"] == _items_digest(items) and saved["job_id"] == job.id
+    fits = (saved["items_digest"] == digest and saved["job_id"] == job.id
             and saved["role"] == workspace.role and saved["id_type"] == p["id_type"]
             and saved["canon_version"] == str(p["canon_version"])
             and saved["chunk_size"] == p["chunk_size"] and saved["max_peer_items"] == peer_cap)
     if not fits:
         forget_resume(workspace, job.id)
         return None
-    found = workspace.db.run(alignment_store.load_resume, job.id, saved["own_done"],
-                             saved["peer_done"])
-    _, order, own, peer = found
+    order, own, peer = workspace.db.run(alignment_store.load_resume, job.id, saved["own_done"],
+                                        saved["peer_done"])
     checkpoint = AlignmentCheckpoint(
         **{k: saved[k] for k in _KEPT}, items=items, order=np.asarray(order, np.int64),
         scalar=ristretto.SecretScalar.restore(saved["scalar"]),
@@ -350,7 +351,7 @@ def run_alignment_job(workspace, job: jobs.Job, channel, initiator: bool, task) 
         except LianmoError:
             pass
         raise
-    keep = _Keeper(workspace, job, run.party.resume_point().items, run.resumed)
+    keep = _Keeper(workspace, job, run.digest, run.resumed)
     keep(run.party)                     # our run id and scalar are stored before our hello leaves
     try:
         with open_executor(workspace, task) as executor:   # the job's crypto workers, gone at its end

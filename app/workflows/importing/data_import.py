@@ -65,11 +65,12 @@ def _merge(a: ConsentEvents, b: ConsentEvents) -> ConsentEvents:
                          b.rows_read, b.rejected_rows, b.other_purpose, b.problems)
 
 
-def _write_consent(conn, dataset: str, events: ConsentEvents, path: str, user: str) -> int:
+def _write_consent(conn, dataset: str, events: ConsentEvents, path: str, sha256: str,
+                   user: str) -> int:
     return dataset_store.insert_consent_batch(
         conn, dataset, events.ids,
         np.column_stack([events.granted_at, events.expires_at, events.revoked_at]),
-        os.path.basename(path), file_sha256(path), now_iso(), user)
+        os.path.basename(path), sha256, now_iso(), user)
 
 
 # -- dataset ----------------------------------------------------------------------------------
@@ -89,12 +90,13 @@ def _feature_matrix(ds, keep: np.ndarray) -> np.ndarray:
     return out
 
 
-def _write_dataset(conn, ds, features: np.ndarray, report: dict, path: str, user: str) -> int:
+def _write_dataset(conn, ds, features: np.ndarray, report: dict, path: str, sha256: str,
+                   user: str) -> int:
     prof = ds.profile
     record = {"name": prof.dataset, "side": prof.side, "id_type": prof.id_type,
               "canon_version": CANON_VERSION, "rows": len(ds), "profile": prof.to_json(),
               "report": report, "source_file": os.path.basename(path),
-              "source_sha256": file_sha256(path), "imported_at": now_iso(), "imported_by": user}
+              "source_sha256": sha256, "imported_at": now_iso(), "imported_by": user}
     columns = [{**entry, "categories": ds.categories.get(entry["column"])
                 if entry["role"] == "feature" else
                 (ds.branches if entry["role"] == "branch" else None)}
@@ -152,15 +154,17 @@ def _import(session, data_path: str, consent_path: str, prof: Profile, task, com
     features = _feature_matrix(ds, eligible)
     ds.features = {}  # the matrix replaces them: keep one copy in memory, not two
     kept = ds.subset(eligible)
+    data_sha, consent_sha = file_sha256(data_path), file_sha256(consent_path)  # each read once
 
     def body(conn):
-        batch = _write_consent(conn, prof.dataset, events, consent_path, session.user.name)
-        version = _write_dataset(conn, kept, features, report, data_path, session.user.name)
+        batch = _write_consent(conn, prof.dataset, events, consent_path, consent_sha,
+                               session.user.name)
+        version = _write_dataset(conn, kept, features, report, data_path, data_sha,
+                                 session.user.name)
         task.check_cancelled()  # a cancel here still rolls everything back
         return version, batch
 
-    params = {"profile": prof.to_json(), "data_sha256": file_sha256(data_path),
-              "consent_sha256": file_sha256(consent_path)}
+    params = {"profile": prof.to_json(), "data_sha256": data_sha, "consent_sha256": consent_sha}
     objects = {"dataset": prof.dataset, "rows": int(len(kept)), "rows_read": ds.rows_read,
                "rejected": ds.rejected_rows}
     version, batch = session.audited("data.import", objects, params, body)
@@ -178,9 +182,11 @@ def import_consent(session, dataset: str, consent_path: str, task=None) -> dict:
     with LocalExecutor() as executor:
         events = load_consent(consent_path, prof, task or NullTask(), executor)
     space.require_room_for_import(session.workspace.path, consent_path)
+    sha256 = file_sha256(consent_path)
     batch = session.audited("data.consent", {"dataset": dataset, "rows": int(len(events.ids))},
-                            {"consent_sha256": file_sha256(consent_path)},
-                            _write_consent, dataset, events, consent_path, session.user.name)
+                            {"consent_sha256": sha256},
+                            _write_consent, dataset, events, consent_path, sha256,
+                            session.user.name)
     return {"dataset": dataset, "consent_batch": batch, "rows_read": events.rows_read,
             "rows_rejected": events.rejected_rows, "problems": [vars(p) for p in events.problems.listed]}
 

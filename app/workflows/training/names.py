@@ -54,10 +54,15 @@ def origin(job_params: dict) -> str:
     return "retrained" if job_params.get("label_evaluation") else "trained"
 
 
-def _auc(record: ModelRecord) -> float | None:
-    part = (record.metrics or {}).get("federated" if record.kind == "federated" else "label_only")
+def part_auc(part: dict | None) -> float | None:
+    """The AUC of one part of a training report (``federated`` or ``label_only``), if it has one."""
     value = (part or {}).get("auc")
     return None if value is None or math.isnan(value) else round(float(value), 6)
+
+
+def _auc(record: ModelRecord) -> float | None:
+    return part_auc((record.metrics or {}).get("federated" if record.kind == "federated"
+                                               else "label_only"))
 
 
 def default_main(records: list[ModelRecord], origins: dict[str, str]) -> str | None:

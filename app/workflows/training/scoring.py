@@ -129,11 +129,10 @@ def use_label_only(session, model_id: str) -> dict:
     if joint.kind != "federated" or joint.half != "label":
         raise UserFacingError("Only the bank's half of a federated model has a bank-only model.")
     only_id = model_store.label_only_id(model_id)
-    only, plain = session.workspace.db.run(model_store.get_model, only_id)
-    baseline = LabelModel.from_plain(plain)
+    only = session.workspace.db.run(model_store.get_record, only_id)
     elig = load_eligible(session, joint.dataset)
     columns, _ = feature_columns(session.workspace, elig)
-    score = sigmoid(baseline.margin(baseline.binning.transform(columns), None))
+    score = label_only_scores(session.workspace, model_id, columns)
     pop = population(session.workspace, elig, score,
                      np.full(len(elig.ids), LABEL_ONLY, dtype=np.uint8))
     comparison = (joint.metrics or {}).get("comparison") or {}

@@ -10,7 +10,6 @@ rows and keeps the report; the feature party stores its half and counts only.
 
 from __future__ import annotations
 
-import math
 import os
 import threading
 import time
@@ -265,8 +264,8 @@ def _train_label(workspace, job, channel, initiator, task, params, alignment_id,
     _store(workspace, job, [(federated, model.to_plain()), (only, baseline.to_plain())])
     return {"role": "label", "rows_used": rows.n, "trees": len(model.trees),
             "label_only_trees": len(baseline.trees), "validation_rows": report["validation_rows"],
-            "auc_federated": _auc(report.get("federated")),
-            "auc_label_only": _auc(report.get("label_only")),
+            "auc_federated": names.part_auc(report.get("federated")),
+            "auc_label_only": names.part_auc(report.get("label_only")),
             "model_id": federated.id, "label_only_model_id": only.id,
             "model_digest": record["model_digest"], "comparison": report.get("comparison"),
             "early_stopping": report["early_stopping"],
@@ -281,11 +280,9 @@ def _train_scorecard(workspace, job, channel, initiator, task, params, alignment
             out = scorecard.train_label(
                 workspace, job, channel, initiator, task, params, alignment_id, executor,
                 outcome_labels(workspace, job.params.get("label_evaluation")), _store)
-        elif workspace.role == "feature":
+        else:   # run_training_job refused any other role
             out = scorecard.train_feature(workspace, job, channel, initiator, params,
                                           alignment_id, executor)
-        else:
-            raise UserFacingError("This workspace has no party role for training.")
     rows, record = out["rows"], out["record"]
     replay = _replay_verdict(workspace, job, record)
     common = dict(job_id=job.id, alignment_id=alignment_id, dataset=rows.record.dataset,
@@ -310,8 +307,8 @@ def _train_scorecard(workspace, job, channel, initiator, task, params, alignment
     _store(workspace, job, [(federated, out["plain"]), (only, out["baseline_plain"])])
     return {"role": "label", "model_type": "scorecard", "rows_used": rows.n, "trees": 0,
             "label_only_trees": 0, "validation_rows": report["validation_rows"],
-            "auc_federated": _auc(report.get("federated")),
-            "auc_label_only": _auc(report.get("label_only")),
+            "auc_federated": names.part_auc(report.get("federated")),
+            "auc_label_only": names.part_auc(report.get("label_only")),
             "model_id": federated.id, "label_only_model_id": only.id,
             "model_digest": record["model_digest"], "comparison": report.get("comparison"),
             "selected_features": sum(1 for r in report["iv"] if r["selected"]),
@@ -349,11 +346,6 @@ def _report(label: LabelParty, model: LabelModel, baseline: LabelModel, scores: 
         # never silently worse than the bank's own model (docs/training.md)
         out["comparison"] = reproducible.compare_with_label_only(y, joint, own, label.p.seed)
     return out
-
-
-def _auc(part: dict | None) -> float | None:
-    value = (part or {}).get("auc")
-    return None if value is None or math.isnan(value) else round(float(value), 6)
 
 
 def _store(workspace, job, items: list[tuple[ModelRecord, dict]]) -> None:
@@ -470,20 +462,30 @@ def _shown(record: ModelRecord) -> dict:
             "created_at": record.created_at, **record.record}
 
 
+def _review_rows(session, model_id: str) -> tuple[list[list[str]], dict | None]:
+    """The record's sheet rows (with, at the bank, the validation metrics) and, for a scorecard at
+    the bank, the metrics its IV table and card are drawn from (else None)."""
+    session.require("data.view")
+    record = session.workspace.db.run(model_store.get_record, model_id)
+    metrics = record.metrics if record.half == "label" else None
+    card = metrics if metrics and metrics.get("model_type") == "scorecard" else None
+    return reproducible.record_rows(_shown(record), metrics), card
+
+
+def _exported(session, model_id: str, path: str) -> str:
+    session.audit("model.record_exported", {"model": model_id}, {"file": os.path.basename(path)})
+    return path
+
+
 def export_model_record(session, model_id: str, path: str) -> str:
     """The record (and, at the bank, the validation metrics) as an XLSX sheet for model-risk
     review; returns the path written."""
-    session.require("data.view")
-    record = session.workspace.db.run(model_store.get_record, model_id)
-    shown = _shown(record)
-    metrics = record.metrics if record.half == "label" else None
-    rows = reproducible.record_rows(shown, metrics)
-    if metrics and metrics.get("model_type") == "scorecard":  # the card itself, for the review
-        rows += [[]] + scorecard.card_rows(metrics)
+    rows, card = _review_rows(session, model_id)
+    if card:   # the card itself, for the review
+        rows += [[]] + scorecard.card_rows(card)
     with open(path, "wb") as fh:
         fh.write(xlsx_bytes("Model record", rows, bold_rows={0}, widths=[28, 70]))
-    session.audit("model.record_exported", {"model": model_id}, {"file": os.path.basename(path)})
-    return path
+    return _exported(session, model_id, path)
 
 
 @dataclass
@@ -497,22 +499,17 @@ class ReviewDocument:
 def model_review(session, model_id: str) -> ReviewDocument:
     """The content ``export_model_record`` writes, as tables: one for the record, then the IV
     table and the card for a scorecard at the bank (its partner points column included)."""
-    session.require("data.view")
-    record = session.workspace.db.run(model_store.get_record, model_id)
-    metrics = record.metrics if record.half == "label" else None
-    rows = reproducible.record_rows(_shown(record), metrics)
+    rows, card = _review_rows(session, model_id)
     tables = [("Model record", "", rows[0], rows[1:])]
-    if metrics and metrics.get("model_type") == "scorecard":
-        tables += scorecard.card_tables(metrics)
+    if card:
+        tables += scorecard.card_tables(card)
     return ReviewDocument(f"Model {model_id} - model-risk review", tables)
 
 
 def export_model_pdf(session, model_id: str, path: str, pdf_writer) -> str:
     """``model_review`` rendered by ``pdf_writer(path, ReviewDocument)``; returns the path."""
-    document = model_review(session, model_id)
-    pdf_writer(path, document)
-    session.audit("model.record_exported", {"model": model_id}, {"file": os.path.basename(path)})
-    return path
+    pdf_writer(path, model_review(session, model_id))
+    return _exported(session, model_id, path)
 
 
 def replay_job_params(session, model_id: str) -> dict:
