@@ -22,6 +22,7 @@ from app.commands import train as train_cmd
 from app.protocols.secureboost.metrics import auc
 from app.workflows import plans
 from app.workflows.rehearsal import run as rehearsal
+from app.workflows import training
 from app.workflows.training import scorecard
 from fixture_data import DATA
 from test_scorecard_job import pdf_text
@@ -83,6 +84,7 @@ def _spy(mp, seen: dict, folder) -> None:
 
     def holdout(party, model_id, dataset):
         held = real_holdout(party, model_id, dataset)
+        seen["models"] = training.models(party.analyst)
         population = plans.load_population(party.workspace, model_id)
         plan = plans.create_plan(party.analyst, population, PLAN_RULES, model_id)
         seen["plan"] = plans.plan_summary(plans.finalise_plan(party.analyst, plan.id))
@@ -128,6 +130,14 @@ def test_report_has_the_card_iv_and_secureboosts_keys(joint):
     assert all(isinstance(r["points"], float) for r in bank_rows)
     assert card[-1]["feature"] == "partner points" and card[-1]["points"] is None
     assert report["partner_features_selected"] > 0 and "note" not in report
+
+
+def test_the_scorecard_is_stored_under_a_name_like_every_model(joint):
+    _, seen = joint
+    named = {m["id"]: m["name"] for m in seen["models"]}
+    assert len(named) == 2 and all(named.values())
+    joint_name = next(n for n in named.values() if not n.endswith("(bank only)"))
+    assert f"{joint_name} (bank only)" in named.values()
 
 
 def test_scoring_and_a_plan_work_downstream(joint):

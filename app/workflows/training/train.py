@@ -285,12 +285,14 @@ def _train_scorecard(workspace, job, channel, initiator, task, params, alignment
                                           alignment_id, executor)
     rows, record = out["rows"], out["record"]
     replay = _replay_verdict(workspace, job, record)
+    created = now_iso()
+    name = names.job_model_name(job, rows.record.dataset, created)
     common = dict(job_id=job.id, alignment_id=alignment_id, dataset=rows.record.dataset,
-                  params=dict(job.params), rows_used=rows.n, created_at=now_iso(), trees=0)
+                  params=dict(job.params), rows_used=rows.n, created_at=created, trees=0)
     common["params"].pop("alignment_id", None)
     if workspace.role == "feature":
         half = ModelRecord(id=job.id, kind="federated", half="feature", metrics=None,
-                           record=record, **common)
+                           record=record, name=name, **common)
         _store(workspace, job, [(half, out["plain"])])
         return {"role": "feature", "model_type": "scorecard", "rows_used": rows.n, "trees": 0,
                 "selected_features": out["selected"], "model_digest": record["model_digest"],
@@ -299,8 +301,9 @@ def _train_scorecard(workspace, job, channel, initiator, task, params, alignment
     if replay is not None:
         report["replay"] = replay
     federated = ModelRecord(id=job.id, kind="federated", half="label", metrics=report,
-                            record=record, **common)
+                            record=record, name=name, **common)
     only = ModelRecord(id=label_only_id(job.id), kind="label_only", half="label",
+                       name=f"{name} (bank only)",
                        metrics={"label_only": report.get("label_only"),
                                 "validation_rows": report["validation_rows"]},
                        record=out["baseline_record"], **common)
