@@ -829,6 +829,101 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "executor.no_certificate": (
         "There is no certificate file at {path}; check the path.",
         "{path} 处没有证书文件；请检查路径。"),
+    # -- keys, ciphertexts, certificates and storage (app/crypto, app/net, app/store) ---
+    "crypto.unknown_scheme": (
+        "The encryption scheme must be one of {choices}.",
+        "加密方案必须是以下之一：{choices}；请从中选择一个。"),
+    "protocol.key_not_integer": (
+        "The peer's {scheme} key is not an integer.",
+        "对方的 {scheme} 公钥不是整数，无法使用；请确认双方运行相同版本的联模后重试。"),
+    "protocol.key_too_short": (
+        "The peer's {scheme} key is shorter than {bits:d} bits.",
+        "对方的 {scheme} 公钥短于 {bits:d} 位，不够安全；请对方改用至少 {bits:d} 位的密钥后重试。"),
+    "protocol.key_too_long": (
+        "The peer's {scheme} key is longer than {bits:d} bits.",
+        "对方的 {scheme} 公钥长于 {bits:d} 位的上限；请对方改用不超过 {bits:d} 位的密钥后重试。"),
+    "protocol.key_even": (
+        "The peer's {scheme} key is even.",
+        "对方的 {scheme} 公钥是偶数，不是正常生成的密钥；请与对方核实其联模版本后重试。"),
+    "protocol.key_small_factor": (
+        "The peer's {scheme} key has a small prime factor.",
+        "对方的 {scheme} 公钥含有很小的素因子，不是正常生成的密钥；请与对方核实其联模版本后重试。"),
+    "protocol.paillier_key_form": (
+        "The peer's Paillier key is not a product of two distinct primes.",
+        "对方的 Paillier 公钥不是两个不同素数的乘积，不是正常生成的密钥；请与对方核实其联模版本后重试。"),
+    "protocol.ou_key_form": (
+        "The peer's OU key is not of the form p^2 q.",
+        "对方的 OU 公钥不是 p²q 的形式，不是正常生成的密钥；请与对方核实其联模版本后重试。"),
+    "protocol.ciphertext_block": (
+        "The peer sent a ciphertext block of the wrong size.",
+        "对方发来的密文块大小不对；请确认双方运行相同版本的联模后重试。"),
+    "protocol.ciphertext_range": (
+        "The peer sent a ciphertext outside the valid range.",
+        "对方发来的密文超出了有效范围；请确认双方运行相同版本的联模后重试。"),
+    "protocol.ciphertext_not_invertible": (
+        "The peer sent a ciphertext that is not invertible.",
+        "对方发来的密文不可逆，无法使用；请确认双方运行相同版本的联模后重试。"),
+    "protocol.packed_count": (
+        "The number of packed histogram values is wrong.",
+        "对方发来的打包直方图数值个数不对；请确认双方运行相同版本的联模后重试。"),
+    "protocol.mpc_not_bytes": (
+        "The peer's MPC message is not bytes.",
+        "对方发来的安全多方计算消息不是字节数据；请确认双方运行相同版本的联模后重试。"),
+    "protocol.ot_point_count": (
+        "The peer sent the wrong number of base-OT points.",
+        "对方发来的基础不经意传输（OT）点数不对；请确认双方运行相同版本的联模后重试。"),
+    "protocol.ot_bad_point": (
+        "The peer sent an invalid base-OT point.",
+        "对方发来的基础不经意传输（OT）点无效；请确认双方运行相同版本的联模后重试。"),
+    "protocol.ot_matrix_size": (
+        "The peer's OT-extension matrix has the wrong size.",
+        "对方发来的 OT 扩展矩阵大小不对；请确认双方运行相同版本的联模后重试。"),
+    "protocol.ot_corrections_differ": (
+        "The peer's correlated-OT corrections do not match.",
+        "对方发来的相关 OT 校正值与约定不符；请确认双方运行相同版本的联模后重试。"),
+    "protocol.ot_corrections_size": (
+        "The peer's OT corrections have the wrong size.",
+        "对方发来的 OT 校正值大小不对；请确认双方运行相同版本的联模后重试。"),
+    "protocol.ot_not_agreed": (
+        "The peer's OT extension is not the one agreed.",
+        "对方的 OT 扩展与双方约定的不一致；请确认双方运行相同版本的联模后重试。"),
+    "protocol.ot_out_of_order": (
+        "The peer sent an OT '{kind}' message out of order.",
+        "对方发来的 OT “{kind}”消息顺序不对；请重试，并确认双方运行相同版本的联模。"),
+    "protocol.triples_unexpected": (
+        "The peer sent a triples message we did not expect.",
+        "对方发来了本方此时不应收到的乘法三元组消息；请重试，并确认双方运行相同版本的联模。"),
+    "protocol.triples_out_of_order": (
+        "The peer sent a triples message out of order or for another number of triples.",
+        "对方发来的乘法三元组消息顺序不对，或三元组数量与约定不同；请重试，并确认双方运行相同版本的联模。"),
+    "protocol.triples_fields": (
+        "The peer's triples message {seq:d} has the wrong fields ('{field}').",
+        "对方发来的第 {seq:d} 条乘法三元组消息字段不对（“{field}”）；请确认双方运行相同版本的联模后重试。"),
+    "protocol.opening_out_of_order": (
+        "The peer sent an opening out of order.",
+        "对方公开中间值的消息顺序不对；请重试，并确认双方运行相同版本的联模。"),
+    "protocol.opening_length": (
+        "The peer opened a product of another length.",
+        "对方公开的乘积长度与本方不同；请重试，并确认双方运行相同版本的联模。"),
+    "protocol.alignment_not_map": (
+        "The peer sent an alignment message that is not a map.",
+        "对方发来的样本对齐消息格式不对（不是映射）；请确认双方运行相同版本的联模后重试。"),
+    "protocol.alignment_unknown_type": (
+        "The peer sent an alignment message with an unknown 'type'.",
+        "对方发来的样本对齐消息类型（'type'）未知；请确认双方运行相同版本的联模后重试。"),
+    "protocol.alignment_not_now": (
+        "The peer sent an alignment '{event}' message that is not allowed now (field 'type', "
+        "state {state}).",
+        "对方发来的样本对齐“{event}”消息此时不应出现（字段 'type'，状态 {state}）；请重新运行对齐，并确认双方运行相同版本的联模。"),
+    "cross.alignment_cancelled": (
+        "The other party cancelled the alignment.",
+        "对方取消了样本对齐；如仍需对齐，请与对方确认后重新提议。"),
+    "cross.alignment_stopped": (
+        "The other party stopped the alignment because of an error.",
+        "对方因出错停止了样本对齐；请让对方查看其联模中的错误信息，处理后重新运行。"),
+    "cross.alignment_cut_off": (
+        "The connection to the other party closed during alignment.",
+        "样本对齐过程中与对方的连接断开了；请检查网络后继续这个任务。"),
     # -- what the peer sends (app/schema, app/protocols) -----------------------------------
     "protocol.bad_field": (
         "{field}: the partner sent something this version cannot accept; check that both "

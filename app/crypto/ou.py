@@ -122,7 +122,7 @@ def validate_public_key(n: int, min_bits: int = DEFAULT_KEY_BITS) -> PublicKey:
     Raises RemoteProtocolError; returns the public key (without g) on success."""
     n = paillier.check_modulus(n, min_bits, "OU")
     if gmpy2.is_prime(n) or gmpy2.is_power(n):
-        raise RemoteProtocolError("The peer's OU key is not of the form p^2 q.")
+        raise RemoteProtocolError.coded("protocol.ou_key_form")
     return PublicKey(n)
 
 
@@ -145,16 +145,16 @@ def cts_from_bytes(pub: PublicKey, blob: bytes) -> CipherArray:
     batch), else RemoteProtocolError."""
     width, n = ct_width(pub), mpz(pub.n)
     if not isinstance(blob, (bytes, bytearray, memoryview)) or len(blob) % width:
-        raise RemoteProtocolError("The peer sent a ciphertext block of the wrong size.")
+        raise RemoteProtocolError.coded("protocol.ciphertext_block")
     view = memoryview(blob)
     cts = [mpz.from_bytes(bytes(view[i:i + width]), "big") for i in range(0, len(view), width)]
     product = mpz(1)
     for ct in cts:
         if ct == 0 or ct >= n:
-            raise RemoteProtocolError("The peer sent a ciphertext outside the valid range.")
+            raise RemoteProtocolError.coded("protocol.ciphertext_range")
         product = product * ct % n
     if gmpy2.gcd(product, n) != 1:
-        raise RemoteProtocolError("The peer sent a ciphertext that is not invertible.")
+        raise RemoteProtocolError.coded("protocol.ciphertext_not_invertible")
     return CipherArray(pub.n, cts)
 
 

@@ -137,7 +137,7 @@ class GHPacker:
         """The ``total`` slot values (still packed (G, H) sums) from decrypted folded plaintexts."""
         k = self.bins_per_ciphertext(pub)
         if len(plains) != -(-total // k):
-            raise RemoteProtocolError("The number of packed histogram values is wrong.")
+            raise RemoteProtocolError.coded("protocol.packed_count")
         mask = (1 << self.pair_bits) - 1
         values: list[int] = []
         for i, plain in enumerate(plains):

@@ -57,16 +57,16 @@ def check_modulus(n, min_bits: int, scheme: str) -> int:
     """The checks a peer's modulus must pass whatever the scheme: an integer of sensible length,
     odd, with no prime factor below 2^16 (RemoteProtocolError names ``scheme``'s key)."""
     if isinstance(n, bool) or not isinstance(n, (int, type(mpz(0)))):
-        raise RemoteProtocolError(f"The peer's {scheme} key is not an integer.")
+        raise RemoteProtocolError.coded("protocol.key_not_integer", scheme=scheme)
     n = int(n)
     if n.bit_length() < min_bits:
-        raise RemoteProtocolError(f"The peer's {scheme} key is shorter than {min_bits} bits.")
+        raise RemoteProtocolError.coded("protocol.key_too_short", scheme=scheme, bits=min_bits)
     if n.bit_length() > MAX_KEY_BITS:
-        raise RemoteProtocolError(f"The peer's {scheme} key is longer than {MAX_KEY_BITS} bits.")
+        raise RemoteProtocolError.coded("protocol.key_too_long", scheme=scheme, bits=MAX_KEY_BITS)
     if n % 2 == 0:
-        raise RemoteProtocolError(f"The peer's {scheme} key is even.")
+        raise RemoteProtocolError.coded("protocol.key_even", scheme=scheme)
     if gmpy2.gcd(n, small_primes_product()) != 1:
-        raise RemoteProtocolError(f"The peer's {scheme} key has a small prime factor.")
+        raise RemoteProtocolError.coded("protocol.key_small_factor", scheme=scheme)
     return n
 
 
@@ -77,7 +77,7 @@ def validate_public_key(n: int, min_bits: int = DEFAULT_KEY_BITS) -> PublicKey:
     """
     n = check_modulus(n, min_bits, "Paillier")
     if gmpy2.is_square(n) or gmpy2.is_prime(n):
-        raise RemoteProtocolError("The peer's Paillier key is not a product of two distinct primes.")
+        raise RemoteProtocolError.coded("protocol.paillier_key_form")
     return PublicKey(n)
 
 
@@ -192,7 +192,7 @@ def cts_from_trusted_bytes(pub: PublicKey, blob: bytes) -> CipherArray:
 def _parse_one(key: _Key, data: bytes) -> mpz:
     ct = mpz.from_bytes(bytes(data), "big")
     if ct == 0 or ct >= key.nsq:
-        raise RemoteProtocolError("The peer sent a ciphertext outside the valid range.")
+        raise RemoteProtocolError.coded("protocol.ciphertext_range")
     return ct
 
 
@@ -207,14 +207,14 @@ def cts_from_bytes(pub: PublicKey, blob: bytes) -> CipherArray:
     RemoteProtocolError; one gcd for the whole batch (the product mod n is a unit iff each is)."""
     key = _key(pub)
     if not isinstance(blob, (bytes, bytearray, memoryview)) or len(blob) % key.ct_bytes:
-        raise RemoteProtocolError("The peer sent a ciphertext block of the wrong size.")
+        raise RemoteProtocolError.coded("protocol.ciphertext_block")
     view, w = memoryview(blob), key.ct_bytes
     cts = [_parse_one(key, view[i:i + w]) for i in range(0, len(view), w)]
     product = mpz(1)
     for ct in cts:
         product = product * ct % key.n
     if gmpy2.gcd(product, key.n) != 1:
-        raise RemoteProtocolError("The peer sent a ciphertext that is not invertible.")
+        raise RemoteProtocolError.coded("protocol.ciphertext_not_invertible")
     return CipherArray(pub.n, cts)
 
 

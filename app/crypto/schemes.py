@@ -26,7 +26,7 @@ def get(name: str) -> ModuleType:
     try:
         return SCHEMES[name]
     except KeyError:
-        raise ValidationError(f"The encryption scheme must be one of {', '.join(NAMES)}.") from None
+        raise ValidationError.coded("crypto.unknown_scheme", choices=list(NAMES)) from None
 
 
 def of(pub) -> ModuleType:

@@ -200,8 +200,8 @@ class AlignmentParty:
             return nxt
         if remote and self.state in (State.AWAIT_HELLO, State.EXCHANGE, State.FINISHING,
                                      State.DONE):
-            raise RemoteProtocolError(f"The peer sent an alignment '{event}' message that is not "
-                                      f"allowed now (field 'type', state {self.state.value}).")
+            raise RemoteProtocolError.coded("protocol.alignment_not_now", event=event,
+                                            state=self.state.value)
         raise LocalProtocolError(f"Alignment step '{event}' is not allowed in state "
                                  f"{self.state.value}.")
 

@@ -66,10 +66,10 @@ MESSAGES = tuple(DECLARED.values())
 def validate(message: Any) -> dict:
     """Check any incoming alignment message; returns it unchanged when valid."""
     if not isinstance(message, dict):
-        raise RemoteProtocolError("The peer sent an alignment message that is not a map.")
+        raise RemoteProtocolError.coded("protocol.alignment_not_map")
     kind = message.get("type")
     if not isinstance(kind, str) or kind not in DECLARED:
-        raise RemoteProtocolError("The peer sent an alignment message with an unknown 'type'.")
+        raise RemoteProtocolError.coded("protocol.alignment_unknown_type")
     check(DECLARED[kind], {k: v for k, v in message.items() if k != "type"},
           f"an invalid alignment '{kind}' message")
     return message

@@ -80,8 +80,8 @@ def drive(party: AlignmentParty, inbox: "queue.Queue[tuple[str, object]]",
                 return party.result()
             if party.state is State.ABORTED:
                 if party.peer_abort_reason == "cancelled":
-                    raise UserCancelled("The other party cancelled the alignment.")
-                raise PeerError("The other party stopped the alignment because of an error.")
+                    raise UserCancelled.coded("cross.alignment_cancelled")
+                raise PeerError.coded("cross.alignment_stopped")
             if progress is not None and party.progress() != last:
                 last = party.progress()
                 progress(*last)
@@ -96,7 +96,7 @@ def drive(party: AlignmentParty, inbox: "queue.Queue[tuple[str, object]]",
                 futures.discard(future)
                 party.work_done(work, future.result())
             else:
-                raise PeerError("The connection to the other party closed during alignment.")
+                raise PeerError.coded("cross.alignment_cut_off")
     except UserCancelled:
         if party.state in (State.AWAIT_HELLO, State.EXCHANGE, State.FINISHING):
             _send_quietly(send, party.cancel())

@@ -63,6 +63,6 @@ def encode(kind: str, body: dict) -> bytes:
 def decode(data: bytes) -> tuple[str, dict]:
     """Bytes from the peer -> (kind, body); RemoteProtocolError on anything else."""
     if not isinstance(data, (bytes, bytearray)):
-        raise RemoteProtocolError("The peer's MPC message is not bytes.")
+        raise RemoteProtocolError.coded("protocol.mpc_not_bytes")
     name, body = CODEC.decode(bytes(data))
     return name.removeprefix(PROTOCOL + "."), body

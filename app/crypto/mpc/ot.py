@@ -67,9 +67,9 @@ class BaseSender:
     def keys(self, points: bytes) -> tuple[np.ndarray, np.ndarray]:
         """(k0, k1), each (n, 16) uint8, from the receiver's n concatenated points."""
         if len(points) != POINT_BYTES * self.n:
-            raise RemoteProtocolError("The peer sent the wrong number of base-OT points.")
+            raise RemoteProtocolError.coded("protocol.ot_point_count")
         if first_invalid_point(points) >= 0:
-            raise RemoteProtocolError("The peer sent an invalid base-OT point.")
+            raise RemoteProtocolError.coded("protocol.ot_bad_point")
         k0, k1 = bytearray(), bytearray()
         for i in range(self.n):
             b_point = points[POINT_BYTES * i:POINT_BYTES * (i + 1)]
@@ -89,7 +89,7 @@ class BaseReceiver:
 
     def respond(self, a_point: bytes) -> bytes:
         if len(a_point) != POINT_BYTES or first_invalid_point(a_point) >= 0:
-            raise RemoteProtocolError("The peer sent an invalid base-OT point.")
+            raise RemoteProtocolError.coded("protocol.ot_bad_point")
         points, keys = bytearray(), bytearray()
         for i, c in enumerate(self.choices):
             b = rbcl.crypto_core_ristretto255_scalar_random()
@@ -244,7 +244,7 @@ class ExtSender:
         """q rows (M, 16) with q_i = t_i ⊕ r_i·s, from the receiver's u matrix."""
         nbytes = n_ots // 8
         if n_ots % 8 or len(u) != KAPPA * nbytes:
-            raise RemoteProtocolError("The peer's OT-extension matrix has the wrong size.")
+            raise RemoteProtocolError.coded("protocol.ot_matrix_size")
         q = prg(self._keys, chunk, nbytes)
         q ^= np.frombuffer(u, dtype=np.uint8).reshape(KAPPA, nbytes) * self._s_bits[:, None]
         return transpose(q)
@@ -310,12 +310,12 @@ class OTReceiver:
         if kind == "cot_y" and self._expect == "cot_y":
             y = np.frombuffer(body["y"], dtype=np.uint64)
             if body["chunk"] != 0 or len(y) != len(self.choices):
-                raise RemoteProtocolError("The peer's correlated-OT corrections do not match.")
+                raise RemoteProtocolError.coded("protocol.ot_corrections_differ")
             self._step("cot_y", "end")
             self.result = cot_receive(self._t, self.choices, y, self.instance, 0)
             self._t, self.done = None, True
             return None
-        raise RemoteProtocolError(f"The peer sent an OT '{kind}' message out of order.")
+        raise RemoteProtocolError.coded("protocol.ot_out_of_order", kind=kind)
 
     def _step(self, now: str, then: str) -> None:
         if self._expect != now:
@@ -353,7 +353,7 @@ class OTSender:
             return messages.encode("base_b", {"points": points})
         if kind == "ext_u" and self._ext is not None and not self.done:
             if body["chunk"] != 0 or body["n_ots"] != self.n:
-                raise RemoteProtocolError("The peer's OT extension is not the one agreed.")
+                raise RemoteProtocolError.coded("protocol.ot_not_agreed")
             q = self._ext.extend(body["u"], self.n, 0)
             self.done = True
             if self.delta is None:
@@ -364,4 +364,4 @@ class OTSender:
             x0, y = cot_send(q, self._ext.s, self.delta, self.instance, 0)
             self.result = x0
             return messages.encode("cot_y", {"chunk": 0, "y": y.tobytes()})
-        raise RemoteProtocolError(f"The peer sent an OT '{kind}' message out of order.")
+        raise RemoteProtocolError.coded("protocol.ot_out_of_order", kind=kind)

@@ -107,11 +107,10 @@ class TripleGen:
 
     def receive(self, data: bytes) -> bytes | None:
         if not self._started or self.done:
-            raise RemoteProtocolError("The peer sent a triples message we did not expect.")
+            raise RemoteProtocolError.coded("protocol.triples_unexpected")
         kind, body = messages.decode(data)
         if kind != "triples" or body["seq"] != self._seq or body["n"] != self.n:
-            raise RemoteProtocolError("The peer sent a triples message out of order or for "
-                                      "another number of triples.")
+            raise RemoteProtocolError.coded("protocol.triples_out_of_order")
         self._seq += 1
         seq = body["seq"]
         if seq == 0:
@@ -166,8 +165,8 @@ class TripleGen:
     def _need(self, body: dict, **present: bool) -> None:
         for name in ("point", "points", "u", "y"):
             if (body[name] is not None) != present.get(name, False):
-                raise RemoteProtocolError(f"The peer's triples message {body['seq']} has the "
-                                          f"wrong fields ('{name}').")
+                raise RemoteProtocolError.coded("protocol.triples_fields", seq=body["seq"],
+                                                field=name)
 
     def _span(self, chunk: int) -> slice:
         return slice(chunk * TRIPLE_CHUNK, min(self.n, (chunk + 1) * TRIPLE_CHUNK))
@@ -227,7 +226,7 @@ class TripleGen:
         """Our IKNP sender's corrections for the peer's u, and our share of a·b_peer, started."""
         m = self._width(chunk)
         if len(u) != KAPPA * 8 * m:
-            raise RemoteProtocolError("The peer's OT-extension matrix has the wrong size.")
+            raise RemoteProtocolError.coded("protocol.ot_matrix_size")
         matrix = np.frombuffer(u, dtype=np.uint8).reshape(KAPPA, 8 * m)
         a = self._padded(self.a, chunk)
         instance, start = self._instance(self.role), chunk * 64 * TRIPLE_CHUNK
@@ -248,7 +247,7 @@ class TripleGen:
         when ready, so on an executor it overlaps the next steps)."""
         m = self._width(chunk)
         if len(data) != Y_BYTES * m:
-            raise RemoteProtocolError("The peer's OT corrections have the wrong size.")
+            raise RemoteProtocolError.coded("protocol.ot_corrections_size")
         y = gilboa.unpack_y(data, m)
         b = self._padded(self.b, chunk)
         instance, start = self._instance(1 - self.role), chunk * 64 * TRIPLE_CHUNK
@@ -308,9 +307,9 @@ class BeaverMul:
     def receive(self, data: bytes) -> None:
         kind, body = messages.decode(data)
         if kind != "open" or not self._sent or self.done or body["seq"] != self.seq:
-            raise RemoteProtocolError("The peer sent an opening out of order.")
+            raise RemoteProtocolError.coded("protocol.opening_out_of_order")
         if body["n"] != self.n or len(body["values"]) != 16 * self.n:
-            raise RemoteProtocolError("The peer opened a product of another length.")
+            raise RemoteProtocolError.coded("protocol.opening_length")
         peer = np.frombuffer(body["values"], dtype=np.uint64)
         e = self._e + peer[:self.n]
         f = self._f + peer[self.n:]
