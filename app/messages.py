@@ -924,6 +924,63 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "cross.alignment_cut_off": (
         "The connection to the other party closed during alignment.",
         "样本对齐过程中与对方的连接断开了；请检查网络后继续这个任务。"),
+    "net.truncated_frame": (
+        "The connection ended in the middle of a message (a truncated frame).",
+        "连接在一条消息传到一半时断开了（帧被截断）；请检查网络后重试。"),
+    "net.empty_frame": (
+        "The peer sent an empty frame (length 0).",
+        "对方发来了一个空帧（长度为 0）；请确认双方运行相同版本的联模后重试。"),
+    "net.frame_too_big": (
+        "The peer announced a frame of {size:d} bytes, over the limit of {limit:d} bytes.",
+        "对方声明的帧有 {size:d} 字节，超过了 {limit:d} 字节的上限，已拒绝；请确认双方运行相同版本的联模后重试。"),
+    "net.message_too_big": (
+        "The peer announced a message of {size:d} bytes, over the limit of {limit:d} bytes for its "
+        "type.",
+        "对方声明的消息有 {size:d} 字节，超过了该类消息 {limit:d} 字节的上限，已拒绝；请确认双方运行相同版本的联模后重试。"),
+    "net.handshake_mismatch": (
+        "The session handshake did not match on both sides (a tampered or downgraded "
+        "negotiation); the connection was refused.",
+        "双方的会话握手结果不一致（协商可能被篡改或降级），连接已拒绝；请检查双方之间的网络设备后重试，如再次出现请联系对方核实。"),
+    "net.wrong_message": (
+        "The peer sent '{got}' where '{expected}' was expected.",
+        "对方发来了“{got}”，而本方等待的是“{expected}”；请重试，并确认双方运行相同版本的联模。"),
+    "net.not_reached": (
+        "Could not reach the peer.",
+        "无法连接对方；请确认对方的联模正在监听，并检查为对方登记的地址。"),
+    "net.our_certificate_refused": (
+        "{why} Our fingerprint is {fingerprint}.",
+        "{why}本方指纹是 {fingerprint}；请把它告诉对方，让对方核对并登记。"),
+    "net.handshake_dropped": (
+        "A computer connected but did not complete the secure handshake in time and was dropped.",
+        "有一台电脑连接后没有及时完成安全握手，已断开；如果是合作方，请让对方检查网络后重新连接。"),
+    "net.hung_up": (
+        "A connecting computer hung up during the handshake; it may not have accepted our "
+        "certificate (check its pin for us).",
+        "正在连接的电脑在握手期间断开了；它可能不接受本方的证书。请让对方核对为本方登记的指纹。"),
+    "net.certificate_unreadable": (
+        "The peer's certificate could not be read.",
+        "无法读取对方的证书；请确认对方地址是联模的监听地址，或让对方重新导出证书。"),
+    "net.certificate_not_yet_valid": (
+        "The peer's certificate is not valid yet; check both computers' clocks.",
+        "对方的证书尚未生效；请检查双方电脑的时钟是否准确。"),
+    "net.certificate_expired": (
+        "The peer's certificate has expired; the peer must renew it.",
+        "对方的证书已过期；请对方更新证书后再连接。"),
+    "net.certificate_key_type": (
+        "The peer's certificate does not use an ECDSA P-256 key.",
+        "对方的证书没有使用 ECDSA P-256 密钥，不是联模生成的证书；请确认对方地址是联模的监听地址。"),
+    "net.certificate_signature": (
+        "The peer's certificate is not correctly self-signed.",
+        "对方证书的自签名不正确；请确认对方地址是联模的监听地址，并与对方核对指纹。"),
+    "net.certificate_constraints": (
+        "The peer's certificate lacks basic constraints.",
+        "对方的证书缺少基本约束扩展，不是联模生成的证书；请确认对方地址是联模的监听地址。"),
+    "net.certificate_is_ca": (
+        "The peer's certificate claims to be a certificate authority.",
+        "对方的证书自称是证书颁发机构（CA），联模不接受这种证书；请确认对方地址是联模的监听地址。"),
+    "peering.bad_fingerprint": (
+        "A fingerprint is 64 hexadecimal digits (spaces or colons allowed).",
+        "指纹由 64 位十六进制数字组成（可以带空格或冒号）；请向对方索取完整指纹后重新输入。"),
     # -- what the peer sends (app/schema, app/protocols) -----------------------------------
     "protocol.bad_field": (
         "{field}: the partner sent something this version cannot accept; check that both "

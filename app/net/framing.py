@@ -75,7 +75,7 @@ class FrameDecoder:
         self._check_usable()
         self._closed = True
         if self._buffer:
-            self._fail("The connection ended in the middle of a message (a truncated frame).")
+            self._fail(RemoteProtocolError.coded("net.truncated_frame"))
 
     def next_frame(self) -> bytes | None:
         """The next whole frame, or None until its bytes have arrived."""
@@ -84,20 +84,20 @@ class FrameDecoder:
             return None
         (length,) = HEADER.unpack_from(self._buffer)
         if length == 0:
-            self._fail("The peer sent an empty frame (length 0).")
+            self._fail(RemoteProtocolError.coded("net.empty_frame"))
         if length > self.max_frame:
-            self._fail(f"The peer announced a frame of {length} bytes, over the limit of "
-                       f"{self.max_frame} bytes.")
+            self._fail(RemoteProtocolError.coded("net.frame_too_big", size=length,
+                                                 limit=self.max_frame))
         end = HEADER.size + length
         if self.limit_of is not None and len(self._buffer) >= HEADER.size + min(length, PEEK):
             try:
                 limit = self.limit_of(bytes(self._buffer[HEADER.size:HEADER.size
                                                          + min(length, PEEK)]))
             except RemoteProtocolError as exc:
-                self._fail(str(exc))
+                self._fail(exc)
             if length > limit:
-                self._fail(f"The peer announced a message of {length} bytes, over the limit of "
-                           f"{limit} bytes for its type.")
+                self._fail(RemoteProtocolError.coded("net.message_too_big", size=length,
+                                                     limit=limit))
         if len(self._buffer) < end:
             return None
         with memoryview(self._buffer) as view:
@@ -105,11 +105,12 @@ class FrameDecoder:
         del self._buffer[:end]
         return frame
 
-    def _fail(self, message: str) -> None:
-        self._error = RemoteProtocolError(message)
+    def _fail(self, error: RemoteProtocolError) -> None:
+        self._error = error
         self._buffer.clear()
-        raise self._error
+        raise error
 
     def _check_usable(self) -> None:
-        if self._error is not None:
-            raise RemoteProtocolError(str(self._error))
+        if self._error is not None:   # the same sentence again, in a fresh error
+            error = self._error
+            raise RemoteProtocolError(str(error), code=error.code, params=error.params)

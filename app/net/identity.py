@@ -100,7 +100,7 @@ def load_certificate(cert: bytes) -> x509.Certificate:
             return x509.load_pem_x509_certificate(cert)
         return x509.load_der_x509_certificate(cert)
     except ValueError as exc:
-        raise PeerError("The peer's certificate could not be read.") from exc
+        raise PeerError.coded("net.certificate_unreadable") from exc
 
 
 def certificate_fingerprint(cert: bytes | x509.Certificate) -> bytes:
@@ -121,9 +121,9 @@ def check_certificate(cert: bytes | x509.Certificate,
     parsed = check_structure(cert)
     now = now or dt.datetime.now(dt.timezone.utc)
     if now < parsed.not_valid_before_utc:
-        raise PeerError("The peer's certificate is not valid yet; check both computers' clocks.")
+        raise PeerError.coded("net.certificate_not_yet_valid")
     if now > parsed.not_valid_after_utc:
-        raise PeerError("The peer's certificate has expired; the peer must renew it.")
+        raise PeerError.coded("net.certificate_expired")
     return parsed
 
 
@@ -132,17 +132,17 @@ def check_structure(cert: bytes | x509.Certificate) -> x509.Certificate:
     parsed = cert if isinstance(cert, x509.Certificate) else load_certificate(cert)
     public = parsed.public_key()
     if not (isinstance(public, ec.EllipticCurvePublicKey) and public.curve.name == "secp256r1"):
-        raise PeerError("The peer's certificate does not use an ECDSA P-256 key.")
+        raise PeerError.coded("net.certificate_key_type")
     try:
         parsed.verify_directly_issued_by(parsed)
     except (ValueError, TypeError, InvalidSignature) as exc:
-        raise PeerError("The peer's certificate is not correctly self-signed.") from exc
+        raise PeerError.coded("net.certificate_signature") from exc
     try:
         constraints = parsed.extensions.get_extension_for_class(x509.BasicConstraints).value
     except (x509.ExtensionNotFound, ValueError) as exc:
-        raise PeerError("The peer's certificate lacks basic constraints.") from exc
+        raise PeerError.coded("net.certificate_constraints") from exc
     if constraints.ca:
-        raise PeerError("The peer's certificate claims to be a certificate authority.")
+        raise PeerError.coded("net.certificate_is_ca")
     return parsed
 
 
@@ -169,8 +169,7 @@ def parse_fingerprint(text: str) -> bytes:
     """Accept 64 hex digits with optional spaces, colons or dashes (grouped or OpenSSL style)."""
     cleaned = re.sub(r"[\s:\-]", "", text)
     if len(cleaned) != 2 * FINGERPRINT_SIZE or not re.fullmatch(r"[0-9a-fA-F]+", cleaned):
-        raise ValidationError(
-            "A fingerprint is 64 hexadecimal digits (spaces or colons allowed).")
+        raise ValidationError.coded("peering.bad_fingerprint")
     return bytes.fromhex(cleaned)
 
 

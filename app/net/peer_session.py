@@ -36,6 +36,7 @@ from dataclasses import dataclass
 
 from cryptography.hazmat.primitives import serialization
 
+from app import messages
 from app.errors import LianmoError, PeerError, RemoteProtocolError
 from app.net import channel as channel_messages
 from app.net.channel import Channel, PeerClosed, ReceiveTimeout, memory_transport_pair
@@ -117,8 +118,7 @@ def run_handshake(channel: Channel, *, is_client: bool, party_name: str,
     channel.send(CONFIRM, {"session_id": session_id, "version": version})
     confirm = _expect(channel, CONFIRM, deadline)
     if not hmac.compare_digest(confirm["session_id"], session_id) or confirm["version"] != version:
-        raise RemoteProtocolError("The session handshake did not match on both sides (a tampered "
-                                  "or downgraded negotiation); the connection was refused.")
+        raise RemoteProtocolError.coded("net.handshake_mismatch")
     channel.session_id, channel.version, channel.peer_name = session_id, version, peer_hello["party"]
     channel.cap_frames(None)
 
@@ -129,7 +129,7 @@ def _expect(channel: Channel, msg_type: str, deadline: float) -> dict:
     except ReceiveTimeout as exc:
         raise PeerError.coded("net.session_timeout") from exc
     if got != msg_type:
-        raise RemoteProtocolError(f"The peer sent {got!r} where {msg_type!r} was expected.")
+        raise RemoteProtocolError.coded("net.wrong_message", got=got, expected=msg_type)
     return body
 
 
@@ -174,8 +174,10 @@ def connect(host: str, port: int, identity: Identity, pinned_fingerprint: bytes,
                               seconds=timeout) from exc
     except CertificateRefused as exc:
         transport.close()
-        raise CertificateRefused(f"{exc} Our fingerprint is "
-                                 f"{format_fingerprint(identity.fingerprint)}.") from exc
+        why = messages.record(exc.code, exc.params) if exc.code else str(exc)
+        ours = format_fingerprint(identity.fingerprint)
+        raise CertificateRefused.coded("net.our_certificate_refused", why=why,
+                                       fingerprint=ours) from exc
     except BaseException:
         transport.close()
         raise
@@ -220,7 +222,7 @@ def connect_with_retry(host: str, port: int, identity: Identity, pinned_fingerpr
             log.info("peer not reachable (attempt %d of %d): %s; retrying in %.1f s",
                      attempt, attempts, exc, delay)
             sleep(delay)
-    raise PeerError("Could not reach the peer.")  # attempts < 1
+    raise PeerError.coded("net.not_reached")  # attempts < 1
 
 
 class Listener:
@@ -452,12 +454,10 @@ class Listener:
             return channel
         except TimeoutError as exc:
             transport.close()
-            raise TlsRefused("A computer connected but did not complete the secure handshake in "
-                             "time and was dropped.") from exc
+            raise TlsRefused.coded("net.handshake_dropped") from exc
         except PeerClosed as exc:
             transport.close()
-            raise PeerError("A connecting computer hung up during the handshake; it may not "
-                            "have accepted our certificate (check its pin for us).") from exc
+            raise PeerError.coded("net.hung_up") from exc
         except BaseException:
             transport.close()
             raise
