@@ -981,6 +981,45 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "peering.bad_fingerprint": (
         "A fingerprint is 64 hexadecimal digits (spaces or colons allowed).",
         "指纹由 64 位十六进制数字组成（可以带空格或冒号）；请向对方索取完整指纹后重新输入。"),
+    "store.no_alignment": (
+        "There is no alignment {alignment}.",
+        "没有对齐结果 {alignment}；请在“样本对齐”页面查看已有的对齐结果。"),
+    "store.no_model": (
+        "There is no model {model}.",
+        "没有模型 {model}；请在“模型训练”页面查看已有的模型。"),
+    "store.bad_model_id": (
+        "A model id is 1-64 letters, digits, '.', '-' or '_'.",
+        "模型编号须为 1-64 个字母、数字或 '.'、'-'、'_'；请检查模型编号。"),
+    "store.array_not_numeric": (
+        "Array '{name}' must be a 1-D or 2-D numeric array.",
+        "数据“{name}”不是一维或二维的数值数组，无法保存到工作区；请把这个问题报告给联模的维护人员。"),
+    "store.no_array": (
+        "No stored array named '{name}'.",
+        "工作区中没有名为“{name}”的数据；相关数据可能已被删除，请重新生成后重试。"),
+    "store.array_type": (
+        "Stored array '{name}' has a disallowed type.",
+        "工作区中保存的数据“{name}”类型不允许，可能已损坏；请用 workspace verify 命令检查工作区。"),
+    "store.array_too_long": (
+        "Stored array '{name}' is longer than its shape says.",
+        "工作区中保存的数据“{name}”比记录的长度长，可能已损坏；请用 workspace verify 命令检查工作区。"),
+    "store.array_too_short": (
+        "Stored array '{name}' is shorter than its shape says.",
+        "工作区中保存的数据“{name}”比记录的长度短，可能已损坏；请用 workspace verify 命令检查工作区。"),
+    "store.model_array_type": (
+        "A stored array has a disallowed type.",
+        "工作区中保存的模型含有不允许的数据类型，可能已损坏；请用 workspace verify 命令检查工作区，必要时重新训练模型。"),
+    "store.model_damaged": (
+        "A stored model or checkpoint is damaged.",
+        "工作区中保存的模型或检查点已损坏；请用 workspace verify 命令检查工作区，必要时重新训练模型。"),
+    "store.disk_full": (
+        "The disk holding the workspace is full: the change was not saved and the workspace is "
+        "as it was before. Free some space and try again.",
+        "工作区所在的磁盘已满：这次更改没有保存，工作区保持原样。请腾出一些空间后重试。"),
+    "store.no_room_to_import": (
+        "Importing this data needs about {need} MB free on the disk holding the workspace, but "
+        "only {free} MB are free; free some space (or move the workspace) and try again. Nothing "
+        "was changed.",
+        "导入这些数据需要工作区所在磁盘约有 {need} MB 可用空间，但只有 {free} MB；请腾出空间（或把工作区移到其他磁盘）后重试。没有做任何更改。"),
     # -- what the peer sends (app/schema, app/protocols) -----------------------------------
     "protocol.bad_field": (
         "{field}: the partner sent something this version cannot accept; check that both "

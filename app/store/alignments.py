@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from app.errors import UserFacingError
+from app.errors import LocalProtocolError, UserFacingError
 from app.store.arrays import load_array, save_array
 from app.store.datasets import ids_to_matrix, matrix_to_ids
 from app.store.workspace import now_iso
@@ -49,7 +49,7 @@ def new_record(alignment_id: str, job_id: str, peer: str, dataset: str, id_type:
 def save_alignment_in(conn, record: AlignmentRecord, ids: np.ndarray) -> None:
     """Store the intersection (``ids`` in agreed order, bytes dtype) in the caller's transaction."""
     if len(ids) != record.size:
-        raise UserFacingError("The alignment size does not match its identifiers.")
+        raise LocalProtocolError("The alignment size does not match its identifiers.")
     conn.execute(f"INSERT INTO alignments ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * 11)})",
                  tuple(getattr(record, c) for c in COLUMNS))
     save_array(conn, f"alignment/{record.id}/ids", ids_to_matrix(np.asarray(ids, dtype=bytes))
@@ -73,7 +73,7 @@ def get_alignment(conn, alignment_id: str) -> AlignmentRecord:
     row = conn.execute(f"SELECT {', '.join(COLUMNS)} FROM alignments WHERE id = ?",
                        (alignment_id,)).fetchone()
     if row is None:
-        raise UserFacingError(f"There is no alignment {alignment_id}.")
+        raise UserFacingError.coded("store.no_alignment", alignment=alignment_id)
     return AlignmentRecord(*row)
 
 

@@ -20,7 +20,7 @@ def save_array(conn, name: str, array: np.ndarray) -> None:
     """Replace the array stored under ``name`` (row-chunked; C order)."""
     array = np.ascontiguousarray(array)
     if array.dtype.kind not in _ALLOWED_KINDS or array.ndim not in (1, 2):
-        raise StoreError(f"Array {name!r} must be a 1-D or 2-D numeric array.")
+        raise StoreError.coded("store.array_not_numeric", name=name)
     delete_array(conn, name)
     row_bytes = max(1, array.itemsize * (array.shape[1] if array.ndim == 2 else 1))
     rows_per_chunk = max(1, CHUNK_BYTES // row_bytes)
@@ -39,21 +39,21 @@ def load_array(conn, name: str) -> np.ndarray:
     head = conn.execute("SELECT dtype, shape FROM arrays WHERE name = ? ORDER BY chunk LIMIT 1",
                         (name,)).fetchone()
     if head is None:
-        raise StoreError(f"No stored array named {name!r}.")
+        raise StoreError.coded("store.no_array", name=name)
     dtype = np.dtype(head[0])
     if dtype.kind not in _ALLOWED_KINDS:
-        raise StoreError(f"Stored array {name!r} has a disallowed type.")
+        raise StoreError.coded("store.array_type", name=name)
     out = np.empty(tuple(json.loads(head[1])), dtype=dtype)
     flat = out.reshape(-1).view(np.uint8)
     offset = 0
     for (data,) in conn.execute("SELECT data FROM arrays WHERE name = ? ORDER BY chunk", (name,)):
         end = offset + len(data)
         if end > flat.size:
-            raise StoreError(f"Stored array {name!r} is longer than its shape says.")
+            raise StoreError.coded("store.array_too_long", name=name)
         flat[offset:end] = np.frombuffer(data, dtype=np.uint8)
         offset = end
     if offset != flat.size:
-        raise StoreError(f"Stored array {name!r} is shorter than its shape says.")
+        raise StoreError.coded("store.array_too_short", name=name)
     return out
 
 

@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 from sqlcipher3 import dbapi2 as sqlcipher
 
-from app.errors import StoreError, WorkspaceLocked
+from app.errors import LocalProtocolError, StoreError, WorkspaceLocked
 from app.store import space
 
 log = logging.getLogger(__name__)
@@ -27,7 +27,7 @@ def _key_pragma(raw_key: bytes | None, passphrase: str | None) -> str:
     """Build ``PRAGMA key``: a raw 256-bit key skips the KDF; a passphrase goes through SQLCipher's."""
     if raw_key is not None:
         if len(raw_key) != 32:
-            raise StoreError("The workspace key has the wrong length.")
+            raise LocalProtocolError("The workspace key has the wrong length.")
         return f"PRAGMA key = \"x'{raw_key.hex()}'\""
     if not passphrase:
         raise WorkspaceLocked.coded("store.no_key")
@@ -98,7 +98,7 @@ class Database:
     def run(self, fn: Callable[..., Any], *args: Any) -> Any:
         """Run ``fn(conn, *args)`` on the owner thread and return its result."""
         if threading.current_thread() is self._thread:
-            raise StoreError("Nested database call on the owner thread (a bug).")
+            raise LocalProtocolError("Nested database call on the owner thread (a bug).")
         if not self._thread.is_alive():
             raise StoreError.coded("store.closed")
         future: Future = Future()

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import msgpack
 import numpy as np
 
-from app.errors import StoreError, UserFacingError
+from app.errors import LocalProtocolError, StoreError, UserFacingError
 from app.store.workspace import now_iso
 
 _ND = "__nd__"
@@ -27,12 +27,12 @@ KEEP_CHECKPOINTS = 2  # the feature party may be one tree ahead of the label par
 def _default(obj):
     if isinstance(obj, np.ndarray):
         if obj.dtype.kind not in _KINDS:
-            raise StoreError("Only numeric arrays can be stored.")
+            raise LocalProtocolError("Only numeric arrays can be stored.")
         return {_ND: obj.dtype.str, "shape": list(obj.shape),
                 "data": np.ascontiguousarray(obj).tobytes()}
     if isinstance(obj, np.generic):
         return obj.item()
-    raise StoreError(f"A {type(obj).__name__} cannot be stored as plain data.")
+    raise LocalProtocolError(f"A {type(obj).__name__} cannot be stored as plain data.")
 
 
 def _object_hook(d: dict):
@@ -40,7 +40,7 @@ def _object_hook(d: dict):
         return d
     dtype = np.dtype(d[_ND])
     if dtype.kind not in _KINDS or set(d) != {_ND, "shape", "data"}:
-        raise StoreError("A stored array has a disallowed type.")
+        raise StoreError.coded("store.model_array_type")
     return np.frombuffer(d["data"], dtype=dtype).reshape(d["shape"]).copy()
 
 
@@ -55,7 +55,7 @@ def unpack_plain(data: bytes):
     except StoreError:
         raise
     except Exception as exc:
-        raise StoreError("A stored model or checkpoint is damaged.") from exc
+        raise StoreError.coded("store.model_damaged") from exc
 
 
 # -- checkpoints --------------------------------------------------------------------------------
@@ -126,7 +126,8 @@ class ModelRecord:
 def save_model_in(conn, record: ModelRecord, plain: dict) -> None:
     """Insert (or replace, for a re-run of the same job) one model half."""
     if record.half == "feature" and record.metrics is not None:
-        raise StoreError("Metrics are computed from labels; the feature party never stores them.")
+        raise LocalProtocolError("Metrics are computed from labels; the feature party never stores "
+                                 "them.")
     conn.execute(f"INSERT OR REPLACE INTO models ({', '.join(COLUMNS)}, model) "
                  f"VALUES ({', '.join('?' * (len(COLUMNS) + 1))})",
                  (record.id, record.job_id, record.alignment_id, record.dataset, record.kind,
@@ -147,7 +148,7 @@ def get_record(conn, model_id: str) -> ModelRecord:
     row = conn.execute(f"SELECT {', '.join(COLUMNS)} FROM models WHERE id = ?",
                        (model_id,)).fetchone()
     if row is None:
-        raise UserFacingError(f"There is no model {model_id}.")
+        raise UserFacingError.coded("store.no_model", model=model_id)
     return ModelRecord.from_row(row)
 
 
@@ -155,18 +156,18 @@ def get_model(conn, model_id: str) -> tuple[ModelRecord, dict]:
     row = conn.execute(f"SELECT {', '.join(COLUMNS)}, model FROM models WHERE id = ?",
                        (model_id,)).fetchone()
     if row is None:
-        raise UserFacingError(f"There is no model {model_id}.")
+        raise UserFacingError.coded("store.no_model", model=model_id)
     return ModelRecord.from_row(row[:-1]), unpack_plain(row[-1])
 
 
 def rename_model_in(conn, model_id: str, name: str) -> None:
     """A new name for a stored model (its label-only companion keeps its own)."""
     if conn.execute("UPDATE models SET name = ? WHERE id = ?", (name, model_id)).rowcount != 1:
-        raise UserFacingError(f"There is no model {model_id}.")
+        raise UserFacingError.coded("store.no_model", model=model_id)
 
 
 def mark_main_in(conn, model_id: str) -> None:
     """Make ``model_id`` the one main model of this workspace."""
     if conn.execute("SELECT 1 FROM models WHERE id = ?", (model_id,)).fetchone() is None:
-        raise UserFacingError(f"There is no model {model_id}.")
+        raise UserFacingError.coded("store.no_model", model=model_id)
     conn.execute("UPDATE models SET main = (id = ?)", (model_id,))

@@ -196,7 +196,7 @@ def reference_key(conn) -> bytes:
 # -- scored populations ---------------------------------------------------------------------------
 def _prefix(model_id: str) -> str:
     if not _MODEL_ID.match(model_id or ""):
-        raise ValidationError("A model id is 1-64 letters, digits, '.', '-' or '_'.")
+        raise ValidationError.coded("store.bad_model_id")
     return f"scores/{model_id}/"
 
 

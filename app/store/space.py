@@ -40,14 +40,13 @@ def explained(exc: BaseException) -> BaseException:
     """A full-disk error as :class:`DiskFull` (its cause kept); any other error unchanged."""
     if not is_full(exc):
         return exc
-    full = DiskFull("The disk holding the workspace is full: the change was not saved and the "
-                    "workspace is as it was before. Free some space and try again.")
+    full = DiskFull.coded("store.disk_full")
     full.__cause__ = exc
     return full
 
 
-def _mb(n: int) -> str:
-    return f"{n / 1024 ** 2:,.0f} MB"
+def _mb(n: int) -> int:
+    return round(n / 1024 ** 2)
 
 
 def file_size(path: str | os.PathLike) -> int:
@@ -60,19 +59,18 @@ def file_size(path: str | os.PathLike) -> int:
     return size
 
 
-def require_room(folder: str | os.PathLike, need: int, what: str) -> None:
-    """Refuse ``what`` up front when the disk holding ``folder`` has less than ``need`` bytes."""
+def require_room(folder: str | os.PathLike, need: int, code: str) -> None:
+    """Refuse a change up front when the disk holding ``folder`` has less than ``need`` bytes;
+    ``code`` is the catalogue sentence naming the change (``{need}`` and ``{free}`` in MB)."""
     free = shutil.disk_usage(folder).free
     if free < need:
-        raise DiskFull(f"{what} needs about {_mb(need)} free on the disk holding the workspace, "
-                       f"but only {_mb(free)} are free; free some space (or move the workspace) "
-                       "and try again. Nothing was changed.")
+        raise DiskFull.coded(code, need=_mb(need), free=_mb(free))
 
 
 def require_room_for_import(workspace_folder: str | os.PathLike, *files: str) -> None:
     """The free-space check before importing ``files`` (data and consent)."""
     size = sum(file_size(f) for f in files)
-    require_room(workspace_folder, size * WRITE_FACTOR + MARGIN, "Importing this data")
+    require_room(workspace_folder, size * WRITE_FACTOR + MARGIN, "store.no_room_to_import")
 
 
 def skippable_when_full(skip: bool, fn, *args):
