@@ -734,6 +734,362 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "store.destroy_mismatch": (
         "Confirmation does not match the party name; nothing was destroyed.",
         "确认内容与参与方名称不一致，没有删除任何内容；请输入准确的参与方名称。"),
+    # -- training, scoring and rehearsal (app/workflows/training, app/protocols, app/commands) ---
+    "training.alignment_other_peer": (
+        "That alignment was made with a different peer.",
+        "该对齐结果是与另一个对方完成的；请选择与本次对方完成的对齐结果，或与其重新对齐。"),
+    "training.alignment_unfinished": (
+        "That alignment's job did not finish; resume it or align again.",
+        "该对齐任务没有完成；请继续该任务，或重新对齐。"),
+    "training.no_label_column": (
+        "The aligned dataset has no label column.",
+        "对齐所用的数据集没有标签列；请重新导入带标签列的银行数据集后再对齐。"),
+    "training.name_empty": (
+        "Give the model a name.",
+        "请为模型起一个名称。"),
+    "training.name_too_long": (
+        "A model name is one line of at most {limit:d} characters.",
+        "模型名称只能是一行，最多 {limit:d} 个字符；请缩短名称。"),
+    "training.main_federated_only": (
+        "Only a federated model can be the main model.",
+        "只有联合模型才能设为主模型；请选择一个联合模型。"),
+    "training.model_type": (
+        "The model type must be secureboost or scorecard.",
+        "模型类型只能是 secureboost 或 scorecard；请从两者中选择。"),
+    "training.param_type": (
+        "The training parameter {name} has the wrong type.",
+        "训练参数 {name} 的类型不正确；请检查该参数后重新提议任务。"),
+    "training.key_bits": (
+        "Training needs keys of at least {bits:d} bits.",
+        "训练需要至少 {bits:d} 位的密钥；请选择更长的密钥后重试。"),
+    "training.no_alignment": (
+        "The training job names no alignment.",
+        "训练任务没有指定对齐结果；请选择对齐结果后重新提议。"),
+    "training.no_party_role": (
+        "This workspace has no party role for training.",
+        "此工作区没有可用于训练的参与方角色；请使用银行方或合作方的工作区。"),
+    "training.paused_after_tree": (
+        "Cross-party work was paused by an administrator after tree {tree:d}; run the job again "
+        "to resume from there.",
+        "管理员在第 {tree:d} 棵树之后暂停了跨机构协作；恢复后请再次运行任务，将从该处继续。"),
+    "training.labels_other_dataset": (
+        "The campaign labels belong to another dataset than the alignment.",
+        "活动标签与对齐结果属于不同的数据集；请选择同一数据集的对齐结果或活动评估。"),
+    "training.too_few_outcomes": (
+        "Too few customers with campaign outcomes to compare the models.",
+        "有活动结果的客户太少，无法比较模型；请在收集到更多活动结果后重试。"),
+    "training.too_few_rows": (
+        "Only {rows:d} aligned customers are usable by both parties now; that is too few to train "
+        "a model.",
+        "双方目前只有 {rows:d} 个对齐客户可用，太少，无法训练模型；请用更多客户重新对齐后重试。"),
+    "training.no_checkpoint": (
+        "The bank resumes training at tree {tree:d}, but this workspace has no checkpoint for it "
+        "on the same customers.",
+        "银行方要从第 {tree:d} 棵树继续训练，但本工作区没有相同客户上的对应检查点；请重新开始训练任务。"),
+    "training.no_record": (
+        "Model {model} was trained before models carried a record; retrain it to get one.",
+        "模型 {model} 训练时还没有可复现记录；请重新训练以获得记录。"),
+    "training.metrics_label_only": (
+        "Metrics are computed from labels and are not available to the feature party.",
+        "模型指标由标签计算，特征方无法查看；请向银行方索取训练报告。"),
+    "training.no_labels_built": (
+        "No labels were built from that campaign evaluation.",
+        "该活动评估尚未生成标签；请先从活动评估生成标签后重试。"),
+    "training.labels_stale": (
+        "The bank dataset was re-imported after the campaign labels were built; build them again "
+        "from the evaluation.",
+        "活动标签生成后银行数据集又被重新导入；请从活动评估重新生成标签。"),
+    "training.scoring_no_model": (
+        "The scoring job names no model.",
+        "评分任务没有指定模型；请选择模型后重新提议。"),
+    "training.scoring_not_federated": (
+        "Only a federated model is scored with the partner.",
+        "只有联合模型才与合作方一起评分；请选择一个联合模型。"),
+    "training.scoring_bad_alignment": (
+        "The scoring job names an invalid alignment.",
+        "评分任务指定的对齐结果无效；请选择有效的对齐结果后重新提议。"),
+    "training.bank_only_label_half": (
+        "Only the bank's half of a federated model has a bank-only model.",
+        "只有联合模型的银行方部分才有仅银行特征的模型；请在银行方工作区选择联合模型。"),
+    "training.bins_range": (
+        "The number of bins must be between 2 and {maximum:d}.",
+        "分箱数必须在 2 到 {maximum:d} 之间；请修改分箱数。"),
+    "training.ragged_columns": (
+        "The columns of the table have different lengths.",
+        "数据表各列的长度不一致；请重新导入数据集后重试。"),
+    "training.column_missing": (
+        "The column '{column}' is missing from the data.",
+        "数据中缺少“{column}”列；请检查数据集是否与模型使用的特征一致。"),
+    "training.non_numeric": (
+        "The column '{column}' has non-numeric values; mark it categorical.",
+        "“{column}”列含有非数值的值；请把它标记为类别特征。"),
+    "training.needs_partner_decisions": (
+        "This model needs the partner's split decisions to score.",
+        "此模型需要合作方的分裂判定才能评分；请与合作方一起运行评分任务。"),
+    "training.decisions_incomplete": (
+        "The partner's decisions do not cover every split of the model.",
+        "合作方的判定没有覆盖模型的每个分裂；请确认双方使用同一个模型后重新评分。"),
+    "training.trees_range": (
+        "The number of trees must be between 1 and {maximum:d}.",
+        "树的数量必须在 1 到 {maximum:d} 之间；请修改树的数量。"),
+    "training.depth_range": (
+        "The tree depth must be between 1 and {maximum:d}.",
+        "树的深度必须在 1 到 {maximum:d} 之间；请修改树的深度。"),
+    "training.learning_rate": (
+        "The learning rate must be in (0, 1].",
+        "学习率必须大于 0 且不超过 1；请修改学习率。"),
+    "training.l2_range": (
+        "The L2 regularisation must be between 0 and 1e6.",
+        "L2 正则化系数必须在 0 到 1e6 之间；请修改该系数。"),
+    "training.min_child_weight": (
+        "The minimum child weight must not be negative.",
+        "最小子节点权重不能为负数；请修改该值。"),
+    "training.min_leaf_size": (
+        "The minimum leaf size must be at least 1.",
+        "最小叶子样本数至少为 1；请修改该值。"),
+    "training.validation_share": (
+        "The validation share must be in [0, 0.9).",
+        "验证集比例必须不小于 0 且小于 0.9；请修改验证集比例。"),
+    "training.early_stopping_range": (
+        "Early stopping rounds are out of range.",
+        "提前停止轮数超出范围；请修改提前停止轮数。"),
+    "training.early_stopping_needs_validation": (
+        "Early stopping needs a validation share above 0; set early stopping to 0 to train on "
+        "every row.",
+        "提前停止需要大于 0 的验证集比例；如要用全部行训练，请把提前停止设为 0。"),
+    "training.row_subsample": (
+        "The row subsample rate must be in (0, 1].",
+        "行采样比例必须大于 0 且不超过 1；请修改行采样比例。"),
+    "training.feature_subsample": (
+        "The feature subsample rate must be in (0, 1].",
+        "特征采样比例必须大于 0 且不超过 1；请修改特征采样比例。"),
+    "training.key_size": (
+        "The key size must be 2048 or 3072 bits (1024 only for tests).",
+        "密钥长度必须是 2048 或 3072 位（1024 位仅用于测试）；请修改密钥长度。"),
+    "training.scale_bits": (
+        "The fixed-point scale must be 16 to 40 bits.",
+        "定点数精度必须在 16 到 40 位之间；请修改该值。"),
+    "training.seed": (
+        "The seed must be a non-negative 63-bit integer.",
+        "随机种子必须是非负的 63 位整数；请修改随机种子。"),
+    "training.scheme": (
+        "The encryption scheme must be paillier or ou.",
+        "加密方案只能是 paillier 或 ou；请从两者中选择。"),
+    # scorecards (app/protocols/scorecard, app/workflows/training/scorecard.py)
+    "card.param_type": (
+        "The scorecard parameter {name} has the wrong type.",
+        "评分卡参数 {name} 的类型不正确；请检查该参数后重新提议任务。"),
+    "card.lr_range": (
+        "The scorecard's regression parameters (epochs 1-1000, batch size 16 or more, learning "
+        "rate above 0 up to 10, L2 0-10, validation share 0 up to 0.9, patience 0-1000) are out "
+        "of range.",
+        "评分卡的回归参数超出范围（轮数 1-1000，批大小至少 16，学习率大于 0 且不超过 10，L2 为 "
+        "0-10，验证集比例 0 到 0.9，耐心轮数 0-1000）；请修改这些参数。"),
+    "card.bin_counts": (
+        "Bin counts must be two equal, non-negative rows with a missing slot.",
+        "分箱计数必须是两行等长、非负且含缺失值位置的计数；请重新运行评分卡任务。"),
+    "card.min_bin_share": (
+        "The minimum bin share must be in [0, 0.5).",
+        "最小分箱占比必须不小于 0 且小于 0.5；请修改该值。"),
+    "card.too_many_bins": (
+        "A feature would keep more than {maximum:d} bins.",
+        "有特征合并后仍超过 {maximum:d} 个分箱；请减少细分箱数。"),
+    "card.merge_map_length": (
+        "A merge map has the wrong length.",
+        "分箱合并表的长度不正确；请确认双方运行相同版本的联模后重试。"),
+    "card.merge_map_grouping": (
+        "A merge map is not a grouping of the fine bins.",
+        "分箱合并表不是对细分箱的有效分组；请确认双方运行相同版本的联模后重试。"),
+    "card.fine_bins": (
+        "The number of fine bins must be between 2 and 100.",
+        "细分箱数必须在 2 到 100 之间；请修改细分箱数。"),
+    "card.iv_threshold": (
+        "The IV threshold must be between 0 and 10.",
+        "IV 阈值必须在 0 到 10 之间；请修改 IV 阈值。"),
+    "card.base_score": (
+        "The base score must be between 0 and 100000.",
+        "基准分必须在 0 到 100000 之间；请修改基准分。"),
+    "card.base_odds": (
+        "The base odds must be between 1e-6 and 1e6.",
+        "基准比率必须在 1e-6 到 1e6 之间；请修改基准比率。"),
+    "card.pdo": (
+        "The points to double the odds must be 0.1 to 10000.",
+        "翻倍分数（PDO）必须在 0.1 到 10000 之间；请修改该值。"),
+    "card.partner_weights": (
+        "The partner's weights do not match its selected bins.",
+        "合作方的权重与其选中的分箱不一致；请重新运行评分卡任务。"),
+    "card.points_range": (
+        "Partner points are out of range.",
+        "合作方的分数超出范围；请检查评分卡的参数后重新训练。"),
+    # what the peer sends during training and scoring (app/protocols/secureboost, scorecard)
+    "protocol.no_type": (
+        "The peer's message does not start with its type; check that both parties run the same "
+        "Lianmo version and try again.",
+        "对方发来的消息没有以消息类型开头；请确认双方运行相同版本的联模后重试。"),
+    "protocol.over_limit": (
+        "The peer's {message} message is over its limit of {limit} bytes; check that both "
+        "parties run the same Lianmo version and try again.",
+        "对方发来的 {message} 消息超过了 {limit} 字节的上限；请确认双方运行相同版本的联模后重试。"),
+    "protocol.frame_over_limit": (
+        "{message}: the message is over its type's limit; check that both parties run the same "
+        "Lianmo version and try again.",
+        "{message}：消息超过了该类型的大小上限；请确认双方运行相同版本的联模后重试。"),
+    "protocol.field_size": (
+        "The field '{field}' of the peer's {message} message has the wrong size; check that both "
+        "parties run the same Lianmo version and try again.",
+        "对方发来的 {message} 消息中字段“{field}”的大小不对；请确认双方运行相同版本的联模后重试。"),
+    "protocol.field_wrong": (
+        "The field '{field}' of the peer's {message} message is wrong; check that both parties "
+        "run the same Lianmo version and try again.",
+        "对方发来的 {message} 消息中字段“{field}”不正确；请确认双方运行相同版本的联模后重试。"),
+    "protocol.field_refused": (
+        "The field '{field}' of the peer's {message} message {what}; check that both parties "
+        "run the same Lianmo version and approved the same job, and try again.",
+        "对方发来的 {message} 消息中字段“{field}”被拒绝（{what}）；请确认双方运行相同版本的联模、"
+        "批准的是同一个任务后重试。"),
+    "protocol.wrong_message": (
+        "The peer sent '{got}' where '{expected}' was expected; check that both parties run the "
+        "same Lianmo version and try again.",
+        "对方发来了“{got}”，此时应为“{expected}”；请确认双方运行相同版本的联模后重试。"),
+    "protocol.wrong_epoch": (
+        "The peer's {message} message is for another epoch; run the job again.",
+        "对方发来的 {message} 消息属于另一轮训练；请重新运行任务。"),
+    "protocol.wrong_batch": (
+        "The peer's {message} message is for another batch; run the job again.",
+        "对方发来的 {message} 消息属于另一个批次；请重新运行任务。"),
+    "protocol.packed_range": (
+        "A packed value from the peer is out of range; check that both parties run the same "
+        "Lianmo version and try again.",
+        "对方发来的打包数值超出范围；请确认双方运行相同版本的联模后重试。"),
+    "protocol.values_size": (
+        "The peer's {what} have the wrong size; check that both parties run the same Lianmo "
+        "version and try again.",
+        "对方发来的{what}大小不对；请确认双方运行相同版本的联模后重试。"),
+    "protocol.partner_params_differ": (
+        "The partner's parameters do not match the approved job; check that both parties "
+        "approved the same job and try again.",
+        "合作方的参数与已批准的任务不一致；请确认双方批准的是同一个任务后重试。"),
+    "protocol.bank_params_differ": (
+        "The bank's parameters do not match the approved job; check that both parties approved "
+        "the same job and try again.",
+        "银行方的参数与已批准的任务不一致；请确认双方批准的是同一个任务后重试。"),
+    "protocol.extra_triples": (
+        "The partner sent triples after the last step; run the job again.",
+        "合作方在最后一步之后仍发来了三元组；请重新运行任务。"),
+    "protocol.after_end": (
+        "The bank sent a message after the end of training; run the job again.",
+        "训练结束后银行方仍发来了消息；请重新运行任务。"),
+    "protocol.bank_rows_differ": (
+        "The bank's row count does not match the aligned rows; align again and run the job again.",
+        "银行方的行数与对齐的行数不一致；请重新对齐后再运行任务。"),
+    "protocol.bank_key_size": (
+        "The bank's Paillier key is not the approved size; check that both parties approved the "
+        "same job and try again.",
+        "银行方的 Paillier 密钥长度与批准的不一致；请确认双方批准的是同一个任务后重试。"),
+    "protocol.bank_epoch": (
+        "The bank named an epoch that early stopping cannot have kept; check that both parties "
+        "run the same Lianmo version and try again.",
+        "银行方指定的训练轮次不可能被提前停止保留；请确认双方运行相同版本的联模后重试。"),
+    "protocol.points_size": (
+        "The partner's points have the wrong size; check that both parties run the same Lianmo "
+        "version and try again.",
+        "合作方发来的分数大小不对；请确认双方运行相同版本的联模后重试。"),
+    "protocol.points_range": (
+        "The partner's points are out of range; check that both parties run the same Lianmo "
+        "version and try again.",
+        "合作方发来的分数超出范围；请确认双方运行相同版本的联模后重试。"),
+    # rehearsals (app/workflows/rehearsal)
+    "rehearsal.access_unreadable": (
+        "{file} cannot be read as the demo's workspaces file; run make demo again.",
+        "{file} 无法作为演示的工作区文件读取；请重新运行 make demo。"),
+    "rehearsal.access_not_demo": (
+        "{file} is not a demo workspaces file.",
+        "{file} 不是演示的工作区文件；请选择 make demo 生成的文件。"),
+    "rehearsal.access_incomplete": (
+        "{file} has no complete entry for the {party}.",
+        "{file} 中缺少“{party}”方的完整条目；请重新运行 make demo。"),
+    "rehearsal.csv_unreadable": (
+        "{file}: cannot be read as a UTF-8 CSV ({reason}).",
+        "{file}：无法作为 UTF-8 CSV 读取（{reason}）；请另存为 UTF-8 编码的 CSV 后重试。"),
+    "rehearsal.csv_empty": (
+        "{file}: the file is empty.",
+        "{file}：文件是空的；请重新导出带表头行的文件。"),
+    "rehearsal.no_column": (
+        "{file}: no column named '{column}'.",
+        "{file}：没有名为“{column}”的列；请检查列名。"),
+    "rehearsal.split_value": (
+        "{file}, row {row:d}, column {column}: split values must be 'train' or 'test'.",
+        "{file}：第 {row:d} 行“{column}”列的划分值只能是 train 或 test；请修改这一行。"),
+    "rehearsal.test_fraction": (
+        "The test fraction must be between 0 and 1.",
+        "测试集比例必须在 0 到 1 之间；请修改测试集比例。"),
+    "rehearsal.not_approved": (
+        "The partner did not approve the {type} job ({state}: {reason}).",
+        "合作方没有批准“{type}”任务（{state}：{reason}）；请处理原因后重新演练。"),
+    "rehearsal.not_approved_silent": (
+        "The partner did not approve the {type} job ({state}: no reason given).",
+        "合作方没有批准“{type}”任务（{state}，未说明原因）；请与合作方确认后重新演练。"),
+    # the command line (app/commands)
+    "cli_input.env_empty": (
+        "The environment variable {variable} is empty or not set.",
+        "环境变量 {variable} 为空或未设置；请设置后重试。"),
+    "cli_input.no_password": (
+        "No password: set {variable} or run in a terminal.",
+        "没有密码：请设置 {variable}，或在终端中运行以输入密码。"),
+    "cli_input.new_password": (
+        "Set {variable} to the new user's password.",
+        "请把新用户的密码写入环境变量 {variable} 后重试。"),
+    "cli_input.confirm_destroy": (
+        "Give --confirm PARTY_NAME to destroy without a terminal.",
+        "没有终端时，请用 --confirm 参与方名称 确认删除。"),
+    "cli_input.expected_bool": (
+        "Expected true or false, got '{text}'.",
+        "应为 true 或 false，而不是“{text}”；请修改该选项。"),
+    "cli_input.scheduler_needs_dask": (
+        "--scheduler goes with --executor dask.",
+        "--scheduler 只能与 --executor dask 一起使用；请加上 --executor dask 或去掉 --scheduler。"),
+    "cli_input.demo_rows": (
+        "--rows must be between 10 and 50,000,000.",
+        "--rows 必须在 10 到 50,000,000 之间；请修改行数。"),
+    "cli_input.job_wrong_type": (
+        "Job {job} is a {type} job, not a {expected} job.",
+        "任务 {job} 是“{type}”任务，不是“{expected}”任务；请检查任务编号。"),
+    "cli_input.job_ended": (
+        "The {type} job was {state}.",
+        "“{type}”任务的状态是{state}；请查看任务详情后重新提议。"),
+    "cli_input.job_ended_because": (
+        "The {type} job was {state}: {reason}",
+        "“{type}”任务的状态是{state}：{reason}"),
+    "cli_input.alignment_needed": (
+        "Name the alignment to train on (--alignment ID).",
+        "请用 --alignment 编号 指定要训练的对齐结果。"),
+    "cli_input.model_needed": (
+        "Name the model to {action} (--model ID).",
+        "请用 --model 编号 指定要执行“{action}”的模型。"),
+    "cli_input.new_name_needed": (
+        "Give the new name (--name TEXT).",
+        "请用 --name 文本 指定新名称。"),
+    "campaign_cli.delimiter": (
+        "The delimiter must be a single character.",
+        "分隔符必须是单个字符；请修改 --delimiter。"),
+    "campaign_cli.reference_pair": (
+        "--reference-scores and --reference-column go together.",
+        "--reference-scores 和 --reference-column 必须同时给出；请补上另一个选项。"),
+    "campaign_cli.reference_needs_score": (
+        "--reference-scores needs --score-column.",
+        "使用 --reference-scores 时还需要 --score-column；请补上该选项。"),
+    "campaign_cli.min_cell": (
+        "--min-cell must be at least 1.",
+        "--min-cell 至少为 1；请修改该值。"),
+    "campaign_cli.window_days": (
+        "--window-days must be at least 1.",
+        "--window-days 至少为 1；请修改该值。"),
+    "campaign_cli.treatment_needed": (
+        "--treatment needs at least one group value.",
+        "--treatment 至少需要一个分组值；请填写干预组的取值。"),
+    "campaign_cli.report_unwritable": (
+        "Cannot write the report {file}: {reason}.",
+        "无法写入报告 {file}（{reason}）；请检查文件夹是否存在且可写，以及磁盘空间。"),
     # -- cross-party jobs (app/protocols/jobs.py, app/workflows/jobs.py) -------------------
     "cross.no_job": (
         "There is no job {job}; see the jobs with 'jobs list' or on the Jobs page.",

@@ -45,7 +45,7 @@ def passphrase_from(args) -> str | None:
         return None
     value = os.environ.get(var)
     if not value:
-        raise UserFacingError(f"The environment variable {var} is empty or not set.")
+        raise UserFacingError.coded("cli_input.env_empty", variable=var)
     return value
 
 
@@ -54,7 +54,7 @@ def read_password(prompt: str = "Password: ") -> str:
     if value:
         return value
     if not sys.stdin.isatty():
-        raise UserFacingError(f"No password: set {PASSWORD_ENV} or run in a terminal.")
+        raise UserFacingError.coded("cli_input.no_password", variable=PASSWORD_ENV)
     return getpass.getpass(prompt)
 
 

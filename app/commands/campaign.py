@@ -55,18 +55,18 @@ def evaluate(args: argparse.Namespace) -> int:
 
     delimiter = "\t" if args.delimiter.lower() in ("tab", "\\t") else args.delimiter
     if len(delimiter) != 1:
-        raise ValidationError("The delimiter must be a single character.")
+        raise ValidationError.coded("campaign_cli.delimiter")
     if bool(args.reference_scores) != bool(args.reference_column):
-        raise ValidationError("--reference-scores and --reference-column go together.")
+        raise ValidationError.coded("campaign_cli.reference_pair")
     if args.reference_scores and not args.score_column:
-        raise ValidationError("--reference-scores needs --score-column.")
+        raise ValidationError.coded("campaign_cli.reference_needs_score")
     if args.min_cell < 1:
-        raise ValidationError("--min-cell must be at least 1.")
+        raise ValidationError.coded("campaign_cli.min_cell")
     if args.window_days is not None and args.window_days < 1:
-        raise ValidationError("--window-days must be at least 1.")
+        raise ValidationError.coded("campaign_cli.window_days")
     treatment, by = _split(args.treatment), _split(args.by)
     if not treatment:
-        raise ValidationError("--treatment needs at least one group value.")
+        raise ValidationError.coded("campaign_cli.treatment_needed")
     data = load_campaign(args.outcomes, group_column=args.group_column, treatment=treatment,
                          control=args.control, outcome_column=args.outcome_column, by=by,
                          score_column=args.score_column, delimiter=delimiter)
@@ -97,7 +97,8 @@ def _write_json(path: Path, obj: dict) -> None:
         tmp.write_text(json.dumps(obj, ensure_ascii=False, indent=2, allow_nan=False), encoding="utf-8")
         os.replace(tmp, path)
     except OSError as exc:
-        raise UserFacingError(f"Cannot write the report {path.name}: {exc.strerror or exc}.") from exc
+        raise UserFacingError.coded("campaign_cli.report_unwritable", file=path.name,
+                                     reason=exc.strerror or str(exc)) from exc
 
 
 def _pct(x: float | None) -> str:
@@ -224,7 +225,7 @@ def _evaluate_plan(args) -> int:
     from app.workflows import campaign as wf
 
     if args.min_cell < 1:
-        raise ValidationError("--min-cell must be at least 1.")
+        raise ValidationError.coded("campaign_cli.min_cell")
     with signed_in(args) as session:
         report = wf.evaluate_plan(session, args.plan, args.window_days, args.at)
     _write_json(Path(args.report), report)

@@ -22,7 +22,7 @@ def run(args: argparse.Namespace) -> int:
     from app.errors import UserFacingError
 
     if not 10 <= args.rows <= 50_000_000:
-        raise UserFacingError("--rows must be between 10 and 50,000,000.")
+        raise UserFacingError.coded("cli_input.demo_rows")
     paths = generate_demo_data(args.rows, args.seed, args.out, compress=args.gzip)
     for role, path in paths.items():
         print(f"{role}: {path}")

@@ -18,7 +18,7 @@ def _bool(text: str) -> bool:
         return True
     if text.lower() in ("false", "no", "0"):
         return False
-    raise UserFacingError(f"Expected true or false, got {text!r}.")
+    raise UserFacingError.coded("cli_input.expected_bool", text=text)
 
 
 def _names(text: str | None) -> list[str] | None:
@@ -61,7 +61,7 @@ def register(sub) -> None:
 
 def _run(args) -> int:
     if args.executor != "dask" and args.scheduler:
-        raise UserFacingError("--scheduler goes with --executor dask.")
+        raise UserFacingError.coded("cli_input.scheduler_needs_dask")
     options = RehearsalOptions(
         label_data=args.label_data, feature_data=args.feature_data, label_column=args.label_column,
         id_column=args.id_column, label_features=_names(args.label_features),

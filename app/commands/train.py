@@ -11,6 +11,7 @@ import secrets
 import sys
 
 from app.commands._common import add_executor_args, add_workspace_args, signed_in
+from app import messages
 from app.errors import UserFacingError
 from app.workflows import executors, jobs, training
 from app.workflows.training import SCHEMES
@@ -156,7 +157,7 @@ def _executor_choice(args):
     """This run's executor when --executor is given (checked before anything is proposed)."""
     if args.executor is None:
         if args.scheduler:
-            raise UserFacingError("--scheduler goes with --executor dask.")
+            raise UserFacingError.coded("cli_input.scheduler_needs_dask")
         return None
     return executors.executor_choice(args.executor, args.scheduler)
 
@@ -177,10 +178,15 @@ def _run(service: link.PeerService, job: jobs.Job, label: str, choice=None) -> i
               "(or ask them to set an auto-approve policy).", file=sys.stderr)
         return 2
     if job.type != label:
-        raise UserFacingError(f"Job {job.id} is a {job.type} job, not a {label} job.")
+        raise UserFacingError.coded("cli_input.job_wrong_type", job=job.id, type=job.type,
+                                     expected=label)
     if job.state not in ("approved", *jobs.RESUMABLE):
-        raise UserFacingError(f"The {label} job was {job.state}" +
-                              (f": {job.reason}" if job.reason else "."))
+        if job.reason:
+            raise UserFacingError.coded("cli_input.job_ended_because", type=label,
+                                        state=messages.Term(job.state),
+                                        reason=messages.parse_stored(job.reason) or job.reason)
+        raise UserFacingError.coded("cli_input.job_ended", type=label,
+                                    state=messages.Term(job.state))
     print(f"Running {label} job {job.id} ...", flush=True)
     done = service.run_or_resume(job.id, _printing_task(choice), wait=service.decision_timeout)
     if done.state == "proposed":
@@ -204,7 +210,7 @@ def _train(args) -> int:
             args.alignment = body["alignment_id"]
             params = training.train_params(body)
         elif not args.alignment:
-            raise UserFacingError("Name the alignment to train on (--alignment ID).")
+            raise UserFacingError.coded("cli_input.alignment_needed")
         else:
             params = _params(args)
             body = (training.retrain_job_params(session, args.alignment,
@@ -230,10 +236,10 @@ def _train(args) -> int:
 def _models(args) -> int:
     with signed_in(args) as session:
         if args.action in ("rename", "main", "use-bank-only") and not args.model:
-            raise UserFacingError(f"Name the model to {args.action} (--model ID).")
+            raise UserFacingError.coded("cli_input.model_needed", action=args.action)
         if args.action == "rename":
             if args.name is None:
-                raise UserFacingError("Give the new name (--name TEXT).")
+                raise UserFacingError.coded("cli_input.new_name_needed")
             print(f"Renamed: {training.rename_model(session, args.model, args.name)}")
             return 0
         if args.action == "main":
@@ -247,7 +253,7 @@ def _models(args) -> int:
             return 0
         if args.action == "show":
             if not args.model:
-                raise UserFacingError("Name the model to show (--model ID).")
+                raise UserFacingError.coded("cli_input.model_needed", action="show")
             print(json.dumps(training.model_record(session, args.model), indent=2,
                              ensure_ascii=False))
             if args.xlsx:

@@ -42,7 +42,7 @@ def register(sub) -> None:
 def _new_password() -> str:
     value = os.environ.get(NEW_PASSWORD_ENV)
     if not value:
-        raise UserFacingError(f"Set {NEW_PASSWORD_ENV} to the new user's password.")
+        raise UserFacingError.coded("cli_input.new_password", variable=NEW_PASSWORD_ENV)
     return value
 
 

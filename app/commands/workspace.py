@@ -103,7 +103,7 @@ def _destroy(args) -> int:
         confirm = args.confirm
         if confirm is None:
             if not sys.stdin.isatty():
-                raise UserFacingError("Give --confirm PARTY_NAME to destroy without a terminal.")
+                raise UserFacingError.coded("cli_input.confirm_destroy")
             confirm = input(f"Type the party name ({session.workspace.party_name}) to destroy "
                             "this workspace for good: ")
         out = workspace_admin.destroy_workspace(session, args.audit_out, confirm)

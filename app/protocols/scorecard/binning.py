@@ -36,9 +36,9 @@ def merge_map(pos: np.ndarray, neg: np.ndarray, min_share: float, categorical: b
     pos = np.asarray(pos, dtype=np.int64)
     neg = np.asarray(neg, dtype=np.int64)
     if pos.shape != neg.shape or pos.ndim != 1 or len(pos) < 2 or (pos < 0).any() or (neg < 0).any():
-        raise ValidationError("Bin counts must be two equal, non-negative rows with a missing slot.")
+        raise ValidationError.coded("card.bin_counts")
     if not 0.0 <= min_share < 0.5:
-        raise ValidationError("The minimum bin share must be in [0, 0.5).")
+        raise ValidationError.coded("card.min_bin_share")
     total = int(pos.sum() + neg.sum()) if total is None else int(total)
     vp, vn = pos[:-1], neg[:-1]
     order = list(range(len(vp)))
@@ -50,7 +50,7 @@ def merge_map(pos: np.ndarray, neg: np.ndarray, min_share: float, categorical: b
     if not categorical:
         groups = _merge_monotone(groups, vp, vn)
     if len(groups) > MAX_MERGED:
-        raise ValidationError(f"A feature would keep more than {MAX_MERGED} bins.")
+        raise ValidationError.coded("card.too_many_bins", maximum=MAX_MERGED)
     out = np.empty(len(pos), dtype=np.uint8)
     for k, group in enumerate(groups):
         out[group] = k
@@ -130,11 +130,11 @@ def check_map(mapping: np.ndarray, n_slots: int) -> np.ndarray:
     """A received merge map: one entry per fine slot, value bins 0..k-1 all used, missing = k."""
     mapping = np.asarray(mapping)
     if mapping.shape != (n_slots,):
-        raise ValidationError("A merge map has the wrong length.")
+        raise ValidationError.coded("card.merge_map_length")
     k = int(mapping[-1])
     values = mapping[:-1]
     if k < 1 or (values >= k).any() or len(np.unique(values)) != k:
-        raise ValidationError("A merge map is not a grouping of the fine bins.")
+        raise ValidationError.coded("card.merge_map_grouping")
     return mapping.astype(np.uint8)
 
 

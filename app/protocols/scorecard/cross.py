@@ -122,7 +122,7 @@ def _neg_ring(values: list[int]) -> np.ndarray:
 def _unpack(plain: int, width: int, slot_bits: int, count: int) -> list[int]:
     """``count`` slots (slot t at bit t·slot_bits); bits above them must be clear."""
     if plain >> (count * slot_bits):
-        raise RemoteProtocolError("A packed value from the peer is out of range.")
+        raise RemoteProtocolError.coded("protocol.packed_range")
     mask = (1 << slot_bits) - 1
     return [(plain >> (t * slot_bits)) & mask for t in range(count)][:width]
 
@@ -165,7 +165,7 @@ class OwnKey(Counted):
 
     def _decrypt(self, blob: bytes, count: int, what: str) -> list[int]:
         if len(blob) != count * paillier.ct_width(self.pub):
-            raise RemoteProtocolError(f"The peer's {what} have the wrong size.")
+            raise RemoteProtocolError.coded("protocol.values_size", what=what)
         cts = paillier.cts_from_bytes(self.pub, blob)
         with self.timed("decrypt", len(cts)):
             return paillier.decrypt_batch(self.ex, self.priv, cts) if len(cts) else []
@@ -204,7 +204,7 @@ class PeerKey(Counted):
 
     def _parse(self, blob: bytes, count: int, what: str) -> list[mpz]:
         if len(blob) != count * paillier.ct_width(self.pub):
-            raise RemoteProtocolError(f"The peer's {what} have the wrong size.")
+            raise RemoteProtocolError.coded("protocol.values_size", what=what)
         return paillier.cts_from_bytes(self.pub, blob).items
 
     def _finish(self, cts: list[mpz], masks: list[int]) -> bytes:

@@ -89,13 +89,13 @@ def read_points(data: bytes, n_rows: int) -> np.ndarray:
 def _expect(data: bytes, name: str) -> dict:
     msg_type, body = CODEC.decode(data)
     if msg_type != name:
-        raise RemoteProtocolError(f"The peer sent {msg_type!r} where {name!r} was expected.")
+        raise RemoteProtocolError.coded("protocol.wrong_message", got=msg_type[:48], expected=name)
     return body
 
 
 def _require(ok: bool, message: str, field: str) -> None:
     if not ok:
-        raise RemoteProtocolError(f"The field {field!r} of the peer's {message} message is wrong.")
+        raise RemoteProtocolError.coded("protocol.field_wrong", field=field, message=message)
 
 
 class BankWoe:
@@ -197,7 +197,7 @@ class PartnerWoe:
         try:
             self.maps = [merging.check_map(raw[j], self.n_slots) for j in range(f)]
         except Exception as exc:
-            raise RemoteProtocolError("The field 'maps' of the peer's woe_merge message is wrong.") from exc
+            raise RemoteProtocolError.coded("protocol.field_wrong", field="maps", message="woe_merge") from exc
         self.selected = np.frombuffer(body["selected"], dtype=np.uint8).astype(bool)
         return CODEC.encode("scorecard.woe_done", {"columns": sum(self.n_merged())})
 

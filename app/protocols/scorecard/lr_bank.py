@@ -66,7 +66,7 @@ class Bank:
                                      key_n=s.key.n_bytes, n_rows=self.n_rows,
                                      n_features=s.cols.n_features)), "setup_ack")
         if ack["params_digest"] != self.p.digest():
-            raise RemoteProtocolError("The partner's parameters do not match the approved job.")
+            raise RemoteProtocolError.coded("protocol.partner_params_differ")
         s.meet(ack["key_n"], ack["n_features"])
         stopping, valid = early_stopping(self.p, self.n_rows), valid_batches(self.p, self.n_rows)
         best, kept = -1, None
@@ -115,7 +115,7 @@ class Bank:
             data = m.expect((yield m.make("mpc", epoch=epoch, batch=0, data=out)), "mpc", epoch)["data"]
             if gen.done:
                 if data:
-                    raise RemoteProtocolError("The partner sent triples after the last step.")
+                    raise RemoteProtocolError.coded("protocol.extra_triples")
                 break
             out = gen.receive(data)
         self.side.triples = gen.result

@@ -38,12 +38,12 @@ class Partner:
 
     def handle(self, data: bytes) -> bytes:
         if self.done:
-            raise RemoteProtocolError("The bank sent a message after the end of training.")
+            raise RemoteProtocolError.coded("protocol.after_end")
         try:
             return self._gen.send(data)
         except StopIteration:
             self.done = True
-            raise RemoteProtocolError("The bank sent a message after the end of training.") from None
+            raise RemoteProtocolError.coded("protocol.after_end") from None
         except Exception:
             self.done = True        # a refused message ends the run: no resynchronising
             raise
@@ -52,11 +52,11 @@ class Partner:
         s = self.side
         setup = m.expect((yield None), "setup")
         if setup["params_digest"] != self.p.digest():
-            raise RemoteProtocolError("The bank's parameters do not match the approved job.")
+            raise RemoteProtocolError.coded("protocol.bank_params_differ")
         if setup["n_rows"] != self.n_rows:
-            raise RemoteProtocolError("The bank's row count does not match the aligned rows.")
+            raise RemoteProtocolError.coded("protocol.bank_rows_differ")
         if int.from_bytes(setup["key_n"], "big").bit_length() != self.p.key_bits:
-            raise RemoteProtocolError("The bank's Paillier key is not the approved size.")
+            raise RemoteProtocolError.coded("protocol.bank_key_size")
         s.meet(setup["key_n"], setup["n_features"])
         data = yield m.make("setup_ack", version=m.VERSION, params_digest=self.p.digest(),
                             key_n=s.key.n_bytes, n_features=s.cols.n_features)
@@ -85,7 +85,7 @@ class Partner:
         if not (back == 0 if not stopping else
                 0 <= back <= self.p.patience and (len(kept) == self.p.epochs
                                                   or back == self.p.patience)):
-            raise RemoteProtocolError("The bank named an epoch that early stopping cannot have kept.")
+            raise RemoteProtocolError.coded("protocol.bank_epoch")
         if stopping:
             s.own_w, s.peer_w = (w.copy() for w in kept[best])
         if self.p.keep_shared:

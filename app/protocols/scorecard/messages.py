@@ -66,21 +66,21 @@ def make(kind: str, **body) -> bytes:
 def expect(data: bytes, kind: str, epoch: int | None = None, batch: int | None = None) -> dict:
     """Decode a peer message that must be ``kind`` (for this epoch and batch): else refused."""
     if not isinstance(data, (bytes, bytearray)):
-        raise RemoteProtocolError("The peer's scorecard message is not bytes.")
+        raise RemoteProtocolError.coded("protocol.bad_field", field="scorecard.msg.data")
     name, body = CODEC.decode(bytes(data))
     if name != f"{PROTOCOL}.{kind}":
-        raise RemoteProtocolError(f"The peer sent {name[:48]!r} where {kind!r} was expected.")
+        raise RemoteProtocolError.coded("protocol.wrong_message", got=name[:48], expected=kind)
     if epoch is not None and body.get("epoch") != epoch:
-        raise RemoteProtocolError(f"The peer's {kind} message is for another epoch.")
+        raise RemoteProtocolError.coded("protocol.wrong_epoch", message=kind)
     if batch is not None and body.get("batch") != batch:
-        raise RemoteProtocolError(f"The peer's {kind} message is for another batch.")
+        raise RemoteProtocolError.coded("protocol.wrong_batch", message=kind)
     return body
 
 
 def kind_of(data: bytes) -> str:
     """The kind of a peer message (validated), for the one place two kinds may come next."""
     if not isinstance(data, (bytes, bytearray)):
-        raise RemoteProtocolError("The peer's scorecard message is not bytes.")
+        raise RemoteProtocolError.coded("protocol.bad_field", field="scorecard.msg.data")
     name, _ = CODEC.decode(bytes(data))
     return name.removeprefix(f"{PROTOCOL}.")
 
@@ -91,5 +91,5 @@ def ring_bytes(values: np.ndarray) -> bytes:
 
 def ring_from(data: bytes, count: int, kind: str, name: str) -> np.ndarray:
     if len(data) != 8 * count:
-        raise RemoteProtocolError(f"The field {name!r} of the peer's {kind} message has the wrong size.")
+        raise RemoteProtocolError.coded("protocol.field_size", field=name, message=kind)
     return np.frombuffer(data, dtype="<u8").astype(np.uint64)

@@ -38,12 +38,12 @@ class PointsParams:
     pdo: float = 20.0
 
     def __post_init__(self) -> None:
-        checks = [(0.0 <= self.base_score <= 1e5, "The base score must be between 0 and 100000."),
-                  (1e-6 <= self.base_odds <= 1e6, "The base odds must be between 1e-6 and 1e6."),
-                  (0.1 <= self.pdo <= 1e4, "The points to double the odds must be 0.1 to 10000.")]
-        for ok, message in checks:
+        checks = [(0.0 <= self.base_score <= 1e5, "card.base_score"),
+                  (1e-6 <= self.base_odds <= 1e6, "card.base_odds"),
+                  (0.1 <= self.pdo <= 1e4, "card.pdo")]
+        for ok, code in checks:
             if not ok:
-                raise ValidationError(message)
+                raise ValidationError.coded(code)
 
     @property
     def factor(self) -> float:
@@ -67,7 +67,7 @@ def partner_points(weights: np.ndarray, n_bins: list[int], merged: np.ndarray,
     """The partner's column: its points for each row, from its one-hot weights (its own)."""
     weights = np.asarray(weights, dtype=np.float64)
     if len(weights) != sum(n_bins) or merged.shape[1] != len(n_bins):
-        raise ValidationError("The partner's weights do not match its selected bins.")
+        raise ValidationError.coded("card.partner_weights")
     starts = np.cumsum([0, *n_bins])[:-1].astype(np.intp)   # no features: no starts
     logit = np.zeros(merged.shape[0])
     for j, start in enumerate(starts.tolist()):
@@ -79,16 +79,16 @@ def encode_points(points: np.ndarray) -> bytes:
     """Fixed-width little-endian int64 at 2^-20 of a point: the width never follows the value."""
     points = np.asarray(points, dtype=np.float64)
     if not np.all(np.isfinite(points)) or np.any(np.abs(points) > MAX_POINTS):
-        raise ValidationError("Partner points are out of range.")
+        raise ValidationError.coded("card.points_range")
     return np.rint(points * POINTS_SCALE).astype("<i8").tobytes()
 
 
 def decode_points(blob: bytes, n_rows: int) -> np.ndarray:
     if len(blob) != 8 * n_rows:
-        raise RemoteProtocolError("The partner's points have the wrong size.")
+        raise RemoteProtocolError.coded("protocol.points_size")
     raw = np.frombuffer(blob, dtype="<i8")
     if np.any(np.abs(raw) > MAX_POINTS * POINTS_SCALE):
-        raise RemoteProtocolError("The partner's points are out of range.")
+        raise RemoteProtocolError.coded("protocol.points_range")
     return raw.astype(np.float64) / POINTS_SCALE
 
 

@@ -37,12 +37,12 @@ class WoeParams:
     partner_names: bool = False      # the partner lets the bank see its feature names
 
     def __post_init__(self) -> None:
-        checks = [(2 <= self.fine_bins <= 100, "The number of fine bins must be between 2 and 100."),
-                  (0.0 <= self.min_bin_share < 0.5, "The minimum bin share must be in [0, 0.5)."),
-                  (0.0 <= self.iv_threshold <= 10.0, "The IV threshold must be between 0 and 10.")]
-        for ok, message in checks:
+        checks = [(2 <= self.fine_bins <= 100, "card.fine_bins"),
+                  (0.0 <= self.min_bin_share < 0.5, "card.min_bin_share"),
+                  (0.0 <= self.iv_threshold <= 10.0, "card.iv_threshold")]
+        for ok, code in checks:
             if not ok:
-                raise ValidationError(message)
+                raise ValidationError.coded(code)
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -65,7 +65,7 @@ class Binning:
         out = np.empty((n, len(self.features)), dtype=np.uint8)
         for j, fb in enumerate(self.features):
             if fb.name not in columns:
-                raise ValidationError(f"The column {fb.name!r} is missing from the data.")
+                raise ValidationError.coded("training.column_missing", column=fb.name)
             out[:, j] = _bin_column(fb, columns[fb.name], self.missing_bin)
         return out
 
@@ -81,7 +81,7 @@ def fit_binning(columns: dict[str, np.ndarray], categorical: set[str] | frozense
                 n_bins: int = 32, min_category_share: float = 0.001) -> Binning:
     """Learn bins from one party's own table; column order is kept."""
     if not 2 <= n_bins <= MAX_BINS:
-        raise ValidationError(f"The number of bins must be between 2 and {MAX_BINS}.")
+        raise ValidationError.coded("training.bins_range", maximum=MAX_BINS)
     _n_rows(columns)
     feats = []
     for name, col in columns.items():
@@ -95,7 +95,7 @@ def fit_binning(columns: dict[str, np.ndarray], categorical: set[str] | frozense
 def _n_rows(columns: dict[str, np.ndarray]) -> int:
     sizes = {len(c) for c in columns.values()}
     if len(sizes) > 1:
-        raise ValidationError("The columns of the table have different lengths.")
+        raise ValidationError.coded("training.ragged_columns")
     return sizes.pop() if sizes else 0
 
 
@@ -103,7 +103,7 @@ def _as_float(name: str, col: np.ndarray) -> np.ndarray:
     try:
         return np.asarray(col, dtype=np.float64)
     except (TypeError, ValueError):
-        raise ValidationError(f"The column {name!r} has non-numeric values; mark it categorical.") from None
+        raise ValidationError.coded("training.non_numeric", column=name) from None
 
 
 def _fit_numeric(name: str, col: np.ndarray, n_bins: int) -> FeatureBins:

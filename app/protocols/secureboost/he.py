@@ -99,7 +99,7 @@ class LabelCrypto(Counted):
         per_node = self.n_packed(total)
         width = self.scheme.ct_width(self.pub)
         if len(blob) != per_node * n_nodes * width:
-            raise RemoteProtocolError("The field 'cts' of the peer's histograms message has the wrong size.")
+            raise RemoteProtocolError.coded("protocol.field_size", field="cts", message="histograms")
         cts = self.scheme.cts_from_bytes(self.pub, blob)
         with self.timed("decrypt"):
             plains = self.scheme.decrypt_batch(self.ex, self.priv, cts) if len(cts) else []
@@ -141,7 +141,7 @@ class FeatureCrypto(Counted):
         """Parse (and range-check) one ciphertext per tree row; ``bins`` are those rows' bins."""
         width = self.scheme.ct_width(self.pub)
         if len(blob) != n_rows * width:
-            raise RemoteProtocolError("The field 'gradients' of the peer's tree_start message has the wrong size.")
+            raise RemoteProtocolError.coded("protocol.field_size", field="gradients", message="tree_start")
         self._cts = self.scheme.cts_from_bytes(self.pub, blob)
         self.ops["ship"] += n_rows
         self._bins = np.ascontiguousarray(bins, dtype=np.uint8)

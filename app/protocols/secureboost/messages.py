@@ -16,7 +16,7 @@ from functools import reduce
 import msgpack
 import numpy as np
 
-from app.errors import RemoteProtocolError
+from app.errors import LocalProtocolError, RemoteProtocolError
 from app.protocols.secureboost.params import MAX_DEPTH, MAX_TREES
 from app.schema import Budget, Bytes, Int, Str, check, peek_text, strict_unpack
 from app.schema import Message as Declaration
@@ -98,7 +98,7 @@ def make(type_: str, **fields) -> Message:
     """Build a message we send; checked against the schema like a received one (bugs fail early)."""
     schema = SCHEMAS[type_]
     if set(fields) != set(schema):
-        raise RemoteProtocolError(f"Internal message {type_!r} has the wrong fields.")
+        raise LocalProtocolError(f"Internal message {type_!r} has the wrong fields.")
     return Message(type_, fields)
 
 
@@ -122,14 +122,14 @@ def decode(data: bytes, expect: set[str] | frozenset[str]) -> Message:
                         "training message")
     if not isinstance(obj, dict) or next(iter(obj), None) != "type" or not isinstance(
             obj["type"], str):
-        raise RemoteProtocolError("The peer's message does not start with its type.")
+        raise RemoteProtocolError.coded("protocol.no_type")
     type_ = obj["type"]
     if type_ not in expect or type_ not in DECLARED:
-        raise RemoteProtocolError(f"The peer sent an unexpected message ({type_[:32]!r}).")
+        raise RemoteProtocolError.coded("protocol.unexpected", message=type_[:32])
     declared = DECLARED[type_]
     if len(data) > declared.max_bytes:
-        raise RemoteProtocolError(f"The peer's {type_} message is over its limit of "
-                                  f"{declared.max_bytes} bytes.")
+        raise RemoteProtocolError.coded("protocol.over_limit", message=type_,
+                                        limit=declared.max_bytes)
     check(declared, obj, f"an invalid {type_} message")
     return Message(type_, {name: _typed(spec, obj[name]) for name, spec in SCHEMAS[type_].items()})
 
@@ -138,10 +138,11 @@ def limit_of(prefix: bytes) -> int:
     """The declared largest size of the message starting with ``prefix`` (its type comes first),
     so a receiver reassembling chunks can refuse it before holding more."""
     if not prefix or not (0x80 <= prefix[0] <= 0x8f) or prefix[1:6] != b"\xa4type":
-        raise RemoteProtocolError("The peer's message does not start with its type.")
-    declared = DECLARED.get(peek_text(prefix, 6))
+        raise RemoteProtocolError.coded("protocol.no_type")
+    type_ = peek_text(prefix, 6)
+    declared = DECLARED.get(type_)
     if declared is None:
-        raise RemoteProtocolError("The peer sent an unknown training message.")
+        raise RemoteProtocolError.coded("protocol.unexpected", message=type_[:32])
     return declared.max_bytes
 
 
@@ -149,10 +150,14 @@ def _typed(spec, value):
     return np.frombuffer(value, dtype=_DTYPES[spec.dtype]) if isinstance(spec, Array) else value
 
 
-def require(ok: bool, type_: str, name: str, what: str = "has the wrong size") -> None:
-    """State-dependent check by a role: raise naming the field."""
-    if not ok:
-        raise RemoteProtocolError(f"The field {name!r} of the peer's {type_} message {what}.")
+def require(ok: bool, type_: str, name: str, what: str | None = None) -> None:
+    """State-dependent check by a role: raise naming the field (and ``what`` is wrong with it;
+    by default its size)."""
+    if ok:
+        return
+    if what is None:
+        raise RemoteProtocolError.coded("protocol.field_size", field=name, message=type_)
+    raise RemoteProtocolError.coded("protocol.field_refused", field=name, message=type_, what=what)
 
 
 def packed_len(n_bits: int) -> int:

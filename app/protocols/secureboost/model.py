@@ -82,7 +82,7 @@ class LabelModel:
                                     t.missing_left[pos[r]])
             if theirs.any():
                 if partner is None:
-                    raise ValidationError("This model needs the partner's split decisions to score.")
+                    raise ValidationError.coded("training.needs_partner_decisions")
                 r = rows[theirs]
                 left[r] = partner.lookup(t.feature[pos[r]], r)
             step = own | theirs
@@ -167,5 +167,5 @@ class PartnerDecisions:
         ok = (refs >= 0) & (refs < len(self._map))
         idx = np.where(ok, self._map[np.where(ok, refs, 0)] if len(self._map) else -1, -1)
         if (idx < 0).any():
-            raise ValidationError("The partner's decisions do not cover every split of the model.")
+            raise ValidationError.coded("training.decisions_incomplete")
         return self._bits[idx, rows]

@@ -38,28 +38,27 @@ class TrainParams:
 
     def __post_init__(self) -> None:
         checks = [
-            (1 <= self.n_trees <= MAX_TREES, f"The number of trees must be between 1 and {MAX_TREES}."),
-            (1 <= self.max_depth <= MAX_DEPTH, f"The tree depth must be between 1 and {MAX_DEPTH}."),
-            (0.0 < self.learning_rate <= 1.0, "The learning rate must be in (0, 1]."),
-            (0.0 <= self.reg_lambda <= 1e6, "The L2 regularisation must be between 0 and 1e6."),
-            (0.0 <= self.min_child_weight <= 1e9, "The minimum child weight must not be negative."),
-            (1 <= self.min_leaf_size <= 10**9, "The minimum leaf size must be at least 1."),
-            (2 <= self.n_bins <= 254, "The number of bins must be between 2 and 254."),
-            (0.0 <= self.valid_fraction < 0.9, "The validation share must be in [0, 0.9)."),
-            (0 <= self.early_stopping_rounds <= MAX_TREES, "Early stopping rounds are out of range."),
+            (1 <= self.n_trees <= MAX_TREES, "training.trees_range", {"maximum": MAX_TREES}),
+            (1 <= self.max_depth <= MAX_DEPTH, "training.depth_range", {"maximum": MAX_DEPTH}),
+            (0.0 < self.learning_rate <= 1.0, "training.learning_rate", {}),
+            (0.0 <= self.reg_lambda <= 1e6, "training.l2_range", {}),
+            (0.0 <= self.min_child_weight <= 1e9, "training.min_child_weight", {}),
+            (1 <= self.min_leaf_size <= 10**9, "training.min_leaf_size", {}),
+            (2 <= self.n_bins <= 254, "training.bins_range", {"maximum": 254}),
+            (0.0 <= self.valid_fraction < 0.9, "training.validation_share", {}),
+            (0 <= self.early_stopping_rounds <= MAX_TREES, "training.early_stopping_range", {}),
             (self.early_stopping_rounds == 0 or self.valid_fraction > 0.0,
-             "Early stopping needs a validation share above 0; set early stopping to 0 to train "
-             "on every row."),
-            (0.0 < self.row_subsample <= 1.0, "The row subsample rate must be in (0, 1]."),
-            (0.0 < self.col_subsample <= 1.0, "The feature subsample rate must be in (0, 1]."),
-            (self.key_bits in (1024, 2048, 3072, 4096), "The key size must be 2048 or 3072 bits (1024 only for tests)."),
-            (16 <= self.scale_bits <= 40, "The fixed-point scale must be 16 to 40 bits."),
-            (0 <= self.seed < 2**63, "The seed must be a non-negative 63-bit integer."),
-            (self.scheme in schemes.NAMES, "The encryption scheme must be paillier or ou."),
+             "training.early_stopping_needs_validation", {}),
+            (0.0 < self.row_subsample <= 1.0, "training.row_subsample", {}),
+            (0.0 < self.col_subsample <= 1.0, "training.feature_subsample", {}),
+            (self.key_bits in (1024, 2048, 3072, 4096), "training.key_size", {}),
+            (16 <= self.scale_bits <= 40, "training.scale_bits", {}),
+            (0 <= self.seed < 2**63, "training.seed", {}),
+            (self.scheme in schemes.NAMES, "training.scheme", {}),
         ]
-        for ok, message in checks:
+        for ok, code, params in checks:
             if not ok:
-                raise ValidationError(message)
+                raise ValidationError(code=code, params=params)
 
     def digest(self) -> bytes:
         """SHA-256 of the canonical JSON form; equal digests mean equal jobs. The default scheme

@@ -57,16 +57,15 @@ def read_access(path: str | Path) -> dict[str, DemoAccess]:
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise UserFacingError(f"{path.name} cannot be read as the demo's workspaces file; run "
-                              "make demo again.") from exc
+        raise UserFacingError.coded("rehearsal.access_unreadable", file=path.name) from exc
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
-        raise UserFacingError(f"{path.name} is not a demo workspaces file.")
+        raise UserFacingError.coded("rehearsal.access_not_demo", file=path.name)
     out = {}
     for party in PARTIES:
         entry = doc.get(party)
         fields = DemoAccess.__dataclass_fields__
         if not isinstance(entry, dict) or not all(isinstance(entry.get(f), str) for f in fields):
-            raise UserFacingError(f"{path.name} has no complete entry for the {party}.")
+            raise UserFacingError.coded("rehearsal.access_incomplete", file=path.name, party=party)
         out[party] = DemoAccess(**{f: entry[f] for f in fields})
     return out
 

@@ -42,9 +42,9 @@ def read_table(path: str | Path, delimiter: str) -> tuple[list[str], list[list[s
             header = next(reader, None)
             rows = [r for r in reader if r]
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise ValidationError(f"{path.name}: cannot be read as a UTF-8 CSV ({exc}).") from exc
+        raise ValidationError.coded("rehearsal.csv_unreadable", file=path.name, reason=str(exc)) from exc
     if not header:
-        raise ValidationError(f"{path.name}: the file is empty.")
+        raise ValidationError.coded("rehearsal.csv_empty", file=path.name)
     return [h.strip() for h in header], rows
 
 
@@ -52,7 +52,7 @@ def _column(header: list[str], name: str, path: Path) -> int:
     try:
         return header.index(name)
     except ValueError:
-        raise ValidationError(f"{Path(path).name}: no column named {name!r}.") from None
+        raise ValidationError.coded("rehearsal.no_column", file=Path(path).name, column=name) from None
 
 
 def choose_features(header, requested: list[str] | None, reserved: set[str], path) -> list[str]:
@@ -89,11 +89,11 @@ def split_mask(header, rows, split_column: str | None, test_fraction: float, see
         values = [r[j].strip().lower() for r in rows]
         bad = next((i for i, v in enumerate(values) if v not in ("train", "test")), None)
         if bad is not None:
-            raise ValidationError(f"{Path(path).name}, row {bad + 2}, column {split_column}: "
-                                  "split values must be 'train' or 'test'.")
+            raise ValidationError.coded("rehearsal.split_value", file=Path(path).name, row=bad + 2,
+                                        column=split_column)
         return np.array([v == "test" for v in values])
     if not 0 < test_fraction < 1:
-        raise ValidationError("The test fraction must be between 0 and 1.")
+        raise ValidationError.coded("rehearsal.test_fraction")
     return np.random.default_rng(seed).random(len(rows)) < test_fraction
 
 

@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from app import messages
 from app.errors import JobRefused
 from app.workflows import jobs, users
 from app.workflows.job_types import standard
@@ -93,5 +94,9 @@ def approve_when_proposed(approver: Session, job_type: str, timeout: float = 60.
 
 def require_approved(job) -> None:
     if job.state != "approved":
-        raise JobRefused(f"The partner did not approve the {job.type} job ({job.state}: "
-                         f"{job.reason or 'no reason given'}).")
+        if not job.reason:
+            raise JobRefused.coded("rehearsal.not_approved_silent", type=job.type,
+                                   state=messages.Term(job.state))
+        raise JobRefused.coded("rehearsal.not_approved", type=job.type,
+                               state=messages.Term(job.state),
+                               reason=messages.parse_stored(job.reason) or job.reason)

@@ -49,13 +49,13 @@ def recv_sb(channel, timeout: float = PEER_WAIT, frame: str = SB, limit_of=sbm.l
     while True:
         msg_type, body = channel.recv(timeout=timeout)
         if msg_type != frame:
-            raise RemoteProtocolError(f"{msg_type}: expected a training message")
+            raise RemoteProtocolError.coded("protocol.unexpected", message=msg_type)
         if not parts:  # the type leads the first chunk: hold no more than that type may need
             limit = limit_of(body["data"])
         parts.append(body["data"])
         size += len(body["data"])
         if size > limit:
-            raise RemoteProtocolError(f"{frame}: the message is over its type's limit")
+            raise RemoteProtocolError.coded("protocol.frame_over_limit", message=frame)
         if not body["more"]:
             return b"".join(parts)
 
@@ -97,10 +97,10 @@ def agree_rows(workspace, channel, initiator: bool, alignment_id: str, peer: str
     """
     record = workspace.db.run(alignment_store.get_alignment, alignment_id)
     if record.peer != peer:
-        raise UserFacingError("That alignment was made with a different peer.")
+        raise UserFacingError.coded("training.alignment_other_peer")
     made_by = workspace.db.run(job_store.load, record.job_id)
     if made_by is not None and made_by.state != "finished":
-        raise UserFacingError("That alignment's job did not finish; resume it or align again.")
+        raise UserFacingError.coded("training.alignment_unfinished")
     eligible = workspace.db.run(load_eligible_in, record.dataset)
     if label_source is not None:  # e.g. labels built from a campaign's outcomes
         eligible.label = label_source(eligible)
@@ -109,7 +109,7 @@ def agree_rows(workspace, channel, initiator: bool, alignment_id: str, peer: str
     at[keep] = rows
     if need_label:
         if eligible.label is None:
-            raise ValidationError("The aligned dataset has no label column.")
+            raise ValidationError.coded("training.no_label_column")
         keep = keep & (at >= 0) & (eligible.label[np.maximum(at, 0)] >= 0)
     mine = {"alignment_id": alignment_id, "mask": alignment_rows.pack_mask(keep)}
     if initiator:
@@ -119,7 +119,7 @@ def agree_rows(workspace, channel, initiator: bool, alignment_id: str, peer: str
         theirs = _recv_keep(channel)
         channel.send(KEEP, mine)
     if theirs["alignment_id"] != alignment_id:
-        raise RemoteProtocolError("secureboost.keep.alignment_id: a different alignment")
+        raise RemoteProtocolError.coded("protocol.bad_field", field="secureboost.keep.alignment_id")
     both = keep & alignment_rows.unpack_mask(theirs["mask"], record.size)
     digest = hashlib.sha256(alignment_id.encode() + b"\0" + alignment_rows.pack_mask(both)).hexdigest()
     return AlignedRows(record, eligible, both, at[both], digest)
@@ -128,7 +128,7 @@ def agree_rows(workspace, channel, initiator: bool, alignment_id: str, peer: str
 def _recv_keep(channel) -> dict:
     msg_type, body = channel.recv(timeout=PEER_WAIT)
     if msg_type != KEEP:
-        raise RemoteProtocolError(f"{msg_type}: expected the peer's keep-mask")
+        raise RemoteProtocolError.coded("protocol.unexpected", message=msg_type)
     return body
 
 

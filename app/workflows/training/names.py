@@ -25,10 +25,10 @@ MAX_NAME = 80
 def check_name(name) -> str:
     """A name people can read on one line: 1 to 80 printable characters."""
     if not isinstance(name, str) or not name.strip():
-        raise ValidationError("Give the model a name.")
+        raise ValidationError.coded("training.name_empty")
     name = name.strip()
     if len(name) > MAX_NAME or not name.isprintable():
-        raise ValidationError(f"A model name is one line of at most {MAX_NAME} characters.")
+        raise ValidationError.coded("training.name_too_long", limit=MAX_NAME)
     return name
 
 
@@ -117,6 +117,6 @@ def mark_main(session, model_id: str) -> None:
     session.require("train.run")
     record = session.workspace.db.run(model_store.get_record, model_id)
     if record.kind != "federated":
-        raise ValidationError("Only a federated model can be the main model.")
+        raise ValidationError.coded("training.main_federated_only")
     session.workspace.db.transaction(model_store.mark_main_in, model_id)
     session.audit("model.main", {"model": model_id})

@@ -51,7 +51,7 @@ ZERO_PARTNER_NOTE = ("No partner feature reached the IV threshold: the partner's
 def model_type(values: dict) -> str:
     kind = values.get("model_type", "secureboost")
     if kind not in MODEL_TYPES:
-        raise ValidationError("The model type must be secureboost or scorecard.")
+        raise ValidationError.coded("training.model_type")
     return kind
 
 
@@ -59,7 +59,7 @@ def _typed(name: str, v, kind: type):
     ok = isinstance(v, bool) if kind is bool else (
         isinstance(v, (int, float)) and not isinstance(v, bool) and (kind is float or v == int(v)))
     if not ok:
-        raise ValidationError(f"The scorecard parameter {name} has the wrong type.")
+        raise ValidationError.coded("card.param_type", name=name)
     return kind(v)
 
 
@@ -83,9 +83,7 @@ def lr_fields(values: dict) -> dict:
     try:
         LRParams(**{name: out[key] for key, name in LR_FIELDS.items()})
     except LocalProtocolError:
-        raise ValidationError("The scorecard's regression parameters (epochs 1-1000, batch size "
-                              "16 or more, learning rate above 0 up to 10, L2 0-10, validation "
-                              "share 0 up to 0.9, patience 0-1000) are out of range.") from None
+        raise ValidationError.coded("card.lr_range") from None
     return out
 
 
@@ -172,8 +170,7 @@ def train_label(workspace, job, channel, initiator, task, params: TrainParams, a
     rows = agree_rows(workspace, channel, initiator, alignment_id, job.peer, need_label=True,
                       label_source=label_source)
     if rows.n < 100:
-        raise ValidationError(f"Only {rows.n} aligned customers are usable by both parties now; "
-                              "that is too few to train a model.")
+        raise ValidationError.coded("training.too_few_rows", rows=rows.n)
     columns, categorical = feature_columns(workspace, rows.eligible, rows.rows)
     y = (rows.eligible.label[rows.rows] > 0).astype(np.float64)
     train, valid = train_valid_split(rows.n, params.valid_fraction, params.seed)

@@ -41,15 +41,15 @@ STEPS = 3  # progress: rows agreed, scores computed, population stored (a finish
 def run_scoring_job(workspace, job, channel, initiator: bool, task) -> dict:
     model_id = job.params.get("model")
     if not isinstance(model_id, str) or not model_id:
-        raise UserFacingError("The scoring job names no model.")
+        raise UserFacingError.coded("training.scoring_no_model")
     record, plain = workspace.db.run(model_store.get_model, model_id)
     if record.kind != "federated":
-        raise UserFacingError("Only a federated model is scored with the partner.")
+        raise UserFacingError.coded("training.scoring_not_federated")
     # Scoring may target another alignment than the one trained on (new customers, a hold-out):
     # the same feature columns, aligned with the same peer.
     alignment_id = job.params.get("alignment_id") or record.alignment_id
     if not isinstance(alignment_id, str):
-        raise UserFacingError("The scoring job names an invalid alignment.")
+        raise UserFacingError.coded("training.scoring_bad_alignment")
     rows = agree_rows(workspace, channel, initiator, alignment_id, job.peer)
     jobs.report_progress(workspace, job.id, 0, 1, "scoring")
     task.progress(1, STEPS, "rows agreed")  # a cancel here leaves nothing stored
@@ -127,7 +127,7 @@ def use_label_only(session, model_id: str) -> dict:
     session.require("train.run")
     joint = session.workspace.db.run(model_store.get_record, model_id)
     if joint.kind != "federated" or joint.half != "label":
-        raise UserFacingError("Only the bank's half of a federated model has a bank-only model.")
+        raise UserFacingError.coded("training.bank_only_label_half")
     only_id = model_store.label_only_id(model_id)
     only = session.workspace.db.run(model_store.get_record, only_id)
     elig = load_eligible(session, joint.dataset)

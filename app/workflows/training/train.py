@@ -63,7 +63,7 @@ def job_params(alignment_id: str, params: TrainParams, name: str | None = None,
     given, the model's name (both parties store the model under it); ``card``
     (scorecard.job_fields) makes it a scorecard job (SecureBoost otherwise)."""
     if params.key_bits < MIN_KEY_BITS:
-        raise ValidationError(f"Training needs keys of at least {MIN_KEY_BITS} bits.")
+        raise ValidationError.coded("training.key_bits", bits=MIN_KEY_BITS)
     named = {} if name is None else {"name": names.check_name(name)}
     body = {"alignment_id": alignment_id, **params.to_dict(), **named, **(card or {})}
     if card:
@@ -81,11 +81,11 @@ def train_params(values: dict) -> TrainParams:
         ok = isinstance(v, bool) if kind is bool else isinstance(v, str) if kind is str else (
             isinstance(v, (int, float)) and not isinstance(v, bool) and (kind is float or v == int(v)))
         if not ok:
-            raise ValidationError(f"The training parameter {name} has the wrong type.")
+            raise ValidationError.coded("training.param_type", name=name)
         chosen[name] = kind(v)
     params = TrainParams(**chosen)
     if params.key_bits < MIN_KEY_BITS:
-        raise ValidationError(f"Training needs keys of at least {MIN_KEY_BITS} bits.")
+        raise ValidationError.coded("training.key_bits", bits=MIN_KEY_BITS)
     return params
 
 
@@ -93,11 +93,11 @@ def train_params(values: dict) -> TrainParams:
 def run_training_job(workspace, job, channel, initiator: bool, task) -> dict:
     alignment_id = job.params.get("alignment_id")
     if not isinstance(alignment_id, str) or not alignment_id:
-        raise ValidationError("The training job names no alignment.")
+        raise ValidationError.coded("training.no_alignment")
     params = train_params(job.params)
     workspace.db.transaction(model_store.drop_finished_checkpoints)
     if workspace.role not in ("label", "feature"):
-        raise UserFacingError("This workspace has no party role for training.")
+        raise UserFacingError.coded("training.no_party_role")
     if scorecard.model_type(job.params) == "scorecard":
         return _train_scorecard(workspace, job, channel, initiator, task, params, alignment_id)
     train = _train_label if workspace.role == "label" else _train_feature
@@ -115,8 +115,7 @@ def _between_trees(workspace, job, task, params: TrainParams, done: int, digest:
     jobs.report_progress(workspace, job.id, done, params.n_trees, message)
     task.progress(done, params.n_trees, message)  # raises UserCancelled when cancelled
     if jobs.paused(workspace):
-        raise JobRefused(f"Cross-party work was paused by an administrator after tree {done}; "
-                         "run the job again to resume from there.")
+        raise JobRefused.coded("training.paused_after_tree", tree=done)
 
 
 # -- retraining on campaign outcomes ----------------------------------------------------------------
@@ -129,17 +128,16 @@ def outcome_labels(workspace, evaluation_id):
     if evaluation_id is None:
         return None
     if not isinstance(evaluation_id, str):
-        raise ValidationError("The training parameter label_evaluation has the wrong type.")
+        raise ValidationError.coded("training.param_type", name="label_evaluation")
     from app.workflows.campaign.retrain import labels_for_ids
 
     def source(eligible):
         def body(conn):
             row = outcome_store.label_dataset_versions(conn, evaluation_id)
             if row is None:
-                raise UserFacingError("No labels were built from that campaign evaluation.")
+                raise UserFacingError.coded("training.no_labels_built")
             if row[0] != row[1]:
-                raise UserFacingError("The bank dataset was re-imported after the campaign labels "
-                                      "were built; build them again from the evaluation.")
+                raise UserFacingError.coded("training.labels_stale")
             return labels_for_ids(conn, evaluation_id, eligible.ids)
         return workspace.db.run(body)
     return source
@@ -153,7 +151,7 @@ def retrain_job_params(session, alignment_id: str, evaluation_id: str, params: T
     proposal = retrain_proposal_params(session, evaluation_id)
     record = session.workspace.db.run(alignment_store.get_alignment, alignment_id)
     if record.dataset != proposal.params["dataset"]:
-        raise UserFacingError("The campaign labels belong to another dataset than the alignment.")
+        raise UserFacingError.coded("training.labels_other_dataset")
     return {**job_params(alignment_id, params, name), "label_evaluation": evaluation_id}
 
 
@@ -168,7 +166,7 @@ def compare_models(session, old_model: str, new_model: str, evaluation_id: str) 
     known = labels >= 0
     y = labels[known].astype(float)
     if known.sum() < 10 or len(np.unique(y)) < 2:
-        raise UserFacingError("Too few customers with campaign outcomes to compare the models.")
+        raise UserFacingError.coded("training.too_few_outcomes")
     return {"rows": int(known.sum()), "positives": int(y.sum()),
             "auc_old": float(metrics.auc(y, old.score[i_old][known])),
             "auc_new": float(metrics.auc(y, new.score[i_new][known]))}
@@ -221,8 +219,7 @@ def _reply_while_precomputing(label: LabelParty, channel) -> bytes:
 
 def _check_rows(rows: AlignedRows, params: TrainParams) -> None:
     if rows.n < 4 * params.min_leaf_size:
-        raise ValidationError(f"Only {rows.n} aligned customers are usable by both parties now; "
-                              "that is too few to train a model.")
+        raise ValidationError.coded("training.too_few_rows", rows=rows.n)
 
 
 def _train_label(workspace, job, channel, initiator, task, params, alignment_id,
@@ -374,8 +371,7 @@ def _train_feature(workspace, job, channel, initiator, task, params, alignment_i
         state = workspace.db.run(model_store.load_checkpoint, job.id, rows.digest,
                                  setup.start_tree)
         if state is None:
-            raise UserFacingError(f"The bank resumes training at tree {setup.start_tree}, but this "
-                                  "workspace has no checkpoint for it on the same customers.")
+            raise UserFacingError.coded("training.no_checkpoint", tree=setup.start_tree)
     binning = (Binning.from_dict(state["model"]["binning"]) if state is not None
                else fit_binning(columns, categorical, params.n_bins))
     party = FeatureParty(params, binning.transform(columns), binning, state=state,
@@ -458,8 +454,7 @@ def model_record(session, model_id: str) -> dict:
 def _shown(record: ModelRecord) -> dict:
     """The validator's view of one stored half: what it is, plus its reproducibility record."""
     if record.record is None:
-        raise UserFacingError(f"Model {record.id} was trained before models carried a record; "
-                              "retrain it to get one.")
+        raise UserFacingError.coded("training.no_record", model=record.id)
     return {"model": record.id, "name": record.name, "kind": record.kind, "half": record.half,
             "dataset": record.dataset, "trees": record.trees, "rows_used": record.rows_used,
             "created_at": record.created_at, **record.record}
@@ -530,8 +525,7 @@ def model_report(session, model_id: str) -> dict:
     """The training report (label party only: it is computed from labels)."""
     session.require("data.view")
     if session.workspace.role != "label":
-        raise PermissionDenied("Metrics are computed from labels and are not available to the "
-                               "feature party.")
+        raise PermissionDenied.coded("training.metrics_label_only")
     record = session.workspace.db.run(model_store.get_record, model_id)
     return {"model": record.id, "kind": record.kind, "trees": record.trees,
             "rows_used": record.rows_used, "params": record.params, **(record.metrics or {})}
