@@ -437,6 +437,114 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "plans.sources_denied": (
         "'{name}' may not choose score sources; ask an administrator if you need it.",
         "“{name}”无权选择评分来源；如确有需要，请联系管理员。"),
+    # -- alignment jobs, branch review and the audit trail (app/workflows) ---
+    "aligning.no_dataset_named": (
+        "There is no dataset named '{name}' in this workspace.",
+        "本工作区没有名为“{name}”的数据集；请检查数据集名称，或先导入该数据集。"),
+    "aligning.dataset_id_type": (
+        "Dataset '{name}' holds {found} IDs, not {id_type} IDs; both parties must align on the "
+        "same ID type.",
+        "数据集“{name}”的标识类型是 {found}，不是 {id_type}；双方必须按同一种标识类型对齐，请选择标识类型为 {id_type} 的数据集。"),
+    "aligning.no_dataset": (
+        "This workspace has no dataset with {id_type} IDs to align.",
+        "本工作区没有标识类型为 {id_type} 的数据集可供对齐；请先按这种标识类型导入客户文件。"),
+    "aligning.several_datasets": (
+        "This workspace has {count} datasets with {id_type} IDs; alignment needs exactly one "
+        "(name it, or remove the others).",
+        "本工作区有 {count} 个标识类型为 {id_type} 的数据集，对齐只能使用其中一个；请指定要使用的数据集，或删除其他数据集。"),
+    "aligning.dataset_canon": (
+        "Dataset '{name}' was imported with ID canonicalisation version {version}; re-import it "
+        "(this version uses {current}).",
+        "数据集“{name}”导入时使用的标识规范化版本是 {version}，本版本使用 {current}；请重新导入该数据集。"),
+    "aligning.cannot_propose": (
+        "This alignment cannot be proposed: {problems}",
+        "无法提议这次对齐：{problems}"),
+    "aligning.proposal_canon": (
+        "The proposal uses ID canonicalisation version {given}; this workspace uses {current}.",
+        "提议使用的标识规范化版本是 {given}，本工作区使用 {current}；请确认双方运行相同版本的联模后重新提议。"),
+    "aligning.proposal_chunk_size": (
+        "The proposal's chunk size is out of range.",
+        "提议中的分块大小超出范围；请确认双方运行相同版本的联模后重新提议。"),
+    "aligning.proposal_exposure": (
+        "The proposal asks for a result exposure this version does not support.",
+        "提议要求的结果披露方式本版本不支持；请确认双方运行相同版本的联模后重新提议。"),
+    "aligning.proposal_id_type": (
+        "The proposal does not say which ID type to align.",
+        "提议没有说明按哪种标识类型对齐；请让提议方在联模中重新提议。"),
+    "aligning.proposal_caps": (
+        "The proposal does not bound how many identifiers each side brings.",
+        "提议没有限定双方各自最多提供多少个标识；请让提议方在联模中重新提议。"),
+    "aligning.our_canon": (
+        "Our {id_type} dataset was canonicalised with version {version}; re-import it with "
+        "version {current} first.",
+        "本方标识类型为 {id_type} 的数据集使用的规范化版本是 {version}；请先按版本 {current} 重新导入该数据集。"),
+    "aligning.over_cap": (
+        "Dataset '{name}' now has {count} usable identifiers, more than the {cap} this job was "
+        "approved for; propose it again.",
+        "数据集“{name}”现在有 {count} 个可用标识，超过了本任务获批的 {cap} 个；请重新提议这个任务。"),
+    "aligning.paused": (
+        "Cross-party work was paused by an administrator (kill switch); the alignment stopped.",
+        "管理员暂停了跨机构协作（紧急停止开关），对齐已停止；请在管理员恢复后继续这个任务。"),
+    "aligning.mask_length": (
+        "keep_mask: the partner's list of usable rows does not match the alignment's size; run "
+        "the alignment again with the partner.",
+        "对方发来的可用行列表与对齐结果的大小不一致；请与对方重新运行对齐。"),
+    "peering.head_signature": (
+        "audit.head: the partner's signature over its audit chain does not verify; the connection "
+        "was closed. Compare the certificate fingerprint with the partner by phone before "
+        "connecting again.",
+        "对方对其审计链的签名无法验证，连接已关闭。请先打电话与对方核对证书指纹，再重新连接。"),
+    "trail.unreadable": (
+        "{file} is not a readable audit export: {reason}",
+        "{file} 不是可读取的审计导出文件（{reason}）；请确认它是联模导出的审计文件，必要时请导出方重新导出。"),
+    "trail.not_export": (
+        "{file} is not a Lianmo audit export (header missing).",
+        "{file} 不是联模的审计导出文件（缺少文件头）；请选择用“审计”页面或 audit export 导出的文件。"),
+    "trail.bad_entry": (
+        "{file}, line {line:d}: not an audit entry.",
+        "{file} 第 {line:d} 行不是审计条目；文件可能被改动过，请向导出方索取原始文件。"),
+    "evaluation.not_allowed": (
+        "'{name}' may not evaluate campaigns.",
+        "“{name}”无权评估营销活动；如确有需要，请联系管理员。"),
+    "evaluation.shared_not_allowed": (
+        "'{name}' may not read shared evaluations.",
+        "“{name}”无权查看对方共享的评估；如确有需要，请联系管理员。"),
+    "plans.whole_plan_denied": (
+        "'{name}' may not open whole plans.",
+        "“{name}”无权打开完整的计划；网点经理请打开本网点的名单，如确有需要请联系管理员。"),
+    "plans.list_denied": (
+        "'{name}' may not see plans.",
+        "“{name}”无权查看计划；如确有需要，请联系管理员。"),
+    "plans.review_denied": (
+        "'{name}' may not review plans.",
+        "“{name}”无权审核计划；如确有需要，请联系管理员。"),
+    "plans.name_branch_to_show": (
+        "Name the branch to show.",
+        "请指定要显示的网点。"),
+    "plans.manager_decides": (
+        "Only a branch manager decides on a branch's list.",
+        "只有网点经理才能决定本网点的名单；请让该网点的经理登录后处理。"),
+    "plans.lists_closed": (
+        "This plan is finalised; its branch lists can no longer change.",
+        "这个计划已定稿，各网点的名单不能再修改；如需调整，请让分析师新建计划。"),
+    "plans.branch_decided": (
+        "Your branch has already decided on this list.",
+        "你的网点已经对这份名单做出了决定，不能再次决定；如需更改，请联系分析师。"),
+    "plans.changed_meanwhile": (
+        "The plan changed meanwhile; open your branch's list again.",
+        "计划在此期间已有变化；请重新打开本网点的名单。"),
+    "plans.reason_needed": (
+        "Please give a reason.",
+        "请填写原因。"),
+    "plans.reason_too_long": (
+        "Reasons are at most {limit} characters.",
+        "原因最多 {limit} 个字符；请缩短后重试。"),
+    "plans.no_such_reference": (
+        "No customer with this reference is on your branch's list.",
+        "本网点的名单中没有这个参考编号的客户；请核对参考编号，或刷新名单后重试。"),
+    "plans.already_finalised": (
+        "This plan is already finalised.",
+        "这个计划已经定稿，无需再次定稿；如需修改，请新建计划。"),
     # -- campaign evaluation (app/workflows/campaign, app/evaluation) ----------------------
     "evaluation.plan_not_final": (
         "This plan is not finalised yet: nobody has been contacted, so there is nothing to "

@@ -189,3 +189,12 @@ def test_all_scores_missing_or_equal():
     assert r["deciles"]["rows"][0]["treatment"]["n"] == 2  # ties share decile 1
     assert all(row["treatment"]["n"] == 0 for row in r["deciles"]["rows"][1:])
     assert r["deciles"]["curves"]["auuc"] == pytest.approx(r["deciles"]["curves"]["auuc_random"])
+
+
+def test_a_cell_with_one_empty_arm_raises_no_warning(recwarn):
+    """Several converters in a cell without a control customer: nulls and a note, no NaN maths."""
+    arm, y, codes, labels = _arrays([("a", 1, 30, 3), ("a", 0, 20, 1), ("c", 1, 15, 6)])
+    r = _strict_json(evaluate_campaign(y, arm, by={"seg": (codes, labels)}))
+    assert r["by"]["seg"]["c"]["p_value"] is None
+    assert any("No control customer" in n for n in r["by"]["seg"]["c"]["notes"])
+    assert [w for w in recwarn if issubclass(w.category, RuntimeWarning)] == []

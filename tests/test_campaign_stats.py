@@ -99,3 +99,21 @@ def test_compare_arms_vectorised_and_derived_figures():
     assert np.isfinite([f["uplift_lo"][1], f["uplift_hi"][1], f["p_value"][1]]).all()
     ref = confint_proportions_2indep(10, 200, 0, 400, method="newcomb", compare="diff")
     assert (f["uplift_lo"][1], f["uplift_hi"][1]) == pytest.approx(ref, abs=1e-12)
+
+
+def test_pooled_z_test_with_one_empty_arm_is_nan_without_a_warning(recwarn):
+    """A cell with no control customer but several treated converters (a branch or decile
+    breakdown) is undefined, and must not compute a pooled rate above 1 on the way."""
+    z, p = pooled_z_test(np.array([5, 0]), np.array([100, 0]), np.array([0, 7]), np.array([0, 40]))
+    assert np.isnan(z).all() and np.isnan(p).all()
+    assert [w for w in recwarn if issubclass(w.category, RuntimeWarning)] == []
+
+
+@pytest.mark.parametrize("counts", [(11, 10, 1, 10), (1, 10, -1, 10), (0, -1, 0, 10)])
+def test_impossible_counts_are_refused_not_nan(counts):
+    """More conversions than customers, or negative counts, are a counting bug upstream."""
+    k1, n1, k2, n2 = counts
+    with pytest.raises(ValueError, match="conversions"):
+        pooled_z_test(k1, n1, k2, n2)
+    with pytest.raises(ValueError, match="conversions"):
+        compare_arms(n1, k1, n2, k2)

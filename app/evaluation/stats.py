@@ -3,6 +3,7 @@
 Every function takes numpy arrays (or scalars) of counts and broadcasts, so a breakdown with
 hundreds of cells costs one call. Undefined results (an empty arm, a test without variance) come
 back as NaN; the report layer turns them into ``null`` with a reason, so NaN never reaches JSON.
+Impossible counts (more conversions than customers, negative counts) raise ValueError.
 """
 
 from __future__ import annotations
@@ -23,7 +24,12 @@ def z_value(confidence: float = CONFIDENCE) -> float:
 
 
 def _counts(k, n) -> tuple[np.ndarray, np.ndarray]:
-    return np.asarray(k, dtype=np.float64), np.asarray(n, dtype=np.float64)
+    """Conversions and customers as floats; impossible counts (more conversions than customers,
+    negative counts) are a counting bug upstream, refused rather than turned into NaN figures."""
+    k, n = np.asarray(k, dtype=np.float64), np.asarray(n, dtype=np.float64)
+    if np.any(n < 0) or np.any(k < 0) or np.any(k > n):
+        raise ValueError("conversions must be between 0 and the number of customers")
+    return k, n
 
 
 def rate(k, n) -> np.ndarray:
@@ -77,8 +83,10 @@ def pooled_z_test(k1, n1, k2, n2) -> tuple[np.ndarray, np.ndarray]:
     k1, n1 = _counts(k1, n1)
     k2, n2 = _counts(k2, n2)
     ok = (n1 > 0) & (n2 > 0)
+    # A cell with one empty arm stands in 1 customer per arm and no conversions, so the pooled
+    # rate stays in [0, 1] (the other arm's conversions over 2 would leave it).
     s1, s2 = np.where(ok, n1, 1.0), np.where(ok, n2, 1.0)
-    pooled = (k1 + k2) / (s1 + s2)
+    pooled = np.where(ok, k1 + k2, 0.0) / (s1 + s2)
     se = np.sqrt(pooled * (1.0 - pooled) * (1.0 / s1 + 1.0 / s2))
     ok &= se > 0
     with np.errstate(divide="ignore", invalid="ignore"):

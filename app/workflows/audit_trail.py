@@ -60,12 +60,12 @@ def verify_export(path: str | Path) -> ChainReport:
         header = json.loads(lines[0]) if lines else None
         entries = [json.loads(line) for line in lines[1:] if line.strip()]
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ValidationError(f"{path.name} is not a readable audit export: {exc}") from exc
+        raise ValidationError.coded("trail.unreadable", file=path.name, reason=str(exc)) from exc
     if not isinstance(header, dict) or header.get("format") != EXPORT_FORMAT:
-        raise ValidationError(f"{path.name} is not a Lianmo audit export (header missing).")
+        raise ValidationError.coded("trail.not_export", file=path.name)
     for i, entry in enumerate(entries, start=2):
         if not isinstance(entry, dict) or set(entry) != set(FIELDS):
-            raise ValidationError(f"{path.name}, line {i}: not an audit entry.")
+            raise ValidationError.coded("trail.bad_entry", file=path.name, line=i)
     report = verify_entries(entries, genesis_hash(str(header.get("workspace"))))
     if report.ok and (report.count != header.get("count") or report.head != header.get("head")):
         return ChainReport(False, report.count, report.head, report.count + 1,

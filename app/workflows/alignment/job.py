@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import msgpack
 import numpy as np
 
+from app import messages
 from app.executor import Executor
 from app.data.ids import CANON_VERSION
 from app.errors import JobRefused, LianmoError, UserCancelled, UserFacingError
@@ -65,17 +66,17 @@ def choose_dataset(workspace, id_type: str, name: str | None = None) -> tuple[st
     if name is not None:
         found = workspace.db.run(dataset_store.get_dataset, name)
         if found is None:
-            raise UserFacingError(f"There is no dataset named '{name}' in this workspace.")
+            raise UserFacingError.coded("aligning.no_dataset_named", name=name)
         if found["id_type"] != id_type:
-            raise UserFacingError(f"Dataset '{name}' holds {found['id_type']} IDs, not {id_type} "
-                                  "IDs; both parties must align on the same ID type.")
+            raise UserFacingError.coded("aligning.dataset_id_type", name=name,
+                                        found=found["id_type"], id_type=id_type)
         return name, int(found["canon_version"])
     found = _datasets(workspace, id_type)
     if not found:
-        raise UserFacingError(f"This workspace has no dataset with {id_type} IDs to align.")
+        raise UserFacingError.coded("aligning.no_dataset", id_type=id_type)
     if len(found) > 1:
-        raise UserFacingError(f"This workspace has {len(found)} datasets with {id_type} IDs; "
-                              "alignment needs exactly one (name it, or remove the others).")
+        raise UserFacingError.coded("aligning.several_datasets", count=len(found),
+                                    id_type=id_type)
     return found[0]
 
 
@@ -87,37 +88,44 @@ def propose_alignment(session: Session, service, peer: str, dataset: str | None,
     session.require("align.run")
     name, canon = choose_dataset(session.workspace, id_type, dataset)
     if canon != CANON_VERSION:
-        raise UserFacingError(f"Dataset '{name}' was imported with ID canonicalisation version "
-                              f"{canon}; re-import it (this version uses {CANON_VERSION}).")
+        raise UserFacingError.coded("aligning.dataset_canon", name=name, version=canon,
+                                    current=CANON_VERSION)
     own = len(session.workspace.db.run(load_eligible_in, name).ids)
     # The approver sees, and both sides enforce, how many identifiers each side may bring.
     params = {"dataset": name, "id_type": id_type, "canon_version": CANON_VERSION,
               "result_exposure": RESULT_EXPOSURE, "chunk_size": int(chunk_size),
               "max_items_proposer": own,
               "max_items_approver": int(max_items_peer if max_items_peer is not None else m.MAX_ITEMS)}
-    problems = check_params(params)
+    problems = _param_problems(params)
     if problems:
-        raise UserFacingError(" ".join(problems))
+        raise UserFacingError.coded("aligning.cannot_propose", problems=problems)
     return service.propose("alignment", peer, params, wait=wait)
 
 
 def check_params(params: dict) -> list[str]:
-    """Problems with the shape of alignment parameters (either side)."""
+    """Problems with the shape of alignment parameters (either side), as English sentences."""
+    return [messages.human(problem) for problem in _param_problems(params)]
+
+
+def _param_problems(params: dict) -> list[dict]:
+    """The problems of :func:`check_params` as catalogue records, so a refusal that lists them
+    is said in the reader's language."""
     problems = []
     if params.get("canon_version") != CANON_VERSION:
-        problems.append(f"The proposal uses ID canonicalisation version "
-                        f"{params.get('canon_version')}; this workspace uses {CANON_VERSION}.")
+        problems.append(messages.record("aligning.proposal_canon",
+                                        {"given": str(params.get("canon_version")),
+                                         "current": CANON_VERSION}))
     size = params.get("chunk_size")
     if not isinstance(size, int) or isinstance(size, bool) or not 1 <= size <= m.MAX_CHUNK_SIZE:
-        problems.append("The proposal's chunk size is out of range.")
+        problems.append(messages.record("aligning.proposal_chunk_size"))
     if params.get("result_exposure") != RESULT_EXPOSURE:
-        problems.append("The proposal asks for a result exposure this version does not support.")
+        problems.append(messages.record("aligning.proposal_exposure"))
     if not isinstance(params.get("id_type"), str) or not params["id_type"]:
-        problems.append("The proposal does not say which ID type to align.")
+        problems.append(messages.record("aligning.proposal_id_type"))
     for key in ("max_items_proposer", "max_items_approver"):
         cap = params.get(key)
         if not isinstance(cap, int) or isinstance(cap, bool) or not 1 <= cap <= m.MAX_ITEMS:
-            problems.append("The proposal does not bound how many identifiers each side brings.")
+            problems.append(messages.record("aligning.proposal_caps"))
             break
     return problems
 
@@ -130,17 +138,23 @@ def _caps(job: jobs.Job) -> tuple[int, int]:
 
 def check_proposal(workspace, job: jobs.Job) -> list[str]:
     """What the approver must know before deciding: every reason this job cannot run here."""
-    problems = check_params(job.params)
+    return [messages.human(problem) for problem in _proposal_problems(workspace, job)]
+
+
+def _proposal_problems(workspace, job: jobs.Job) -> list[dict | str]:
+    """The problems of :func:`check_proposal` as catalogue records (a sentence where the store
+    raised one)."""
+    problems = _param_problems(job.params)
     if problems:
         return problems
     try:
         _, canon = choose_dataset(workspace, job.params["id_type"],
                                   job.params.get("dataset") if job.proposer == "local" else None)
     except UserFacingError as exc:
-        return [str(exc)]
+        return [messages.record(exc.code, exc.params) if exc.code else str(exc)]
     if canon != CANON_VERSION:
-        problems.append(f"Our {job.params['id_type']} dataset was canonicalised with version "
-                        f"{canon}; re-import it with version {CANON_VERSION} first.")
+        problems.append(messages.record("aligning.our_canon", {
+            "id_type": job.params["id_type"], "version": canon, "current": CANON_VERSION}))
     return problems
 
 
@@ -209,19 +223,20 @@ def align_over_channel(party: AlignmentParty, channel, progress=None, check_canc
 
 
 def _prepare(workspace, job: jobs.Job) -> _Run:
-    problems = check_proposal(workspace, job)
+    problems = _proposal_problems(workspace, job)
     if problems:
-        raise JobRefused(" ".join(problems))
+        raise JobRefused.coded("cross.cannot_run_here", problems=problems)
     p = job.params
     dataset, _ = choose_dataset(workspace, p["id_type"],
                                 p["dataset"] if job.proposer == "local" else None)
     eligible = workspace.db.run(load_eligible_in, dataset)   # consent re-checked now
     if eligible.id_type != p["id_type"]:
-        raise JobRefused(f"Dataset '{dataset}' does not hold {p['id_type']} IDs.")
+        raise JobRefused.coded("aligning.dataset_id_type", name=dataset,
+                               found=eligible.id_type, id_type=p["id_type"])
     own_cap, peer_cap = _caps(job)
     if len(eligible.ids) > own_cap:
-        raise JobRefused(f"Dataset '{dataset}' now has {len(eligible.ids):,} usable identifiers, "
-                         f"more than the {own_cap:,} this job was approved for; propose it again.")
+        raise JobRefused.coded("aligning.over_cap", name=dataset, count=len(eligible.ids),
+                               cap=own_cap)
     items = eligible.ids.tolist()
     digest = _items_digest(items)
     resumed = _resume_point(workspace, job, items, digest, peer_cap)
@@ -335,8 +350,7 @@ def _watchers(workspace, job: jobs.Job, task):
         if time.monotonic() - last_kill_check[0] >= 1.0:
             last_kill_check[0] = time.monotonic()
             if jobs.paused(workspace):
-                raise UserCancelled("Cross-party work was paused by an administrator "
-                                    "(kill switch); the alignment stopped.")
+                raise UserCancelled.coded("aligning.paused")
     return progress, check_cancelled
 
 

@@ -32,5 +32,5 @@ def pack_mask(mask: np.ndarray) -> bytes:
 
 def unpack_mask(data: bytes, size: int) -> np.ndarray:
     if len(data) != (size + 7) // 8:
-        raise RemoteProtocolError("keep_mask: wrong length for the alignment size")
+        raise RemoteProtocolError.coded("aligning.mask_length")
     return np.unpackbits(np.frombuffer(data, np.uint8))[:size].astype(bool)

@@ -43,7 +43,7 @@ def _scope(session: Session) -> str | None:
         return None
     if session.can("campaign.evaluate.branch") and session.user.branch:
         return session.user.branch
-    raise PermissionDenied(f"'{session.user.name}' may not evaluate campaigns.")
+    raise PermissionDenied.coded("evaluation.not_allowed", name=session.user.name)
 
 
 def import_outcomes(session: Session, plan_id: str, path: str, id_column: str,
@@ -178,7 +178,7 @@ def run_evaluation_share_job(workspace, job, channel, initiator, task) -> dict:
 def shared_reports(session: Session) -> list[dict]:
     """Aggregate reports received from partners (partner side)."""
     if not (session.can("campaign.evaluate") or session.can("jobs.approve")):
-        raise PermissionDenied(f"'{session.user.name}' may not read shared evaluations.")
+        raise PermissionDenied.coded("evaluation.shared_not_allowed", name=session.user.name)
     out = session.workspace.db.run(outcome_store.shared_reports)
     for item in out:
         item["report"] = campaign_share.parse_report_text(item["report"])

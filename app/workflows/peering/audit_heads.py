@@ -38,7 +38,7 @@ def verify_head(message: dict, peer_cert_pem: bytes, session_id: bytes) -> None:
                                                        message["head"], session_id),
                       ec.ECDSA(hashes.SHA256()))
     except InvalidSignature as exc:
-        raise RemoteProtocolError("audit.head: signature does not verify") from exc
+        raise RemoteProtocolError.coded("peering.head_signature") from exc
 
 
 def echo_for(workspace: Workspace, peer: str) -> dict:

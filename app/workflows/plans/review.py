@@ -48,19 +48,19 @@ def _own_branch(session: Session, branch: str | None = None) -> str:
     if session.user.role == "branch_manager":
         session.require("plan.review")
         if not session.user.branch or (branch is not None and branch != session.user.branch):
-            raise PermissionDenied("Branch managers see only their own branch's list.")
+            raise PermissionDenied.coded("plans.own_branch_only")
         return session.user.branch
     if not session.can("plan.create"):
-        raise PermissionDenied(f"'{session.user.name}' may not review plans.")
+        raise PermissionDenied.coded("plans.review_denied", name=session.user.name)
     if not branch:
-        raise UserFacingError("Name the branch to show.")
+        raise UserFacingError.coded("plans.name_branch_to_show")
     return branch
 
 
 def _manager_branch(session: Session) -> str:
     session.require("plan.review")
     if session.user.role != "branch_manager" or not session.user.branch:
-        raise PermissionDenied("Only a branch manager decides on a branch's list.")
+        raise PermissionDenied.coded("plans.manager_decides")
     return session.user.branch
 
 
@@ -103,24 +103,24 @@ def branch_list(session: Session, plan_id: str, branch: str | None = None) -> Br
 
 def _check_open(plan: Plan, branch: str) -> None:
     if plan.state != "review":
-        raise UserFacingError("This plan is finalised; its branch lists can no longer change.")
+        raise UserFacingError.coded("plans.lists_closed")
     if branch in plan.decisions:
-        raise UserFacingError("Your branch has already decided on this list.")
+        raise UserFacingError.coded("plans.branch_decided")
 
 
 def _still_open(conn, plan: Plan, branch: str) -> None:
     """Re-check inside the writing transaction (the plan may have moved since it was read)."""
     if (plan_store.plan_head(conn, plan.id) != ("review", plan.version)
             or plan_store.branch_decided(conn, plan.id, plan.version, branch)):
-        raise UserFacingError("The plan changed meanwhile; open your branch's list again.")
+        raise UserFacingError.coded("plans.changed_meanwhile")
 
 
 def _reason(reason: str, required: bool) -> str:
     reason = (reason or "").strip()
     if required and not reason:
-        raise UserFacingError("Please give a reason.")
+        raise UserFacingError.coded("plans.reason_needed")
     if len(reason) > MAX_REASON:
-        raise UserFacingError(f"Reasons are at most {MAX_REASON} characters.")
+        raise UserFacingError.coded("plans.reason_too_long", limit=MAX_REASON)
     return reason
 
 
@@ -138,7 +138,7 @@ def remove_customer(session: Session, plan_id: str, reference: str, reason: str)
     try:
         member = int(rows[refs.index(reference)])
     except ValueError:
-        raise UserFacingError("No customer with this reference is on your branch's list.") from None
+        raise UserFacingError.coded("plans.no_such_reference") from None
 
     def insert(conn):
         _still_open(conn, plan, branch)
@@ -156,7 +156,7 @@ def decide_branch(session: Session, plan_id: str, approve: bool, reason: str = "
     plan = _load(session, plan_id)
     _check_open(plan, branch)
     if branch not in plan.member_branches():
-        raise UserFacingError("Your branch has no customers in this plan.")
+        raise UserFacingError.coded("evaluation.branch_not_in_plan")
     decision = "approved" if approve else "rejected"
 
     def insert(conn):
@@ -179,7 +179,7 @@ def finalise_plan(session: Session, plan_id: str) -> Plan:
     def finish(conn):
         plan = load_plan_in(conn, plan_id)
         if plan.state != "review":
-            raise UserFacingError("This plan is already finalised.")
+            raise UserFacingError.coded("plans.already_finalised")
         status = compute_status(plan, plan_store.withdrawn_keys(conn), finalising=True)
         branches = plan.member_branches()
         silent = [b for b in branches if b not in plan.decisions]
@@ -202,7 +202,7 @@ def plan_overview(session: Session, plan_id: str) -> dict:
                 "state": listed.state, "branch": listed.branch, "decision": listed.decision,
                 "counts": listed.counts}
     if not (session.can("plan.create") or session.can("plan.export")):
-        raise PermissionDenied(f"'{session.user.name}' may not open whole plans.")
+        raise PermissionDenied.coded("plans.whole_plan_denied", name=session.user.name)
     plan = _load(session, plan_id)
     summary = plan_summary(plan)
     summary["plan"] = plan.id

@@ -146,11 +146,11 @@ def _audit_version(session: Session, conn, action: str, plan_id: str, version: i
 def load_plan(session: Session, plan_id: str, now: float | None = None) -> Plan:
     """The whole plan (all branches): analysts only."""
     if not (session.can("plan.create") or session.can("plan.export")):
-        raise PermissionDenied(f"'{session.user.name}' may not open whole plans.")
+        raise PermissionDenied.coded("plans.whole_plan_denied", name=session.user.name)
     return session.workspace.db.run(load_plan_in, plan_id, now)
 
 
 def list_plans(session: Session) -> list[dict]:
     if not (session.can("plan.create") or session.can("plan.export") or session.can("plan.review")):
-        raise PermissionDenied(f"'{session.user.name}' may not see plans.")
+        raise PermissionDenied.coded("plans.list_denied", name=session.user.name)
     return session.workspace.db.run(plan_store.list_plans)
