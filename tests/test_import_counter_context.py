@@ -181,3 +181,13 @@ def test_the_preview_masks_the_name_and_the_guess_never_makes_it_a_feature(files
     assert [r[4] for r in shown[:2]] == ["王**", "李**"]
     partner = data_preview.guess_profile(preview, "partner", "p")
     assert "customer_name" not in partner and "姓名" not in [f["column"] for f in partner["features"]]
+
+
+def test_last_contact_days_follow_the_consent_times_rules():
+    from app.data.columns import Day
+    day = Day()
+    bad = day.add(["2025-03-01", "2025/03/01", "2025-03-01 23:59:59",
+                   "2025-03-01T16:30:00+00:00", "", "NA", "1969-12-31", "yesterday", "20250301"])
+    march_1 = _day("2025-03-01")
+    assert day.finish().tolist() == [march_1] * 3 + [march_1 + 1, -1, -1, -1, -1, -1]
+    assert bad == [6, 7, 8]         # before 1970 would read as "never"; 20250301 is no consent time

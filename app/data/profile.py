@@ -46,12 +46,6 @@ class Profile:
     customer_name: str | None = None   # personal (C3): stored encrypted, shown masked only
     last_contact: str | None = None    # date of the last marketing contact
 
-    def bank_columns(self) -> dict[str, str]:
-        """The bank's single-column roles that are mapped (role -> column), in profile order."""
-        return {k: c for k, c in (("label", self.label), ("branch", self.branch),
-                                  ("customer_name", self.customer_name),
-                                  ("last_contact", self.last_contact)) if c}
-
     def to_json(self) -> dict:
         return {"format": FORMAT, "version": 1, "dataset": self.dataset, "side": self.side,
                 "encoding": self.encoding, "delimiter": self.delimiter,

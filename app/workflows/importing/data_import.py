@@ -11,8 +11,8 @@ Consent is never stored as a flag on the data. Every later step reads customer d
 use (rule in app/data/consent.py); importing a later consent file with revocations therefore
 removes those customers from every later step without touching the data.
 
-Identifiers exist in clear only inside this process and the encrypted store: no temporary
-files, and errors and the report name rows and columns, never values.
+Identifiers and customer names exist in clear only inside this process and the encrypted store:
+no temporary files, and errors and the report name rows and columns, never values.
 """
 
 from __future__ import annotations
