@@ -648,6 +648,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "evaluation.min_cell": (
         "The minimum number of customers per cell must be at least 1.",
         "每个单元格的最少客户数至少为 1；请修改。"),
+    # -- the bank's customer name and last contact (app/data/profile.py) -------------------
+    "profile.partner_customer_columns": (
+        "{file}: 'customer_name' and 'last_contact' are the bank's columns; remove them from the "
+        "partner's profile.",
+        "{file}：“customer_name”和“last_contact”只属于银行方；请从合作方的映射文件中删除它们。"),
     # -- import profiles (app/data/profile.py) ---------------------------------------------
     "profile.bad_column": (
         "{file}: '{where}' must be an object with a non-empty 'column' name; correct the profile "
@@ -1510,6 +1515,8 @@ TERMS: dict[str, tuple[str, str]] = {
     "contact flag": ("contact flag", "联系标志"),
     "label": ("label", "标签"),
     "branch": ("branch", "网点"),
+    "customer name": ("customer name", "客户姓名"),
+    "last contact": ("last contact", "最近联系日期"),
     "purpose": ("purpose", "用途"),
     "granted at": ("granted at", "授权时间"),
     "expires at": ("expires at", "到期时间"),

@@ -116,8 +116,9 @@ def test_guess_column_types_and_fallbacks():
 def test_profile_columns_and_missing(tmp_path):
     prof = load_profile(str(DEMO / "bank_profile.json"))
     cols = profile_columns(prof)
-    assert cols[0] == "customer_mobile" and "opted_out" in cols and len(cols) == 15
-    assert missing_columns(prof, cols[:-1]) == ["opted_out"]
+    assert cols[0] == "customer_mobile" and "opted_out" in cols and len(cols) == 17
+    assert cols[-2:] == ["customer_name", "last_contact_date"]
+    assert missing_columns(prof, cols[:-1]) == ["last_contact_date"]
     assert missing_columns(prof, cols) == []
 
 

@@ -46,10 +46,11 @@ def _write_party(folder: Path, side: str) -> tuple[str, str, str, list[str]]:
         rows = [r for r in rows if int(r["id"]) % 10 != 0]  # customers the partner does not know
     feats = [c for c in rows[0] if c.startswith("x")]
     ids = [f"C{int(r['id']):05d}" for r in rows]
-    extra = ["y", "branch", "app_active_30d"] if side == "bank" else []
+    extra = ["y", "branch", "app_active_30d", "name", "last_contact"] if side == "bank" else []
     lines = [",".join(["customer_id", *extra, *feats])]
     for cid, r in zip(ids, rows):
-        bank = [r["y"], f"BR0{int(r['id']) % 3 + 1}", str(int(r["id"]) % 2)] if side == "bank" else []
+        bank = [r["y"], f"BR0{int(r['id']) % 3 + 1}", str(int(r["id"]) % 2), *_counter(r["id"])
+                ] if side == "bank" else []
         lines.append(",".join([cid, *bank, *(r[f] for f in feats)]))
     data = folder / f"{side}.csv"
     data.write_text("\n".join(lines) + "\n")
@@ -61,10 +62,17 @@ def _write_party(folder: Path, side: str) -> tuple[str, str, str, list[str]]:
                "features": [{"column": f, "type": "numeric"} for f in feats]}
     if side == "bank":
         profile.update(label={"column": "y"}, branch={"column": "branch"},
-                       contact={"app_active_30d": "app_active_30d"})
+                       contact={"app_active_30d": "app_active_30d"},
+                       customer_name={"column": "name"}, last_contact={"column": "last_contact"})
     prof = folder / f"{side}_profile.json"
     prof.write_text(json.dumps(profile))
     return str(data), str(consent), str(prof), ids
+
+
+def _counter(row_id: str) -> tuple[str, str]:
+    """What a branch sees at the counter: a name, and every other customer's last contact."""
+    i = int(row_id)
+    return "王李张刘陈"[i % 5] + "小明", (f"2025-05-{1 + i % 28:02d}" if i % 2 else "")
 
 
 class World:
@@ -179,6 +187,13 @@ def test_scoring_stores_a_population_plans_can_load(world, first):
     assert metrics.auc(y[only], pop.score[only]) > 0.8
     partner_known = np.isin(pop.ids, np.array(world.partner_ids, dtype=bytes))
     assert (fed == partner_known).all()
+    counter = {f"C{int(r['id']):05d}": _counter(r["id"]) for r in _read("breast_hetero_guest.csv")}
+    name = pop.custom[plans.NAME_COLUMN]          # the imported name, a personal column
+    assert name.personal and [name.categories[c] for c in name.values.tolist()] == \
+        [counter[i.decode()][0] for i in pop.ids.tolist()]
+    expected = [(np.datetime64(counter[i.decode()][1], "D").astype(int) if counter[i.decode()][1]
+                 else -1) for i in pop.ids.tolist()]
+    assert pop.last_contacted_day.tolist() == expected
     plans.prepare_population(world.bank, pop)  # the plan step accepts it
 
 

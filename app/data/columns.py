@@ -11,6 +11,8 @@ Numbers: float64, NaN when missing. Categories: int32 codes into a sorted code t
 missing. Dates: float64 days since 1970-01-01 (NaN when missing), ISO ``YYYY-MM-DD``, also
 ``YYYY/MM/DD`` and ``YYYYMMDD``. Flags and labels: int8 0/1, -1 when missing. Timestamps (consent):
 float64 seconds since the epoch, ISO 8601; without an offset they are China Standard Time (+08:00).
+Days (the bank's last contact): read as timestamps are, kept as the calendar day in China Standard
+Time, int32 days since 1970-01-01, -1 when missing. Names: codes into a table, as categories are.
 """
 
 from __future__ import annotations
@@ -269,6 +271,30 @@ class Timestamp(_Memo):
         return out
 
 
+class Day(Timestamp):
+    """A date, or a date and time, read by the consent times' rules and kept as its calendar day.
+
+    Days count in China Standard Time, so ``2024-05-01`` and ``2024-05-01 23:30`` are one day.
+    -1 is "never", hence a day before 1970 is refused rather than read as "never contacted".
+    """
+
+    kind = "day"
+    bad = "bad_date"
+
+    def add(self, values: list[str]) -> list[int]:
+        bad = super().add(values)
+        days = np.floor((self.parts[-1] + 8 * 3600) / 86_400)
+        early = np.flatnonzero(days < 0).tolist()
+        days[np.isnan(days) | (days < 0)] = -1
+        self.parts[-1] = days.astype(np.int32)
+        return sorted(set(bad) | set(early))
+
+    def finish(self) -> np.ndarray:
+        return np.concatenate(self.parts) if self.parts else np.empty(0, np.int32)
+
+    export = finish
+
+
 class Categorical:
     """Integer codes; the code table is sorted at the end so codes do not depend on row order."""
 
@@ -328,6 +354,17 @@ class Branch(Categorical):
         return 1 <= len(text) <= 32 and text.isascii() and text.replace("-", "").replace("_", "").isalnum()
 
 
+class Name(Categorical):
+    """A customer's name (personal, C3): codes into a table like a category, never a feature."""
+
+    kind = "name"
+    bad = "bad_text"
+    max_length = 64
+
+    def valid(self, text: str) -> bool:
+        return len(text) <= self.max_length and text.isprintable()
+
+
 class Text(_Memo):
     """Short text codes (e.g. the consent purpose): kept as strings, length-limited."""
 
@@ -348,4 +385,5 @@ class Text(_Memo):
         return out
 
 
-CONVERTERS = {c.kind: c for c in (Numeric, Categorical, Date, Flag, Label, Branch, Timestamp, Text)}
+CONVERTERS = {c.kind: c for c in (Numeric, Categorical, Date, Flag, Label, Branch, Timestamp, Text,
+                                   Day, Name)}

@@ -1,9 +1,10 @@
 """Data dictionary: how sensitive each kind of column is (JR/T 0171-2020 levels).
 
 Levels follow JR/T 0171-2020 (personal financial information): C3 is information that identifies
-a person or account (here: the customer identifier, mobile or resident ID number); C2 is
-information about a person's accounts and behaviour (features, the label, contact flags, branch);
-C1 is internal information not about an individual (aggregates: counts, rates, model metrics).
+a person or account (here: the customer identifier, mobile or resident ID number, and the name);
+C2 is information about a person's accounts and behaviour (features, the label, contact flags,
+branch, the date of the last contact); C1 is internal information not about an individual
+(aggregates: counts, rates, model metrics).
 
 The dictionary records levels only; who may see what is decided in one place, the permissions
 table (app/workflows/permissions.py), and identifiers are only ever shown masked
@@ -20,6 +21,7 @@ DICTIONARY = {
     "label": "C2",
     "branch": "C2",
     "contact": "C2",
+    "last_contact": "C2",
     "consent": "C2",
     "aggregate": "C1",
 }
@@ -52,5 +54,9 @@ def data_dictionary(profile) -> list[dict]:
     if profile.branch:
         entries.append(("branch", profile.branch, "branch"))
     entries += [("contact", col, f"flag:{flag}") for flag, col in profile.contact.items()]
+    if profile.customer_name:
+        entries.append(("name", profile.customer_name, "name"))
+    if profile.last_contact:
+        entries.append(("last_contact", profile.last_contact, "date"))
     return [{"column": col, "role": role, "type": typ, "sensitivity": DICTIONARY[role]}
             for role, col, typ in entries]

@@ -10,7 +10,9 @@ the difference +0.022 to +0.107).
 The historical label is drawn from :mod:`app.data.simworld` (past invitation, random channel).
 About 85 % of customers consented; some of those consents are revoked or expired. Mobile numbers
 (the shared identifier) are sometimes written with ``+86``, spaces or full-width digits so that the
-importers' canonicalisation is exercised.
+importers' canonicalisation is exercised. The bank's file also carries what a branch sees at the
+counter: an invented customer name and, for about 40 %, the date of the last marketing contact
+(drawn from a generator of their own, so every other column is what the seed always gave).
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ BRANCHES = [f"BR{i:02d}" for i in range(1, 21)]
 TIERS = np.array(["standard", "gold", "platinum"])
 LEVELS = np.array(["bronze", "silver", "gold", "black"])
 REF_DAY = np.datetime64("2025-06-01")
+SURNAMES = np.array(list("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"))
+GIVEN = np.array(list("伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰"))
 _FULL = str.maketrans("0123456789", "０１２３４５６７８９")
 _PREFIXES = np.array([130, 131, 132, 133, 135, 136, 137, 138, 139, 150, 151, 152, 155, 156, 157,
                       158, 159, 166, 171, 173, 176, 177, 178, 180, 181, 185, 186, 187, 188, 189, 191,
@@ -115,6 +119,18 @@ def _bank(rng, idx, digital):
     }
 
 
+def _counter(seed: int, n: int) -> dict[str, list[str]]:
+    """Invented names (surname + one or two characters) and last contact dates before REF_DAY."""
+    rng = np.random.default_rng([seed, 2])
+    given = GIVEN[rng.integers(0, len(GIVEN), (n, 2))]
+    second = np.where(rng.random(n) < 0.6, given[:, 1], "")
+    names = np.char.add(np.char.add(SURNAMES[rng.integers(0, len(SURNAMES), n)], given[:, 0]),
+                        second)
+    day = (REF_DAY - rng.integers(1, 400, n).astype("timedelta64[D]")).astype(str)
+    return {"customer_name": names.tolist(),
+            "last_contact_date": np.where(rng.random(n) < 0.4, day, "").tolist()}
+
+
 def _partner(rng, idx, digital, quickpay):
     n = len(idx)
     d, q = digital[idx], quickpay[idx]
@@ -165,7 +181,9 @@ def bank_profile() -> dict:
             "identifier": {"column": "customer_mobile", "type": "mobile"},
             "features": [{"column": c, "type": t} for c, t in feats],
             "label": {"column": "bound_quick_pay"}, "branch": {"column": "branch_code"},
-            "contact": {k: k for k in ("app_active_30d", "branch_visit_recent", "already_bound", "opted_out")}}
+            "contact": {k: k for k in ("app_active_30d", "branch_visit_recent", "already_bound", "opted_out")},
+            "customer_name": {"column": "customer_name"},
+            "last_contact": {"column": "last_contact_date"}}
 
 
 def partner_profile() -> dict:
@@ -210,6 +228,7 @@ def generate(rows: int, seed: int, out: str, compress: bool = False) -> dict[str
     bank_cols = {"customer_mobile": _messy(rng, mobiles[bank_idx], {"plus86": 0.03, "spaces": 0.02,
                                                                     "fullwidth": 0.02, "0086": 0.01})}
     bank_cols.update(bank)
+    bank_cols.update(_counter(seed, rows))
     bank_cols["bound_quick_pay"] = label
     write_csv(paths["bank"], bank_cols, {"credit_limit": 0, "age": 0, "tenure_months": 0})
     write_csv(paths["bank_consent"], _consent(rng, mobiles[bank_idx]))

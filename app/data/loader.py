@@ -66,6 +66,9 @@ class Dataset:
     duplicates_dropped: int
     problems: Problems
     ignored_columns: list[str]
+    names: np.ndarray | None = None                   # int32 codes into ``name_table``, -1 none
+    name_table: list[str] = field(default_factory=list)
+    last_contact: np.ndarray | None = None            # int32 days since 1970-01-01, -1 never
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -87,7 +90,8 @@ class Dataset:
                        pick(self.label), pick(self.branch), self.branches,
                        {k: v[keep] for k, v in self.contact.items()}, self.rows_read,
                        self.rejected_rows, self.duplicates_dropped, self.problems,
-                       self.ignored_columns)
+                       self.ignored_columns, pick(self.names), self.name_table,
+                       pick(self.last_contact))
 
 
 def _index(table, label: str, column: str, role: str) -> int:
@@ -293,6 +297,10 @@ def load_dataset(path: str, profile: Profile, task=None, executor=None) -> Datas
         specs["branch"] = (profile.branch, "branch")
     for flag, col in profile.contact.items():
         specs[f"c:{flag}"] = (col, "flag")
+    if profile.customer_name:
+        specs["customer_name"] = (profile.customer_name, "name")
+    if profile.last_contact:
+        specs["last_contact"] = (profile.last_contact, "day")
     reader = _Reader(path, profile.id_column, profile.id_type, specs, profile.encoding,
                      profile.delimiter, task, executor)
     ids, rows, values, rejected = reader.read()
@@ -303,7 +311,7 @@ def load_dataset(path: str, profile: Profile, task=None, executor=None) -> Datas
     keep = ~rejected & ~redundant
     cats = {k[2:]: reader.conv[k][2].categories for k in values
             if k.startswith("f:") and isinstance(reader.conv[k][2], C.Categorical)}
-    branch_conv = reader.conv.get("branch")
+    branch_conv, name_conv = reader.conv.get("branch"), reader.conv.get("customer_name")
     every = bool(keep.all())
     features = {}
     for k in [k for k in values if k.startswith("f:")]:  # one column copied at a time, if any
@@ -317,7 +325,10 @@ def load_dataset(path: str, profile: Profile, task=None, executor=None) -> Datas
         contact={k[2:]: v[keep] for k, v in values.items() if k.startswith("c:")},
         rows_read=len(ids), rejected_rows=int(rejected.sum()),
         duplicates_dropped=int(redundant.sum()), problems=reader.problems,
-        ignored_columns=reader.ignored)
+        ignored_columns=reader.ignored,
+        names=values["customer_name"][keep] if name_conv else None,
+        name_table=name_conv[2].categories if name_conv else [],
+        last_contact=values["last_contact"][keep] if "last_contact" in values else None)
 
 
 @dataclass

@@ -19,7 +19,8 @@ CONTACT_FLAGS = ("app_active_30d", "branch_visit_recent", "already_bound", "opte
 CONSENT_FIELDS = ("customer_id", "purpose", "granted_at", "expires_at", "revoked_at")
 PURPOSE = "joint-marketing-model"
 _TOP_KEYS = {"format", "version", "dataset", "side", "encoding", "delimiter", "identifier",
-             "features", "label", "branch", "contact", "consent", "description"}
+             "features", "label", "branch", "contact", "customer_name", "last_contact", "consent",
+             "description"}
 _SAFE_NAME = set("abcdefghijklmnopqrstuvwxyz0123456789_")
 
 
@@ -42,6 +43,8 @@ class Profile:
     consent: dict[str, str] = field(default_factory=dict)   # consent field -> column
     encoding: str = "auto"
     delimiter: str = ","
+    customer_name: str | None = None   # personal (C3): stored encrypted, shown masked only
+    last_contact: str | None = None    # date of the last marketing contact
 
     def to_json(self) -> dict:
         return {"format": FORMAT, "version": 1, "dataset": self.dataset, "side": self.side,
@@ -51,6 +54,8 @@ class Profile:
                 **({"label": {"column": self.label}} if self.label else {}),
                 **({"branch": {"column": self.branch}} if self.branch else {}),
                 **({"contact": dict(self.contact)} if self.contact else {}),
+                **({"customer_name": {"column": self.customer_name}} if self.customer_name else {}),
+                **({"last_contact": {"column": self.last_contact}} if self.last_contact else {}),
                 "consent": dict(self.consent)}
 
 
@@ -100,6 +105,10 @@ def parse_profile(doc, label: str = "profile") -> Profile:
     if side == "partner" and label_col is not None:
         _err(label, "profile.partner_label")
     branch = _column(label, doc["branch"], "branch") if "branch" in doc else None
+    name_col, last_col = (_column(label, doc[k], k) if k in doc else None
+                          for k in ("customer_name", "last_contact"))
+    if side == "partner" and (name_col or last_col):
+        _err(label, "profile.partner_customer_columns")
     contact = _mapping(label, doc.get("contact", {}), CONTACT_FLAGS, "contact", {})
     consent = _mapping(label, doc.get("consent", {}), CONSENT_FIELDS, "consent",
                        {k: k for k in CONSENT_FIELDS})
@@ -107,13 +116,13 @@ def parse_profile(doc, label: str = "profile") -> Profile:
     delimiter = doc.get("delimiter", ",")
     if not isinstance(encoding, str) or not isinstance(delimiter, str) or len(delimiter) != 1:
         _err(label, "profile.encoding_delimiter")
-    used = [id_column] + [f.column for f in features] + [c for c in (label_col, branch) if c] \
-        + list(contact.values())
+    used = [id_column] + [f.column for f in features] \
+        + [c for c in (label_col, branch, name_col, last_col) if c] + list(contact.values())
     dupes = {c for c in used if used.count(c) > 1}
     if dupes:
         _err(label, "profile.mapped_twice", columns=sorted(dupes))
     return Profile(dataset, side, id_column, ident["type"], tuple(features), label_col, branch,
-                   contact, consent, encoding, delimiter)
+                   contact, consent, encoding, delimiter, name_col, last_col)
 
 
 def _mapping(label: str, obj, allowed, where: str, defaults: dict) -> dict[str, str]:

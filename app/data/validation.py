@@ -2,8 +2,8 @@
 
 It says what will happen (rows read, accepted, eligible, rejected by reason), describes every
 imported column (type, sensitivity, missing rate, distinct count, min/max) and lists rejected
-cells by file, row, column and reason. It never contains an identifier: identifier columns get
-counts only. Feature min/max are C2 data and are shown only to roles allowed to see features.
+cells by file, row, column and reason. It never contains an identifier or a name: those columns
+get counts only. Feature min/max are C2 data and are shown only to roles allowed to see features.
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ def _stats(values: np.ndarray, kind: str) -> dict:
     n = len(values)
     out = {"missing_rate": round(1 - len(present) / n, 6) if n else 0.0,
            "distinct": int(len(np.unique(present))), "min": None, "max": None}
-    if len(present) and kind in ("numeric", "date", "flag", "label"):
+    if len(present) and kind in ("numeric", "date", "day", "flag", "label"):
         lo, hi = present.min(), present.max()
-        if kind == "date":
+        if kind in ("date", "day"):
             lo, hi = (str(np.datetime64(int(v), "D")) for v in (lo, hi))
         else:
             lo, hi = float(lo), float(hi)
@@ -55,6 +55,13 @@ def column_summaries(ds: Dataset) -> list[dict]:
     for flag, arr in ds.contact.items():
         cols.append({"name": prof.contact[flag], "role": f"contact:{flag}", "type": "flag",
                      "sensitivity": sensitivity("contact"), **_stats(arr, "flag")})
+    if ds.names is not None:
+        cols.append({"name": prof.customer_name, "role": "name", "type": "name",
+                     "sensitivity": sensitivity("name"), **_stats(ds.names, "name")})
+    if ds.last_contact is not None:
+        cols.append({"name": prof.last_contact, "role": "last_contact", "type": "date",
+                     "sensitivity": sensitivity("last_contact"),
+                     **_stats(ds.last_contact, "day")})
     return cols
 
 

@@ -14,7 +14,7 @@ import numpy as np
 
 from app.store.arrays import array_exists, delete_array, load_array, save_array
 
-PARTS = ("ids", "features", "label", "branch", "contact")
+PARTS = ("ids", "features", "label", "branch", "contact", "name", "last_contact")
 FIELDS = ("name", "side", "id_type", "canon_version", "version", "rows", "profile",
           "imported_at", "imported_by", "source_file")
 

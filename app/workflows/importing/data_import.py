@@ -11,15 +11,15 @@ Consent is never stored as a flag on the data. Every later step reads customer d
 use (rule in app/data/consent.py); importing a later consent file with revocations therefore
 removes those customers from every later step without touching the data.
 
-Identifiers exist in clear only inside this process and the encrypted store: no temporary
-files, and errors and the report name rows and columns, never values.
+Identifiers and customer names exist in clear only inside this process and the encrypted store:
+no temporary files, and errors and the report name rows and columns, never values.
 """
 
 from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -97,9 +97,9 @@ def _write_dataset(conn, ds, features: np.ndarray, report: dict, path: str, sha2
               "canon_version": CANON_VERSION, "rows": len(ds), "profile": prof.to_json(),
               "report": report, "source_file": os.path.basename(path),
               "source_sha256": sha256, "imported_at": now_iso(), "imported_by": user}
+    tables = {"branch": ds.branches, "name": ds.name_table}
     columns = [{**entry, "categories": ds.categories.get(entry["column"])
-                if entry["role"] == "feature" else
-                (ds.branches if entry["role"] == "branch" else None)}
+                if entry["role"] == "feature" else tables.get(entry["role"])}
                for entry in data_dictionary(prof)]
     parts = {"features": features}
     if ds.label is not None:
@@ -109,6 +109,10 @@ def _write_dataset(conn, ds, features: np.ndarray, report: dict, path: str, sha2
     if ds.contact:
         parts["contact"] = np.column_stack(
             [ds.contact.get(k, np.full(len(ds), -1, np.int8)) for k in _CONTACT_ORDER])
+    if ds.names is not None:    # codes; the names themselves are the column's table
+        parts["name"] = ds.names
+    if ds.last_contact is not None:
+        parts["last_contact"] = ds.last_contact
     return dataset_store.replace_dataset(conn, record, columns, ds.ids, parts)
 
 
@@ -207,6 +211,9 @@ class EligibleData:
     branch: np.ndarray | None
     branches: list[str]
     contact: dict[str, np.ndarray]
+    names: np.ndarray | None = None          # int32 codes into ``name_table`` (C3), -1 none
+    name_table: list[str] = field(default_factory=list)
+    last_contact: np.ndarray | None = None   # int32 days since 1970-01-01, -1 never
 
 
 def eligible_mask_in(conn, dataset: str, ids: np.ndarray, at: float | None = None) -> np.ndarray:
@@ -229,14 +236,16 @@ def load_eligible_in(conn, dataset: str, at: float | None = None) -> EligibleDat
         values = dataset_store.dataset_part(conn, dataset, part, optional=True)
         return None if values is None else take(values)
     contact = opt("contact")
-    branch_cats = next((c["categories"] for c in cols if c["role"] == "branch" and c["categories"]),
-                       [])
+
+    def table(role: str) -> list[str]:
+        return next((c["categories"] for c in cols if c["role"] == role and c["categories"]), [])
     return EligibleData(dataset, row["id_type"], at, take(ids),
                         take(dataset_store.dataset_part(conn, dataset, "features")),
                         [c["name"] for c in cols if c["role"] == "feature"], opt("label"),
                         opt("branch"),
-                        branch_cats,
-                        {k: contact[:, j] for j, k in enumerate(_CONTACT_ORDER)} if contact is not None else {})
+                        table("branch"),
+                        {k: contact[:, j] for j, k in enumerate(_CONTACT_ORDER)} if contact is not None else {},
+                        opt("name"), table("name"), opt("last_contact"))
 
 
 def load_eligible(session, dataset: str, at: float | None = None) -> EligibleData:

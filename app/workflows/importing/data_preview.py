@@ -2,9 +2,11 @@
 
 The preview reads only the head of the file (at most ``SAMPLE_BYTES``), so choosing a 4M-row file
 does not stall the window; the full encoding check (mixed encodings, strict decoding of every
-line) happens when the import validates the whole file. Identifiers are C3 data and never shown
-in clear: the identifier column is masked with :func:`app.data.ids.mask`, and so is any other cell
-that reads as a mobile or resident ID number (a column the person has not mapped yet).
+line) happens when the import validates the whole file. Identifiers and names are C3 data and
+never shown in clear: the identifier column is masked with :func:`app.data.ids.mask`, and so is any
+other cell that reads as a mobile or resident ID number (a column the person has not mapped yet);
+the customer-name column (the profile's, or one whose header says it is a name) with
+:func:`app.data.ids.mask_name`.
 
 ``guess_profile`` proposes a mapping from the header and the sample; the person confirms or
 changes it, and the result is an ordinary import profile (docs/data-import.md).
@@ -20,7 +22,7 @@ import re
 from dataclasses import dataclass
 
 from app.data.encoding import ENCODINGS, open_binary
-from app.data.ids import BAD_CHECK_DIGIT, IdError, canonicalize, mask
+from app.data.ids import BAD_CHECK_DIGIT, IdError, canonicalize, mask, mask_name
 from app.data.profile import CONTACT_FLAGS, FORMAT, Profile
 from app.data.tabular import MAX_FIELD, XlsxTable, clean_name
 from app.errors import ValidationError
@@ -160,16 +162,22 @@ def _looks_like_id(raw: str) -> str | None:
     return None
 
 
-def masked_rows(preview: Preview, id_column: str | None, id_type: str) -> list[list[str]]:
-    """Preview rows safe to show: the identifier column masked per ``id_type``, and any other
-    cell that reads as a mobile or ID-card number masked too."""
+def masked_rows(preview: Preview, id_column: str | None, id_type: str,
+                name_column: str | None = None) -> list[list[str]]:
+    """Preview rows safe to show: the identifier column masked per ``id_type``, the name column
+    (``name_column``, else a header that names one) masked as a name, and any other cell that
+    reads as a mobile or ID-card number masked too."""
     index = preview.header.index(id_column) if id_column in preview.header else -1
+    name_column = name_column or _exact(preview.header, _NAME_HINTS)
+    named = preview.header.index(name_column) if name_column in preview.header else -1
     out = []
     for row in preview.rows:
         cells = []
         for j, raw in enumerate(row):
             if j == index:
                 cells.append(mask_cell(id_type, raw) if raw.strip() else "")
+            elif j == named:
+                cells.append(mask_name(raw))
             else:
                 cells.append(_looks_like_id(raw) or raw if raw.strip() else raw)
         out.append(cells)
@@ -221,7 +229,8 @@ def _masked_line(path: str, row: int, profile: Profile | None) -> list[str]:
         return []
     id_column = profile.id_column if profile else None
     preview = Preview(os.path.basename(path), header, [record], codec, False)
-    cells = masked_rows(preview, id_column, profile.id_type if profile else "mobile")[0]
+    cells = masked_rows(preview, id_column, profile.id_type if profile else "mobile",
+                        profile.customer_name if profile else None)[0]
     return [c if len(c) <= MAX_SHOWN else c[:MAX_SHOWN] + "…" for c in cells]
 
 
@@ -232,6 +241,11 @@ _ID_HINTS = (("id_card", ("id_card", "idcard", "id_no", "身份证")),
              ("opaque", ("customer_id", "user_id", "cust_id", "客户号", "用户号")))
 _LABEL_HINTS = ("bound_quick_pay", "label", "target", "outcome", "y")
 _BRANCH_HINTS = ("branch_code", "branch", "网点", "支行")
+# Matched whole only: a name must never become a feature, and "branch_name" is not a person's.
+_NAME_HINTS = ("customer_name", "cust_name", "name", "full_name", "姓名", "客户姓名", "客户名称",
+               "户名")
+_LAST_CONTACT_HINTS = ("last_contact_date", "last_contact", "last_contacted", "最近联系日期",
+                       "最近联系")
 
 
 def guess_column_type(values: list[str]) -> str:
@@ -259,6 +273,11 @@ def _find(header: list[str], hints) -> str | None:
     return None
 
 
+def _exact(header: list[str], hints) -> str | None:
+    lowered = {h.lower(): h for h in header}
+    return next((lowered[h] for h in hints if h in lowered), None)
+
+
 def guess_profile(preview: Preview, side: str, dataset: str) -> dict:
     """A profile document for ``preview``'s columns; the person reviews it before use."""
     id_column, id_type = None, "mobile"
@@ -284,6 +303,12 @@ def guess_profile(preview: Preview, side: str, dataset: str) -> dict:
         if contact:
             doc["contact"] = contact
             taken |= set(contact.values())
+    for key, hints in (("customer_name", _NAME_HINTS), ("last_contact", _LAST_CONTACT_HINTS)):
+        col = _exact([h for h in preview.header if h not in taken], hints)
+        if col:    # the bank maps it; a partner's is not imported, never a feature
+            taken.add(col)
+            if side == "bank":
+                doc[key] = {"column": col}
     doc["features"] = [{"column": name, "type": guess_column_type([r[j] for r in preview.rows])}
                        for j, name in enumerate(preview.header) if name and name not in taken]
     return doc
@@ -293,6 +318,7 @@ def profile_columns(profile: Profile) -> list[str]:
     """Every column a profile names, in profile order (for a mapping shown before a file)."""
     names = [profile.id_column] + [f.column for f in profile.features]
     names += [c for c in (profile.label, profile.branch) if c] + list(profile.contact.values())
+    names += [c for c in (profile.customer_name, profile.last_contact) if c]
     return list(dict.fromkeys(names))
 
 

@@ -28,8 +28,9 @@ from app.store import models as model_store
 from app.store.workspace import now_iso
 from app.workflows import jobs
 from app.workflows.importing.data_import import EligibleData, load_eligible
+from app.workflows.plans.context import NAME_COLUMN
 from app.workflows.plans.population import (FEDERATED, LABEL_ONLY, ScoredPopulation,
-                                           build_population, save_population)
+                                           build_population, distinct, save_population)
 from app.workflows.training import scorecard
 from app.workflows.training.link import (PartnerOverLink, agree_rows, feature_columns, recv_sb,
                                          send_sb)
@@ -170,7 +171,8 @@ def label_only_scores(workspace, model_id: str, columns: dict) -> np.ndarray:
 
 
 def population(workspace, elig: EligibleData, score: np.ndarray, source: np.ndarray) -> ScoredPopulation:
-    """Plan input: customer key = the row of the stored dataset, flags from the bank's data."""
+    """Plan input: customer key = the row of the stored dataset, flags, last contact and the
+    (personal) name from the bank's data, so a branch sees at the counter what the bank imported."""
     stored = workspace.db.run(dataset_store.dataset_ids, elig.dataset)
     key = positions(stored, elig.ids)  # eligible customers are all stored rows
     n = len(elig.ids)
@@ -188,4 +190,20 @@ def population(workspace, elig: EligibleData, score: np.ndarray, source: np.ndar
                             already_bound=flag("already_bound"), opted_out=flag("opted_out"),
                             app_active_30d=flag("app_active_30d"),
                             branch_visit_recent=flag("branch_visit_recent"),
-                            consent_ok=np.ones(n, bool), ids=elig.ids, id_type=elig.id_type)
+                            consent_ok=np.ones(n, bool), ids=elig.ids, id_type=elig.id_type,
+                            last_contacted_day=elig.last_contact, **_names(elig))
+
+
+def _names(elig: EligibleData) -> dict:
+    """The population's personal ``customer_name`` column: codes into a table holding only the
+    names of these (eligible) customers, so a revoked customer's name goes no further."""
+    if elig.names is None:
+        return {}
+    codes = np.asarray(elig.names, dtype=np.int32)
+    present = codes >= 0
+    used = distinct(codes[present])
+    out = np.full(len(codes), -1, np.int32)
+    out[present] = np.searchsorted(used, codes[present])
+    return {"custom": {NAME_COLUMN: out},
+            "custom_categories": {NAME_COLUMN: [elig.name_table[c] for c in used.tolist()]},
+            "personal": (NAME_COLUMN,)}
