@@ -1,13 +1,14 @@
 """No clipped text at 1280×800: every start-up view and every page each role opens, in Chinese
 and English, rendered in a real offscreen window over a real SQLCipher workspace with a scored
 population (the scenes ``app.ui.screenshots`` photographs). Fails on a label without word wrap
-narrower than its text, a button narrower than its caption, or a window that cannot be 1280 px
-wide; progress strips are filled with long texts first."""
+narrower than its text, a button narrower than its caption, a drop-down entry wider than the
+drop-down or its list, a page or view showing a horizontal scroll bar, or a window that cannot be
+1280 px wide; progress strips are filled with long texts first."""
 
 from __future__ import annotations
 
 import pytest
-from app.ui.fit import SCREEN, clipped, too_wide
+from app.ui.fit import SCREEN, clipped, cut_entries, sideways, too_wide
 from app.ui.kit.progress import TaskProgress
 from app.ui.screenshots import demo_workspace, scenes
 
@@ -35,7 +36,36 @@ def test_every_view_fits_1280_by_800(tmp_path, language, qapp):
         wide = too_wide(widget) if name != "add_user" else None
         if widget.width() > SCREEN[0] or wide:
             problems.append(f"{name}: {wide or widget.width()}")
-        problems += [f"{name}: {line}" for line in clipped(widget)]
+        problems += [f"{name}: {line}" for line in clipped(widget) + sideways(widget)
+                     + cut_entries(widget)]
     assert {"open", "create", "login", "analyst_training", "analyst_segments",
             "branch_manager_segments", "administrator_users", "add_user"} <= set(seen)
     assert problems == [], "\n".join(problems)
+
+
+def test_the_checks_see_cut_entries_and_sideways_scrolling(qtbot):
+    """The checks themselves: a drop-down narrower than an entry and a list wider than its
+    view are reported, and no longer once the widgets make room."""
+    from PySide6.QtWidgets import QComboBox, QListWidget, QVBoxLayout, QWidget
+    root = QWidget()
+    qtbot.addWidget(root)
+    combo, view = QComboBox(), QListWidget()
+    combo.addItems(["short", "Okamoto-Uchiyama (OU), several times faster"])
+    combo.setFixedWidth(120)
+    view.addItem("a line far wider than the list it sits in, so the list scrolls sideways")
+    view.setFixedWidth(120)
+    layout = QVBoxLayout(root)
+    layout.addWidget(combo)
+    layout.addWidget(view)
+    root.show()
+    qtbot.waitExposed(root)
+    assert [line for line in cut_entries(root) if "Okamoto" in line]
+    assert sideways(root)
+    combo.setMinimumWidth(0)
+    combo.setMaximumWidth(16777215)
+    combo.setSizeAdjustPolicy(QComboBox.AdjustToContents)
+    view.setWordWrap(True)
+    view.item(0).setText("a short line")
+    root.adjustSize()
+    qtbot.wait(10)
+    assert cut_entries(root) == [] and sideways(root) == []
