@@ -25,6 +25,26 @@ def fill_progress(widget) -> None:
             strip._on_progress(20_000, 20_000, "", 7300.0)
 
 
+# What the Training page's drop-downs list once there is an alignment and a model (the demo's
+# names; a peer's or a model's own name can still be longer than a column)
+ALIGNMENTS = [{"id": "a1", "peer": "platform", "dataset": "bank_customers", "size": 20_000,
+               "created_at": "2026-12-02T14:11:05+00:00"}]
+MODELS = [{"id": "m1", "job_id": "m1", "kind": "federated", "name": "Pilot model",
+           "created_at": "2026-12-02T14:30:00+00:00", "auc": 0.8123, "scored": True,
+           "main": True, "main_marked": True}]
+
+
+def fill_training(window) -> None:
+    """The Training page's alignment and model drop-downs with entries like the demo's."""
+    page = window.shell.pages["training"]
+    page.alignments = ALIGNMENTS
+    page._fill_alignments()
+    page.picker.blockSignals(True)   # no report to show for a model that is not stored
+    page.picker.models = MODELS
+    page.picker._fill(None)
+    page.picker.blockSignals(False)
+
+
 def test_every_view_fits_1280_by_800(tmp_path, language, qapp):
     app = qapp
     demo_workspace(tmp_path)
@@ -32,6 +52,8 @@ def test_every_view_fits_1280_by_800(tmp_path, language, qapp):
     for name, widget in scenes(app, language, tmp_path):
         seen.append(name)
         fill_progress(widget)
+        if name == "analyst_training":
+            fill_training(widget)
         app.processEvents()
         wide = too_wide(widget) if name != "add_user" else None
         if widget.width() > SCREEN[0] or wide:
