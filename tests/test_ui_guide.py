@@ -79,7 +79,7 @@ def test_a_trained_model_still_needs_scoring_before_segments(bank, qtbot):
     assert guide.next_step(ana, "training") is None        # no "Next: Segments" before scoring
     shell = Shell(ana)
     qtbot.addWidget(shell)
-    assert shell.tr("● score customers next") in shell.item("training").text()
+    assert shell.tr("● score customers next") in shown(shell, "training")
     ana.workspace.db.transaction(job_store.insert, "s1", "scoring", "platform", "local",
                                  {"model": "m1"})
     shell.refresh_guide()
