@@ -87,6 +87,29 @@ def test_defaults_and_the_advanced_section(aligned, make_page):
     assert not page.run_button.isEnabled()
 
 
+def test_scorecard_settings_reach_the_proposed_job_on_both_sides(aligned, make_page, qtbot):
+    """The scorecard's advanced settings, entered on the page, are what both parties approve."""
+    bank, platform = aligned
+    page = make_page(bank)
+    form = page.form
+    form.model_type.setCurrentIndex(form.model_type.findData("scorecard"))
+    form.toggle.click()
+    assert form.lr_epochs.isVisible() and not form.n_trees.isVisible()
+    form.fine_bins.setValue(15)
+    form.min_bin_share.setValue(0.08)
+    form.base_score.setValue(500)
+    form.lr_epochs.setValue(4)
+    form.lr_batch_size.setValue(2048)
+    form.lr_learning_rate.setValue(0.25)
+    form.lr_patience.setValue(3)
+    propose_approved(qtbot, page, platform)
+    wanted = {"model_type": "scorecard", "fine_bins": 15, "min_bin_share": 0.08,
+              "base_score": 500.0, "lr_epochs": 4, "lr_batch_size": 2048,
+              "lr_learning_rate": 0.25, "lr_patience": 3}
+    for params in (page.job.params, jobs.get(platform, page.job.id).params):
+        assert {key: params[key] for key in wanted} == wanted
+
+
 def test_train_through_the_page_metrics_only_at_the_bank(aligned, make_page, qtbot):
     bank, platform = aligned
     page = make_page(bank)

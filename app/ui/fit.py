@@ -1,16 +1,21 @@
 """Text that does not fit: what a 1280×800 window clips, found from the widgets themselves.
 
 Used by the layout test (every page, both languages) and by ``app.ui.screenshots``. A label
-without word wrap narrower than its text, a button narrower than its caption, or a window whose
+without word wrap narrower than its text, a button narrower than its caption, a drop-down entry
+wider than its drop-down, a view that needs a horizontal scroll bar, or a window whose
 minimum width exceeds the screen each show a person less than the text says.
 """
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
+from PySide6.QtWidgets import (QAbstractButton, QAbstractScrollArea, QComboBox, QLabel, QStyle,
+                               QStyleOptionComboBox, QWidget)
 
 SCREEN = (1280, 800)
 BUTTON_PADDING = 4  # the least a button's style puts around its caption (link buttons: 2 px)
+# Views that scroll sideways by design (wide data): property set on the view, so a person can
+# still read every column by scrolling
+SCROLLS_SIDEWAYS = "scrollsSideways"
 
 
 def clipped(root: QWidget) -> list[str]:
@@ -42,3 +47,49 @@ def too_wide(window: QWidget, width: int = SCREEN[0]) -> str | None:
     """Why the window cannot be ``width`` pixels wide, or None."""
     need = max(window.minimumSizeHint().width(), window.minimumWidth())
     return f"the window needs at least {need} px" if need > width else None
+
+
+def sideways(root: QWidget) -> list[str]:
+    """One line per visible scroll area or view under ``root`` showing a horizontal scroll bar,
+    unless it declares it scrolls sideways on purpose (property ``scrollsSideways``): a page at
+    1280 px is meant to fit, so a bar means some widget asks for more width than it gets."""
+    found = []
+    for area in root.findChildren(QAbstractScrollArea):
+        if not area.isVisible() or area.property(SCROLLS_SIDEWAYS):
+            continue
+        bar = area.horizontalScrollBar()
+        if bar.isVisible() and bar.maximum() > 0:
+            found.append(f"{type(area).__name__} {area.objectName() or _described(area)}: "
+                         f"scrolls sideways by {bar.maximum()} px")
+    return found
+
+
+def _described(widget: QWidget) -> str:
+    """Which widget, for the failure line: its parent's class chain up to the page."""
+    names = []
+    while widget is not None and len(names) < 4:
+        names.append(widget.objectName() or type(widget).__name__)
+        widget = widget.parentWidget()
+    return "<".join(names)
+
+
+def cut_entries(root: QWidget) -> list[str]:
+    """One line per drop-down entry under ``root`` that the closed drop-down's text field cannot
+    show whole: chosen, it would be cut. (The open list widens itself to its longest entry.)"""
+    found = []
+    for combo in root.findChildren(QComboBox):
+        if not combo.isVisible() or combo.isEditable() or combo.count() == 0:
+            continue
+        option = QStyleOptionComboBox()
+        combo.initStyleOption(option)
+        field = combo.style().subControlRect(QStyle.CC_ComboBox, option,
+                                             QStyle.SC_ComboBoxEditField, combo).width()
+        metrics = combo.fontMetrics()
+        for i in range(combo.count()):
+            text = combo.itemText(i)
+            icon = 0 if combo.itemIcon(i).isNull() else combo.iconSize().width() + 4
+            need = metrics.horizontalAdvance(text) + icon
+            if need > field:
+                found.append(f"drop-down entry {text!r}: needs {need} px, the drop-down shows "
+                             f"{field}")
+    return found

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Iterator
 
 from PySide6.QtCore import QThreadPool
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QScrollArea
 
 from app.ui.fit import SCREEN
 from app.ui.main import application, create_main_window
@@ -53,7 +53,8 @@ def settle(app: QApplication) -> None:
 
 def scenes(app: QApplication, language: str, work: Path) -> Iterator[tuple[str, object]]:
     """Yields (name, widget) with the widget on screen: start-up views, then every page each
-    person may open, then the add-user dialog."""
+    person may open (Training once more with a scorecard's advanced settings), then the add-user
+    dialog."""
     settings = AppSettings.at(work / f"settings-{language}.ini")
     settings.set_language(language)
     settings.add_recent_workspace(work / "ws")
@@ -85,6 +86,18 @@ def scenes(app: QApplication, language: str, work: Path) -> Iterator[tuple[str, 
             window.shell.select(key)
             settle(app)
             yield f"{session.user.role}_{key}", window
+            if key == "training":   # the scorecard's own settings, under Advanced
+                form = window.shell.pages[key].form
+                form.model_type.setCurrentIndex(form.model_type.findData("scorecard"))
+                form.toggle.setChecked(True)
+                settle(app)
+                scroll = next(a for a in window.shell.pages[key].findChildren(QScrollArea)
+                              if a.isAncestorOf(form))
+                scroll.ensureWidgetVisible(form.lr_patience)   # the regression's settings too
+                settle(app)
+                yield f"{session.user.role}_{key}_scorecard", window
+                form.model_type.setCurrentIndex(form.model_type.findData("secureboost"))
+                form.toggle.setChecked(False)
         if user == "admin":
             page = window.shell.select("users")
             page.add_button.click()

@@ -11,10 +11,12 @@ whenever another step is chosen. Pages are created the first time they are shown
 from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer, Signal
+from PySide6.QtGui import QFontMetrics, QTextLayout
 from PySide6.QtWidgets import (QHBoxLayout, QListWidget, QListWidgetItem, QStackedWidget,
                                QVBoxLayout, QWidget)
 
 from app.ui.kit.labels import USER_ROLES, PARTY_ROLES_SHORT, label
+from app.ui.kit.style import SIDEBAR_MARK, SIDEBAR_PAD
 from app.ui.pages import PAGES, PageEntry
 from app.ui.password_dialog import ChangePasswordDialog
 from app.ui.kit.widgets import Retranslatable, button, plain_label
@@ -34,6 +36,10 @@ STATE_TEXTS = {
 }
 
 
+SIDEBAR_WIDTH = 210
+STATE_INDENT = "    "   # a step's state, under its title
+
+
 class Shell(Retranslatable, QWidget):
     sign_out_requested = Signal()
 
@@ -50,7 +56,7 @@ class Shell(Retranslatable, QWidget):
         self.pages: dict[str, QWidget] = {}
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("Sidebar")
-        self.sidebar.setFixedWidth(210)
+        self.sidebar.setFixedWidth(SIDEBAR_WIDTH)
         self.sidebar.setFocusPolicy(Qt.NoFocus)
         for state in self.states:
             item = QListWidgetItem(self.sidebar)
@@ -137,7 +143,7 @@ class Shell(Retranslatable, QWidget):
                 number += 1
                 title = f"{number}. {title}"
             state = self.state_text(entry.key)
-            item.setText(f"{title}\n    {state}" if state else title)
+            item.setText(f"{title}\n{self._state_lines(state)}" if state else title)
             if not self.states[row].enabled:
                 item.setToolTip(self.tr("not available in this version"))
         user = self.session.user
@@ -148,6 +154,23 @@ class Shell(Retranslatable, QWidget):
         self.password_button.setText(self.tr("Change my password"))
         self.empty.setText(self.tr("None of the steps open to your role is available in this "
                                    "version yet."))
+
+    def _state_lines(self, state: str) -> str:
+        """The state under a step's title, broken into lines that fit the sidebar: a state's
+        length depends on the language and on the step it waits for, and a cut state (or a
+        sideways scroll bar) hides what to do next."""
+        self.sidebar.ensurePolished()   # the style sheet's font size, even before first shown
+        font = self.sidebar.font()
+        room = (self.sidebar.width() - 2 * SIDEBAR_PAD   # borderless: no frame
+                - SIDEBAR_MARK - QFontMetrics(font).horizontalAdvance(STATE_INDENT) - 2)
+        layout = QTextLayout(state, font)
+        layout.beginLayout()
+        lines = []
+        while (line := layout.createLine()).isValid():
+            line.setLineWidth(room)
+            lines.append(state[line.textStart():line.textStart() + line.textLength()].strip())
+        layout.endLayout()
+        return "\n".join(STATE_INDENT + text for text in lines)
 
     def change_password(self) -> None:
         self.password_dialog = ChangePasswordDialog(self.session, self)

@@ -3874,7 +3874,7 @@
 <context>
     <name>Shell</name>
     <message>
-        <location filename="../../app/ui/shell.py" line="+29"/>
+        <location filename="../../app/ui/shell.py" line="+31"/>
         <source>✓ done</source>
         <translation>✓ 已完成</translation>
     </message>
@@ -3899,7 +3899,7 @@
         <translation>! 有待审批的提议</translation>
     </message>
     <message>
-        <location line="+85"/>
+        <location line="+94"/>
         <source>● score customers next</source>
         <translation>● 下一步：客户评分</translation>
     </message>
@@ -4056,17 +4056,22 @@
 <context>
     <name>TrainingForm</name>
     <message>
-        <location filename="../../app/ui/pages/training/form.py" line="+118"/>
+        <location filename="../../app/ui/pages/training/form.py" line="+189"/>
         <source>Gradient-boosted trees: usually the most accurate ranking.</source>
         <translation>梯度提升树：排序通常最准确。</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-1"/>
         <source>Scorecard: binned features and points per bin, the model a regulator can read.</source>
         <translation>评分卡：特征分箱、每箱分值，监管可读的模型。</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+3"/>
+        <source>Validation share (held out for the report)</source>
+        <translation>验证集比例（留出用于效果报告）</translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>Advanced</source>
         <translation>高级设置</translation>
     </message>
@@ -4086,7 +4091,7 @@
         <translation>评分卡（WOE、逻辑回归、分值）</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Trees</source>
         <translation>树的数量</translation>
     </message>
@@ -4126,12 +4131,157 @@
         <translation>提前停止（轮数，0 = 关闭）</translation>
     </message>
     <message>
+        <location line="+22"/>
+        <source>Binning and selection</source>
+        <translation>分箱与特征筛选</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Points scale</source>
+        <translation>分值刻度</translation>
+    </message>
+    <message>
         <location line="+1"/>
+        <source>Logistic regression (secret-shared)</source>
+        <translation>逻辑回归（秘密分享）</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Fine bins per feature</source>
+        <translation>每个特征的初始分箱数</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Equal-frequency bins each feature starts with, before neighbouring bins are merged.</source>
+        <translation>合并相邻分箱之前，每个特征先按等频切分的箱数。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Minimum bin share</source>
+        <translation>最小分箱占比</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No merged bin holds a smaller share of the training customers (0.05 = 5%).</source>
+        <translation>合并后每个分箱至少包含这一比例的训练客户（0.05 = 5%）。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>IV threshold</source>
+        <translation>IV 阈值</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Features with a lower information value are left out of the scorecard.</source>
+        <translation>信息值（IV）低于此值的特征不进入评分卡。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Partner shows its feature names</source>
+        <translation>合作方显示其特征名称</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Otherwise the bank sees the partner&apos;s features as partner_01, partner_02, …; the partner agrees to this when it approves the job.</source>
+        <translation>否则银行只看到 partner_01、partner_02 等代号；合作方批准任务时即同意此项。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Base score</source>
+        <translation>基准分</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>The points a customer at the base odds gets.</source>
+        <translation>处于基准比率的客户得到的分值。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Odds at the base score</source>
+        <translation>基准分对应的比率</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Responders to others at the base score: 1 : 50 means one responder for every 50 customers who do not respond.</source>
+        <translation>基准分处响应客户与未响应客户之比：1 : 50 表示每 50 位未响应客户对应 1 位响应客户。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Points to double the odds</source>
+        <translation>比率翻倍所需分值（PDO）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>How many more points mean twice the odds of responding.</source>
+        <translation>分值每增加多少，响应比率翻一倍。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Epochs</source>
+        <translation>训练轮数</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Passes of the secret-shared regression over the training customers.</source>
+        <translation>秘密分享逻辑回归遍历全部训练客户的次数。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Batch size (customers)</source>
+        <translation>批大小（客户数）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Customers per gradient step: larger batches mean fewer, bigger exchanges with the partner.</source>
+        <translation>每次梯度更新使用的客户数：批越大，与合作方的交互次数越少、每次数据量越大。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Regression learning rate</source>
+        <translation>回归学习率</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>The regression&apos;s step size.</source>
+        <translation>逻辑回归每步更新的步长。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Regression L2 penalty</source>
+        <translation>回归 L2 惩罚</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Penalty on the regression&apos;s weights (not the intercept) that keeps points moderate.</source>
+        <translation>对回归权重（不含截距）的惩罚，使各分箱分值不致过大。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Regression validation share</source>
+        <translation>回归验证集比例</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Share of the training customers held out to stop the regression early (0 = off).</source>
+        <translation>从训练客户中留出、用于提前停止回归的比例（0 = 关闭）。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Patience (epochs)</source>
+        <translation>耐心值（轮数）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Epochs without a better validation loss before the regression stops (0 = the full number of epochs).</source>
+        <translation>验证损失连续多少轮未改善即停止回归（0 = 跑满全部轮数）。</translation>
+    </message>
+    <message>
+        <location line="-72"/>
         <source>Validation share (0 only without early stopping)</source>
         <translation>验证集比例（仅在关闭提前停止时可为 0）</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+18"/>
         <source>First tree from bank features only</source>
         <translation>第一棵树仅使用银行特征</translation>
     </message>
@@ -4264,7 +4414,7 @@
         <translation>请先与合作方完成样本对齐：训练需要一个已完成的对齐。</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+23"/>
         <source>Training with %1: tree %2 of %3</source>
         <translation>正在与 %1 训练：第 %2 棵树，共 %3 棵</translation>
     </message>

@@ -11,6 +11,10 @@ from app.errors import LocalProtocolError
 
 MAX_EPOCHS = 1000
 MAX_FEATURES = 255      # per party, intercept included
+BATCH_SIZES = (16, 1 << 20)    # smallest and largest rows per gradient step
+MAX_LEARNING_RATE = 10.0       # above 0, up to this
+MAX_L2 = 10.0
+MAX_VALID_FRACTION = 0.9       # the validation share stays below it
 
 
 @dataclass(frozen=True)
@@ -27,9 +31,11 @@ class LRParams:
     keep_shared: bool = False    # True: neither party learns weights; both keep their shares
 
     def __post_init__(self) -> None:
-        if not (1 <= self.epochs <= MAX_EPOCHS and 16 <= self.batch_size <= 1 << 20
-                and 0 < self.learning_rate <= 10 and 0 <= self.l2 <= 10
-                and 0 <= self.valid_fraction < 0.9 and 0 <= self.patience <= MAX_EPOCHS
+        if not (1 <= self.epochs <= MAX_EPOCHS
+                and BATCH_SIZES[0] <= self.batch_size <= BATCH_SIZES[1]
+                and 0 < self.learning_rate <= MAX_LEARNING_RATE and 0 <= self.l2 <= MAX_L2
+                and 0 <= self.valid_fraction < MAX_VALID_FRACTION
+                and 0 <= self.patience <= MAX_EPOCHS
                 and self.key_bits >= 1024 and self.key_bits % 8 == 0):
             raise LocalProtocolError("The logistic regression parameters are out of range.")
 

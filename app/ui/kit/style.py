@@ -15,6 +15,8 @@ TEXT = "#1d2433"
 MUTED = "#5b6578"
 SURFACE = "#f4f6f9"
 BORDER = "#d6dbe3"
+SIDEBAR_PAD = 18    # a sidebar entry's left and right padding
+SIDEBAR_MARK = 3    # the bar left of the chosen entry
 
 STYLESHEET = f"""
 QMainWindow, QWidget#Page, QWidget#Startup {{ background: {SURFACE}; }}
@@ -28,9 +30,11 @@ QListWidget#Sidebar {{
     background: {NAVY}; color: #e8edf5; border: none; outline: none; padding-top: 8px;
     font-size: 11pt;
 }}
-QListWidget#Sidebar::item {{ padding: 10px 18px; border-left: 3px solid transparent; }}
+QListWidget#Sidebar::item {{
+    padding: 10px {SIDEBAR_PAD}px; border-left: {SIDEBAR_MARK}px solid transparent;
+}}
 QListWidget#Sidebar::item:selected {{
-    background: #273650; border-left: 3px solid #5b9bff; color: white;
+    background: #273650; border-left: {SIDEBAR_MARK}px solid #5b9bff; color: white;
 }}
 QListWidget#Sidebar::item:hover:!selected {{ background: #222f45; }}
 QListWidget#Sidebar::item:disabled {{ color: #6b7689; }}

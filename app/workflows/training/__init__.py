@@ -15,4 +15,7 @@ from app.workflows.training.names import (  # noqa: F401
 from app.workflows.training.scorecard import (  # noqa: F401
     MODEL_TYPES, PointsParams, WoeParams, card_params, job_fields, lr_fields, model_type,
 )
+from app.protocols.scorecard.params import (  # noqa: F401  (the regression's limits)
+    BATCH_SIZES, MAX_EPOCHS, MAX_L2, MAX_LEARNING_RATE, MAX_VALID_FRACTION,
+)
 from app.workflows.training.scoring import label_only_scores, score_model  # noqa: F401

@@ -5,11 +5,12 @@ analyst reviewing results looks at the model campaigns are planned from."""
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QInputDialog, QLineEdit, QWidget
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QInputDialog, QLineEdit, QVBoxLayout,
+                               QWidget)
 
 from app.errors import UserFacingError
 from app.ui.kit.labels import model_text
-from app.ui.kit.widgets import Retranslatable, button, plain_label
+from app.ui.kit.widgets import Retranslatable, button, button_row, plain_label
 from app.workflows import training
 from app.workflows.peering.status import local_time
 
@@ -32,12 +33,13 @@ class ModelPicker(Retranslatable, QWidget):
         self.main_button = button()
         self.main_button.clicked.connect(self.mark_main)
         self.may_change = session.can("train.run")
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        row = QHBoxLayout()
         row.addWidget(self.label)
-        row.addWidget(self.combo, 1)
-        row.addWidget(self.rename_button)
-        row.addWidget(self.main_button)
+        row.addWidget(self.combo, 1)   # the card's width: a model's line is long
+        column.addLayout(row)
+        column.addLayout(button_row(None, self.rename_button, self.main_button))
         self.retranslate()
 
     def retranslate(self) -> None:

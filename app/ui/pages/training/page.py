@@ -117,8 +117,10 @@ class TrainingPage(ProposedJob, Page):
         self.setup_title.setStyleSheet(SECTION)
         facts = QFormLayout()
         self.fact_labels = [plain_label() for _ in range(4)]
-        for label, field in zip(self.fact_labels, (self.alignment, self.model_name,
-                                                   self.own_features, self.partner_features)):
+        facts.addRow(self.fact_labels[0])   # the alignment's line (peer, data, size, time)
+        facts.addRow(self.alignment)        # takes the column's whole width
+        for label, field in zip(self.fact_labels[1:], (self.model_name, self.own_features,
+                                                       self.partner_features)):
             facts.addRow(label, field)
         actions = button_row(self.estimate_button, None, self.propose_button, self.run_button)
         for item in (self.setup_title, facts, self.form, self.estimate_text, actions, self.status,
