@@ -170,6 +170,11 @@ class Obfuscator:
             return self._reserve.pop()
         return self.power(secrets.randbits(self.exp_bits))
 
+    def pop_reserved(self) -> mpz | None:
+        """A precomputed obfuscator (handed out once, then gone), or None: for kernels that draw
+        their own exponent from the same tables when the reserve is empty (OU's key owner)."""
+        return self._reserve.pop() if self._reserve else None
+
     def precompute(self, count: int, limit: int) -> int:
         """Draw up to ``count`` obfuscators ahead (while the peer computes), keeping at most
         ``limit`` in reserve; returns the reserve size. Each is used by exactly one later draw."""
@@ -219,6 +224,7 @@ def task_drop_reserves(state: WorkerState) -> None:
 
 @state_task
 def task_clear_tables(state: WorkerState) -> None:
-    """Drop this worker's tables and bases (the key is gone, so are its tables)."""
-    state.store("obfuscators").clear()
-    state.store("obfuscation bases").clear()
+    """Drop this worker's tables and bases (the key is gone, so are its tables), OU's g tables
+    included."""
+    for name in ("obfuscators", "obfuscation bases", "ou g tables", "ou owner tables"):
+        state.store(name).clear()
