@@ -331,20 +331,18 @@ def encrypt_owner(plaintexts: Sequence[int], tables: OwnerTables,
         m ^= fixed  # its bits are in the first row already
         d = m >> start0 & g_mask
         xp, xq = first_p[d], first_q[d]
-        for start, row_p, row_q in g_rows:
+        for start, row_p, row_q in g_rows:  # digit 0 multiplies by 1: cheaper than a branch
             d = m >> start & g_mask
-            if d:
-                xp = xp * row_p[d] % p2
-                xq = xq * row_q[d] % q
+            xp = xp * row_p[d] % p2
+            xq = xq * row_q[d] % q
         ahead = reserved()
         if ahead is None:
             a = randbits(bits)
             for row_p, row_q in h_rows:
                 d = a & h_mask
                 a >>= h_window
-                if d:
-                    xp = xp * row_p[d] % p2
-                    xq = xq * row_q[d] % q
+                xp = xp * row_p[d] % p2
+                xq = xq * row_q[d] % q
         else:
             xp = xp * ahead % p2
             xq = xq * ahead % q
