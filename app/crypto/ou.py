@@ -11,8 +11,9 @@ p and would leak p (docs/he-schemes.md; SecureBoost range-checks every decrypted
 Encryption is ``c = g^m * h^r mod n``: ``g`` is the key owner's generator (order divisible by p
 mod p^2), ``h = (-x^2)^n mod n`` an encryption of zero drawn locally by whoever encrypts or
 re-randomises (app.crypto.obfuscation, ``scheme="ou"``); both powers come from fixed-base tables,
-so an encryption is a few dozen multiplications mod n. The partner never encrypts fresh values,
-so the only public key it receives is n (``g`` stays with the key owner).
+and the key owner (the only one who encrypts) works mod p^2 and mod q, so an encryption is ~25
+multiplications at two thirds and one third of n's length (``encrypt_owner``). The partner never
+encrypts fresh values, so the only public key it receives is n (``g`` stays with the key owner).
 """
 
 from __future__ import annotations
