@@ -123,6 +123,17 @@ def test_digit_layout_skips_zero_runs_and_folds_bits_every_value_has():
     assert ou.g_layout([1 << 40, 1 << 40 | 1 << 70 | 1]) == (1 << 40, (0, 70))
 
 
+def test_crt_tables_built_in_lockstep_equal_separate_ones(keypair):
+    from app.crypto import obfuscation
+    _, priv = keypair
+    p2, q = priv.p ** 2, priv.q
+    pair = obfuscation.FixedBaseTable.crt_pair(12345, p2, q, 40, 6)
+    for table, modulus in zip(pair, (p2, q)):
+        alone = obfuscation.FixedBaseTable(12345, modulus, 40, 6)
+        assert table.rows == alone.rows and table.n_rows == alone.n_rows == 7
+        assert table.power(999_999) == pow(12345, 999_999, modulus)
+
+
 @pytest.mark.parametrize("values", [
     [0, 1, 2, 12345, (1 << 300) + 7, (1 << 340) - 1],
     [5, 5, 5],                                   # one value: no fixed part

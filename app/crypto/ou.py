@@ -302,17 +302,15 @@ class OwnerTables:
                  window: int = G_WINDOW) -> None:
         self.fixed, self.mask = fixed, (1 << window) - 1
         self.rows = []
-        for i, start in enumerate(starts):
-            row = []
-            for modulus in (p2, q):
-                base = gmpy2.powmod(g, 1 << start, modulus)
-                acc = gmpy2.powmod(g, fixed, modulus) if i == 0 else mpz(1)
-                entries = [acc]
-                for _ in range(self.mask):
-                    acc = acc * base % modulus
-                    entries.append(acc)
-                row.append(entries)
-            self.rows.append((start, row[0], row[1]))
+        for i, start in enumerate(starts):  # p^2 and q entries in lockstep (FixedBaseTable.crt_pair)
+            bp, bq = gmpy2.powmod(g, 1 << start, p2), gmpy2.powmod(g, 1 << start, q)
+            xp, xq = (gmpy2.powmod(g, fixed, p2), gmpy2.powmod(g, fixed, q)) if i == 0 else (1, 1)
+            row_p, row_q = [mpz(xp)], [mpz(xq)]
+            for _ in range(self.mask):
+                xp, xq = xp * bp % p2, xq * bq % q
+                row_p.append(xp)
+                row_q.append(xq)
+            self.rows.append((start, row_p, row_q))
 
 
 def encrypt_owner(plaintexts: Sequence[int], tables: OwnerTables,
