@@ -112,6 +112,51 @@ def test_batch_kernels_are_homomorphic(keypair, executor):
         ou.encrypt_batch(executor, partner, [1])  # the partner has no g: it never encrypts
 
 
+def test_digit_layout_skips_zero_runs_and_folds_bits_every_value_has():
+    packer = GHPacker(31647, scale_bits=24, g_bound=1.0, h_bound=0.25, count_slot=True)
+    rng = np.random.default_rng(3)
+    packed = packer.pack(rng.uniform(-1, 1, 500), rng.uniform(0, 0.25, 500))
+    fixed, starts = ou.g_layout(packed)
+    assert fixed == 1 and len(starts) == 4  # the count bit is fixed; 2 digits for h, 2 for g
+    assert ou.g_layout([0b101, 0b111]) == (0b101, (1,))
+    assert ou.g_layout([7, 7]) == (0, (0,)) and ou.g_layout([]) == (0, (0,))
+    assert ou.g_layout([1 << 40, 1 << 40 | 1 << 70 | 1]) == (1 << 40, (0, 70))
+
+
+def test_crt_tables_built_in_lockstep_equal_separate_ones(keypair):
+    from app.crypto import obfuscation
+    _, priv = keypair
+    p2, q = priv.p ** 2, priv.q
+    pair = obfuscation.FixedBaseTable.crt_pair(12345, p2, q, 40, 6)
+    for table, modulus in zip(pair, (p2, q)):
+        alone = obfuscation.FixedBaseTable(12345, modulus, 40, 6)
+        assert table.rows == alone.rows and table.n_rows == alone.n_rows == 7
+        assert table.power(999_999) == pow(12345, 999_999, modulus)
+
+
+@pytest.mark.parametrize("values", [
+    [0, 1, 2, 12345, (1 << 300) + 7, (1 << 340) - 1],
+    [5, 5, 5],                                   # one value: no fixed part
+    [0, 0],
+    [1 << 20 | 1, 1 << 20 | 1 << 30 | 1 << 25 | 1, (1 << 33) - 1],  # fixed bits inside a digit
+])
+def test_key_owner_kernel_matches_the_definition(keypair, values):
+    from app.crypto import obfuscation
+    pub, priv = keypair
+    h = obfuscation.make_base(pub.n, "ou")
+    obf = obfuscation.Obfuscator(pub.n, h, 256, priv.p, priv.q, "ou")
+    tables = ou.OwnerTables(pub.g, obf.p2, obf.q2, *ou.g_layout(values))
+    width = ou.ct_width(pub)
+    cts = paillier.from_trusted_blob(ou.encrypt_owner(values, tables, obf, width), width)
+    assert [ou.raw_decrypt(priv, c) for c in cts] == values
+    # with obfuscators drawn ahead: each is used once, and c / g^m is exactly that obfuscator
+    obf.precompute(len(values), len(values))
+    ahead = list(reversed(obf._reserve))
+    cts = paillier.from_trusted_blob(ou.encrypt_owner(values, tables, obf, width), width)
+    assert not obf._reserve
+    assert cts == [ou.raw_encrypt(pub, m, 1, x) for m, x in zip(values, ahead)]
+
+
 def test_peer_ciphertexts_are_range_checked(keypair):
     pub, priv = keypair
     width = ou.ct_width(pub)

@@ -11,8 +11,9 @@ p and would leak p (docs/he-schemes.md; SecureBoost range-checks every decrypted
 Encryption is ``c = g^m * h^r mod n``: ``g`` is the key owner's generator (order divisible by p
 mod p^2), ``h = (-x^2)^n mod n`` an encryption of zero drawn locally by whoever encrypts or
 re-randomises (app.crypto.obfuscation, ``scheme="ou"``); both powers come from fixed-base tables,
-so an encryption is a few dozen multiplications mod n. The partner never encrypts fresh values,
-so the only public key it receives is n (``g`` stays with the key owner).
+and the key owner (the only one who encrypts) works mod p^2 and mod q, so an encryption is ~25
+multiplications at two thirds and one third of n's length (``encrypt_owner``). The partner never
+encrypts fresh values, so the only public key it receives is n (``g`` stays with the key owner).
 """
 
 from __future__ import annotations
@@ -186,13 +187,16 @@ def _encryption_args(ex: Executor, pub: PublicKey, priv: PrivateKey | None,
 def encrypt_batch(ex: Executor, pub: PublicKey, plaintexts: Sequence[int], *,
                   exponent_bits: int | None = None, priv: PrivateKey | None = None) -> CipherArray:
     """Encrypt plaintexts in [0, 2^plaintext_bits) as ``g^m h^r mod n`` across the workers
-    (``priv``: the same values via CRT for h^r)."""
+    (``priv``: the same values computed mod p^2 and mod q, ``OwnerTables``)."""
     bound = 1 << plaintext_bits(pub)
     for m in plaintexts:
         if isinstance(m, bool) or not isinstance(m, (int, type(mpz(0)))) or not 0 <= m < bound:
             raise LocalProtocolError("A plaintext is not an integer below the OU plaintext bound.")
     plain_ints = [int(m) for m in plaintexts]
-    extra = _encryption_args(ex, pub, priv, exponent_bits, _table_bits(plain_ints))
+    if priv is None:
+        extra = _encryption_args(ex, pub, priv, exponent_bits, _table_bits(plain_ints))
+    else:  # no table mod n: the key owner's tables follow the batch's layout
+        extra = _encryption_args(ex, pub, priv, exponent_bits, 0) + (g_layout(plain_ints),)
     blobs = ex.map_chunks(task_encrypt, plain_ints, extra)
     width = ct_width(pub)
     return CipherArray(pub.n, [ct for blob in blobs for ct in paillier.from_trusted_blob(blob, width)])
@@ -260,17 +264,102 @@ def add(pub: PublicKey, a: CipherArray, b: CipherArray) -> CipherArray:
     return CipherArray(pub.n, [x * y % n for x, y in zip(a.items, b.items)])
 
 
+# ---------------------------------------------------------------- the key owner's encryption
+
+G_WINDOW = 13  # digit width of g's CRT tables: 2 digits per slot of a packed (g, h, count) value
+
+
+def g_layout(plaintexts: Sequence[int], window: int = G_WINDOW) -> tuple[int, tuple[int, ...]]:
+    """``(fixed, starts)`` for a batch: the bits set in every plaintext, and where the digits of
+    the others begin. Packed (g, h, count) values leave long runs of zeros between their slots
+    and always have count 1, so digits that skip the zeros are fewer than a plain cut gives
+    (SecureBoost's ~77-bit values: 4 digits of 13 bits instead of 7 of 12) and ``g^fixed`` is
+    folded into the first digit's table row."""
+    fixed, some = -1, 0
+    for m in plaintexts:
+        fixed &= m
+        some |= m
+    if fixed == some or fixed < 0:  # one value, or none: cover it as digits
+        fixed = 0
+    rest, starts = some & ~fixed, []
+    while rest:
+        low = (rest & -rest).bit_length() - 1
+        starts.append(low)
+        rest &= -1 << (low + window)
+    return fixed, tuple(starts) or (0,)
+
+
+class OwnerTables:
+    """``g^(fixed + d * 2^s)`` (first digit) and ``g^(d * 2^s)`` mod p^2 and mod q for each digit
+    start s of a batch layout (``g_layout``).
+
+    Why: the key owner knows p and q, so it computes ``g^m h^r`` mod p^2 (|n| * 2/3 bits) and mod q
+    (|n| / 3 bits), where a multiplication costs ~15 % less than mod n, multiplies both powers in
+    that form and recombines once per ciphertext. The exponents need no reduction: m < p and
+    |r| is far below either group order. Lives in the key owner's workers only."""
+
+    def __init__(self, g: int, p2: mpz, q: mpz, fixed: int, starts: tuple[int, ...],
+                 window: int = G_WINDOW) -> None:
+        self.fixed, self.mask = fixed, (1 << window) - 1
+        self.rows = []
+        for i, start in enumerate(starts):  # p^2 and q entries in lockstep (FixedBaseTable.crt_pair)
+            bp, bq = gmpy2.powmod(g, 1 << start, p2), gmpy2.powmod(g, 1 << start, q)
+            xp, xq = (gmpy2.powmod(g, fixed, p2), gmpy2.powmod(g, fixed, q)) if i == 0 else (1, 1)
+            row_p, row_q = [mpz(xp)], [mpz(xq)]
+            for _ in range(self.mask):
+                xp, xq = xp * bp % p2, xq * bq % q
+                row_p.append(xp)
+                row_q.append(xq)
+            self.rows.append((start, row_p, row_q))
+
+
+def encrypt_owner(plaintexts: Sequence[int], tables: OwnerTables,
+                  obf: obfuscation.Obfuscator, width: int) -> bytes:
+    """``g^m h^r mod n`` for each plaintext, mod p^2 and mod q with one recombination each: h^r
+    from the obfuscator's CRT tables with a fresh ``r`` of ``obf.exp_bits`` bits (or a value it
+    drew ahead), exactly as ``obf.draw()`` would. One tight loop: Python's per-operation overhead
+    is a visible share of a ciphertext's ~25 multiplications."""
+    p2, q, p2_inv = obf.p2, obf.q2, obf.p2_inv
+    (start0, first_p, first_q), *g_rows = tables.rows
+    fixed, g_mask = tables.fixed, tables.mask
+    h_rows = tuple(zip(obf.tp.rows, obf.tq.rows))
+    h_window, h_mask = obf.tp.window, obf.tp.mask
+    bits, randbits, reserved = obf.exp_bits, secrets.randbits, obf.pop_reserved
+    out = []
+    for m in plaintexts:
+        m ^= fixed  # its bits are in the first row already
+        d = m >> start0 & g_mask
+        xp, xq = first_p[d], first_q[d]
+        for start, row_p, row_q in g_rows:  # digit 0 multiplies by 1: cheaper than a branch
+            d = m >> start & g_mask
+            xp = xp * row_p[d] % p2
+            xq = xq * row_q[d] % q
+        ahead = reserved()
+        if ahead is None:
+            a = randbits(bits)
+            for row_p, row_q in h_rows:
+                d = a & h_mask
+                a >>= h_window
+                xp = xp * row_p[d] % p2
+                xq = xq * row_q[d] % q
+        else:
+            xp = xp * ahead % p2
+            xq = xq * ahead % q
+        out.append((xp + p2 * ((xq - xp) * p2_inv % q)).to_bytes(width, "big"))
+    return b"".join(out)
+
+
 # ---------------------------------------------------------------- worker tasks
 
 _G_TABLES_MAX = 2
 
 
-def _g_table(state: WorkerState, n: int, g: int, m_bits: int) -> obfuscation.FixedBaseTable:
-    tables = state.store("ou g tables")
-    key = (int(n), int(g), int(m_bits))
+def _kept(state: WorkerState, store: str, key: tuple, build):
+    """This worker's table for ``key`` (built on first use; the oldest of the store dropped)."""
+    tables = state.store(store)
     found = tables.get(key)
     if found is None:
-        found = obfuscation.FixedBaseTable(g, n, m_bits, 12 if m_bits <= 128 else 8)
+        found = build()
         with state.lock:
             while len(tables) >= _G_TABLES_MAX:
                 tables.pop(next(iter(tables)))
@@ -278,12 +367,27 @@ def _g_table(state: WorkerState, n: int, g: int, m_bits: int) -> obfuscation.Fix
     return found
 
 
+def _g_table(state: WorkerState, n: int, g: int, m_bits: int) -> obfuscation.FixedBaseTable:
+    return _kept(state, "ou g tables", (int(n), int(g), int(m_bits)),
+                 lambda: obfuscation.FixedBaseTable(g, n, m_bits, 12 if m_bits <= 128 else 8))
+
+
+def _owner_tables(state: WorkerState, obf: obfuscation.Obfuscator, n: int, g: int,
+                  layout: tuple[int, tuple[int, ...]]) -> OwnerTables:
+    """n fixes p and q, so (n, g, layout) names the table."""
+    return _kept(state, "ou owner tables", (int(n), int(g), layout),
+                 lambda: OwnerTables(g, obf.p2, obf.q2, *layout))
+
+
 @state_task
 def task_encrypt(state: WorkerState, plaintexts: list[int], n: int, g: int, h_s: int,
-                 exp_bits: int, p: int, q: int, m_bits: int) -> bytes:
+                 exp_bits: int, p: int, q: int, m_bits: int,
+                 layout: tuple[int, tuple[int, ...]] | None = None) -> bytes:
     obf = obfuscation.get_obfuscator(state, n, h_s, exp_bits, p, q, NAME)
-    table = _g_table(state, n, g, m_bits)
     mn, width = mpz(n), (int(mpz(n).bit_length()) + 7) // 8
+    if layout is not None and obf.crt:
+        return encrypt_owner(plaintexts, _owner_tables(state, obf, n, g, layout), obf, width)
+    table = _g_table(state, n, g, m_bits)
     return b"".join((table.power_short(m) * obf.draw() % mn).to_bytes(width, "big")
                     for m in plaintexts)
 
