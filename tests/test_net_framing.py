@@ -112,3 +112,22 @@ def test_fuzz_any_split_of_a_valid_stream_gives_back_the_frames(payloads, cuts):
         received += decoder.feed(stream[start:end])
     decoder.close()
     assert received == payloads
+
+
+def test_a_large_frame_arriving_in_many_chunks_is_checked_against_its_type_once():
+    """The type cap is read from the first bytes of each frame; re-reading it on every arriving
+    chunk of a 32 MiB frame would cost a call per TLS record."""
+    seen = []
+
+    def limit_of(head: bytes) -> int:
+        seen.append(head[:1])
+        return 1 << 20
+    decoder = FrameDecoder(limit_of=limit_of)
+    stream = encode_frame(b"a" * 300_000) + encode_frame(b"b" * 1_000)
+    frames = []
+    for at in range(0, len(stream), 4096):
+        frames += decoder.feed(stream[at:at + 4096])
+    assert [len(f) for f in frames] == [300_000, 1_000]
+    assert seen == [b"a", b"b"]
+    with pytest.raises(RemoteProtocolError):
+        FrameDecoder(limit_of=lambda head: 10).feed(encode_frame(b"c" * 11))

@@ -43,6 +43,7 @@ class FrameDecoder:
         # applied as soon as those bytes arrive, before the rest is buffered.
         self.limit_of = limit_of
         self._buffer = bytearray()
+        self._type_checked = False  # the buffered frame's type cap was checked (once per frame)
         self._error: RemoteProtocolError | None = None
         self._closed = False
 
@@ -89,7 +90,8 @@ class FrameDecoder:
             self._fail(RemoteProtocolError.coded("net.frame_too_big", size=length,
                                                  limit=self.max_frame))
         end = HEADER.size + length
-        if self.limit_of is not None and len(self._buffer) >= HEADER.size + min(length, PEEK):
+        if self.limit_of is not None and not self._type_checked \
+                and len(self._buffer) >= HEADER.size + min(length, PEEK):
             try:
                 limit = self.limit_of(bytes(self._buffer[HEADER.size:HEADER.size
                                                          + min(length, PEEK)]))
@@ -98,11 +100,13 @@ class FrameDecoder:
             if length > limit:
                 self._fail(RemoteProtocolError.coded("net.message_too_big", size=length,
                                                      limit=limit))
+            self._type_checked = True
         if len(self._buffer) < end:
             return None
         with memoryview(self._buffer) as view:
             frame = bytes(view[HEADER.size:end])
         del self._buffer[:end]
+        self._type_checked = False
         return frame
 
     def _fail(self, error: RemoteProtocolError) -> None:

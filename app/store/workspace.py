@@ -131,3 +131,28 @@ class Workspace:
             return {"integrity_check": sqlite_rows == ["ok"], "integrity_errors": sqlite_rows[:5],
                     "cipher_integrity_check": not cipher_rows, "cipher_errors": cipher_rows[:5]}
         return self.db.run(check)
+
+
+_PIPELINE_FACTS = {
+    "datasets": "SELECT 1 FROM datasets",
+    "peers": "SELECT 1 FROM peers",
+    "alignments": "SELECT 1 FROM alignments a JOIN jobs j ON j.id = a.job_id "
+                  "AND j.type = 'alignment' AND j.state = 'finished'",
+    "models": "SELECT 1 FROM models WHERE kind = 'federated'",
+    "scores": "SELECT 1 FROM scores",
+    "plans": "SELECT 1 FROM plans",
+    "finalised": "SELECT 1 FROM plans WHERE state = 'finalised'",
+    "evaluations": "SELECT 1 FROM campaign_evaluations",
+    "theirs_waiting": "SELECT 1 FROM jobs WHERE proposer = 'remote' AND state = 'proposed'",
+}
+
+
+def pipeline_facts(conn) -> dict:
+    """Which pipeline results exist (one query of EXISTS tests, no row or blob read), plus the
+    types of our proposals awaiting the partner: the sidebar asks this every few seconds."""
+    row = conn.execute("SELECT " + ", ".join(f"EXISTS({sql})" for sql in _PIPELINE_FACTS.values())
+                       ).fetchone()
+    facts = {key: bool(value) for key, value in zip(_PIPELINE_FACTS, row)}
+    facts["ours_waiting"] = {t for (t,) in conn.execute(
+        "SELECT DISTINCT type FROM jobs WHERE proposer = 'local' AND state = 'proposed'")}
+    return facts

@@ -20,13 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.store import alignments as alignment_store
-from app.store import datasets as dataset_store
-from app.store import jobs as job_store
-from app.store import models as model_store
-from app.store import outcomes as outcome_store
-from app.store import peers as peer_store
-from app.store import plans as plan_store
+from app.store import workspace as workspace_store
 from app.workflows.session import Session
 
 STEPS = ("data", "peers", "alignment", "training", "segments", "campaign")
@@ -54,27 +48,10 @@ def party_uses(party_role: str, key: str) -> bool:
     return not (party_role == "feature" and key in LABEL_ONLY_STEPS)
 
 
-def _facts(conn) -> dict:
-    jobs = job_store.list_all(conn)
-    plans = plan_store.list_plans(conn)
-    return {
-        "datasets": bool(dataset_store.list_datasets(conn)),
-        "peers": bool(peer_store.list_all(conn)),
-        "alignments": bool(alignment_store.list_alignments(conn, finished_only=True)),
-        "models": any(m.kind == "federated" for m in model_store.list_models(conn)),
-        "scores": bool(plan_store.list_scores(conn)),
-        "plans": bool(plans),
-        "finalised": any(p["state"] == "finalised" for p in plans),
-        "evaluations": bool(outcome_store.list_evaluations(conn)),
-        "ours_waiting": {j.type for j in jobs if j.proposer == "local" and j.state == "proposed"},
-        "theirs_waiting": any(j.proposer == "remote" and j.state == "proposed" for j in jobs),
-    }
-
-
 def pipeline(session: Session) -> list[StepStatus]:
     """Every pipeline step's state for this user, in order, then the Jobs tool's."""
     party = session.workspace.role
-    f = session.workspace.db.run(_facts)
+    f = session.workspace.db.run(workspace_store.pipeline_facts)
     feature = party == "feature"
 
     def step(key, done, needs, need_met, partner_acts=False):
