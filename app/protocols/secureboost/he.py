@@ -69,9 +69,9 @@ class LabelCrypto(Counted):
         scale = self.packer.scale
         plains = self.packer.pack(g_int / scale, h_int / scale)
         with self.timed("encrypt"):
-            cts = self.scheme.encrypt_batch(self.ex, self.pub, plains, priv=self.priv)
-        self.ops["encrypt"] += len(cts)
-        return self.scheme.cts_to_bytes(self.pub, cts)
+            blob = self.scheme.encrypt_to_bytes(self.ex, self.pub, plains, priv=self.priv)
+        self.ops["encrypt"] += len(plains)
+        return blob
 
     def precompute_step(self) -> bool:
         """Draw a few of the next tree's obfuscators ahead (call while waiting for the partner);
