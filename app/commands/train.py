@@ -212,14 +212,12 @@ def _train(args) -> int:
         elif not args.alignment:
             raise UserFacingError.coded("cli_input.alignment_needed")
         else:
-            params = _params(args)
+            params, card = _params(args), card_fields(args)
             body = (training.retrain_job_params(session, args.alignment,
-                                                args.labels_from_evaluation, params, args.name)
+                                                args.labels_from_evaluation, params, args.name,
+                                                card)
                     if args.labels_from_evaluation
-                    else training.job_params(args.alignment, params, args.name))
-            body.update(card_fields(args) or {})
-            if args.model == "scorecard":
-                training.card_params(body)
+                    else training.job_params(args.alignment, params, args.name, card))
         if training.model_type(body) == "secureboost":  # the estimate models trees
             print("Measuring this machine's encryption speed ...", flush=True)
             _print_estimate(training.estimate_training(session, args.alignment, params,

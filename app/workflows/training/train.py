@@ -144,7 +144,7 @@ def outcome_labels(workspace, evaluation_id):
 
 
 def retrain_job_params(session, alignment_id: str, evaluation_id: str, params: TrainParams,
-                       name: str | None = None) -> dict:
+                       name: str | None = None, card: dict | None = None) -> dict:
     """Parameters of a new training job whose labels are the campaign's outcomes (treated
     customers: bound within the window = 1, else 0); the partner sees that the labels changed."""
     from app.workflows.campaign import retrain_proposal_params
@@ -152,7 +152,7 @@ def retrain_job_params(session, alignment_id: str, evaluation_id: str, params: T
     record = session.workspace.db.run(alignment_store.get_alignment, alignment_id)
     if record.dataset != proposal.params["dataset"]:
         raise UserFacingError.coded("training.labels_other_dataset")
-    return {**job_params(alignment_id, params, name), "label_evaluation": evaluation_id}
+    return {**job_params(alignment_id, params, name, card), "label_evaluation": evaluation_id}
 
 
 def compare_models(session, old_model: str, new_model: str, evaluation_id: str) -> dict:
