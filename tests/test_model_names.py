@@ -3,6 +3,8 @@ changed from the CLI (the Training and Segments pickers are covered in their pag
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from app import cli
@@ -84,3 +86,23 @@ def test_cli_lists_names_and_renames_and_marks_main(analyst, monkeypatch, capsys
     assert any(line.startswith("* Pilot\tm-worse") for line in lines)
     assert any(line.startswith("  Autumn quick-pay\tm-same") for line in lines)
     assert cli.main(["models", "rename", *ws, "--model", "m-worse"]) != 0
+
+
+def test_a_default_name_says_the_local_time_pickers_show(monkeypatch):
+    """Pickers show local times and leave out what the name already says, so the name must be in
+    local time too, and a picker line says the date once."""
+    from app.ui.kit.labels import model_text
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    try:
+        name = training.default_name("bank_customers", "2025-06-01T23:30:00+00:00")
+        assert name == "bank_customers 2025-06-02 07:30"
+        model = {"name": name, "auc": 0.64, "scored": False}
+        assert model_text(model, "2025-06-02 07:30") == "bank_customers 2025-06-02 07:30 · AUC 0.640 · not scored"
+        assert model_text({**model, "name": "Pilot 2025-06-02"}, "2025-06-02 07:30") \
+            .startswith("Pilot 2025-06-02 · 07:30 · ")        # a typed date: only the time added
+        assert model_text({**model, "name": "Pilot"}, "2025-06-02 07:30") \
+            .startswith("Pilot · 2025-06-02 07:30 · ")
+    finally:
+        monkeypatch.undo()
+        time.tzset()

@@ -108,7 +108,10 @@ def test_bundled_demo_preview_profile_validate_import(qtbot, page, people):
     report = page.report.report
     assert report["rows_read"] == 20000 and "version" not in report
     assert "20,000 rows read" in page.report.summary.text()
-    assert page.report.columns.rowCount() == 15 and page.tabs.currentWidget() is page.report
+    assert page.report.columns.rowCount() == 17 and page.tabs.currentWidget() is page.report
+    roles = {r[0]: (r[1], r[2]) for r in cells(page.report.columns)}
+    assert roles["customer_name"] == ("Customer name", "Name (masked)")
+    assert roles["last_contact_date"] == ("Last contact date", "Date")
     assert data_import.summary(people["ana"]) == []  # validating stores nothing
 
     run(qtbot, page, commit=True)
@@ -120,7 +123,7 @@ def test_bundled_demo_preview_profile_validate_import(qtbot, page, people):
     assert row[6] == "ana" and row[7].startswith("1 file(s)")
     dictionary = cells(page.overview.dictionary)
     assert dictionary[0][0] == "customer_mobile" and dictionary[0][3].startswith("C3")
-    assert {r[3][:2] for r in dictionary[1:]} == {"C2"}
+    assert {r[0]: r[3][:2] for r in dictionary[1:] if r[3][:2] != "C2"} == {"customer_name": "C3"}
     assert "data.import" in [e["action"] for e in people["ana"].workspace.audit.entries()]
 
 
@@ -135,6 +138,9 @@ def test_guessed_mapping_save_and_reload(qtbot, page, small, tmp_path, monkeypat
     assert (m.id_column.currentData(), m.id_type.currentData()) == ("customer_mobile", "mobile")
     assert (m.label.currentData(), m.branch.currentData()) == ("bound_quick_pay", "branch_code")
     assert m.contact["opted_out"].currentData() == "opted_out"
+    assert (m.customer_name.currentData(), m.last_contact.currentData()) == \
+        ("customer_name", "last_contact_date")    # guessed from the headers, never features
+    assert m.feature_type("customer_name") is None
     assert m.feature_type("card_tier") == "categorical"
     m.dataset.setText("bank_customers")
     m.set_feature_type("online_spend_share", "ignore")
@@ -143,14 +149,33 @@ def test_guessed_mapping_save_and_reload(qtbot, page, small, tmp_path, monkeypat
     saved = load_profile(str(out))
     demo = load_profile(small["bank_profile"]).to_json()
     demo["features"] = [f for f in demo["features"] if f["column"] != "online_spend_share"]
-    for key in ("customer_name", "last_contact"):   # the Columns tab offers no choice for these
-        del demo[key]
     assert saved.to_json() == demo
     m.set_feature_type("online_spend_share", "numeric")
     m.label.setCurrentIndex(0)  # "(none)": the bank side needs a label
     assert not page.save_profile_to(str(out)) and page.message.kind == "error"
     assert page.load_profile_from(str(out)) is not None
     assert m.label.currentData() == "bound_quick_pay" and m.feature_type("online_spend_share") == "ignore"
+
+
+def test_counter_columns_load_save_and_import(qtbot, page, people, small, tmp_path):
+    """The bank's name and last-contact columns survive a trip through the Columns tab and reach
+    the store; the preview shows the mapped name masked."""
+    choose(page, small)
+    assert page.load_profile_from(small["bank_profile"]) is not None
+    m = page.mapping
+    assert (m.customer_name.currentData(), m.last_contact.currentData()) == \
+        ("customer_name", "last_contact_date")
+    out = tmp_path / "again.json"
+    assert page.save_profile_to(str(out))
+    assert load_profile(str(out)).to_json() == load_profile(small["bank_profile"]).to_json()
+    header = page.preview.header
+    shown = [r[header.index("customer_name")] for r in cells(page.files.table)]
+    assert shown and all("*" in name for name in shown)
+    run(qtbot, page, commit=True)
+    assert page.runner.state == "finished", page.message.text()
+    stored = data_import.summary(people["ana"])[0]["columns"]
+    assert {(c["name"], c["role"]) for c in stored} >= {("customer_name", "name"),
+                                                       ("last_contact_date", "last_contact")}
 
 
 def test_report_lists_rejected_rows_without_values(qtbot, page, small, tmp_path):
@@ -262,6 +287,7 @@ def test_partner_side_maps_without_label_and_validates(qtbot, tmp_path, small):
         users.add_user(admin, "pat", "analyst", "analyst-pass")
         page = open_page(qtbot, login(admin.workspace, "pat", "analyst-pass"))
         assert page.side == "partner" and len(page.mapping.form_labels) == 3
+        assert page.mapping.customer_name not in page.mapping._role_combos()   # bank only
         choose(page, small, "partner")
         assert page.mapping.id_column.currentData() == "user_mobile"
         run(qtbot, page, commit=False)

@@ -2,13 +2,13 @@
 and English, rendered in a real offscreen window over a real SQLCipher workspace with a scored
 population (the scenes ``app.ui.screenshots`` photographs). Fails on a label without word wrap
 narrower than its text, a button narrower than its caption, a drop-down entry wider than the
-drop-down or its list, a page or view showing a horizontal scroll bar, or a window that cannot be
+drop-down or its list, a column heading wider than its column, a page or view showing a horizontal scroll bar, or a window that cannot be
 1280 px wide; progress strips are filled with long texts first."""
 
 from __future__ import annotations
 
 import pytest
-from app.ui.fit import SCREEN, clipped, cut_entries, sideways, too_wide
+from app.ui.fit import SCREEN, clipped, cut_entries, cut_headers, sideways, too_wide
 from app.ui.kit.progress import TaskProgress
 from app.ui.screenshots import demo_workspace, scenes
 
@@ -59,7 +59,7 @@ def test_every_view_fits_1280_by_800(tmp_path, language, qapp):
         if widget.width() > SCREEN[0] or wide:
             problems.append(f"{name}: {wide or widget.width()}")
         problems += [f"{name}: {line}" for line in clipped(widget) + sideways(widget)
-                     + cut_entries(widget)]
+                     + cut_entries(widget) + cut_headers(widget)]
     assert {"open", "create", "login", "analyst_training", "analyst_training_scorecard",
             "analyst_segments",
             "branch_manager_segments", "administrator_users", "add_user"} <= set(seen)
@@ -92,3 +92,20 @@ def test_the_checks_see_cut_entries_and_sideways_scrolling(qtbot):
     root.adjustSize()
     qtbot.wait(10)
     assert cut_entries(root) == [] and sideways(root) == []
+
+
+def test_the_check_sees_a_column_narrower_than_its_heading(qtbot):
+    """A stretched column squeezed below its heading is reported; sized to its contents it is not."""
+    from PySide6.QtWidgets import QHeaderView, QTableWidget
+    table = QTableWidget(3, 3)
+    qtbot.addWidget(table)
+    table.setHorizontalHeaderLabels(["Decile", "Customers", "Mean score"])
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
+    table.setFixedWidth(160)
+    table.show()
+    qtbot.waitExposed(table)
+    assert {line.split("'")[1] for line in cut_headers(table)} >= {"Customers", "Mean score"}
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+    table.setFixedWidth(400)
+    qtbot.wait(10)
+    assert cut_headers(table) == []

@@ -86,7 +86,9 @@ def test_the_picker_shows_model_names_and_starts_on_the_main_model(bank, make_pa
     page = make_page(ana)
     texts = {page.source_combo.itemData(i): page.source_combo.itemText(i)
              for i in range(page.source_combo.count())}
+    # the model's default name, then when it was scored (today: a different date, so all of it)
     assert texts["m2"].startswith("bank_customers 2025-06-09 09:00 · ") and "AUC 0.590" in texts["m2"]
+    assert texts["m2"].count("2025-06-09") == 1 and texts["m2"].count(" · ") == 2
     assert page.source_combo.currentData() == "m1"                  # the best model is main
     assert page.source_combo.currentText().startswith("★ Spring push · ")
     qtbot.waitUntil(lambda: page.source is not None, timeout=WAIT_MS)

@@ -2,14 +2,15 @@
 
 Used by the layout test (every page, both languages) and by ``app.ui.screenshots``. A label
 without word wrap narrower than its text, a button narrower than its caption, a drop-down entry
-wider than its drop-down, a view that needs a horizontal scroll bar, or a window whose
+wider than its drop-down, a table column narrower than its heading, a view that needs a horizontal scroll bar, or a window whose
 minimum width exceeds the screen each show a person less than the text says.
 """
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import (QAbstractButton, QAbstractScrollArea, QComboBox, QLabel, QStyle,
-                               QStyleOptionComboBox, QWidget)
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtWidgets import (QAbstractButton, QAbstractScrollArea, QComboBox, QHeaderView, QLabel,
+                               QStyle, QStyleOptionComboBox, QStyleOptionHeader, QWidget)
 
 SCREEN = (1280, 800)
 BUTTON_PADDING = 4  # the least a button's style puts around its caption (link buttons: 2 px)
@@ -92,4 +93,30 @@ def cut_entries(root: QWidget) -> list[str]:
             if need > field:
                 found.append(f"drop-down entry {text!r}: needs {need} px, the drop-down shows "
                              f"{field}")
+    return found
+
+
+def cut_headers(root: QWidget) -> list[str]:
+    """One line per column heading under ``root`` wider than its column: the header elides it
+    ("Custo…"), so a person cannot tell what the column holds. The width needed is what the style
+    gives a section for that text (margins and any sort arrow included)."""
+    found = []
+    for header in root.findChildren(QHeaderView):
+        if not header.isVisible() or header.orientation() != Qt.Horizontal or header.model() is None:
+            continue
+        style, metrics = header.style(), header.fontMetrics()
+        for section in range(header.count()):
+            size = header.sectionSize(section)
+            text = header.model().headerData(section, Qt.Horizontal, Qt.DisplayRole)
+            if header.isSectionHidden(section) or size <= 0 or not text:
+                continue
+            option = QStyleOptionHeader()
+            option.initFrom(header)
+            option.section, option.text, option.fontMetrics = section, str(text), metrics
+            if header.isSortIndicatorShown() and header.sortIndicatorSection() == section:
+                option.sortIndicator = QStyleOptionHeader.SortDown
+            need = style.sizeFromContents(QStyle.CT_HeaderSection, option, QSize(), header).width()
+            if need > size:
+                found.append(f"column heading {str(text)!r} ({_described(header)}): needs "
+                             f"{need} px, has {size}")
     return found

@@ -4,7 +4,7 @@
 <context>
     <name></name>
     <message>
-        <location filename="../../app/ui/kit/labels.py" line="+42"/>
+        <location filename="../../app/ui/kit/labels.py" line="+49"/>
         <source>AUC %1</source>
         <translation>AUC %1</translation>
     </message>
@@ -1042,7 +1042,22 @@
         <translation>触达标记</translation>
     </message>
     <message>
+        <location line="+1"/>
+        <source>Customer name</source>
+        <translation>客户姓名</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Last contact date</source>
+        <translation>上次联系日期</translation>
+    </message>
+    <message>
         <location line="+16"/>
+        <source>Name (masked)</source>
+        <translation>姓名（脱敏）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Yes/no</source>
         <translation>是/否</translation>
     </message>
@@ -1122,7 +1137,7 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+222"/>
+        <location line="+223"/>
         <source>Consent file (*.csv *.csv.gz *.gz)</source>
         <translation>授权文件 (*.csv *.csv.gz *.gz)</translation>
     </message>
@@ -1236,7 +1251,7 @@
 <context>
     <name>DataReasons</name>
     <message>
-        <location filename="../../app/ui/pages/data/report.py" line="-41"/>
+        <location filename="../../app/ui/pages/data/report.py" line="-44"/>
         <source>identifier missing</source>
         <translation>缺少标识</translation>
     </message>
@@ -1332,7 +1347,7 @@
 <context>
     <name>DistributionPanel</name>
     <message>
-        <location filename="../../app/ui/pages/segments/chart.py" line="+41"/>
+        <location filename="../../app/ui/pages/segments/chart.py" line="+44"/>
         <source>Decile</source>
         <translation>十分位</translation>
     </message>
@@ -2005,7 +2020,7 @@
 <context>
     <name>Labels</name>
     <message>
-        <location filename="../../app/ui/kit/labels.py" line="-37"/>
+        <location filename="../../app/ui/kit/labels.py" line="-44"/>
         <source>Administrator</source>
         <translation>管理员</translation>
     </message>
@@ -2050,7 +2065,7 @@
         <translation>按活动结果重训</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+27"/>
         <source>Signed in</source>
         <translation>登录</translation>
     </message>
@@ -2635,7 +2650,7 @@
 <context>
     <name>MappingEditor</name>
     <message>
-        <location filename="../../app/ui/pages/data/mapping.py" line="+88"/>
+        <location filename="../../app/ui/pages/data/mapping.py" line="+96"/>
         <source>Dataset name</source>
         <translation>数据集名称</translation>
     </message>
@@ -2658,6 +2673,16 @@
         <location line="+0"/>
         <source>Branch code</source>
         <translation>网点代码</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Customer name (shown masked)</source>
+        <translation>客户姓名（脱敏显示）</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Last contact date</source>
+        <translation>上次联系日期</translation>
     </message>
     <message>
         <location line="+4"/>
@@ -2741,7 +2766,7 @@
 <context>
     <name>ModelPicker</name>
     <message>
-        <location filename="../../app/ui/pages/training/models.py" line="+44"/>
+        <location filename="../../app/ui/pages/training/models.py" line="+46"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
@@ -3268,7 +3293,7 @@
 <context>
     <name>ReportView</name>
     <message>
-        <location filename="../../app/ui/pages/data/report.py" line="+89"/>
+        <location filename="../../app/ui/pages/data/report.py" line="+92"/>
         <source>Columns to import</source>
         <translation>将导入的列</translation>
     </message>
@@ -4339,7 +4364,7 @@
 <context>
     <name>TrainingPage</name>
     <message>
-        <location filename="../../app/ui/pages/training/page.py" line="+125"/>
+        <location filename="../../app/ui/pages/training/page.py" line="+127"/>
         <source>Training</source>
         <translation>模型训练</translation>
     </message>

@@ -34,10 +34,17 @@ MODEL_ORIGINS = {
 
 
 def model_text(model: dict, when: str) -> str:
-    """One picker line: ★ for the main model, name, date, validation AUC (where known), status."""
+    """One picker line: ★ for the main model, name, date, validation AUC (where known), status.
+
+    ``when`` is the local ``YYYY-MM-DD HH:MM``; what of it the name already ends with (a default
+    name carries both) is not repeated."""
     tr = lambda text: QCoreApplication.translate("Labels", text)  # noqa: E731
-    parts = [("★ " if model.get("main") else "") + str(model.get("name") or model.get("id", "")),
-             when]
+    name = str(model.get("name") or model.get("id", ""))
+    if name.endswith(when):
+        when = ""
+    elif when[:10] and name.endswith(when[:10]):
+        when = when[11:]
+    parts = [("★ " if model.get("main") else "") + name] + ([when] if when else [])
     if model.get("auc") is not None:
         parts.append(tr("AUC %1").replace("%1", f"{model['auc']:.3f}"))
     if model.get("origin") in MODEL_ORIGINS:

@@ -11,6 +11,7 @@ feature party) defaults to its earliest such model.
 from __future__ import annotations
 
 import math
+from datetime import datetime
 
 from app.errors import ValidationError
 from app.store import jobs as job_store
@@ -33,10 +34,15 @@ def check_name(name) -> str:
 
 
 def default_name(dataset: str, created_at: str | None = None) -> str:
-    """``<dataset> <date time>`` (UTC, as stored; now when not given), e.g.
-    ``bank_customers 2025-06-01 14:05``."""
+    """``<dataset> <date time>`` in local time (now when not given), e.g.
+    ``bank_customers 2025-06-01 14:05``: the time people see next to the model in every list,
+    so a picker can leave it out instead of saying it twice."""
     created_at = created_at or now_iso()
-    return f"{dataset} {created_at[:16].replace('T', ' ')}".strip()
+    try:
+        when = datetime.fromisoformat(created_at).astimezone().strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        when = created_at[:16].replace("T", " ")
+    return f"{dataset} {when}".strip()
 
 
 def job_model_name(job, dataset: str, created_at: str) -> str:

@@ -1,5 +1,5 @@
-"""The "Columns" tab: which column is the identifier, the label, the branch, the contact flags,
-and how each remaining column is imported. Its state is an ordinary import profile document
+"""The "Columns" tab: which column is the identifier, the label, the branch, the customer's name
+and last contact date, the contact flags, and how each remaining column is imported. Its state is an ordinary import profile document
 (docs/data-import.md), so what is saved here is what the CLI reads."""
 
 from __future__ import annotations
@@ -70,6 +70,9 @@ class MappingEditor(Retranslatable, QWidget):
         self.id_type = QComboBox()
         self.label = QComboBox()
         self.branch = QComboBox()
+        # bank only: shown at the counter, the name masked; never a model feature
+        self.customer_name = QComboBox()
+        self.last_contact = QComboBox()
         self.contact = {flag: QComboBox() for flag in CONTACT_FLAGS}
         self.table = QTableWidget(0, 3)
         self.table.setSelectionMode(QAbstractItemView.NoSelection)
@@ -93,13 +96,18 @@ class MappingEditor(Retranslatable, QWidget):
     def _role_combos(self) -> list[QComboBox]:
         combos = [self.id_column]
         if self.side == "bank":
-            combos += [self.label, self.branch, *self.contact.values()]
+            combos += [*self._bank_roles().values(), *self.contact.values()]
         return combos
+
+    def _bank_roles(self) -> dict[str, QComboBox]:
+        """Profile key -> combo for the bank's single-column roles, in form order."""
+        return {"label": self.label, "branch": self.branch, "customer_name": self.customer_name,
+                "last_contact": self.last_contact}
 
     def _layout(self) -> None:
         fields = [self.dataset, self.id_column, self.id_type]
         if self.side == "bank":
-            fields += [self.label, self.branch, *self.contact.values()]
+            fields += [*self._bank_roles().values(), *self.contact.values()]
         for row, field in enumerate(fields):
             label = plain_label()
             self.form_labels.append(label)
@@ -122,7 +130,8 @@ class MappingEditor(Retranslatable, QWidget):
     def retranslate(self) -> None:
         labels = [self.tr("Dataset name"), self.tr("Identifier column"), self.tr("Identifier type")]
         if self.side == "bank":
-            labels += [self.tr("Label (outcome, 0/1)"), self.tr("Branch code")]
+            labels += [self.tr("Label (outcome, 0/1)"), self.tr("Branch code"),
+                       self.tr("Customer name (shown masked)"), self.tr("Last contact date")]
             labels += [dl(CONTACT_LABELS[flag]) for flag in CONTACT_FLAGS]
         for label, text in zip(self.form_labels, labels):
             label.setText(text)
@@ -215,8 +224,8 @@ class MappingEditor(Retranslatable, QWidget):
         _select(self.id_column, doc["identifier"]["column"])
         _select(self.id_type, doc["identifier"]["type"])
         if self.side == "bank":
-            _select(self.label, doc.get("label", {}).get("column"))
-            _select(self.branch, doc.get("branch", {}).get("column"))
+            for key, combo in self._bank_roles().items():
+                _select(combo, doc.get(key, {}).get("column"))
             for flag, combo in self.contact.items():
                 _select(combo, doc.get("contact", {}).get(flag))
         self.types = {c: "ignore" for c in self.columns}
@@ -252,10 +261,9 @@ class MappingEditor(Retranslatable, QWidget):
                               "type": self.id_type.currentData()},
                "features": self.features()}
         if self.side == "bank":
-            if self.label.currentData():
-                doc["label"] = {"column": self.label.currentData()}
-            if self.branch.currentData():
-                doc["branch"] = {"column": self.branch.currentData()}
+            for key, combo in self._bank_roles().items():
+                if combo.currentData():
+                    doc[key] = {"column": combo.currentData()}
             contact = {f: c.currentData() for f, c in self.contact.items() if c.currentData()}
             if contact:
                 doc["contact"] = contact

@@ -180,7 +180,8 @@ class DataPage(Page):
         if self.preview is None:
             return
         rows = data_preview.masked_rows(self.preview, self.mapping.id_column.currentData(),
-                                        self.mapping.id_type.currentData())
+                                        self.mapping.id_type.currentData(),
+                                        name_column=self.mapping.customer_name.currentData())
         self.files.show_preview(self.preview, rows)
         samples = {}
         for j, name in enumerate(self.preview.header):

@@ -44,6 +44,8 @@ ROLES = {
     "label": QT_TRANSLATE_NOOP("DataLabels", "Label"),
     "branch": QT_TRANSLATE_NOOP("DataLabels", "Branch"),
     "contact": QT_TRANSLATE_NOOP("DataLabels", "Contact flag"),
+    "name": QT_TRANSLATE_NOOP("DataLabels", "Customer name"),
+    "last_contact": QT_TRANSLATE_NOOP("DataLabels", "Last contact date"),
 }
 
 
@@ -59,7 +61,8 @@ def role_text(role: str) -> str:
 def type_text(kind: str) -> str:
     kind = kind.split(":", 1)[0]
     labels = {**ID_TYPE_LABELS, **FEATURE_TYPE_LABELS, "label": ROLES["label"],
-              "branch": ROLES["branch"], "flag": QT_TRANSLATE_NOOP("DataLabels", "Yes/no")}
+              "branch": ROLES["branch"], "name": QT_TRANSLATE_NOOP("DataLabels", "Name (masked)"),
+              "flag": QT_TRANSLATE_NOOP("DataLabels", "Yes/no")}
     return dl(labels[kind]) if kind in labels else kind
 
 

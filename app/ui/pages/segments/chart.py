@@ -10,7 +10,7 @@ from PySide6.QtCharts import (QBarCategoryAxis, QBarSeries, QBarSet, QChart, QCh
                               QLineSeries, QValueAxis)
 from PySide6.QtCore import QMargins, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
-from PySide6.QtWidgets import QHBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QWidget
 
 from app.ui.pages.segments.common import RowsModel, table_view
 from app.ui.kit.style import ACCENT
@@ -31,6 +31,9 @@ class DistributionPanel(Retranslatable, QWidget):
         self.deciles = RowsModel(self._decile_headers, self)
         self.decile_view = table_view(self.deciles)
         self.decile_view.setMinimumWidth(360)
+        header = self.decile_view.horizontalHeader()   # numbers are short, headings are not:
+        header.setSectionResizeMode(QHeaderView.ResizeToContents)   # each column fits both
+        header.setStretchLastSection(True)
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.chart_view, 3)
