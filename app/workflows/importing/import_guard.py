@@ -36,9 +36,7 @@ class ImportWarnings(UserFacingError):
             self.coded_warnings, language))}, language)
 
 
-def said(warnings: list[tuple[str, dict]], language: str) -> list[str]:
-    """Coded warnings as sentences in ``language``."""
-    return [messages.render(code, params, language) for code, params in warnings]
+said = messages.render_all   # coded warnings as sentences in a language
 
 
 def consent_warnings(events, stored_events, now: float) -> list[tuple[str, dict]]:
