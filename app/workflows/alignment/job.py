@@ -103,14 +103,9 @@ def propose_alignment(session: Session, service, peer: str, dataset: str | None,
     return service.propose("alignment", peer, params, wait=wait)
 
 
-def check_params(params: dict) -> list[str]:
-    """Problems with the shape of alignment parameters (either side), as English sentences."""
-    return [messages.human(problem) for problem in _param_problems(params)]
-
-
 def _param_problems(params: dict) -> list[dict]:
-    """The problems of :func:`check_params` as catalogue records, so a refusal that lists them
-    is said in the reader's language."""
+    """Problems with the shape of alignment parameters (either side), as catalogue records, so
+    a refusal that lists them is said in the reader's language."""
     problems = []
     if params.get("canon_version") != CANON_VERSION:
         problems.append(messages.record("aligning.proposal_canon",
