@@ -32,7 +32,7 @@ class ImportWarnings(UserFacingError):
 
     def text(self, language: str | None = None) -> str:
         language = language or messages.locale_language()
-        return messages.render("import.warnings", {"warnings": " ".join(said(
+        return messages.render("import.warnings", {"warnings": messages.Sentences(said(
             self.coded_warnings, language))}, language)
 
 
