@@ -297,17 +297,19 @@ def test_tls_refusals_are_coded_and_said_in_chinese():
     cases = [refusal(eof=True), refusal("PEER_DID_NOT_RETURN_A_CERTIFICATE"),
              refusal("CERTIFICATE_VERIFY_FAILED", "certificate has expired"),
              refusal("CERTIFICATE_VERIFY_FAILED", "unable to get local issuer certificate"),
-             refusal("SSLV3_ALERT_CERTIFICATE_EXPIRED"), refusal("TLSV13_ALERT_CERTIFICATE_REQUIRED"),
+             refusal("SSLV3_ALERT_CERTIFICATE_EXPIRED"),
+             refusal("TLSV13_ALERT_CERTIFICATE_REQUIRED"),
              refusal("TLSV1_ALERT_PROTOCOL_VERSION", server_side=True),
              refusal("UNSUPPORTED_PROTOCOL"), refusal("WRONG_VERSION_NUMBER"), refusal("")]
     for exc in cases:
         assert exc.code is not None and exc.code.startswith("net.tls_"), str(exc)
         assert _english_words(exc.text("zh_CN")) <= {"tls"}, exc.text("zh_CN")
     assert str(cases[1]) == "A computer connected without a client certificate and was refused."
-    assert str(cases[6]) == "The other computer does not support TLS 1.3; the connection was refused."
+    assert str(cases[6]) == ("The other computer does not support TLS 1.3; the connection was "
+                             "refused.")
     assert str(cases[7]) == "The peer does not support TLS 1.3; the connection was refused."
     assert str(cases[-1]) == "The secure connection failed (TLS error)."
-    assert isinstance(cases[4], tls.CertificateRefused) and isinstance(cases[5], tls.CertificateRefused)
+    assert all(isinstance(exc, tls.CertificateRefused) for exc in cases[4:6])
 
 
 if __name__ == "__main__":

@@ -131,8 +131,8 @@ def test_jobs_show_prints_a_proposal_s_problems_in_the_reader_s_language(pair, m
                                                                          capsys):
     bank, partner, _, _ = pair
     theirs = _send(jobs.propose(bank, "alignment", "platform",
-                                {"id_type": "mobile", "canon_version": CANON_VERSION, "chunk_size": 0,
-                                 "max_items_proposer": 10,
+                                {"id_type": "mobile", "canon_version": CANON_VERSION,
+                                 "chunk_size": 0, "max_items_proposer": 10,
                                  "max_items_approver": 10}), partner.workspace)
 
     @contextmanager

@@ -49,7 +49,7 @@ def test_peer_check_reports_version_rtt_and_party(linked):
     _, services, _ = linked
     result = services[0].check("platform")
     assert result["party_name"] == "Platform" and result["protocol_version"] == 1
-    assert result["rtt_ms"] >= 0 and not result["warnings"]
+    assert result["rtt_ms"] >= 0 and not result["warnings"] and result["coded_warnings"] == []
 
 
 def test_job_proposed_approved_and_run_with_matching_transcripts(linked):
