@@ -1489,6 +1489,47 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "only {free} MB are free; free some space (or move the workspace) and try again. Nothing "
         "was changed.",
         "导入这些数据需要工作区所在磁盘约有 {need} MB 可用空间，但只有 {free} MB；请腾出空间（或把工作区移到其他磁盘）后重试。没有做任何更改。"),
+    # -- said in the reader's language too: sentences passed on, warnings, TLS refusals --------
+    "peering.peer_rolled_back": (
+        "The peer '{peer}' shows an audit chain of {seq:d} entries after having shown "
+        "{last_seq:d}: its history was rolled back or replaced.",
+        "对方“{peer}”的审计链现在只有 {seq:d} 条记录，而它此前已出示过 {last_seq:d} 条：对方的历史记录被回滚或替换了。"
+        "请联系对方核实其工作区是否从旧备份恢复，核实之前不要在其上运行新任务。"),
+    "peering.we_rolled_back": (
+        "The peer '{peer}' holds our signature over {proven:d} entries of our audit chain, but "
+        "it now has {seq:d}: this workspace was rolled back.",
+        "对方“{peer}”持有本方对本方审计链前 {proven:d} 条记录的签名，但本方审计链现在只有 {seq:d} 条："
+        "本工作区被回滚了（可能从旧备份恢复）。请让管理员核实工作区的来历，必要时恢复最新的备份。"),
+    "net.tls_closed_in_handshake": (
+        "The other side closed the connection during the secure handshake.",
+        "对方在安全握手期间关闭了连接；请确认对方已登记本方的指纹，并检查网络后重试。"),
+    "net.tls_no_client_certificate": (
+        "A computer connected without a client certificate and was refused.",
+        "有一台电脑没有出示客户端证书就来连接，已拒绝；如果是合作方，请让对方确认在联模中登记了本方。"),
+    "net.tls_client_expired": (
+        "A computer presented an expired certificate and was refused.",
+        "有一台电脑出示了已过期的证书，已拒绝；如果是合作方，请让对方续期证书后把新指纹告诉本方。"),
+    "net.tls_client_not_pinned": (
+        "A computer presented a certificate that is not pinned here and was refused.",
+        "有一台电脑出示了本方未登记的证书，已拒绝；如果是合作方，请核对其指纹并在“对方”页面登记。"),
+    "net.tls_our_certificate_expired": (
+        "The peer refused our certificate because it has expired; renew it.",
+        "对方拒绝了本方的证书，因为它已过期；请续期本方证书，并把新指纹告诉对方。"),
+    "net.tls_our_certificate_refused": (
+        "The peer refused our certificate; ask them to pin our fingerprint.",
+        "对方拒绝了本方的证书；请让对方登记本方的指纹。"),
+    "net.tls_peer_old_tls": (
+        "The peer does not support TLS 1.3; the connection was refused.",
+        "对方不支持 TLS 1.3，连接已拒绝；请让对方升级联模。"),
+    "net.tls_client_old_tls": (
+        "The other computer does not support TLS 1.3; the connection was refused.",
+        "来连接的电脑不支持 TLS 1.3，连接已拒绝；如果是合作方，请让对方升级联模。"),
+    "net.tls_not_tls": (
+        "The other side did not speak TLS; the connection was refused.",
+        "对方没有使用 TLS 通信，连接已拒绝；请检查为对方登记的地址和端口是否指向对方的联模。"),
+    "net.tls_failed": (
+        "The secure connection failed ({reason}).",
+        "安全连接失败（{reason}）；请检查网络和双方的证书后重试。"),
     # -- what the peer sends (app/schema, app/protocols) -----------------------------------
     "protocol.bad_field": (
         "{field}: the partner sent something this version cannot accept; check that both "
@@ -1540,11 +1581,54 @@ TERMS: dict[str, tuple[str, str]] = {
     "interrupted": ("interrupted", "已中断"),
     "rejected": ("rejected", "已拒绝"),
     "cancelled": ("cancelled", "已取消"),
+    # job types
+    "alignment": ("alignment", "对齐"),
+    "training": ("training", "训练"),
+    "scoring": ("scoring", "评分"),
+    "evaluation_share": ("evaluation_share", "效果评估共享"),
+    # the rehearsal's two parties
+    "bank": ("bank", "银行"),
+    "platform": ("platform", "平台"),
+    # what is wrong with a field of the peer's message (protocol.field_refused)
+    "does not match the approved job": ("does not match the approved job", "与批准的任务不一致"),
+    "is not where this party stopped": ("is not where this party stopped", "不是本方上次停下的位置"),
+    "does not match the aligned rows": ("does not match the aligned rows", "与对齐结果的行数不一致"),
+    "is not the approved key size": ("is not the approved key size", "不是批准的密钥长度"),
+    "is out of order": ("is out of order", "顺序不对"),
+    "is out of range": ("is out of range", "超出范围"),
+    "exceeds the approved number of trees": ("exceeds the approved number of trees",
+                                             "超过了批准的树数量"),
+    "asks for partner features in a first tree approved as bank-only": (
+        "asks for partner features in a first tree approved as bank-only",
+        "要求在批准为只用银行特征的第一棵树中使用合作方特征"),
+    "exceeds the approved depth": ("exceeds the approved depth", "超过了批准的树深度"),
+    "has an unknown node kind": ("has an unknown node kind", "含有未知的节点类型"),
+    "splits a node that does not exist": ("splits a node that does not exist", "要分裂一个不存在的节点"),
+    "names no offered feature": ("names no offered feature", "指向的不是本方提供的特征"),
+    "would leave a child below the minimum leaf size": (
+        "would leave a child below the minimum leaf size", "会使一个子节点少于最小叶子样本数"),
+    "came before setup": ("came before setup", "在初始化之前到达"),
+    "does not match the rows to score": ("does not match the rows to score", "与待评分的行数不一致"),
+    "repeats a split reference": ("repeats a split reference", "重复使用了同一个分裂引用"),
+    "leaves a child empty": ("leaves a child empty", "使一个子节点为空"),
+    "has non-zero padding": ("has non-zero padding", "填充位不为零"),
+    # what of the peer's encrypted values has the wrong size (protocol.values_size)
+    "products": ("products", "加密乘积"),
+    "gradients": ("gradients", "加密梯度"),
+    "encrypted weight shares": ("encrypted weight shares", "加密的权重份额"),
+    "encrypted residual shares": ("encrypted residual shares", "加密的残差份额"),
+    "TLS error": ("TLS error", "TLS 错误"),
 }
 
 
 class Term(str):
     """A parameter that is a word of the product (see ``TERMS``), not data: translated too."""
+
+
+class Sentences(tuple):
+    """A parameter that is whole sentences (the problems of a proposal), not a list of words:
+    said as prose, each sentence closed by its full stop ("." then a space in English, "。" in
+    Chinese), where ``human`` joins a plain list with commas."""
 
 
 def normalize(code: str | None) -> str:
@@ -1576,6 +1660,8 @@ def human(value, language: str = "en") -> str:
     if isinstance(value, Term):
         entry = TERMS.get(str(value))
         return str(value) if entry is None else entry[normalize(language) == "zh_CN"]
+    if isinstance(value, Sentences):
+        return _prose([human(v, language) for v in value], normalize(language) == "zh_CN")
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, numbers.Integral):
@@ -1595,7 +1681,18 @@ def human(value, language: str = "en") -> str:
         return render(value["code"], value.get("params") or {}, language)
     if isinstance(value, dict) and isinstance(value.get("term"), str):
         return human(Term(value["term"]), language)
+    if isinstance(value, dict) and isinstance(value.get("sentences"), list):
+        return human(Sentences(value["sentences"]), language)
     return str(value)
+
+
+def _prose(sentences: list[str], chinese: bool) -> str:
+    """Sentences one after another, each ending with a full stop of the reader's language."""
+    stops = ("。", "！", "？", ".", "!", "?") if chinese else (".", "!", "?", "。")
+    said = [s.strip() for s in sentences if s.strip()]
+    closed = [s if s.endswith(stops) else s.rstrip("；;，,") + ("。" if chinese else ".")
+              for s in said]
+    return ("" if chinese else " ").join(closed)
 
 
 def fields(text: str) -> set[str]:
@@ -1620,11 +1717,18 @@ def render(code: str, params: dict, language: str = "en") -> str:
         return code
 
 
+def render_all(coded: list[tuple[str, dict]], language: str = "en") -> list[str]:
+    """(code, parameters) pairs (an import's or a session's warnings) as sentences."""
+    return [render(code, params, language) for code, params in coded]
+
+
 # -- coded sentences kept in the workspace (a job's error, a refusal's reason) ------------------
 def _plain(value):
     """A parameter as JSON keeps it: a Term stays a term, a nested record stays a record."""
     if isinstance(value, Term):
         return {"term": str(value)}
+    if isinstance(value, Sentences):
+        return {"sentences": [_plain(v) for v in value]}
     if isinstance(value, (list, tuple, set, frozenset)):
         return [_plain(v) for v in value]
     if isinstance(value, dict):

@@ -146,6 +146,14 @@ def test_a_reimport_whose_consent_file_grants_nothing_new_asks_first(ana, demo, 
     assert done["version"] == 2 and done["warnings"]
 
 
+def test_several_import_warnings_read_as_prose_in_both_languages():
+    from app.workflows.importing.import_guard import ImportWarnings
+    warned = ImportWarnings([("import.consent_dates_reversed", {"file": "c.csv"}),
+                             ("import.consent_nothing_new", {"file": "c.csv"})])
+    assert "date format. c.csv makes no customer eligible" in str(warned)
+    assert "日期格式。c.csv 没有让任何客户" in warned.text("zh_CN")
+
+
 def test_a_second_import_of_the_same_dataset_is_refused_while_one_runs(ana, demo):
     from app.errors import UserFacingError
     from app.workflows.importing.import_guard import only_import

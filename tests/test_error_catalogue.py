@@ -14,8 +14,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from app import messages
-from app.errors import PeerError, UserCancelled, ValidationError
+from app.errors import JobRefused, PeerError, UserCancelled, UserFacingError, ValidationError
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app"
@@ -186,6 +188,128 @@ def test_the_cli_speaks_the_locale_language_and_lang_overrides_it(tmp_path):
     english = _import_ragged(tmp_path, "--lang", "en", lang="zh_CN.UTF-8")
     assert "error: ragged.csv: row 3, column 'city': the row has 2 fields but the header has 3" in english.stderr
     assert "ragged.csv: row 3" in _import_ragged(tmp_path, lang="C.UTF-8").stderr
+
+
+# -- parameters that are words or sentences of the product: a Chinese reader reads Chinese -----
+ENGLISH_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+def _english_words(text: str) -> set[str]:
+    return {w.lower() for w in ENGLISH_WORD.findall(text)}
+
+
+def _phrases_passed(module: str, function: str, position: int) -> list[str]:
+    """String literals passed as argument ``position`` of calls to ``function`` in ``module``."""
+    tree = ast.parse((APP / module).read_text(encoding="utf-8"))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and len(node.args) > position:
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            arg = node.args[position]
+            if name == function and isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                found.append(arg.value)
+    return found
+
+
+def test_what_is_wrong_with_a_peer_field_is_said_in_chinese():
+    """``require(ok, message, field, what)`` and the scorecard's sized reads name what is wrong
+    with a TERMS phrase; its Chinese rendering keeps none of the English words."""
+    from app.errors import RemoteProtocolError
+    from app.protocols.secureboost import messages as sb
+    refused = [*_phrases_passed("protocols/secureboost/feature_party.py", "require", 3),
+               *_phrases_passed("protocols/secureboost/label_party.py", "require", 3),
+               *_phrases_passed("protocols/secureboost/messages.py", "require", 3)]
+    sized = [*_phrases_passed("protocols/scorecard/cross.py", "_decrypt", 2),
+             *_phrases_passed("protocols/scorecard/cross.py", "_parse", 2)]
+    assert {"exceeds the approved depth", "is out of order"} <= set(refused)
+    assert {"products", "encrypted weight shares"} <= set(sized)
+    for phrase in refused:
+        assert phrase in messages.TERMS, phrase
+        with pytest.raises(RemoteProtocolError) as info:
+            sb.require(False, "m", "f", phrase)    # one-letter names: not words of the phrase
+        assert phrase in str(info.value)           # the English sentence is unchanged
+        assert not _english_words(info.value.text("zh_CN")) & _english_words(phrase), \
+            info.value.text("zh_CN")
+    for phrase in sized:
+        assert phrase in messages.TERMS, phrase
+        zh = messages.render("protocol.values_size", {"what": messages.Term(phrase)}, "zh_CN")
+        assert not _english_words(zh) & _english_words(phrase), zh
+    assert messages.render("protocol.values_size", {"what": messages.Term("products")}) \
+        .startswith("The peer's products have the wrong size")
+
+
+def test_job_types_and_rehearsal_parties_are_terms():
+    from types import SimpleNamespace
+    from app.errors import JobRefused
+    from app.workflows.jobs import JOB_TYPES
+    from app.workflows.rehearsal import access
+    from app.workflows.rehearsal.link import require_approved
+    for kind in JOB_TYPES:
+        assert kind in messages.TERMS
+        with pytest.raises(JobRefused) as info:
+            require_approved(SimpleNamespace(type=kind, state="rejected", reason=""))
+        assert f"the {kind} job" in str(info.value)
+        assert not ENGLISH_WORD.search(info.value.text("zh_CN")), info.value.text("zh_CN")
+    for party in access.PARTIES:
+        zh = messages.render("rehearsal.access_incomplete",
+                             {"file": "x.json", "party": messages.Term(party)}, "zh_CN")
+        assert party not in zh and messages.TERMS[party][1] in zh
+
+
+def test_whole_sentences_read_as_prose_in_both_languages():
+    from app.workflows.alignment import job as alignment_job
+    problems = messages.Sentences([messages.record("aligning.proposal_chunk_size"),
+                                   messages.record("aligning.proposal_caps")])
+    assert messages.human(problems) == ("The proposal's chunk size is out of range. The proposal "
+                                        "does not bound how many identifiers each side brings.")
+    zh = messages.human(problems, "zh_CN")
+    assert "。提议没有限定" in zh and zh.endswith("。") and ", " not in zh
+    assert messages.human(messages.Sentences(["One", "Two."])) == "One. Two."
+    assert messages.human(messages.Sentences(["一；", "二"]), "zh_CN") == "一。二。"
+    assert messages.human(["a", "b"]) == "a, b"     # a plain list stays a list of words
+    # kept in a workspace and said later, the sentences stay sentences
+    kept = JobRefused.coded("cross.cannot_run_here", problems=problems).kept()
+    assert messages.say_stored(kept, "zh_CN") == "这个任务无法在本方运行：" + zh
+    with pytest.raises(UserFacingError) as info:
+        raise UserFacingError.coded("aligning.cannot_propose", problems=messages.Sentences(
+            alignment_job.check_proposal(None, SimpleJob())))
+    zh = info.value.text("zh_CN")
+    assert not _english_words(zh) & {"proposal", "chunk", "size", "exposure", "identifiers"}, zh
+    assert "; " not in zh and ", " not in zh
+
+
+class SimpleJob:
+    """A proposal with no parameters: every parameter problem, no store read."""
+    params: dict = {}
+    proposer = "remote"
+
+
+def test_tls_refusals_are_coded_and_said_in_chinese():
+    import ssl
+    from app.net import tls
+
+    def refusal(reason: str = "", verify: str = "", server_side: bool = False, eof=False):
+        exc = ssl.SSLEOFError() if eof else ssl.SSLError()
+        exc.reason, exc.verify_message = reason, verify
+        return tls._explain(exc, server_side)
+
+    cases = [refusal(eof=True), refusal("PEER_DID_NOT_RETURN_A_CERTIFICATE"),
+             refusal("CERTIFICATE_VERIFY_FAILED", "certificate has expired"),
+             refusal("CERTIFICATE_VERIFY_FAILED", "unable to get local issuer certificate"),
+             refusal("SSLV3_ALERT_CERTIFICATE_EXPIRED"),
+             refusal("TLSV13_ALERT_CERTIFICATE_REQUIRED"),
+             refusal("TLSV1_ALERT_PROTOCOL_VERSION", server_side=True),
+             refusal("UNSUPPORTED_PROTOCOL"), refusal("WRONG_VERSION_NUMBER"), refusal("")]
+    for exc in cases:
+        assert exc.code is not None and exc.code.startswith("net.tls_"), str(exc)
+        assert _english_words(exc.text("zh_CN")) <= {"tls"}, exc.text("zh_CN")
+    assert str(cases[1]) == "A computer connected without a client certificate and was refused."
+    assert str(cases[6]) == ("The other computer does not support TLS 1.3; the connection was "
+                             "refused.")
+    assert str(cases[7]) == "The peer does not support TLS 1.3; the connection was refused."
+    assert str(cases[-1]) == "The secure connection failed (TLS error)."
+    assert all(isinstance(exc, tls.CertificateRefused) for exc in cases[4:6])
 
 
 if __name__ == "__main__":

@@ -3,8 +3,14 @@ cancel, kill switch, auto-approve policy; every step audited."""
 
 from __future__ import annotations
 
+import argparse
+import re
+from contextlib import contextmanager
+
 import pytest
 
+from app.commands import jobs as jobs_command
+from app.data.ids import CANON_VERSION
 from app.errors import JobRefused, LocalProtocolError, PermissionDenied, UserFacingError
 from app.workflows import jobs, users
 from app.workflows.job_types import standard
@@ -111,8 +117,36 @@ def test_alignment_with_problems_is_neither_approved_nor_auto_approved(pair):
                                 {"dataset": "x", "id_type": "mobile", "canon_version": 1,
                                  "result_exposure": "both", "chunk_size": 4096}), partner.workspace)
     assert theirs.state == "proposed"  # the policy does not override a named problem
-    with pytest.raises(JobRefused, match="cannot run here"):
+    with pytest.raises(JobRefused, match="cannot run here") as info:
         jobs.decide(partner, theirs.id, approve=True, job_types=JOB_TYPES)
+    # the problems are sentences said in the reader's language, one after another
+    assert "The proposal asks for a result exposure this version does not support. " \
+        in str(info.value)
+    chinese = info.value.text("zh_CN")
+    assert "提议要求的结果披露方式本版本不支持" in chinese
+    assert not re.search(r"[A-Za-z]{3,}", chinese) and ", " not in chinese, chinese
+
+
+def test_jobs_show_prints_a_proposal_s_problems_in_the_reader_s_language(pair, monkeypatch,
+                                                                         capsys):
+    bank, partner, _, _ = pair
+    theirs = _send(jobs.propose(bank, "alignment", "platform",
+                                {"id_type": "mobile", "canon_version": CANON_VERSION,
+                                 "chunk_size": 0, "max_items_proposer": 10,
+                                 "max_items_approver": 10}), partner.workspace)
+
+    @contextmanager
+    def signed_in(args):
+        yield partner
+    monkeypatch.setattr(jobs_command, "signed_in", signed_in)
+    for lang, expected in (("zh_CN", "PROBLEM: 提议中的分块大小超出范围"),
+                           ("en", "PROBLEM: The proposal's chunk size is out of range.")):
+        jobs_command._show(argparse.Namespace(id=theirs.id, lang=lang))
+        out = capsys.readouterr().out
+        assert expected in out, out
+        problems = [line for line in out.splitlines() if line.startswith("PROBLEM: ")]
+        assert problems and (lang == "en" or not any(
+            re.search(r"[A-Za-z]{3,}", line[len("PROBLEM: "):]) for line in problems)), problems
 
 
 def test_auto_approve_policy_is_audited(pair):

@@ -3,6 +3,7 @@ other side, run and recorded with the same transcript hash in both audit chains.
 
 from __future__ import annotations
 
+import re
 import socket
 import threading
 import time
@@ -10,11 +11,12 @@ from contextlib import ExitStack
 
 import pytest
 
+from app import messages
 from app.errors import PeerError
 from app.workflows import jobs
 from app.workflows.job_types import standard
 from app.workflows.peering import link
-from app.workflows.peering import peers
+from app.workflows.peering import peers, status
 from app.workflows.workspace_admin import init_workspace
 from app.schema import Int, Message
 from linked import linked_services
@@ -47,7 +49,7 @@ def test_peer_check_reports_version_rtt_and_party(linked):
     _, services, _ = linked
     result = services[0].check("platform")
     assert result["party_name"] == "Platform" and result["protocol_version"] == 1
-    assert result["rtt_ms"] >= 0 and not result["warnings"]
+    assert result["rtt_ms"] >= 0 and not result["warnings"] and result["coded_warnings"] == []
 
 
 def test_job_proposed_approved_and_run_with_matching_transcripts(linked):
@@ -170,6 +172,16 @@ def test_rollback_of_a_peer_is_flagged(linked):
     # the rolled-back side learns it too, from its own signature handed back by the peer
     assert any("was rolled back" in w for w in bank_link.warnings)
     assert "audit.rollback_detected" in [e["action"] for e in bank.workspace.audit.entries()]
+    # both warnings are coded: a Chinese reader reads them in Chinese
+    said = {code: messages.render(code, params, "zh_CN")
+            for code, params in bank_link.coded_warnings + platform_link.coded_warnings}
+    assert set(said) == {"peering.we_rolled_back", "peering.peer_rolled_back"}
+    for text in said.values():
+        assert "回滚" in text and not {"rolled", "back", "audit", "chain"} & set(
+            re.findall(r"[a-z]+", text.lower())), text
+    assert any("was rolled back or replaced" in w for w in platform_link.warnings)
+    state = status.PeerState("ok", "now", coded_warnings=tuple(bank_link.coded_warnings))
+    assert state.said_warnings("zh_CN") == [said["peering.we_rolled_back"]]
 
 
 def test_a_peer_cannot_raise_a_false_rollback_alarm(linked, monkeypatch):

@@ -74,7 +74,7 @@ def _show(args) -> int:
     if exposed:
         print(f"EXPOSURE: {exposed}")
     for problem in problems:
-        print(f"PROBLEM: {problem}")
+        print(f"PROBLEM: {messages.human(problem, language)}")
     return 0
 
 

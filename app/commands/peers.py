@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from app import messages
 from app.commands._common import add_workspace_args, signed_in
 from app.errors import PeerError
 from app.workflows.peering import PinMismatch, peers
@@ -88,7 +89,8 @@ def _check(args) -> int:
         result = PeerService(session).check(args.name)
     print(f"Peer {result['peer']} ({result['party_name']}): protocol v{result['protocol_version']}, "
           f"round trip {result['rtt_ms']} ms, session {result['session_id'][:16]}...")
-    for warning in result["warnings"]:
+    for warning in messages.render_all(result["coded_warnings"],
+                                       args.lang or messages.locale_language()):
         print(f"WARNING: {warning}")
     return 0
 

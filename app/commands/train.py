@@ -178,14 +178,14 @@ def _run(service: link.PeerService, job: jobs.Job, label: str, choice=None) -> i
               "(or ask them to set an auto-approve policy).", file=sys.stderr)
         return 2
     if job.type != label:
-        raise UserFacingError.coded("cli_input.job_wrong_type", job=job.id, type=job.type,
-                                     expected=label)
+        raise UserFacingError.coded("cli_input.job_wrong_type", job=job.id,
+                                     type=messages.Term(job.type), expected=messages.Term(label))
     if job.state not in ("approved", *jobs.RESUMABLE):
         if job.reason:
-            raise UserFacingError.coded("cli_input.job_ended_because", type=label,
+            raise UserFacingError.coded("cli_input.job_ended_because", type=messages.Term(label),
                                         state=messages.Term(job.state),
                                         reason=messages.parse_stored(job.reason) or job.reason)
-        raise UserFacingError.coded("cli_input.job_ended", type=label,
+        raise UserFacingError.coded("cli_input.job_ended", type=messages.Term(label),
                                     state=messages.Term(job.state))
     print(f"Running {label} job {job.id} ...", flush=True)
     done = service.run_or_resume(job.id, _printing_task(choice), wait=service.decision_timeout)

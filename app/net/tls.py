@@ -43,6 +43,7 @@ from collections.abc import Iterable
 from cryptography.hazmat.primitives import serialization
 
 from app.errors import PeerError
+from app.messages import Term
 from app.net.identity import (
     certificate_fingerprint, check_certificate, check_structure, format_fingerprint,
 )
@@ -278,26 +279,22 @@ class TlsTransport:
 def _explain(exc: ssl.SSLError, server_side: bool) -> PeerError:
     """One sentence for a person, from OpenSSL's reason code."""
     if isinstance(exc, ssl.SSLEOFError):
-        return TlsRefused("The other side closed the connection during the secure handshake.")
+        return TlsRefused.coded("net.tls_closed_in_handshake")
     reason = (exc.reason or "").upper()
     verify = getattr(exc, "verify_message", "") or ""
     if reason == "PEER_DID_NOT_RETURN_A_CERTIFICATE":
-        return TlsRefused("A computer connected without a client certificate and was refused.")
+        return TlsRefused.coded("net.tls_no_client_certificate")
     if reason == "CERTIFICATE_VERIFY_FAILED":
         if "expired" in verify:
-            return TlsRefused("A computer presented an expired certificate and was refused.")
-        return TlsRefused("A computer presented a certificate that is not pinned here and was "
-                          "refused.")
+            return TlsRefused.coded("net.tls_client_expired")
+        return TlsRefused.coded("net.tls_client_not_pinned")
     if "CERTIFICATE_EXPIRED" in reason:
-        return CertificateRefused("The peer refused our certificate because it has expired; "
-                                  "renew it.")
+        return CertificateRefused.coded("net.tls_our_certificate_expired")
     if "ALERT" in reason and ("CERTIFICATE" in reason or "UNKNOWN_CA" in reason):
-        return CertificateRefused("The peer refused our certificate; ask them to pin our "
-                                  "fingerprint.")
+        return CertificateRefused.coded("net.tls_our_certificate_refused")
     if "PROTOCOL_VERSION" in reason or "UNSUPPORTED_PROTOCOL" in reason:
-        side = "The other computer" if server_side else "The peer"
-        return TlsRefused(f"{side} does not support TLS 1.3; the connection was refused.")
+        return TlsRefused.coded("net.tls_client_old_tls" if server_side else "net.tls_peer_old_tls")
     if reason in {"WRONG_VERSION_NUMBER", "HTTP_REQUEST", "HTTPS_PROXY_REQUEST",
                   "PACKET_LENGTH_TOO_LONG", "RECORD_LAYER_FAILURE", "UNEXPECTED_MESSAGE"}:
-        return TlsRefused("The other side did not speak TLS; the connection was refused.")
-    return TlsRefused(f"The secure connection failed ({reason.lower() or 'TLS error'}).")
+        return TlsRefused.coded("net.tls_not_tls")
+    return TlsRefused.coded("net.tls_failed", reason=reason.lower() or Term("TLS error"))

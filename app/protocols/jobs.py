@@ -151,7 +151,7 @@ class Facts:
     paused: bool = False
     pending_from_peer: int = 0
     auto_approve: bool = False
-    problems: tuple[str, ...] = ()       # the job type's check for this workspace (approver)
+    problems: tuple = ()                 # the job type's check here (approver): catalogue records
     known_types: tuple[str, ...] = ()    # job types this version runs
     within_rate: bool = True             # the peer's proposals of the last minute are few enough
 

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
 from app.errors import JobRefused
+from app.messages import Term
 from app.protocols import alignment_messages
 from app.schema import Message
 from app.workflows import alignment, campaign, training
@@ -27,7 +28,8 @@ class JobType:
     name: str
     runner: Runner
     messages: tuple[Message, ...] = ()
-    check_proposal: Callable[..., list[str]] | None = None  # (workspace, job) -> problems
+    # (workspace, job) -> problems, as catalogue records (or sentences) for messages.human
+    check_proposal: Callable[..., list] | None = None
 
 
 class JobTypes:
@@ -46,14 +48,15 @@ class JobTypes:
         try:
             return self._types[name]
         except KeyError:
-            raise JobRefused.coded("cross.type_not_here", type=name) from None
+            raise JobRefused.coded("cross.type_not_here", type=Term(name)) from None
 
     def messages(self) -> tuple[Message, ...]:
         """Every message any job type exchanges (one codec serves every job on a link)."""
         return tuple(m for t in self._types.values() for m in t.messages)
 
-    def problems(self, workspace, job) -> list[str]:
-        """Why ``job`` cannot run here (shown to the approver; approval is refused while any)."""
+    def problems(self, workspace, job) -> list:
+        """Why ``job`` cannot run here (shown to the approver; approval is refused while any), as
+        catalogue records: ``messages.human`` says each in the reader's language."""
         check = self.get(job.type).check_proposal if job.type in self else None
         return list(check(workspace, job)) if check else []
 

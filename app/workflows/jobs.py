@@ -66,7 +66,7 @@ def resume_note(job: Job) -> str:
 
 
 def facts_in(conn, job_id: str, peer: str = "", job_types: JobTypes | None = None,
-             problems: tuple[str, ...] = (), proposed_type: str = "",
+             problems: tuple = (), proposed_type: str = "",
              within_rate: bool = True) -> talk.Facts:
     """What the job conversation needs to judge a message about ``job_id``, read in ``conn``
     (``proposed_type``: a proposal of that type is judged, so its policy matters)."""
@@ -172,7 +172,7 @@ def receive_proposal(workspace, peer: str, job_id: str, job_type: str, params: d
 
 
 def proposal_problems(workspace, peer: str, job_id: str, job_type: str, params: dict,
-                      job_types: JobTypes) -> tuple[str, ...]:
+                      job_types: JobTypes) -> tuple:
     """The job type's check of a proposal in this workspace (before any transaction: the check
     reads the store itself)."""
     if job_type not in job_types:
@@ -206,7 +206,7 @@ def decide(session: Session, job_id: str, approve: bool, reason: str = "", *,
     if approve:
         problems = job_types.problems(session.workspace, get(session, job_id))
         if problems:
-            raise JobRefused.coded("cross.cannot_run_here", problems=" ".join(problems))
+            raise JobRefused.coded("cross.cannot_run_here", problems=messages.Sentences(problems))
 
     def change(conn):
         job = _load(conn, job_id)

@@ -24,6 +24,7 @@ import gmpy2
 import numpy as np
 from gmpy2 import mpz
 
+from app import messages
 from app.crypto import combine, histogram, paillier
 from app.crypto.mpc import ring
 from app.errors import LocalProtocolError, RemoteProtocolError
@@ -165,7 +166,7 @@ class OwnKey(Counted):
 
     def _decrypt(self, blob: bytes, count: int, what: str) -> list[int]:
         if len(blob) != count * paillier.ct_width(self.pub):
-            raise RemoteProtocolError.coded("protocol.values_size", what=what)
+            raise RemoteProtocolError.coded("protocol.values_size", what=messages.Term(what))
         cts = paillier.cts_from_bytes(self.pub, blob)
         with self.timed("decrypt", len(cts)):
             return paillier.decrypt_batch(self.ex, self.priv, cts) if len(cts) else []
@@ -204,7 +205,7 @@ class PeerKey(Counted):
 
     def _parse(self, blob: bytes, count: int, what: str) -> list[mpz]:
         if len(blob) != count * paillier.ct_width(self.pub):
-            raise RemoteProtocolError.coded("protocol.values_size", what=what)
+            raise RemoteProtocolError.coded("protocol.values_size", what=messages.Term(what))
         return paillier.cts_from_bytes(self.pub, blob).items
 
     def _finish(self, cts: list[mpz], masks: list[int]) -> bytes:

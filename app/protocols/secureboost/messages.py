@@ -16,6 +16,7 @@ from functools import reduce
 import msgpack
 import numpy as np
 
+from app import messages as catalogue
 from app.errors import LocalProtocolError, RemoteProtocolError
 from app.protocols.secureboost.params import MAX_DEPTH, MAX_TREES
 from app.schema import Budget, Bytes, Int, Str, check, peek_text, strict_unpack
@@ -151,13 +152,15 @@ def _typed(spec, value):
 
 
 def require(ok: bool, type_: str, name: str, what: str | None = None) -> None:
-    """State-dependent check by a role: raise naming the field (and ``what`` is wrong with it;
-    by default its size)."""
+    """State-dependent check by a role: raise naming the field (and ``what`` is wrong with it,
+    a phrase of ``app.messages.TERMS`` so a Chinese reader reads it in Chinese; by default its
+    size)."""
     if ok:
         return
     if what is None:
         raise RemoteProtocolError.coded("protocol.field_size", field=name, message=type_)
-    raise RemoteProtocolError.coded("protocol.field_refused", field=name, message=type_, what=what)
+    raise RemoteProtocolError.coded("protocol.field_refused", field=name, message=type_,
+                                    what=catalogue.Term(what))
 
 
 def packed_len(n_bits: int) -> int:

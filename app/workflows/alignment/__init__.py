@@ -3,6 +3,5 @@
 from app.data.ids import ID_TYPES  # noqa: F401 (the ID types a page or command offers)
 from app.workflows.alignment.job import (  # noqa: F401
     DEFAULT_CHUNK_SIZE, INLINE_BELOW, RESULT_EXPOSURE, WINDOW, align_over_channel, alignments,
-    check_params, check_proposal, choose_dataset, propose_alignment, resume_from,
-    run_alignment_job,
+    check_proposal, choose_dataset, propose_alignment, resume_from, run_alignment_job,
 )

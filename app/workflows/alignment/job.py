@@ -98,18 +98,14 @@ def propose_alignment(session: Session, service, peer: str, dataset: str | None,
               "max_items_approver": int(max_items_peer if max_items_peer is not None else m.MAX_ITEMS)}
     problems = _param_problems(params)
     if problems:
-        raise UserFacingError.coded("aligning.cannot_propose", problems=problems)
+        raise UserFacingError.coded("aligning.cannot_propose",
+                                    problems=messages.Sentences(problems))
     return service.propose("alignment", peer, params, wait=wait)
 
 
-def check_params(params: dict) -> list[str]:
-    """Problems with the shape of alignment parameters (either side), as English sentences."""
-    return [messages.human(problem) for problem in _param_problems(params)]
-
-
 def _param_problems(params: dict) -> list[dict]:
-    """The problems of :func:`check_params` as catalogue records, so a refusal that lists them
-    is said in the reader's language."""
+    """Problems with the shape of alignment parameters (either side), as catalogue records, so
+    a refusal that lists them is said in the reader's language."""
     problems = []
     if params.get("canon_version") != CANON_VERSION:
         problems.append(messages.record("aligning.proposal_canon",
@@ -136,14 +132,10 @@ def _caps(job: jobs.Job) -> tuple[int, int]:
     return (mine, theirs) if job.proposer == "local" else (theirs, mine)
 
 
-def check_proposal(workspace, job: jobs.Job) -> list[str]:
-    """What the approver must know before deciding: every reason this job cannot run here."""
-    return [messages.human(problem) for problem in _proposal_problems(workspace, job)]
-
-
-def _proposal_problems(workspace, job: jobs.Job) -> list[dict | str]:
-    """The problems of :func:`check_proposal` as catalogue records (a sentence where the store
-    raised one)."""
+def check_proposal(workspace, job: jobs.Job) -> list[dict | str]:
+    """What the approver must know before deciding: every reason this job cannot run here, as
+    catalogue records (a sentence where the store raised one), said in the reader's language
+    with ``messages.human``."""
     problems = _param_problems(job.params)
     if problems:
         return problems
@@ -223,9 +215,9 @@ def align_over_channel(party: AlignmentParty, channel, progress=None, check_canc
 
 
 def _prepare(workspace, job: jobs.Job) -> _Run:
-    problems = _proposal_problems(workspace, job)
+    problems = check_proposal(workspace, job)
     if problems:
-        raise JobRefused.coded("cross.cannot_run_here", problems=problems)
+        raise JobRefused.coded("cross.cannot_run_here", problems=messages.Sentences(problems))
     p = job.params
     dataset, _ = choose_dataset(workspace, p["id_type"],
                                 p["dataset"] if job.proposer == "local" else None)

@@ -32,13 +32,11 @@ class ImportWarnings(UserFacingError):
 
     def text(self, language: str | None = None) -> str:
         language = language or messages.locale_language()
-        return messages.render("import.warnings", {"warnings": " ".join(said(
+        return messages.render("import.warnings", {"warnings": messages.Sentences(said(
             self.coded_warnings, language))}, language)
 
 
-def said(warnings: list[tuple[str, dict]], language: str) -> list[str]:
-    """Coded warnings as sentences in ``language``."""
-    return [messages.render(code, params, language) for code, params in warnings]
+said = messages.render_all   # coded warnings as sentences in a language
 
 
 def consent_warnings(events, stored_events, now: float) -> list[tuple[str, dict]]:

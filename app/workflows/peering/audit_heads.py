@@ -68,8 +68,9 @@ def rolled_back(workspace: Workspace, own_cert_pem: bytes, message: dict) -> int
 
 
 def record_peer_head(workspace: Workspace, peer: str, message: dict,
-                     session_id: bytes = b"") -> str | None:
-    """Store the peer's signed head; return a warning sentence when it shows a rollback."""
+                     session_id: bytes = b"") -> tuple[str, dict] | None:
+    """Store the peer's signed head; return a warning (code, parameters) when it shows a
+    rollback."""
     our_seq, our_head = workspace.audit.head()
 
     def store(conn):
@@ -78,8 +79,8 @@ def record_peer_head(workspace: Workspace, peer: str, message: dict,
         if last:
             last_seq, last_head = last
             if message["seq"] < last_seq or (message["seq"] == last_seq and message["head"] != last_head):
-                warning = (f"The peer '{peer}' shows an audit chain of {message['seq']} entries after "
-                           f"having shown {last_seq}: its history was rolled back or replaced.")
+                warning = ("peering.peer_rolled_back",
+                           {"peer": peer, "seq": message["seq"], "last_seq": last_seq})
         peer_store.record_head(conn, peer, message["seq"], message["head"], message["signature"],
                                our_seq, our_head, session_id)
         workspace.audit.append_in(conn, f"peer:{peer}",

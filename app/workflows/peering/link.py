@@ -18,6 +18,7 @@ import threading
 import time
 from collections.abc import Iterable
 
+from app import messages
 from app.errors import LianmoError, PeerError, RemoteProtocolError, UserFacingError
 from app.net.channel import ReceiveTimeout
 from app.net.identity import certificate_fingerprint
@@ -97,9 +98,15 @@ class PeerService:
         self.decision_timeout = decision_timeout
         self.options = options
         self.listener = None
-        self.warnings: list[str] = []
+        self.coded_warnings: list[tuple[str, dict]] = []   # said in the reader's language
         self._lock = threading.Lock()
         self._limit = talk.ProposalLimit(PROPOSALS_PER_MINUTE)
+
+    @property
+    def warnings(self) -> list[str]:
+        """This service's warnings (an audit chain rolled back) in English; ``coded_warnings``
+        says them in the reader's language (``messages.render_all``)."""
+        return messages.render_all(self.coded_warnings)
 
     # -- listener --------------------------------------------------------------------------------
     def start(self) -> int:
@@ -191,7 +198,7 @@ class PeerService:
             return {"peer": peer_name, "party_name": channel.peer_name,
                     "protocol_version": channel.version, "rtt_ms": round(rtt * 1000, 2),
                     "connect_ms": round(connected * 1000, 1), "session_id": channel.session_id.hex(),
-                    "warnings": list(self.warnings)}
+                    "warnings": self.warnings, "coded_warnings": list(self.coded_warnings)}
 
     def propose(self, job_type: str, peer_name: str, params: dict,
                 wait: float | None = None) -> jobs.Job:
@@ -344,14 +351,13 @@ class PeerService:
         warning = audit_heads.record_peer_head(self.workspace, peer_name, body, channel.session_id)
         proven = audit_heads.rolled_back(self.workspace, self.identity.cert_pem, body)
         if proven is not None:
-            warning = (f"The peer '{peer_name}' holds our signature over {proven} entries of our "
-                       f"audit chain, but it now has {self.workspace.audit.head()[0]}: this "
-                       "workspace was rolled back.")
+            warning = ("peering.we_rolled_back", {"peer": peer_name, "proven": proven,
+                                                   "seq": self.workspace.audit.head()[0]})
             self.workspace.audit.append(self.session.user.name, "audit.rollback_detected",
                                         {"peer": peer_name}, {})
         if warning:
-            log.warning("%s", warning)
-            self.warnings.append(warning)
+            log.warning("%s", messages.render(*warning))
+            self.coded_warnings.append(warning)
         peers.mark_seen(self.workspace, peer_name, channel.peer_name or "")
 
 

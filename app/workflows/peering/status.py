@@ -13,6 +13,7 @@ import threading
 from dataclasses import dataclass
 from datetime import datetime
 
+from app import messages
 from app.errors import PeerError, UserFacingError
 from app.net.identity import format_fingerprint, parse_fingerprint, short_code
 from app.net.tls import PinMismatch
@@ -51,9 +52,14 @@ class PeerState:
     rtt_ms: float | None = None
     protocol_version: int | None = None
     party_name: str | None = None
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()   # in English; ``said_warnings`` in the reader's language
     mismatch: Mismatch | None = None
     error: BaseException | None = None
+    coded_warnings: tuple[tuple[str, dict], ...] = ()
+
+    def said_warnings(self, language: str) -> list[str]:
+        """The warnings (an audit chain rolled back) as sentences in ``language``."""
+        return messages.render_all(list(self.coded_warnings), language)
 
 
 def mismatch_of(exc: PinMismatch, pinned: bytes) -> Mismatch:
@@ -126,7 +132,8 @@ class PeerLink:
             state = PeerState("ok", now_iso(), rtt_ms=result.get("rtt_ms"),
                               protocol_version=result.get("protocol_version"),
                               party_name=result.get("party_name"),
-                              warnings=tuple(result.get("warnings", ())))
+                              warnings=tuple(result.get("warnings", ())),
+                              coded_warnings=tuple(result.get("coded_warnings", ())))
         with self._lock:
             self._states[name] = state
         return state

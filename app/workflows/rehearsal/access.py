@@ -17,6 +17,7 @@ import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from app import messages
 from app.errors import UserFacingError
 
 FORMAT = "lianmo-demo-workspaces"
@@ -65,7 +66,8 @@ def read_access(path: str | Path) -> dict[str, DemoAccess]:
         entry = doc.get(party)
         fields = DemoAccess.__dataclass_fields__
         if not isinstance(entry, dict) or not all(isinstance(entry.get(f), str) for f in fields):
-            raise UserFacingError.coded("rehearsal.access_incomplete", file=path.name, party=party)
+            raise UserFacingError.coded("rehearsal.access_incomplete", file=path.name,
+                                        party=messages.Term(party))
         out[party] = DemoAccess(**{f: entry[f] for f in fields})
     return out
 

@@ -95,8 +95,8 @@ def approve_when_proposed(approver: Session, job_type: str, timeout: float = 60.
 def require_approved(job) -> None:
     if job.state != "approved":
         if not job.reason:
-            raise JobRefused.coded("rehearsal.not_approved_silent", type=job.type,
+            raise JobRefused.coded("rehearsal.not_approved_silent", type=messages.Term(job.type),
                                    state=messages.Term(job.state))
-        raise JobRefused.coded("rehearsal.not_approved", type=job.type,
+        raise JobRefused.coded("rehearsal.not_approved", type=messages.Term(job.type),
                                state=messages.Term(job.state),
                                reason=messages.parse_stored(job.reason) or job.reason)
