@@ -13,7 +13,7 @@ from PySide6.QtGui import QBrush, QColor, QGuiApplication
 from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
 
 from app.errors import UserFacingError
-from app.ui.errors import said
+from app.ui.errors import language, said
 from app.ui.pages.base import Page
 from app.ui.pages.peer_cards import IdentityCard, MismatchCard
 from app.ui.pages.peer_dialogs import AddPeerDialog
@@ -254,7 +254,7 @@ class PeersPage(Page):
         text = (text.replace("%1", name).replace("%2", state.party_name or "—")
                 .replace("%3", str(state.protocol_version)).replace("%4", f"{state.rtt_ms:g}"))
         if state.warnings:
-            text += "\n" + self.tr("Warning:") + " " + "\n".join(state.warnings)
+            text += "\n" + self.tr("Warning:") + " " + "\n".join(state.said_warnings(language()))
         self.message.show_text(text, "warning" if state.warnings else "success")
 
     # -- removing -----------------------------------------------------------------------------
