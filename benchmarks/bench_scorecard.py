@@ -6,16 +6,21 @@ mod n^2, exponentiations by bin values, folds) and the triples it used; separate
 micro-measurements in the same process, right after the run, price one of each (encryption,
 decryption and re-randomisation through the executor's workers, as the run does them; a
 multiplication and the short exponentiations on one core, divided by the workers where the run
-does them on workers; a triple from the OT path, ``TripleGen`` pairs). The bound leaves out
+does them on workers; a triple from the OT path, ``TripleGen`` pairs on the executor's workers as
+the run makes them). The bound leaves out
 everything that is not a primitive (messages, numpy ring arithmetic, Python bookkeeping), so
 wall / bound says how close the protocol runs to its primitives (target <= 1.5). The triple
 rate is also shown as correlated-OT throughput (128 per triple); benchmarks/bench_ot.py sets
 the IKNP throughput beside libOTe's published figure. Both parties run in one process, so every
 count is the sum of the two parties' work. Quick mode: 5,000 rows, 2 epochs, 1024-bit keys.
+A reduced run at the full key size, for finding where the time goes in minutes rather than half an
+hour: ``python -m benchmarks.bench_scorecard --rows 20000 --epochs 2 [--profile FILE]``.
 """
 
 from __future__ import annotations
 
+import argparse
+import cProfile
 import os
 import secrets
 import time
@@ -71,7 +76,7 @@ def unit_costs(ex, key_bits: int, n_rows: int) -> dict[str, float]:
         cost[name] = _per_item(lambda: [gmpy2.powmod(c, x, nsq) for c, x in zip(items, e)], 200)
     n_triples = 65536
     t0 = time.perf_counter()
-    run_pair(TripleGen(0, n_triples), TripleGen(1, n_triples))
+    run_pair(TripleGen(0, n_triples, executor=ex), TripleGen(1, n_triples, executor=ex))
     cost["triple"] = (time.perf_counter() - t0) / n_triples
     return cost
 
@@ -86,16 +91,24 @@ def bound_terms(counts: dict[str, int], cost: dict[str, float], workers: int) ->
     return {op: counts[op] * price[op] for op in counts}
 
 
-def run(quick: bool = False) -> list[dict]:
-    rows, epochs = (5000, 2) if quick else (100_000, 10)
+def run(quick: bool = False, rows: int | None = None, epochs: int | None = None,
+        profile: str | None = None) -> list[dict]:
+    default_rows, default_epochs = (5000, 2) if quick else (100_000, 10)
+    rows, epochs = rows or default_rows, epochs or default_epochs
     params = LRParams(epochs=epochs, batch_size=8192, key_bits=1024 if quick else 2048)
     y, xa, xb = _data(rows, np.random.default_rng(0))
     load = os.getloadavg()[0]
     with LocalExecutor() as ex:
         bank, partner = Bank(params, xa, y, ex), Partner(params, xb, ex)
+        profiler = cProfile.Profile() if profile else None
         t0 = time.perf_counter()
+        if profiler:
+            profiler.enable()
         result = run_in_memory(bank, partner)
         wall = time.perf_counter() - t0
+        if profiler:
+            profiler.disable()
+            profiler.dump_stats(profile)
         cost = unit_costs(ex, params.key_bits, params.batch_size)
         workers = ex.size
     counts = {"triples": epochs * triples_per_epoch(params, rows)}
@@ -104,7 +117,8 @@ def run(quick: bool = False) -> list[dict]:
         for counted in (side.key, side.peer_key):
             for op, count in counted.ops.items():
                 counts[op] = counts.get(op, 0) + count
-                in_run[op] = in_run.get(op, 0.0) + counted.seconds[op]
+            for op, seconds in counted.seconds.items():
+                in_run[op] = in_run.get(op, 0.0) + seconds
     terms = bound_terms(counts, cost, workers)
     bound = sum(terms.values())
     per_triple = cost["triple"]
@@ -130,3 +144,19 @@ def run(quick: bool = False) -> list[dict]:
         {"figure": "final training loss", "value": result.losses[-1]},
     ]
     return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.bench_scorecard")
+    parser.add_argument("--quick", action="store_true", help="1024-bit keys, 5,000 rows, 2 epochs")
+    parser.add_argument("--rows", type=int, help="rows (default 100,000)")
+    parser.add_argument("--epochs", type=int, help="epochs (default 10)")
+    parser.add_argument("--profile", help="write the run's cProfile statistics (this process) here")
+    args = parser.parse_args()
+    for row in run(args.quick, args.rows, args.epochs, args.profile):
+        print("  ".join(f"{row[k]:.4g}" if isinstance(row.get(k), float) else str(row.get(k, ""))
+                        for k in ("figure", "value", "unit", "note")))
+
+
+if __name__ == "__main__":
+    main()
