@@ -7,8 +7,8 @@ micro-measurements in the same process, right before and right after the run (th
 two: on a shared machine a foreign load inflates either), price one of each (encryption,
 decryption and re-randomisation through the executor's workers, as the run does them; a
 multiplication and the short exponentiations on one core, divided by the workers where the run
-does them on workers; a triple from the OT path, ``TripleGen`` pairs on the executor's workers as
-the run makes them). The bound leaves out everything that is not a primitive (messages, numpy
+does them on workers; a triple from the OT path, ``TripleGen`` pairs in-process as the run makes
+them). The bound leaves out everything that is not a primitive (messages, numpy
 ring arithmetic, Python bookkeeping), so wall / bound says how close the protocol runs to its
 primitives (target <= 1.5). The triple
 rate is also shown as correlated-OT throughput (128 per triple); benchmarks/bench_ot.py sets
@@ -77,7 +77,7 @@ def unit_costs(ex, key_bits: int, n_rows: int) -> dict[str, float]:
         cost[name] = _per_item(lambda: [gmpy2.powmod(c, x, nsq) for c, x in zip(items, e)], 200)
     n_triples = 65536
     t0 = time.perf_counter()
-    run_pair(TripleGen(0, n_triples, executor=ex), TripleGen(1, n_triples, executor=ex))
+    run_pair(TripleGen(0, n_triples), TripleGen(1, n_triples))
     cost["triple"] = (time.perf_counter() - t0) / n_triples
     return cost
 

@@ -110,9 +110,9 @@ class Bank:
         return math.log(2) + total / 8 / sum(len(r) for r in pieces)
 
     def _triples(self, epoch: int) -> Generator[bytes, bytes, None]:
-        # The triple kernels run on the executor's workers, which are otherwise idle in this phase.
+        # In this process, not on the executor: see docs/mpc.md (Figures) for why.
         started = time.perf_counter()
-        gen = TripleGen(0, triples_per_epoch(self.p, self.n_rows), executor=self.side.ex)
+        gen = TripleGen(0, triples_per_epoch(self.p, self.n_rows))
         out = gen.start()
         while True:
             data = m.expect((yield m.make("mpc", epoch=epoch, batch=0, data=out)), "mpc", epoch)["data"]

@@ -100,8 +100,7 @@ class Partner:
         yield reply         # the next message on the link belongs to the job, not to us
 
     def _triples(self, epoch: int, data: bytes) -> Generator[bytes, bytes, bytes]:
-        # The triple kernels run on the executor's workers, which are otherwise idle in this phase.
-        gen = TripleGen(1, triples_per_epoch(self.p, self.n_rows), executor=self.side.ex)
+        gen = TripleGen(1, triples_per_epoch(self.p, self.n_rows))
         gen.start()
         while not gen.done:
             out = gen.receive(m.expect(data, "mpc", epoch, 0)["data"])
