@@ -7,7 +7,8 @@ features of ``table[j][code[r, j]][r % slots]``. Features are grouped while thei
 few (a group's joint cell is built once and reused by every row that has it), so a row costs one
 multiplication mod n^2 per group. It runs on the executor's workers in chunks of whole packed
 ciphertexts, results in order and bit-identical (a product mod n^2 does not depend on how the
-chunks or groups were cut).
+chunks or groups were cut). ``powers`` makes the tables themselves (short exponentiations of the
+peer's ciphertexts by bin values) on the workers as well.
 """
 
 from __future__ import annotations
