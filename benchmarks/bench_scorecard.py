@@ -3,19 +3,25 @@
 Prints the wall time beside a lower bound built from counts x unit costs: the run counts what
 both parties' Paillier helpers did (encryptions, decryptions, re-randomisations, multiplications
 mod n^2, exponentiations by bin values, folds) and the triples it used; separate
-micro-measurements in the same process, right after the run, price one of each (encryption,
+micro-measurements in the same process, right before and right after the run (the lower of the
+two: on a shared machine a foreign load inflates either), price one of each (encryption,
 decryption and re-randomisation through the executor's workers, as the run does them; a
 multiplication and the short exponentiations on one core, divided by the workers where the run
-does them on workers; a triple from the OT path, ``TripleGen`` pairs). The bound leaves out
-everything that is not a primitive (messages, numpy ring arithmetic, Python bookkeeping), so
-wall / bound says how close the protocol runs to its primitives (target <= 1.5). The triple
+does them on workers; a triple from the OT path, ``TripleGen`` pairs in-process as the run makes
+them). The bound leaves out everything that is not a primitive (messages, numpy
+ring arithmetic, Python bookkeeping), so wall / bound says how close the protocol runs to its
+primitives (target <= 1.5). The triple
 rate is also shown as correlated-OT throughput (128 per triple); benchmarks/bench_ot.py sets
 the IKNP throughput beside libOTe's published figure. Both parties run in one process, so every
 count is the sum of the two parties' work. Quick mode: 5,000 rows, 2 epochs, 1024-bit keys.
+A reduced run at the full key size, for finding where the time goes in minutes rather than half an
+hour: ``python -m benchmarks.bench_scorecard --rows 20000 --epochs 2 [--profile FILE]``.
 """
 
 from __future__ import annotations
 
+import argparse
+import cProfile
 import os
 import secrets
 import time
@@ -32,7 +38,7 @@ from app.protocols.scorecard.cross import X_BITS, gradient_slot_bits
 from app.protocols.scorecard.shares import triples_per_epoch
 
 OTS_PER_TRIPLE = 128      # Gilboa: 2 cross products x 64 correlated OTs (app/crypto/mpc/triples.py)
-ON_WORKERS = {"combine", "histogram"}   # multiplications the run does on the executor's workers
+ON_WORKERS = {"combine", "histogram", "table", "power"}   # done on the executor's workers
 
 
 def _data(rows: int, rng):
@@ -81,22 +87,33 @@ def bound_terms(counts: dict[str, int], cost: dict[str, float], workers: int) ->
     price = {"encrypt": cost["encrypt"], "decrypt": cost["decrypt"],
              "rerandomise": cost["rerandomise"], "mask": cost["multiply"],
              "combine": cost["multiply"] / workers, "histogram": cost["multiply"] / workers,
-             "table": cost["pow_bin"], "power": cost["pow_ring"], "constant": cost["pow_ring"],
+             "table": cost["pow_bin"] / workers, "power": cost["pow_ring"] / workers,
+             "constant": cost["pow_ring"],
              "fold": cost["pow_fold"], "triples": cost["triple"]}
     return {op: counts[op] * price[op] for op in counts}
 
 
-def run(quick: bool = False) -> list[dict]:
-    rows, epochs = (5000, 2) if quick else (100_000, 10)
+def run(quick: bool = False, rows: int | None = None, epochs: int | None = None,
+        profile: str | None = None) -> list[dict]:
+    default_rows, default_epochs = (5000, 2) if quick else (100_000, 10)
+    rows, epochs = rows or default_rows, epochs or default_epochs
     params = LRParams(epochs=epochs, batch_size=8192, key_bits=1024 if quick else 2048)
     y, xa, xb = _data(rows, np.random.default_rng(0))
     load = os.getloadavg()[0]
     with LocalExecutor() as ex:
         bank, partner = Bank(params, xa, y, ex), Partner(params, xb, ex)
+        before = unit_costs(ex, params.key_bits, params.batch_size)
+        profiler = cProfile.Profile() if profile else None
         t0 = time.perf_counter()
+        if profiler:
+            profiler.enable()
         result = run_in_memory(bank, partner)
         wall = time.perf_counter() - t0
-        cost = unit_costs(ex, params.key_bits, params.batch_size)
+        if profiler:
+            profiler.disable()
+            profiler.dump_stats(profile)
+        after = unit_costs(ex, params.key_bits, params.batch_size)
+        cost = {op: min(before[op], after[op]) for op in before}
         workers = ex.size
     counts = {"triples": epochs * triples_per_epoch(params, rows)}
     in_run: dict[str, float] = {}      # the run's own seconds per family, for finding the gap
@@ -104,7 +121,8 @@ def run(quick: bool = False) -> list[dict]:
         for counted in (side.key, side.peer_key):
             for op, count in counted.ops.items():
                 counts[op] = counts.get(op, 0) + count
-                in_run[op] = in_run.get(op, 0.0) + counted.seconds[op]
+            for op, seconds in counted.seconds.items():
+                in_run[op] = in_run.get(op, 0.0) + seconds
     terms = bound_terms(counts, cost, workers)
     bound = sum(terms.values())
     per_triple = cost["triple"]
@@ -130,3 +148,19 @@ def run(quick: bool = False) -> list[dict]:
         {"figure": "final training loss", "value": result.losses[-1]},
     ]
     return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.bench_scorecard")
+    parser.add_argument("--quick", action="store_true", help="1024-bit keys, 5,000 rows, 2 epochs")
+    parser.add_argument("--rows", type=int, help="rows (default 100,000)")
+    parser.add_argument("--epochs", type=int, help="epochs (default 10)")
+    parser.add_argument("--profile", help="write the run's cProfile statistics (this process) here")
+    args = parser.parse_args()
+    for row in run(args.quick, args.rows, args.epochs, args.profile):
+        print("  ".join(f"{row[k]:.4g}" if isinstance(row.get(k), float) else str(row.get(k, ""))
+                        for k in ("figure", "value", "unit", "note")))
+
+
+if __name__ == "__main__":
+    main()

@@ -224,9 +224,10 @@ class PeerKey(Counted):
         slots = slots_per_ciphertext(self.key_bits, bits)
         enc = self._parse(blob, d * slots, "encrypted weight shares")
         lows, ups = cols.offsets()
-        with self.timed("table", sum(len(u) for u in ups) * slots):
-            tables = [gmpy2.powmod(enc[j * slots + t], u, nsq)
-                      for j in range(d) for u in ups[j].tolist() for t in range(slots)]
+        which = [j * slots + t for j in range(d) for _ in range(len(ups[j])) for t in range(slots)]
+        exponents = [u for j in range(d) for u in ups[j].tolist() for _ in range(slots)]
+        with self.timed("table", len(which)):
+            tables = combine.powers(self.ex, self.pub.n, enc, which, exponents)
         bases = np.cumsum([0] + [len(u) * slots for u in ups[:-1]]).tolist()
         n_rows = len(rows)
         n_cts = -(-n_rows // slots)
@@ -256,12 +257,16 @@ class PeerKey(Counted):
                 sums = session.histogram(np.arange(n_rows), n_bins)
                 self.ops["histogram"] += session.multiplications
         nsq = self.nsq
-        with self.timed("power", sum(len(v) for v in cols.values)):
+        bin_sums = [ct for j, vals in enumerate(cols.values) for ct in sums[j].items[:len(vals)]]
+        exponents = [v & RING_MASK for vals in cols.values for v in vals.tolist()]
+        with self.timed("power", len(exponents)):
+            powered = iter(combine.powers(self.ex, self.pub.n, bin_sums, range(len(bin_sums)),
+                                          exponents))
             per_feature = []
-            for j, vals in enumerate(cols.values):
-                acc = mpz(1)
-                for k, v in enumerate(vals.tolist()):
-                    acc = acc * gmpy2.powmod(sums[j].items[k], v & RING_MASK, nsq) % nsq
+            for vals in cols.values:
+                acc = next(powered)
+                for _ in range(len(vals) - 1):
+                    acc = acc * next(powered) % nsq
                 per_feature.append(acc)
         bits = gradient_slot_bits(n_rows)
         slots = slots_per_ciphertext(self.key_bits, bits)
