@@ -27,6 +27,11 @@ MIN_CTS_PER_TASK = 16   # below this, per worker, a round trip costs more than t
 MIN_POWERS_PER_TASK = 32  # short exponentiations (~0.2 ms each at 2048 bits) per worker task
 
 
+def _ct_width(n) -> int:
+    """Bytes of one Paillier ciphertext (mod n^2) in the workers' blobs."""
+    return 2 * ((int(mpz(n).bit_length()) + 7) // 8)
+
+
 def joint_codes(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Distinct rows of a (rows x features) code matrix, in lexicographic order, and each row's
     index among them. Up to 8 byte-sized columns are packed into one uint64 per row first (first
@@ -97,7 +102,7 @@ def combine_rows(tables: Sequence[mpz], bases: Sequence[int], codes: np.ndarray,
 def task_combine_rows(codes: np.ndarray, tables: bytes, bases: tuple, slots: int, n: int) -> tuple:
     """One chunk of ``combine_rows`` on a worker: (blob of packed ciphertexts, multiplications)."""
     n = mpz(n)
-    width = 2 * ((int(n.bit_length()) + 7) // 8)
+    width = _ct_width(n)
     packed, mults = combine_rows(from_trusted_blob(tables, width), bases, codes, slots, n * n)
     return to_blob(packed, width), mults
 
@@ -110,7 +115,7 @@ def combine_batch(ex: Executor, n: int, tables: Sequence[mpz], bases: Sequence[i
     if codes.ndim != 2 or slots < 1 or len(bases) != codes.shape[1]:
         raise LocalProtocolError("The row tables do not match the bin codes.")
     n_cts = -(-len(codes) // slots)
-    width = 2 * ((int(mpz(n).bit_length()) + 7) // 8)
+    width = _ct_width(n)
     # One chunk per worker: each chunk builds the joint cells its rows use, so more chunks would
     # repeat that work (and smaller chunks make smaller groups pay less).
     parts = ex.worker_parts(n_cts, min_parallel=min_cts)
@@ -127,7 +132,7 @@ def task_powers(chunk: tuple[bytes, list[int], list[int]], n: int) -> bytes:
     result) -> blob of ``base^exponent mod n^2``."""
     blob, which, exponents = chunk
     n = mpz(n)
-    nsq, width = n * n, 2 * ((int(n.bit_length()) + 7) // 8)
+    nsq, width = n * n, _ct_width(n)
     bases = from_trusted_blob(blob, width)
     return to_blob([gmpy2.powmod(bases[i], e, nsq) for i, e in zip(which, exponents)], width)
 
@@ -139,7 +144,7 @@ def powers(ex: Executor, n: int, bases: Sequence[mpz], which: Sequence[int],
     Why: the per-bin tables of the forward cross term are a thousand short exponentiations per
     batch and party; on the workers they no longer hold up this process (which would leave the
     workers idle meanwhile). Each chunk carries only the bases its results use."""
-    width = 2 * ((int(mpz(n).bit_length()) + 7) // 8)
+    width = _ct_width(n)
     chunks = []
     for part in split_evenly(range(len(which)), ex.parallel_parts(len(which), min_parallel)):
         used = sorted(set(which[i] for i in part))

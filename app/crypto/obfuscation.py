@@ -188,9 +188,8 @@ class Obfuscator:
 
     def draw(self) -> mpz:
         """A fresh obfuscator: a precomputed one (handed out once, then gone) or a new draw."""
-        if self._reserve:
-            return self._reserve.pop()
-        return self.power(secrets.randbits(self.exp_bits))
+        ahead = self.pop_reserved()
+        return self.power(secrets.randbits(self.exp_bits)) if ahead is None else ahead
 
     def pop_reserved(self) -> mpz | None:
         """A precomputed obfuscator (handed out once, then gone), or None: for kernels that draw
@@ -244,9 +243,12 @@ def task_drop_reserves(state: WorkerState) -> None:
         obfuscator._reserve.clear()
 
 
+OU_G_TABLES, OU_OWNER_TABLES = "ou g tables", "ou owner tables"  # ou.py's worker stores
+
+
 @state_task
 def task_clear_tables(state: WorkerState) -> None:
     """Drop this worker's tables and bases (the key is gone, so are its tables), OU's g tables
     included."""
-    for name in ("obfuscators", "obfuscation bases", "ou g tables", "ou owner tables"):
+    for name in ("obfuscators", "obfuscation bases", OU_G_TABLES, OU_OWNER_TABLES):
         state.store(name).clear()

@@ -373,14 +373,14 @@ def _kept(state: WorkerState, store: str, key: tuple, build):
 
 
 def _g_table(state: WorkerState, n: int, g: int, m_bits: int) -> obfuscation.FixedBaseTable:
-    return _kept(state, "ou g tables", (int(n), int(g), int(m_bits)),
+    return _kept(state, obfuscation.OU_G_TABLES, (int(n), int(g), int(m_bits)),
                  lambda: obfuscation.FixedBaseTable(g, n, m_bits, 12 if m_bits <= 128 else 8))
 
 
 def _owner_tables(state: WorkerState, obf: obfuscation.Obfuscator, n: int, g: int,
                   layout: tuple[int, tuple[int, ...]]) -> OwnerTables:
     """n fixes p and q, so (n, g, layout) names the table."""
-    return _kept(state, "ou owner tables", (int(n), int(g), layout),
+    return _kept(state, obfuscation.OU_OWNER_TABLES, (int(n), int(g), layout),
                  lambda: OwnerTables(g, obf.p2, obf.q2, *layout))
 
 

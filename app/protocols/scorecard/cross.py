@@ -264,8 +264,8 @@ class PeerKey(Counted):
                                           exponents))
             per_feature = []
             for vals in cols.values:
-                acc = next(powered)
-                for _ in range(len(vals) - 1):
+                acc = mpz(1)
+                for _ in vals:
                     acc = acc * next(powered) % nsq
                 per_feature.append(acc)
         bits = gradient_slot_bits(n_rows)
