@@ -241,7 +241,6 @@ def test_what_is_wrong_with_a_peer_field_is_said_in_chinese():
 
 def test_job_types_and_rehearsal_parties_are_terms():
     from types import SimpleNamespace
-    from app.errors import JobRefused
     from app.workflows.jobs import JOB_TYPES
     from app.workflows.rehearsal import access
     from app.workflows.rehearsal.link import require_approved

@@ -171,6 +171,11 @@ def test_counter_columns_load_save_and_import(qtbot, page, people, small, tmp_pa
     header = page.preview.header
     shown = [r[header.index("customer_name")] for r in cells(page.files.table)]
     assert shown and all("*" in name for name in shown)
+    # the mapped column is what is masked, not only a column whose header looks like a name
+    m.customer_name.setCurrentIndex(m.customer_name.findData("card_tier"))
+    tiers = [r[header.index("card_tier")] for r in cells(page.files.table)]
+    assert tiers and all("*" in tier for tier in tiers)
+    m.customer_name.setCurrentIndex(m.customer_name.findData("customer_name"))
     run(qtbot, page, commit=True)
     assert page.runner.state == "finished", page.message.text()
     stored = data_import.summary(people["ana"])[0]["columns"]

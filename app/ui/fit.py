@@ -14,9 +14,6 @@ from PySide6.QtWidgets import (QAbstractButton, QAbstractScrollArea, QComboBox, 
 
 SCREEN = (1280, 800)
 BUTTON_PADDING = 4  # the least a button's style puts around its caption (link buttons: 2 px)
-# Views that scroll sideways by design (wide data): property set on the view, so a person can
-# still read every column by scrolling
-SCROLLS_SIDEWAYS = "scrollsSideways"
 
 
 def clipped(root: QWidget) -> list[str]:
@@ -51,12 +48,12 @@ def too_wide(window: QWidget, width: int = SCREEN[0]) -> str | None:
 
 
 def sideways(root: QWidget) -> list[str]:
-    """One line per visible scroll area or view under ``root`` showing a horizontal scroll bar,
-    unless it declares it scrolls sideways on purpose (property ``scrollsSideways``): a page at
-    1280 px is meant to fit, so a bar means some widget asks for more width than it gets."""
+    """One line per visible scroll area or view under ``root`` showing a horizontal scroll bar:
+    a page at 1280 px is meant to fit, so a bar means some widget asks for more width than it
+    gets."""
     found = []
     for area in root.findChildren(QAbstractScrollArea):
-        if not area.isVisible() or area.property(SCROLLS_SIDEWAYS):
+        if not area.isVisible():
             continue
         bar = area.horizontalScrollBar()
         if bar.isVisible() and bar.maximum() > 0:

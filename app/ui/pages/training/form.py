@@ -229,7 +229,7 @@ class TrainingForm(Retranslatable, QWidget):
     def _retranslate_card(self) -> None:
         for heading, text in zip(self.card_headings, (
                 self.tr("Binning and selection"), self.tr("Points scale"),
-                self.tr("Logistic regression (secret-shared)"))):
+                self.tr("Logistic regression (secret-shared)")), strict=True):
             heading.setText(text)
         rows = (
             (self.tr("Fine bins per feature"), self.tr(
@@ -265,7 +265,7 @@ class TrainingForm(Retranslatable, QWidget):
                 "full number of epochs).")),
         )
         fields = [field for group in self.card_groups for field in group]
-        for label, field, (text, tip) in zip(self.card_labels, fields, rows):
+        for label, field, (text, tip) in zip(self.card_labels, fields, rows, strict=True):
             label.setText(text)
             label.setToolTip(tip)
             field.setToolTip(tip)
