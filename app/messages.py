@@ -985,19 +985,17 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "training.seed": (
         "The seed must be a non-negative 63-bit integer.",
         "随机种子必须是非负的 63 位整数；请修改随机种子。"),
-    "training.scheme": (
-        "The encryption scheme must be paillier or ou.",
-        "加密方案只能是 paillier 或 ou；请从两者中选择。"),
     # scorecards (app/protocols/scorecard, app/workflows/training/scorecard.py)
     "card.param_type": (
         "The scorecard parameter {name} has the wrong type.",
         "评分卡参数 {name} 的类型不正确；请检查该参数后重新提议任务。"),
     "card.lr_range": (
-        "The scorecard's regression parameters (epochs 1-1000, batch size 16 or more, learning "
-        "rate above 0 up to 10, L2 0-10, validation share 0 up to 0.9, patience 0-1000) are out "
-        "of range.",
-        "评分卡的回归参数超出范围（轮数 1-1000，批大小至少 16，学习率大于 0 且不超过 10，L2 为 "
-        "0-10，验证集比例 0 到 0.9，耐心轮数 0-1000）；请修改这些参数。"),
+        "The scorecard's regression parameters (epochs 1-{max_epochs:d}, batch size "
+        "{batch_min:d}-{batch_max}, learning rate above 0 up to {max_rate}, L2 0-{max_l2}, "
+        "validation share 0 up to {max_share}, patience 0-{max_epochs:d}) are out of range.",
+        "评分卡的回归参数超出范围（轮数 1-{max_epochs:d}，批大小 {batch_min:d}-{batch_max}，学习率大于 0 且"
+        "不超过 {max_rate}，L2 为 0-{max_l2}，验证集比例 0 到 {max_share}，耐心轮数 0-{max_epochs:d}）；"
+        "请修改这些参数。"),
     "card.bin_counts": (
         "Bin counts must be two equal, non-negative rows with a missing slot.",
         "分箱计数必须是两行等长、非负且含缺失值位置的计数；请重新运行评分卡任务。"),
@@ -1474,9 +1472,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "store.array_too_short": (
         "Stored array '{name}' is shorter than its shape says.",
         "工作区中保存的数据“{name}”比记录的长度短，可能已损坏；请用 workspace verify 命令检查工作区。"),
-    "store.model_array_type": (
-        "A stored array has a disallowed type.",
-        "工作区中保存的模型含有不允许的数据类型，可能已损坏；请用 workspace verify 命令检查工作区，必要时重新训练模型。"),
     "store.model_damaged": (
         "A stored model or checkpoint is damaged.",
         "工作区中保存的模型或检查点已损坏；请用 workspace verify 命令检查工作区，必要时重新训练模型。"),

@@ -40,7 +40,7 @@ def _object_hook(d: dict):
         return d
     dtype = np.dtype(d[_ND])
     if dtype.kind not in _KINDS or set(d) != {_ND, "shape", "data"}:
-        raise StoreError.coded("store.model_array_type")
+        raise StoreError.coded("store.model_damaged")
     return np.frombuffer(d["data"], dtype=dtype).reshape(d["shape"]).copy()
 
 

@@ -54,7 +54,8 @@ class TrainParams:
             (self.key_bits in (1024, 2048, 3072, 4096), "training.key_size", {}),
             (16 <= self.scale_bits <= 40, "training.scale_bits", {}),
             (0 <= self.seed < 2**63, "training.seed", {}),
-            (self.scheme in schemes.NAMES, "training.scheme", {}),
+            (self.scheme in schemes.NAMES, "crypto.unknown_scheme",
+             {"choices": list(schemes.NAMES)}),
         ]
         for ok, code, params in checks:
             if not ok:

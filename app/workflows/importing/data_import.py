@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from app import messages
 from app.executor import LocalExecutor
 from app.data.consent import eligible_ids
 from app.data.dictionary import data_dictionary
@@ -146,7 +147,7 @@ def _import(session, data_path: str, consent_path: str, prof: Profile, task, com
     report = build_report(ds, events, eligible)
     warnings = import_guard.consent_warnings(events, stored if len(stored.ids) else None,
                                              time.time())
-    report["warnings"] = import_guard.said(warnings, "en")
+    report["warnings"] = messages.render_all(warnings, "en")
     if not commit:
         return report
     if warnings and not accept_warnings:

@@ -27,16 +27,13 @@ class ImportWarnings(UserFacingError):
 
     def __init__(self, warnings: list[tuple[str, dict]]) -> None:
         self.coded_warnings = warnings
-        self.warnings = said(warnings, "en")
+        self.warnings = messages.render_all(warnings, "en")
         super().__init__(self.text("en"))
 
     def text(self, language: str | None = None) -> str:
         language = language or messages.locale_language()
-        return messages.render("import.warnings", {"warnings": messages.Sentences(said(
-            self.coded_warnings, language))}, language)
-
-
-said = messages.render_all   # coded warnings as sentences in a language
+        said = messages.Sentences(messages.render_all(self.coded_warnings, language))
+        return messages.render("import.warnings", {"warnings": said}, language)
 
 
 def consent_warnings(events, stored_events, now: float) -> list[tuple[str, dict]]:

@@ -24,6 +24,7 @@ from app.protocols.scorecard.driver import run_bank, run_partner
 from app.protocols.scorecard.lr_bank import Bank, BankResult
 from app.protocols.scorecard.lr_partner import Partner
 from app.protocols.scorecard.messages import CODEC as LR_CODEC
+from app.protocols.scorecard import params as lr_limits
 from app.protocols.scorecard.params import LRParams
 from app.protocols.scorecard.points import PointsParams, Scorecard, own_logistic, partner_points
 from app.protocols.scorecard.woe import FeatureWoe, WoeParams, iv_table, one_hot, select, woe_matrix
@@ -83,7 +84,10 @@ def lr_fields(values: dict) -> dict:
     try:
         LRParams(**{name: out[key] for key, name in LR_FIELDS.items()})
     except LocalProtocolError:
-        raise ValidationError.coded("card.lr_range") from None
+        raise ValidationError.coded(
+            "card.lr_range", max_epochs=lr_limits.MAX_EPOCHS, batch_min=lr_limits.BATCH_SIZES[0],
+            batch_max=lr_limits.BATCH_SIZES[1], max_rate=lr_limits.MAX_LEARNING_RATE,
+            max_l2=lr_limits.MAX_L2, max_share=lr_limits.MAX_VALID_FRACTION) from None
     return out
 
 
