@@ -79,27 +79,36 @@ def make_base(n: int, scheme: str = "paillier") -> int:
     return int(gmpy2.powmod(h, n, n if scheme == "ou" else n * n))
 
 
+def _lockstep_rows(base: int, moduli: tuple[mpz, ...], n_rows: int,
+                   window: int) -> list[list[list[mpz]]]:
+    """Per modulus, ``rows[i][d] = base^(d * 2^(w*i))``; the moduli's entries are allocated in
+    lockstep, so entry d of every modulus sits on neighbouring memory (see ``crt_pair``)."""
+    out: list[list[list[mpz]]] = [[] for _ in moduli]
+    bases = [mpz(base) % m for m in moduli]
+    for _ in range(n_rows):
+        rows = [[_ONE] * (1 << window) for _ in moduli]
+        accs = [_ONE] * len(moduli)
+        for d in range(1, 1 << window):
+            for k, m in enumerate(moduli):
+                accs[k] = accs[k] * bases[k] % m
+                rows[k][d] = accs[k]
+        for k, m in enumerate(moduli):
+            out[k].append(rows[k])
+            bases[k] = accs[k] * bases[k] % m  # base^(2^(w*(i+1)))
+    return out
+
+
 class FixedBaseTable:
     """``rows[i][d] = base^(d * 2^(w*i)) mod modulus`` for exponents of ``exp_bits`` bits."""
 
     def __init__(self, base: int, modulus: int, exp_bits: int, window: int = 8,
-                 build: bool = True) -> None:
+                 rows: list[list[mpz]] | None = None) -> None:
         if not 1 <= window <= 16:
             raise ValueError("table window out of range")
         self.modulus = m = mpz(modulus)
         self.window, self.mask = window, (1 << window) - 1
         self.n_rows = (exp_bits + window - 1) // window
-        rows = []
-        b = mpz(base) % m
-        for _ in range(self.n_rows if build else 0):
-            row = [_ONE] * (1 << window)
-            acc = _ONE
-            for d in range(1, 1 << window):
-                acc = acc * b % m
-                row[d] = acc
-            rows.append(row)
-            b = acc * b % m  # base^(2^(w*(i+1)))
-        self.rows = rows
+        self.rows = rows if rows is not None else _lockstep_rows(base, (m,), self.n_rows, window)[0]
 
     @classmethod
     def crt_pair(cls, base: int, m1: int, m2: int, exp_bits: int,
@@ -107,21 +116,10 @@ class FixedBaseTable:
         """The tables of one base for both CRT moduli, their entries allocated in lockstep: a CRT
         draw reads entry d of both, and neighbouring allocations keep those reads on the same
         memory pages (tables are tens of MiB; ~10 % faster draws measured at 2048 bits)."""
-        first = cls(base, m1, exp_bits, window, build=False)
-        second = cls(base, m2, exp_bits, window, build=False)
-        mod1, mod2 = first.modulus, second.modulus
-        b1, b2 = mpz(base) % mod1, mpz(base) % mod2
-        for _ in range(first.n_rows):
-            row1, row2 = [_ONE] * (1 << window), [_ONE] * (1 << window)
-            acc1 = acc2 = _ONE
-            for d in range(1, 1 << window):
-                acc1 = acc1 * b1 % mod1
-                acc2 = acc2 * b2 % mod2
-                row1[d], row2[d] = acc1, acc2
-            first.rows.append(row1)
-            second.rows.append(row2)
-            b1, b2 = acc1 * b1 % mod1, acc2 * b2 % mod2
-        return first, second
+        n_rows = (exp_bits + window - 1) // window
+        rows1, rows2 = _lockstep_rows(base, (mpz(m1), mpz(m2)), n_rows, window)
+        return (cls(base, m1, exp_bits, window, rows=rows1),
+                cls(base, m2, exp_bits, window, rows=rows2))
 
     def power_short(self, exponent: int) -> mpz:
         """``base^a`` for an ``a`` usually far shorter than the table (OU's g^m: packed plaintexts
