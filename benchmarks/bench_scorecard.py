@@ -86,11 +86,10 @@ def bound_terms(counts: dict[str, int], cost: dict[str, float], workers: int) ->
     """Seconds per primitive family: count x unit cost (work on workers shared between them)."""
     price = {"encrypt": cost["encrypt"], "decrypt": cost["decrypt"],
              "rerandomise": cost["rerandomise"], "mask": cost["multiply"],
-             "combine": cost["multiply"] / workers, "histogram": cost["multiply"] / workers,
-             "table": cost["pow_bin"] / workers, "power": cost["pow_ring"] / workers,
-             "constant": cost["pow_ring"],
+             "combine": cost["multiply"], "histogram": cost["multiply"],
+             "table": cost["pow_bin"], "power": cost["pow_ring"], "constant": cost["pow_ring"],
              "fold": cost["pow_fold"], "triples": cost["triple"]}
-    return {op: counts[op] * price[op] for op in counts}
+    return {op: counts[op] * price[op] / (workers if op in ON_WORKERS else 1) for op in counts}
 
 
 def run(quick: bool = False, rows: int | None = None, epochs: int | None = None,
