@@ -41,6 +41,11 @@ class LianmoError(Exception):
             return str(self)
         return messages.render(self.code, self.params, language or messages.locale_language())
 
+    def as_param(self):
+        """This error as a parameter of another coded sentence: its record when coded (said in
+        the reader's language too), else its sentence."""
+        return messages.record(self.code, self.params) if self.code else str(self)
+
     def kept(self, limit: int = 500) -> str:
         """What a workspace keeps (a job's error) to say this error later in the reader's
         language: the code and parameters when coded (messages.say_stored reads it back)."""

@@ -36,7 +36,6 @@ from dataclasses import dataclass
 
 from cryptography.hazmat.primitives import serialization
 
-from app import messages
 from app.errors import LianmoError, PeerError, RemoteProtocolError
 from app.net import channel as channel_messages
 from app.net.channel import Channel, PeerClosed, ReceiveTimeout, memory_transport_pair
@@ -174,7 +173,7 @@ def connect(host: str, port: int, identity: Identity, pinned_fingerprint: bytes,
                               seconds=timeout) from exc
     except CertificateRefused as exc:
         transport.close()
-        why = messages.record(exc.code, exc.params) if exc.code else str(exc)
+        why = exc.as_param()
         ours = format_fingerprint(identity.fingerprint)
         raise CertificateRefused.coded("net.our_certificate_refused", why=why,
                                        fingerprint=ours) from exc

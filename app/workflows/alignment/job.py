@@ -143,7 +143,7 @@ def check_proposal(workspace, job: jobs.Job) -> list[dict | str]:
         _, canon = choose_dataset(workspace, job.params["id_type"],
                                   job.params.get("dataset") if job.proposer == "local" else None)
     except UserFacingError as exc:
-        return [messages.record(exc.code, exc.params) if exc.code else str(exc)]
+        return [exc.as_param()]
     if canon != CANON_VERSION:
         problems.append(messages.record("aligning.our_canon", {
             "id_type": job.params["id_type"], "version": canon, "current": CANON_VERSION}))
