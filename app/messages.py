@@ -730,6 +730,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Could not reach the Dask scheduler at {address} ({reason}); is it running, and are the "
         "certificates the party's own?",
         "无法连接 {address} 的 Dask 调度器（{reason}）；请确认调度器正在运行，且使用的是本方自己的证书。"),
+    "executor.workers_unreachable": (
+        "The Dask scheduler at {address} cannot reach its workers ({reason}); are the scheduler's "
+        "and the workers' certificates from the party's CA, for both TLS server and client use?",
+        "{address} 的 Dask 调度器无法连接其工作节点（{reason}）；请确认调度器和工作节点的证书由本方 CA "
+        "签发，且同时可用于 TLS 服务端与客户端认证。"),
     "executor.no_workers": (
         "The Dask scheduler at {address} has no workers; start the workers and try again.",
         "{address} 的 Dask 调度器没有工作节点；请启动工作节点后重试。"),

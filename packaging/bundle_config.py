@@ -82,6 +82,7 @@ def data_files() -> list[tuple[str, str]]:
         (sorted((res / "i18n").glob("*.qm")), "resources/i18n"),
         (sorted((res / "fonts").glob("*")), "resources/fonts"),
         (sorted((res / "demo").glob("*")), "resources/demo"),
+        (sorted((res / "dask").glob("*.yaml")), "resources/dask"),
         ([res / "id_vectors_v1.json"], "resources"),
         (sorted((ROOT / "app" / "store" / "migrations").glob("*.sql")), "app/store/migrations"),
     ]

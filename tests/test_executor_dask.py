@@ -17,8 +17,11 @@ from app.executor.dask import DaskExecutor, check_scheduler_address, cluster_sec
 
 @pytest.fixture(scope="module")
 def cluster():
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                      dashboard_address=None) as c:
+    import dask
+    from app.executor.dask import worker_settings
+    with dask.config.set(worker_settings()), \
+            LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                         dashboard_address=None) as c:
         yield c
 
 
@@ -63,9 +66,10 @@ def test_unmarked_tasks_are_refused_here_and_on_the_worker(ex, cluster):
         ex.run_each("os:system", [("true",)])
     from app.executor import dask as cluster_executor
     with Client(cluster.scheduler_address, set_as_default=False) as client:  # bypass the executor
-        remote = client.submit(cluster_executor._run, "t", "os:system", ("true",), pure=False)
+        actor = cluster_executor._bound(client.submit(cluster_executor._Compute, "t", actor=True,
+                                                      pure=False), client)
         with pytest.raises(LocalProtocolError, match="not a worker task"):
-            remote.result()
+            actor.run("os:system", ("true",)).result()
 
 
 def test_worker_state_is_per_worker_and_released_on_close(cluster, keys):
@@ -82,10 +86,17 @@ def test_worker_state_is_per_worker_and_released_on_close(cluster, keys):
         assert ex.run_each(histogram.task_level, [ask])[0] == 7          # 7 multiplications
         with pytest.raises(LocalProtocolError, match="shard for this tree is gone"):
             ex.run_each(histogram.task_level, [ask, ask])               # worker 1 has none
+        assert sum(_held(cluster, ex.token)) > 0                         # the shard, the key
         token = ex.token
+    assert sum(_held(cluster, token)) == 0
+
+
+def _held(cluster, token: str) -> list[int]:
+    """How many stores the executor ``token`` keeps on each worker (its actors' state)."""
     with Client(cluster.scheduler_address, set_as_default=False) as client:
-        held = client.run(lambda dask_worker: token in getattr(dask_worker, "_lianmo_states", {}))
-    assert set(held.values()) == {False}
+        found = client.run(lambda dask_worker: [a.held() for a in dask_worker.state.actors.values()
+                                                if getattr(a, "token", None) == token])
+    return [sum(v) for v in found.values()]
 
 
 def test_kernels_give_the_same_results_as_the_local_pool(ex, keys):

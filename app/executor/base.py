@@ -22,9 +22,10 @@ from __future__ import annotations
 
 import importlib
 import os
+import queue
 import threading
 from collections import deque
-from concurrent.futures import FIRST_COMPLETED, Future, wait as wait_futures
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait as wait_futures
 from typing import Any, Callable, Sequence
 
 from app.errors import LocalProtocolError
@@ -242,3 +243,81 @@ class Executor:
         return self.run_each(task, [args] * self.size)
 
 
+
+
+class CallDispatch(Executor):
+    """``submit`` and ``submit_to`` over a blocking ``_call(worker, name, args)`` that runs one
+    task on one worker: a queue with one feeder thread per worker (a stateless task goes to
+    whichever worker is free first) and one thread per worker for tasks that must run where their
+    state lives. Both executors dispatch this way; only ``_call`` differs (a pipe, a Dask actor)."""
+
+    _queue: queue.Queue | None = None
+    _direct: list[ThreadPoolExecutor] | None = None
+    _dispatch_lock: threading.Lock | None = None
+
+    def _call(self, worker: int, name: str, args: tuple) -> Any:
+        raise NotImplementedError
+
+    def _locked(self) -> threading.Lock:
+        lock = self.__dict__.get("_dispatch_lock")
+        if lock is None:
+            lock = self.__dict__.setdefault("_dispatch_lock", threading.Lock())
+        return lock
+
+    def submit(self, task, *args) -> Future:
+        name = task_name(task)
+        resolve_task(name)
+        future: Future = Future()
+        with self._locked():
+            if self._queue is None:
+                self._queue = queue.Queue()
+                for i in range(self.size):
+                    threading.Thread(target=self._dispatch, args=(i, self._queue),
+                                     name="lianmo-worker-feed", daemon=True).start()
+            self._queue.put((future, name, args))
+        return future
+
+    def direct(self, worker: int) -> ThreadPoolExecutor:
+        """The thread that talks to ``worker`` for tasks bound to it."""
+        with self._locked():
+            if not self._direct:
+                self._direct = [ThreadPoolExecutor(1, thread_name_prefix="lianmo-worker-direct")
+                                for _ in range(self.size)]
+            return self._direct[worker]
+
+    def submit_to(self, worker, task, *args) -> Future:
+        name = task_name(task)
+        resolve_task(name)
+        return self.direct(worker).submit(self._call, worker, name, args)
+
+    def _dispatch(self, i: int, jobs: queue.Queue) -> None:
+        """One feeder per worker: takes the next submitted task when its worker is free."""
+        while True:
+            job = jobs.get()
+            if job is None:
+                return
+            future, name, args = job
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                future.set_result(self._call(i, name, args))
+            except Exception as exc:
+                future.set_exception(exc)
+
+    def stop_dispatch(self) -> None:
+        """Cancel queued ``submit`` work, end the feeders, wait for the per-worker threads."""
+        with self._locked():
+            jobs, self._queue = self._queue, None
+            direct, self._direct = self._direct, None
+        if jobs is not None:
+            while True:
+                try:
+                    job = jobs.get_nowait()
+                except queue.Empty:
+                    break
+                if job is not None:
+                    job[0].cancel()
+            for _ in range(self.size):
+                jobs.put(None)
+        for pool in direct or ():
+            pool.shutdown(wait=True, cancel_futures=True)

@@ -8,36 +8,63 @@ the peer link never carries Dask traffic and nothing from the peer is unpickled.
 
 - Addresses: ``tls://HOST:PORT``, or plain ``tcp://127.0.0.1:PORT`` for a single-machine trial
   (``check_scheduler_address``); anything else is refused before a connection is tried.
-- Tasks travel by *name* (``_run`` receives "app.crypto.paillier:task_encrypt"), and the worker
-  resolves the name with the same allow-list as the local executor: only marked functions run.
-- Worker *i* is a fixed Dask worker (``workers=[address]``, no stealing): per-worker state (key
-  tables, histogram shards) lives on that worker in a store keyed by this executor's token and is
-  dropped on ``close``. Stateless chunks go to whichever worker is free; a histogram shard's part
-  runs on its worker unless another worker takes it with its data (``Executor.run_affine``).
-- Progress (``WorkerState.report``) travels as Dask events; a stop request is a Dask ``Event`` the
-  task polls at most twice a second. A task that never polls runs to its end (as locally).
+- Worker *i* is a fixed Dask worker holding one Dask *actor* of this executor (``_Compute``): the
+  executor's state on that worker (key tables, histogram shards, reserves) lives in it and goes
+  with it on ``close``. Tasks are calls of the actor, sent straight to its worker and answered on
+  the same connection (~2.5 ms a round trip here, against ~11 ms for a Dask task, whose messages
+  pass the scheduler and wait in Dask's 2-10 ms send batches: SecureBoost makes a few hundred
+  calls a tree, one after another). Dispatch is the local executor's (``CallDispatch``): stateless
+  chunks go to whichever worker is free, a histogram shard's part runs on its worker unless another
+  worker takes it with its data (``Executor.run_affine``), one call at a time per worker.
+- Tasks travel by *name* ("app.crypto.paillier:task_encrypt"), and the actor resolves the name
+  with the same allow-list as the local executor: only marked functions run.
+- Progress (``WorkerState.report``) travels as Dask events; a stop request is an asynchronous
+  actor call, heard on the worker's event loop while the task computes and seen by the task's next
+  ``stopped()``. A task that never polls runs to its end (as locally).
 - Workers must run the same Lianmo version (checked on connect): tasks are resolved there.
 """
 
 from __future__ import annotations
 
+import logging
 import queue
 import secrets
 import threading
-import time
-from concurrent.futures import Future, wait as wait_futures
+from concurrent.futures import wait as wait_futures
 from typing import Any
 
 from app import __version__
 from app.errors import LocalProtocolError, UserFacingError
-from app.executor.base import Executor, WorkerState, resolve_task, task_name
+from app.executor.base import CallDispatch, WorkerState, resolve_task, task_name
 
 _LOOPBACK = ("127.0.0.1", "localhost")
-_STATES = "_lianmo_states"   # attribute of a dask Worker: {executor token: WorkerState}
-_STOP_POLL_S = 0.5
-_WAIT_S = 0.2
+_WAIT_S = 0.2    # how often run_each passes progress on and asks whether to stop
+_WATCH_S = 2.0   # how often a long call checks that its worker is still in the cluster
+WORKER_CONFIG = ("dask", "lianmo-worker.yaml")  # under resources/: the workers' Dask settings
+
+log = logging.getLogger(__name__)
 
 
+def worker_settings() -> dict[str, Any]:
+    """Dask settings for a Lianmo cluster's workers (resources/dask/lianmo-worker.yaml, which
+    operators pass as DASK_CONFIG), as dotted keys for ``dask.config.set`` (a nested dict there
+    would replace Dask's whole section): how a LocalCluster started here takes them."""
+    import yaml
+    from app.resources import resource_path
+    with open(resource_path(*WORKER_CONFIG), encoding="utf-8") as f:
+        tree = yaml.safe_load(f)
+    flat: dict[str, Any] = {}
+
+    def walk(prefix: str, node: Any) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                walk(f"{prefix}.{key}" if prefix else key, value)
+        else:
+            flat[prefix] = node
+    walk("", tree)
+    return flat
+
+_LOOPBACK = ("127.0.0.1", "localhost")
 def check_scheduler_address(address: str) -> str:
     """``tls://HOST:PORT``, or ``tcp://127.0.0.1:PORT`` for a trial on one machine; else refused."""
     text = (address or "").strip()
@@ -71,157 +98,172 @@ def cluster_security(address: str, tls: tuple[str, str, str] | None = None):
 
 
 class _TaskState(WorkerState):
-    """One task's view of its worker's state: the stores persist per (worker, executor token);
+    """One task's view of its actor's state: the stores persist per (worker, executor);
     ``report`` and ``stopped`` belong to this task."""
 
-    def __init__(self, shared: WorkerState, index: int, topic: str | None,
-                 stop_name: str | None) -> None:
+    def __init__(self, shared: WorkerState, worker, index: int, topic: str | None,
+                 run_id: str | None, stops: set) -> None:
         super().__init__()
         self.lock, self._stores = shared.lock, shared._stores
-        self._index, self._topic, self._stop_name = index, topic, stop_name
-        self._polled = 0.0
+        self._worker, self._index, self._topic = worker, index, topic
+        self._run_id, self._stops = run_id, stops
 
     def report(self, value: Any) -> None:
         if self._topic is not None:
-            from distributed import get_worker
-            get_worker().log_event(self._topic, (self._index, value))
+            self._worker.log_event(self._topic, (self._index, value))
 
     def stopped(self) -> bool:
-        if self._stop or self._stop_name is None:
-            return self._stop
-        now = time.monotonic()
-        if now - self._polled >= _STOP_POLL_S:
-            self._polled = now
-            from distributed import Event
-            self._stop = Event(self._stop_name).is_set()
-        return self._stop
+        return self._run_id is not None and self._run_id in self._stops
 
 
-def _shared_state(token: str) -> WorkerState:
-    from distributed import get_worker
-    states = get_worker().__dict__.setdefault(_STATES, {})
-    return states.setdefault(token, WorkerState())
+class _Compute:
+    """A Dask actor: one executor's state on one worker, and the tasks that use it."""
+
+    def __init__(self, token: str) -> None:
+        from distributed import get_worker
+        self.token = token
+        self._worker = get_worker()
+        self.state = WorkerState()
+        self._stops: set[str] = set()
+
+    def run(self, name: str, args: tuple, index: int = -1, topic: str | None = None,
+            run_id: str | None = None) -> Any:
+        """The named task, if it is a marked Lianmo task (runs in the worker's actor thread)."""
+        fn, wants_state = resolve_task(name)
+        try:
+            if not wants_state:
+                return fn(*args)
+            return fn(_TaskState(self.state, self._worker, index, topic, run_id, self._stops), *args)
+        finally:
+            self._stops.discard(run_id)
+
+    async def stop(self, run_id: str) -> None:
+        """Heard on the worker's event loop while ``run`` computes in the actor thread."""
+        self._stops.add(run_id)
+
+    def release(self) -> int:
+        """Forget this executor's state on the worker (tables, shards, reserves)."""
+        held = len(self.state._stores)
+        self.state = WorkerState()
+        return held
+
+    def held(self) -> int:
+        return len(self.state._stores)
 
 
-def _run(token: str, name: str, args: tuple, index: int = -1, topic: str | None = None,
-         stop_name: str | None = None) -> Any:
-    """Runs on a Dask worker: the named task, if it is a marked Lianmo task."""
-    fn, wants_state = resolve_task(name)
-    if not wants_state:
-        return fn(*args)
-    return fn(_TaskState(_shared_state(token), index, topic, stop_name), *args)
-
-
-def _release(token: str, dask_worker=None) -> int:
-    """Runs on every worker at close: forget this executor's state (tables, shards, reserves)."""
-    return 1 if dask_worker.__dict__.get(_STATES, {}).pop(token, None) is not None else 0
-
-
-def _worker_version() -> str:
-    return __version__
+def _worker_facts() -> tuple[str, bool]:
+    """This worker's Lianmo version, and whether Dask's sampling profiler interrupts it."""
+    import dask
+    return __version__, bool(dask.config.get("distributed.worker.profile.enabled", True))
 
 
 # ---------------------------------------------------------------- Lianmo side
+
+
+def _client_class():
+    """Dask's ``Client``, except that a refused connection also stops the client's own event-loop
+    thread (Dask leaves it running: every failed attempt would leave one more thread)."""
+    from distributed import Client
+
+    class _Client(Client):
+        def start(self, **kwargs):
+            try:
+                return super().start(**kwargs)
+            except BaseException:
+                self._loop_runner.stop()
+                raise
+    return _Client
+
+
+def _bound(home, client):
+    """The actor behind ``home``, calling through ``client``: a Dask actor otherwise looks for
+    Dask's default client, which an executor never sets (two executors may live in one process)."""
+    actor = home.result()
+    actor._client, actor._future = client, home
+    return actor
+
+
+def _left() -> LocalProtocolError:
+    return LocalProtocolError("A Dask worker left the cluster during the job; run the job again "
+                              "when the cluster is complete.")
 
 
 def _failed(exc: BaseException) -> LocalProtocolError:
     return LocalProtocolError(f"A Dask worker failed ({type(exc).__name__}: {exc}).")
 
 
-class _Handle(Future):
-    """A ``concurrent.futures.Future`` over a Dask future (what kernels and the PSI runner use)."""
-
-    def __init__(self, remote) -> None:
-        super().__init__()
-        self._remote = remote
-        remote.add_done_callback(self._settle)
-
-    def _settle(self, remote) -> None:
-        if self.done():
-            return
-        try:
-            if remote.status == "finished":
-                self.set_result(remote.result())
-            elif remote.status == "error":
-                self.set_exception(_failed(remote.exception()))
-            else:
-                super().cancel()
-                self.set_running_or_notify_cancel()
-        except Exception:  # cancelled meanwhile (InvalidStateError) or the client went away
-            pass
-
-    def cancel(self) -> bool:
-        if self.done():
-            return False
-        self._remote.cancel()
-        return super().cancel()
-
-
-class DaskExecutor(Executor):
+class DaskExecutor(CallDispatch):
     """Workers of a Dask cluster; worker i is the i-th worker (by address) present at connect."""
 
-    tasks_per_worker = 4   # a Dask task costs ~1 ms of scheduling: fewer, larger tasks than local
-    affine_inflight = 2    # one shard task queued on each worker hides that ~1 ms
+    tasks_per_worker = 4   # a call costs ~2.5 ms here against ~0.2 ms locally: fewer, larger tasks
+    affine_inflight = 2    # one shard part queued on each worker hides that round trip
 
     def __init__(self, scheduler: str, tls: tuple[str, str, str] | None = None, *,
                  security=None, timeout: float = 20.0) -> None:
         self.address = check_scheduler_address(scheduler)
         if security is None:
             security = cluster_security(self.address, tls)
-        from distributed import Client
         try:
-            self._client = Client(self.address, security=security, timeout=timeout,
-                                  set_as_default=False)
+            self._client = _client_class()(self.address, security=security, timeout=timeout,
+                                           set_as_default=False, direct_to_workers=True)
         except (OSError, TimeoutError) as exc:
             raise UserFacingError.coded("executor.unreachable", address=self.address,
                                         reason=type(exc).__name__) from exc
+        self.token = secrets.token_hex(16)
         try:
             self._workers = sorted(self._client.scheduler_info(n_workers=-1)["workers"])
             if not self._workers:
                 raise UserFacingError.coded("executor.no_workers", address=self.address)
-            versions = set(self._client.run(_worker_version).values())
+            found = self._client.run(_worker_facts).values()
+            versions = {version for version, _ in found}
             if versions != {__version__}:
                 raise UserFacingError.coded("executor.worker_versions", version=__version__,
                                             found=sorted(versions))
+            if any(profiled for _, profiled in found):
+                log.warning("Dask workers run with Dask's default settings, which slow Lianmo's "
+                            "kernels by 10-25 %%; start them with DASK_CONFIG=%s.",
+                            "/".join(("resources",) + WORKER_CONFIG))
+            self._homes = [self._client.submit(_Compute, self.token, actor=True, workers=[w],
+                                               allow_other_workers=False, pure=False,
+                                               key=f"lianmo-compute-{self.token}-{i}")
+                           for i, w in enumerate(self._workers)]
+            self._actors = [_bound(home, self._client) for home in self._homes]
+        except (OSError, TimeoutError) as exc:  # e.g. the scheduler's certificate is refused
+            self._client.close()
+            raise UserFacingError.coded("executor.workers_unreachable", address=self.address,
+                                        reason=type(exc).__name__) from exc
         except BaseException:
             self._client.close()
             raise
         self.size = len(self._workers)
         self.local = WorkerState()
-        self.token = secrets.token_hex(16)
-        self._lock = threading.Lock()
-        self._pending: set = set()
+        self._busy = [threading.Lock() for _ in self._workers]  # one call at a time per worker
         self._closed = False
 
     def describe(self) -> dict:
         return {"kind": "dask", "workers": self.size, "where": self.address}
 
-    def _submit(self, name: str, args: tuple, worker: str | None = None, index: int = -1,
-                topic: str | None = None, stop_name: str | None = None):
+    def _call(self, worker: int, name: str, args: tuple, index: int = -1,
+              topic: str | None = None, run_id: str | None = None) -> Any:
         if self._closed:
             raise LocalProtocolError("The Dask executor was closed.")
-        key = f"{name.rpartition(':')[2]}-{secrets.token_hex(8)}"
-        placement = {"workers": [worker], "allow_other_workers": False} if worker else {}
-        remote = self._client.submit(_run, self.token, name, tuple(args), index, topic, stop_name,
-                                     key=key, pure=False, **placement)
-        with self._lock:
-            self._pending.add(remote)
-        remote.add_done_callback(self._forget)
-        return remote
+        with self._busy[worker]:
+            try:
+                call = self._actors[worker].run(name, tuple(args), index, topic, run_id)
+                while True:
+                    try:
+                        return call.result(timeout=_WATCH_S)
+                    except TimeoutError:  # still computing: is its worker still there?
+                        if self._workers[worker] not in self._present():
+                            break
+            except (OSError, RuntimeError) as exc:  # the worker (and its actor) are gone
+                raise _left() from exc
+            except Exception as exc:
+                raise _failed(exc) from exc
+        raise _left()
 
-    def _forget(self, remote) -> None:
-        with self._lock:
-            self._pending.discard(remote)
-
-    def submit(self, task, *args) -> Future:
-        name = task_name(task)
-        resolve_task(name)
-        return _Handle(self._submit(name, args))
-
-    def submit_to(self, worker, task, *args) -> Future:
-        name = task_name(task)
-        resolve_task(name)
-        return _Handle(self._submit(name, args, self._workers[worker], worker))
+    def _present(self) -> dict:
+        return self._client.scheduler_info(n_workers=-1)["workers"]
 
     def run_chunks(self, task, chunks, extra=()):
         """Every chunk runs on the cluster (even one: the cluster, not Lianmo's computer, works)."""
@@ -242,61 +284,53 @@ class DaskExecutor(Executor):
         resolve_task(name)  # refuse bad names before anything is sent
         run_id = secrets.token_hex(8)
         topic = f"lianmo-progress-{run_id}" if on_progress is not None else None
-        stop_name = f"lianmo-stop-{run_id}" if check is not None else None
         reports: queue.Queue = queue.Queue()
         if topic is not None:
             self._client.subscribe_topic(topic, lambda event: reports.put(event[1]))
         try:
-            handles = [_Handle(self._submit(name, args, worker, i, topic, stop_name))
-                       for i, (worker, args) in enumerate(zip(self._workers, per_worker_args))]
-            self._gather(handles, reports, on_progress, check, stop_name)
+            futures = [self.direct(i).submit(self._call, i, name, args, i, topic, run_id)
+                       for i, args in enumerate(per_worker_args)]
+            stopping = self._gather(futures, reports, on_progress, check, run_id)
         finally:
             if topic is not None:
                 self._client.unsubscribe_topic(topic)
-        errors = [h.exception() for h in handles if h.exception() is not None]
+        if stopping is not None:
+            raise stopping
+        errors = [f.exception() for f in futures if f.exception() is not None]
         if errors:
             raise errors[0]
-        return [h.result() for h in handles]
+        return [f.result() for f in futures]
 
-    def _gather(self, handles, reports, on_progress, check, stop_name) -> None:
-        """Wait for every task, passing progress on and calling ``check`` meanwhile; a worker
-        that leaves the cluster ends the wait with a sentence instead of waiting for ever."""
-        from distributed import Event
+    def _gather(self, futures, reports, on_progress, check, run_id) -> BaseException | None:
+        """Wait for every call, passing progress on and calling ``check`` meanwhile; what
+        ``check`` raised (the workers were told to stop and have ended their block)."""
         stopping: BaseException | None = None
         while True:
-            done = not wait_futures(handles, timeout=_WAIT_S).not_done
+            done = not wait_futures(futures, timeout=_WAIT_S).not_done
             while not reports.empty():
                 i, value = reports.get()
                 if on_progress is not None and stopping is None:
                     on_progress(i, value)
             if done:
-                break
+                return stopping
             if check is not None and stopping is None:
                 try:
                     check()
                 except Exception as exc:  # let the workers end their block, then re-raise
                     stopping = exc
-                    Event(stop_name, client=self._client).set()
-            present = self._client.scheduler_info(n_workers=-1)["workers"]
-            if any(w not in present for w in self._workers):
-                for handle in handles:
-                    handle.cancel()
-                raise LocalProtocolError("A Dask worker left the cluster during the job; run "
-                                         "the job again when the cluster is complete.")
-        if stopping is not None:
-            raise stopping
+                    for actor in self._actors:
+                        actor.stop(run_id)
 
     def close(self) -> None:
-        """Cancel outstanding work, drop this executor's state on every worker, disconnect."""
+        """Cancel queued work, drop this executor's state on every worker, disconnect."""
         if self._closed:
             return
+        self.stop_dispatch()
         self._closed = True
-        with self._lock:
-            pending, self._pending = list(self._pending), set()
         try:
-            if pending:
-                self._client.cancel(pending)
-            self._client.run(_release, self.token)
-        except Exception:  # a scheduler already gone takes the state with it
+            for actor in self._actors:
+                actor.release().result()
+            self._client.cancel(self._homes)
+        except Exception:  # a cluster already gone takes the state with it
             pass
         self._client.close()

@@ -23,13 +23,13 @@ import signal
 import sys
 import threading
 import types
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from contextlib import contextmanager
 from multiprocessing.connection import wait as wait_connections
 from typing import Any
 
 from app.errors import LocalProtocolError
-from app.executor.base import Executor, WorkerState, machine_cores, resolve_task, task_name
+from app.executor.base import CallDispatch, WorkerState, machine_cores, resolve_task, task_name
 
 
 # ---------------------------------------------------------------- worker side
@@ -158,7 +158,7 @@ def _failed(errors: list[str]) -> LocalProtocolError:
     return LocalProtocolError(f"A worker process failed ({errors[0]}).")
 
 
-class LocalExecutor(Executor):
+class LocalExecutor(CallDispatch):
     """Worker processes on this machine, one per core unless told otherwise; started on first use,
     restarted on use after ``close``."""
 
@@ -167,8 +167,6 @@ class LocalExecutor(Executor):
         self.local = WorkerState()
         self._lock = threading.Lock()
         self._workers: list[_Worker] = []
-        self._queue: queue.Queue | None = None
-        self._direct: list[ThreadPoolExecutor] = []
         self._spawner: queue.Queue | None = None
 
     def _started(self) -> list[_Worker]:
@@ -249,28 +247,6 @@ class LocalExecutor(Executor):
             raise stopping
         return [replies[i] for i in range(len(workers))]
 
-    def submit(self, task, *args) -> Future:
-        name = task_name(task)
-        resolve_task(name)
-        future: Future = Future()
-        with self._lock:
-            if self._queue is None:
-                self._queue = queue.Queue()
-                for i in range(self.size):
-                    threading.Thread(target=self._dispatch, args=(i, self._queue),
-                                     name="lianmo-worker-feed", daemon=True).start()
-            self._queue.put((future, name, args))
-        return future
-
-    def submit_to(self, worker, task, *args) -> Future:
-        name = task_name(task)
-        resolve_task(name)
-        with self._lock:
-            if not self._direct:
-                self._direct = [ThreadPoolExecutor(1, thread_name_prefix="lianmo-worker-direct")
-                                for _ in range(self.size)]
-            return self._direct[worker].submit(self._call, worker, name, args)
-
     def _call(self, i: int, name: str, args: tuple):
         try:
             worker = self._started()[i]
@@ -283,20 +259,6 @@ class LocalExecutor(Executor):
             raise _failed([payload])
         return payload
 
-    def _dispatch(self, i: int, jobs: queue.Queue) -> None:
-        """One feeder per worker: takes the next submitted task when its worker is free."""
-        while True:
-            job = jobs.get()
-            if job is None:
-                return
-            future, name, args = job
-            if not future.set_running_or_notify_cancel():
-                continue
-            try:
-                future.set_result(self._call(i, name, args))
-            except LocalProtocolError as exc:
-                future.set_exception(exc)
-
     def _broken(self) -> None:
         for worker in self._workers:
             worker.stop()
@@ -304,22 +266,7 @@ class LocalExecutor(Executor):
 
     def close(self) -> None:
         """Stop the workers (their state goes with them); queued ``submit`` work is cancelled."""
-        with self._lock:
-            jobs, self._queue = self._queue, None
-        if jobs is not None:
-            while True:
-                try:
-                    job = jobs.get_nowait()
-                except queue.Empty:
-                    break
-                if job is not None:
-                    job[0].cancel()
-            for _ in range(self.size):
-                jobs.put(None)
-        with self._lock:
-            direct, self._direct = self._direct, []
-        for pool in direct:
-            pool.shutdown(wait=True, cancel_futures=True)
+        self.stop_dispatch()
         with self._lock:
             workers, self._workers = self._workers, []
             spawner, self._spawner = self._spawner, None
