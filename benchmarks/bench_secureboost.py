@@ -198,6 +198,7 @@ def run(quick: bool) -> list[dict]:
         rows += one_tree_at_scale(ex, 100_000 if quick else 1_000_000, scheme="ou")
         rows += estimate_checked_at_scale(ex, 40_000 if quick else 4_000_000)
         rows += scoring_at_scale(ex, 400_000 if quick else 4_000_000, 5 if quick else 50)
+    rows += memory_per_party(40_000 if quick else 4_000_000)
     return rows
 
 
@@ -205,20 +206,80 @@ SCALE_TARGET_SECONDS = 3 * 3600.0  # the product's goal: 4M rows x 50 trees with
 MEMORY_TARGET_BYTES = 4 * 2**30    # the product's goal: peak memory per party at 4M
 
 
+def _vm_hwm(pid: int | str) -> int | None:
+    """A process's peak resident memory in bytes (VmHWM), or None if it is gone."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            return 1024 * next(int(line.split()[1]) for line in f if line.startswith("VmHWM:"))
+    except (OSError, StopIteration):
+        return None
+
+
 def peak_memory(ex) -> tuple[int, str]:
     """Bytes: this process's peak RSS plus each live worker's (VmHWM). A sum of peaks is at least
     the peak of the sum, so an upper bound."""
-    total = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    total = _vm_hwm("self") or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     parts = [f"this process {total / 2**30:.2f} GiB"]
     for pid in getattr(ex, "pids", lambda: [])():
-        try:
-            with open(f"/proc/{pid}/status") as f:
-                kb = next(int(line.split()[1]) for line in f if line.startswith("VmHWM:"))
-        except (OSError, StopIteration):
-            continue
-        total += kb * 1024
-        parts.append(f"worker {kb / 2**20:.2f} GiB")
+        peak = _vm_hwm(pid)
+        if peak is not None:
+            total += peak
+            parts.append(f"worker {peak / 2**30:.2f} GiB")
     return total, ", ".join(parts)
+
+
+def _reset_peak() -> bool:
+    """Restart this process's peak-RSS count (Linux: clear_refs 5), so a party's peak leaves out
+    the generation of both parties' data; False where the kernel does not allow it."""
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+        return True
+    except OSError:
+        return False
+
+
+def _memory_party(role: str, n: int, scheme: str, link: tuple, out) -> None:
+    """One party of an n-row, one-tree run in a process of its own, with its own crypto pool."""
+    import gc
+    from benchmarks.bench_training_link import train_over_link
+    from benchmarks.two_parties import on_link
+    y, bg, Bg, bh, Bh = _generated(n)
+    mine = (y, Bg, bg) if role == "label" else (Bh, bh)
+    del y, bg, Bg, bh, Bh
+    gc.collect()
+    reset = _reset_peak()
+    params = _scale_params(1, scheme)
+
+    def train(channel) -> dict:
+        t0 = time.perf_counter()
+        party = LabelParty(params, *mine, executor=ex) if role == "label" else \
+            FeatureParty(params, *mine, executor=ex)
+        train_over_link(party, channel)
+        peak, where = peak_memory(ex)
+        return {"wall": time.perf_counter() - t0, "peak": peak, "where": where, "reset": reset,
+                "workers": ex.size}
+
+    with LocalExecutor() as ex:
+        on_link(role, link, train, out)
+
+
+def memory_per_party(n: int, scheme: str = "ou") -> list[dict]:
+    """Peak memory of each party at n rows, each in its own process with its own crypto pool
+    (as on two machines; here both pools share this machine's cores), over loopback TLS."""
+    from benchmarks.two_parties import run_parties
+    reports = run_parties(_memory_party, {"label": (n, scheme), "feature": (n, scheme)})
+    rows = []
+    for role in ("label", "feature"):
+        r = reports[role]
+        rows.append({"figure": f"secureboost peak memory, N={n:,} ({scheme}), {role} party alone",
+                     "value": round(r["peak"] / 2**30, 2), "unit": "GiB",
+                     "reference": MEMORY_TARGET_BYTES / 2**30,
+                     "ratio": round(r["peak"] / MEMORY_TARGET_BYTES, 3),
+                     "note": f"target <= 4 GiB per party; one tree, {r['workers']} workers, "
+                             f"{r['wall']:.0f} s; sum of peaks: {r['where']}"
+                             + ("" if r["reset"] else "; includes generating both parties' data")})
+    return rows
 
 
 def estimate_checked_at_scale(ex, n: int, scheme: str = "ou", n_trees: int = 50) -> list[dict]:
@@ -347,6 +408,9 @@ if __name__ == "__main__":
             for row in estimate_checked_at_scale(executor, int(sys.argv[2]) if len(sys.argv) > 2
                                                  else 4_000_000):
                 print(row)
+    elif sys.argv[1:2] == ["memory"]:  # each party in its own process: peak memory per party
+        for row in memory_per_party(int(sys.argv[2]) if len(sys.argv) > 2 else 4_000_000):
+            print(row)
     else:
         for row in run(quick="--full" not in sys.argv):
             print(row)

@@ -32,12 +32,10 @@ def _party(role: str, core: int, n_trees: int, precompute: bool, link: tuple, ou
     os.environ["LIANMO_CRYPTO_WORKERS"] = "1"
     os.sched_setaffinity(0, {core})
     from app.executor import LocalExecutor
-    from app.protocols.secureboost import messages as sbm
     from app.protocols.secureboost.binning import fit_binning
     from app.protocols.secureboost.feature_party import FeatureParty
     from app.protocols.secureboost.label_party import LabelParty
-    from app.workflows.training import train as training
-    from app.workflows.training.link import recv_sb, send_sb
+    from app.workflows.training.link import recv_sb
     from benchmarks.bench_secureboost import CATEGORICAL, _load
 
     y, own, partner = _load()
@@ -49,19 +47,32 @@ def _party(role: str, core: int, n_trees: int, precompute: bool, link: tuple, ou
             binning = fit_binning(own, categorical=CATEGORICAL, n_bins=params.n_bins)
             label = LabelParty(params, y, binning.transform(own), binning, executor=ex)
             plain = None if precompute else (lambda _label, ch: recv_sb(ch))
-            model = training._drive(label, channel, reply=plain)
+            model = train_over_link(label, channel, reply=plain)
             return {"wall": time.perf_counter() - t0, "trees": len(model.trees),
                     "kernel": {k: round(v, 2) for k, v in label.crypto.seconds.items()}}
         binning = fit_binning(partner, categorical=CATEGORICAL, n_bins=params.n_bins)
-        party = FeatureParty(params, binning.transform(partner), binning, executor=ex)
-        while True:
-            data = recv_sb(channel)
-            send_sb(channel, party.handle(data))
-            if sbm.decode(data, training._FEATURE_IN).type == "finish":
-                return {"wall": time.perf_counter() - t0}
+        train_over_link(FeatureParty(params, binning.transform(partner), binning, executor=ex),
+                        channel)
+        return {"wall": time.perf_counter() - t0}
 
     with LocalExecutor(1) as ex:
         on_link(role, link, train, out)
+
+
+def train_over_link(party, channel, reply=None):
+    """Inside a party process: the label party drives the training over ``channel`` (its model is
+    returned); the feature party answers until the label party finishes (None)."""
+    from app.protocols.secureboost import messages as sbm
+    from app.protocols.secureboost.label_party import LabelParty
+    from app.workflows.training import train as training
+    from app.workflows.training.link import recv_sb, send_sb
+    if isinstance(party, LabelParty):
+        return training._drive(party, channel, reply=reply)
+    while True:
+        data = recv_sb(channel)
+        send_sb(channel, party.handle(data))
+        if sbm.decode(data, training._FEATURE_IN).type == "finish":
+            return None
 
 
 def two_machines(n_trees: int, precompute: bool) -> dict[str, dict]:

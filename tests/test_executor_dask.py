@@ -199,3 +199,34 @@ def test_a_dask_cluster_trains_the_identical_model(cluster, tmp_path):
     assert {k: remote[k] for k in same} == {k: local[k] for k in same}
     assert local["executor"]["kind"] == "local"
     assert remote["executor"] == {"kind": "dask", "workers": 2, "where": cluster.scheduler_address}
+
+
+def test_progress_and_cancellation_reach_the_dask_workers(ex, tmp_path, monkeypatch):
+    """A file parsed on the cluster: the workers' progress arrives, and a cancellation ends the
+    workers' block (the actor hears the stop while it computes) and is raised here."""
+    from app.data import parallel, tabular
+    from app.data.loader import load_dataset
+    from app.errors import UserCancelled
+    from test_data_parallel import HEADER, profile, rows, same_dataset
+    path = tmp_path / "big.csv"
+    path.write_text(HEADER + "".join(rows(1500)), encoding="utf-8")
+    monkeypatch.setattr(tabular, "BLOCK_SIZE", 2048)
+    monkeypatch.setattr(parallel, "MIN_BYTES", 0)
+
+    class Watch:
+        def __init__(self, cancel: bool) -> None:
+            self.cancel, self.seen = cancel, []
+
+        def progress(self, done, *_):
+            self.seen.append(done)
+
+        def check_cancelled(self):
+            if self.cancel:
+                raise UserCancelled()
+
+    watched = Watch(cancel=False)
+    same_dataset(load_dataset(str(path), profile(), watched, ex),
+                 load_dataset(str(path), profile()))                    # one process, no pool
+    assert watched.seen and max(watched.seen) <= 1500                    # the workers' reports
+    with pytest.raises(UserCancelled):
+        load_dataset(str(path), profile(), Watch(cancel=True), ex)

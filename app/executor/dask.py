@@ -311,8 +311,6 @@ class DaskExecutor(CallDispatch):
                 i, value = reports.get()
                 if on_progress is not None and stopping is None:
                     on_progress(i, value)
-            if done:
-                return stopping
             if check is not None and stopping is None:
                 try:
                     check()
@@ -320,6 +318,8 @@ class DaskExecutor(CallDispatch):
                     stopping = exc
                     for actor in self._actors:
                         actor.stop(run_id)
+            if done:
+                return stopping
 
     def close(self) -> None:
         """Cancel queued work, drop this executor's state on every worker, disconnect."""
