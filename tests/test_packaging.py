@@ -60,7 +60,8 @@ def assert_self_check_passes(exe: Path, env: dict, cwd: Path) -> str:
     assert out.splitlines()[-1] == "self-check passed", out
     assert "[FAIL]" not in out
     for expected in ("gmpy2: gmpy2 2.", "SQLCipher 4.", "QtCharts present", ", bundled)",
-                     "schema migrations", "process-pool: ", "Paillier round trip"):
+                     "schema migrations", "process-pool: ", "Paillier round trip",
+                     "workers' settings lianmo-worker.yaml"):
         assert expected in out, (expected, out)
     return out
 
