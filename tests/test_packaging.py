@@ -7,6 +7,7 @@ there is none or the sources are newer than it.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import tarfile
@@ -116,6 +117,9 @@ def test_tarball_and_deb(build_info, clean_env, tmp_path):
     entry = root / "usr" / "bin" / "lianmo"
     assert entry.is_symlink() and entry.resolve() == (root / "opt" / "lianmo" / "lianmo").resolve()
     assert (root / "usr" / "share" / "applications" / "lianmo.desktop").is_file()
+    guide = (ROOT / "docs" / "operator-guide.md").read_text(encoding="utf-8")
+    worker_config = re.search(r"DASK_CONFIG=(\S+)", guide).group(1)  # where workers find it
+    assert (root / worker_config.lstrip("/")).is_file(), worker_config
     fields = subprocess.run(["dpkg-deb", "-f", str(deb), "Version", "Depends"], check=True,
                             capture_output=True, text=True).stdout
     assert f"Version: {version}" in fields and "libxcb-cursor0" in fields
