@@ -130,15 +130,31 @@ def check_process_pool() -> str:
 
 
 def check_dask() -> str:
-    """The cluster executor's packages import with their defaults (YAML package data, TLS comm)."""
+    """The cluster executor's packages import with their defaults (YAML package data, TLS comm),
+    Dask can compare its packages' versions with a cluster's (their metadata), and the workers'
+    settings file ships (operators point DASK_CONFIG at it)."""
     import dask
     import distributed
     from distributed.comm.registry import backends
     from distributed.security import Security
+    from distributed.versions import get_package_info, required_packages
+    from app.executor.dask import WORKER_CONFIG, worker_settings
     if "tls" not in backends or dask.config.get("distributed.comm.timeouts.connect", None) is None:
         raise RuntimeError("dask.distributed is missing its TLS backend or its configuration")
     Security(require_encryption=True)
-    return f"dask {dask.__version__}, distributed {distributed.__version__} with TLS"
+    unknown = sorted(name for name, found in get_package_info(required_packages).items() if not found)
+    if unknown:
+        raise RuntimeError(f"no version for {', '.join(unknown)}: Dask would warn of a mismatch "
+                           "on every connection (package metadata missing)")
+    try:
+        settings = worker_settings()
+    except FileNotFoundError:
+        raise RuntimeError(f"the workers' Dask settings are not installed "
+                           f"(resources/{'/'.join(WORKER_CONFIG)})") from None
+    if settings.get("distributed.worker.profile.enabled") is not False:
+        raise RuntimeError("the workers' Dask settings do not turn the sampling profiler off")
+    return (f"dask {dask.__version__}, distributed {distributed.__version__} with TLS, "
+            f"workers' settings {WORKER_CONFIG[-1]}")
 
 
 CHECKS: list[tuple[str, Callable[[], str]]] = [

@@ -1,6 +1,7 @@
 """``make package``: the frozen bundle, a tarball and a .deb for air-gapped Linux workstations.
 
-    dist/bundle/lianmo/                      PyInstaller one-folder bundle (packaging/lianmo.spec)
+    dist/bundle/lianmo/                      PyInstaller one-folder bundle (packaging/lianmo.spec),
+                                             with resources/ at its root (a link into _internal/)
     dist/lianmo-<version>-linux-x86_64.tar.gz   that folder as lianmo-<version>/
     dist/lianmo_<version>_amd64.deb          /opt/lianmo/ + /usr/bin/lianmo + a .desktop entry
     dist/*.sha256                            one per artifact, for ``sha256sum -c``
@@ -63,6 +64,17 @@ def run_pyinstaller() -> float:
                     "--distpath", str(DIST / "bundle"), "--workpath", str(WORK / "pyinstaller"),
                     str(ROOT / "packaging" / "lianmo.spec")], check=True)
     return time.monotonic() - start
+
+
+def link_resources(folder: Path) -> None:
+    """``resources/`` at the installation's root, where the operator guide sends the cluster's
+    workers for their Dask settings (DASK_CONFIG=/opt/lianmo/resources/dask/lianmo-worker.yaml):
+    PyInstaller keeps data files under ``_internal/``, a layout operators should not need to know."""
+    link = folder / "resources"
+    if not link.is_symlink():
+        link.symlink_to(Path("_internal") / "resources", target_is_directory=True)
+    if not (link / "dask").is_dir():
+        raise SystemExit(f"{link} does not lead to the bundled resources")
 
 
 def tree_size(folder: Path) -> int:
@@ -154,6 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     reuse = args.reuse_bundle and (BUNDLE / cfg.APP_NAME).is_file()
     pyinstaller_s = 0.0 if reuse else run_pyinstaller()
+    link_resources(BUNDLE)
     check_depends(BUNDLE)
     artifacts = [make_tarball(version), make_deb(version)]
     sums = [write_checksum(a) for a in artifacts]

@@ -16,7 +16,10 @@ Why each item exists:
 - ``dask`` / ``distributed`` (the cluster executor, app/executor/dask.py, imported only when a
   workspace chooses it): their YAML defaults are read from package data at import time, their
   versions through package metadata, and the comm backends (tcp, tls) are imported by name, so data
-  files, metadata and ``distributed.comm`` submodules are collected explicitly.
+  files, metadata and ``distributed.comm`` submodules are collected explicitly. On connecting, Dask
+  compares the versions of the packages that serialise its messages (msgpack, cloudpickle, tornado)
+  with the scheduler's and workers', read from their metadata: without it the frozen client warns of
+  a mismatch on every connection and could not name a real one.
 - Qt: only the modules the app imports are kept; every other PySide6 module is excluded, and Qt
   plugins and translations the app cannot use are filtered out after analysis (``keep_entry``).
 """
@@ -40,7 +43,8 @@ EXCLUDE_PYTHON = (
     "pytest", "_pytest", "pytestqt", "hypothesis", "PyInstaller", "setuptools", "pip",
 )
 
-METADATA = ("gmpy2", "keyring", "dask", "distributed")
+METADATA = ("gmpy2", "keyring", "dask", "distributed",
+            "msgpack", "cloudpickle", "tornado")  # versions Dask compares with a cluster's
 # Packages whose non-Python files (YAML defaults, schemas) must ride along.
 PACKAGE_DATA = ("dask", "distributed")
 

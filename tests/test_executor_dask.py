@@ -178,14 +178,9 @@ def test_the_executor_is_set_in_the_workspace_audited_and_printed(tmp_path, caps
 def _rehearse(tmp_path, name: str, *executor: str) -> dict:
     import json
     from app.cli import main
-    from fixture_data import DATA as FIXTURES
-    breast = FIXTURES / "fate_small_hetero"
+    from fixture_data import fate_small_rehearsal
     out = tmp_path / f"{name}.json"
-    assert main(["rehearse", "--label-data", str(breast / "breast_hetero_guest.csv"),
-                 "--feature-data", str(breast / "breast_hetero_host.csv"), "--id-column", "id",
-                 "--label-column", "y", "--trees", "3", "--depth", "3", "--early-stopping", "0",
-                 "--validation-fraction", "0", "--seed", "11", "--report", str(out),
-                 *executor]) == 0
+    assert main(fate_small_rehearsal("--report", str(out), *executor)) == 0
     return json.loads(out.read_text())
 
 

@@ -7,6 +7,7 @@ there is none or the sources are newer than it.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import tarfile
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from fixture_data import DATA as FIXTURES
+from fixture_data import DATA as FIXTURES, fate_small_rehearsal
 
 pytestmark = pytest.mark.slow
 
@@ -60,7 +61,8 @@ def assert_self_check_passes(exe: Path, env: dict, cwd: Path) -> str:
     assert out.splitlines()[-1] == "self-check passed", out
     assert "[FAIL]" not in out
     for expected in ("gmpy2: gmpy2 2.", "SQLCipher 4.", "QtCharts present", ", bundled)",
-                     "schema migrations", "process-pool: ", "Paillier round trip"):
+                     "schema migrations", "process-pool: ", "Paillier round trip",
+                     "workers' settings lianmo-worker.yaml"):
         assert expected in out, (expected, out)
     return out
 
@@ -98,6 +100,32 @@ def test_frozen_rehearse_on_fate_small(build_info, clean_env, tmp_path):
     assert report["auc_federated"] > 0.9  # breast cancer data: ~0.96 from source
 
 
+def test_frozen_program_runs_its_crypto_on_a_dask_cluster(build_info, clean_env, tmp_path):
+    """The installed program as a cluster's client: workers from the source environment (same
+    version, the workers' settings file), the same model as the frozen program's own processes."""
+    import dask
+    from distributed import LocalCluster
+
+    from app.executor.dask import worker_settings
+
+    def rehearse(name: str, *executor: str) -> tuple[dict, str]:
+        args = fate_small_rehearsal("--report", f"{name}.json", *executor)
+        proc = frozen(BUNDLE_EXE, clean_env, *args, cwd=tmp_path, timeout=1200)
+        return json.loads((tmp_path / f"{name}.json").read_text(encoding="utf-8")), proc.stderr
+
+    with dask.config.set(worker_settings()), \
+            LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                         dashboard_address=None) as cluster:
+        remote, stderr = rehearse("dask", "--executor", "dask", "--scheduler", cluster.scheduler_address)
+    local, _ = rehearse("local")
+    assert remote["executor"] == {"kind": "dask", "workers": 2, "where": cluster.scheduler_address}
+    assert local["executor"]["kind"] == "local"
+    assert len(local["model_digest"]) == 64 and remote["model_digest"] == local["model_digest"]
+    # Dask compares the packages that carry its messages; the client's must have a version to compare.
+    assert not re.search(r"\| (msgpack|cloudpickle|tornado|toolz|dask|distributed) +\| None ", stderr), stderr
+    assert "still profile" not in stderr and "Dask's default settings" not in stderr
+
+
 def test_tarball_and_deb(build_info, clean_env, tmp_path):
     version = build_info["version"]
     tarball = DIST / f"lianmo-{version}-linux-x86_64.tar.gz"
@@ -115,6 +143,9 @@ def test_tarball_and_deb(build_info, clean_env, tmp_path):
     entry = root / "usr" / "bin" / "lianmo"
     assert entry.is_symlink() and entry.resolve() == (root / "opt" / "lianmo" / "lianmo").resolve()
     assert (root / "usr" / "share" / "applications" / "lianmo.desktop").is_file()
+    guide = (ROOT / "docs" / "operator-guide.md").read_text(encoding="utf-8")
+    worker_config = re.search(r"DASK_CONFIG=(\S+)", guide).group(1)  # where workers find it
+    assert (root / worker_config.lstrip("/")).is_file(), worker_config
     fields = subprocess.run(["dpkg-deb", "-f", str(deb), "Version", "Depends"], check=True,
                             capture_output=True, text=True).stdout
     assert f"Version: {version}" in fields and "libxcb-cursor0" in fields
