@@ -64,7 +64,7 @@ def worker_settings() -> dict[str, Any]:
     walk("", tree)
     return flat
 
-_LOOPBACK = ("127.0.0.1", "localhost")
+
 def check_scheduler_address(address: str) -> str:
     """``tls://HOST:PORT``, or ``tcp://127.0.0.1:PORT`` for a trial on one machine; else refused."""
     text = (address or "").strip()
