@@ -17,10 +17,13 @@ ROLES = ("feature", "label")  # the listener starts first
 def on_link(role: str, link: tuple, work: Callable[[object], dict], out) -> None:
     """Inside a party process: open the TLS session, run ``work(channel)``, report its dict."""
     from app.net.identity import Identity, certificate_fingerprint
-    from app.net.peer_session import connect, serve
+    from app.net.peer_session import ChannelOptions, connect, serve, session_codec
+    from app.workflows.job_types import standard
 
     pems, peer_cert, ports = link
     identity = Identity(*pems)
+    # the job types' messages, declared on the channel as the link service declares them
+    options = ChannelOptions(codec=session_codec(standard().messages()))
 
     def run(channel) -> None:
         try:
@@ -31,14 +34,14 @@ def on_link(role: str, link: tuple, work: Callable[[object], dict], out) -> None
     if role == "feature":
         done = threading.Event()
         listener = serve("127.0.0.1", 0, identity, [peer_cert], lambda ch: (run(ch), done.set()),
-                         party_name="feature")
+                         party_name="feature", options=options)
         ports.put(listener.port)
         done.wait()
         listener.stop()
     else:
         port = ports.get(timeout=600)
         with connect("127.0.0.1", port, identity, certificate_fingerprint(peer_cert),
-                     party_name="label", timeout=30) as channel:
+                     party_name="label", timeout=30, options=options) as channel:
             run(channel)
 
 
