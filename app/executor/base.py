@@ -243,32 +243,26 @@ class Executor:
         return self.run_each(task, [args] * self.size)
 
 
-
-
 class CallDispatch(Executor):
     """``submit`` and ``submit_to`` over a blocking ``_call(worker, name, args)`` that runs one
     task on one worker: a queue with one feeder thread per worker (a stateless task goes to
     whichever worker is free first) and one thread per worker for tasks that must run where their
     state lives. Both executors dispatch this way; only ``_call`` differs (a pipe, a Dask actor)."""
 
-    _queue: queue.Queue | None = None
-    _direct: list[ThreadPoolExecutor] | None = None
-    _dispatch_lock: threading.Lock | None = None
+    def start_dispatch(self) -> None:
+        """Called by the executor's ``__init__``: nothing runs until the first submit."""
+        self._dispatch_lock = threading.Lock()
+        self._queue: queue.Queue | None = None
+        self._direct: list[ThreadPoolExecutor] | None = None
 
     def _call(self, worker: int, name: str, args: tuple) -> Any:
         raise NotImplementedError
-
-    def _locked(self) -> threading.Lock:
-        lock = self.__dict__.get("_dispatch_lock")
-        if lock is None:
-            lock = self.__dict__.setdefault("_dispatch_lock", threading.Lock())
-        return lock
 
     def submit(self, task, *args) -> Future:
         name = task_name(task)
         resolve_task(name)
         future: Future = Future()
-        with self._locked():
+        with self._dispatch_lock:
             if self._queue is None:
                 self._queue = queue.Queue()
                 for i in range(self.size):
@@ -279,7 +273,7 @@ class CallDispatch(Executor):
 
     def direct(self, worker: int) -> ThreadPoolExecutor:
         """The thread that talks to ``worker`` for tasks bound to it."""
-        with self._locked():
+        with self._dispatch_lock:
             if not self._direct:
                 self._direct = [ThreadPoolExecutor(1, thread_name_prefix="lianmo-worker-direct")
                                 for _ in range(self.size)]
@@ -306,7 +300,7 @@ class CallDispatch(Executor):
 
     def stop_dispatch(self) -> None:
         """Cancel queued ``submit`` work, end the feeders, wait for the per-worker threads."""
-        with self._locked():
+        with self._dispatch_lock:
             jobs, self._queue = self._queue, None
             direct, self._direct = self._direct, None
         if jobs is not None:

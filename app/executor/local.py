@@ -167,6 +167,7 @@ class LocalExecutor(CallDispatch):
         self.local = WorkerState()
         self._lock = threading.Lock()
         self._workers: list[_Worker] = []
+        self.start_dispatch()
         self._spawner: queue.Queue | None = None
 
     def _started(self) -> list[_Worker]:
