@@ -6,7 +6,7 @@ import pytest
 from app.crypto import histogram as H, paillier as P
 from app.executor import LocalExecutor
 from app.crypto.packing import GHPacker
-from app.errors import LocalProtocolError
+from app.errors import LocalProtocolError, RemoteProtocolError
 
 N, F, B = 1500, 5, 16
 
@@ -105,6 +105,14 @@ def test_shards_taken_by_an_idle_worker_give_identical_sums(scheme, executor, mo
             assert shared.carried > 0          # worker 1 really ran some of worker 0's shards
             assert got == expected
             assert [f.items for f in shared.histogram(nodes[0], B)] == expected[0]
+        wire = he.cts_to_bytes(pub, cts)       # as received from the peer: checked, then kept as bytes
+        assert he.check_bytes(pub, wire) == n
+        with H.HistogramSession(two, pub, None, bins, parallel=True, blob=wire) as from_wire:
+            assert from_wire.shards == 8
+            assert [[f.items for f in node] for node in from_wire.histograms(nodes, B)] == expected
+            assert from_wire.carried > 0
+        with pytest.raises(RemoteProtocolError, match="outside the valid range"):
+            he.check_bytes(pub, bytes(len(wire)))   # zeros: no ciphertext
     rows = nodes[1]
     for f in range(F):
         sums = he.decrypt_batch(executor, priv, P.CipherArray(pub.n, got[1][f]))

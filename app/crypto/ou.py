@@ -141,22 +141,35 @@ def cts_from_trusted_bytes(pub: PublicKey, blob: bytes) -> CipherArray:
     return CipherArray(pub.n, paillier.from_trusted_blob(blob, ct_width(pub)))
 
 
-def cts_from_bytes(pub: PublicKey, blob: bytes) -> CipherArray:
-    """Parse a peer blob: exact width, 0 < ct < n, and all invertible mod n (one gcd for the
-    batch), else RemoteProtocolError."""
+def _scan(pub: PublicKey, blob: bytes, keep: list | None) -> int:
+    """Check a peer blob: exact width, 0 < ct < n, and all invertible mod n (one gcd for the
+    batch), else RemoteProtocolError. Parsed values go to ``keep`` if given; returns the count."""
     width, n = ct_width(pub), mpz(pub.n)
     if not isinstance(blob, (bytes, bytearray, memoryview)) or len(blob) % width:
         raise RemoteProtocolError.coded("protocol.ciphertext_block")
-    view = memoryview(blob)
-    cts = [mpz.from_bytes(bytes(view[i:i + width]), "big") for i in range(0, len(view), width)]
-    product = mpz(1)
-    for ct in cts:
+    view, product = memoryview(blob), mpz(1)
+    for i in range(0, len(view), width):
+        ct = mpz.from_bytes(bytes(view[i:i + width]), "big")
         if ct == 0 or ct >= n:
             raise RemoteProtocolError.coded("protocol.ciphertext_range")
         product = product * ct % n
+        if keep is not None:
+            keep.append(ct)
     if gmpy2.gcd(product, n) != 1:
         raise RemoteProtocolError.coded("protocol.ciphertext_not_invertible")
+    return len(view) // width
+
+
+def cts_from_bytes(pub: PublicKey, blob: bytes) -> CipherArray:
+    """Parse a peer blob (checked as ``check_bytes`` does)."""
+    cts: list[mpz] = []
+    _scan(pub, blob, cts)
     return CipherArray(pub.n, cts)
+
+
+def check_bytes(pub: PublicKey, blob: bytes) -> int:
+    """Check a peer blob without keeping what it parses; returns the number of ciphertexts."""
+    return _scan(pub, blob, None)
 
 
 # ---------------------------------------------------------------- batched operations

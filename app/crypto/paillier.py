@@ -202,20 +202,34 @@ def cts_to_bytes(pub: PublicKey, cts: CipherArray) -> bytes:
     return to_blob(cts.items, _key(pub).ct_bytes)
 
 
-def cts_from_bytes(pub: PublicKey, blob: bytes) -> CipherArray:
-    """Parse a peer blob: exact width, 0 < ct < n^2 and gcd(ct, n) = 1 for each, else
-    RemoteProtocolError; one gcd for the whole batch (the product mod n is a unit iff each is)."""
-    key = _key(pub)
+def _scan(key: _Key, blob: bytes, keep: list | None) -> int:
+    """Check a peer blob: exact width, 0 < ct < n^2 and gcd(ct, n) = 1 for each, else
+    RemoteProtocolError; one gcd for the whole batch (the product mod n is a unit iff each is).
+    Parsed values go to ``keep`` if given; returns the count."""
     if not isinstance(blob, (bytes, bytearray, memoryview)) or len(blob) % key.ct_bytes:
         raise RemoteProtocolError.coded("protocol.ciphertext_block")
-    view, w = memoryview(blob), key.ct_bytes
-    cts = [_parse_one(key, view[i:i + w]) for i in range(0, len(view), w)]
-    product = mpz(1)
-    for ct in cts:
+    view, w, product = memoryview(blob), key.ct_bytes, mpz(1)
+    for i in range(0, len(view), w):
+        ct = _parse_one(key, view[i:i + w])
         product = product * ct % key.n
+        if keep is not None:
+            keep.append(ct)
     if gmpy2.gcd(product, key.n) != 1:
         raise RemoteProtocolError.coded("protocol.ciphertext_not_invertible")
+    return len(view) // w
+
+
+def cts_from_bytes(pub: PublicKey, blob: bytes) -> CipherArray:
+    """Parse a peer blob (checked as ``check_bytes`` does)."""
+    cts: list[mpz] = []
+    _scan(_key(pub), blob, cts)
     return CipherArray(pub.n, cts)
+
+
+def check_bytes(pub: PublicKey, blob: bytes) -> int:
+    """Check a peer blob without keeping what it parses (the caller keeps the bytes: 4M
+    ciphertexts as integers would take ~1.2 GiB more); returns the number of ciphertexts."""
+    return _scan(_key(pub), blob, None)
 
 
 # ---------------------------------------------------------------- batched operations

@@ -133,7 +133,6 @@ class FeatureCrypto(Counted):
         self.scheme = schemes.get(scheme)
         self.pub = self.scheme.validate_public_key(n, min_bits=min_bits)
         self.packer = make_packer(n_rows_max, scale_bits)
-        self._cts: list | None = None
         self._bins: np.ndarray | None = None
         self._session = None
 
@@ -142,11 +141,12 @@ class FeatureCrypto(Counted):
         width = self.scheme.ct_width(self.pub)
         if len(blob) != n_rows * width:
             raise RemoteProtocolError.coded("protocol.field_size", field="gradients", message="tree_start")
-        self._cts = self.scheme.cts_from_bytes(self.pub, blob)
-        self.ops["ship"] += n_rows
+        self.scheme.check_bytes(self.pub, blob)  # checked, not kept as integers: shards are cut
+        self.ops["ship"] += n_rows                 # from the bytes themselves
         self._bins = np.ascontiguousarray(bins, dtype=np.uint8)
         with self.timed("ship"):  # the shards go to the workers once per tree
-            self._session = histogram.HistogramSession(self.ex, self.pub, self._cts, self._bins)
+            self._session = histogram.HistogramSession(self.ex, self.pub, None, self._bins,
+                                                       blob=blob)
 
     def node_histograms(self, nodes: list[np.ndarray], n_slots: int, used: np.ndarray) -> bytes:
         """Encrypted per-(feature, slot) sums for each node's rows: folded, re-randomised (one
@@ -186,5 +186,5 @@ class FeatureCrypto(Counted):
     def drop_tree(self) -> None:
         if self._session is not None:
             self._session.close()
-        self._cts, self._bins, self._session = None, None, None
+        self._bins, self._session = None, None
 
