@@ -69,9 +69,9 @@ def train_over_link(party, channel, reply=None):
     if isinstance(party, LabelParty):
         return training._drive(party, channel, reply=reply)
     while True:
-        data = recv_sb(channel)
-        send_sb(channel, party.handle(data))
-        if sbm.decode(data, training._FEATURE_IN).type == "finish":
+        msg = sbm.decode(recv_sb(channel), party.ACCEPTS)  # the received bytes go at once
+        send_sb(channel, party.handle_message(msg))
+        if msg.type == "finish":
             return None
 
 

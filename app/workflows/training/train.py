@@ -53,7 +53,6 @@ MIN_KEY_BITS = 2048
 SCHEMES = schemes.NAMES          # the approved parameter ``scheme``; the first is the default
 SCHEME_NAMES = schemes.TITLES
 _FIELDS = {f.name: type(f.default) for f in fields(TrainParams)}
-_FEATURE_IN = frozenset({"setup", "tree_start", "level", "tree_done", "finish"})
 
 
 # -- parameters -----------------------------------------------------------------------------------
@@ -377,8 +376,9 @@ def _train_feature(workspace, job, channel, initiator, task, params, alignment_i
     party = FeatureParty(params, binning.transform(columns), binning, state=state,
                          executor=executor)
     while True:
-        msg = sbm.decode(data, _FEATURE_IN)
-        reply = party.handle(data)
+        msg = sbm.decode(data, FeatureParty.ACCEPTS)
+        data = None  # the decoded message holds the gradients; the received bytes can go
+        reply = party.handle_message(msg)
         if msg.type == "tree_done":  # checkpoint before the ack: the bank saves after it
             _between_trees(workspace, job, task, params, msg.tree + 1, rows.digest,
                            party.checkpoint())
