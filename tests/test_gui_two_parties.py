@@ -201,6 +201,8 @@ def test_pair_align_train_score_plan_and_evaluate_across_two_apps(two_parties, q
     page = shell.select("training")
     page.form.n_trees.setValue(2)
     page.form.max_depth.setValue(3)
+    page.form.seed.setValue(7)  # the form draws a fresh seed, and 2 small trees on 1,500 rows
+    # can land below 0.5 by chance (a run once gave 0.496): the AUC check needs a fixed one
     page.form.key_bits.setCurrentIndex(0)
     assert page.form.params().key_bits == min(page.form.key_bits.itemData(i)
                                               for i in range(page.form.key_bits.count()))
