@@ -14,6 +14,10 @@ from app.errors import LocalProtocolError, UserFacingError
 from app.executor import LocalExecutor
 from app.executor.dask import DaskExecutor, check_scheduler_address, cluster_security
 
+# No dashboard, and the scheduler's own HTTP endpoint on a free port: two clusters at once (as in
+# the TLS tests) would otherwise both ask for 8787 and Dask warns on every start.
+NO_HTTP_PORT = {"dashboard": False, "dashboard_address": ":0"}
+
 
 @pytest.fixture(scope="module")
 def cluster():
@@ -21,7 +25,7 @@ def cluster():
     from app.executor.dask import worker_settings
     with dask.config.set(worker_settings()), \
             LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                         dashboard_address=None) as c:
+                         dashboard_address=None, scheduler_kwargs=NO_HTTP_PORT) as c:
         yield c
 
 
@@ -78,8 +82,8 @@ def test_worker_state_is_per_worker_and_released_on_close(cluster, keys):
     bins = np.zeros((8, 1), dtype=np.uint8)
     with DaskExecutor(cluster.scheduler_address) as ex:
         assert ex.describe() == {"kind": "dask", "workers": 2, "where": cluster.scheduler_address}
-        load = (ex.token, pub.n, paillier.ct_width(pub),
-                [(0, paillier.cts_to_bytes(pub, cts), bins.tobytes(), bins.shape)])
+        load = (ex.token, pub.n, paillier.ct_width(pub), 0, 8, 0, paillier.cts_to_bytes(pub, cts),
+                bins.tobytes(), 1)
         assert ex.run_each(histogram.task_load, [load]) == [8]           # worker 0 only
         ask = (ex.token, "level", 0, np.arange(8, dtype=np.int64).tobytes(),
                np.array([8]).tobytes(), 1)

@@ -95,6 +95,7 @@ def test_shards_taken_by_an_idle_worker_give_identical_sums(scheme, executor, mo
     bins = rng.integers(0, B, (n, F)).astype(np.uint8)
     nodes = [np.sort(rng.choice(n, 900, replace=False)), np.arange(0, n, 7), np.array([], np.int64)]
     monkeypatch.setattr(H, "MIN_SHARD_ROWS", 100)
+    monkeypatch.setattr(H, "LOAD_ROWS", 70)  # each 300-row shard goes in 5 pieces, the last short
     with LocalExecutor(2) as two:
         slow_worker_zero(two)
         with H.HistogramSession(executor, pub, cts, bins, parallel=False) as alone, \
@@ -166,6 +167,24 @@ def test_grouped_kernel_equals_per_feature_products(n_bins, cards):
     assert done <= per_feature
     if n_bins == 32:  # low-cardinality groups must actually save work
         assert done < 0.7 * per_feature
+
+
+def test_kernel_in_slices_from_wire_rows_equals_whole_products(monkeypatch):
+    """A worker parses and multiplies a part's rows a slice at a time (memory at 4M rows):
+    the products must be those of the whole part, slice edges falling anywhere."""
+    from gmpy2 import mpz
+    rng = np.random.default_rng(9)
+    n, width = 1000, 32
+    modulus = mpz(2**127 - 1) ** 2
+    values = [mpz(int(v)) for v in rng.integers(2, 2**62, n)]
+    bins = np.column_stack([rng.integers(0, c, n) for c in (3, 32, 7)]).astype(np.uint8)
+    rows = np.sort(rng.choice(n, 777, replace=False))
+    expected = naive_kernel(values, bins, rows, 32, modulus)
+    wire = H._wire_rows(P.to_blob(values, width), width)
+    for slice_rows in (1, 100, 776, 777, 5000):
+        monkeypatch.setattr(H, "SLICE_ROWS", slice_rows)
+        assert H._kernel(values, bins, rows, 32, modulus)[0] == expected
+        assert H._kernel(wire, bins, rows, 32, modulus)[0] == expected
 
 
 def test_session_counts_the_multiplications_it_did(setup, executor):

@@ -41,6 +41,8 @@ PARALLEL_MIN_ROWS = 4096  # below this, shipping shards costs more than it saves
 MIN_SHARD_ROWS = 4096     # per shard at least: each shard adds a merge of F * bins * nodes cells
 GROUP_GAIN = 0.9  # build a feature group's joint cells when they are <= 90 % of its items
 GROUP_MIN_ITEMS = 64  # below this the numpy bookkeeping costs more than the products it saves
+SLICE_ROWS = 65_536  # rows parsed and multiplied at a time (~19 MiB of integers at 2048 bits)
+LOAD_ROWS = 65_536   # rows of a shard sent to its worker per call (16 MiB of OU ciphertexts)
 
 
 def _products(items: Sequence[mpz], keys: np.ndarray, nsq: mpz) -> tuple[np.ndarray, list[mpz]]:
@@ -107,10 +109,24 @@ def _marginals(items: Sequence[mpz], codes: np.ndarray, feats: list[int], n_bins
 def _kernel(cts: Sequence[mpz], bins: np.ndarray, rows: np.ndarray, n_bins: int,
             nsq: mpz) -> tuple[list[mpz], int]:
     """Flat F * n_bins list of bin products over ``rows`` (indices into cts/bins), and the number
-    of multiplications it took."""
-    sub = bins[rows]
+    of multiplications it took.
+
+    Rows go ``SLICE_ROWS`` at a time, each slice's products merged into the running ones: a worker
+    holding its shards as wire bytes parses only one slice into integers at once (at 4M rows a
+    whole part would be ~0.5 GiB of integers per worker), for F * n_bins merges per slice."""
     if not len(rows):
         return [_ONE] * (bins.shape[1] * n_bins), 0
+    flat, done = _slice_kernel(cts, bins, rows[:SLICE_ROWS], n_bins, nsq)
+    for start in range(SLICE_ROWS, len(rows), SLICE_ROWS):
+        part, d = _slice_kernel(cts, bins, rows[start:start + SLICE_ROWS], n_bins, nsq)
+        flat, merged = _merge(flat, part, nsq)
+        done += d + merged
+    return flat, done
+
+
+def _slice_kernel(cts: Sequence[mpz], bins: np.ndarray, rows: np.ndarray, n_bins: int,
+                  nsq: mpz) -> tuple[list[mpz], int]:
+    sub = bins[rows]
     # fewest distinct bins first: neighbours in this order form the groups of _marginals
     order = sorted(range(bins.shape[1]), key=lambda f: (np.count_nonzero(
         np.bincount(sub[:, f], minlength=n_bins)), f))
@@ -182,15 +198,17 @@ class HistogramSession:
         if self.shards == 1:
             self._cts = [mpz(c) for c in _gather(self._cts, np.arange(self.n_rows))]
             return
-        # one shard per worker at a time: only that much of the ciphertexts is copied at once
+        # one shard per worker at a time, in pieces: only that much is copied at once
         for first in range(0, self.shards, self.workers):
-            args = []
-            for s in range(first, first + self.workers):
-                shard = np.ascontiguousarray(self.bins[s::self.shards])
-                rows = np.arange(s, self.n_rows, self.shards)
-                args.append((self.token, int(self.nsq), self.width,
-                             [(s, self._blob(rows), shard.tobytes(), shard.shape)]))
-            ex.run_each(task_load, args)
+            shard_rows = [np.arange(s, self.n_rows, self.shards)
+                          for s in range(first, first + self.workers)]
+            for start in range(0, len(shard_rows[0]), LOAD_ROWS):
+                args = []
+                for s, rows in enumerate(shard_rows, first):
+                    piece = rows[start:start + LOAD_ROWS]
+                    args.append((self.token, int(self.nsq), self.width, s, len(rows), start,
+                                 self._blob(piece), self.bins[piece].tobytes(), self.n_features))
+                ex.run_each(task_load, args)
 
     def _blob(self, rows: np.ndarray) -> bytes:
         """The wire bytes of ``rows``' ciphertexts."""
@@ -307,20 +325,28 @@ _MAX_TREES = 2  # current tree (and at most one not yet released)
 
 
 @state_task
-def task_load(state: WorkerState, token: str, modulus: int, width: int,
-              shards: list[tuple[int, bytes, bytes, tuple[int, int]]]) -> int:
-    """Keep shards of a tree on this worker (added to those it has): {shard: (ciphertexts as
-    wire rows, bins)}. Kept as bytes and parsed per level as a part needs them: integers would
-    hold ~15 % more per ciphertext plus an object each, for a parse of ~1 % of a level's work."""
+def task_load(state: WorkerState, token: str, modulus: int, width: int, shard: int, n_rows: int,
+              start: int, blob: bytes, bins: bytes, n_features: int) -> int:
+    """Keep rows ``start..`` of a tree's shard (``n_rows`` in all) on this worker: ciphertexts as
+    wire rows, and their bins; returns the rows received so far. Pieces arrive in order into
+    buffers sized once per shard, so neither this worker nor the sender holds a shard twice.
+    Kept as bytes and parsed per level a slice at a time: integers would hold ~15 % more per
+    ciphertext plus an object each, for a parse of ~1 % of a level's work."""
     trees = state.store("histogram shards")
     if token not in trees:
         while len(trees) >= _MAX_TREES:
             trees.pop(next(iter(trees)))
         trees[token] = (mpz(modulus), width, {})
     held = trees[token][2]
-    for s, blob, bins, shape in shards:
-        held[s] = (_wire_rows(blob, width), np.frombuffer(bins, dtype=np.uint8).reshape(shape))
-    return sum(len(cts) for cts, _ in held.values())
+    count = len(blob) // width
+    if start == 0:
+        held[shard] = (np.empty((n_rows, width), np.uint8), np.empty((n_rows, n_features), np.uint8))
+    cts, shard_bins = held[shard]
+    if start + count > len(cts) or len(blob) != count * width or len(bins) != count * n_features:
+        raise LocalProtocolError("A histogram shard piece does not fit its shard.")
+    cts[start:start + count] = _wire_rows(blob, width)
+    shard_bins[start:start + count] = np.frombuffer(bins, np.uint8).reshape(count, n_features)
+    return start + count
 
 
 def _node_rows(lengths: bytes, rows: np.ndarray) -> list[np.ndarray]:
@@ -367,7 +393,7 @@ def task_carried(state: WorkerState, token: str, level: str, modulus: int, width
                  bins_bytes: bytes, shape: tuple[int, int], lengths: bytes, n_bins: int) -> int:
     """A level's nodes over another worker's shard, its rows' ciphertexts and bins sent along
     (node after node)."""
-    cts = paillier.from_trusted_blob(blob, width)
+    cts = _wire_rows(blob, width)  # parsed a slice at a time, like a held shard
     bins = np.frombuffer(bins_bytes, dtype=np.uint8).reshape(shape)
     nodes = _node_rows(lengths, np.arange(len(cts), dtype=np.int64))
     return _accumulate(state, (token, level), cts, bins, nodes, n_bins, mpz(modulus))
