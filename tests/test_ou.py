@@ -104,7 +104,7 @@ def test_batch_kernels_are_homomorphic(keypair, executor):
     assert ou.decrypt_batch(executor, priv, folded) == [(1 << 40) + (2 << 20) + 12345, 0]
     blob = ou.cts_to_bytes(partner, fresh)
     assert len(blob) == len(values) * 128 and ou.cts_from_bytes(partner, blob) == fresh
-    wire = ou.encrypt_to_bytes(executor, pub, values, priv=priv)   # straight to the wire form
+    wire = b"".join(ou.encrypt_to_parts(executor, pub, values, priv=priv))   # straight to the wire form
     assert len(wire) == len(blob) and ou.decrypt_batch(executor, priv, ou.cts_from_bytes(partner, wire)) == values
     sub = histogram.subtract(partner, [total], [plain])
     assert ou.decrypt_batch(executor, priv, sub[0]) == values

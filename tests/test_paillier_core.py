@@ -142,7 +142,7 @@ def test_round_trip_2048(executor):
     assert P.decrypt_batch(executor, priv, cts) == ms
     assert [priv.raw_decrypt(int(c)) for c in cts] == ms
     assert len(P.cts_to_bytes(pub, cts[:1])) == 512
-    wire = P.encrypt_to_bytes(executor, pub, ms, priv=priv)   # straight to the wire form
+    wire = b"".join(P.encrypt_to_parts(executor, pub, ms, priv=priv))   # straight to the wire form
     assert len(wire) == 16 * 512 and P.decrypt_batch(executor, priv, P.cts_from_bytes(pub, wire)) == ms
 
 

@@ -11,7 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.errors import LocalProtocolError, RemoteProtocolError
-from app.schema import Bool, Bytes, Codec, Float, Int, List, Map, Message, Nullable, Str
+from app.schema import (Bool, Budget, Bytes, Codec, Float, Int, List, Map, Message, Nullable, Str,
+                        strict_unpack)
 
 SCHEMA = {
     "round": Int(0, 1000),
@@ -224,3 +225,61 @@ def test_fuzz_byte_mutations_of_a_valid_message(flips):
     for position, value in flips:
         data[position] = value
     _decode_or_refuse(bytes(data))
+
+
+# --- long byte strings as views over the received bytes ------------------------------------------
+
+ROOMY = Budget(max_bytes=1 << 20, objects=1000, depth=20, str_len=1000, bin_len=1000,
+               array_len=1000, map_len=1000)
+
+
+def _as_bytes(value):
+    if isinstance(value, memoryview):
+        return value.tobytes()
+    if isinstance(value, list):
+        return [_as_bytes(x) for x in value]
+    if isinstance(value, dict):
+        return {k: _as_bytes(x) for k, x in value.items()}
+    return value
+
+
+def _views(value) -> list:
+    if isinstance(value, memoryview):
+        return [value]
+    if isinstance(value, list):
+        return [v for x in value for v in _views(x)]
+    if isinstance(value, dict):
+        return [v for x in value.values() for v in _views(x)]
+    return []
+
+
+@settings(max_examples=400, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(value=msgpack_values, views_from=st.integers(0, 80))
+def test_views_from_gives_the_same_values_without_copying_long_byte_strings(value, views_from):
+    data = bytearray(msgpack.packb(value, use_bin_type=True))
+    try:
+        plain = strict_unpack(bytes(data), ROOMY)
+    except RemoteProtocolError:
+        return  # e.g. a float NaN key or duplicate keys: refused either way
+    viewed = strict_unpack(data, ROOMY, views_from=views_from)
+    assert msgpack.packb(_as_bytes(viewed)) == msgpack.packb(_as_bytes(plain))  # NaN != NaN
+    views = _views(viewed)
+    assert all(len(v) >= views_from and v.readonly and v.obj is data for v in views)
+    assert len(views) == len([b for b in _leaves(plain) if isinstance(b, bytes)
+                              and len(b) >= views_from])
+
+
+def _leaves(value) -> list:
+    if isinstance(value, list):
+        return [v for x in value for v in _leaves(x)]
+    if isinstance(value, dict):
+        return [v for x in value.values() for v in _leaves(x)]
+    return [value]
+
+
+def test_a_long_byte_string_as_a_map_key_is_refused_when_views_are_asked_for():
+    data = msgpack.packb({b"k" * 40: 1, "a": b"v" * 40}, use_bin_type=True)
+    assert strict_unpack(data, ROOMY, views_from=50) == {b"k" * 40: 1, "a": b"v" * 40}
+    with pytest.raises(RemoteProtocolError, match="map key"):
+        strict_unpack(data, ROOMY, views_from=30)

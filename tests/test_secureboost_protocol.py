@@ -148,7 +148,7 @@ def _drive_until(label, feature, tamper):
     gen = label.protocol()
     request = next(gen)
     while True:
-        reply = feature.handle(tamper("to_feature", request))
+        reply = feature.handle(tamper("to_feature", bytes(request)))
         request = gen.send(tamper("to_label", reply))
 
 

@@ -201,13 +201,14 @@ def encrypt_batch(ex: Executor, pub: PublicKey, plaintexts: Sequence[int], *,
                   exponent_bits: int | None = None, priv: PrivateKey | None = None) -> CipherArray:
     """Encrypt plaintexts in [0, 2^plaintext_bits) as ``g^m h^r mod n`` across the workers
     (``priv``: the same values computed mod p^2 and mod q, ``OwnerTables``)."""
-    blob = encrypt_to_bytes(ex, pub, plaintexts, exponent_bits=exponent_bits, priv=priv)
-    return CipherArray(pub.n, paillier.from_trusted_blob(blob, ct_width(pub)))
+    parts = encrypt_to_parts(ex, pub, plaintexts, exponent_bits=exponent_bits, priv=priv)
+    return CipherArray(pub.n, paillier.from_trusted_blob(b"".join(parts), ct_width(pub)))
 
 
-def encrypt_to_bytes(ex: Executor, pub: PublicKey, plaintexts: Sequence[int], *,
-                     exponent_bits: int | None = None, priv: PrivateKey | None = None) -> bytes:
-    """:func:`encrypt_batch` in wire form, never parsed into integers and back."""
+def encrypt_to_parts(ex: Executor, pub: PublicKey, plaintexts: Sequence[int], *,
+                     exponent_bits: int | None = None, priv: PrivateKey | None = None) -> list[bytes]:
+    """:func:`encrypt_batch` in wire form, never parsed into integers and back: the workers'
+    blobs in order (joined, they are ``cts_to_bytes`` of the batch)."""
     bound = 1 << plaintext_bits(pub)
     for m in plaintexts:
         if isinstance(m, bool) or not isinstance(m, (int, type(mpz(0)))) or not 0 <= m < bound:
@@ -217,7 +218,7 @@ def encrypt_to_bytes(ex: Executor, pub: PublicKey, plaintexts: Sequence[int], *,
         extra = _encryption_args(ex, pub, priv, exponent_bits, _table_bits(plain_ints))
     else:  # no table mod n: the key owner's tables follow the batch's layout
         extra = _encryption_args(ex, pub, priv, exponent_bits, 0) + (g_layout(plain_ints),)
-    return b"".join(ex.map_chunks(task_encrypt, plain_ints, extra))
+    return ex.map_chunks(task_encrypt, plain_ints, extra)
 
 
 def precompute_obfuscators(ex: Executor, pub: PublicKey, per_worker: int, limit: int, *,

@@ -253,16 +253,17 @@ def encrypt_batch(ex: Executor, pub: PublicKey, plaintexts: Sequence[int], *,
     exponent length defaults to ``obfuscation.encryption_exponent_bits`` (256 at 2048 bits).
     ``min_parallel``: fewest plaintexts per worker task (a batch below it runs in this process).
     """
-    blob = encrypt_to_bytes(ex, pub, plaintexts, exponent_bits=exponent_bits, priv=priv,
-                            min_parallel=min_parallel)
-    return CipherArray(pub.n, from_trusted_blob(blob, _key(pub).ct_bytes))
+    parts = encrypt_to_parts(ex, pub, plaintexts, exponent_bits=exponent_bits, priv=priv,
+                             min_parallel=min_parallel)
+    return CipherArray(pub.n, from_trusted_blob(b"".join(parts), _key(pub).ct_bytes))
 
 
-def encrypt_to_bytes(ex: Executor, pub: PublicKey, plaintexts: Sequence[int], *,
+def encrypt_to_parts(ex: Executor, pub: PublicKey, plaintexts: Sequence[int], *,
                      exponent_bits: int | None = None, priv: PrivateKey | None = None,
-                     min_parallel: int = 8) -> bytes:
-    """:func:`encrypt_batch` in wire form (``cts_to_bytes`` of it), for ciphertexts that go
-    straight to the peer: the workers' blobs are joined, never parsed into integers and back."""
+                     min_parallel: int = 8) -> list[bytes]:
+    """:func:`encrypt_batch` in wire form, for ciphertexts that go straight to the peer: the
+    workers' blobs in order (joined, ``cts_to_bytes`` of the batch), never parsed into integers
+    and back, and not joined here (at 4M rows they are 1 GiB; the sender streams them)."""
     key = _key(pub)
     n = pub.n
     for m in plaintexts:
@@ -270,7 +271,7 @@ def encrypt_to_bytes(ex: Executor, pub: PublicKey, plaintexts: Sequence[int], *,
             raise LocalProtocolError("A plaintext is not an integer in [0, n).")
     extra = _encryption_args(ex, pub, priv, exponent_bits)
     plain_ints = [int(m) for m in plaintexts]
-    return b"".join(ex.map_chunks(task_encrypt, plain_ints, extra, min_parallel=min_parallel))
+    return ex.map_chunks(task_encrypt, plain_ints, extra, min_parallel=min_parallel)
 
 
 def blob_chunks(ex: Executor, cts: CipherArray, width: int, min_parallel: int) -> list[bytes]:

@@ -39,6 +39,7 @@ def run_training(label: LabelParty, feature: FeatureParty | None,
         while True:
             if feature is None:
                 raise RuntimeError("the label party expected a partner")
+            request = bytes(request)  # joined: in memory there is no link to stream it over
             if transcript is not None:
                 transcript.to_feature.append(request)
             reply = feature.handle(request)

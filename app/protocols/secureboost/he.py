@@ -65,13 +65,14 @@ class LabelCrypto(Counted):
     def n_bytes(self) -> bytes:
         return int(self.pub.n).to_bytes((int(self.pub.n).bit_length() + 7) // 8, "big")
 
-    def encrypt_gradients(self, g_int: np.ndarray, h_int: np.ndarray) -> bytes:
+    def encrypt_gradients(self, g_int: np.ndarray, h_int: np.ndarray) -> list[bytes]:
+        """The tree's packed (g, h) encrypted, in wire form as the workers' blobs (in order)."""
         scale = self.packer.scale
         plains = self.packer.pack(g_int / scale, h_int / scale)
         with self.timed("encrypt"):
-            blob = self.scheme.encrypt_to_bytes(self.ex, self.pub, plains, priv=self.priv)
+            parts = self.scheme.encrypt_to_parts(self.ex, self.pub, plains, priv=self.priv)
         self.ops["encrypt"] += len(plains)
-        return blob
+        return parts
 
     def precompute_step(self) -> bool:
         """Draw a few of the next tree's obfuscators ahead (call while waiting for the partner);

@@ -28,7 +28,7 @@ from app.protocols.secureboost.sampling import train_valid_split, tree_features,
 from app.protocols.secureboost.tree import (OWN, Hist, Node, SplitParams, best_split, children,
                                             goes_left, leaf_weight, own_histogram, smaller_child)
 
-Protocol = Generator[bytes, bytes, LabelModel]
+Protocol = Generator["bytes | m.Encoded", bytes, LabelModel]  # Encoded: the 1 GiB tree_start
 
 # Early stopping picks the number of trees from the validation loss; with fewer events (buyers, or
 # non-buyers if rarer) than this in the validation rows that loss is noise and the chosen number of
@@ -123,8 +123,8 @@ class LabelParty:
         root = Node(0, 0, all_rows, (int(g_int.sum()), int(h_int.sum()), len(rows)))
         root.own = own_histogram(ctx.bins, all_rows, g_int, h_int, self.n_slots)
         if with_partner:
-            reply = yield m.encode(m.make("tree_start", tree=t,
-                                          gradients=self.crypto.encrypt_gradients(g_int, h_int)))
+            reply = yield m.encode_parts(m.make(
+                "tree_start", tree=t, gradients=self.crypto.encrypt_gradients(g_int, h_int)))
             self._read_histograms(self._expect(reply, "histograms"), t, 0, {0: root}, ctx)
         tree = TreeArrays.empty(p.max_depth)
         other_pos = np.zeros(len(other), dtype=np.int64)

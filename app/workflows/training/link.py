@@ -36,28 +36,51 @@ MESSAGES = (
 
 
 # -- SecureBoost bytes over the link --------------------------------------------------------------
-def send_sb(channel, data: bytes, frame: str = SB) -> None:
-    for start in range(0, max(len(data), 1), CHUNK):
-        part = data[start:start + CHUNK]
-        channel.send(frame, {"data": part, "more": start + CHUNK < len(data)})
+def send_sb(channel, data: "bytes | sbm.Encoded", frame: str = SB) -> None:
+    """One protocol message in chunks; an ``Encoded`` message's buffers are cut into chunks as
+    they are, never joined into one (the 1 GiB of gradients at 4M rows)."""
+    buffers = data.parts if isinstance(data, sbm.Encoded) else [data]
+    for part, more in _chunks(buffers, CHUNK):
+        channel.send(frame, {"data": part, "more": more})
 
 
-def recv_sb(channel, timeout: float = PEER_WAIT, frame: str = SB, limit_of=sbm.limit_of) -> bytes:
+def _chunks(buffers: list, size: int):
+    """(chunk, more) over the buffers' concatenation: ``size`` bytes each but the last, which
+    may be empty (an empty message is one empty chunk)."""
+    total, sent, pending, have = sum(len(b) for b in buffers), 0, [], 0
+    for buffer in buffers:
+        view = memoryview(buffer)
+        while len(view):
+            take = view[:size - have]
+            pending.append(take)
+            have += len(take)
+            view = view[len(take):]
+            if have == size:
+                sent += have
+                yield b"".join(pending), sent < total
+                pending, have = [], 0
+    if pending or not total:
+        yield b"".join(pending), False
+
+
+def recv_sb(channel, timeout: float = PEER_WAIT, frame: str = SB,
+            limit_of=sbm.limit_of) -> bytearray:
     """One protocol message from its chunks; ``limit_of(first bytes)`` caps what is held
-    (SecureBoost's by default; a scorecard job passes its own on ``scorecard.msg`` frames)."""
-    parts, size, limit = [], 0, sbm.MAX_MESSAGE_BYTES
+    (SecureBoost's by default; a scorecard job passes its own on ``scorecard.msg`` frames).
+    The chunks are appended to one buffer as they come: no list of chunks joined at the end,
+    which would hold a 1 GiB message twice."""
+    data, limit = bytearray(), sbm.MAX_MESSAGE_BYTES
     while True:
         msg_type, body = channel.recv(timeout=timeout)
         if msg_type != frame:
             raise RemoteProtocolError.coded("protocol.unexpected", message=msg_type)
-        if not parts:  # the type leads the first chunk: hold no more than that type may need
+        if not data:  # the type leads the first chunk: hold no more than that type may need
             limit = limit_of(body["data"])
-        parts.append(body["data"])
-        size += len(body["data"])
-        if size > limit:
+        if len(data) + len(body["data"]) > limit:
             raise RemoteProtocolError.coded("protocol.frame_over_limit", message=frame)
+        data += body["data"]
         if not body["more"]:
-            return b"".join(parts)
+            return data
 
 
 class PartnerOverLink:
