@@ -23,6 +23,7 @@ customers, 5 trees) — the model is really trained (on 5,000 rows) so its partn
 
 from __future__ import annotations
 
+import ctypes
 import csv
 import gzip
 import resource
@@ -230,7 +231,13 @@ def peak_memory(ex) -> tuple[int, str]:
 
 def _reset_peak() -> bool:
     """Restart this process's peak-RSS count (Linux: clear_refs 5), so a party's peak leaves out
-    the generation of both parties' data; False where the kernel does not allow it."""
+    the generation of both parties' data; False where the kernel does not allow it. The memory
+    the other party's data took is handed back to the system first (glibc keeps freed small
+    blocks otherwise): a party never holds its partner's data."""
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
     try:
         with open("/proc/self/clear_refs", "w") as f:
             f.write("5")

@@ -37,6 +37,7 @@ from app.crypto import paillier
 from app.errors import UserFacingError
 from app.executor import LocalExecutor
 from app.executor.dask import DaskExecutor
+from test_executor_dask import NO_HTTP_PORT
 
 SERVER_AND_CLIENT = (ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.CLIENT_AUTH)
 CLIENT = (ExtendedKeyUsageOID.CLIENT_AUTH,)
@@ -114,7 +115,8 @@ def _tls_cluster(pki, scheduler: tuple[str, str]) -> LocalCluster:
                         tls_client_cert=pki.lianmo[0], tls_client_key=pki.lianmo[1],
                         require_encryption=True)
     return LocalCluster(protocol="tls://", security=security, host="127.0.0.1", n_workers=2,
-                        threads_per_worker=1, processes=True, dashboard_address=None)
+                        threads_per_worker=1, processes=True, dashboard_address=None,
+                        scheduler_kwargs=NO_HTTP_PORT)
 
 
 @pytest.fixture(scope="module")
