@@ -111,7 +111,7 @@ class BankWoe:
 
     def setup(self) -> bytes:
         scale = int(self.crypto.packer.scale)
-        labels = self.crypto.encrypt_gradients(self.y * scale, np.zeros_like(self.y))
+        labels = b"".join(self.crypto.encrypt_gradients(self.y * scale, np.zeros_like(self.y)))
         return CODEC.encode("scorecard.woe_setup", {
             "digest": self.digest, "key_n": self.crypto.n_bytes, "n_rows": len(self.y),
             "labels": labels})
