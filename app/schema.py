@@ -477,9 +477,9 @@ def _with_views(value: Any, data: bytes, big: list[tuple[int, int, int, int]]) -
     def walk(item: Any) -> Any:
         nonlocal seen
         if isinstance(item, bytes):
-            seen += 1
-            if seen - 1 in wanted:
-                start, length = wanted[seen - 1]
+            index, seen = seen, seen + 1
+            if index in wanted:
+                start, length = wanted[index]
                 return view[start:start + length]
             return item
         if isinstance(item, list):
@@ -488,8 +488,8 @@ def _with_views(value: Any, data: bytes, big: list[tuple[int, int, int, int]]) -
             out = {}
             for key, x in item.items():
                 if isinstance(key, bytes):
-                    seen += 1
-                    if seen - 1 in wanted:
+                    index, seen = seen, seen + 1
+                    if index in wanted:
                         raise _peer("The peer's message has a map key too long for any field.")
                 out[key] = walk(x)
             return out

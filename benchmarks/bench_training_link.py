@@ -69,7 +69,7 @@ def train_over_link(party, channel, reply=None):
     if isinstance(party, LabelParty):
         return training._drive(party, channel, reply=reply)
     while True:
-        msg = sbm.decode(recv_sb(channel), party.ACCEPTS)  # the received bytes go at once
+        msg = sbm.decode(recv_sb(channel), party.ACCEPTS)  # decoded once, as the workflow does
         send_sb(channel, party.handle_message(msg))
         if msg.type == "finish":
             return None

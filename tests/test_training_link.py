@@ -34,7 +34,7 @@ def test_encoded_parts_are_msgpacks_bytes_and_arrive_as_views(monkeypatch):
     encoded = sbm.encode_parts(msg)
     reference = msgpack.packb({"type": "tree_start", "tree": 3, "gradients": b"".join(pieces)},
                               use_bin_type=True)
-    assert bytes(encoded) == reference == sbm.encode(msg) and encoded.nbytes == len(reference)
+    assert bytes(encoded) == reference == sbm.encode(msg)
     assert any(part is pieces[2] for part in encoded.parts)  # the very buffer, not a copy
     for size in (0, 255, 256, 65_535, 65_536):  # msgpack's header changes at these lengths
         level = sbm.make("level", tree=1, depth=0, kinds=np.zeros(1, np.uint8),
@@ -54,5 +54,5 @@ def test_encoded_parts_are_msgpacks_bytes_and_arrive_as_views(monkeypatch):
     assert isinstance(got.gradients, memoryview) and got.gradients.readonly
     assert got.gradients == b"".join(pieces) and got.tree == 3
     assert sbm.decode(link.recv_sb(theirs, timeout=5), {"ack"}).tree == 3
-    with pytest.raises(Exception):
+    with pytest.raises(TypeError):
         got.gradients[0] = 0  # nobody downstream can change what the peer sent

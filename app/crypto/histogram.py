@@ -268,8 +268,7 @@ class HistogramSession:
             self.carried += 1
             self.carried_rows += len(rows)
             return task_carried, (self.token, level, int(self.nsq), self.width, self._blob(rows),
-                                  sub.tobytes(),
-                                  sub.shape, lengths[s], n_bins)
+                                  sub.tobytes(), sub.shape, lengths[s], n_bins)
 
         try:
             self.multiplications += sum(self.ex.run_affine(

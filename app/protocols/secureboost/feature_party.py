@@ -47,8 +47,8 @@ class FeatureParty:
         return self.handle_message(m.decode(data, self.ACCEPTS))
 
     def handle_message(self, msg: m.Message) -> bytes:
-        """A message the caller decoded with ``ACCEPTS`` (so that, at 4M rows, it can drop the
-        received bytes first: the gradients are 1 GiB in each form)."""
+        """A message the caller decoded with ``ACCEPTS`` (it looks at the type too: decoding once
+        keeps a 1 GiB tree_start from being parsed twice)."""
         if msg.type not in self.ACCEPTS:  # decode() refuses other types: only our own bug
             raise LocalProtocolError("A message type the feature party does not take was passed.")
         return m.encode(getattr(self, "_on_" + msg.type)(msg))

@@ -118,10 +118,6 @@ class Encoded:
     def __init__(self, parts: list) -> None:
         self.parts = parts
 
-    @property
-    def nbytes(self) -> int:
-        return sum(len(part) for part in self.parts)
-
     def __bytes__(self) -> bytes:
         return b"".join(self.parts)
 

@@ -376,8 +376,7 @@ def _train_feature(workspace, job, channel, initiator, task, params, alignment_i
     party = FeatureParty(params, binning.transform(columns), binning, state=state,
                          executor=executor)
     while True:
-        msg = sbm.decode(data, FeatureParty.ACCEPTS)
-        data = None  # the decoded message holds the gradients; the received bytes can go
+        msg = sbm.decode(data, FeatureParty.ACCEPTS)  # decoded once: the gradients stay a view
         reply = party.handle_message(msg)
         if msg.type == "tree_done":  # checkpoint before the ack: the bank saves after it
             _between_trees(workspace, job, task, params, msg.tree + 1, rows.digest,
